@@ -1,0 +1,36 @@
+// `adapter-lab inspect <config>`: parameter counts per adapter and per layer, without training.
+import Table from 'cli-table3';
+import { formatProblem, loadConfig } from '../core/config/validate';
+import type { BertConfig } from '../core/model/bert';
+import { adapterParamsPerLayer, baseParamCounts, headParams } from '../core/params';
+import { loadExperimentData } from '../core/experiment';
+import { EXIT } from './exit';
+import { formatBytes, formatCount } from './report';
+
+export function inspectCommand(configFile: string): number {
+  const { config, problems } = loadConfig(configFile);
+  for (const p of problems) console.error(formatProblem(p));
+  if (!config) return EXIT.badInput;
+  if (config.base.kind !== 'random') {
+    console.error('inspect needs the base shape; only "base": { "random": … } is supported in this version');
+    return EXIT.badInput;
+  }
+  const bert: BertConfig = { ...config.base.shape, typeVocabSize: 2, layerNormEps: 1e-12 };
+  const base = baseParamCounts(bert);
+  const labels = loadExperimentData(config).labels;
+  const d = bert.hiddenSize;
+  console.log(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
+  console.log(`  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`);
+
+  const table = new Table({ head: ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'head', 'total', '% of base', 'float32'], style: { head: [], border: [] } });
+  for (const a of config.adapters) {
+    const perLayer = adapterParamsPerLayer(a, d, bert.layers);
+    const head = headParams(d, labels.get(a.task)?.length ?? 2);
+    const total = perLayer.reduce((s, n) => s + n, 0) + head;
+    table.push([a.name, a.method, a.task, ...perLayer.map(formatCount), formatCount(head), formatCount(total), `${((100 * total) / base.total).toFixed(2)}%`, formatBytes(total * 4)]);
+  }
+  console.log(table.toString());
+  const fullTrainable = base.total - base.pooler + config.tasks.reduce((s, t) => s + headParams(d, labels.get(t.name)?.length ?? 2), 0);
+  console.log(`\nFull fine-tuning trains ${formatCount(fullTrainable)} parameters and stores a whole model (${formatBytes(base.total * 4)}) per attribute.`);
+  return EXIT.ok;
+}

@@ -1,0 +1,100 @@
+// adapter-lab: train adapters and full fine-tuning from an experiment config, list and compare runs, inspect configs.
+import * as path from 'path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { BackendName } from '../core/config/types';
+import { formatProblem, loadConfig } from '../core/config/validate';
+import { listRuns, readSummary } from '../core/io/runStore';
+import { EXIT } from './exit';
+import { inspectCommand } from './inspect';
+import { comparisonTable, storageProjection } from './report';
+import { trainCommand } from './train';
+
+const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+function backendOption(value: string): BackendName {
+  if (!BACKENDS.includes(value as BackendName)) throw new InvalidArgumentError(`choose one of ${BACKENDS.join(', ')}`);
+  return value as BackendName;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
+  return n;
+}
+
+const program = new Command('adapter-lab')
+  .description('Train, compose and compare adapters on a frozen transformer, next to full fine-tuning.')
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.badInput))
+  .showHelpAfterError();
+
+program
+  .command('train')
+  .description('train every run of an experiment (each adapter, full fine-tuning, head-only) and print the comparison')
+  .argument('<config>', 'an *.adapterlab.json experiment')
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')}); overrides the config`, backendOption)
+  .option('-p, --parallel <n>', 'runs trained at the same time, one process each (default: number of cores)', positiveInt)
+  .option('--only <runs...>', 'train only these runs, e.g. adapter:sentiment full')
+  .action(async (config: string, opts: { backend?: BackendName; parallel?: number; only?: string[] }) => {
+    process.exitCode = await trainCommand(path.resolve(config), opts);
+  });
+
+program
+  .command('check')
+  .description('validate a config and print every problem as file:line:column')
+  .argument('<config>')
+  .action((config: string) => {
+    const { problems } = loadConfig(path.resolve(config));
+    for (const p of problems) console.error(formatProblem(p));
+    if (!problems.some((p) => p.severity === 'error')) console.log(`${config}: ok`);
+    process.exitCode = problems.some((p) => p.severity === 'error') ? EXIT.badInput : EXIT.ok;
+  });
+
+program
+  .command('inspect')
+  .description('parameter counts per adapter and layer, without training')
+  .argument('<config>')
+  .action((config: string) => {
+    process.exitCode = inspectCommand(path.resolve(config));
+  });
+
+program
+  .command('runs')
+  .description('list runs (newest first)')
+  .argument('[dir]', 'runs folder', '.adapterlab/runs')
+  .action((dir: string) => {
+    const { runs, problems } = listRuns(path.resolve(dir));
+    for (const p of problems) console.error(`warning: ${p}`);
+    if (!runs.length) console.log(`no runs in ${dir}`);
+    for (const { record, summary } of runs) {
+      const metrics = summary ? Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`).join(', ') : '';
+      console.log(`${record.id}  ${record.status.padEnd(9)}  ${metrics}${record.reason ? `  (${record.reason.split('\n')[0]})` : ''}`);
+    }
+  });
+
+program
+  .command('compare')
+  .description('compare runs side by side (run folders or ids under --runs-dir)')
+  .argument('<runs...>')
+  .option('--runs-dir <dir>', 'where run ids are looked up', '.adapterlab/runs')
+  .option('--markdown', 'print a Markdown table')
+  .action((ids: string[], opts: { runsDir: string; markdown?: boolean }) => {
+    const rows = [];
+    for (const id of ids) {
+      const dir = id.includes(path.sep) || id.startsWith('.') ? path.resolve(id) : path.resolve(opts.runsDir, id);
+      const summary = readSummary(dir);
+      if (!summary) {
+        console.error(`${dir}: no summary.json (the run did not finish, or this is not a run folder)`);
+        process.exitCode = EXIT.badInput;
+        return;
+      }
+      rows.push({ label: summary.name, summary });
+    }
+    console.log(comparisonTable(rows, { markdown: opts.markdown }));
+    const projection = storageProjection(rows);
+    if (projection) console.log(projection);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`adapter-lab: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = EXIT.badInput;
+});

@@ -1,0 +1,70 @@
+// Bottleneck adapters (Houlsby et al. 2019; Pfeiffer et al. 2021; He et al. 2022 for the parallel form):
+// down-projection d→m, non-linearity, up-projection m→d. The up-projection starts at zero, so a new adapter
+// leaves the base model's output unchanged and training starts from the pre-trained function.
+import * as tf from '@tensorflow/tfjs';
+import type { BottleneckAdapterSpec } from '../config/types';
+import type { AdapterPosition } from '../model/bert';
+import { activation, dense } from '../model/ops';
+import { normalValues, seedFor } from '../model/init';
+import { Weights, denseWeightShape } from '../model/weights';
+
+/** Where each method sits in a layer (AdapterHub: mh_adapter = after attention, output_adapter = after the FFN). */
+export function adapterPositions(method: BottleneckAdapterSpec['method']): AdapterPosition[] {
+  return method === 'houlsby' ? ['attention', 'output'] : ['output'];
+}
+
+export function bottleneckSize(spec: BottleneckAdapterSpec, hiddenSize: number): number {
+  return spec.bottleneckSize ?? Math.max(1, Math.floor(hiddenSize / spec.reductionFactor));
+}
+
+/** AdapterHub's tensor prefix for an adapter at a position of a BERT layer. */
+export function adapterPrefix(layer: number, position: AdapterPosition, name: string): string {
+  const module = position === 'attention' ? 'attention.output' : 'output';
+  return `bert.encoder.layer.${layer}.${module}.adapters.${name}`;
+}
+
+export class BottleneckAdapter {
+  readonly weights = new Weights();
+  readonly size: number;
+
+  constructor(
+    readonly spec: BottleneckAdapterSpec,
+    readonly hiddenSize: number,
+    readonly layers: number,
+    seed: number,
+  ) {
+    const m = (this.size = bottleneckSize(spec, hiddenSize));
+    for (const layer of this.activeLayers()) {
+      for (const position of adapterPositions(spec.method)) {
+        const p = adapterPrefix(layer, position, spec.name);
+        const downShape = denseWeightShape(hiddenSize, m);
+        this.weights.set(`${p}.adapter_down.0.weight`, downShape, normalValues(hiddenSize * m, spec.initStd, seedFor(seed, p)));
+        this.weights.set(`${p}.adapter_down.0.bias`, [m], new Float32Array(m));
+        this.weights.set(`${p}.adapter_up.weight`, denseWeightShape(m, hiddenSize), new Float32Array(m * hiddenSize));
+        this.weights.set(`${p}.adapter_up.bias`, [hiddenSize], new Float32Array(hiddenSize));
+      }
+    }
+  }
+
+  activeLayers(): number[] {
+    return Array.from({ length: this.layers }, (_, i) => i).filter((i) => !this.spec.leaveOut.includes(i));
+  }
+
+  has(layer: number, position: AdapterPosition): boolean {
+    return this.weights.has(`${adapterPrefix(layer, position, this.spec.name)}.adapter_up.weight`);
+  }
+
+  /**
+   * The block output with this adapter applied. Sequential (houlsby, pfeiffer): h + up(f(down(h))).
+   * Parallel: the adapter reads the block's input and its scaled output is added beside the block.
+   */
+  apply(layer: number, position: AdapterPosition, hidden: tf.Tensor2D, blockInput: tf.Tensor2D): tf.Tensor2D {
+    if (!this.has(layer, position)) return hidden;
+    const p = adapterPrefix(layer, position, this.spec.name);
+    const w = (n: string) => this.weights.get(`${p}.${n}`);
+    const input = this.spec.method === 'parallel' ? blockInput : hidden;
+    const down = activation(this.spec.nonLinearity, dense(input, w('adapter_down.0.weight') as tf.Tensor2D, w('adapter_down.0.bias') as tf.Tensor1D, true));
+    const up = dense(down, w('adapter_up.weight') as tf.Tensor2D, w('adapter_up.bias') as tf.Tensor1D, true);
+    return tf.add(hidden, this.spec.scaling === 1 ? up : tf.mul(up, this.spec.scaling));
+  }
+}

@@ -1,0 +1,58 @@
+// Chooses the TensorFlow.js backend at run time: native TensorFlow (`@tensorflow/tfjs-node`) when it is installed
+// and loads, else wasm when it has every kernel training needs, else the pure-JS cpu backend (20–40× slower).
+import * as tf from '@tensorflow/tfjs';
+import * as path from 'path';
+import type { BackendName } from './config/types';
+
+/** Kernels the engine runs, forward and backward (the gradient of `gather` is our ScatterNd, see model/ops). */
+export const REQUIRED_KERNELS = [
+  'BatchMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'Max', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square',
+  'Softmax', 'Erf', 'Tanh', 'Relu', 'Sigmoid', 'GatherV2', 'ScatterNd', 'Transpose', 'Reshape', 'Slice', 'Tile',
+  'OneHot', 'ArgMax', 'Cast', 'AddN', 'Neg', 'Equal', 'Maximum', 'Fill', 'Greater', 'Select', 'Step',
+] as const;
+
+export interface BackendChoice {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  reason: string;
+}
+
+export async function selectBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
+  const tried: string[] = [];
+  const order: BackendChoice['name'][] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  for (const name of order) {
+    const problem = await tryBackend(name);
+    if (problem === null) {
+      const reason = requested === 'auto' ? (tried.length ? `auto: ${tried.join('; ')}` : 'auto: fastest available') : 'requested';
+      return { name, reason };
+    }
+    if (requested !== 'auto') throw new Error(`backend "${name}" is not usable here: ${problem}`);
+    tried.push(`${name} unavailable (${problem})`);
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${tried.join('; ')}`);
+}
+
+async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
+  try {
+    if (name === 'tensorflow') {
+      // Optional dependency: absent or without its native library on most machines here.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@tensorflow/tfjs-node');
+    }
+    if (name === 'wasm') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+      wasm.setWasmPaths(dist);
+    }
+    if (!(await tf.setBackend(name))) return 'failed to initialise';
+    await tf.ready();
+    const missing = REQUIRED_KERNELS.filter((k) => !tf.getKernel(k, name));
+    return missing.length ? `missing kernels: ${missing.join(', ')}` : null;
+  } catch (e) {
+    return firstLine(e);
+  }
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
+}

@@ -1,0 +1,10 @@
+// A problem found by the schema or semantic checks, located by JSON path; validate.ts turns it into a ConfigProblem.
+import type { JSONPath } from 'jsonc-parser';
+
+export interface Issue {
+  path: JSONPath;
+  /** Underline the property key instead of its value (unknown or conflicting properties). */
+  part?: 'key' | 'value';
+  code: string;
+  message: string;
+}

@@ -1,0 +1,147 @@
+// Checks the schema cannot express: references between sections, shape arithmetic, files on disk.
+import type { JSONPath } from 'jsonc-parser';
+import { MAX_HELD_OUT_FRACTION, RUN_TYPES } from './defaults';
+import type { Issue } from './issue';
+import { type RawConfig, inferDataFormat } from './resolve';
+import type { EncoderShape, ExperimentConfig } from './types';
+import { didYouMean, quoteList } from './wording';
+
+export interface SemanticOptions {
+  /** Without it, data and model paths are not checked (keeps checking pure, e.g. while the user types). */
+  fileExists?: (path: string) => boolean;
+}
+
+export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOptions): Issue[] {
+  const shape = config.base.kind === 'random' ? config.base.shape : undefined;
+  return [
+    ...taskIssues(config),
+    ...(shape ? shapeIssues(config, raw, shape) : []),
+    ...splitIssues(config, raw),
+    ...fileIssues(config, raw, opts),
+  ];
+}
+
+function given(raw: RawConfig, path: JSONPath): boolean {
+  let value: unknown = raw;
+  for (const key of path) value = (value as Record<string | number, unknown> | undefined)?.[key];
+  return value !== undefined;
+}
+
+/** The first path the user actually wrote, so the problem points at their text. */
+function firstGiven(raw: RawConfig, paths: JSONPath[]): JSONPath {
+  return paths.find((p) => given(raw, p)) ?? paths[paths.length - 1];
+}
+
+function taskIssues(config: ExperimentConfig): Issue[] {
+  const known = config.tasks.map((t) => t.name);
+  if (known.length === 0) {
+    return [{ path: ['tasks'], part: 'key', code: 'no-tasks', message: 'no tasks defined: add one, e.g. "tasks": { "sentiment": {} }' }];
+  }
+  const issues: Issue[] = [];
+  for (const a of config.adapters) {
+    if (known.includes(a.task)) continue;
+    const choices = `Known tasks: ${quoteList(known)}`;
+    if (a.task !== a.name) {
+      issues.push({
+        path: ['adapters', a.name, 'task'],
+        code: 'unknown-task',
+        message: `adapter "${a.name}" uses unknown task "${a.task}"${didYouMean(a.task, known)} ${choices}`,
+      });
+    } else {
+      issues.push({
+        path: ['adapters', a.name],
+        part: 'key',
+        code: 'adapter-without-task',
+        message: `adapter "${a.name}" has no "task" and there is no task named "${a.name}": add "task": ${JSON.stringify(known[0])} to it. ${choices}`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Only a random base has a shape known before its weights are loaded. */
+function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderShape): Issue[] {
+  const issues: Issue[] = [];
+  const at = ['base', 'random'];
+  if (shape.hiddenSize % shape.heads !== 0) {
+    const lower = shape.hiddenSize - (shape.hiddenSize % shape.heads);
+    const suggestions = [lower, lower + shape.heads].filter((n) => n > 0).join(' or ');
+    issues.push({
+      path: firstGiven(raw, [[...at, 'hiddenSize'], [...at, 'heads']]),
+      code: 'heads-not-divisor',
+      message: `"hiddenSize" (${shape.hiddenSize}) must be divisible by "heads" (${shape.heads}), so that every head gets hiddenSize / heads dimensions; use a hiddenSize of ${suggestions}, or other heads`,
+    });
+  }
+  for (const a of config.adapters) {
+    a.leaveOut.forEach((layer, i) => {
+      if (layer < shape.layers) return;
+      issues.push({
+        path: ['adapters', a.name, 'leaveOut', i],
+        code: 'leave-out-out-of-range',
+        message: `adapter "${a.name}" leaves out layer ${layer}, but the base has ${shape.layers} layers (0 to ${shape.layers - 1})`,
+      });
+    });
+    if (a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
+      issues.push({
+        path: ['adapters', a.name, 'bottleneckSize'],
+        code: 'bottleneck-too-large',
+        message: `"bottleneckSize" of adapter "${a.name}" (${a.bottleneckSize}) exceeds the base's hiddenSize (${shape.hiddenSize}); a bottleneck must be narrower, e.g. ${Math.max(1, Math.floor(shape.hiddenSize / 4))}`,
+      });
+    }
+  }
+  // Position embeddings end at maxPositions; report each place the user wrote a too-long maxLength once.
+  const reported = new Set<string>();
+  for (const type of RUN_TYPES) {
+    const maxLength = config.train[type].maxLength;
+    if (maxLength <= shape.maxPositions) continue;
+    const path = firstGiven(raw, [['train', type, 'maxLength'], ['train', 'maxLength'], [...at, 'maxPositions']]);
+    if (reported.has(path.join('/'))) continue;
+    reported.add(path.join('/'));
+    issues.push({
+      path,
+      code: 'max-length-too-large',
+      message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+    });
+  }
+  return issues;
+}
+
+function splitIssues(config: ExperimentConfig, raw: RawConfig): Issue[] {
+  const { validation, test } = config.split;
+  if (validation + test < MAX_HELD_OUT_FRACTION) return [];
+  const sum = Number((validation + test).toFixed(6));
+  return [
+    {
+      path: firstGiven(raw, [['split', 'test'], ['split', 'validation'], ['split']]),
+      code: 'split-too-large',
+      message: `validation + test = ${sum} leaves too few rows to train on; keep the sum below ${MAX_HELD_OUT_FRACTION}`,
+    },
+  ];
+}
+
+function fileIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOptions): Issue[] {
+  const issues: Issue[] = [];
+  const { data, base } = config;
+  if (data.kind === 'file' && raw.data?.format === undefined && !inferDataFormat(data.path)) {
+    issues.push({
+      path: ['data', 'path'],
+      code: 'unknown-data-format',
+      message: `cannot tell the format of "${raw.data?.path}" from its extension: add "format": "jsonl" or "format": "csv" to "data"`,
+    });
+  }
+  if (data.kind === 'file' && opts.fileExists && !opts.fileExists(data.path)) {
+    issues.push({
+      path: ['data', 'path'],
+      code: 'missing-data-file',
+      message: `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)`,
+    });
+  }
+  if (base.kind === 'path' && opts.fileExists && !opts.fileExists(base.path)) {
+    issues.push({
+      path: ['base', 'path'],
+      code: 'missing-base-model',
+      message: `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)`,
+    });
+  }
+  return issues;
+}

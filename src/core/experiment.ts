@@ -1,0 +1,105 @@
+// An experiment from a validated config: its data (loaded, checked, split, tokenised), its base model, and the
+// runs it holds — one per adapter (that adapter + its task's head on the frozen base), plus the baselines
+// `full` (every weight, a head per task) and `head-only` (frozen base, heads only), all on the same split.
+import type { ExperimentConfig, RunType, TrainOptions } from './config/types';
+import { type Row, checkRowsForTasks, formatProblems, loadRows } from './data/load';
+import { splitRows, stratifyByLabels } from './data/split';
+import { WordPieceTokenizer, trainWordPieceVocab } from './data/tokenizer';
+import { type BertConfig, bertWeightShapes, initBertWeights } from './model/bert';
+import { encodeExamples } from './train/batches';
+import type { TrainData } from './train/loop';
+
+export interface RunPlan {
+  name: string; // "adapter:sentiment", "full", "head-only"
+  type: RunType;
+  tasks: string[];
+  adapter?: string;
+  options: TrainOptions;
+}
+
+export function planRuns(config: ExperimentConfig): RunPlan[] {
+  const adapterRuns = config.adapters.map<RunPlan>((a) => ({
+    name: `adapter:${a.name}`,
+    type: 'adapter',
+    tasks: [a.task],
+    adapter: a.name,
+    options: config.train.adapter,
+  }));
+  const allTasks = config.tasks.map((t) => t.name);
+  const baselineRuns = config.baselines.map<RunPlan>((b) => ({ name: b, type: b, tasks: allTasks, options: config.train[b] }));
+  return [...adapterRuns, ...baselineRuns];
+}
+
+export class ExperimentInputError extends Error {}
+
+export interface ExperimentData {
+  rows: { train: Row[]; validation: Row[]; test: Row[] };
+  labels: Map<string, string[]>; // task → label list
+  source: string;
+}
+
+/** Loads, checks and splits the data; bad rows are an error listing each with its line. */
+export function loadExperimentData(config: ExperimentConfig): ExperimentData {
+  const loaded = loadRows(config.data);
+  const checked = checkRowsForTasks(loaded.rows, config.tasks, loaded.file);
+  const problems = [...loaded.problems, ...checked.problems];
+  if (problems.length) {
+    throw new ExperimentInputError(`${problems.length} bad row(s) in the data; fix or remove them:\n${formatProblems(problems)}`);
+  }
+  for (const [task, labels] of checked.labels) {
+    if (labels.length < 2) throw new ExperimentInputError(`task "${task}" has ${labels.length} distinct label(s) in ${loaded.file}; a classifier needs at least 2`);
+  }
+  const rows = splitRows(loaded.rows, config.split, stratifyByLabels(config.tasks.map((t) => t.field)));
+  return { rows, labels: checked.labels, source: loaded.file };
+}
+
+export interface BaseModel {
+  config: BertConfig;
+  tokenizer: WordPieceTokenizer;
+  values: Map<string, { shape: number[]; data: Float32Array }>;
+  description: string; // for people: what this base is
+  modelName: string; // for adapter_config.json's model_name
+  pretrained: boolean;
+}
+
+/** The base model of the experiment. A random base gets a WordPiece vocabulary trained on the train split. */
+export function loadBase(config: ExperimentConfig, data: ExperimentData): BaseModel {
+  const base = config.base;
+  if (base.kind !== 'random') {
+    throw new ExperimentInputError(
+      base.kind === 'path'
+        ? `loading a Hugging Face checkpoint (${base.path}) is not available in this version; use "base": { "random": {} }`
+        : `no built-in base "${base.name}" ships with this version; use "base": { "random": {} }`,
+    );
+  }
+  const shape = base.shape;
+  const tokenizer = WordPieceTokenizer.fromVocab(trainWordPieceVocab(data.rows.train.map((r) => r.text), shape.vocabSize));
+  const bert: BertConfig = { ...shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
+  const shapes = bertWeightShapes(bert);
+  const values = new Map([...initBertWeights(bert, config.seed)].map(([name, data]) => [name, { shape: shapes.get(name) as number[], data }]));
+  return {
+    config: bert,
+    tokenizer,
+    values,
+    description: `random init, ${bert.layers} layers × ${bert.hiddenSize} (not pre-trained)`,
+    modelName: `adapter-lab/random-${bert.layers}x${bert.hiddenSize}`,
+    pretrained: false,
+  };
+}
+
+/** Tokenised splits with label indices for the given tasks. */
+export function trainData(data: ExperimentData, config: ExperimentConfig, taskNames: string[], tokenizer: WordPieceTokenizer, maxLength: number): TrainData {
+  const tasks = taskNames.map((name) => {
+    const spec = config.tasks.find((t) => t.name === name);
+    if (!spec) throw new Error(`unknown task ${name}`);
+    return { name, field: spec.field, labels: data.labels.get(name) ?? [] };
+  });
+  const encode = (rows: Row[]) => encodeExamples(rows, tasks, tokenizer, maxLength);
+  return {
+    tasks: tasks.map(({ name, labels }) => ({ name, labels })),
+    train: encode(data.rows.train),
+    validation: encode(data.rows.validation),
+    test: encode(data.rows.test),
+    padId: tokenizer.padId,
+  };
+}

@@ -1,0 +1,159 @@
+// The run store: one folder per run under the experiment's runs folder.
+//   run.json       status and what the run was (config snapshot, backend, machine, timings) — rewritten atomically
+//   metrics.jsonl  one JSON object per line, appended as training goes (survives a crash up to the last line)
+//   summary.json   final metrics, parameter counts, sizes and speeds — written once at the end
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { RunType } from '../config/types';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
+import { appendLine, writeJsonAtomic } from './atomic';
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  name: string; // e.g. "adapter:sentiment", "full", "head-only"
+  type: RunType;
+  tasks: string[];
+  status: RunStatus;
+  reason?: string; // why it failed / was cancelled / diverged
+  configFile: string;
+  config: unknown; // snapshot of the resolved config
+  backend?: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  pid?: number;
+}
+
+export type MetricLine = ({ kind: 'progress' } & ProgressEvent) | ({ kind: 'eval' } & EvalEvent);
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  type: RunType;
+  status: RunStatus;
+  backend: string;
+  base: string; // what the base was, e.g. "random init (2×128)"
+  test: Record<string, TaskMetrics>;
+  validation: Record<string, TaskMetrics>;
+  bestEpoch: number;
+  steps: number;
+  totalParams: number; // base + everything this run adds
+  trainableParams: number;
+  trainablePercent: number; // of the base model's parameters
+  bytesOnDisk: number; // what this run must store (adapter+head, or the whole model)
+  bytesPerTask: Record<string, number>;
+  msPerStep: number;
+  inferenceMsPerExample: number;
+  paddingShare: number;
+  wallMs: number;
+}
+
+export function machineInfo(): RunRecord['machine'] {
+  const cpus = os.cpus();
+  return {
+    platform: os.platform(),
+    arch: os.arch(),
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+  };
+}
+
+/** A sortable, readable, unique id: 2026-11-27T01-23-45-reviews-adapter-sentiment. */
+export function newRunId(experiment: string, runName: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  const slug = `${experiment}-${runName}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return `${stamp}-${slug}`;
+}
+
+export const RUN_FILE = 'run.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+
+export function writeRun(dir: string, record: RunRecord): void {
+  writeJsonAtomic(path.join(dir, RUN_FILE), record);
+}
+
+export function updateRun(dir: string, change: Partial<RunRecord>): RunRecord {
+  const next = { ...readRun(dir), ...change };
+  writeRun(dir, next);
+  return next;
+}
+
+export function readRun(dir: string): RunRecord {
+  const file = path.join(dir, RUN_FILE);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: cannot read the run record: ${e instanceof Error ? e.message : e}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || typeof (parsed as RunRecord).id !== 'string' || typeof (parsed as RunRecord).status !== 'string') {
+    throw new Error(`${file}: not a run record (needs "id" and "status")`);
+  }
+  return parsed as RunRecord;
+}
+
+export function appendMetric(dir: string, line: MetricLine): void {
+  appendLine(path.join(dir, METRICS_FILE), JSON.stringify(line));
+}
+
+/** Metric lines of a run; a torn last line (crash mid-write) is skipped, a bad line elsewhere is an error. */
+export function readMetrics(dir: string): MetricLine[] {
+  const file = path.join(dir, METRICS_FILE);
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out: MetricLine[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as MetricLine);
+    } catch {
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) throw new Error(`${file}:${i + 1}: not valid JSON`);
+    }
+  });
+  return out;
+}
+
+export function writeSummary(dir: string, summary: RunSummary): void {
+  writeJsonAtomic(path.join(dir, SUMMARY_FILE), summary);
+}
+
+export function readSummary(dir: string): RunSummary | undefined {
+  const file = path.join(dir, SUMMARY_FILE);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary) : undefined;
+}
+
+/** Run folders under a runs folder, newest first; folders without a readable run.json are reported, not hidden. */
+export function listRuns(runsDir: string): { runs: { dir: string; record: RunRecord; summary?: RunSummary }[]; problems: string[] } {
+  if (!fs.existsSync(runsDir)) return { runs: [], problems: [] };
+  const runs: { dir: string; record: RunRecord; summary?: RunSummary }[] = [];
+  const problems: string[] = [];
+  for (const name of fs.readdirSync(runsDir).sort().reverse()) {
+    const dir = path.join(runsDir, name);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    try {
+      runs.push({ dir, record: readRun(dir), summary: readSummary(dir) });
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return { runs, problems };
+}
+
+/** Total size of the files under a folder. */
+export function folderBytes(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(p) : fs.statSync(p).size;
+  }
+  return total;
+}

@@ -1,0 +1,69 @@
+// AdamW (Loshchilov & Hutter 2019) with decoupled weight decay, as torch.optim.AdamW, and global-norm clipping.
+// Only the variables given get optimiser state: frozen weights cost no memory here.
+import * as tf from '@tensorflow/tfjs';
+
+export interface OptimizedVariable {
+  name: string;
+  variable: tf.Variable;
+  decay: boolean; // HF convention: no weight decay on biases and LayerNorm weights
+}
+
+export function decays(name: string): boolean {
+  return !name.endsWith('.bias') && !name.includes('LayerNorm');
+}
+
+export class AdamW {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(
+    readonly params: OptimizedVariable[],
+    readonly weightDecay: number,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = 1e-8,
+  ) {
+    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+  }
+
+  /** One update with gradients aligned to `params`. */
+  step(grads: tf.Tensor[], learningRate: number): void {
+    this.t++;
+    const correction1 = 1 - this.beta1 ** this.t;
+    const correction2 = 1 - this.beta2 ** this.t;
+    tf.tidy(() => {
+      this.params.forEach((p, i) => {
+        const g = grads[i];
+        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon));
+        let next = tf.sub(p.variable, tf.mul(update, learningRate));
+        if (p.decay && this.weightDecay > 0) next = tf.sub(next, tf.mul(p.variable, learningRate * this.weightDecay));
+        p.variable.assign(next);
+      });
+    });
+  }
+
+  /** Number of scalars of optimiser state (two moments per trained parameter). */
+  stateSize(): number {
+    return this.m.reduce((n, t) => n + t.size, 0) * 2;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}
+
+/** Scales gradients so their global L2 norm is at most maxNorm; returns the clipped tensors and the norm before. */
+export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { clipped: tf.Tensor[]; norm: number } {
+  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))));
+  const norm = normTensor.dataSync()[0];
+  normTensor.dispose();
+  if (!(maxNorm > 0) || !Number.isFinite(norm) || norm <= maxNorm) return { clipped: grads, norm };
+  const scale = maxNorm / (norm + 1e-6);
+  return { clipped: grads.map((g) => tf.mul(g, scale)), norm };
+}

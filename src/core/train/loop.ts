@@ -1,0 +1,209 @@
+// The training loop of one run: AdamW with linear warm-up and decay, global-norm clipping, evaluation on the
+// validation split after each epoch, the best epoch's weights kept, test metrics of those weights at the end.
+// A NaN/Inf loss stops the run as "diverged" and keeps everything written so far.
+import * as tf from '@tensorflow/tfjs';
+import type { TrainOptions } from '../config/types';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
+import type { Classifier } from '../model/classifier';
+import { crossEntropy } from '../model/ops';
+import { seedFor } from '../model/init';
+import { AdamW, clipByGlobalNorm, decays } from './adamw';
+import { type Example, batchOrder, disposeBatch, makeBatch } from './batches';
+import { classificationMetrics } from './metrics';
+import { linearWarmupDecay } from './schedule';
+
+export interface TrainData {
+  tasks: { name: string; labels: string[] }[];
+  train: Example[];
+  validation: Example[];
+  test: Example[];
+  padId: number;
+}
+
+export interface TrainHooks {
+  progress(e: ProgressEvent): void;
+  evaluated(e: EvalEvent): void;
+  /** Called when an epoch beats the best validation score so far: save the weights now. */
+  improved(epoch: number): void;
+  cancelled(): boolean;
+}
+
+export interface TrainOutcome {
+  status: 'completed' | 'cancelled' | 'diverged';
+  reason?: string;
+  steps: number;
+  bestEpoch: number;
+  validation?: Record<string, TaskMetrics>;
+  test?: Record<string, TaskMetrics>;
+  msPerStep: number; // median
+  inferenceMsPerExample: number;
+  trainableParams: number;
+  optimizerStateParams: number;
+  paddingShare: number; // share of batch positions that were padding
+}
+
+export async function train(model: Classifier, data: TrainData, options: TrainOptions, seed: number, hooks: TrainHooks): Promise<TrainOutcome> {
+  const trainable = model.trainable();
+  const variables = trainable.map(([, v]) => v);
+  const optimizer = new AdamW(
+    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
+    options.weightDecay,
+  );
+  const stepsPerEpoch = Math.ceil(data.train.length / options.batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const warmupSteps = Math.round(totalSteps * options.warmupRatio);
+  const stepTimes: number[] = [];
+  const started = performance.now();
+  let step = 0;
+  let best = -Infinity;
+  let bestEpoch = 0;
+  let bestWeights: Map<string, { data: Float32Array }> | null = null;
+  let bestValidation: Record<string, TaskMetrics> | undefined;
+  let epochsWithoutImprovement = 0;
+  let tokens = 0;
+  let padded = 0;
+  let examplesSeen = 0;
+
+  const outcome = (status: TrainOutcome['status'], reason?: string, test?: Record<string, TaskMetrics>, inferenceMsPerExample = 0): TrainOutcome => ({
+    status,
+    reason,
+    steps: step,
+    bestEpoch,
+    validation: bestValidation,
+    test,
+    msPerStep: median(stepTimes),
+    inferenceMsPerExample,
+    trainableParams: variables.reduce((n, v) => n + v.size, 0),
+    optimizerStateParams: optimizer.stateSize(),
+    paddingShare: padded ? 1 - tokens / padded : 0,
+  });
+
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      for (const indices of batchOrder(data.train.length, options.batchSize, seedFor(seed, `epoch${epoch}`))) {
+        if (hooks.cancelled()) return outcome('cancelled', 'cancelled by the user');
+        const t0 = performance.now();
+        const batch = makeBatch(data.train, indices, data.padId);
+        const lr = linearWarmupDecay(step, totalSteps, warmupSteps, options.learningRate);
+        const taskLosses: tf.Scalar[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.logits(batch.input, options.dropout, seedFor(seed, `step${step}`));
+          const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
+          losses.forEach((l) => taskLosses.push(tf.keep(l)));
+          return tf.addN(losses) as tf.Scalar;
+        }, variables);
+        const lossValue = value.dataSync()[0];
+        const perTask = Object.fromEntries(data.tasks.map((t, i) => [t.name, taskLosses[i].dataSync()[0]]));
+        tf.dispose([value, ...taskLosses]);
+        disposeBatch(batch);
+        if (!Number.isFinite(lossValue)) {
+          tf.dispose(Object.values(grads));
+          return outcome('diverged', `loss became ${lossValue} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`);
+        }
+        const gradList = variables.map((v) => grads[v.name]);
+        const { clipped, norm } = clipByGlobalNorm(gradList, options.maxGradNorm);
+        optimizer.step(clipped, lr);
+        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)]);
+        step++;
+        stepTimes.push(performance.now() - t0);
+        tokens += batch.tokens;
+        padded += batch.padded;
+        examplesSeen += batch.size;
+
+        if (step % options.logEvery === 0 || step === totalSteps) {
+          const elapsedMs = performance.now() - started;
+          hooks.progress({
+            step,
+            totalSteps,
+            epoch: epoch - 1 + ((step - 1) % stepsPerEpoch + 1) / stepsPerEpoch,
+            loss: lossValue,
+            lossPerTask: perTask,
+            learningRate: lr,
+            gradNorm: norm,
+            elapsedMs,
+            examplesPerSec: (examplesSeen * 1000) / elapsedMs,
+            tokensPerSec: (tokens * 1000) / elapsedMs,
+          });
+        }
+        await yieldToEventLoop(); // lets a cancel message in
+      }
+
+      const metrics = evaluate(model, data.validation, data, options.batchSize).metrics;
+      const score = meanAccuracy(metrics);
+      const improved = score > best;
+      hooks.evaluated({ epoch, step, split: 'validation', metrics, score, best: improved, elapsedMs: performance.now() - started });
+      if (improved) {
+        best = score;
+        bestEpoch = epoch;
+        bestValidation = metrics;
+        bestWeights = snapshot(trainable);
+        epochsWithoutImprovement = 0;
+        hooks.improved(epoch);
+      } else if (options.earlyStoppingPatience > 0 && ++epochsWithoutImprovement >= options.earlyStoppingPatience) {
+        break;
+      }
+    }
+
+    if (bestWeights) restore(trainable, bestWeights);
+    const test = evaluate(model, data.test, data, options.batchSize);
+    hooks.evaluated({ epoch: bestEpoch, step, split: 'test', metrics: test.metrics, score: meanAccuracy(test.metrics), best: true, elapsedMs: performance.now() - started });
+    return outcome('completed', undefined, test.metrics, test.msPerExample);
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Metrics per task on a split, without dropout; also the forward time per example. */
+export function evaluate(model: Classifier, examples: Example[], data: TrainData, batchSize: number): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
+  const predicted = data.tasks.map(() => new Int32Array(examples.length));
+  const losses = data.tasks.map(() => 0);
+  let position = 0;
+  let forwardMs = 0;
+  for (const indices of batchOrder(examples.length, batchSize, null)) {
+    const batch = makeBatch(examples, indices, data.padId);
+    const t0 = performance.now();
+    const [argmaxes, batchLosses] = tf.tidy(() => {
+      const logits = model.logits(batch.input, 0, null);
+      return [logits.map((l) => tf.argMax(l, -1)), logits.map((l, t) => crossEntropy(l, batch.labels[t]))];
+    });
+    const values = argmaxes.map((a) => a.dataSync());
+    forwardMs += performance.now() - t0;
+    values.forEach((v, t) => predicted[t].set(v, position));
+    batchLosses.forEach((l, t) => (losses[t] += l.dataSync()[0] * indices.length));
+    tf.dispose([...argmaxes, ...batchLosses]);
+    disposeBatch(batch);
+    position += indices.length;
+  }
+  const metrics: Record<string, TaskMetrics> = {};
+  data.tasks.forEach((task, t) => {
+    const actual = Int32Array.from(examples, (e) => e.labels[t]);
+    metrics[task.name] = { ...classificationMetrics(predicted[t], actual, task.labels.length), loss: losses[t] / Math.max(1, examples.length) };
+  });
+  return { metrics, msPerExample: examples.length ? forwardMs / examples.length : 0 };
+}
+
+function meanAccuracy(metrics: Record<string, TaskMetrics>): number {
+  const values = Object.values(metrics);
+  return values.reduce((s, m) => s + m.accuracy, 0) / Math.max(1, values.length);
+}
+
+function snapshot(trainable: [string, tf.Variable][]): Map<string, { data: Float32Array }> {
+  return new Map(trainable.map(([name, v]) => [name, { data: v.dataSync().slice() as Float32Array }]));
+}
+
+function restore(trainable: [string, tf.Variable][], values: Map<string, { data: Float32Array }>): void {
+  for (const [name, v] of trainable) {
+    const saved = values.get(name);
+    if (saved) tf.tidy(() => v.assign(tf.tensor(saved.data, v.shape, 'float32')));
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

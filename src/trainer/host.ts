@@ -1,0 +1,112 @@
+// The host side of the trainer protocol, shared by the CLI and the VS Code extension: forks the bundled trainer,
+// relays its messages, cancels gracefully (then kills after a grace period), and if the process dies without saying
+// "done" marks the run failed with the last lines it wrote to stderr. Metrics already appended stay on disk.
+import { type ChildProcess, fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BackendName } from '../core/config/types';
+import { readRun, updateRun } from '../core/io/runStore';
+import type { FromTrainer } from '../protocol/trainer';
+
+export interface TrainerExit {
+  status: 'completed' | 'cancelled' | 'failed';
+  reason?: string;
+}
+
+export interface TrainerOptions {
+  trainerScript: string; // dist/trainer.js
+  configFile: string;
+  runName: string;
+  runDir: string;
+  backend?: BackendName;
+  onMessage?: (message: FromTrainer) => void;
+  /** Lines the process writes to stdout/stderr (for an output channel or a log). */
+  onOutput?: (line: string) => void;
+}
+
+const STDERR_LINES_KEPT = 20;
+const MAX_LINE = 400; // the wasm runtime can print its whole minified source on a crash
+
+export class TrainerProcess {
+  readonly done: Promise<TrainerExit>;
+  private readonly child: ChildProcess;
+  private readonly stderrTail: string[] = [];
+  private killTimer?: NodeJS.Timeout;
+  private cancelRequested = false;
+
+  constructor(private readonly options: TrainerOptions) {
+    if (!fs.existsSync(options.trainerScript)) throw new Error(`trainer not built: ${options.trainerScript} is missing (run npm run build)`);
+    this.child = fork(options.trainerScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    let reported: TrainerExit | undefined;
+    this.child.on('message', (m: FromTrainer) => {
+      if (m.type === 'done') reported = { status: m.status, reason: m.reason };
+      options.onMessage?.(m);
+    });
+    this.pipeLines(this.child.stdout, false);
+    this.pipeLines(this.child.stderr, true);
+    this.done = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        clearTimeout(this.killTimer);
+        resolve(reported ?? this.markCrashed(code, signal));
+      });
+    });
+    this.child.send({ type: 'start', configFile: options.configFile, runName: options.runName, runDir: options.runDir, backend: options.backend });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Asks the trainer to stop after the current step; kills it if it has not exited after `graceMs`. */
+  cancel(graceMs = 15000): void {
+    if (this.child.exitCode !== null || this.cancelRequested) return;
+    this.cancelRequested = true;
+    if (this.child.connected) this.child.send({ type: 'cancel' });
+    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  private markCrashed(code: number | null, signal: NodeJS.Signals | null): TrainerExit {
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    const cancelled = this.cancelRequested;
+    const tail = this.stderrTail.length ? `; last output:\n${this.stderrTail.join('\n')}` : '';
+    const exit: TrainerExit = cancelled
+      ? { status: 'cancelled', reason: `cancelled; the trainer did not stop in time and ${how}` }
+      : { status: 'failed', reason: `the trainer process ${how} before finishing${tail}` };
+    try {
+      const record = readRun(this.options.runDir);
+      if (record.status === 'running' || record.status === 'queued') {
+        updateRun(this.options.runDir, { status: exit.status, reason: exit.reason, finishedAt: new Date().toISOString() });
+      }
+    } catch {
+      // No run.json: nothing to mark; the host reports the exit itself.
+    }
+    return exit;
+  }
+
+  private pipeLines(stream: NodeJS.ReadableStream | null, isStderr: boolean): void {
+    if (!stream) return;
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const raw of lines) {
+        const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw;
+        if (isStderr && line.trim()) {
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
+        }
+        this.options.onOutput?.(line);
+      }
+    });
+  }
+}
+
+export function defaultTrainerScript(): string {
+  return path.join(__dirname, 'trainer.js');
+}

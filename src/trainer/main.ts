@@ -1,0 +1,52 @@
+// The trainer process. A host (the CLI or the VS Code extension) forks it with an IPC channel, sends `start`, and
+// receives typed messages (src/protocol/trainer.ts). Training in its own process keeps the host responsive, lets
+// runs use separate cores, and means a crash or out-of-memory here cannot take the editor down.
+import * as path from 'path';
+import type { FromTrainer, ToTrainer } from '../protocol/trainer';
+import { selectBackend } from '../core/backend';
+import { loadConfig, formatProblem } from '../core/config/validate';
+import { loadBase, loadExperimentData, planRuns } from '../core/experiment';
+import { updateRun } from '../core/io/runStore';
+import { runPlannedRun } from '../core/runRun';
+
+let cancelRequested = false;
+
+function send(message: FromTrainer): void {
+  process.send?.(message);
+}
+
+async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
+  const fail = (reason: string) => {
+    updateRun(msg.runDir, { status: 'failed', reason, finishedAt: new Date().toISOString() });
+    send({ type: 'done', status: 'failed', reason });
+  };
+  try {
+    const { config, problems } = loadConfig(msg.configFile);
+    if (!config) return fail(problems.map(formatProblem).join('\n'));
+    const plan = planRuns(config).find((p) => p.name === msg.runName);
+    if (!plan) return fail(`the config has no run named "${msg.runName}"`);
+    const backend = await selectBackend(msg.backend ?? config.backend);
+    send({ type: 'ready', backend: backend.name, pid: process.pid });
+    updateRun(msg.runDir, { status: 'running', backend: `${backend.name} (${backend.reason})`, startedAt: new Date().toISOString(), pid: process.pid });
+
+    const data = loadExperimentData(config);
+    const base = loadBase(config, data);
+    send({ type: 'log', message: `base: ${base.description}; data: ${data.source} (${data.rows.train.length} train / ${data.rows.validation.length} validation / ${data.rows.test.length} test)` });
+    const { outcome } = await runPlannedRun(config, plan, data, base, { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name }, {
+      progress: (event) => send({ type: 'progress', event }),
+      evaluated: (event) => send({ type: 'eval', event }),
+      checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
+      cancelled: () => cancelRequested,
+    });
+    const status = outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
+    updateRun(msg.runDir, { status, reason: outcome.reason, finishedAt: new Date().toISOString() });
+    send({ type: 'done', status, reason: outcome.reason, summaryFile: path.join(msg.runDir, 'summary.json') });
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+process.on('message', (msg: ToTrainer) => {
+  if (msg.type === 'start') void start(msg).finally(() => process.disconnect?.());
+  else if (msg.type === 'cancel') cancelRequested = true;
+});
