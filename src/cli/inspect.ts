@@ -22,7 +22,7 @@ export function inspectCommand(configFile: string): number {
   console.log(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
   console.log(`  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`);
 
-  const table = new Table({ head: ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'head', 'total', '% of base', 'float32'], style: { head: [], border: [] } });
+  const table = new Table({ chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, head: ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'head', 'total', '% of base', 'float32'], style: { head: [], border: [] } });
   for (const a of config.adapters) {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers);
     const head = headParams(d, labels.get(a.task)?.length ?? 2);

@@ -15,6 +15,7 @@ export function formatCount(n: number): string {
   return String(n);
 }
 
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const pct = (x: number | undefined) => (x === undefined ? '–' : (100 * x).toFixed(1));
 
 export interface ComparisonRow {
@@ -32,7 +33,7 @@ export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boo
     ...tasks.map((t) => (s.test[t] ? `${pct(s.test[t].accuracy)} / ${pct(s.test[t].macroF1)}` : '–')),
     `${formatCount(s.trainableParams)} (${s.trainablePercent.toFixed(2)}%)`,
     full ? `${((100 * s.trainableParams) / full.trainableParams).toFixed(1)}%` : '–',
-    tasks.filter((t) => s.bytesPerTask[t] !== undefined).map((t) => formatBytes(s.bytesPerTask[t])).join(', ') || '–',
+    formatBytes(mean(Object.values(s.bytesPerTask))),
     s.msPerStep.toFixed(0),
     s.inferenceMsPerExample.toFixed(2),
   ]);
@@ -40,7 +41,7 @@ export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boo
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
     return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');
   }
-  const table = new Table({ head, style: { head: [], border: [] } });
+  const table = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   table.push(...body);
   return table.toString();
 }

@@ -3,7 +3,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { BackendName } from '../core/config/types';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import { planRuns } from '../core/experiment';
+import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/experiment';
 import { readRun, readSummary } from '../core/io/runStore';
 import { defaultTrainerScript } from '../trainer/host';
 import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../trainer/runExperiment';
@@ -20,6 +20,15 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   const { config, problems } = loadConfig(configFile);
   for (const p of problems) console.error(formatProblem(p));
   if (!config) return EXIT.badInput;
+
+  try {
+    // Bad rows and unusable bases are input errors: report them before any run folder is made.
+    loadBase(config, loadExperimentData(config));
+  } catch (e) {
+    if (!(e instanceof ExperimentInputError)) throw e;
+    console.error(e.message);
+    return EXIT.badInput;
+  }
 
   let plans = planRuns(config);
   if (args.only?.length) {

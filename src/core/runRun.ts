@@ -79,6 +79,7 @@ export async function runPlannedRun(
     if (outcome.status === 'completed') save(); // the best epoch's weights, restored by train()
 
     const baseParams = encoder.weights.size();
+    const totalParams = baseParams + (adapter ? adapter.weights.size() : 0) + heads.reduce((n, h) => n + h.weights.size(), 0);
     const headBytes = (task: string) =>
       folderBytes(adapterSpec ? path.join(run.dir, 'adapters', adapterSpec.name) : path.join(run.dir, 'heads', task));
     const modelBytes = folderBytes(path.join(run.dir, 'model'));
@@ -93,9 +94,9 @@ export async function runPlannedRun(
       validation: outcome.validation ?? {},
       bestEpoch: outcome.bestEpoch,
       steps: outcome.steps,
-      totalParams: baseParams + (adapter ? adapter.weights.size() : 0) + heads.reduce((n, h) => n + h.weights.size(), 0),
+      totalParams,
       trainableParams: outcome.trainableParams,
-      trainablePercent: (100 * outcome.trainableParams) / baseParams,
+      trainablePercent: (100 * outcome.trainableParams) / totalParams,
       bytesOnDisk: folderBytes(run.dir),
       // What serving one attribute needs besides the shared base: adapter + head, or a whole fine-tuned model.
       bytesPerTask: Object.fromEntries(plan.tasks.map((t) => [t, adapterSpec ? headBytes(t) : modelBytes + headBytes(t)])),

@@ -44,7 +44,7 @@ export interface RunSummary {
   steps: number;
   totalParams: number; // base + everything this run adds
   trainableParams: number;
-  trainablePercent: number; // of the base model's parameters
+  trainablePercent: number; // of totalParams
   bytesOnDisk: number; // what this run must store (adapter+head, or the whole model)
   bytesPerTask: Record<string, number>;
   msPerStep: number;

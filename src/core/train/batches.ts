@@ -30,13 +30,29 @@ export function encodeExamples(
   }));
 }
 
-/** Batches of `batchSize` examples in a seeded random order (shuffle = true) or in order. */
-export function batchOrder(count: number, batchSize: number, seed: number | null): number[][] {
-  const order = Array.from({ length: count }, (_, i) => i);
-  if (seed !== null) shuffleInPlace(order, createRng(seed));
+/** Batches for evaluation: indices sorted by length, so each batch pads little. */
+export function lengthSortedBatches(lengths: number[], batchSize: number): number[][] {
+  const order = Array.from({ length: lengths.length }, (_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   const batches: number[][] = [];
-  for (let i = 0; i < count; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
   return batches;
+}
+
+/**
+ * Length-bucketed batches for training, seeded: shuffle, sort each pool of `poolBatches` batches by length, cut it
+ * into batches, shuffle the batches. Examples of similar length share a batch, so little is padded, and the order
+ * still changes every epoch.
+ */
+export function bucketedBatches(lengths: number[], batchSize: number, seed: number, poolBatches = 50): number[][] {
+  const rng = createRng(seed);
+  const order = shuffleInPlace(Array.from({ length: lengths.length }, (_, i) => i), rng);
+  const batches: number[][] = [];
+  const poolSize = batchSize * poolBatches;
+  for (let start = 0; start < order.length; start += poolSize) {
+    const pool = order.slice(start, start + poolSize).sort((a, b) => lengths[a] - lengths[b]);
+    for (let i = 0; i < pool.length; i += batchSize) batches.push(pool.slice(i, i + batchSize));
+  }
+  return shuffleInPlace(batches, rng);
 }
 
 export function makeBatch(examples: Example[], indices: number[], padId: number): Batch {

@@ -8,7 +8,7 @@ import type { Classifier } from '../model/classifier';
 import { crossEntropy } from '../model/ops';
 import { seedFor } from '../model/init';
 import { AdamW, clipByGlobalNorm, decays } from './adamw';
-import { type Example, batchOrder, disposeBatch, makeBatch } from './batches';
+import { type Example, bucketedBatches, disposeBatch, lengthSortedBatches, makeBatch } from './batches';
 import { classificationMetrics } from './metrics';
 import { linearWarmupDecay } from './schedule';
 
@@ -49,6 +49,7 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
     trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
     options.weightDecay,
   );
+  const lengths = data.train.map((e) => e.ids.length);
   const stepsPerEpoch = Math.ceil(data.train.length / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmupSteps = Math.round(totalSteps * options.warmupRatio);
@@ -80,7 +81,7 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
 
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      for (const indices of batchOrder(data.train.length, options.batchSize, seedFor(seed, `epoch${epoch}`))) {
+      for (const indices of bucketedBatches(lengths, options.batchSize, seedFor(seed, `epoch${epoch}`))) {
         if (hooks.cancelled()) return outcome('cancelled', 'cancelled by the user');
         const t0 = performance.now();
         const batch = makeBatch(data.train, indices, data.padId);
@@ -157,9 +158,8 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
 export function evaluate(model: Classifier, examples: Example[], data: TrainData, batchSize: number): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
   const predicted = data.tasks.map(() => new Int32Array(examples.length));
   const losses = data.tasks.map(() => 0);
-  let position = 0;
   let forwardMs = 0;
-  for (const indices of batchOrder(examples.length, batchSize, null)) {
+  for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
     const batch = makeBatch(examples, indices, data.padId);
     const t0 = performance.now();
     const [argmaxes, batchLosses] = tf.tidy(() => {
@@ -168,11 +168,10 @@ export function evaluate(model: Classifier, examples: Example[], data: TrainData
     });
     const values = argmaxes.map((a) => a.dataSync());
     forwardMs += performance.now() - t0;
-    values.forEach((v, t) => predicted[t].set(v, position));
+    values.forEach((v, t) => indices.forEach((exampleIndex, row) => (predicted[t][exampleIndex] = v[row])));
     batchLosses.forEach((l, t) => (losses[t] += l.dataSync()[0] * indices.length));
     tf.dispose([...argmaxes, ...batchLosses]);
     disposeBatch(batch);
-    position += indices.length;
   }
   const metrics: Record<string, TaskMetrics> = {};
   data.tasks.forEach((task, t) => {
