@@ -6,6 +6,7 @@ import { formatProblem, loadConfig } from '../core/config/validate';
 import { listRuns, readSummary } from '../core/io/runStore';
 import { EXIT } from './exit';
 import { inspectCommand } from './inspect';
+import { pretrainCommand } from './pretrain';
 import { comparisonTable, storageProjection } from './report';
 import { trainCommand } from './train';
 
@@ -36,6 +37,16 @@ program
   .option('--only <runs...>', 'train only these runs, e.g. adapter:sentiment full')
   .action(async (config: string, opts: { backend?: BackendName; parallel?: number; only?: string[] }) => {
     process.exitCode = await trainCommand(path.resolve(config), opts);
+  });
+
+program
+  .command('pretrain')
+  .description('pre-train a base model (masked-LM, POS, word polarity, genre); resumes an interrupted run')
+  .argument('<config>', 'a *.pretrain.json file')
+  .option('--fresh', 'start over instead of resuming the last unfinished run')
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .action(async (config: string, opts: { fresh?: boolean; backend?: BackendName }) => {
+    process.exitCode = await pretrainCommand(path.resolve(config), opts);
   });
 
 program

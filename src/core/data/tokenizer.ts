@@ -19,7 +19,7 @@ export class WordPieceTokenizer {
   private readonly tokenizer: Tokenizer;
 
   constructor(readonly json: TokenizerJson) {
-    this.tokenizer = new Tokenizer(json, { do_lower_case: true });
+    this.tokenizer = new Tokenizer(json, {});
     const id = (token: string) => {
       const found = json.model.vocab[token];
       if (found === undefined) throw new Error(`tokenizer vocabulary has no ${token} token`);
@@ -42,6 +42,11 @@ export class WordPieceTokenizer {
     let ids = this.tokenizer.encode(text).ids;
     if (ids.length > maxLength) ids = [...ids.slice(0, maxLength - 1), this.sepId];
     return { ids, typeIds: ids.map(() => 0) };
+  }
+
+  /** Piece ids of a text without [CLS]/[SEP] (e.g. one word, to align word labels with pieces). */
+  pieceIds(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
   tokenize(text: string): string[] {
@@ -126,7 +131,7 @@ export interface TokenizerJson {
 }
 
 /** A `tokenizer.json` equivalent to what `BertTokenizerFast` saves for an uncased vocabulary. */
-export function tokenizerJsonFromVocab(vocab: string[]): TokenizerJson {
+export function tokenizerJsonFromVocab(vocab: string[], options: { lowercase: boolean } = { lowercase: true }): TokenizerJson {
   const ids: Record<string, number> = {};
   vocab.forEach((token, id) => (ids[token] = id));
   const special = (token: string) => ({ id: token, ids: [ids[token]], tokens: [token] });
@@ -143,7 +148,7 @@ export function tokenizerJsonFromVocab(vocab: string[]): TokenizerJson {
       normalized: false,
       special: true,
     })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: options.lowercase },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',

@@ -14,8 +14,8 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancell
 export interface RunRecord {
   id: string;
   experiment: string;
-  name: string; // e.g. "adapter:sentiment", "full", "head-only"
-  type: RunType;
+  name: string; // e.g. "adapter:sentiment", "full", "head-only", "pretrain"
+  type: RunType | 'pretrain';
   tasks: string[];
   status: RunStatus;
   reason?: string; // why it failed / was cancelled / diverged

@@ -48,6 +48,20 @@ export class AdamW {
     });
   }
 
+  /** Step count and both moments, to checkpoint and resume a long run. */
+  exportState(): { step: number; m: Float32Array[]; v: Float32Array[] } {
+    return { step: this.t, m: this.m.map((t) => t.dataSync() as Float32Array), v: this.v.map((t) => t.dataSync() as Float32Array) };
+  }
+
+  importState(state: { step: number; m: Float32Array[]; v: Float32Array[] }): void {
+    if (state.m.length !== this.m.length) throw new Error(`optimiser state has ${state.m.length} moments, expected ${this.m.length}`);
+    this.t = state.step;
+    tf.tidy(() => {
+      this.m.forEach((t, i) => t.assign(tf.tensor(state.m[i], t.shape)));
+      this.v.forEach((t, i) => t.assign(tf.tensor(state.v[i], t.shape)));
+    });
+  }
+
   /** Number of scalars of optimiser state (two moments per trained parameter). */
   stateSize(): number {
     return this.m.reduce((n, t) => n + t.size, 0) * 2;

@@ -1,0 +1,285 @@
+// Pre-training of a base model on several objectives at once, with checkpoints every few hundred steps so that an
+// interrupted run resumes where it stopped and replays exactly: batch order, masking and dropout are all seeded by
+// the epoch or step number, never by how many steps this process happened to run.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
+import { DEFAULT_SPLIT } from '../config/defaults';
+import { type LabelledSentence, loadAfinn, loadBrown } from '../data/corpora';
+import { loadRows } from '../data/load';
+import { createRng, shuffleInPlace } from '../data/random';
+import { splitRows, stratifyByLabels } from '../data/split';
+import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
+import { bertConfigJson, toTorchLayout } from '../io/adapterhub';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { readSafetensorsFile, writeSafetensorsFile } from '../io/safetensors';
+import { type BertConfig, BertEncoder, bertWeightShapes, initBertWeights } from '../model/bert';
+import { seedFor } from '../model/init';
+import { Weights } from '../model/weights';
+import { AdamW, clipByGlobalNorm, decays } from '../train/adamw';
+import { bucketedBatches, lengthSortedBatches } from '../train/batches';
+import { linearWarmupDecay } from '../train/schedule';
+import type { ObjectiveName, PretrainConfig } from './config';
+import { type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
+import { PretrainModel } from './model';
+
+export interface PretrainHooks {
+  progress(e: ProgressEvent): void;
+  evaluated(e: EvalEvent): void;
+  log(message: string): void;
+  cancelled(): boolean;
+}
+
+export interface PretrainOutcome {
+  status: 'completed' | 'cancelled' | 'diverged';
+  reason?: string;
+  step: number;
+  elapsedMs: number; // over all sessions of this run
+  heldOut?: Record<string, TaskMetrics>;
+}
+
+interface Corpus {
+  train: LabelledSentence[];
+  heldOut: LabelledSentence[];
+  texts: string[]; // for the vocabulary
+  genres: string[];
+}
+
+/** Brown (minus a held-out share) and the reviews' train split as unlabelled text. */
+function loadCorpus(config: PretrainConfig): Corpus {
+  const train: LabelledSentence[] = [];
+  const heldOut: LabelledSentence[] = [];
+  const texts: string[] = [];
+  let genres: string[] = [];
+  if (config.corpora.includes('brown')) {
+    const brown = shuffleInPlace(loadBrown(), createRng(seedFor(config.seed, 'held-out')));
+    const cut = Math.round(brown.length * config.heldOut);
+    heldOut.push(...brown.slice(0, cut));
+    train.push(...brown.slice(cut));
+    texts.push(...brown.slice(cut).map((s) => s.words.join(' ')));
+    genres = [...new Set(brown.map((s) => s.genre as string))].sort();
+  }
+  if (config.corpora.includes('reviews-train')) {
+    // The same split experiments use by default: validation and test sentences are never seen here.
+    const rows = splitRows(loadRows({ kind: 'builtin', name: 'reviews' }).rows, DEFAULT_SPLIT, stratifyByLabels(['sentiment', 'domain'])).train;
+    for (const row of rows) {
+      texts.push(row.text);
+      train.push({ words: [row.text] }); // split into words by the tokenizer below
+    }
+  }
+  return { train, heldOut, texts, genres };
+}
+
+export interface CheckpointState {
+  step: number;
+  elapsedMs: number;
+}
+
+const CHECKPOINT = 'checkpoint';
+
+export async function pretrain(config: PretrainConfig, runDir: string, backend: string, hooks: PretrainHooks): Promise<PretrainOutcome> {
+  const checkpointDir = path.join(runDir, CHECKPOINT);
+  const corpus = loadCorpus(config);
+  const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
+  const tokenizer = resuming
+    ? new WordPieceTokenizer(JSON.parse(fs.readFileSync(path.join(checkpointDir, 'tokenizer.json'), 'utf8')))
+    : WordPieceTokenizer.fromVocab(trainWordPieceVocab(corpus.texts, config.shape.vocabSize));
+  if (!resuming) writeJsonAtomic(path.join(checkpointDir, 'tokenizer.json'), tokenizer.json);
+  const bert: BertConfig = { ...config.shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
+
+  // Review texts become words through the tokenizer's own normaliser and pre-tokeniser.
+  const asWords = (s: LabelledSentence) => (s.pos ? s : { ...s, words: tokenizer.words(s.words.join(' ')) });
+  const afinn = loadAfinn();
+  const train = buildExamples(corpus.train.map(asWords), tokenizer, afinn, corpus.genres, config.maxLength);
+  const heldOut = buildExamples(corpus.heldOut, tokenizer, afinn, corpus.genres, config.maxLength);
+  hooks.log(`corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`);
+
+  const shapes = bertWeightShapes(bert);
+  const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
+  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), config.objectives, corpus.genres, config.seed);
+  const trainable = model.trainable();
+  const optimizer = new AdamW(trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })), config.weightDecay);
+  let state: CheckpointState = { step: 0, elapsedMs: 0 };
+  if (resuming) {
+    state = loadCheckpoint(checkpointDir, trainable, optimizer);
+    hooks.log(`resumed from the checkpoint at step ${state.step}`);
+  }
+
+  const firstRegularId = 5; // after [PAD] [UNK] [CLS] [SEP] [MASK]
+  const lengths = train.map((e) => e.ids.length);
+  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
+  const sessionStart = performance.now();
+  const elapsed = () => state.elapsedMs + (performance.now() - sessionStart);
+  let lastHeldOut: Record<string, TaskMetrics> | undefined;
+  let examplesSeen = 0;
+  let tokensSeen = 0;
+  const variables = trainable.map(([, v]) => v);
+  const objectives = Object.keys(config.objectives) as ObjectiveName[];
+
+  const saveCheckpoint = (step: number) => {
+    saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed() });
+  };
+
+  try {
+    let step = state.step;
+    while (step < config.steps) {
+      const epoch = Math.floor(step / stepsPerEpoch);
+      const batches = bucketedBatches(lengths, config.batchSize, seedFor(config.seed, `epoch${epoch}`));
+      for (let k = step % stepsPerEpoch; k < batches.length && step < config.steps; k++) {
+        if (hooks.cancelled()) {
+          saveCheckpoint(step);
+          return { status: 'cancelled', reason: `cancelled at step ${step}; run the same command again to resume`, step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+        }
+        const batch = makePretrainBatch(train, batches[k], tokenizer, config.maskProbability, createRng(seedFor(config.seed, `mask${step}`)), firstRegularId);
+        const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
+        const losses: Partial<Record<ObjectiveName, tf.Scalar>> = {};
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
+          const weighted = objectives.map((o) => {
+            losses[o] = tf.keep(out[o]!.loss);
+            return tf.mul(out[o]!.loss, config.objectives[o]!.weight);
+          });
+          return tf.addN(weighted) as tf.Scalar;
+        }, variables);
+        const loss = value.dataSync()[0];
+        const lossPerTask = Object.fromEntries(objectives.map((o) => [o, losses[o]!.dataSync()[0]]));
+        tf.dispose([value, ...Object.values(losses)]);
+        examplesSeen += batches[k].length;
+        tokensSeen += batches[k].reduce((n, i) => n + lengths[i], 0);
+        disposePretrainBatch(batch);
+        if (!Number.isFinite(loss)) {
+          tf.dispose(Object.values(grads));
+          return { status: 'diverged', reason: `loss became ${loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
+        }
+        const gradList = variables.map((v) => grads[v.name]);
+        const { clipped, norm } = clipByGlobalNorm(gradList, config.maxGradNorm);
+        optimizer.step(clipped, lr);
+        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)]);
+        step++;
+
+        if (step % config.logEvery === 0 || step === config.steps) {
+          const sessionMs = performance.now() - sessionStart;
+          hooks.progress({
+            step,
+            totalSteps: config.steps,
+            epoch: step / stepsPerEpoch,
+            loss,
+            lossPerTask,
+            learningRate: lr,
+            gradNorm: norm,
+            elapsedMs: elapsed(),
+            examplesPerSec: (examplesSeen * 1000) / sessionMs,
+            tokensPerSec: (tokensSeen * 1000) / sessionMs,
+          });
+        }
+        if (step % config.evalEvery === 0 || step === config.steps) {
+          lastHeldOut = evaluateHeldOut(model, heldOut, tokenizer, config, firstRegularId);
+          hooks.evaluated({ epoch: step / stepsPerEpoch, step, split: 'validation', metrics: lastHeldOut, score: lastHeldOut.pos?.accuracy ?? lastHeldOut.mlm?.accuracy ?? 0, best: false, elapsedMs: elapsed() });
+        }
+        if (step % config.checkpointEvery === 0) saveCheckpoint(step);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    saveCheckpoint(step);
+    writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, {
+      command: `adapter-lab pretrain ${path.relative(process.cwd(), config.file) || config.file}`,
+      config: { ...config, file: path.basename(config.file), output: path.basename(config.output), runsDir: undefined },
+      steps: step,
+      wallMinutes: Math.round(elapsed() / 600) / 100,
+      backend,
+      heldOut: lastHeldOut,
+      finishedAt: new Date().toISOString(),
+    });
+    return { status: 'completed', step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Held-out accuracy per objective with a fixed masking seed, so evaluations are comparable across steps. */
+function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], tokenizer: WordPieceTokenizer, config: PretrainConfig, firstRegularId: number): Record<string, TaskMetrics> {
+  const sums = new Map<string, { correct: number; count: number; loss: number; batches: number }>();
+  const add = (name: string, correct: number, count: number, loss: number) => {
+    const s = sums.get(name) ?? { correct: 0, count: 0, loss: 0, batches: 0 };
+    s.correct += correct;
+    s.count += count;
+    s.loss += loss;
+    s.batches++;
+    sums.set(name, s);
+  };
+  const rng = createRng(seedFor(config.seed, 'held-out-masking'));
+  for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), config.batchSize)) {
+    const batch = makePretrainBatch(examples, indices, tokenizer, config.maskProbability, rng, firstRegularId);
+    const results = tf.tidy(() => {
+      const out = model.forward(batch, 0, null);
+      return Object.entries(out).map(([name, o]) => {
+        const valid = tf.greaterEqual(o.labels, 0);
+        const hits = tf.logicalAnd(tf.equal(tf.argMax(o.logits, -1), o.labels), valid);
+        const extra: tf.Tensor[] = [];
+        if (name === 'polarity') {
+          // Recall on polar words: the neutral class dominates, so plain accuracy says little.
+          const polar = tf.logicalAnd(valid, tf.notEqual(o.labels, 1));
+          extra.push(tf.sum(tf.cast(tf.logicalAnd(hits, polar), 'int32')), tf.sum(tf.cast(polar, 'int32')));
+        }
+        return [name, tf.sum(tf.cast(hits, 'int32')), tf.sum(tf.cast(valid, 'int32')), o.loss, ...extra] as const;
+      });
+    });
+    for (const [name, hits, count, loss, ...extra] of results) {
+      add(name, hits.dataSync()[0], count.dataSync()[0], loss.dataSync()[0]);
+      if (extra.length) add('polarity-recall', extra[0].dataSync()[0], extra[1].dataSync()[0], 0);
+      tf.dispose([hits, count, loss, ...extra]);
+    }
+    disposePretrainBatch(batch);
+  }
+  const metrics: Record<string, TaskMetrics> = {};
+  for (const [name, s] of sums) {
+    const accuracy = s.count ? s.correct / s.count : 0;
+    metrics[name] = { accuracy, macroF1: accuracy, loss: s.loss / Math.max(1, s.batches), count: s.count };
+  }
+  return metrics;
+}
+
+function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, state: CheckpointState): void {
+  const weights = Object.fromEntries(trainable.map(([name, v]) => [name, { dtype: 'F32' as const, shape: [...v.shape], data: v.dataSync() as Float32Array }]));
+  const moments = optimizer.exportState();
+  const opt = Object.fromEntries(
+    trainable.flatMap(([name, v], i) => [
+      [`m.${name}`, { dtype: 'F32' as const, shape: [...v.shape], data: moments.m[i] }],
+      [`v.${name}`, { dtype: 'F32' as const, shape: [...v.shape], data: moments.v[i] }],
+    ]),
+  );
+  writeSafetensorsFile(path.join(dir, 'weights.safetensors'), weights);
+  writeSafetensorsFile(path.join(dir, 'optimizer.safetensors'), opt, { step: String(moments.step) });
+  writeJsonAtomic(path.join(dir, 'state.json'), state); // last: a checkpoint counts only once its state is written
+}
+
+function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW): CheckpointState {
+  const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
+  const weights = readSafetensorsFile(path.join(dir, 'weights.safetensors')).tensors;
+  const opt = readSafetensorsFile(path.join(dir, 'optimizer.safetensors'));
+  const get = (map: typeof weights, name: string) => {
+    const t = map.get(name);
+    if (!t || !(t.data instanceof Float32Array)) throw new Error(`${dir}: the checkpoint has no tensor "${name}" (was the config changed? start over with --fresh)`);
+    return t.data;
+  };
+  tf.tidy(() => trainable.forEach(([name, v]) => v.assign(tf.tensor(get(weights, name), v.shape))));
+  optimizer.importState({
+    step: Number(opt.metadata.step),
+    m: trainable.map(([name]) => get(opt.tensors, `m.${name}`)),
+    v: trainable.map(([name]) => get(opt.tensors, `v.${name}`)),
+  });
+  return state;
+}
+
+/** The Hugging Face folder of the base: config.json, model.safetensors (BERT weights only), tokenizer files. */
+export function writeBaseModel(dir: string, bert: BertConfig, weights: Weights, tokenizer: WordPieceTokenizer, record: object): void {
+  writeJsonAtomic(path.join(dir, 'config.json'), bertConfigJson(bert));
+  writeSafetensorsFile(path.join(dir, 'model.safetensors'), toTorchLayout(weights), { format: 'pt' });
+  writeJsonAtomic(path.join(dir, 'tokenizer.json'), tokenizer.json);
+  writeFileAtomic(path.join(dir, 'vocab.txt'), `${tokenizer.vocabList().join('\n')}\n`);
+  writeJsonAtomic(path.join(dir, 'tokenizer_config.json'), { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: bert.maxPositions });
+  writeJsonAtomic(path.join(dir, 'special_tokens_map.json'), { unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]' });
+  writeJsonAtomic(path.join(dir, 'pretraining.json'), record);
+}
+
