@@ -27,7 +27,7 @@ export interface PretrainConfig {
   maxGradNorm: number;
   dropout: number;
   maskProbability: number;
-  heldOut: number; // fraction of Brown sentences kept for held-out accuracy
+  heldOut: number; // share of each corpus kept for held-out accuracy
   evalEvery: number;
   checkpointEvery: number;
   logEvery: number;

@@ -46,29 +46,27 @@ interface Corpus {
   genres: string[];
 }
 
-/** Brown (minus a held-out share) and the reviews' train split as unlabelled text. */
+/** Brown and the reviews' train split as unlabelled text, each minus a held-out share for held-out accuracy. */
 function loadCorpus(config: PretrainConfig): Corpus {
-  const train: LabelledSentence[] = [];
-  const heldOut: LabelledSentence[] = [];
-  const texts: string[] = [];
-  let genres: string[] = [];
+  const corpus: Corpus = { train: [], heldOut: [], texts: [], genres: [] };
+  const add = (shuffleSeed: string, sentences: LabelledSentence[], text: (s: LabelledSentence) => string) => {
+    shuffleInPlace(sentences, createRng(seedFor(config.seed, shuffleSeed)));
+    const cut = Math.round(sentences.length * config.heldOut);
+    corpus.heldOut.push(...sentences.slice(0, cut));
+    corpus.train.push(...sentences.slice(cut));
+    corpus.texts.push(...sentences.slice(cut).map(text));
+  };
   if (config.corpora.includes('brown')) {
-    const brown = shuffleInPlace(loadBrown(), createRng(seedFor(config.seed, 'held-out')));
-    const cut = Math.round(brown.length * config.heldOut);
-    heldOut.push(...brown.slice(0, cut));
-    train.push(...brown.slice(cut));
-    texts.push(...brown.slice(cut).map((s) => s.words.join(' ')));
-    genres = [...new Set(brown.map((s) => s.genre as string))].sort();
+    const brown = loadBrown();
+    corpus.genres = [...new Set(brown.map((s) => s.genre as string))].sort();
+    add('held-out', brown, (s) => s.words.join(' '));
   }
   if (config.corpora.includes('reviews-train')) {
     // The same split experiments use by default: validation and test sentences are never seen here.
     const rows = splitRows(loadRows({ kind: 'builtin', name: 'reviews' }).rows, DEFAULT_SPLIT, stratifyByLabels(['sentiment', 'domain'])).train;
-    for (const row of rows) {
-      texts.push(row.text);
-      train.push({ words: [row.text] }); // split into words by the tokenizer below
-    }
+    add('held-out:reviews', rows.map((row) => ({ words: [row.text] })), (s) => s.words[0]); // split into words by the tokenizer later
   }
-  return { train, heldOut, texts, genres };
+  return corpus;
 }
 
 export interface CheckpointState {
@@ -92,7 +90,7 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
   const asWords = (s: LabelledSentence) => (s.pos ? s : { ...s, words: tokenizer.words(s.words.join(' ')) });
   const afinn = loadAfinn();
   const train = buildExamples(corpus.train.map(asWords), tokenizer, afinn, corpus.genres, config.maxLength);
-  const heldOut = buildExamples(corpus.heldOut, tokenizer, afinn, corpus.genres, config.maxLength);
+  const heldOut = buildExamples(corpus.heldOut.map(asWords), tokenizer, afinn, corpus.genres, config.maxLength);
   hooks.log(`corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`);
 
   const shapes = bertWeightShapes(bert);
