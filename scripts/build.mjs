@@ -1,6 +1,10 @@
 // Bundles the CLI, the trainer process and the benchmark with esbuild.
 // TensorFlow.js stays external: its wasm binaries are loaded from node_modules at run time.
+// The VS Code extension is the exception (see extensionBuilds): a .vsix has no node_modules.
 import { build } from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const common = {
   bundle: true,
@@ -13,6 +17,24 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The extension's host bundle must not contain TensorFlow.js (training runs in forked processes), and its engine
+// bundle (trainer + inspect) carries TensorFlow.js with the wasm binaries and the built-in data set beside it.
+const EXTENSION_DIR = 'dist/extension';
+const require = createRequire(import.meta.url);
+
+async function extensionBuilds() {
+  const host = await build({ ...common, external: ['vscode'], minify: true, metafile: true, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: EXTENSION_DIR });
+  const heavy = Object.keys(host.metafile.inputs).filter((f) => /@tensorflow|@huggingface/.test(f));
+  if (heavy.length) throw new Error(`the extension host bundle must not include training libraries, but it imports ${heavy[0]}`);
+  await build({ ...common, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'], minify: true, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: EXTENSION_DIR });
+  const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) cpSync(join(wasmDir, file), join(EXTENSION_DIR, file));
+  const fixtures = join(dirname(require.resolve('sentiment/package.json')), 'test', 'fixtures');
+  mkdirSync(join(EXTENSION_DIR, 'reviews'), { recursive: true });
+  for (const file of ['imdb.json', 'yelp.json', 'amazon.json']) cpSync(join(fixtures, file), join(EXTENSION_DIR, 'reviews', file));
+}
+
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/main.ts' }, outdir: 'dist' }),
+  extensionBuilds(),
 ]);

@@ -5,7 +5,9 @@ import type { BackendName } from '../core/config/types';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import { listRuns, readSummary } from '../core/io/runStore';
 import { EXIT } from './exit';
+import { dropCommand } from './drop';
 import { inspectCommand } from './inspect';
+import { mergeCommand } from './merge';
 import { pretrainCommand } from './pretrain';
 import { comparisonTable, storageProjection } from './report';
 import { trainCommand } from './train';
@@ -21,6 +23,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
   return n;
+}
+
+function numberList(value: string): number[] {
+  const numbers = value.split(',').map((v) => Number(v.trim()));
+  if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError('numbers separated by commas, e.g. 1.5,-0.5');
+  return numbers;
 }
 
 const program = new Command('adapter-lab')
@@ -66,6 +74,31 @@ program
   .argument('<config>')
   .action((config: string) => {
     process.exitCode = inspectCommand(path.resolve(config));
+  });
+
+program
+  .command('drop')
+  .description('AdapterDrop at inference: evaluate an adapter, composition or merge run with the adapters of the first n layers dropped, for every n')
+  .argument('<run>', 'a run folder')
+  .option('--split <split>', 'validation or test', 'test')
+  .option('--repeats <n>', 'timing passes per n (the fastest counts)', positiveInt, 2)
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .option('--json', 'print the results as JSON')
+  .action(async (run: string, opts: { split: string; repeats: number; backend?: BackendName; json?: boolean }) => {
+    if (opts.split !== 'test' && opts.split !== 'validation') throw new InvalidArgumentError('--split is validation or test');
+    process.exitCode = await dropCommand(path.resolve(run), { ...opts, split: opts.split });
+  });
+
+program
+  .command('merge')
+  .description('parameter averaging: a new adapter Σ wᵢ·θᵢ from saved adapter folders with the same config (negative weights allowed)')
+  .argument('<adapters...>', 'adapter folders (adapters/<name>/ in run folders)')
+  .requiredOption('-n, --name <name>', 'name of the new adapter')
+  .option('-w, --weights <list>', 'comma-separated weights, one per adapter (default: equal)', numberList)
+  .option('--no-normalize', 'use the weights as given instead of dividing by their sum')
+  .option('-o, --out <dir>', 'folder to write (default: ./<name>)')
+  .action((dirs: string[], opts: { name: string; weights?: number[]; normalize: boolean; out?: string }) => {
+    process.exitCode = mergeCommand(dirs, opts);
   });
 
 program

@@ -5,6 +5,7 @@ import type { BackendName } from '../core/config/types';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/experiment';
 import { readRun, readSummary } from '../core/io/runStore';
+import { latestCompletedRun } from '../core/adapters/load';
 import { defaultTrainerScript } from '../trainer/host';
 import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../trainer/runExperiment';
 import { comparisonTable, storageProjection } from './report';
@@ -38,6 +39,14 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
       return EXIT.badInput;
     }
     plans = plans.filter((p) => args.only!.includes(p.name));
+  }
+  // Composition and merge runs load adapters trained by this experiment: in this call, or before it.
+  for (const plan of plans) {
+    const missing = plan.needs.filter((n) => !plans.some((p) => p.name === n) && !latestCompletedRun(config.runsDir, config.name, n));
+    if (missing.length) {
+      console.error(`${plan.name} needs ${missing.join(', ')}, which has no completed run in ${config.runsDir}: train ${missing.length > 1 ? 'them' : 'it'} too (add ${missing.join(' ')} to --only) or first`);
+      return EXIT.badInput;
+    }
   }
   const runs = createRuns(config, plans);
   const parallel = args.parallel ?? Math.min(defaultParallelism(), runs.length);

@@ -1,6 +1,7 @@
 // Chooses the TensorFlow.js backend at run time: native TensorFlow (`@tensorflow/tfjs-node`) when it is installed
 // and loads, else wasm when it has every kernel training needs, else the pure-JS cpu backend (20–40× slower).
 import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from './config/types';
 
@@ -41,8 +42,7 @@ async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
     if (name === 'wasm') {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
-      wasm.setWasmPaths(dist);
+      wasm.setWasmPaths(wasmBinariesDir());
     }
     if (!(await tf.setBackend(name))) return 'failed to initialise';
     await tf.ready();
@@ -51,6 +51,12 @@ async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
   } catch (e) {
     return firstLine(e);
   }
+}
+
+/** Next to the running bundle when they ship with it (the VS Code extension has no node_modules), else the npm package's. */
+function wasmBinariesDir(): string {
+  if (fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname + path.sep;
+  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
 function firstLine(e: unknown): string {

@@ -1,7 +1,11 @@
 // An experiment from a validated config: its data (loaded, checked, split, tokenised), its base model, and the
 // runs it holds — one per adapter (that adapter + its task's head on the frozen base), plus the baselines
 // `full` (every weight, a head per task) and `head-only` (frozen base, heads only), all on the same split.
-import type { ExperimentConfig, RunType, TrainOptions } from './config/types';
+import * as path from 'path';
+import type { EncoderShape, ExperimentConfig } from './config/types';
+import { BUILTIN_MODELS, builtinModelDir } from './builtinModels';
+import { CheckpointError, loadBertCheckpoint } from './io/hfBert';
+import { SafetensorsError } from './io/safetensors';
 import { type Row, checkRowsForTasks, formatProblems, loadRows } from './data/load';
 import { splitRows, stratifyByLabels } from './data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from './data/tokenizer';
@@ -9,26 +13,7 @@ import { type BertConfig, bertWeightShapes, initBertWeights } from './model/bert
 import { encodeExamples } from './train/batches';
 import type { TrainData } from './train/loop';
 
-export interface RunPlan {
-  name: string; // "adapter:sentiment", "full", "head-only"
-  type: RunType;
-  tasks: string[];
-  adapter?: string;
-  options: TrainOptions;
-}
-
-export function planRuns(config: ExperimentConfig): RunPlan[] {
-  const adapterRuns = config.adapters.map<RunPlan>((a) => ({
-    name: `adapter:${a.name}`,
-    type: 'adapter',
-    tasks: [a.task],
-    adapter: a.name,
-    options: config.train.adapter,
-  }));
-  const allTasks = config.tasks.map((t) => t.name);
-  const baselineRuns = config.baselines.map<RunPlan>((b) => ({ name: b, type: b, tasks: allTasks, options: config.train[b] }));
-  return [...adapterRuns, ...baselineRuns];
-}
+export { type RunPlan, planRuns } from './plan';
 
 export class ExperimentInputError extends Error {}
 
@@ -65,18 +50,33 @@ export interface BaseModel {
 /** The base model of the experiment. A random base gets a WordPiece vocabulary trained on the train split. */
 export function loadBase(config: ExperimentConfig, data: ExperimentData): BaseModel {
   const base = config.base;
-  if (base.kind !== 'random') {
-    throw new ExperimentInputError(
-      base.kind === 'path'
-        ? `loading a Hugging Face checkpoint (${base.path}) is not available in this version; use "base": { "random": {} }`
-        : `no built-in base "${base.name}" ships with this version; use "base": { "random": {} }`,
-    );
+  if (base.kind === 'random') return randomBase(base.shape, config.seed, data);
+  const dir = base.kind === 'path' ? base.path : builtinModelDir(base.name);
+  if (!dir) throw new ExperimentInputError(`no built-in base "${base.kind === 'builtin' ? base.name : ''}"; built-in bases: ${BUILTIN_MODELS.join(', ')}`);
+  let loaded;
+  try {
+    loaded = loadBertCheckpoint(dir, config.seed);
+  } catch (e) {
+    if (e instanceof CheckpointError || e instanceof SafetensorsError) throw new ExperimentInputError(e.message);
+    throw e;
   }
-  const shape = base.shape;
+  const c = loaded.config;
+  const name = base.kind === 'builtin' ? `builtin:${base.name}` : path.basename(dir);
+  return {
+    config: c,
+    tokenizer: loaded.tokenizer,
+    values: loaded.values,
+    description: `${name}, pre-trained, ${c.layers} layers × ${c.hiddenSize}${loaded.notes.length ? ` (${loaded.notes.join('; ')})` : ''}`,
+    modelName: base.kind === 'builtin' ? `adapter-lab/${base.name}` : name,
+    pretrained: true,
+  };
+}
+
+function randomBase(shape: EncoderShape, seed: number, data: ExperimentData): BaseModel {
   const tokenizer = WordPieceTokenizer.fromVocab(trainWordPieceVocab(data.rows.train.map((r) => r.text), shape.vocabSize));
   const bert: BertConfig = { ...shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
   const shapes = bertWeightShapes(bert);
-  const values = new Map([...initBertWeights(bert, config.seed)].map(([name, data]) => [name, { shape: shapes.get(name) as number[], data }]));
+  const values = new Map([...initBertWeights(bert, seed)].map(([name, data]) => [name, { shape: shapes.get(name) as number[], data }]));
   return {
     config: bert,
     tokenizer,

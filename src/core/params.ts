@@ -1,6 +1,7 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
-import type { BottleneckAdapterSpec } from './config/types';
+import type { AdapterSpec, AttentionMatrix } from './config/types';
 import { adapterPositions, bottleneckSize } from './adapters/bottleneck';
+import { isBottleneck } from './adapters/registry';
 import { type BertConfig, bertWeightShapes } from './model/bert';
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -25,12 +26,38 @@ export function baseParamCounts(c: BertConfig): BaseParamCounts {
   return counts;
 }
 
-/** Per layer: down (d·m + m) + up (m·d + d) at each position the method uses; 0 in left-out layers. */
-export function adapterParamsPerLayer(spec: BottleneckAdapterSpec, hiddenSize: number, layers: number): number[] {
-  const m = bottleneckSize(spec, hiddenSize);
-  const perPosition = hiddenSize * m + m + m * hiddenSize + hiddenSize;
-  const positions = adapterPositions(spec.method).length;
-  return Array.from({ length: layers }, (_, i) => (spec.leaveOut.includes(i) ? 0 : perPosition * positions));
+/**
+ * Parameters an adapter adds to each layer (0 in left-out layers), by its method's formula:
+ *   bottleneck  per position: down d·m + m, up m·d + d (Houlsby: 2 positions)
+ *   lora        per adapted matrix W [in, out]: r·(in + out)            (Hu et al. 2021)
+ *   ia3         per adapted matrix: out                                  (Liu et al. 2022: 2d + d_ff for k, v, ff)
+ *   arc         per position (attention, feed-forward): r + d            (Dong et al. 2023; W is shared, below)
+ */
+export function adapterParamsPerLayer(spec: AdapterSpec, hiddenSize: number, layers: number, intermediateSize = 4 * hiddenSize): number[] {
+  const d = hiddenSize;
+  let perLayer: number;
+  if (isBottleneck(spec)) {
+    const m = bottleneckSize(spec, d);
+    perLayer = (2 * d * m + m + d) * adapterPositions(spec.method).length;
+  } else if (spec.method === 'arc') {
+    perLayer = 2 * (bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, d) + d);
+  } else {
+    const shapes = adaptedMatrices(spec, d, intermediateSize);
+    perLayer = shapes.reduce((n, [inputs, outputs]) => n + (spec.method === 'lora' ? spec.r! * (inputs + outputs) : outputs), 0);
+  }
+  return Array.from({ length: layers }, (_, i) => (spec.leaveOut.includes(i) ? 0 : perLayer));
+}
+
+/** Parameters shared by all layers: ARC's two down projections [d, r]; none for the other methods. */
+export function adapterSharedParams(spec: AdapterSpec, hiddenSize: number): number {
+  if (spec.method !== 'arc') return 0;
+  return 2 * hiddenSize * bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, hiddenSize);
+}
+
+/** [in, out] of each dense layer a LoRA / IA³ adapter acts on. */
+function adaptedMatrices(spec: AdapterSpec, d: number, ff: number): [number, number][] {
+  const attention = (spec.attnMatrices ?? []).map((_: AttentionMatrix): [number, number] => [d, d]);
+  return [...attention, ...(spec.intermediateLora ? [[d, ff] as [number, number]] : []), ...(spec.outputLora ? [[ff, d] as [number, number]] : [])];
 }
 
 /** AdapterHub's 2-layer classification head: d·d + d + d·labels + labels. */

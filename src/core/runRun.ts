@@ -1,11 +1,14 @@
-// Executes one planned run into its run folder: builds the model, trains, writes metrics as it goes, saves the best
-// weights in AdapterHub / Hugging Face layout and writes summary.json. Used by the trainer process.
+// Executes one planned run into its run folder: builds the model, trains (or, for a composition that trains nothing,
+// only evaluates), writes metrics as it goes, saves the best weights in AdapterHub / Hugging Face layout and writes
+// summary.json. Used by the trainer process.
 import * as path from 'path';
 import type { ExperimentConfig } from './config/types';
-import type { EvalEvent, ProgressEvent } from '../protocol/trainer';
-import { BottleneckAdapter } from './adapters/bottleneck';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../protocol/trainer';
+import { createAdapter } from './adapters/registry';
+import { AdapterSetup } from './composition/setup';
+import { type BuiltComposition, buildComposition, buildMerge } from './composition/build';
 import { type BaseModel, type ExperimentData, type RunPlan, trainData } from './experiment';
-import { saveAdapter, saveBertModel, saveHead } from './io/adapterhub';
+import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from './io/adapterhub';
 import { writeJsonAtomic } from './io/atomic';
 import { type RunSummary, appendMetric, folderBytes, writeSummary } from './io/runStore';
 import { BertEncoder } from './model/bert';
@@ -13,7 +16,7 @@ import { Classifier } from './model/classifier';
 import { ClassificationHead } from './model/heads';
 import { seedFor } from './model/init';
 import { Weights } from './model/weights';
-import { type TrainOutcome, train } from './train/loop';
+import { type TrainData, type TrainOutcome, evaluate, train } from './train/loop';
 
 export interface RunHooks {
   progress(e: ProgressEvent): void;
@@ -36,53 +39,39 @@ export async function runPlannedRun(
   hooks: RunHooks,
 ): Promise<RunResult> {
   const started = performance.now();
-  const d = base.config.hiddenSize;
   const encoder = new BertEncoder(base.config, new Weights(base.values));
-  const taskSpecs = plan.tasks.map((name) => config.tasks.find((t) => t.name === name)!);
-  const heads = taskSpecs.map((t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`)));
-  const adapterSpec = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
-  const adapter = adapterSpec ? new BottleneckAdapter(adapterSpec, d, base.config.layers, seedFor(config.seed, `adapter:${adapterSpec.name}`)) : null;
-  const model = new Classifier(encoder, heads, adapter, plan.type === 'full');
-  const info = { modelName: base.modelName, hiddenSize: d };
-
-  const save = () => {
-    if (adapter && adapterSpec) {
-      const dir = path.join(run.dir, 'adapters', adapterSpec.name);
-      saveAdapter(dir, adapterSpec, adapter.size, adapter.weights, info);
-      for (const h of heads) saveHead(dir, h.name, h.labels, h.weights, info);
-    } else {
-      for (const h of heads) saveHead(path.join(run.dir, 'heads', h.name), h.name, h.labels, h.weights, info);
-    }
-    if (plan.type === 'full') saveBertModel(path.join(run.dir, 'model'), base.config, encoder.weights);
-    writeJsonAtomic(path.join(run.dir, 'adapter_setup.json'), {
-      adapter_setup: adapterSpec ? adapterSpec.name : null,
-      head_setup: plan.tasks.length === 1 ? plan.tasks[0] : plan.tasks,
-    });
-  };
+  const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };
+  const built = plan.type === 'composition' ? buildCombined(config, plan, data, encoder) : buildSingle(config, plan, data, encoder);
+  const model = built.model;
+  const save = () => built.save(run.dir, info);
 
   try {
-    const outcome = await train(model, trainData(data, config, plan.tasks, base.tokenizer, plan.options.maxLength), plan.options, seedFor(config.seed, plan.name), {
-      progress: (e) => {
-        appendMetric(run.dir, { kind: 'progress', ...e });
-        hooks.progress(e);
-      },
-      evaluated: (e) => {
-        appendMetric(run.dir, { kind: 'eval', ...e });
-        hooks.evaluated(e);
-      },
-      improved: (epoch) => {
-        save();
-        hooks.checkpoint(epoch, run.dir);
-      },
-      cancelled: hooks.cancelled,
-    });
+    const td = trainData(data, config, plan.tasks, base.tokenizer, plan.options.maxLength);
+    const outcome = built.trains
+      ? await train(model, td, plan.options, seedFor(config.seed, plan.name), {
+          progress: (e) => {
+            appendMetric(run.dir, { kind: 'progress', ...e });
+            hooks.progress(e);
+          },
+          evaluated: (e) => {
+            appendMetric(run.dir, { kind: 'eval', ...e });
+            hooks.evaluated(e);
+          },
+          improved: (epoch) => {
+            save();
+            hooks.checkpoint(epoch, run.dir);
+          },
+          cancelled: hooks.cancelled,
+        })
+      : evaluateOnly(model, td, plan.options.batchSize, (e) => {
+          appendMetric(run.dir, { kind: 'eval', ...e });
+          hooks.evaluated(e);
+        });
     if (outcome.status === 'completed') save(); // the best epoch's weights, restored by train()
 
     const baseParams = encoder.weights.size();
-    const totalParams = baseParams + (adapter ? adapter.weights.size() : 0) + heads.reduce((n, h) => n + h.weights.size(), 0);
-    const headBytes = (task: string) =>
-      folderBytes(adapterSpec ? path.join(run.dir, 'adapters', adapterSpec.name) : path.join(run.dir, 'heads', task));
-    const modelBytes = folderBytes(path.join(run.dir, 'model'));
+    const addedParams = (model.setup ? [...model.setup.modules.values(), ...model.setup.fusions.values()].reduce((n, m) => n + m.weights.size(), 0) : 0) + model.heads.reduce((n, h) => n + h.weights.size(), 0);
+    const totalParams = baseParams + addedParams;
     const summary: RunSummary = {
       id: run.id,
       name: plan.name,
@@ -98,8 +87,7 @@ export async function runPlannedRun(
       trainableParams: outcome.trainableParams,
       trainablePercent: (100 * outcome.trainableParams) / totalParams,
       bytesOnDisk: folderBytes(run.dir),
-      // What serving one attribute needs besides the shared base: adapter + head, or a whole fine-tuned model.
-      bytesPerTask: Object.fromEntries(plan.tasks.map((t) => [t, adapterSpec ? headBytes(t) : modelBytes + headBytes(t)])),
+      bytesPerTask: Object.fromEntries(plan.tasks.map((t) => [t, built.bytesPerTask(run.dir, t)])),
       msPerStep: outcome.msPerStep,
       inferenceMsPerExample: outcome.inferenceMsPerExample,
       paddingShare: outcome.paddingShare,
@@ -109,7 +97,76 @@ export async function runPlannedRun(
     return { outcome, summary };
   } finally {
     encoder.weights.dispose();
-    adapter?.weights.dispose();
-    heads.forEach((h) => h.weights.dispose());
+    built.dispose();
   }
+}
+
+interface BuiltRun extends BuiltComposition {
+  /** What serving one attribute needs besides the shared base. */
+  bytesPerTask(runDir: string, task: string): number;
+}
+
+/** An adapter run (one adapter + its task's head), full fine-tuning or head-only. */
+function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder): BuiltRun {
+  const d = encoder.config.hiddenSize;
+  const taskSpecs = plan.tasks.map((name) => config.tasks.find((t) => t.name === name)!);
+  const heads = taskSpecs.map((t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`)));
+  const spec = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
+  const adapter = spec ? createAdapter(spec, encoder.config, seedFor(config.seed, `adapter:${spec.name}`)) : null;
+  const setup = adapter && spec ? AdapterSetup.single(adapter, encoder.config.layers, spec.adapterDrop) : null;
+  const adapterDir = (runDir: string) => path.join(runDir, 'adapters', spec?.name ?? '');
+  return {
+    model: new Classifier(encoder, heads, setup, plan.type === 'full'),
+    trains: true,
+    save(runDir, info) {
+      if (adapter) {
+        saveAdapter(adapterDir(runDir), adapter, info);
+        for (const h of heads) saveHead(adapterDir(runDir), h.name, h.labels, h.weights, info);
+      } else {
+        for (const h of heads) saveHead(path.join(runDir, 'heads', h.name), h.name, h.labels, h.weights, info);
+      }
+      if (plan.type === 'full') saveBertModel(path.join(runDir, 'model'), encoder.config, encoder.weights);
+      writeJsonAtomic(path.join(runDir, 'adapter_setup.json'), { adapter_setup: spec ? spec.name : null, head_setup: plan.tasks.length === 1 ? plan.tasks[0] : plan.tasks });
+    },
+    bytesPerTask: (runDir, task) =>
+      spec ? folderBytes(adapterDir(runDir)) : folderBytes(path.join(runDir, 'heads', task)) + (plan.type === 'full' ? folderBytes(path.join(runDir, 'model')) : 0),
+    dispose() {
+      adapter?.weights.dispose();
+      heads.forEach((h) => h.weights.dispose());
+    },
+  };
+}
+
+/** A composition or merge run of trained adapters. */
+function buildCombined(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder): BuiltRun {
+  const merge = plan.merge ? config.merges.find((m) => m.name === plan.merge) : undefined;
+  const composition = config.compositions.find((c) => c.name === plan.composition);
+  const built = merge ? buildMerge(config, merge, data.labels, encoder) : buildComposition(config, composition!, data.labels, encoder);
+  return {
+    ...built,
+    // The fusion layers (shared by the outputs) and the output's head; a merge: the new adapter and its head.
+    bytesPerTask: (runDir, task) => (merge ? folderBytes(path.join(runDir, 'adapters', merge.name)) : folderBytes(path.join(runDir, 'fusion')) + folderBytes(path.join(runDir, 'heads', task))),
+  };
+}
+
+/** A run that trains nothing: validation and test metrics of the model as loaded. */
+function evaluateOnly(model: Classifier, data: TrainData, batchSize: number, evaluated: (e: EvalEvent) => void): TrainOutcome {
+  const started = performance.now();
+  const score = (m: Record<string, TaskMetrics>) => Object.values(m).reduce((s, x) => s + x.accuracy, 0) / Math.max(1, Object.keys(m).length);
+  const validation = evaluate(model, data.validation, data, batchSize).metrics;
+  evaluated({ epoch: 0, step: 0, split: 'validation', metrics: validation, score: score(validation), best: true, elapsedMs: performance.now() - started });
+  const test = evaluate(model, data.test, data, batchSize);
+  evaluated({ epoch: 0, step: 0, split: 'test', metrics: test.metrics, score: score(test.metrics), best: true, elapsedMs: performance.now() - started });
+  return {
+    status: 'completed',
+    steps: 0,
+    bestEpoch: 0,
+    validation,
+    test: test.metrics,
+    msPerStep: 0,
+    inferenceMsPerExample: test.msPerExample,
+    trainableParams: 0,
+    optimizerStateParams: 0,
+    paddingShare: 0,
+  };
 }

@@ -21,8 +21,11 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     send({ type: 'done', status: 'failed', reason });
   };
   try {
-    const { config, problems } = loadConfig(msg.configFile);
-    if (!config) return fail(problems.map(formatProblem).join('\n'));
+    const loaded = loadConfig(msg.configFile);
+    if (!loaded.config) return fail(loaded.problems.map(formatProblem).join('\n'));
+    // The host chose the runs folder (the extension's adapterLab.runsFolder setting can override the config's
+    // runsDir); runs this one needs (compositions, merges) are looked up there.
+    const config = { ...loaded.config, runsDir: path.dirname(msg.runDir) };
     const plan = planRuns(config).find((p) => p.name === msg.runName);
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
     const backend = await selectBackend(msg.backend ?? config.backend);

@@ -1,11 +1,12 @@
-// Starts the runs of an experiment, each in its own trainer process, at most `parallel` at a time.
+// Starts the runs of an experiment, each in its own trainer process, at most `parallel` at a time, a run only after
+// the runs it needs (composition and merge runs need their adapters' runs).
 // Shared by the CLI and the extension; run folders are created (status "queued") before anything starts, so every
 // planned run is visible and a run that never starts is still accounted for.
 import * as os from 'os';
 import * as path from 'path';
 import type { BackendName, ExperimentConfig } from '../core/config/types';
 import type { RunPlan } from '../core/experiment';
-import { type RunRecord, machineInfo, newRunId, writeRun } from '../core/io/runStore';
+import { type RunRecord, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
 import type { FromTrainer } from '../protocol/trainer';
 import { type TrainerExit, TrainerProcess } from './host';
 
@@ -59,10 +60,40 @@ export class ExperimentExecution {
   constructor(config: ExperimentConfig, runs: PlannedRun[], options: ExperimentRunOptions) {
     const results = new Map<string, TrainerExit>();
     const queue = [...runs];
+    // A run starts once every run it needs that is part of this execution has finished (plans list their needs
+    // after them, so this cannot deadlock); needed runs outside it were trained before and are found on disk.
+    const unfinished = new Set(runs.map((r) => r.plan.name));
+    const exitsByName = new Map<string, TrainerExit>();
+    let wake: () => void = () => {};
+    let changed = new Promise<void>((resolve) => (wake = resolve));
+    const finish = (run: PlannedRun, exit: TrainerExit) => {
+      results.set(run.id, exit);
+      exitsByName.set(run.plan.name, exit);
+      unfinished.delete(run.plan.name);
+      options.onExit?.(run, exit);
+      wake();
+      changed = new Promise<void>((resolve) => (wake = resolve));
+    };
+    const takeReady = () => {
+      const i = queue.findIndex((r) => r.plan.needs.every((n) => !unfinished.has(n)));
+      return i < 0 ? undefined : queue.splice(i, 1)[0];
+    };
     const worker = async () => {
-      for (let run = queue.shift(); run; run = queue.shift()) {
+      while (queue.length) {
+        const run = takeReady();
+        if (!run) {
+          await changed;
+          continue;
+        }
         if (this.stopped) {
-          results.set(run.id, { status: 'cancelled', reason: 'cancelled before it started' });
+          finish(run, { status: 'cancelled', reason: 'cancelled before it started' });
+          continue;
+        }
+        const failedNeed = run.plan.needs.find((n) => exitsByName.has(n) && exitsByName.get(n)!.status !== 'completed');
+        if (failedNeed) {
+          const reason = `needs ${failedNeed}, which ${exitsByName.get(failedNeed)!.status === 'cancelled' ? 'was cancelled' : 'failed'}`;
+          updateRun(run.dir, { status: 'failed', reason, finishedAt: new Date().toISOString() });
+          finish(run, { status: 'failed', reason });
           continue;
         }
         const trainer = new TrainerProcess({
@@ -71,15 +102,14 @@ export class ExperimentExecution {
           runName: run.plan.name,
           runDir: run.dir,
           backend: options.backend,
-          onMessage: (m) => options.onMessage?.(run!, m),
-          onOutput: (line) => options.onOutput?.(run!, line),
+          onMessage: (m) => options.onMessage?.(run, m),
+          onOutput: (line) => options.onOutput?.(run, line),
         });
         this.active.add(trainer);
         options.onStart?.(run, trainer);
         const exit = await trainer.done;
         this.active.delete(trainer);
-        results.set(run.id, exit);
-        options.onExit?.(run, exit);
+        finish(run, exit);
       }
     };
     const workers = Array.from({ length: Math.max(1, Math.min(options.parallel, runs.length)) }, worker);

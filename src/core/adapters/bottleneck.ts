@@ -7,13 +7,15 @@ import type { AdapterPosition } from '../model/bert';
 import { activation, dense } from '../model/ops';
 import { normalValues, seedFor } from '../model/init';
 import { Weights, denseWeightShape } from '../model/weights';
+import { fromTorchLayout, toTorchLayout } from '../io/adapterhub';
+import type { AdapterModule, Inner, Site } from './module';
 
 /** Where each method sits in a layer (AdapterHub: mh_adapter = after attention, output_adapter = after the FFN). */
 export function adapterPositions(method: BottleneckAdapterSpec['method']): AdapterPosition[] {
   return method === 'houlsby' ? ['attention', 'output'] : ['output'];
 }
 
-export function bottleneckSize(spec: BottleneckAdapterSpec, hiddenSize: number): number {
+export function bottleneckSize(spec: { bottleneckSize?: number; reductionFactor: number }, hiddenSize: number): number {
   return spec.bottleneckSize ?? Math.max(1, Math.floor(hiddenSize / spec.reductionFactor));
 }
 
@@ -23,7 +25,7 @@ export function adapterPrefix(layer: number, position: AdapterPosition, name: st
   return `bert.encoder.layer.${layer}.${module}.adapters.${name}`;
 }
 
-export class BottleneckAdapter {
+export class BottleneckAdapter implements AdapterModule {
   readonly weights = new Weights();
   readonly size: number;
 
@@ -46,12 +48,30 @@ export class BottleneckAdapter {
     }
   }
 
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get method(): string {
+    return this.spec.method;
+  }
+
   activeLayers(): number[] {
     return Array.from({ length: this.layers }, (_, i) => i).filter((i) => !this.spec.leaveOut.includes(i));
   }
 
   has(layer: number, position: AdapterPosition): boolean {
     return this.weights.has(`${adapterPrefix(layer, position, this.spec.name)}.adapter_up.weight`);
+  }
+
+  acts(site: Site): boolean {
+    return site.kind === 'block' && this.has(site.layer, site.position);
+  }
+
+  transform(site: Site, x: tf.Tensor2D, inner: Inner, blockInput: tf.Tensor2D | null): tf.Tensor2D {
+    const hidden = inner(x);
+    if (site.kind !== 'block') return hidden;
+    return this.apply(site.layer, site.position, hidden, blockInput ?? hidden);
   }
 
   /**
@@ -66,5 +86,35 @@ export class BottleneckAdapter {
     const down = activation(this.spec.nonLinearity, dense(input, w('adapter_down.0.weight') as tf.Tensor2D, w('adapter_down.0.bias') as tf.Tensor1D, true));
     const up = dense(down, w('adapter_up.weight') as tf.Tensor2D, w('adapter_up.bias') as tf.Tensor1D, true);
     return tf.add(hidden, this.spec.scaling === 1 ? up : tf.mul(up, this.spec.scaling));
+  }
+
+  exportTensors() {
+    return toTorchLayout(this.weights);
+  }
+
+  importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
+    this.weights.restore(fromTorchLayout(tensors, this.weights));
+  }
+
+  /** AdapterHub's BnConfig fields. */
+  hubConfig(hiddenSize: number): Record<string, unknown> {
+    const spec = this.spec;
+    return {
+      architecture: 'bottleneck',
+      mh_adapter: spec.method === 'houlsby',
+      output_adapter: true,
+      reduction_factor: hiddenSize / this.size,
+      non_linearity: spec.nonLinearity,
+      original_ln_before: spec.method !== 'houlsby',
+      original_ln_after: true,
+      residual_before_ln: true,
+      ln_before: false,
+      ln_after: false,
+      init_weights: 'bert',
+      is_parallel: spec.method === 'parallel',
+      scaling: spec.scaling,
+      use_gating: false,
+      leave_out: spec.leaveOut,
+    };
   }
 }

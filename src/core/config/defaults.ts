@@ -3,8 +3,10 @@
 import type {
   BackendName,
   BaselineName,
-  BottleneckAdapterSpec,
+  BottleneckOptions,
   EncoderShape,
+  FusionSpec,
+  LoraOptions,
   Pooling,
   RunType,
   SplitSpec,
@@ -35,8 +37,10 @@ export const DEFAULT_SPLIT: Readonly<SplitSpec> = { validation: 0.15, test: 0.15
 /** validation + test must stay below this, so that enough rows are left to train on. */
 export const MAX_HELD_OUT_FRACTION = 0.9;
 
-export const DEFAULT_ADAPTER: Readonly<Omit<BottleneckAdapterSpec, 'name' | 'task' | 'bottleneckSize' | 'leaveOut'>> = {
-  method: 'houlsby',
+export const DEFAULT_METHOD = 'houlsby';
+
+export const DEFAULT_ADAPTER: Readonly<Omit<BottleneckOptions, 'bottleneckSize'> & { method: typeof DEFAULT_METHOD }> = {
+  method: DEFAULT_METHOD,
   reductionFactor: 16,
   nonLinearity: 'relu',
   scaling: 1,
@@ -44,6 +48,15 @@ export const DEFAULT_ADAPTER: Readonly<Omit<BottleneckAdapterSpec, 'name' | 'tas
 };
 /** AdapterHub's default output scaling for parallel adapters (He et al., 2022). */
 export const DEFAULT_PARALLEL_SCALING = 4;
+
+/** AdapterHub's LoRAConfig defaults: rank 8 on the query and value matrices. */
+export const DEFAULT_LORA: Readonly<LoraOptions> = { r: 8, alpha: 8, attnMatrices: ['q', 'v'], intermediateLora: false, outputLora: false };
+
+/** AdapterHub's IA3Config defaults: scale keys, values and the feed-forward's intermediate output. */
+export const DEFAULT_IA3: Readonly<LoraOptions> = { r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false };
+
+/** AdapterHub's "dynamic" AdapterFusion config. */
+export const DEFAULT_FUSION: Readonly<FusionSpec> = { temperature: false, regularization: true, valueInitialized: true };
 
 /** Options that default the same for every run type. */
 export const COMMON_TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'learningRate' | 'epochs'>> = {
@@ -57,11 +70,15 @@ export const COMMON_TRAIN_DEFAULTS: Readonly<Omit<TrainOptions, 'learningRate' |
   earlyStoppingPatience: 0,
 };
 
-/** Per run type: adapters need a higher learning rate and more epochs than full fine-tuning. */
+/**
+ * Per run type: adapters need a higher learning rate and more epochs than full fine-tuning; composition runs
+ * train only fusion layers and heads on frozen adapters.
+ */
 export const TRAIN_DEFAULTS: Readonly<Record<RunType, Readonly<TrainOptions>>> = {
   adapter: { ...COMMON_TRAIN_DEFAULTS, learningRate: 2e-3, epochs: 12 },
   full: { ...COMMON_TRAIN_DEFAULTS, learningRate: 3e-4, epochs: 5 },
   'head-only': { ...COMMON_TRAIN_DEFAULTS, learningRate: 3e-3, epochs: 12 },
+  composition: { ...COMMON_TRAIN_DEFAULTS, learningRate: 1e-3, epochs: 8 },
 };
 
-export const RUN_TYPES: readonly RunType[] = ['adapter', 'full', 'head-only'];
+export const RUN_TYPES: readonly RunType[] = ['adapter', 'full', 'head-only', 'composition'];

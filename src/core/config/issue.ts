@@ -5,6 +5,8 @@ export interface Issue {
   path: JSONPath;
   /** Underline the property key instead of its value (unknown or conflicting properties). */
   part?: 'key' | 'value';
+  /** Only part of a string value: decoded characters [start, start + length) (a composition setup). */
+  span?: { start: number; length: number };
   code: string;
   message: string;
 }

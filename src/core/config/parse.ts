@@ -73,6 +73,33 @@ export function rangeAt(doc: JsoncDocument, offset: number, length: number): Sou
   return { offset, length, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
+/**
+ * For a JSON string literal as written (quotes and escapes included), the offset in the literal of each character
+ * of its decoded value, plus one past the last: so a range inside the value maps back to the source text.
+ */
+export function stringOffsets(literal: string): number[] {
+  const offsets: number[] = [];
+  let i = 1; // after the opening quote
+  while (i < literal.length - 1) {
+    offsets.push(i);
+    if (literal[i] !== '\\') i++;
+    else if (literal[i + 1] === 'u') i += 6;
+    else i += 2;
+  }
+  offsets.push(Math.min(i, literal.length - 1));
+  return offsets;
+}
+
+/** Range of `length` decoded characters from `start` inside the string value at `path`. */
+export function rangeInString(doc: JsoncDocument, path: JSONPath, start: number, length: number): SourceRange | undefined {
+  const node = nodeAt(doc, path);
+  if (node?.type !== 'string') return undefined;
+  const offsets = stringOffsets(doc.text.slice(node.offset, node.offset + node.length));
+  const from = offsets[Math.min(start, offsets.length - 1)];
+  const to = offsets[Math.min(start + length, offsets.length - 1)];
+  return rangeAt(doc, node.offset + from, Math.max(1, to - from));
+}
+
 /** The document as plain JSON (the last of repeated keys wins). */
 export function valueOf(doc: JsoncDocument): unknown {
   return doc.root && getNodeValue(doc.root);

@@ -6,6 +6,9 @@ import {
   DEFAULT_BACKEND,
   DEFAULT_BASELINES,
   DEFAULT_BUILTIN_DATA,
+  DEFAULT_FUSION,
+  DEFAULT_IA3,
+  DEFAULT_LORA,
   DEFAULT_PARALLEL_SCALING,
   DEFAULT_POOLING,
   DEFAULT_RUNS_DIR,
@@ -16,15 +19,22 @@ import {
   RUN_TYPES,
   TRAIN_DEFAULTS,
 } from './defaults';
+import { setupFromJson } from '../composition/json';
+import { type SetupNode, formatSetup, lastAdapter, parallelBlock } from '../composition/tree';
 import type {
+  AdapterDropSpec,
   AdapterSpec,
   BackendName,
   BaseSpec,
   BaselineName,
-  BottleneckAdapterSpec,
+  BottleneckOptions,
+  CompositionSpec,
   DataSpec,
   EncoderShape,
   ExperimentConfig,
+  FusionSpec,
+  LoraOptions,
+  MergeSpec,
   Pooling,
   RunType,
   SplitSpec,
@@ -41,10 +51,30 @@ export interface RawConfig {
   data?: { builtin?: 'reviews'; path?: string; textField?: string; format?: 'jsonl' | 'csv' };
   split?: Partial<SplitSpec>;
   tasks: Record<string, { field?: string; labels?: string[]; pooling?: Pooling }>;
-  adapters?: Record<string, Partial<Omit<BottleneckAdapterSpec, 'name'>>>;
+  adapters?: Record<string, RawAdapter>;
+  compositions?: Record<string, RawComposition>;
+  merges?: Record<string, RawMerge>;
   baselines?: BaselineName[];
   train?: Partial<TrainOptions> & Partial<Record<RunType, Partial<TrainOptions>>>;
   runsDir?: string;
+}
+
+export type RawAdapter = Partial<Omit<AdapterSpec, 'name'>>;
+
+export interface RawComposition {
+  setup: unknown; // a string in AdapterHub's notation, or a JSON tree (composition/json.ts)
+  task?: string;
+  tasks?: string[];
+  fusion?: Partial<FusionSpec>;
+  trainHeads?: boolean;
+  adapterDrop?: AdapterDropSpec;
+}
+
+export interface RawMerge {
+  adapters: string[];
+  weights?: number[];
+  normalizeWeights?: boolean;
+  task?: string;
 }
 
 export function inferDataFormat(path: string): 'jsonl' | 'csv' | undefined {
@@ -57,6 +87,7 @@ export function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
   const absFile = resolve(file);
   const dir = dirname(absFile);
   const fileName = basename(absFile);
+  const adapters = Object.entries(raw.adapters ?? {}).map(([name, a]) => resolveAdapter(name, a));
   return {
     name: raw.name ?? (fileName.endsWith(CONFIG_SUFFIX) ? fileName.slice(0, -CONFIG_SUFFIX.length) : fileName.replace(/\.json$/i, '')),
     file: absFile,
@@ -73,7 +104,9 @@ export function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
         pooling: t.pooling ?? DEFAULT_POOLING,
       }),
     ),
-    adapters: Object.entries(raw.adapters ?? {}).map(([name, a]) => resolveAdapter(name, a)),
+    adapters,
+    compositions: Object.entries(raw.compositions ?? {}).map(([name, c]) => resolveComposition(name, c, adapters)),
+    merges: Object.entries(raw.merges ?? {}).map(([name, m]) => resolveMerge(name, m, adapters)),
     baselines: [...(raw.baselines ?? DEFAULT_BASELINES)],
     train: resolveTrain(raw.train ?? {}),
     runsDir: resolve(dir, raw.runsDir ?? DEFAULT_RUNS_DIR),
@@ -97,23 +130,77 @@ function resolveData(data: RawConfig['data'], dir: string): DataSpec {
   };
 }
 
-function resolveAdapter(name: string, a: Partial<Omit<BottleneckAdapterSpec, 'name'>>): AdapterSpec {
+/** The common fields, then only the options of the adapter's method, each with its default. */
+function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
   const method = a.method ?? DEFAULT_ADAPTER.method;
+  const common = { name, method, task: a.task ?? name, leaveOut: [...(a.leaveOut ?? [])], ...(a.adapterDrop && { adapterDrop: { ...a.adapterDrop } }) };
+  switch (method) {
+    case 'lora':
+    case 'ia3': {
+      const defaults = method === 'lora' ? DEFAULT_LORA : DEFAULT_IA3;
+      const options: LoraOptions = {
+        r: a.r ?? defaults.r,
+        alpha: a.alpha ?? defaults.alpha,
+        attnMatrices: [...(a.attnMatrices ?? defaults.attnMatrices)],
+        intermediateLora: a.intermediateLora ?? defaults.intermediateLora,
+        outputLora: a.outputLora ?? defaults.outputLora,
+      };
+      return { ...common, ...options };
+    }
+    case 'arc':
+      return { ...common, reductionFactor: a.reductionFactor ?? DEFAULT_ADAPTER.reductionFactor, ...(a.bottleneckSize !== undefined && { bottleneckSize: a.bottleneckSize }) };
+    default: {
+      const options: BottleneckOptions = {
+        reductionFactor: a.reductionFactor ?? DEFAULT_ADAPTER.reductionFactor,
+        nonLinearity: a.nonLinearity ?? DEFAULT_ADAPTER.nonLinearity,
+        scaling: a.scaling ?? (method === 'parallel' ? DEFAULT_PARALLEL_SCALING : DEFAULT_ADAPTER.scaling),
+        initStd: a.initStd ?? DEFAULT_ADAPTER.initStd,
+        ...(a.bottleneckSize !== undefined && { bottleneckSize: a.bottleneckSize }),
+      };
+      return { ...common, ...options };
+    }
+  }
+}
+
+/** An unparseable setup resolves to an empty placeholder; semantic checks report why. */
+function parseCompositionSetup(name: string, setup: unknown): SetupNode {
+  return setupFromJson(setup, ['compositions', name, 'setup']).node ?? { kind: 'adapter', name: '', source: { path: ['compositions', name, 'setup'] } };
+}
+
+/** The task an output predicts by default: that of the branch's last adapter (AdapterHub's head rule). */
+function defaultTask(node: SetupNode, adapters: AdapterSpec[]): string {
+  const last = lastAdapter(node);
+  return adapters.find((a) => a.name === last)?.task ?? last;
+}
+
+function resolveComposition(name: string, c: RawComposition, adapters: AdapterSpec[]): CompositionSpec {
+  const setup = parseCompositionSetup(name, c.setup);
+  const parallel = parallelBlock(setup);
+  const outputs = parallel ? parallel.children : [setup];
+  const tasks = c.tasks ?? (c.task !== undefined ? [c.task] : outputs.map((branch) => defaultTask(branch, adapters)));
   return {
-    ...DEFAULT_ADAPTER,
-    ...a,
     name,
-    method,
-    task: a.task ?? name,
-    leaveOut: [...(a.leaveOut ?? [])],
-    scaling: a.scaling ?? (method === 'parallel' ? DEFAULT_PARALLEL_SCALING : DEFAULT_ADAPTER.scaling),
+    setup,
+    setupText: formatSetup(setup),
+    tasks: [...tasks],
+    fusion: { ...DEFAULT_FUSION, ...c.fusion },
+    trainHeads: c.trainHeads ?? false,
+    ...(c.adapterDrop && { adapterDrop: { ...c.adapterDrop } }),
   };
+}
+
+function resolveMerge(name: string, m: RawMerge, adapters: AdapterSpec[]): MergeSpec {
+  const raw = m.weights ?? m.adapters.map(() => 1 / m.adapters.length);
+  const sum = raw.reduce((a, b) => a + b, 0);
+  const weights = m.normalizeWeights === false || sum === 0 ? [...raw] : raw.map((w) => w / sum);
+  const first = adapters.find((a) => a.name === m.adapters[0]);
+  return { name, adapters: [...m.adapters], weights, task: m.task ?? first?.task ?? '' };
 }
 
 /** Built-in per-type default < `train.<field>` < `train.<type>.<field>`. */
 function resolveTrain(train: NonNullable<RawConfig['train']>): Record<RunType, TrainOptions> {
-  const { adapter, full, 'head-only': headOnly, ...common } = train;
-  const overrides: Record<RunType, Partial<TrainOptions> | undefined> = { adapter, full, 'head-only': headOnly };
+  const { adapter, full, 'head-only': headOnly, composition, ...common } = train;
+  const overrides: Record<RunType, Partial<TrainOptions> | undefined> = { adapter, full, 'head-only': headOnly, composition };
   const entries = RUN_TYPES.map((type) => [type, { ...TRAIN_DEFAULTS[type], ...common, ...overrides[type] }] as const);
   return Object.fromEntries(entries) as Record<RunType, TrainOptions>;
 }

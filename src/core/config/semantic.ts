@@ -1,6 +1,7 @@
 // Checks the schema cannot express: references between sections, shape arithmetic, files on disk.
 import type { JSONPath } from 'jsonc-parser';
 import { MAX_HELD_OUT_FRACTION, RUN_TYPES } from './defaults';
+import { adapterOptionIssues, compositionIssues, mergeIssues } from './compositionIssues';
 import type { Issue } from './issue';
 import { type RawConfig, inferDataFormat } from './resolve';
 import type { EncoderShape, ExperimentConfig } from './types';
@@ -15,6 +16,9 @@ export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: S
   const shape = config.base.kind === 'random' ? config.base.shape : undefined;
   return [
     ...taskIssues(config),
+    ...adapterOptionIssues(config, raw, shape?.layers),
+    ...compositionIssues(config, raw, shape?.layers),
+    ...mergeIssues(config, raw),
     ...(shape ? shapeIssues(config, raw, shape) : []),
     ...splitIssues(config, raw),
     ...fileIssues(config, raw, opts),

@@ -1,11 +1,13 @@
 // The shape of a `*.adapterlab.json` experiment after parsing, defaults applied and validation passed.
 // Field names follow AdapterHub where a concept exists there (reduction_factor → reductionFactor, leave_out → leaveOut).
+import type { SetupNode } from '../composition/tree';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type Pooling = 'mean' | 'cls' | 'pooler';
 export type NonLinearity = 'relu' | 'gelu' | 'swish' | 'tanh';
 export type BottleneckMethod = 'houlsby' | 'pfeiffer' | 'parallel';
-export type RunType = 'adapter' | 'full' | 'head-only';
+export type AdapterMethod = BottleneckMethod | 'lora' | 'ia3' | 'arc';
+export type RunType = 'adapter' | 'full' | 'head-only' | 'composition';
 export type BaselineName = 'full' | 'head-only';
 
 /** Shape of a randomly initialised BERT encoder (HF config names in comments). */
@@ -40,19 +42,101 @@ export interface TaskSpec {
   pooling: Pooling;
 }
 
-export interface BottleneckAdapterSpec {
+/**
+ * AdapterDrop (Rücklé et al. 2021): `specialised` drops the adapters of the first `layers` layers in training and
+ * inference; `robust` drops the first n layers' adapters with n drawn per batch from 0…L−1 during training, and
+ * none at inference unless asked (`adapter-lab drop` evaluates every n).
+ */
+export type AdapterDropSpec = { mode: 'specialised'; layers: number } | { mode: 'robust' };
+
+interface AdapterCommon {
   name: string;
-  method: BottleneckMethod;
   task: string;
+  leaveOut: number[];
+  adapterDrop?: AdapterDropSpec; // absent: no AdapterDrop
+}
+
+/** Options of the bottleneck methods (houlsby, pfeiffer, parallel); ARC uses the size fields. */
+export interface BottleneckOptions {
   bottleneckSize?: number; // wins over reductionFactor when both are given
   reductionFactor: number;
   nonLinearity: NonLinearity;
-  leaveOut: number[];
   scaling: number; // output scaling (parallel adapters; 1 for the others)
   initStd: number; // std of the down projection; the up projection starts at zero
 }
 
-export type AdapterSpec = BottleneckAdapterSpec;
+/** AdapterHub's attn_matrices: which of the attention's dense layers a LoRA / IA³ adapter acts on. */
+export type AttentionMatrix = 'q' | 'k' | 'v';
+
+/** Options of LoRA and IA³, as AdapterHub's LoRAConfig / IA3Config. */
+export interface LoraOptions {
+  r: number; // LoRA rank
+  alpha: number; // LoRA: update scaled by alpha / r; IA³: vector scaled by alpha
+  attnMatrices: AttentionMatrix[];
+  intermediateLora: boolean; // also on intermediate.dense
+  outputLora: boolean; // also on output.dense
+}
+
+/**
+ * An adapter as the config resolves it: the common fields, and the options of its method (the others absent).
+ * Narrow with the guards in adapters/registry.ts to the per-method types below.
+ */
+export interface AdapterSpec extends AdapterCommon, Partial<BottleneckOptions>, Partial<LoraOptions> {
+  method: AdapterMethod;
+}
+
+export interface BottleneckAdapterSpec extends AdapterCommon, BottleneckOptions {
+  method: BottleneckMethod;
+}
+
+/** LoRA (Hu et al. 2021): W + (alpha / r)·BA on the chosen matrices; B starts at zero. */
+export interface LoraAdapterSpec extends AdapterCommon, LoraOptions {
+  method: 'lora';
+}
+
+/** (IA)³ (Liu et al. 2022): learned vectors scaling the outputs of k, v and the feed-forward; they start at one. */
+export interface Ia3AdapterSpec extends AdapterCommon, LoraOptions {
+  method: 'ia3';
+}
+
+/**
+ * ARC (Dong et al. 2023): x + (x·W·diag(cₗ))·Wᵀ + bₗ on the input of the attention and of the feed-forward, with
+ * W [d, r] shared across layers (one for attention, one for the feed-forward) and per layer only cₗ [r] and bₗ [d].
+ */
+export interface ArcAdapterSpec extends AdapterCommon {
+  method: 'arc';
+  bottleneckSize?: number;
+  reductionFactor: number;
+}
+
+/** AdapterHub's AdapterFusionConfig options that Adapter Lab implements ("dynamic" defaults). */
+export interface FusionSpec {
+  temperature: boolean; // anneal the softmax temperature from 50 to 1
+  regularization: boolean; // 0.01·‖I − V‖²
+  valueInitialized: boolean; // V starts at the identity
+}
+
+/**
+ * A composition of this experiment's trained adapters (frozen), run as `composition:<name>`. Fuse setups train the
+ * fusion layers and the head; other setups are evaluated as they are, or train only their heads (`trainHeads`).
+ */
+export interface CompositionSpec {
+  name: string;
+  setup: SetupNode;
+  setupText: string; // the setup in AdapterHub's notation
+  tasks: string[]; // one per output: per Parallel branch, else one
+  fusion: FusionSpec;
+  trainHeads: boolean;
+  adapterDrop?: AdapterDropSpec;
+}
+
+/** Parameter averaging (AdapterHub's average_adapter): a new adapter Σ wᵢ·θᵢ of adapters with the same config. */
+export interface MergeSpec {
+  name: string;
+  adapters: string[];
+  weights: number[];
+  task: string;
+}
 
 export interface TrainOptions {
   epochs: number;
@@ -77,6 +161,8 @@ export interface ExperimentConfig {
   split: SplitSpec;
   tasks: TaskSpec[];
   adapters: AdapterSpec[];
+  compositions: CompositionSpec[];
+  merges: MergeSpec[];
   baselines: BaselineName[];
   /** Options per run type, defaults and the config's overrides merged. */
   train: Record<RunType, TrainOptions>;

@@ -3,7 +3,7 @@
 // syntax (and duplicate keys) → JSON Schema → semantic checks on the resolved config.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Issue } from './issue';
-import { type JsoncDocument, duplicateKeys, parseJsonc, rangeAt, rangeOfPath, valueOf } from './parse';
+import { type JsoncDocument, duplicateKeys, parseJsonc, rangeAt, rangeInString, rangeOfPath, valueOf } from './parse';
 import { type RawConfig, resolveConfig } from './resolve';
 import { schemaIssues } from './schema-errors';
 import { type SemanticOptions, semanticIssues } from './semantic';
@@ -32,7 +32,7 @@ export function checkConfigText(text: string, file: string, opts: SemanticOption
   const doc = parseJsonc(text);
   const problem = (issue: Issue): ConfigProblem => ({
     file,
-    range: rangeOfPath(doc, issue.path, issue.part),
+    range: (issue.span && rangeInString(doc, issue.path, issue.span.start, issue.span.length)) || rangeOfPath(doc, issue.path, issue.part),
     severity: 'error',
     message: issue.message,
     path: issue.path,

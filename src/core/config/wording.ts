@@ -46,12 +46,14 @@ export function describeObject(path: JSONPath): string {
   if (path.length === 0) return 'the config';
   if (path.length === 2 && path[0] === 'tasks') return `task "${path[1]}"`;
   if (path.length === 2 && path[0] === 'adapters') return `adapter "${path[1]}"`;
+  if (path.length === 2 && path[0] === 'compositions') return `composition "${path[1]}"`;
+  if (path.length === 2 && path[0] === 'merges') return `merge "${path[1]}"`;
   return `"${pathText(path)}"`;
 }
 
 /** How to name the value at `path` in a message: `"reductionFactor" of adapter "a"`, `"train.epochs"`. */
 export function describeValue(path: JSONPath): string {
-  if (path.length > 2 && (path[0] === 'tasks' || path[0] === 'adapters')) {
+  if (path.length > 2 && ['tasks', 'adapters', 'compositions', 'merges'].includes(String(path[0]))) {
     return `"${pathText(path.slice(2))}" of ${describeObject(path.slice(0, 2))}`;
   }
   return describeObject(path);

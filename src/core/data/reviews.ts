@@ -1,6 +1,6 @@
 // The built-in dataset "reviews": 3000 one-sentence reviews labelled for sentiment, 1000 per domain.
 // The data ships inside the npm package sentiment@5.0.2 (its test fixtures), so it works offline.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const REVIEWS_ATTRIBUTION =
@@ -27,13 +27,19 @@ const PACKAGE = 'sentiment';
 
 /** Reads the 3000 reviews (imdb, then yelp, then amazon, in file order); throws if the package content differs. */
 export function loadReviews(): Review[] {
-  let packageDir: string;
+  const dir = fixturesDir();
+  return SOURCES.flatMap(([name, domain]) => readDomain(join(dir, `${name}.json`), domain));
+}
+
+/** The VS Code extension ships the three files in reviews/ next to its bundle (it has no node_modules); else the npm package. */
+function fixturesDir(): string {
+  const shipped = join(__dirname, 'reviews');
+  if (SOURCES.every(([name]) => existsSync(join(shipped, `${name}.json`)))) return shipped;
   try {
-    packageDir = dirname(require.resolve(`${PACKAGE}/package.json`));
+    return join(dirname(require.resolve(`${PACKAGE}/package.json`)), 'test', 'fixtures');
   } catch {
     throw new Error('the built-in dataset "reviews" needs the npm package sentiment@5.0.2; run npm install');
   }
-  return SOURCES.flatMap(([name, domain]) => readDomain(join(packageDir, 'test', 'fixtures', `${name}.json`), domain));
 }
 
 function readDomain(file: string, domain: Domain): Review[] {

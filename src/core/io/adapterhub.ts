@@ -1,16 +1,24 @@
 // Weights on disk in the layouts Python users already load:
 //   adapter folder (AdapterHub `save_adapter`): adapter_config.json + adapter.safetensors, and the task's head beside
 //     it as head_config.json + model_head.safetensors;
+//   fusion folder (AdapterHub `save_adapter_fusion`): adapter_fusion_config.json + model_adapter_fusion.safetensors;
 //   base model (Hugging Face `save_pretrained`): config.json + model.safetensors.
 // Tensor names are AdapterHub's / HF's for a BERT model; Linear weights are written [out, in] as PyTorch keeps them.
 import * as path from 'path';
-import type { BottleneckAdapterSpec } from '../config/types';
+import type { AdapterModule } from '../adapters/module';
+import type { FusionSpec } from '../config/types';
 import type { BertConfig } from '../model/bert';
 import { type Weights, isLinearWeight } from '../model/weights';
 import { writeJsonAtomic } from './atomic';
 import { type TensorToWrite, writeSafetensorsFile } from './safetensors';
 
 export const ADAPTERS_VERSION = 'adapters.1.1.0';
+export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
+export const ADAPTER_WEIGHTS_FILE = 'adapter.safetensors';
+export const HEAD_CONFIG_FILE = 'head_config.json';
+export const HEAD_WEIGHTS_FILE = 'model_head.safetensors';
+export const FUSION_CONFIG_FILE = 'adapter_fusion_config.json';
+export const FUSION_WEIGHTS_FILE = 'model_adapter_fusion.safetensors';
 export const MODEL_CLASS = 'BertAdapterModel';
 
 export interface SavedModelInfo {
@@ -29,6 +37,24 @@ export function toTorchLayout(weights: Weights): Record<string, TensorToWrite> {
   return out;
 }
 
+/**
+ * The inverse of toTorchLayout for the weights a module holds: every one must be present with the right shape.
+ * Throws an Error naming the first tensor that is missing or has another shape.
+ */
+export function fromTorchLayout(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>, weights: Weights): Map<string, { data: Float32Array }> {
+  const out = new Map<string, { data: Float32Array }>();
+  for (const [name, variable] of weights.entries()) {
+    const shape = [...variable.shape] as number[];
+    const tensor = tensors.get(name);
+    if (!tensor) throw new Error(`tensor "${name}" is missing`);
+    const linear = isLinearWeight(name, shape);
+    const expected = linear ? [shape[1], shape[0]] : shape;
+    if (tensor.shape.join() !== expected.join()) throw new Error(`tensor "${name}" has shape [${tensor.shape}], expected [${expected}]`);
+    out.set(name, { data: linear ? transpose2d(tensor.data, expected[0], expected[1]) : tensor.data });
+  }
+  return out;
+}
+
 /** [rows, cols] row-major → [cols, rows]. */
 export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
@@ -36,31 +62,15 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
-/** AdapterHub's adapter_config.json for a bottleneck adapter (field names as in `BnConfig`). */
-export function adapterConfigJson(spec: BottleneckAdapterSpec, size: number, info: SavedModelInfo): object {
+/** AdapterHub's adapter_config.json: the method's config fields, the model it belongs to, and the adapter's name. */
+export function adapterConfigJson(adapter: AdapterModule, info: SavedModelInfo): object {
   return {
-    config: {
-      architecture: 'bottleneck',
-      mh_adapter: spec.method === 'houlsby',
-      output_adapter: true,
-      reduction_factor: info.hiddenSize / size,
-      non_linearity: spec.nonLinearity,
-      original_ln_before: spec.method !== 'houlsby',
-      original_ln_after: true,
-      residual_before_ln: true,
-      ln_before: false,
-      ln_after: false,
-      init_weights: 'bert',
-      is_parallel: spec.method === 'parallel',
-      scaling: spec.scaling,
-      use_gating: false,
-      leave_out: spec.leaveOut,
-    },
+    config: adapter.hubConfig(info.hiddenSize),
     hidden_size: info.hiddenSize,
     model_class: MODEL_CLASS,
     model_name: info.modelName,
     model_type: 'bert',
-    name: spec.name,
+    name: adapter.name,
     version: ADAPTERS_VERSION,
   };
 }
@@ -85,14 +95,43 @@ export function headConfigJson(name: string, labels: string[], info: SavedModelI
   };
 }
 
-export function saveAdapter(dir: string, spec: BottleneckAdapterSpec, size: number, weights: Weights, info: SavedModelInfo): void {
-  writeJsonAtomic(path.join(dir, 'adapter_config.json'), adapterConfigJson(spec, size, info));
-  writeSafetensorsFile(path.join(dir, 'adapter.safetensors'), toTorchLayout(weights), { format: 'pt' });
+export function saveAdapter(dir: string, adapter: AdapterModule, info: SavedModelInfo): void {
+  writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), adapterConfigJson(adapter, info));
+  writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_FILE), adapter.exportTensors(), { format: 'pt' });
 }
 
 export function saveHead(dir: string, name: string, labels: string[], weights: Weights, info: SavedModelInfo): void {
-  writeJsonAtomic(path.join(dir, 'head_config.json'), headConfigJson(name, labels, info));
-  writeSafetensorsFile(path.join(dir, 'model_head.safetensors'), toTorchLayout(weights), { format: 'pt' });
+  writeJsonAtomic(path.join(dir, HEAD_CONFIG_FILE), headConfigJson(name, labels, info));
+  writeSafetensorsFile(path.join(dir, HEAD_WEIGHTS_FILE), toTorchLayout(weights), { format: 'pt' });
+}
+
+/** AdapterHub's adapter_fusion_config.json ("dynamic" AdapterFusionConfig fields, with this fusion's options). */
+export function fusionConfigJson(name: string, spec: FusionSpec, info: SavedModelInfo): object {
+  return {
+    config: {
+      key: true,
+      query: true,
+      query_before_ln: false,
+      regularization: spec.regularization,
+      residual_before: false,
+      temperature: spec.temperature,
+      value: true,
+      value_before_softmax: true,
+      value_initialized: spec.valueInitialized,
+    },
+    hidden_size: info.hiddenSize,
+    model_class: MODEL_CLASS,
+    model_name: info.modelName,
+    model_type: 'bert',
+    name,
+    version: ADAPTERS_VERSION,
+  };
+}
+
+/** AdapterHub's `save_adapter_fusion` layout; tensors `bert.encoder.layer.{i}.output.adapter_fusion_layer.{name}.…`. */
+export function saveFusion(dir: string, name: string, spec: FusionSpec, weights: Weights, info: SavedModelInfo): void {
+  writeJsonAtomic(path.join(dir, FUSION_CONFIG_FILE), fusionConfigJson(name, spec, info));
+  writeSafetensorsFile(path.join(dir, FUSION_WEIGHTS_FILE), toTorchLayout(weights), { format: 'pt' });
 }
 
 /** HF `config.json` of a BertModel. */

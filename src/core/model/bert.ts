@@ -5,7 +5,7 @@
 // Activations are 2-D [B·T, d] between blocks: plain 2-D matMul is the fast path on wasm.
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderShape } from '../config/types';
-import { batchMatMul, dense, dropout, embeddingLookup, gelu, layerNorm } from './ops';
+import { attention, dense, dropout, dropoutMultiplier, embeddingLookup, gelu, layerNorm } from './ops';
 import { normalValues, seedFor } from './init';
 import { type Weights, denseWeightShape } from './weights';
 
@@ -16,10 +16,24 @@ export interface BertConfig extends EncoderShape {
 
 export type AdapterPosition = 'attention' | 'output';
 
+/** Examples and tokens per example of the rows [B·T, d] a hook sees (B counts every copy once replicated). */
+export interface RowShape {
+  batch: number;
+  length: number;
+}
+
 /** Where adapters plug into a layer: after a block's output projection, before its residual LayerNorm. */
 export interface LayerHook {
   /** `hidden` is the block's output [n, d]; `blockInput` what the block read (for adapters placed in parallel). */
-  (layer: number, position: AdapterPosition, hidden: tf.Tensor2D, blockInput: tf.Tensor2D): tf.Tensor2D;
+  (layer: number, position: AdapterPosition, hidden: tf.Tensor2D, blockInput: tf.Tensor2D, shape: RowShape): tf.Tensor2D;
+}
+
+/**
+ * Around each frozen dense layer of a layer (`name` as in HF, e.g. "attention.self.query"): `base` computes the
+ * frozen layer; the hook returns its output with adapters applied (LoRA, IA³, ARC).
+ */
+export interface LinearHook {
+  (layer: number, name: string, input: tf.Tensor2D, base: (x: tf.Tensor2D) => tf.Tensor2D, shape: RowShape): tf.Tensor2D;
 }
 
 export interface EncoderInput {
@@ -33,6 +47,12 @@ export interface ForwardOptions {
   dropoutRate: number;
   dropoutSeed: number | null; // null = inference, no dropout
   hook?: LayerHook;
+  linearHook?: LinearHook;
+  /**
+   * Parallel composition: the hidden states are replicated `copies` times (copy-major rows) before layer `atLayer`,
+   * so the layers below run once for all branches. `atLayer` = layers replicates the output.
+   */
+  replicate?: { atLayer: number; copies: number };
 }
 
 /** Names and shapes of every weight of a BERT encoder with this config (HF naming; dense as [in, out]). */
@@ -85,12 +105,20 @@ export class BertEncoder {
     readonly weights: Weights,
   ) {}
 
-  /** Hidden states of the last layer, [B·T, d]. */
+  /** Hidden states of the last layer, [B·T, d] ([copies·B·T, d] when replicated for Parallel). */
   forward(input: EncoderInput, opts: ForwardOptions): tf.Tensor2D {
-    const [batch, length] = input.ids.shape;
-    const additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;
+    let [batch, length] = input.ids.shape;
+    let additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;
     let h = this.embed(input, opts);
-    for (let i = 0; i < this.config.layers; i++) h = this.layer(i, h, additiveMask, batch, length, opts);
+    for (let i = 0; i <= this.config.layers; i++) {
+      if (opts.replicate && opts.replicate.atLayer === i) {
+        const copies = opts.replicate.copies;
+        h = tf.tile(h, [copies, 1]);
+        additiveMask = tf.tile(additiveMask, [copies, 1, 1, 1]);
+        batch *= copies;
+      }
+      if (i < this.config.layers) h = this.layer(i, h, additiveMask, batch, length, opts);
+    }
     return h;
   }
 
@@ -114,21 +142,23 @@ export class BertEncoder {
   /** One transformer layer: attention block then feed-forward block, each residual + post-LayerNorm. */
   layer(i: number, x: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, length: number, opts: ForwardOptions): tf.Tensor2D {
     const p = `bert.encoder.layer.${i}`;
-    const linear = (name: string, input: tf.Tensor2D) =>
+    const shape: RowShape = { batch, length };
+    const frozen = (name: string) => (input: tf.Tensor2D) =>
       dense(input, this.weights.get(`${p}.${name}.weight`) as tf.Tensor2D, this.weights.get(`${p}.${name}.bias`) as tf.Tensor1D, opts.trainBase);
+    const linear = (name: string, input: tf.Tensor2D) => (opts.linearHook ? opts.linearHook(i, name, input, frozen(name), shape) : frozen(name)(input));
     const norm = (name: string, input: tf.Tensor2D) =>
       layerNorm(input, this.weights.get(`${p}.${name}.weight`) as tf.Tensor1D, this.weights.get(`${p}.${name}.bias`) as tf.Tensor1D, this.config.layerNormEps);
 
     // Attention block
     const context = this.selfAttention(i, x, additiveMask, batch, length, opts, linear);
     let attnOut = dropout(linear('attention.output.dense', context), opts.dropoutRate, seedOf(opts, `${i}.attn`));
-    if (opts.hook) attnOut = opts.hook(i, 'attention', attnOut, x);
+    if (opts.hook) attnOut = opts.hook(i, 'attention', attnOut, x, shape);
     const h = norm('attention.output.LayerNorm', tf.add(attnOut, x));
 
     // Feed-forward block
     const inner = gelu(linear('intermediate.dense', h)); // [n, ffn]
     let ffnOut = dropout(linear('output.dense', inner), opts.dropoutRate, seedOf(opts, `${i}.ffn`));
-    if (opts.hook) ffnOut = opts.hook(i, 'output', ffnOut, h);
+    if (opts.hook) ffnOut = opts.hook(i, 'output', ffnOut, h, shape);
     return norm('output.LayerNorm', tf.add(ffnOut, h));
   }
 
@@ -142,17 +172,13 @@ export class BertEncoder {
     linear: (name: string, input: tf.Tensor2D) => tf.Tensor2D,
   ): tf.Tensor2D {
     const heads = this.config.heads;
-    const headSize = this.config.hiddenSize / heads;
-    const split = (t: tf.Tensor2D, perm: number[]) => tf.transpose(tf.reshape(t, [batch, length, heads, headSize]), perm);
-    const toBatches = (t: tf.Tensor, rows: number, cols: number) => tf.reshape(t, [batch * heads, rows, cols]) as tf.Tensor3D;
-    const q = toBatches(split(linear('attention.self.query', x), [0, 2, 1, 3]), length, headSize);
-    const kT = toBatches(split(linear('attention.self.key', x), [0, 2, 3, 1]), headSize, length);
-    const v = toBatches(split(linear('attention.self.value', x), [0, 2, 1, 3]), length, headSize);
-
-    const scores = tf.reshape(tf.mul(batchMatMul(q, kT), 1 / Math.sqrt(headSize)), [batch, heads, length, length]);
-    const probs = dropout(tf.softmax(tf.add(scores, additiveMask)), opts.dropoutRate, seedOf(opts, `${i}.probs`));
-    const context = batchMatMul(toBatches(probs, length, length), v); // [B·H, T, dh]
-    return tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, length, headSize]), [0, 2, 1, 3]), [batch * length, heads * headSize]);
+    const q = linear('attention.self.query', x); // [B·T, d], head h in columns h·dh…
+    const k = linear('attention.self.key', x);
+    const v = linear('attention.self.value', x);
+    const seed = seedOf(opts, `${i}.probs`);
+    // The same multiplier tf.dropout would draw for the probabilities [B, H, T, T].
+    const keep = opts.dropoutRate > 0 && seed !== null ? (dropoutMultiplier([batch, heads, length, length], opts.dropoutRate, seed) as tf.Tensor4D) : null;
+    return attention(q, k, v, tf.reshape(additiveMask, [batch, length]), keep, { batch, length, heads });
   }
 }
 

@@ -28,14 +28,15 @@ export class AdamW {
     this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
   }
 
-  /** One update with gradients aligned to `params`. */
-  step(grads: tf.Tensor[], learningRate: number): void {
+  /** One update with gradients aligned to `params`; a null gradient leaves its variable (and moments) as they are, as in PyTorch. */
+  step(grads: (tf.Tensor | null)[], learningRate: number): void {
     this.t++;
     const correction1 = 1 - this.beta1 ** this.t;
     const correction2 = 1 - this.beta2 ** this.t;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i];
+        if (!g) return;
         const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         this.m[i].assign(m);
@@ -73,11 +74,12 @@ export class AdamW {
 }
 
 /** Scales gradients so their global L2 norm is at most maxNorm; returns the clipped tensors and the norm before. */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { clipped: tf.Tensor[]; norm: number } {
-  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))));
+export function clipByGlobalNorm<T extends tf.Tensor | null>(grads: T[], maxNorm: number): { clipped: T[]; norm: number } {
+  const present = grads.filter((g): g is NonNullable<T> => g !== null);
+  const normTensor = tf.tidy(() => (present.length ? tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0)));
   const norm = normTensor.dataSync()[0];
   normTensor.dispose();
   if (!(maxNorm > 0) || !Number.isFinite(norm) || norm <= maxNorm) return { clipped: grads, norm };
   const scale = maxNorm / (norm + 1e-6);
-  return { clipped: grads.map((g) => tf.mul(g, scale)), norm };
+  return { clipped: grads.map((g) => (g === null ? g : tf.mul(g, scale))) as T[], norm };
 }

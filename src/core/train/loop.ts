@@ -91,7 +91,7 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
           const logits = model.logits(batch.input, options.dropout, seedFor(seed, `step${step}`));
           const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
           losses.forEach((l) => taskLosses.push(tf.keep(l)));
-          return tf.addN(losses) as tf.Scalar;
+          return tf.addN([...losses, ...model.auxiliaryLosses()]) as tf.Scalar;
         }, variables);
         const lossValue = value.dataSync()[0];
         const perTask = Object.fromEntries(data.tasks.map((t, i) => [t.name, taskLosses[i].dataSync()[0]]));
@@ -101,10 +101,11 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
           tf.dispose(Object.values(grads));
           return outcome('diverged', `loss became ${lossValue} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`);
         }
-        const gradList = variables.map((v) => grads[v.name]);
+        // A weight the pass did not use (an adapter layer AdapterDrop skipped) has no gradient and is not updated.
+        const gradList = variables.map((v) => grads[v.name] ?? null);
         const { clipped, norm } = clipByGlobalNorm(gradList, options.maxGradNorm);
         optimizer.step(clipped, lr);
-        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)]);
+        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)].filter((g): g is tf.Tensor => g !== null));
         step++;
         stepTimes.push(performance.now() - t0);
         tokens += batch.tokens;

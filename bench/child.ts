@@ -1,0 +1,72 @@
+// One benchmark job in its own process, so that each backend and model gets a clean heap and its own peak RSS.
+// Usage: node --import tsx bench/child.ts '<job JSON>' <result file>
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/core/backend';
+import { attentionImplementation } from '../src/core/model/ops';
+import { type AttentionCase, type AttentionResult, benchAttention } from './attention';
+import { type Timing, interleaved, peakRssMb } from './measure';
+import { MODELS, type ModelName, buildEncoder, syntheticBatch } from './models';
+import { type PrefixResult, benchFrozenPrefix } from './prefix';
+import { workloads } from './workloads';
+
+export type Job =
+  | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean }
+  | { kind: 'attention'; cases: AttentionCase[]; warmup: number; repeats: number }
+  | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number };
+
+export interface VariantResult extends Timing {
+  gflops: number; // useful FLOPs per CPU second
+}
+
+export interface ModelResult {
+  backend: string;
+  model: ModelName;
+  attention: 'fused' | 'batched';
+  variants: Record<string, VariantResult>;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  peakRssMb: number;
+}
+
+export type JobResult =
+  | { kind: 'model'; result: ModelResult }
+  | { kind: 'attention'; result: AttentionResult[] }
+  | { kind: 'prefix'; result: PrefixResult & { model: ModelName } }
+  | { kind: 'unavailable'; reason: string };
+
+async function runJob(job: Job): Promise<JobResult> {
+  const backend = job.kind === 'model' ? job.backend : 'wasm';
+  try {
+    await selectBackend(backend);
+  } catch (e) {
+    return { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
+  }
+  if (job.kind === 'attention') return { kind: 'attention', result: job.cases.map((c) => benchAttention(c, job.warmup, job.repeats)) };
+
+  const bench = MODELS[job.model];
+  const encoder = buildEncoder(bench);
+  const batch = syntheticBatch(bench);
+  if (job.kind === 'prefix') return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, batch, job.warmup, job.repeats) } };
+
+  const runnables = workloads(bench, encoder, batch, job.compareAttention && attentionImplementation() === 'fused');
+  const tensorsBefore = tf.memory().numTensors;
+  const timings = interleaved(runnables, job.warmup, job.repeats);
+  const tensorsAfter = tf.memory().numTensors;
+  const variants: Record<string, VariantResult> = {};
+  for (const [r, t] of timings) variants[r.name] = { ...t, gflops: r.flops / t.cpuMs / 1e6 };
+  runnables.forEach((r) => r.dispose());
+  return {
+    kind: 'model',
+    result: { backend, model: job.model, attention: attentionImplementation(), variants, tensorsBefore, tensorsAfter, peakRssMb: peakRssMb() },
+  };
+}
+
+const [jobJson, resultFile] = process.argv.slice(2);
+runJob(JSON.parse(jobJson) as Job).then(
+  (result) => writeFileSync(resultFile, JSON.stringify(result)),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

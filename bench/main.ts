@@ -1,0 +1,82 @@
+// The benchmark suite: `npm run bench [-- --quick]`. Each backend × model runs in its own process, one after
+// another; then attention alone, the frozen-prefix measurement and the PyTorch reference. Writes
+// bench/results.json and bench/results.md.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { attentionCases } from './attention';
+import type { Job, JobResult } from './child';
+import type { ModelName } from './models';
+import { type BenchResults, type Machine, markdown } from './report';
+import { findTorchPython, runTorchReference } from './torch';
+
+const quick = process.argv.includes('--quick');
+const warmup = quick ? 1 : 2;
+const repeats = quick ? 3 : 9;
+const miniRepeats = 3; // a mini pass takes ~10 s
+const cpuRepeats = 1; // the cpu backend is 20–40× slower than wasm
+const models: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
+
+function machine(): Machine {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tfjs = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, tfjs, date: new Date().toISOString(), loadAverage: os.loadavg() };
+}
+
+function runChild(job: Job): JobResult {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'adapterlab-bench-'));
+  const out = path.join(dir, 'result.json');
+  try {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'child.ts'), JSON.stringify(job), out], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`benchmark job ${JSON.stringify(job)} failed (exit ${child.status})`);
+    return JSON.parse(readFileSync(out, 'utf8')) as JobResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toLocaleTimeString()}] ${message}\n`);
+}
+
+function main(): void {
+  const started = performance.now();
+  const results: BenchResults = {
+    machine: machine(),
+    options: { quick, warmup, repeats, miniRepeats, cpuRepeats },
+    models: [],
+    unavailable: [],
+    torch: { skipped: 'not run' },
+    attention: [],
+    prefix: null,
+  };
+  const jobs: Job[] = [
+    ...models.map((model): Job => ({ kind: 'model', backend: 'wasm', model, warmup: model === 'mini' ? 1 : warmup, repeats: model === 'mini' ? miniRepeats : repeats, compareAttention: true })),
+    { kind: 'model', backend: 'cpu', model: 'tiny', warmup: 0, repeats: cpuRepeats, compareAttention: false },
+    { kind: 'model', backend: 'tensorflow', model: 'tiny', warmup, repeats, compareAttention: false },
+    { kind: 'attention', cases: attentionCases(quick), warmup, repeats },
+    { kind: 'prefix', model: 'tiny-18', warmup, repeats }, // reviews-like lengths: the projection is for that example
+  ];
+  for (const job of jobs) {
+    log(`${job.kind}${job.kind === 'model' ? ` ${job.backend} ${job.model}` : ''}`);
+    const r = runChild(job);
+    if (r.kind === 'model') results.models.push(r.result);
+    else if (r.kind === 'attention') results.attention = r.result;
+    else if (r.kind === 'prefix') results.prefix = r.result;
+    else if (job.kind === 'model') results.unavailable.push({ backend: job.backend, reason: r.reason });
+  }
+  const python = findTorchPython();
+  if (python) {
+    log(`PyTorch reference (${python})`);
+    results.torch = runTorchReference(python, models, warmup, repeats);
+  } else {
+    results.torch = { skipped: 'no python3 with torch (Debian: apt-get install python3-torch)' };
+  }
+  writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(__dirname, 'results.md'), markdown(results));
+  process.stdout.write(markdown(results));
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results.json and bench/results.md`);
+}
+
+main();

@@ -1,0 +1,90 @@
+// What the benchmark times: a forward pass (inference, no dropout) and a training step as src/core/train/loop.ts
+// runs it (dropout 0.1, gradients of the trained weights, global-norm clipping, AdamW), each a plain function.
+import * as tf from '@tensorflow/tfjs';
+import type { Classifier } from '../src/core/model/classifier';
+import { allowFusedAttention, crossEntropy } from '../src/core/model/ops';
+import { AdamW, clipByGlobalNorm, decays } from '../src/core/train/adamw';
+import type { Batch } from '../src/core/train/batches';
+import type { BertEncoder } from '../src/core/model/bert';
+import { type Workload, countFlops } from './flops';
+import { ADAPTER_METHODS, type BenchModel, buildClassifier } from './models';
+
+export interface Runnable {
+  name: string;
+  flops: number;
+  run(): void;
+  dispose(): void;
+}
+
+export type Attention = 'fused' | 'batched';
+
+const DROPOUT = 0.1;
+
+function forwardPass(model: Classifier, batch: Batch): void {
+  const logits = tf.tidy(() => model.logits(batch.input, 0, null)[0]);
+  logits.dataSync();
+  logits.dispose();
+}
+
+/** One optimiser step on `loss` as the trainer takes it: gradients of `variables`, clipping, AdamW. */
+export function trainingStep(variables: tf.Variable[], optimizer: AdamW, loss: () => tf.Scalar): void {
+  const { value, grads } = tf.variableGrads(loss, variables);
+  value.dataSync();
+  const gradList = variables.map((v) => grads[v.name]);
+  const { clipped } = clipByGlobalNorm(gradList, 1);
+  optimizer.step(clipped, 1e-5);
+  tf.dispose([value, ...gradList, ...(clipped === gradList ? [] : clipped)]);
+}
+
+export function optimizerFor(model: Classifier): AdamW {
+  return new AdamW(model.trainable().map(([name, variable]) => ({ name, variable, decay: decays(name) })), 0.01);
+}
+
+function runnable(name: string, bench: BenchModel, encoder: BertEncoder, batch: Batch, workload: Workload, attention: Attention): Runnable {
+  const { classifier: model, dispose } = buildClassifier(bench, encoder, workload.adapter, workload.kind === 'train' && workload.trainBase);
+  const optimizer = workload.kind === 'train' ? optimizerFor(model) : null;
+  const variables = model.trainable().map(([, v]) => v);
+  let step = 0;
+  return {
+    name,
+    flops: countFlops(bench, workload),
+    run() {
+      allowFusedAttention(attention === 'fused');
+      try {
+        const seed = step++;
+        if (optimizer) trainingStep(variables, optimizer, () => crossEntropy(model.logits(batch.input, DROPOUT, seed)[0], batch.labels[0]));
+        else forwardPass(model, batch);
+      } finally {
+        allowFusedAttention(true);
+      }
+    },
+    dispose() {
+      optimizer?.dispose();
+      dispose();
+    },
+  };
+}
+
+/**
+ * Every variant measured for one model: forward with and without each adapter, full fine-tuning, each adapter
+ * method, head-only; `compareAttention` adds forward, full and houlsby with the stock (batched) attention.
+ */
+export function workloads(bench: BenchModel, encoder: BertEncoder, batch: Batch, compareAttention: boolean): Runnable[] {
+  const adapters = ADAPTER_METHODS;
+  const make = (name: string, w: Workload, attention: Attention = 'fused') => runnable(name, bench, encoder, batch, w, attention);
+  const list = [
+    make('forward', { kind: 'forward', adapter: null }),
+    ...adapters.map((a) => make(`forward+${a}`, { kind: 'forward', adapter: a })),
+    make('full', { kind: 'train', adapter: null, trainBase: true }),
+    ...adapters.map((a) => make(a, { kind: 'train', adapter: a, trainBase: false })),
+    make('head-only', { kind: 'train', adapter: null, trainBase: false }),
+  ];
+  if (compareAttention) {
+    list.push(
+      make('forward/batched', { kind: 'forward', adapter: null }, 'batched'),
+      make('full/batched', { kind: 'train', adapter: null, trainBase: true }, 'batched'),
+      make('houlsby/batched', { kind: 'train', adapter: 'houlsby', trainBase: false }, 'batched'),
+    );
+  }
+  return list;
+}

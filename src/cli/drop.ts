@@ -1,0 +1,60 @@
+// `adapter-lab drop <run>`: AdapterDrop at inference — the run's model evaluated with the adapters of the first n
+// layers dropped, for every n, with accuracy per task and forward time per example.
+import Table from 'cli-table3';
+import { selectBackend } from '../core/backend';
+import type { BackendName } from '../core/config/types';
+import { AdapterLoadError } from '../core/adapters/load';
+import { ExperimentInputError } from '../core/experiment';
+import { adapterDropSweep, loadRunModel } from '../core/runModel';
+import { EXIT } from './exit';
+
+export interface DropArgs {
+  split: 'validation' | 'test';
+  repeats: number;
+  backend?: BackendName;
+  json?: boolean;
+}
+
+export async function dropCommand(runDir: string, args: DropArgs): Promise<number> {
+  let run;
+  try {
+    run = loadRunModel(runDir);
+  } catch (e) {
+    if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
+    console.error(e.message);
+    return EXIT.badInput;
+  }
+  try {
+    const backend = await selectBackend(args.backend ?? run.config.backend);
+    const points = adapterDropSweep(run, args.split, args.repeats);
+    if (args.json) {
+      console.log(JSON.stringify({ run: run.record.name, backend: backend.name, split: args.split, points }, null, 2));
+      return EXIT.ok;
+    }
+    const layers = run.model.setup!.layers;
+    const tasks = run.plan.tasks;
+    console.log(`AdapterDrop on ${run.record.name} (${run.record.id}), ${args.split} split, ${run.data[args.split].length} examples, backend ${backend.name}; base: ${run.base.description}`);
+    const parallel = points[0].separateMsPerExample !== undefined;
+    const head = ['dropped layers', 'adapters in', ...tasks.map((t) => `${t} acc`), parallel ? 'ms / example (one pass)' : 'ms / example', 'vs n = 0', ...(parallel ? ['separate passes', 'one pass saves'] : [])];
+    const table = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    const reference = points[0].msPerExample;
+    const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
+    for (const p of points) {
+      const kept = p.skipped >= layers ? 'none' : p.skipped === layers - 1 ? `layer ${layers - 1}` : `layers ${p.skipped}–${layers - 1}`;
+      const separate = p.separateMsPerExample ?? 0;
+      table.push([
+        p.skipped === 0 ? '–' : p.skipped === 1 ? '0' : `0–${p.skipped - 1}`,
+        kept,
+        ...tasks.map((t) => (100 * (p.metrics[t]?.accuracy ?? 0)).toFixed(1)),
+        p.msPerExample.toFixed(3),
+        percent((p.msPerExample - reference) / reference),
+        ...(parallel ? [separate.toFixed(3), percent(1 - p.msPerExample / separate)] : []),
+      ]);
+    }
+    console.log(table.toString());
+    if (parallel) console.log('Separate passes: each branch on its own, one forward pass per attribute; one pass: the Parallel setup, lower layers shared.');
+    return EXIT.ok;
+  } finally {
+    run.dispose();
+  }
+}

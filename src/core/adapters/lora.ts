@@ -1,0 +1,132 @@
+// LoRA (Hu et al. 2021), as AdapterHub's LoRA: each adapted frozen dense layer W [in, out] gets a low-rank update,
+// y = x·W + b + (alpha / r)·x·A·B with A [in, r] (Kaiming-uniform) and B [r, out] (zero, so a new LoRA changes
+// nothing). Being linear, the update merges into W for inference: W + (alpha / r)·A·B.
+// Files hold AdapterHub's names and PyTorch shapes: `…{matrix}.loras.{name}.lora_A` [r, in], `lora_B` [out, r].
+import * as tf from '@tensorflow/tfjs';
+import type { AttentionMatrix, LoraAdapterSpec, LoraOptions } from '../config/types';
+import type { TensorToWrite } from '../io/safetensors';
+import { transpose2d } from '../io/adapterhub';
+import { createRng } from '../data/random';
+import { seedFor } from '../model/init';
+import { dense } from '../model/ops';
+import { Weights } from '../model/weights';
+import type { AdapterModule, Inner, LinearName, Site } from './module';
+import type { EncoderDims } from './registry';
+
+const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.query', k: 'attention.self.key', v: 'attention.self.value' };
+
+/** The dense layers LoRA / IA³ options select (AdapterHub: attn_matrices, intermediate_lora, output_lora). */
+export function adaptedLinears(options: LoraOptions): LinearName[] {
+  return [...options.attnMatrices.map((m) => ATTENTION[m]), ...(options.intermediateLora ? ['intermediate.dense' as const] : []), ...(options.outputLora ? ['output.dense' as const] : [])];
+}
+
+/** [in, out] of a layer's dense layer. */
+export function linearShape(name: LinearName, dims: EncoderDims): [number, number] {
+  if (name === 'intermediate.dense') return [dims.hiddenSize, dims.intermediateSize];
+  if (name === 'output.dense') return [dims.intermediateSize, dims.hiddenSize];
+  return [dims.hiddenSize, dims.hiddenSize];
+}
+
+export function loraPrefix(layer: number, linear: LinearName, name: string): string {
+  return `bert.encoder.layer.${layer}.${linear}.loras.${name}`;
+}
+
+export class LoraAdapter implements AdapterModule {
+  readonly weights = new Weights();
+  readonly linears: LinearName[];
+
+  constructor(
+    readonly spec: LoraAdapterSpec,
+    readonly dims: EncoderDims,
+    seed: number,
+  ) {
+    this.linears = adaptedLinears(spec);
+    for (let layer = 0; layer < dims.layers; layer++) {
+      if (spec.leaveOut.includes(layer)) continue;
+      for (const linear of this.linears) {
+        const [inputs, outputs] = linearShape(linear, dims);
+        const p = loraPrefix(layer, linear, spec.name);
+        // PyTorch's kaiming_uniform_(a=√5) on A [r, in]: U(−1/√in, 1/√in).
+        const rng = createRng(seedFor(seed, p));
+        const bound = 1 / Math.sqrt(inputs);
+        this.weights.set(`${p}.lora_A`, [inputs, spec.r], Float32Array.from({ length: inputs * spec.r }, () => (2 * rng() - 1) * bound));
+        this.weights.set(`${p}.lora_B`, [spec.r, outputs], new Float32Array(spec.r * outputs));
+      }
+    }
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get method(): string {
+    return 'lora';
+  }
+
+  get scaling(): number {
+    return this.spec.alpha / this.spec.r;
+  }
+
+  acts(site: Site): boolean {
+    return site.kind === 'linear' && this.weights.has(`${loraPrefix(site.layer, site.name, this.spec.name)}.lora_A`);
+  }
+
+  transform(site: Site, x: tf.Tensor2D, inner: Inner): tf.Tensor2D {
+    if (site.kind !== 'linear' || !this.acts(site)) return inner(x);
+    const p = loraPrefix(site.layer, site.name, this.spec.name);
+    const update = dense(dense(x, this.weights.get(`${p}.lora_A`) as tf.Tensor2D, null, true), this.weights.get(`${p}.lora_B`) as tf.Tensor2D, null, true);
+    return tf.add(inner(x), tf.mul(update, this.scaling));
+  }
+
+  /** The base weights with every update merged in: W + (alpha / r)·A·B (a new map; the base is left alone). */
+  mergedInto(base: Map<string, { shape: number[]; data: Float32Array }>): Map<string, { shape: number[]; data: Float32Array }> {
+    const merged = new Map(base);
+    for (let layer = 0; layer < this.dims.layers; layer++) {
+      for (const linear of this.linears) {
+        if (!this.acts({ kind: 'linear', layer, name: linear })) continue;
+        const p = loraPrefix(layer, linear, this.spec.name);
+        const name = `bert.encoder.layer.${layer}.${linear}.weight`;
+        const w = base.get(name)!;
+        const delta = tf.tidy(() => tf.mul(tf.matMul(this.weights.get(`${p}.lora_A`), this.weights.get(`${p}.lora_B`)), this.scaling).dataSync() as Float32Array);
+        merged.set(name, { shape: w.shape, data: w.data.map((v, i) => v + delta[i]) });
+      }
+    }
+    return merged;
+  }
+
+  exportTensors(): Record<string, TensorToWrite> {
+    const out: Record<string, TensorToWrite> = {};
+    for (const [name, { shape, data }] of this.weights.snapshot()) out[name] = { dtype: 'F32', shape: [shape[1], shape[0]], data: transpose2d(data, shape[0], shape[1]) };
+    return out;
+  }
+
+  importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
+    const values = new Map<string, { data: Float32Array }>();
+    for (const [name, v] of this.weights.entries()) {
+      const t = tensors.get(name);
+      if (!t) throw new Error(`tensor "${name}" is missing`);
+      if (t.shape.join() !== [v.shape[1], v.shape[0]].join()) throw new Error(`tensor "${name}" has shape [${t.shape}], expected [${v.shape[1]},${v.shape[0]}]`);
+      values.set(name, { data: transpose2d(t.data, t.shape[0], t.shape[1]) });
+    }
+    this.weights.restore(values);
+  }
+
+  /** AdapterHub's LoRAConfig fields. */
+  hubConfig(): Record<string, unknown> {
+    const s = this.spec;
+    return {
+      architecture: 'lora',
+      selfattn_lora: s.attnMatrices.length > 0,
+      intermediate_lora: s.intermediateLora,
+      output_lora: s.outputLora,
+      attn_matrices: s.attnMatrices,
+      r: s.r,
+      alpha: s.alpha,
+      dropout: 0,
+      composition_mode: 'add',
+      init_weights: 'lora',
+      use_gating: false,
+      leave_out: s.leaveOut,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+// The one interface every adapter method implements. An adapter acts at *sites* of the frozen encoder:
+//   block  — after a block's output projection, before its residual LayerNorm (bottleneck adapters);
+//   linear — around one of a layer's frozen dense layers (LoRA, IA³, ARC).
+// `transform` gets what lies beneath it as `inner` (the frozen layer, an identity, or adapters stacked below), so
+// composition blocks can stack, split and average any method the same way.
+import type * as tf from '@tensorflow/tfjs';
+import type { AdapterPosition } from '../model/bert';
+import type { Weights } from '../model/weights';
+import type { TensorToWrite } from '../io/safetensors';
+
+/** A layer's dense layers, by their Hugging Face names under `bert.encoder.layer.{i}.` */
+export type LinearName = 'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';
+
+export type Site = { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName };
+
+export type Inner = (x: tf.Tensor2D) => tf.Tensor2D;
+
+export interface AdapterModule {
+  readonly name: string;
+  readonly method: string; // AdapterSpec['method']
+  readonly weights: Weights;
+  /** True when the adapter computes something at this site (its layer not left out). */
+  acts(site: Site): boolean;
+  /**
+   * The site's output with this adapter: at a block site `x` is the block output and `inner(x)` what earlier
+   * adapters made of it; at a linear site `x` is the layer input and `inner` the frozen layer (plus adapters below).
+   */
+  transform(site: Site, x: tf.Tensor2D, inner: Inner, blockInput: tf.Tensor2D | null): tf.Tensor2D;
+  /** Tensors in AdapterHub's file layout (PyTorch orientation) and back. */
+  exportTensors(): Record<string, TensorToWrite>;
+  importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void;
+  /** The `config` object of AdapterHub's adapter_config.json. */
+  hubConfig(hiddenSize: number): Record<string, unknown>;
+}

@@ -1,0 +1,136 @@
+// The model of a composition or merge run: this experiment's trained adapters loaded (frozen) from their newest
+// completed `adapter:<name>` runs, fusion layers for every Fuse, and one head per output — the head trained with
+// the output's adapter for that task when there is one, else a new head.
+import * as path from 'path';
+import { type AdapterModule } from '../adapters/module';
+import { AdapterLoadError, latestCompletedRun, loadAdapter, loadHead, readFloatTensors } from '../adapters/load';
+import { averageAdapters } from '../adapters/merge';
+import type { EncoderDims } from '../adapters/registry';
+import type { AdapterSpec, CompositionSpec, ExperimentConfig, MergeSpec, TaskSpec } from '../config/types';
+import type { SavedModelInfo } from '../io/adapterhub';
+import { FUSION_WEIGHTS_FILE, fromTorchLayout, saveAdapter, saveFusion, saveHead } from '../io/adapterhub';
+import { writeJsonAtomic } from '../io/atomic';
+import type { BertEncoder } from '../model/bert';
+import { Classifier } from '../model/classifier';
+import { ClassificationHead } from '../model/heads';
+import { seedFor } from '../model/init';
+import { adapterRunName } from '../plan';
+import { SetupForward } from './forward';
+import { FusionLayer } from './fusion';
+import { AdapterSetup, sitesOf } from './setup';
+import { type SetupNode, adapterNames, blocksOf, fusionName, lastAdapter, parallelBlock } from './tree';
+
+export interface BuiltComposition {
+  model: Classifier;
+  /** True when something trains (fusion layers, heads); else the run only evaluates. */
+  trains: boolean;
+  save(dir: string, info: SavedModelInfo): void;
+  dispose(): void;
+}
+
+interface Trained {
+  module: AdapterModule;
+  dir: string; // adapters/<name>/ of the run that trained it: adapter and head files
+}
+
+function loadTrained(config: ExperimentConfig, names: string[], dims: EncoderDims, needer: string): Map<string, Trained> {
+  const loaded = new Map<string, Trained>();
+  for (const name of names) {
+    const spec = config.adapters.find((a) => a.name === name)!;
+    const run = latestCompletedRun(config.runsDir, config.name, adapterRunName(name));
+    if (!run) throw new AdapterLoadError(`${needer} needs ${adapterRunName(name)}, which has no completed run in ${config.runsDir}: train it first (adapter-lab train <config> --only ${adapterRunName(name)})`);
+    const dir = path.join(run, 'adapters', name);
+    loaded.set(name, { module: loadAdapter(dir, spec, dims), dir });
+  }
+  return loaded;
+}
+
+/** The adapters a composition run saved in its own folder. */
+function loadSaved(config: ExperimentConfig, names: string[], runDir: string, dims: EncoderDims): Map<string, Trained> {
+  return new Map(names.map((name) => {
+    const dir = path.join(runDir, 'adapters', name);
+    return [name, { module: loadAdapter(dir, config.adapters.find((a) => a.name === name)!, dims), dir }];
+  }));
+}
+
+/** The head for `task` on an output: the one saved with an adapter of that output trained for it, else new. */
+function headFor(output: SetupNode, task: TaskSpec, labels: string[], trained: Map<string, Trained>, config: ExperimentConfig, hiddenSize: number, seed: number): ClassificationHead {
+  const candidates = [lastAdapter(output), ...adapterNames(output)];
+  const owner = candidates.find((n) => config.adapters.find((a) => a.name === n)?.task === task.name);
+  if (owner) return loadHead(trained.get(owner)!.dir, task.name, labels, task.pooling, hiddenSize);
+  return new ClassificationHead(task.name, labels, task.pooling, hiddenSize, seed);
+}
+
+/**
+ * `runDir`: rebuild the model a finished composition run saved (its adapters/, fusion/ and heads/ folders) instead
+ * of assembling a new one from the adapter runs.
+ */
+export function buildComposition(config: ExperimentConfig, spec: CompositionSpec, labels: Map<string, string[]>, encoder: BertEncoder, runDir?: string): BuiltComposition {
+  const dims: EncoderDims = encoder.config;
+  const trained = runDir ? loadSaved(config, adapterNames(spec.setup), runDir, dims) : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`);
+  const modules = new Map([...trained].map(([n, t]) => [n, t.module]));
+  const probe = new SetupForward(modules);
+  const fusions = new Map<string, FusionLayer>();
+  for (const fuse of blocksOf(spec.setup, 'Fuse')) {
+    const sites = Array.from({ length: dims.layers }, (_, l) => sitesOf(l))
+      .flat()
+      .filter((s) => s.kind === 'block' && probe.acts(fuse, s))
+      .map((s) => ({ layer: s.layer, position: (s as { position: 'attention' | 'output' }).position }));
+    const name = fusionName(fuse);
+    const fusion = new FusionLayer(name, spec.fusion, dims.hiddenSize, sites, seedFor(config.seed, `fusion:${name}`));
+    if (runDir) fusion.weights.restore(fromTorchLayout(readFloatTensors(path.join(runDir, 'fusion', name, FUSION_WEIGHTS_FILE)), fusion.weights));
+    fusions.set(name, fusion);
+  }
+  const outputs = parallelBlock(spec.setup)?.children ?? [spec.setup];
+  const taskSpecs = spec.tasks.map((t) => config.tasks.find((s) => s.name === t)!);
+  const heads = outputs.map((output, i) => {
+    const task = taskSpecs[i];
+    const taskLabels = labels.get(task.name) ?? [];
+    if (runDir) return loadHead(path.join(runDir, 'heads', task.name), task.name, taskLabels, task.pooling, dims.hiddenSize);
+    return headFor(output, task, taskLabels, trained, config, dims.hiddenSize, seedFor(config.seed, `head:composition:${spec.name}`));
+  });
+  const trains = fusions.size > 0 || spec.trainHeads;
+  const setup = new AdapterSetup(spec.setup, modules, fusions, dims.layers, { trainAdapters: false, adapterDrop: spec.adapterDrop });
+  return {
+    model: new Classifier(encoder, heads, setup, false, trains),
+    trains,
+    save(dir, info) {
+      for (const [name, { module }] of trained) saveAdapter(path.join(dir, 'adapters', name), module, info);
+      for (const [name, fusion] of fusions) saveFusion(path.join(dir, 'fusion', name), name, spec.fusion, fusion.weights, info);
+      for (const h of heads) saveHead(path.join(dir, 'heads', h.name), h.name, h.labels, h.weights, info);
+      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), { adapter_setup: spec.setupText, head_setup: spec.tasks.length === 1 ? spec.tasks[0] : spec.tasks });
+    },
+    dispose() {
+      for (const { module } of trained.values()) module.weights.dispose();
+      for (const f of fusions.values()) f.weights.dispose();
+      heads.forEach((h) => h.weights.dispose());
+    },
+  };
+}
+
+export function buildMerge(config: ExperimentConfig, spec: MergeSpec, labels: Map<string, string[]>, encoder: BertEncoder): BuiltComposition {
+  const dims: EncoderDims = encoder.config;
+  const trained = loadTrained(config, spec.adapters, dims, `merge:${spec.name}`);
+  const first = config.adapters.find((a) => a.name === spec.adapters[0])!;
+  const mergedSpec: AdapterSpec = { ...first, name: spec.name, task: spec.task };
+  const merged = averageAdapters(mergedSpec, spec.adapters.map((n) => trained.get(n)!.module), spec.weights, dims);
+  const owner = spec.adapters.find((n) => config.adapters.find((a) => a.name === n)?.task === spec.task)!;
+  const task = config.tasks.find((t) => t.name === spec.task)!;
+  const head = loadHead(trained.get(owner)!.dir, task.name, labels.get(task.name) ?? [], task.pooling, dims.hiddenSize);
+  for (const { module } of trained.values()) module.weights.dispose();
+  const setup = AdapterSetup.single(merged, dims.layers);
+  return {
+    model: new Classifier(encoder, [head], setup, false, false),
+    trains: false,
+    save(dir, info) {
+      const adapterDir = path.join(dir, 'adapters', spec.name);
+      saveAdapter(adapterDir, merged, info);
+      saveHead(adapterDir, head.name, head.labels, head.weights, info);
+      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), { adapter_setup: spec.name, head_setup: spec.task, merged_from: Object.fromEntries(spec.adapters.map((n, i) => [n, spec.weights[i]])) });
+    },
+    dispose() {
+      merged.weights.dispose();
+      head.weights.dispose();
+    },
+  };
+}

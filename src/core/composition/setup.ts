@@ -1,0 +1,105 @@
+// An active adapter setup on an encoder: the tree, the adapter modules and fusion layers it uses, AdapterDrop, and
+// the hooks and replication that BertEncoder.forward needs to run it in one pass.
+import type * as tf from '@tensorflow/tfjs';
+import type { AdapterDropSpec } from '../config/types';
+import { createRng } from '../data/random';
+import type { AdapterModule, LinearName, Site } from '../adapters/module';
+import type { ForwardOptions } from '../model/bert';
+import { seedFor } from '../model/init';
+import { SetupForward, type SiteContext } from './forward';
+import type { FusionLayer } from './fusion';
+import { type SetupNode, parallelBlock } from './tree';
+
+const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense'];
+
+/** Every site of a layer, in the order the forward pass meets them. */
+export function sitesOf(layer: number): Site[] {
+  return [
+    ...LINEARS.slice(0, 4).map((name): Site => ({ kind: 'linear', layer, name })),
+    { kind: 'block', layer, position: 'attention' },
+    ...LINEARS.slice(4).map((name): Site => ({ kind: 'linear', layer, name })),
+    { kind: 'block', layer, position: 'output' },
+  ];
+}
+
+export class AdapterSetup {
+  readonly forward: SetupForward;
+  /** AdapterDrop at inference: the adapters of the first n layers are skipped. Set by `adapter-lab drop`. */
+  inferenceSkip: number;
+
+  constructor(
+    readonly tree: SetupNode,
+    readonly modules: ReadonlyMap<string, AdapterModule>,
+    readonly fusions: ReadonlyMap<string, FusionLayer>,
+    readonly layers: number,
+    readonly options: { trainAdapters: boolean; adapterDrop?: AdapterDropSpec },
+  ) {
+    this.forward = new SetupForward(modules, fusions);
+    this.inferenceSkip = options.adapterDrop?.mode === 'specialised' ? options.adapterDrop.layers : 0;
+  }
+
+  /** A single adapter, trained (an adapter run). */
+  static single(module: AdapterModule, layers: number, adapterDrop?: AdapterDropSpec): AdapterSetup {
+    return new AdapterSetup({ kind: 'adapter', name: module.name, source: { path: [] } }, new Map([[module.name, module]]), new Map(), layers, { trainAdapters: true, adapterDrop });
+  }
+
+  /** Outputs of a forward pass: one per Parallel branch, else one. */
+  get outputs(): number {
+    return parallelBlock(this.tree)?.children.length ?? 1;
+  }
+
+  /** Weights that get gradients: the adapters (adapter runs) or the fusion layers (composition runs). */
+  trainable(): [string, tf.Variable][] {
+    const adapters = this.options.trainAdapters ? [...this.modules.values()].flatMap((m) => m.weights.entries()) : [];
+    return [...adapters, ...[...this.fusions.values()].flatMap((f) => f.weights.entries())];
+  }
+
+  /** Layers whose adapters are skipped in this pass: AdapterDrop's n (robust: drawn per training batch). */
+  skippedLayers(dropoutSeed: number | null): number {
+    const drop = this.options.adapterDrop;
+    if (dropoutSeed === null || !drop) return this.inferenceSkip;
+    if (drop.mode === 'specialised') return drop.layers;
+    return Math.floor(createRng(seedFor(dropoutSeed, 'adapterdrop'))() * this.layers); // 0 … L−1
+  }
+
+  /** The first layer (≥ skip) in which a Parallel branch acts: the batch is replicated just before it. */
+  replicationLayer(skip: number): number {
+    const parallel = parallelBlock(this.tree);
+    if (!parallel) return this.layers;
+    for (let layer = skip; layer < this.layers; layer++) {
+      if (sitesOf(layer).some((site) => this.forward.acts(parallel, site))) return layer;
+    }
+    return this.layers;
+  }
+
+  /** Hooks and replication for one forward pass; a training pass (seed set) also anneals fusion temperatures. */
+  forwardOptions(dropoutRate: number, dropoutSeed: number | null): Pick<ForwardOptions, 'hook' | 'linearHook' | 'replicate'> {
+    const skip = this.skippedLayers(dropoutSeed);
+    const copies = this.outputs;
+    const replicateAt = this.replicationLayer(skip);
+    this.forward.dropout = { rate: dropoutRate, seed: dropoutSeed === null ? null : seedFor(dropoutSeed, 'fusion') };
+    if (dropoutSeed !== null) for (const f of this.fusions.values()) f.step();
+    const context = (site: Site, shape: { batch: number; length: number }, blockInput: tf.Tensor2D | null): SiteContext => ({
+      site,
+      ...shape,
+      blockInput,
+      replicated: copies > 1 && site.layer >= replicateAt,
+    });
+    return {
+      ...(copies > 1 && { replicate: { atLayer: replicateAt, copies } }),
+      hook: (layer, position, hidden, blockInput, shape) => {
+        if (layer < skip) return hidden;
+        return this.forward.apply(this.tree, hidden, (x) => x, context({ kind: 'block', layer, position }, shape, blockInput));
+      },
+      linearHook: (layer, name, input, base, shape) => {
+        if (layer < skip) return base(input);
+        return this.forward.apply(this.tree, input, (x) => base(x), context({ kind: 'linear', layer, name: name as LinearName }, shape, null));
+      },
+    };
+  }
+
+  /** Extra training loss: the fusion layers' regularisation toward identity values. */
+  regularization(): tf.Scalar[] {
+    return [...this.fusions.values()].flatMap((f) => f.regularization() ?? []);
+  }
+}

@@ -1,0 +1,118 @@
+// A finished run's model rebuilt from its folder (the config snapshot in run.json and the weights it saved), for
+// evaluating it again: AdapterDrop at every n (`adapter-lab drop`), speed measurements.
+import * as path from 'path';
+import type { ExperimentConfig } from './config/types';
+import type { TaskMetrics } from '../protocol/trainer';
+import { loadAdapter, loadHead } from './adapters/load';
+import { buildComposition } from './composition/build';
+import { AdapterSetup } from './composition/setup';
+import { parallelBlock } from './composition/tree';
+import { type BaseModel, ExperimentInputError, type RunPlan, loadBase, loadExperimentData, planRuns, trainData } from './experiment';
+import { readRun, type RunRecord } from './io/runStore';
+import { BertEncoder } from './model/bert';
+import { Classifier } from './model/classifier';
+import { Weights } from './model/weights';
+import { type TrainData, evaluate } from './train/loop';
+
+export interface LoadedRun {
+  record: RunRecord;
+  config: ExperimentConfig;
+  plan: RunPlan;
+  base: BaseModel;
+  model: Classifier;
+  data: TrainData;
+  dispose(): void;
+}
+
+/** Rebuilds the model of a completed run that has adapters (adapter, composition and merge runs). */
+export function loadRunModel(runDir: string): LoadedRun {
+  const record = readRun(runDir);
+  if (record.status !== 'completed') throw new ExperimentInputError(`${runDir}: run ${record.name} is ${record.status}, not completed`);
+  const config = record.config as ExperimentConfig;
+  const plan = planRuns(config).find((p) => p.name === record.name);
+  if (!plan) throw new ExperimentInputError(`${runDir}: the config snapshot has no run named ${record.name}`);
+  if (plan.type === 'full' || plan.type === 'head-only') throw new ExperimentInputError(`${record.name} has no adapters; give an adapter, composition or merge run`);
+  const experimentData = loadExperimentData(config);
+  const base = loadBase(config, experimentData);
+  const encoder = new BertEncoder(base.config, new Weights(base.values));
+  const dims = base.config;
+  let model: Classifier;
+  let dispose: () => void;
+  if (plan.composition) {
+    const built = buildComposition(config, config.compositions.find((c) => c.name === plan.composition)!, experimentData.labels, encoder, runDir);
+    [model, dispose] = [built.model, built.dispose];
+  } else {
+    const merge = config.merges.find((m) => m.name === plan.merge);
+    const spec = merge ? { ...config.adapters.find((a) => a.name === merge.adapters[0])!, name: merge.name, task: merge.task } : config.adapters.find((a) => a.name === plan.adapter)!;
+    const dir = path.join(runDir, 'adapters', spec.name);
+    const task = config.tasks.find((t) => t.name === spec.task)!;
+    const adapter = loadAdapter(dir, spec, dims);
+    const head = loadHead(dir, task.name, experimentData.labels.get(task.name) ?? [], task.pooling, dims.hiddenSize);
+    model = new Classifier(encoder, [head], AdapterSetup.single(adapter, dims.layers, spec.adapterDrop), false, false);
+    dispose = () => {
+      adapter.weights.dispose();
+      head.weights.dispose();
+    };
+  }
+  return {
+    record,
+    config,
+    plan,
+    base,
+    model,
+    data: trainData(experimentData, config, plan.tasks, base.tokenizer, plan.options.maxLength),
+    dispose: () => {
+      dispose();
+      encoder.weights.dispose();
+    },
+  };
+}
+
+export interface DropPoint {
+  skipped: number; // layers whose adapters were skipped (the first n)
+  metrics: Record<string, TaskMetrics>;
+  msPerExample: number;
+  /** Parallel runs: the same branches run one after the other, one pass each (summed). */
+  separateMsPerExample?: number;
+}
+
+/** One Classifier per Parallel branch, sharing the run's encoder, adapters and heads: the branches run separately. */
+function branchModels(run: LoadedRun): { model: Classifier; task: string }[] {
+  const setup = run.model.setup!;
+  const parallel = parallelBlock(setup.tree);
+  if (!parallel) return [];
+  return parallel.children.map((branch, i) => {
+    const single = new AdapterSetup(branch, setup.modules, setup.fusions, setup.layers, setup.options);
+    return { model: new Classifier(run.model.encoder, [run.model.heads[i]], single, false, false), task: run.plan.tasks[i] };
+  });
+}
+
+/**
+ * Test metrics and forward time per example with the adapters of the first n layers dropped, n = 0 … L (L: no
+ * adapter at all). Times are the best of `repeats` passes, after one warm-up pass; for a Parallel run the separate
+ * passes are timed in turn with the one-pass model, so both see the same machine load.
+ */
+export function adapterDropSweep(run: LoadedRun, split: 'validation' | 'test' = 'test', repeats = 2): DropPoint[] {
+  const setup = run.model.setup!;
+  const examples = run.data[split];
+  const batchSize = run.plan.options.batchSize;
+  const branches = branchModels(run);
+  const saved = setup.inferenceSkip;
+  const points: DropPoint[] = [];
+  const time = (model: Classifier) => evaluate(model, examples, run.data, batchSize);
+  time(run.model); // warm-up: kernels compiled, memory allocated
+  branches.forEach((b) => time(b.model));
+  for (let n = 0; n <= setup.layers; n++) {
+    for (const m of [run.model, ...branches.map((b) => b.model)]) m.setup!.inferenceSkip = n;
+    let best: ReturnType<typeof time> | undefined;
+    let separate = Infinity;
+    for (let r = 0; r < repeats; r++) {
+      const once = time(run.model);
+      if (!best || once.msPerExample < best.msPerExample) best = once;
+      if (branches.length) separate = Math.min(separate, branches.reduce((sum, b) => sum + time(b.model).msPerExample, 0));
+    }
+    points.push({ skipped: n, metrics: best!.metrics, msPerExample: best!.msPerExample, ...(branches.length && { separateMsPerExample: separate }) });
+  }
+  setup.inferenceSkip = saved;
+  return points;
+}

@@ -1,0 +1,14 @@
+// Train · Show Graph · Compare Runs at the top of every experiment config.
+import * as vscode from 'vscode';
+
+export class ConfigCodeLens implements vscode.CodeLensProvider {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lens = (title: string, command: string, tooltip: string) => new vscode.CodeLens(top, { title, command, tooltip, arguments: [document.uri] });
+    return [
+      lens('$(play) Train', 'adapterLab.train', 'Train every run of this experiment, each in its own process'),
+      lens('$(type-hierarchy) Show Graph', 'adapterLab.showGraph', 'Base model, adapters and their parameter counts'),
+      lens('$(table) Compare Runs', 'adapterLab.compareRuns', "Compare this experiment's latest runs side by side"),
+    ];
+  }
+}

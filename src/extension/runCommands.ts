@@ -1,0 +1,133 @@
+// The commands on runs: open curves (metrics.jsonl until the curves view exists), show parameters, compare, reveal
+// and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { METRICS_FILE, SUMMARY_FILE, listRuns, readRun, readSummary } from '../core/io/runStore';
+import { comparisonReport, runParametersReport } from './reports';
+import type { ReportDocuments } from './reportDocuments';
+import { isInside, runsDirOf } from './runLocations';
+import type { RunEntry } from './runsModel';
+import { type RunsTreeNode, runDirOf } from './runsTree';
+import { readSettings } from './settings';
+
+export interface RunCommandContext {
+  reports: ReportDocuments;
+  /** The runs the tree shows, and the ones selected in it. */
+  shownRuns(): readonly RunEntry[];
+  selectedNodes(): readonly RunsTreeNode[];
+  isTraining(runDir: string): boolean;
+  refreshTree(): void;
+}
+
+export function registerRunCommands(ctx: RunCommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('adapterLab.openCurves', (arg: unknown) => openCurves(arg)),
+    vscode.commands.registerCommand('adapterLab.showRunParameters', (arg: unknown) => showRunParameters(ctx, arg)),
+    vscode.commands.registerCommand('adapterLab.compareRuns', (arg: unknown, selected?: RunsTreeNode[]) => compareRuns(ctx, arg, selected)),
+    vscode.commands.registerCommand('adapterLab.revealRun', (arg: unknown) => revealRun(arg)),
+    vscode.commands.registerCommand('adapterLab.deleteRun', (arg: unknown, selected?: RunsTreeNode[]) => deleteRuns(ctx, arg, selected)),
+  ];
+}
+
+function readEntry(dir: string): RunEntry | undefined {
+  try {
+    return { dir, record: readRun(dir), summary: readSummary(dir) };
+  } catch (e) {
+    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+}
+
+/** The runs a command acts on: the tree's multi-selection when it was invoked there, else the one node or folder. */
+function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): RunEntry[] {
+  const nodes = selected?.length ? selected : arg && typeof arg === 'object' && 'kind' in arg ? [arg as RunsTreeNode] : [];
+  if (nodes.length) return nodes.flatMap((n) => (n.kind === 'run' ? [n.entry] : n.group.runs));
+  const dir = runDirOf(arg);
+  const entry = dir ? readEntry(dir) : undefined;
+  return entry ? [entry] : [];
+}
+
+async function openCurves(arg: unknown): Promise<void> {
+  const dir = runDirOf(arg);
+  if (!dir) return;
+  const file = [METRICS_FILE, SUMMARY_FILE].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+  if (!file) {
+    void vscode.window.showInformationMessage(`${path.basename(dir)} has no metrics yet: it has not started training.`);
+    return;
+  }
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true }); // like the explorer: the tree keeps focus (and its selection)
+}
+
+async function showRunParameters(ctx: RunCommandContext, arg: unknown): Promise<void> {
+  const [run] = runsOf(arg, undefined);
+  if (run) await ctx.reports.show(`${run.record.experiment} ${run.record.name} parameters.md`, runParametersReport(run));
+}
+
+async function compareRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): Promise<void> {
+  let runs: RunEntry[];
+  if (arg instanceof vscode.Uri) runs = latestRunsOf(arg);
+  else if (arg || selected?.length) runs = runsOf(arg, selected);
+  else if (ctx.selectedNodes().length) runs = runsOf(undefined, ctx.selectedNodes());
+  else runs = await pickRuns(ctx.shownRuns());
+  if (runs.length === 0) {
+    if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage(`${path.basename(arg.fsPath)} has no runs yet: train it first.`);
+    return;
+  }
+  const experiments = [...new Set(runs.map((r) => r.record.experiment))].join(', ');
+  await ctx.reports.show(`Compare ${experiments}.md`, comparisonReport(runs));
+}
+
+/** The newest run of each run name (adapter:x, full, head-only) of a config. */
+function latestRunsOf(configUri: vscode.Uri): RunEntry[] {
+  const text = fs.existsSync(configUri.fsPath) ? fs.readFileSync(configUri.fsPath, 'utf8') : '';
+  const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath;
+  const dir = runsDirOf(configUri.fsPath, text, readSettings(configUri).runsFolder, folder);
+  const latest = new Map<string, RunEntry>();
+  for (const run of listRuns(dir).runs) {
+    if (path.resolve(run.record.configFile) !== path.resolve(configUri.fsPath)) continue;
+    const seen = latest.get(run.record.name);
+    if (!seen || run.record.createdAt > seen.record.createdAt) latest.set(run.record.name, run);
+  }
+  return [...latest.values()];
+}
+
+async function pickRuns(runs: readonly RunEntry[]): Promise<RunEntry[]> {
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({
+      label: run.record.name,
+      description: `${run.record.experiment} · ${new Date(run.record.createdAt).toLocaleString()}`,
+      detail: run.record.status,
+      picked: false,
+      run,
+    })),
+    { canPickMany: true, placeHolder: 'Runs to compare' },
+  );
+  return picked?.map((p) => p.run) ?? [];
+}
+
+async function revealRun(arg: unknown): Promise<void> {
+  const dir = runDirOf(arg);
+  if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
+}
+
+async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): Promise<void> {
+  const runs = runsOf(arg, selected);
+  const training = runs.filter((r) => ctx.isTraining(r.dir));
+  if (training.length) {
+    void vscode.window.showWarningMessage(`${training.map((r) => r.record.name).join(', ')} ${training.length === 1 ? 'is' : 'are'} training: cancel first, then delete.`);
+    return;
+  }
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const deletable = runs.filter((r) => roots.some((root) => isInside(root, r.dir)) && fs.existsSync(path.join(r.dir, 'run.json')));
+  if (deletable.length === 0) return;
+  const names = deletable.map((r) => `${r.record.name} (${r.record.id})`).join('\n');
+  const choice = await vscode.window.showWarningMessage(
+    `Delete ${deletable.length === 1 ? 'this run' : `these ${deletable.length} runs`} and all their files?`,
+    { modal: true, detail: names },
+    'Delete',
+  );
+  if (choice !== 'Delete') return;
+  for (const run of deletable) await vscode.workspace.fs.delete(vscode.Uri.file(run.dir), { recursive: true, useTrash: false });
+  ctx.refreshTree();
+}

@@ -1,0 +1,105 @@
+// What the Runs tree shows, without VS Code types: runs grouped by experiment, a one-line description per run
+// (its headline metric, or live progress while it trains), a status icon and a tooltip that summarises its config.
+import type { ExperimentConfig, TrainOptions } from '../core/config/types';
+import type { RunRecord, RunStatus, RunSummary } from '../core/io/runStore';
+import type { ProgressEvent } from '../protocol/trainer';
+import { formatDuration, progressSummary } from './progressText';
+
+export interface RunEntry {
+  dir: string;
+  record: RunRecord;
+  summary?: RunSummary;
+}
+
+export interface ExperimentGroup {
+  experiment: string;
+  runs: RunEntry[];
+}
+
+const newestFirst = (a: RunEntry, b: RunEntry) => b.record.createdAt.localeCompare(a.record.createdAt) || a.record.name.localeCompare(b.record.name);
+
+/** Experiments with their runs, newest first: the experiment trained last comes first. */
+export function groupByExperiment(runs: RunEntry[]): ExperimentGroup[] {
+  const groups = new Map<string, RunEntry[]>();
+  for (const run of [...runs].sort(newestFirst)) {
+    const list = groups.get(run.record.experiment) ?? [];
+    list.push(run);
+    groups.set(run.record.experiment, list);
+  }
+  return [...groups].map(([experiment, list]) => ({ experiment, runs: list }));
+}
+
+/** Test accuracy per task: `mood 87.5% · topic 100.0%`. */
+export function headlineMetric(summary: RunSummary): string {
+  return Object.entries(summary.test).map(([task, m]) => `${task} ${(100 * m.accuracy).toFixed(1)}%`).join(' · ');
+}
+
+/** The tree item's description: live progress while training, the headline metric when done, else the status. */
+export function runDescription(entry: RunEntry, live?: ProgressEvent): string {
+  const { status } = entry.record;
+  if (status === 'running') return live ? progressSummary(live) : 'running';
+  if (status === 'completed' && entry.summary) return headlineMetric(entry.summary);
+  return status;
+}
+
+export interface StatusIcon {
+  id: string; // a codicon
+  color?: string; // a theme colour id
+}
+
+const STATUS_ICONS: Record<RunStatus, StatusIcon> = {
+  queued: { id: 'clock' },
+  running: { id: 'loading~spin' },
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+};
+
+export function statusIcon(status: RunStatus): StatusIcon {
+  return STATUS_ICONS[status] ?? { id: 'question' };
+}
+
+/** What a screen reader says for the run (and what the e2e finds it by). */
+export function runAccessibilityLabel(entry: RunEntry, live?: ProgressEvent): string {
+  return `${entry.record.name}, ${entry.record.status}, ${runDescription(entry, live)}`;
+}
+
+/** Markdown: the run, its outcome and a summary of the config it ran with. */
+export function runTooltip(entry: RunEntry): string {
+  const { record, summary } = entry;
+  const config = record.config as Partial<ExperimentConfig> | undefined;
+  const lines = [`**${record.name}** · ${record.status}${record.reason ? ` — ${firstLine(record.reason)}` : ''}`, ''];
+  const took = record.startedAt && record.finishedAt ? ` · took ${formatDuration(Date.parse(record.finishedAt) - Date.parse(record.startedAt))}` : '';
+  lines.push(`Experiment \`${record.experiment}\` · ${new Date(record.createdAt).toLocaleString()}${took}`, '');
+  if (config) lines.push(...configSummary(config, record), '');
+  if (record.backend) lines.push(`Backend: ${record.backend}`);
+  if (summary) {
+    lines.push(`Test: ${Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}% (F1 ${(100 * m.macroF1).toFixed(1)})`).join(', ')}`);
+    lines.push(`Trainable: ${summary.trainableParams.toLocaleString('en-US')} of ${summary.totalParams.toLocaleString('en-US')} parameters (${summary.trainablePercent.toFixed(2)}%)`);
+  }
+  lines.push('', `\`${entry.dir}\``);
+  return lines.join('  \n');
+}
+
+function configSummary(config: Partial<ExperimentConfig>, record: RunRecord): string[] {
+  const lines: string[] = [];
+  const base = config.base;
+  if (base?.kind === 'random') lines.push(`Base: random, ${base.shape.layers} layers × ${base.shape.hiddenSize} hidden, ${base.shape.heads} heads`);
+  else if (base?.kind === 'builtin') lines.push(`Base: built-in ${base.name}`);
+  else if (base?.kind === 'path') lines.push(`Base: ${base.path}`);
+  const data = config.data;
+  if (data) lines.push(`Data: ${data.kind === 'file' ? data.path : `built-in ${data.name}`}`);
+  lines.push(`Tasks: ${record.tasks.join(', ')}`);
+  const adapter = record.type === 'adapter' ? config.adapters?.find((a) => `adapter:${a.name}` === record.name) : undefined;
+  if (adapter) {
+    const size = adapter.bottleneckSize !== undefined ? `bottleneck ${adapter.bottleneckSize}` : `reduction factor ${adapter.reductionFactor}`;
+    lines.push(`Adapter: ${adapter.method}, ${size}, ${adapter.nonLinearity}${adapter.leaveOut.length ? `, leaves out layers ${adapter.leaveOut.join(', ')}` : ''}`);
+  }
+  const train = (config.train as Partial<Record<string, TrainOptions>> | undefined)?.[record.type];
+  if (train) lines.push(`Training: ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}`);
+  return lines;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}

@@ -1,0 +1,244 @@
+// Trains an experiment from VS Code: every run in its own forked engine process (the extension host only relays
+// messages), at most `adapterLab.maxParallelRuns` at a time, with a cancellable progress notification, a status bar
+// item, the "Adapter Lab" output channel and live progress in the Runs tree.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ExperimentConfig } from '../core/config/types';
+import { loadConfig } from '../core/config/validate';
+import { planRuns } from '../core/plan';
+import type { ProgressEvent } from '../protocol/trainer';
+import type { TrainerExit } from '../trainer/host';
+import { type PlannedRun, ExperimentExecution, createRuns } from '../trainer/runExperiment';
+import type { EventLoopLag, LagStats } from './eventLoopLag';
+import { formatDuration, progressSummary, sessionFraction } from './progressText';
+import { pathsOutside, runsFolderOverride } from './runLocations';
+import { RunLog } from './runLog';
+import { readSettings } from './settings';
+import { throttle } from './throttle';
+import { TrainingStatusBar } from './trainingStatusBar';
+
+const RENDER_EVERY_MS = 250;
+const STOP_WAIT_MS = 3000;
+
+/** What training tells the Runs view: run folders changed on disk, or the running runs' progress moved. */
+export interface RunsView {
+  refresh(): void;
+  refreshLive(): void;
+}
+
+interface LiveRun {
+  runName: string;
+  event: ProgressEvent;
+}
+
+export class Training implements vscode.Disposable {
+  private readonly executions = new Set<ExperimentExecution>();
+  private readonly live = new Map<string, LiveRun>(); // by run folder
+  private readonly activeRunDirs = new Set<string>();
+  private readonly statusBar = new TrainingStatusBar();
+
+  constructor(
+    private readonly engineScript: string,
+    private readonly output: vscode.OutputChannel,
+    private readonly runsView: RunsView,
+    private readonly lag: EventLoopLag,
+    private readonly onSessionLag: (experiment: string, stats: LagStats) => void,
+  ) {}
+
+  readonly liveProgress = (runDir: string): ProgressEvent | undefined => this.live.get(runDir)?.event;
+
+  /** Whether a session of this window trains (or will train) the run in that folder. */
+  isTraining(runDir: string): boolean {
+    return this.activeRunDirs.has(runDir);
+  }
+
+  async train(configUri: vscode.Uri): Promise<void> {
+    if (!vscode.workspace.isTrusted) return explainRestrictedMode();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+    if (open?.isDirty) await open.save(); // the trainer reads the file, not the editor
+    const loaded = loadConfig(configUri.fsPath);
+    if (!loaded.config) return reportConfigProblems(configUri, loaded.problems.length);
+
+    const settings = readSettings(configUri);
+    const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath;
+    const runsDir = runsFolderOverride(configUri.fsPath, settings.runsFolder, folder) ?? loaded.config.runsDir;
+    const config: ExperimentConfig = { ...loaded.config, runsDir };
+    const outside = pathsOutside(config, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    if (outside.length) {
+      const list = outside.map((o) => `${o.what} ${o.path}`).join('; ');
+      void vscode.window.showErrorMessage(`Adapter Lab reads and writes only inside the workspace, but this experiment's ${list} is outside it. Move it into the workspace or change the config.`);
+      return;
+    }
+
+    const runs = createRuns(config, planRuns(config));
+    const parallel = Math.min(settings.maxParallelRuns, runs.length);
+    this.output.appendLine(`Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`);
+    this.runsView.refresh();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Adapter Lab: training ${config.name}`, cancellable: true },
+      (progress, token) => this.runSession(config, runs, parallel, settings.backend, progress, token),
+    );
+  }
+
+  /** Stops every session after the current step (graceful); each trainer is killed if it does not stop in time. */
+  cancelAll(): void {
+    this.executions.forEach((e) => e.cancel());
+  }
+
+  /** For deactivation: cancel, give the trainers a moment to record it, then kill what is left. */
+  async stopAll(): Promise<void> {
+    const finished = Promise.all([...this.executions].map((e) => e.finished));
+    this.cancelAll();
+    const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), STOP_WAIT_MS))]);
+    if (timedOut) this.executions.forEach((e) => e.kill());
+  }
+
+  private async runSession(
+    config: ExperimentConfig,
+    runs: PlannedRun[],
+    parallel: number,
+    backend: ExperimentConfig['backend'] | undefined,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const log = new RunLog();
+    const steps = new Map<string, ProgressEvent>(); // by run id, while it trains
+    let finished = 0;
+    let reportedPercent = 0;
+    let latest: string | undefined;
+    const render = throttle(() => {
+      const percent = 100 * sessionFraction(steps, finished, runs.length);
+      const current = latest ? steps.get(latest) : undefined;
+      const run = current && runs.find((r) => r.id === latest);
+      const detail = run && current ? ` · ${run.plan.name} ${progressSummary(current)}` : '';
+      progress.report({ increment: percent - reportedPercent, message: `${finished}/${runs.length} runs done${detail}` });
+      reportedPercent = percent;
+      this.renderStatusBar();
+    }, RENDER_EVERY_MS);
+
+    this.lag.begin();
+    const started = Date.now();
+    progress.report({ message: `0/${runs.length} runs done · starting` });
+    const execution = new ExperimentExecution(config, runs, {
+      trainerScript: this.engineScript,
+      parallel,
+      backend,
+      onStart: (_run, trainer) => lowerPriority(trainer.pid),
+      onMessage: (run, m) => {
+        const line = log.message(run.plan.name, m);
+        if (line) this.output.appendLine(line);
+        if (m.type === 'progress') {
+          steps.set(run.id, m.event);
+          this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
+          this.live.set(run.dir, { runName: run.plan.name, event: m.event });
+          latest = run.id;
+          render();
+          this.runsView.refreshLive();
+        } else {
+          this.runsView.refresh(); // ready, eval, done: run.json or summary.json changed
+        }
+      },
+      onOutput: (run, line) => {
+        if (line.trim()) this.output.appendLine(`[${run.plan.name}] ${line}`);
+      },
+      onExit: (run, exit) => {
+        finished++;
+        steps.delete(run.id);
+        this.live.delete(run.dir);
+        this.output.appendLine(log.exit(run.plan.name, exit, run.dir));
+        render();
+        this.runsView.refresh();
+      },
+    });
+    this.executions.add(execution);
+    runs.forEach((r) => this.activeRunDirs.add(r.dir));
+    this.setTrainingContext();
+    const onCancel = token.onCancellationRequested(() => {
+      this.output.appendLine(`Cancelling "${config.name}": each run stops after its current step.`);
+      execution.cancel();
+    });
+    let results: Map<string, TrainerExit>;
+    try {
+      results = await execution.finished;
+    } catch (e) {
+      execution.kill(); // a trainer could not even start (e.g. the engine bundle is missing): stop the others too
+      void vscode.window.showErrorMessage(`Adapter Lab could not train ${config.name}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    } finally {
+      onCancel.dispose();
+      render.dispose();
+      this.executions.delete(execution);
+      runs.forEach((r) => {
+        this.live.delete(r.dir);
+        this.activeRunDirs.delete(r.dir);
+      });
+      this.setTrainingContext();
+      this.renderStatusBar();
+      const lag = this.lag.end();
+      this.onSessionLag(config.name, lag);
+      this.output.appendLine(`Extension host event-loop lag while training "${config.name}": p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms (${lag.samples} samples)`);
+    }
+
+    const counts = new Map<string, number>();
+    for (const exit of results.values()) counts.set(exit.status, (counts.get(exit.status) ?? 0) + 1);
+    const outcome = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+    const took = formatDuration(Date.now() - started);
+    this.output.appendLine(`Experiment "${config.name}" finished in ${took}: ${outcome}`);
+    void this.announce(config, `Adapter Lab: ${config.name} finished in ${took}: ${outcome}.`, counts);
+  }
+
+  private async announce(config: ExperimentConfig, message: string, counts: ReadonlyMap<string, number>): Promise<void> {
+    const compare = 'Compare Runs';
+    const showOutput = 'Show Output';
+    const buttons = [...(counts.has('failed') ? [showOutput] : []), ...(counts.has('completed') ? [compare] : [])];
+    const show = counts.has('failed') ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const choice = await show(message, ...buttons);
+    if (choice === compare) await vscode.commands.executeCommand('adapterLab.compareRuns', vscode.Uri.file(config.file));
+    if (choice === showOutput) this.output.show();
+  }
+
+  private renderStatusBar(): void {
+    const [latest, ...others] = [...this.live.entries()].reverse();
+    if (latest) this.statusBar.showProgress(latest[0], latest[1], others.length);
+    else if (this.executions.size) this.statusBar.showStarting();
+    else this.statusBar.hide();
+  }
+
+  private setTrainingContext(): void {
+    void vscode.commands.executeCommand('setContext', 'adapterLab.training', this.executions.size > 0);
+  }
+
+  dispose(): void {
+    this.executions.forEach((e) => e.kill());
+    this.statusBar.dispose();
+  }
+}
+
+/** Trainers use every core they get; below-normal priority leaves the editor (and its extension host) responsive. */
+function lowerPriority(pid: number | undefined): void {
+  try {
+    if (pid) os.setPriority(pid, os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // not permitted here: the trainer runs at normal priority
+  }
+}
+
+async function explainRestrictedMode(): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  const choice = await vscode.window.showWarningMessage(
+    'Adapter Lab does not train in Restricted Mode: training starts processes that read the data your config names and write run folders. Trust this workspace to train.',
+    manage,
+  );
+  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
+async function reportConfigProblems(configUri: vscode.Uri, count: number): Promise<void> {
+  await vscode.window.showTextDocument(configUri, { preview: false });
+  const show = 'Show Problems';
+  const choice = await vscode.window.showErrorMessage(
+    `${path.basename(configUri.fsPath)} has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} before training.`,
+    show,
+  );
+  if (choice === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
+}

@@ -1,0 +1,57 @@
+// The benchmark's own logic (not its timings): FLOP counting, medians, and that every workload runs without
+// leaving tensors behind.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { countFlops } from '../bench/flops';
+import { interleaved, median } from '../bench/measure';
+import { type BenchModel, MODELS, buildEncoder, syntheticBatch } from '../bench/models';
+import { workloads } from '../bench/workloads';
+import { backendReady } from './helpers/tiny';
+
+before(backendReady);
+
+test('FLOPs: a tiny forward pass counted by hand; full fine-tuning is 3× the forward; head-only adds only the head', () => {
+  const m = MODELS.tiny;
+  const n = m.batch * m.length;
+  const d = 128;
+  const perLayer = 4 * 2 * n * d * d + 2 * 2 * n * d * 512 + 2 * 2 * n * m.length * d;
+  const head = 2 * m.batch * d * d + 2 * m.batch * d * m.labels;
+  const forward = 2 * perLayer + head;
+  assert.equal(countFlops(m, { kind: 'forward', adapter: null }), forward);
+  assert.equal(countFlops(m, { kind: 'train', adapter: null, trainBase: true }), 3 * forward);
+  // Head-only: the first head layer needs no input gradient, the second both.
+  assert.equal(countFlops(m, { kind: 'train', adapter: null, trainBase: false }), forward + 2 * m.batch * d * d + 2 * 2 * m.batch * d * m.labels);
+  const houlsby = countFlops(m, { kind: 'train', adapter: 'houlsby', trainBase: false });
+  const pfeiffer = countFlops(m, { kind: 'train', adapter: 'pfeiffer', trainBase: false });
+  const lora = countFlops(m, { kind: 'train', adapter: 'lora', trainBase: false });
+  assert.ok(pfeiffer < houlsby && houlsby < lora && lora < 3 * forward, 'adapters backpropagate less than full fine-tuning; lora from the first projection, pfeiffer from the first FFN');
+});
+
+test('median of odd and even counts', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+});
+
+test('interleaved timing runs every variant warm-up + repeats times', () => {
+  const calls = [0, 0];
+  const variants = calls.map((_, i) => ({ run: () => void calls[i]++ }));
+  const timings = interleaved(variants, 1, 3);
+  assert.deepEqual(calls, [4, 4]);
+  assert.equal(timings.get(variants[0])?.cpuSamplesMs.length, 3);
+});
+
+test('every workload (forward, full, each adapter method, head-only, stock attention) runs and leaves no tensors behind', () => {
+  const small: BenchModel = { name: 'tiny', config: { ...MODELS.tiny.config, hiddenSize: 32, intermediateSize: 64, vocabSize: 50 }, batch: 3, length: 7, labels: 2 };
+  const encoder = buildEncoder(small);
+  const batch = syntheticBatch(small);
+  const list = workloads(small, encoder, batch, true);
+  assert.ok(['forward', 'full', 'houlsby', 'pfeiffer', 'lora', 'forward+lora', 'head-only', 'full/batched'].every((name) => list.some((w) => w.name === name)));
+  for (const w of list) {
+    w.run();
+    const tensors = tf.memory().numTensors;
+    w.run();
+    assert.equal(tf.memory().numTensors, tensors, `${w.name} leaked tensors`);
+  }
+  list.forEach((w) => w.dispose());
+});

@@ -1,0 +1,234 @@
+// End to end, in a real VS Code (code-server + chromium) with the packaged .vsix installed, as a user would:
+// train from the explorer's context menu, watch the run appear and complete in the Runs view, see a config error in
+// the Problems panel at its line, and cancel a run. Every step leaves a screenshot in test-artifacts/e2e/.
+// Run through scripts/e2e.mjs (npm test runs it after the unit tests when code-server is installed).
+import { type TestContext, after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { listRuns, readRun } from '../../src/core/io/runStore';
+import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
+import { makeWorkspace, tinyConfig } from '../helpers/workspace';
+import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar } from './workbench';
+
+const UI_TIMEOUT = 60_000; // waiting for the workbench to show something
+const TRAINING_TIMEOUT = 120_000; // waiting for the tiny runs to train
+const TEST_TIMEOUT = 300_000; // longer than any wait inside, so a failed wait reports (and screenshots) itself
+
+/** A scenario step: on failure it leaves a screenshot of what the workbench showed. */
+function step(name: string, fn: (t: TestContext) => Promise<void>): void {
+  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
+    try {
+      await fn(t);
+    } catch (e) {
+      await screenshot(workbench.page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+let server: CodeServer;
+let workbench: Workbench;
+let workspace: string;
+const started = Date.now();
+
+/** The tiny experiment, a copy with a typo in an adapter's task, and a long one that is there to be cancelled. */
+function writeWorkspace(): string {
+  const { dir } = makeWorkspace(tinyConfig());
+  const broken = tinyConfig({ name: 'broken', adapters: { mood: { method: 'houlsby', task: 'mod', bottleneckSize: 4 } } });
+  fs.writeFileSync(path.join(dir, 'broken.adapterlab.json'), JSON.stringify(broken, null, 2));
+  const slow = tinyConfig({ name: 'slow', adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 500 } });
+  fs.writeFileSync(path.join(dir, 'slow.adapterlab.json'), JSON.stringify(slow, null, 2));
+  return dir;
+}
+
+function runsOf(experiment: string) {
+  return listRuns(path.join(workspace, '.adapterlab', 'runs')).runs.filter((r) => r.record.experiment === experiment);
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    } else if (entry.name === name) return p;
+  }
+  return undefined;
+}
+
+before(async () => {
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  workspace = writeWorkspace();
+  server = await startCodeServer({
+    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
+    vsix: requiredEnv('ADAPTERLAB_VSIX'),
+    workspace,
+    logFile: path.join(ARTIFACTS, 'code-server.log'),
+  });
+  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+});
+
+after(async () => {
+  await workbench?.close();
+  await server?.stop();
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+step('Train Adapters from the explorer context menu trains every run to completion', async () => {
+  const { page } = workbench;
+  const config = explorerRow(page, 'tiny.adapterlab.json');
+  await config.waitFor({ timeout: UI_TIMEOUT });
+  await retry('the explorer context menu', async () => {
+    await page.keyboard.press('Escape');
+    await config.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Train Adapters' }).first().waitFor({ timeout: 3000 });
+  });
+  await screenshot(page, '01-explorer-context-menu');
+  await contextMenu(page, config, 'Train Adapters');
+
+  const notification = page.locator('.notification-toast', { hasText: 'Adapter Lab: training tiny' }).filter({ hasText: 'runs done' });
+  await notification.waitFor({ timeout: UI_TIMEOUT });
+  await screenshot(page, '02-progress-notification');
+
+  await showSideBar(page, 'Adapter Lab');
+  await runRow(page, 'adapter:mood').waitFor({ timeout: UI_TIMEOUT });
+  await page.locator('.notification-toast', { hasText: 'tiny finished' }).waitFor({ timeout: TRAINING_TIMEOUT });
+
+  const runs = runsOf('tiny');
+  assert.deepEqual(runs.map((r) => r.record.name).sort(), ['adapter:mood', 'adapter:topic', 'full', 'head-only']);
+  for (const run of runs) {
+    assert.equal(run.record.status, 'completed', `${run.record.name}: ${run.record.reason ?? ''}`);
+    assert.match(run.record.backend ?? '', /^wasm/, 'the packaged engine trains on its bundled wasm binaries');
+    assert.ok(run.summary, `${run.record.name} has summary.json`);
+    assert.ok(fs.statSync(path.join(run.dir, 'metrics.jsonl')).size > 0, `${run.record.name} has metrics`);
+  }
+  for (const name of ['adapter:mood', 'adapter:topic', 'full', 'head-only']) {
+    await runRow(page, `${name}, completed, `, '%').waitFor({ timeout: UI_TIMEOUT }); // with its test accuracy
+  }
+  await screenshot(page, '03-runs-completed');
+  const adapterRun = runs.find((r) => r.record.name === 'adapter:mood')!;
+  assert.ok(fs.existsSync(path.join(adapterRun.dir, 'adapters', 'mood', 'adapter.safetensors')), 'the adapter weights are saved in the AdapterHub layout');
+});
+
+step('a config error shows in the Problems panel at its line, with a quick fix; the schema explains properties', async () => {
+  const { page } = workbench;
+  const text = fs.readFileSync(path.join(workspace, 'broken.adapterlab.json'), 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes('"task": "mod"')) + 1;
+  await showSideBar(page, 'Explorer');
+  await explorerRow(page, 'broken.adapterlab.json').click();
+  await page.locator('.monaco-editor .view-lines', { hasText: '"mod"' }).waitFor({ timeout: UI_TIMEOUT });
+  await retry('the Problems panel', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown task "mod"' }).waitFor({ timeout: 5000 });
+  });
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown task "mod"' });
+  const rowText = (await row.textContent()) ?? '';
+  assert.match(rowText, /did you mean "mood"\?/);
+  assert.ok(rowText.includes(`[Ln ${line}, Col`), `reported at line ${line}: ${rowText}`);
+  await screenshot(page, '04-problems-panel');
+
+  await row.dblclick(); // the editor, cursor on the problem
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change to "mood"' });
+  await retry('the quick fix menu', async () => {
+    await page.keyboard.press('Control+.');
+    await fix.waitFor({ timeout: 5000 });
+  });
+  await screenshot(page, '05-quick-fix');
+  await page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Change to "mood"' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown task "mod"' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+  // The contributed JSON schema: hovering a property explains it.
+  await retry('the schema hover', async () => {
+    await page.locator('.monaco-editor .view-line span', { hasText: '"bottleneckSize"' }).first().hover();
+    await page.locator('.monaco-hover', { hasText: 'Width of the bottleneck' }).waitFor({ timeout: 5000 });
+  });
+  await page.waitForTimeout(500); // the hover fades in
+  await screenshot(page, '05b-schema-hover');
+});
+
+step('cancelling a training session marks the run cancelled', async () => {
+  const { page } = workbench;
+  await showSideBar(page, 'Explorer');
+  await explorerRow(page, 'slow.adapterlab.json').click();
+  const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Train' }).first();
+  await lens.waitFor({ timeout: UI_TIMEOUT });
+  await lens.click();
+
+  const status = page.locator('.statusbar-item', { hasText: /full \d+\/\d+ · loss/ });
+  await status.waitFor({ timeout: UI_TIMEOUT });
+  await showSideBar(page, 'Adapter Lab');
+  await runRow(page, 'full, running').first().waitFor({ timeout: UI_TIMEOUT });
+  await screenshot(page, '06-training-status-bar');
+
+  const notification = page.locator('.notification-toast', { hasText: 'Adapter Lab: training slow' });
+  await notification.getByRole('button', { name: 'Cancel' }).click();
+  await runRow(page, 'full, cancelled').waitFor({ timeout: UI_TIMEOUT });
+  await page.locator('.notification-toast', { hasText: 'slow finished' }).waitFor({ timeout: UI_TIMEOUT });
+  await screenshot(page, '07-run-cancelled');
+
+  const [run] = runsOf('slow');
+  const record = readRun(run.dir);
+  assert.equal(record.status, 'cancelled');
+  assert.ok(fs.statSync(path.join(run.dir, 'metrics.jsonl')).size > 0, 'the metrics up to the cancel are kept');
+});
+
+step('runs selected in the tree compare side by side; Show Graph lists the parameters', async () => {
+  const { page } = workbench;
+  await showSideBar(page, 'Adapter Lab');
+  await runRow(page, 'adapter:mood, completed').click();
+  await runRow(page, 'full, completed', 'topic').click({ modifiers: ['Control'] });
+  await contextMenu(page, runRow(page, 'full, completed', 'topic'), 'Compare Runs');
+  const comparison = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'trainable params' });
+  await comparison.waitFor({ timeout: UI_TIMEOUT });
+  const table = (await comparison.textContent()) ?? '';
+  assert.ok(table.includes('adapter:mood') && table.includes('full') && !table.includes('head-only'), 'only the two selected runs');
+  await screenshot(page, '08-compare-runs');
+
+  await showSideBar(page, 'Explorer');
+  await explorerRow(page, 'tiny.adapterlab.json').click();
+  const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Show Graph' }).first();
+  await lens.waitFor({ timeout: UI_TIMEOUT });
+  await lens.click();
+  await page.locator('.monaco-editor .view-lines', { hasText: 'Full fine-tuning trains' }).waitFor({ timeout: UI_TIMEOUT });
+  await screenshot(page, '09-show-graph');
+});
+
+step('the extension host stays responsive while training (activation time and event-loop lag are recorded)', async (t) => {
+  const { page } = workbench;
+  await runCommand(page, 'Developer: Show Running Extensions');
+  const list = page.locator('.runtime-extensions-editor .monaco-list');
+  const row = list.locator('.monaco-list-row', { hasText: 'Adapter Lab' });
+  await list.waitFor({ timeout: UI_TIMEOUT });
+  // The list is sorted by activation time and only renders the rows in view: scroll until ours is there.
+  for (let i = 0; i < 30 && !(await row.isVisible()); i++) {
+    await list.hover();
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(200);
+  }
+  await row.waitFor({ timeout: UI_TIMEOUT });
+  const workbenchActivation = /(\d+)\s*ms/.exec((await row.textContent()) ?? '')?.[1]; // load + activate, as VS Code measures it
+  await screenshot(page, '10-running-extensions');
+
+  const file = findFile(server.userDataDir, HOST_TIMINGS_FILE);
+  assert.ok(file, 'the extension wrote host-timings.json to its log folder');
+  const timings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(typeof timings.activationMs, 'number');
+  for (const experiment of ['tiny', 'slow']) assert.ok(timings.trainingEventLoopLag[experiment].samples > 0, `the event loop was sampled while ${experiment} trained`);
+  const figures = {
+    activationMs: timings.activationMs,
+    workbenchActivationMs: Number(workbenchActivation),
+    eventLoopLag: timings.trainingEventLoopLag,
+    e2eSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  fs.writeFileSync(path.join(ARTIFACTS, 'figures.json'), JSON.stringify(figures, null, 2));
+  t.diagnostic(`activation: ${figures.activationMs} ms in activate(), ${figures.workbenchActivationMs} ms as VS Code counts it (load + activate)`);
+  for (const [experiment, lag] of Object.entries(figures.eventLoopLag as Record<string, { p99Ms: number; maxMs: number }>)) {
+    t.diagnostic(`event-loop lag of the extension host while "${experiment}" trained: p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms`);
+  }
+  t.diagnostic(`end-to-end scenario: ${figures.e2eSeconds} s`);
+});

@@ -1,0 +1,96 @@
+// Driving the VS Code workbench in chromium: commands, context menus, views, screenshots.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
+
+export interface Workbench {
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(url: string, chromiumPath: string): Promise<Workbench> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-e2e-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    // Without the networking flags chromium keeps trying to reach services the closed network refuses.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    colorScheme: 'dark',
+    forcedColors: 'none',
+    reducedMotion: 'reduce',
+    viewport: { width: 1440, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Retries `attempt` until it succeeds: contributions register a few seconds after the workbench shows. */
+export async function retry<T>(what: string, attempt: (retrying: boolean) => Promise<T>, tries = 5): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < tries; i++) {
+    try {
+      return await attempt(i > 0);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`${what} failed after ${tries} tries: ${last instanceof Error ? last.message : String(last)}`);
+}
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await retry(`command "${title}"`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 5000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 5000 });
+    await row.click();
+  });
+}
+
+export function explorerRow(page: Page, fileName: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
+}
+
+/** Right-clicks `target` and chooses `item` from its context menu. */
+export async function contextMenu(page: Page, target: Locator, item: string): Promise<void> {
+  await retry(`context menu item "${item}"`, async (retrying) => {
+    if (retrying) await page.keyboard.press('Escape'); // closes a stray menu, but would also clear a tree's selection
+    await target.click({ button: 'right' });
+    await page.waitForTimeout(500);
+    await page.getByRole('menuitem', { name: item }).first().click({ timeout: 3000 });
+  });
+}
+
+/** A row of the Runs view whose accessibility label (`adapter:mood, completed, mood 87.5%`) has every part. */
+export function runRow(page: Page, ...labelParts: string[]): Locator {
+  const attributes = labelParts.map((part) => `[aria-label*="${part}"]`).join('');
+  return page.locator(`[id="workbench.view.extension.adapterLab"] .monaco-list-row${attributes}`);
+}
+
+/** Shows a view container of the activity bar (clicking the one already shown would hide the side bar). */
+export async function showSideBar(page: Page, label: string): Promise<void> {
+  const item = page.locator(`.activitybar [aria-label^="${label}"]`).first();
+  const shown = await item.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+  if (!shown) await item.click();
+}
