@@ -38,3 +38,6 @@ await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/main.ts' }, outdir: 'dist' }),
   extensionBuilds(),
 ]);
+
+// Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
+for (const dir of ['dist', EXTENSION_DIR]) cpSync('src/core/model/kernels/attention.wasm', join(dir, 'attention.wasm'));
