@@ -1,5 +1,5 @@
 // Packages the VS Code extension as a .vsix with @vscode/vsce, from a staging folder that holds only what ships:
-// the manifest, README, icon and schema, and dist/extension (host bundle, engine bundle with TensorFlow.js, wasm
+// the manifest, README, icon and schema, the built-in base model (models/lab-base), and dist/extension (host bundle, engine bundle with TensorFlow.js, wasm
 // binaries, the built-in data). Staging is needed because package.json's "files" (the npm package of the CLI) and a
 // .vscodeignore cannot be combined in vsce; the .vscodeignore is copied in and applies there.
 // Usage: node scripts/package.mjs [out.vsix]   (run `npm run build` first; `npm run package` does both)
@@ -23,7 +23,7 @@ mkdirSync(stage, { recursive: true });
 const extensionManifest = { ...manifest };
 for (const key of ['files', 'scripts', 'dependencies', 'devDependencies', 'bin']) delete extensionManifest[key];
 writeFileSync(join(stage, 'package.json'), JSON.stringify(extensionManifest, null, 2));
-for (const path of ['README.md', '.vscodeignore', manifest.icon, 'media/activity-bar.svg', 'schemas/adapterlab.schema.json', 'dist/extension']) {
+for (const path of ['README.md', '.vscodeignore', manifest.icon, 'media/activity-bar.svg', 'schemas/adapterlab.schema.json', 'models/lab-base', 'dist/extension']) {
   cpSync(join(root, path), join(stage, path), { recursive: true });
 }
 
