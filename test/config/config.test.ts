@@ -376,9 +376,10 @@ test('the reviews example is valid', () => {
   assert.equal(config.name, 'reviews');
   assert.deepEqual(config.tasks.map((t) => t.name), ['sentiment', 'domain']);
   assert.deepEqual(config.adapters.map((a) => [a.name, a.method, a.task, a.bottleneckSize, a.leaveOut]), [
-    ['sentiment', 'houlsby', 'sentiment', 32, []],
-    ['domain', 'houlsby', 'domain', 32, []],
+    ['sentiment', 'houlsby', 'sentiment', 24, []],
+    ['domain', 'houlsby', 'domain', 24, []],
   ]);
+  assert.deepEqual(config.base, { kind: 'builtin', name: 'lab-base' });
   assert.deepEqual(config.baselines, ['full', 'head-only']);
 });
 
