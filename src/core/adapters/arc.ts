@@ -13,7 +13,7 @@ import { seedFor } from '../model/init';
 import { dense } from '../model/ops';
 import { Weights } from '../model/weights';
 import { bottleneckSize } from './bottleneck';
-import type { AdapterModule, Inner, LinearName, Site } from './module';
+import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from './registry';
 
 export type ArcPosition = 'attention' | 'intermediate';
@@ -117,14 +117,7 @@ export class ArcAdapter implements AdapterModule {
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
-    const values = new Map<string, { data: Float32Array }>();
-    for (const [name, v] of this.weights.entries()) {
-      const t = tensors.get(name);
-      if (!t) throw new Error(`tensor "${name}" is missing`);
-      if (t.shape.join() !== v.shape.join()) throw new Error(`tensor "${name}" has shape [${t.shape}], expected [${v.shape}]`);
-      values.set(name, { data: t.data });
-    }
-    this.weights.restore(values);
+    restoreWeights(this.weights, tensors, (shape) => shape);
   }
 
   hubConfig(): Record<string, unknown> {

@@ -6,7 +6,7 @@ import type { Ia3AdapterSpec } from '../config/types';
 import type { TensorToWrite } from '../io/safetensors';
 import { Weights } from '../model/weights';
 import { adaptedLinears, linearShape, loraPrefix } from './lora';
-import type { AdapterModule, Inner, LinearName, Site } from './module';
+import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from './registry';
 
 export class Ia3Adapter implements AdapterModule {
@@ -68,14 +68,7 @@ export class Ia3Adapter implements AdapterModule {
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
-    const values = new Map<string, { data: Float32Array }>();
-    for (const [name, v] of this.weights.entries()) {
-      const t = tensors.get(name);
-      if (!t) throw new Error(`tensor "${name}" is missing`);
-      if (t.shape.join() !== `${v.shape[0]},1`) throw new Error(`tensor "${name}" has shape [${t.shape}], expected [${v.shape[0]},1]`);
-      values.set(name, { data: t.data });
-    }
-    this.weights.restore(values);
+    restoreWeights(this.weights, tensors, ([n]) => [n, 1]);
   }
 
   /** AdapterHub's IA3Config fields. */

@@ -10,7 +10,7 @@ import { createRng } from '../data/random';
 import { seedFor } from '../model/init';
 import { dense } from '../model/ops';
 import { Weights } from '../model/weights';
-import type { AdapterModule, Inner, LinearName, Site } from './module';
+import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from './registry';
 
 const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.query', k: 'attention.self.key', v: 'attention.self.value' };
@@ -101,14 +101,7 @@ export class LoraAdapter implements AdapterModule {
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
-    const values = new Map<string, { data: Float32Array }>();
-    for (const [name, v] of this.weights.entries()) {
-      const t = tensors.get(name);
-      if (!t) throw new Error(`tensor "${name}" is missing`);
-      if (t.shape.join() !== [v.shape[1], v.shape[0]].join()) throw new Error(`tensor "${name}" has shape [${t.shape}], expected [${v.shape[1]},${v.shape[0]}]`);
-      values.set(name, { data: transpose2d(t.data, t.shape[0], t.shape[1]) });
-    }
-    this.weights.restore(values);
+    restoreWeights(this.weights, tensors, ([rows, cols]) => [cols, rows], (data, [rows, cols]) => transpose2d(data, rows, cols));
   }
 
   /** AdapterHub's LoRAConfig fields. */

@@ -32,3 +32,24 @@ export interface AdapterModule {
   /** The `config` object of AdapterHub's adapter_config.json. */
   hubConfig(hiddenSize: number): Record<string, unknown>;
 }
+
+/**
+ * Restores an adapter's weights from saved tensors: every weight must be there with the shape it has on disk
+ * (`diskShape` of ours); `fromDisk` turns the saved data into our layout.
+ */
+export function restoreWeights(
+  weights: Weights,
+  tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  diskShape: (ours: number[]) => number[],
+  fromDisk: (data: Float32Array, shape: number[]) => Float32Array = (data) => data,
+): void {
+  const values = new Map<string, { data: Float32Array }>();
+  for (const [name, v] of weights.entries()) {
+    const t = tensors.get(name);
+    if (!t) throw new Error(`tensor "${name}" is missing`);
+    const expected = diskShape([...v.shape]);
+    if (t.shape.join() !== expected.join()) throw new Error(`tensor "${name}" has shape [${t.shape}], expected [${expected}]`);
+    values.set(name, { data: fromDisk(t.data, t.shape) });
+  }
+  weights.restore(values);
+}
