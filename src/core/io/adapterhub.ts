@@ -62,37 +62,27 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
+/** What every AdapterHub config file carries besides its own `config`: the model it belongs to, a name, a version. */
+function hubConfigFile(config: object, name: string, info: SavedModelInfo): object {
+  return { config, hidden_size: info.hiddenSize, model_class: MODEL_CLASS, model_name: info.modelName, model_type: 'bert', name, version: ADAPTERS_VERSION };
+}
+
 /** AdapterHub's adapter_config.json: the method's config fields, the model it belongs to, and the adapter's name. */
 export function adapterConfigJson(adapter: AdapterModule, info: SavedModelInfo): object {
-  return {
-    config: adapter.hubConfig(info.hiddenSize),
-    hidden_size: info.hiddenSize,
-    model_class: MODEL_CLASS,
-    model_name: info.modelName,
-    model_type: 'bert',
-    name: adapter.name,
-    version: ADAPTERS_VERSION,
-  };
+  return hubConfigFile(adapter.hubConfig(info.hiddenSize), adapter.name, info);
 }
 
 export function headConfigJson(name: string, labels: string[], info: SavedModelInfo): object {
-  return {
-    config: {
-      head_type: 'classification',
-      num_labels: labels.length,
-      layers: 2,
-      activation_function: 'tanh',
-      label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
-      use_pooler: false,
-      bias: true,
-    },
-    hidden_size: info.hiddenSize,
-    model_class: MODEL_CLASS,
-    model_name: info.modelName,
-    model_type: 'bert',
-    name,
-    version: ADAPTERS_VERSION,
+  const config = {
+    head_type: 'classification',
+    num_labels: labels.length,
+    layers: 2,
+    activation_function: 'tanh',
+    label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
+    use_pooler: false,
+    bias: true,
   };
+  return hubConfigFile(config, name, info);
 }
 
 export function saveAdapter(dir: string, adapter: AdapterModule, info: SavedModelInfo): void {
@@ -107,25 +97,18 @@ export function saveHead(dir: string, name: string, labels: string[], weights: W
 
 /** AdapterHub's adapter_fusion_config.json ("dynamic" AdapterFusionConfig fields, with this fusion's options). */
 export function fusionConfigJson(name: string, spec: FusionSpec, info: SavedModelInfo): object {
-  return {
-    config: {
-      key: true,
-      query: true,
-      query_before_ln: false,
-      regularization: spec.regularization,
-      residual_before: false,
-      temperature: spec.temperature,
-      value: true,
-      value_before_softmax: true,
-      value_initialized: spec.valueInitialized,
-    },
-    hidden_size: info.hiddenSize,
-    model_class: MODEL_CLASS,
-    model_name: info.modelName,
-    model_type: 'bert',
-    name,
-    version: ADAPTERS_VERSION,
+  const config = {
+    key: true,
+    query: true,
+    query_before_ln: false,
+    regularization: spec.regularization,
+    residual_before: false,
+    temperature: spec.temperature,
+    value: true,
+    value_before_softmax: true,
+    value_initialized: spec.valueInitialized,
   };
+  return hubConfigFile(config, name, info);
 }
 
 /** AdapterHub's `save_adapter_fusion` layout; tensors `bert.encoder.layer.{i}.output.adapter_fusion_layer.{name}.…`. */
