@@ -17,7 +17,8 @@ import { readSafetensorsFile, writeSafetensorsFile } from '../io/safetensors';
 import { type BertConfig, BertEncoder, bertWeightShapes, initBertWeights } from '../model/bert';
 import { seedFor } from '../model/init';
 import { Weights } from '../model/weights';
-import { AdamW, clipByGlobalNorm, decays } from '../train/adamw';
+import { AdamW, decays } from '../train/adamw';
+import { optimizerStep } from '../train/step';
 import { bucketedBatches, lengthSortedBatches } from '../train/batches';
 import { linearWarmupDecay } from '../train/schedule';
 import type { ObjectiveName, PretrainConfig } from './config';
@@ -131,29 +132,23 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
         }
         const batch = makePretrainBatch(train, batches[k], tokenizer, config.maskProbability, createRng(seedFor(config.seed, `mask${step}`)), firstRegularId);
         const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
-        const losses: Partial<Record<ObjectiveName, tf.Scalar>> = {};
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
-          const weighted = objectives.map((o) => {
-            losses[o] = tf.keep(out[o]!.loss);
-            return tf.mul(out[o]!.loss, config.objectives[o]!.weight);
-          });
-          return tf.addN(weighted) as tf.Scalar;
-        }, variables);
-        const loss = value.dataSync()[0];
-        const lossPerTask = Object.fromEntries(objectives.map((o) => [o, losses[o]!.dataSync()[0]]));
-        tf.dispose([value, ...Object.values(losses)]);
+        const result = optimizerStep(
+          () => {
+            const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
+            const weighted = objectives.map((o) => tf.mul(out[o]!.loss, config.objectives[o]!.weight));
+            return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(objectives.map((o) => [o, out[o]!.loss])) };
+          },
+          variables,
+          optimizer,
+          config.maxGradNorm,
+          lr,
+        );
         examplesSeen += batches[k].length;
         tokensSeen += batches[k].reduce((n, i) => n + lengths[i], 0);
         disposePretrainBatch(batch);
-        if (!Number.isFinite(loss)) {
-          tf.dispose(Object.values(grads));
-          return { status: 'diverged', reason: `loss became ${loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
+        if (result.diverged) {
+          return { status: 'diverged', reason: `loss became ${result.loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
         }
-        const gradList = variables.map((v) => grads[v.name]);
-        const { clipped, norm } = clipByGlobalNorm(gradList, config.maxGradNorm);
-        optimizer.step(clipped, lr);
-        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)]);
         step++;
 
         if (step % config.logEvery === 0 || step === config.steps) {
@@ -162,10 +157,10 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
             step,
             totalSteps: config.steps,
             epoch: step / stepsPerEpoch,
-            loss,
-            lossPerTask,
+            loss: result.loss,
+            lossPerTask: result.parts,
             learningRate: lr,
-            gradNorm: norm,
+            gradNorm: result.gradNorm,
             elapsedMs: elapsed(),
             examplesPerSec: (examplesSeen * 1000) / sessionMs,
             tokensPerSec: (tokensSeen * 1000) / sessionMs,

@@ -7,7 +7,8 @@ import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/train
 import type { Classifier } from '../model/classifier';
 import { crossEntropy } from '../model/ops';
 import { seedFor } from '../model/init';
-import { AdamW, clipByGlobalNorm, decays } from './adamw';
+import { AdamW, decays } from './adamw';
+import { optimizerStep } from './step';
 import { type Example, bucketedBatches, disposeBatch, lengthSortedBatches, makeBatch } from './batches';
 import { classificationMetrics } from './metrics';
 import { linearWarmupDecay } from './schedule';
@@ -86,26 +87,22 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
         const t0 = performance.now();
         const batch = makeBatch(data.train, indices, data.padId);
         const lr = linearWarmupDecay(step, totalSteps, warmupSteps, options.learningRate);
-        const taskLosses: tf.Scalar[] = [];
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = model.logits(batch.input, options.dropout, seedFor(seed, `step${step}`));
-          const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
-          losses.forEach((l) => taskLosses.push(tf.keep(l)));
-          return tf.addN([...losses, ...model.auxiliaryLosses()]) as tf.Scalar;
-        }, variables);
-        const lossValue = value.dataSync()[0];
-        const perTask = Object.fromEntries(data.tasks.map((t, i) => [t.name, taskLosses[i].dataSync()[0]]));
-        tf.dispose([value, ...taskLosses]);
+        const result = optimizerStep(
+          () => {
+            const logits = model.logits(batch.input, options.dropout, seedFor(seed, `step${step}`));
+            const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
+            const parts = Object.fromEntries(data.tasks.map((t, i) => [t.name, losses[i]]));
+            return { total: tf.addN([...losses, ...model.auxiliaryLosses()]) as tf.Scalar, parts };
+          },
+          variables,
+          optimizer,
+          options.maxGradNorm,
+          lr,
+        );
         disposeBatch(batch);
-        if (!Number.isFinite(lossValue)) {
-          tf.dispose(Object.values(grads));
-          return outcome('diverged', `loss became ${lossValue} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`);
+        if (result.diverged) {
+          return outcome('diverged', `loss became ${result.loss} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`);
         }
-        // A weight the pass did not use (an adapter layer AdapterDrop skipped) has no gradient and is not updated.
-        const gradList = variables.map((v) => grads[v.name] ?? null);
-        const { clipped, norm } = clipByGlobalNorm(gradList, options.maxGradNorm);
-        optimizer.step(clipped, lr);
-        tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)].filter((g): g is tf.Tensor => g !== null));
         step++;
         stepTimes.push(performance.now() - t0);
         tokens += batch.tokens;
@@ -118,10 +115,10 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
             step,
             totalSteps,
             epoch: epoch - 1 + ((step - 1) % stepsPerEpoch + 1) / stepsPerEpoch,
-            loss: lossValue,
-            lossPerTask: perTask,
+            loss: result.loss,
+            lossPerTask: result.parts,
             learningRate: lr,
-            gradNorm: norm,
+            gradNorm: result.gradNorm,
             elapsedMs,
             examplesPerSec: (examplesSeen * 1000) / elapsedMs,
             tokensPerSec: (tokens * 1000) / elapsedMs,
