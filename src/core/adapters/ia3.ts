@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Ia3AdapterSpec } from '../config/types';
 import type { TensorToWrite } from '../io/safetensors';
 import { Weights } from '../model/weights';
-import { adaptedLinears, linearShape, loraPrefix } from './lora';
+import { adaptedLinears, linearShape, loraConfigFields, loraPrefix } from './lora';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from './registry';
 
@@ -74,19 +74,6 @@ export class Ia3Adapter implements AdapterModule {
   /** AdapterHub's IA3Config fields. */
   hubConfig(): Record<string, unknown> {
     const s = this.spec;
-    return {
-      architecture: 'lora',
-      selfattn_lora: s.attnMatrices.length > 0,
-      intermediate_lora: s.intermediateLora,
-      output_lora: s.outputLora,
-      attn_matrices: s.attnMatrices,
-      r: 1,
-      alpha: s.alpha,
-      dropout: 0,
-      composition_mode: 'scale',
-      init_weights: 'ia3',
-      use_gating: false,
-      leave_out: s.leaveOut,
-    };
+    return loraConfigFields(s, { r: 1, composition_mode: 'scale', init_weights: 'ia3' });
   }
 }

@@ -107,19 +107,27 @@ export class LoraAdapter implements AdapterModule {
   /** AdapterHub's LoRAConfig fields. */
   hubConfig(): Record<string, unknown> {
     const s = this.spec;
-    return {
-      architecture: 'lora',
-      selfattn_lora: s.attnMatrices.length > 0,
-      intermediate_lora: s.intermediateLora,
-      output_lora: s.outputLora,
-      attn_matrices: s.attnMatrices,
-      r: s.r,
-      alpha: s.alpha,
-      dropout: 0,
-      composition_mode: 'add',
-      init_weights: 'lora',
-      use_gating: false,
-      leave_out: s.leaveOut,
-    };
+    return loraConfigFields(s, { r: s.r, composition_mode: 'add', init_weights: 'lora' });
   }
+}
+
+/** AdapterHub's LoRAConfig fields; IA3Config is a LoRAConfig with scaling instead of addition. */
+export function loraConfigFields(
+  s: { attnMatrices: readonly string[]; intermediateLora: boolean; outputLora: boolean; alpha: number; leaveOut: readonly number[] },
+  variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' },
+): Record<string, unknown> {
+  return {
+    architecture: 'lora',
+    selfattn_lora: s.attnMatrices.length > 0,
+    intermediate_lora: s.intermediateLora,
+    output_lora: s.outputLora,
+    attn_matrices: s.attnMatrices,
+    r: variant.r,
+    alpha: s.alpha,
+    dropout: 0,
+    composition_mode: variant.composition_mode,
+    init_weights: variant.init_weights,
+    use_gating: false,
+    leave_out: s.leaveOut,
+  };
 }
