@@ -6,7 +6,9 @@ import { SingleBar, Presets } from 'cli-progress';
 import { selectBackend } from '../core/backend';
 import { formatProblem } from '../core/config/validate';
 import { type RunRecord, appendMetric, listRuns, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
+import { formatProblems } from '../core/data/load';
 import { loadPretrainConfig } from '../core/pretrain/config';
+import { loadPretrainCorpus } from '../core/pretrain/corpus';
 import { pretrain } from '../core/pretrain/run';
 import type { BackendName } from '../core/config/types';
 import { EXIT } from './exit';
@@ -15,6 +17,11 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
   const { config, problems } = loadPretrainConfig(file);
   for (const p of problems) console.error(formatProblem(p));
   if (!config) return EXIT.badInput;
+  const { corpus, problems: dataProblems } = loadPretrainCorpus(config);
+  if (!corpus) {
+    console.error(`${dataProblems.length} problem(s) in the corpora; fix them:\n${formatProblems(dataProblems)}`);
+    return EXIT.badInput;
+  }
 
   const resumable = opts.fresh
     ? undefined
@@ -57,7 +64,7 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
   };
   process.on('SIGINT', onSigint);
   let lastPrinted = 0;
-  const outcome = await pretrain(config, runDir, backend.name, {
+  const outcome = await pretrain(config, corpus, runDir, backend.name, {
     progress: (e) => {
       appendMetric(runDir, { kind: 'progress', ...e });
       const losses = Object.entries(e.lossPerTask).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');

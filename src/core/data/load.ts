@@ -50,6 +50,24 @@ function decodeUtf8(bytes: Uint8Array, file: string, problems: DataProblem[]): s
 
 function parseJsonl(text: string, file: string, textField: string, problems: DataProblem[]): Row[] {
   const rows: Row[] = [];
+  forEachJsonlObject(text, file, problems, (value, line) => addRow(Object.entries(value), textField, line, file, rows, problems));
+  return rows;
+}
+
+export interface JsonlObject {
+  value: Record<string, unknown>;
+  line: number; // 1-based
+}
+
+/** One JSON object per non-blank line of a UTF-8 file; every other line becomes a problem with its line number. */
+export function readJsonlObjects(file: string): { objects: JsonlObject[]; problems: DataProblem[] } {
+  const problems: DataProblem[] = [];
+  const objects: JsonlObject[] = [];
+  forEachJsonlObject(decodeUtf8(readFileSync(file), file, problems), file, problems, (value, line) => objects.push({ value, line }));
+  return { objects, problems };
+}
+
+function forEachJsonlObject(text: string, file: string, problems: DataProblem[], visit: (value: Record<string, unknown>, line: number) => void): void {
   text.split('\n').forEach((source, index) => {
     const line = index + 1;
     if (source.trim() === '') return;
@@ -64,9 +82,8 @@ function parseJsonl(text: string, file: string, textField: string, problems: Dat
       problems.push({ file, line, message: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}` });
       return;
     }
-    addRow(Object.entries(value), textField, line, file, rows, problems);
+    visit(value as Record<string, unknown>, line);
   });
-  return rows;
 }
 
 function parseCsvRows(text: string, file: string, textField: string, problems: DataProblem[]): Row[] {

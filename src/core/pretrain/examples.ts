@@ -1,24 +1,20 @@
-// Pre-training examples: word pieces with per-token labels on the first piece of each word (POS, AFINN polarity)
-// and a per-sentence label (genre); -1 marks "no label here". Masking for MLM is drawn per batch (dynamic masking).
+// Pre-training examples: word pieces with a label per token for each token-classification objective (on the first
+// piece of each word; -1 = no label) and a label per sentence for each text-classification objective (-1 = none).
+// Masking for MLM is drawn per batch (dynamic masking).
 import * as tf from '@tensorflow/tfjs';
 import type { WordPieceTokenizer } from '../data/tokenizer';
-import { POS_TAGS, type LabelledSentence } from '../data/corpora';
+import type { LabelledSentence } from '../data/corpora';
 import type { Rng } from '../data/random';
+import type { Objective, TextObjective, TokenObjective } from './objectives';
 
 export interface PretrainExample {
   ids: number[];
-  pos: number[]; // per token, -1 = none
-  polarity: number[];
-  genre: number; // -1 = none
+  tokenLabels: Record<string, number[]>; // by objective, one per token
+  textLabels: Record<string, number>; // by objective
 }
 
-export function buildExamples(
-  sentences: LabelledSentence[],
-  tokenizer: WordPieceTokenizer,
-  afinn: Map<string, number>,
-  genres: string[],
-  maxLength: number,
-): PretrainExample[] {
+/** `sentences` have their words (texts already split by the tokenizer). */
+export function buildExamples(sentences: LabelledSentence[], tokenizer: WordPieceTokenizer, objectives: readonly Objective[], maxLength: number): PretrainExample[] {
   const piecesOf = new Map<string, number[]>();
   const pieces = (word: string) => {
     let ids = piecesOf.get(word);
@@ -28,24 +24,26 @@ export function buildExamples(
     }
     return ids;
   };
-  const posIndex = new Map<string, number>(POS_TAGS.map((t, i) => [t, i]));
+  const tokenObjectives = objectives.filter((o): o is TokenObjective => o.type === 'token-classification');
+  const textObjectives = objectives.filter((o): o is TextObjective => o.type === 'text-classification');
   return sentences.map((s) => {
     const ids = [tokenizer.clsId];
-    const pos = [-1];
-    const polarity = [-1];
+    const labels = tokenObjectives.map(() => [-1]);
     for (let w = 0; w < s.words.length && ids.length < maxLength - 1; w++) {
       const wordPieces = pieces(s.words[w]).slice(0, maxLength - 1 - ids.length);
       if (!wordPieces.length) continue;
       wordPieces.forEach((id, k) => {
         ids.push(id);
-        pos.push(k === 0 && s.pos ? (posIndex.get(s.pos[w]) ?? -1) : -1);
-        polarity.push(k === 0 ? (afinn.get(s.words[w].toLowerCase()) ?? 1) : -1);
+        tokenObjectives.forEach((o, j) => labels[j].push(k === 0 ? o.labelOf(s, w) : -1));
       });
     }
     ids.push(tokenizer.sepId);
-    pos.push(-1);
-    polarity.push(-1);
-    return { ids, pos, polarity, genre: s.genre ? genres.indexOf(s.genre) : -1 };
+    labels.forEach((l) => l.push(-1));
+    return {
+      ids,
+      tokenLabels: Object.fromEntries(tokenObjectives.map((o, j) => [o.name, labels[j]])),
+      textLabels: Object.fromEntries(textObjectives.map((o) => [o.name, o.labelOf(s)])),
+    };
   });
 }
 
@@ -55,9 +53,7 @@ export interface PretrainBatch {
   mask: tf.Tensor2D;
   mlmPositions: tf.Tensor1D; // flat positions (row·T + t) chosen for MLM
   mlmTargets: tf.Tensor1D; // their original ids
-  pos: tf.Tensor1D; // [B·T], -1 = ignore
-  polarity: tf.Tensor1D;
-  genre: tf.Tensor1D; // [B]
+  labels: Record<string, tf.Tensor1D>; // by objective: [B·T] per token or [B] per sentence, -1 = ignore
   maskedCount: number;
 }
 
@@ -74,16 +70,15 @@ export function makePretrainBatch(
   const length = Math.max(...indices.map((i) => examples[i].ids.length));
   const ids = new Int32Array(batch * length).fill(tokenizer.padId);
   const mask = new Float32Array(batch * length);
-  const pos = new Int32Array(batch * length).fill(-1);
-  const polarity = new Int32Array(batch * length).fill(-1);
+  const first = examples[indices[0]];
+  const tokenLabels = Object.keys(first.tokenLabels).map((name) => [name, new Int32Array(batch * length).fill(-1)] as const);
   const positions: number[] = [];
   const targets: number[] = [];
   indices.forEach((exampleIndex, row) => {
     const ex = examples[exampleIndex];
     const offset = row * length;
     ids.set(ex.ids, offset);
-    pos.set(ex.pos, offset);
-    polarity.set(ex.polarity, offset);
+    for (const [name, labels] of tokenLabels) labels.set(ex.tokenLabels[name], offset);
     mask.fill(1, offset, offset + ex.ids.length);
     for (let t = 1; t < ex.ids.length - 1; t++) {
       if (rng() >= maskProbability) continue;
@@ -97,7 +92,7 @@ export function makePretrainBatch(
   if (positions.length === 0) {
     // Keep every batch's MLM loss defined: mask the first real token of the first row.
     positions.push(1);
-    targets.push(examples[indices[0]].ids[1]);
+    targets.push(first.ids[1]);
     ids[1] = tokenizer.maskId;
   }
   return {
@@ -106,13 +101,14 @@ export function makePretrainBatch(
     mask: tf.tensor2d(mask, [batch, length]),
     mlmPositions: tf.tensor1d(positions, 'int32'),
     mlmTargets: tf.tensor1d(targets, 'int32'),
-    pos: tf.tensor1d(pos, 'int32'),
-    polarity: tf.tensor1d(polarity, 'int32'),
-    genre: tf.tensor1d(indices.map((i) => examples[i].genre), 'int32'),
+    labels: {
+      ...Object.fromEntries(tokenLabels.map(([name, labels]) => [name, tf.tensor1d(labels, 'int32')])),
+      ...Object.fromEntries(Object.keys(first.textLabels).map((name) => [name, tf.tensor1d(indices.map((i) => examples[i].textLabels[name]), 'int32')])),
+    },
     maskedCount: positions.length,
   };
 }
 
 export function disposePretrainBatch(b: PretrainBatch): void {
-  tf.dispose([b.ids, b.typeIds, b.mask, b.mlmPositions, b.mlmTargets, b.pos, b.polarity, b.genre]);
+  tf.dispose([b.ids, b.typeIds, b.mask, b.mlmPositions, b.mlmTargets, ...Object.values(b.labels)]);
 }

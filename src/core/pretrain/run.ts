@@ -1,15 +1,12 @@
-// Pre-training of a base model on several objectives at once, with checkpoints every few hundred steps so that an
-// interrupted run resumes where it stopped and replays exactly: batch order, masking and dropout are all seeded by
-// the epoch or step number, never by how many steps this process happened to run.
+// Pre-training of a base model on several objectives at once (./objectives), with checkpoints every few hundred steps
+// so that an interrupted run resumes where it stopped and replays exactly: batch order, masking and dropout are all
+// seeded by the epoch or step number, never by how many steps this process happened to run.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
-import { DEFAULT_SPLIT } from '../config/defaults';
-import { type LabelledSentence, loadAfinn, loadBrown } from '../data/corpora';
-import { loadRows } from '../data/load';
-import { createRng, shuffleInPlace } from '../data/random';
-import { splitRows, stratifyByLabels } from '../data/split';
+import type { LabelledSentence } from '../data/corpora';
+import { createRng } from '../data/random';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
 import { bertConfigJson, toTorchLayout } from '../io/adapterhub';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
@@ -21,9 +18,12 @@ import { AdamW, decays } from '../train/adamw';
 import { optimizerStep } from '../train/step';
 import { bucketedBatches, lengthSortedBatches } from '../train/batches';
 import { linearWarmupDecay } from '../train/schedule';
-import type { ObjectiveName, PretrainConfig } from './config';
+import type { PretrainConfig } from './config';
+import type { PretrainCorpus } from './corpus';
 import { type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
 import { PretrainModel } from './model';
+import { type Objective, resolveObjectives } from './objectives';
+import { isUserCorpus } from './spec';
 
 export interface PretrainHooks {
   progress(e: ProgressEvent): void;
@@ -40,46 +40,17 @@ export interface PretrainOutcome {
   heldOut?: Record<string, TaskMetrics>;
 }
 
-interface Corpus {
-  train: LabelledSentence[];
-  heldOut: LabelledSentence[];
-  texts: string[]; // for the vocabulary
-  genres: string[];
-}
-
-/** Brown and the reviews' train split as unlabelled text, each minus a held-out share for held-out accuracy. */
-function loadCorpus(config: PretrainConfig): Corpus {
-  const corpus: Corpus = { train: [], heldOut: [], texts: [], genres: [] };
-  const add = (shuffleSeed: string, sentences: LabelledSentence[], text: (s: LabelledSentence) => string) => {
-    shuffleInPlace(sentences, createRng(seedFor(config.seed, shuffleSeed)));
-    const cut = Math.round(sentences.length * config.heldOut);
-    corpus.heldOut.push(...sentences.slice(0, cut));
-    corpus.train.push(...sentences.slice(cut));
-    corpus.texts.push(...sentences.slice(cut).map(text));
-  };
-  if (config.corpora.includes('brown')) {
-    const brown = loadBrown();
-    corpus.genres = [...new Set(brown.map((s) => s.genre as string))].sort();
-    add('held-out', brown, (s) => s.words.join(' '));
-  }
-  if (config.corpora.includes('reviews-train')) {
-    // The same split experiments use by default: validation and test sentences are never seen here.
-    const rows = splitRows(loadRows({ kind: 'builtin', name: 'reviews' }).rows, DEFAULT_SPLIT, stratifyByLabels(['sentiment', 'domain'])).train;
-    add('held-out:reviews', rows.map((row) => ({ words: [row.text] })), (s) => s.words[0]); // split into words by the tokenizer later
-  }
-  return corpus;
-}
-
 export interface CheckpointState {
   step: number;
   elapsedMs: number;
+  labels?: Record<string, string[]>; // of the user's objectives: their heads' shapes depend on them
 }
 
 const CHECKPOINT = 'checkpoint';
 
-export async function pretrain(config: PretrainConfig, runDir: string, backend: string, hooks: PretrainHooks): Promise<PretrainOutcome> {
+/** `corpus` is loadPretrainCorpus(config)'s, loaded first so that bad rows are reported before a run folder exists. */
+export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, runDir: string, backend: string, hooks: PretrainHooks): Promise<PretrainOutcome> {
   const checkpointDir = path.join(runDir, CHECKPOINT);
-  const corpus = loadCorpus(config);
   const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
   const tokenizer = resuming
     ? new WordPieceTokenizer(JSON.parse(fs.readFileSync(path.join(checkpointDir, 'tokenizer.json'), 'utf8')))
@@ -87,21 +58,22 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
   if (!resuming) writeJsonAtomic(path.join(checkpointDir, 'tokenizer.json'), tokenizer.json);
   const bert: BertConfig = { ...config.shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
 
-  // Review texts become words through the tokenizer's own normaliser and pre-tokeniser.
-  const asWords = (s: LabelledSentence) => (s.pos ? s : { ...s, words: tokenizer.words(s.words.join(' ')) });
-  const afinn = loadAfinn();
-  const train = buildExamples(corpus.train.map(asWords), tokenizer, afinn, corpus.genres, config.maxLength);
-  const heldOut = buildExamples(corpus.heldOut.map(asWords), tokenizer, afinn, corpus.genres, config.maxLength);
+  // Texts become words through the tokenizer's own normaliser and pre-tokeniser.
+  const asWords = (s: LabelledSentence) => (s.text === undefined ? s : { ...s, words: tokenizer.words(s.text) });
+  const objectives = resolveObjectives(config, corpus);
+  const train = buildExamples(corpus.train.map(asWords), tokenizer, objectives, config.maxLength);
+  const heldOut = buildExamples(corpus.heldOut.map(asWords), tokenizer, objectives, config.maxLength);
   hooks.log(`corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`);
+  for (const o of objectives) if (o.type !== 'masked-lm' && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
 
   const shapes = bertWeightShapes(bert);
   const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
-  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), config.objectives, corpus.genres, config.seed);
+  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
   const trainable = model.trainable();
   const optimizer = new AdamW(trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })), config.weightDecay);
   let state: CheckpointState = { step: 0, elapsedMs: 0 };
   if (resuming) {
-    state = loadCheckpoint(checkpointDir, trainable, optimizer);
+    state = loadCheckpoint(checkpointDir, trainable, optimizer, corpus.labels);
     hooks.log(`resumed from the checkpoint at step ${state.step}`);
   }
 
@@ -114,10 +86,11 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
   let examplesSeen = 0;
   let tokensSeen = 0;
   const variables = trainable.map(([, v]) => v);
-  const objectives = Object.keys(config.objectives) as ObjectiveName[];
+  const lossOrder = Object.keys(config.objectives); // the config's order, as the weighted sum has always been taken
 
   const saveCheckpoint = (step: number) => {
-    saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed() });
+    const labels = corpus.labels.size ? { labels: Object.fromEntries(corpus.labels) } : {};
+    saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed(), ...labels });
   };
 
   try {
@@ -135,8 +108,8 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
         const result = optimizerStep(
           () => {
             const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
-            const weighted = objectives.map((o) => tf.mul(out[o]!.loss, config.objectives[o]!.weight));
-            return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(objectives.map((o) => [o, out[o]!.loss])) };
+            const weighted = lossOrder.map((o) => tf.mul(out[o].loss, config.objectives[o].weight));
+            return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(lossOrder.map((o) => [o, out[o].loss])) };
           },
           variables,
           optimizer,
@@ -168,7 +141,8 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
         }
         if (step % config.evalEvery === 0 || step === config.steps) {
           lastHeldOut = evaluateHeldOut(model, heldOut, tokenizer, config, firstRegularId);
-          hooks.evaluated({ epoch: step / stepsPerEpoch, step, split: 'validation', metrics: lastHeldOut, score: lastHeldOut.pos?.accuracy ?? lastHeldOut.mlm?.accuracy ?? 0, best: false, elapsedMs: elapsed() });
+          const score = lastHeldOut.pos?.accuracy ?? lastHeldOut.mlm?.accuracy ?? lastHeldOut[objectives[0].name]?.accuracy ?? 0;
+          hooks.evaluated({ epoch: step / stepsPerEpoch, step, split: 'validation', metrics: lastHeldOut, score, best: false, elapsedMs: elapsed() });
         }
         if (step % config.checkpointEvery === 0) saveCheckpoint(step);
         await new Promise((resolve) => setImmediate(resolve));
@@ -177,7 +151,7 @@ export async function pretrain(config: PretrainConfig, runDir: string, backend: 
     saveCheckpoint(step);
     writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, {
       command: `adapter-lab pretrain ${path.relative(process.cwd(), config.file) || config.file}`,
-      config: { ...config, file: path.basename(config.file), output: path.basename(config.output), runsDir: undefined },
+      config: { ...config, file: path.basename(config.file), output: path.basename(config.output), runsDir: undefined, corpora: config.corpora.map((c) => (isUserCorpus(c) ? { ...c, path: path.relative(path.dirname(config.file), c.path) } : c)) },
       steps: step,
       wallMinutes: Math.round(elapsed() / 600) / 100,
       backend,
@@ -206,21 +180,22 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
     const batch = makePretrainBatch(examples, indices, tokenizer, config.maskProbability, rng, firstRegularId);
     const results = tf.tidy(() => {
       const out = model.forward(batch, 0, null);
-      return Object.entries(out).map(([name, o]) => {
+      return model.objectives.map((objective) => {
+        const o = out[objective.name];
         const valid = tf.greaterEqual(o.labels, 0);
         const hits = tf.logicalAnd(tf.equal(tf.argMax(o.logits, -1), o.labels), valid);
         const extra: tf.Tensor[] = [];
-        if (name === 'polarity') {
-          // Recall on polar words: the neutral class dominates, so plain accuracy says little.
-          const polar = tf.logicalAnd(valid, tf.notEqual(o.labels, 1));
-          extra.push(tf.sum(tf.cast(tf.logicalAnd(hits, polar), 'int32')), tf.sum(tf.cast(polar, 'int32')));
+        if (objective.type === 'token-classification' && objective.recallExcept !== undefined) {
+          // Recall on the other classes (polarity: polar words), where one class dominates and accuracy says little.
+          const other = tf.logicalAnd(valid, tf.notEqual(o.labels, objective.recallExcept));
+          extra.push(tf.sum(tf.cast(tf.logicalAnd(hits, other), 'int32')), tf.sum(tf.cast(other, 'int32')));
         }
-        return [name, tf.sum(tf.cast(hits, 'int32')), tf.sum(tf.cast(valid, 'int32')), o.loss, ...extra] as const;
+        return [objective.name, tf.sum(tf.cast(hits, 'int32')), tf.sum(tf.cast(valid, 'int32')), o.loss, ...extra] as const;
       });
     });
     for (const [name, hits, count, loss, ...extra] of results) {
       add(name, hits.dataSync()[0], count.dataSync()[0], loss.dataSync()[0]);
-      if (extra.length) add('polarity-recall', extra[0].dataSync()[0], extra[1].dataSync()[0], 0);
+      if (extra.length) add(`${name}-recall`, extra[0].dataSync()[0], extra[1].dataSync()[0], 0);
       tf.dispose([hits, count, loss, ...extra]);
     }
     disposePretrainBatch(batch);
@@ -231,6 +206,13 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
     metrics[name] = { accuracy, macroF1: accuracy, loss: s.loss / Math.max(1, s.batches), count: s.count };
   }
   return metrics;
+}
+
+/** "topic (text-classification): 3 labels (a, b, c) on 120 of 130 training sentences" — what a head will learn. */
+function describeObjective(o: Exclude<Objective, { type: 'masked-lm' }>, train: PretrainExample[]): string {
+  const labelled = train.filter((e) => (o.type === 'text-classification' ? e.textLabels[o.name] >= 0 : e.tokenLabels[o.name].some((l) => l >= 0))).length;
+  const shown = o.labels.length > 8 ? `${o.labels.slice(0, 8).join(', ')}, …` : o.labels.join(', ');
+  return `${o.name} (${o.type}): ${o.labels.length} labels (${shown}) on ${labelled} of ${train.length} training sentences`;
 }
 
 function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, state: CheckpointState): void {
@@ -247,8 +229,14 @@ function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], op
   writeJsonAtomic(path.join(dir, 'state.json'), state); // last: a checkpoint counts only once its state is written
 }
 
-function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW): CheckpointState {
+function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, labels: Map<string, string[]>): CheckpointState {
   const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
+  for (const [name, now] of labels) {
+    const then = state.labels?.[name];
+    if (then && then.join('\n') !== now.join('\n')) {
+      throw new Error(`${dir}: the labels of objective "${name}" changed since the checkpoint (${then.join(', ')} → ${now.join(', ')}); start over with --fresh`);
+    }
+  }
   const weights = readSafetensorsFile(path.join(dir, 'weights.safetensors')).tensors;
   const opt = readSafetensorsFile(path.join(dir, 'optimizer.safetensors'));
   const get = (map: typeof weights, name: string) => {

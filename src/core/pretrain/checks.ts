@@ -1,0 +1,64 @@
+// Checks of a pre-training config that its JSON Schema cannot express: corpus and objective names, the corpus each
+// objective reads, and that corpus files exist. Each problem names the JSON path it is about, for line:column.
+import * as fs from 'fs';
+import type { PretrainConfig } from './config';
+import { isBuiltinCorpus, isUserCorpus, isUserObjective } from './spec';
+
+export interface CrossCheckProblem {
+  at: (string | number)[];
+  part?: 'key' | 'value';
+  message: string;
+  code: string;
+}
+
+// Names become tensor names (cls.{name}.weight, heads.{name}.…) and metric keys.
+const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+// Built-in objectives and the corpus whose labels they read.
+const NEEDS_CORPUS: Record<string, string> = { pos: 'brown', genre: 'brown' };
+
+export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean, objectivesGiven: boolean): CrossCheckProblem[] {
+  const problems: CrossCheckProblem[] = [];
+  const corpusNames = new Set<string>();
+  config.corpora.forEach((corpus, i) => {
+    if (!isUserCorpus(corpus)) {
+      if (corpusNames.has(corpus)) problems.push({ at: ['corpora', i], message: `"${corpus}" is listed twice`, code: 'duplicate-corpus' });
+      corpusNames.add(corpus);
+      return;
+    }
+    const at = ['corpora', i];
+    if (isBuiltinCorpus(corpus.name)) problems.push({ at: [...at, 'name'], message: `"${corpus.name}" is a built-in corpus; give yours another name`, code: 'corpus-name-taken' });
+    else if (corpusNames.has(corpus.name)) problems.push({ at: [...at, 'name'], message: `two corpora are named "${corpus.name}"`, code: 'duplicate-corpus' });
+    corpusNames.add(corpus.name);
+    if (corpus.textField !== undefined && corpus.tokensField !== undefined) {
+      problems.push({ at: [...at, 'tokensField'], part: 'key', message: 'give either "textField" (a string per row) or "tokensField" (a list of words per row), not both', code: 'text-and-tokens' });
+    }
+    if (!fs.statSync(corpus.path, { throwIfNoEntry: false })?.isFile()) problems.push({ at: [...at, 'path'], message: `no such file: ${corpus.path}`, code: 'missing-file' });
+  });
+  if (!objectivesGiven) return problems;
+  const userCorpora = config.corpora.filter(isUserCorpus);
+  for (const [name, spec] of Object.entries(config.objectives)) {
+    const at = ['objectives', name];
+    if (!NAME.test(name) || name === 'predictions') {
+      const why = name === 'predictions' ? '"predictions" is the masked-LM head (cls.predictions)' : 'use letters, digits, "_" and "-", starting with a letter';
+      problems.push({ at, part: 'key', message: `objective name "${name}": ${why}`, code: 'objective-name' });
+    }
+    const needs = NEEDS_CORPUS[name];
+    if (!isUserObjective(spec)) {
+      if (needs && !corpusNames.has(needs)) {
+        problems.push({ at, part: 'key', message: `"${name}" learns labels of the ${needs} corpus: add "${needs}" to "corpora"`, code: 'objective-without-corpus' });
+      }
+      continue;
+    }
+    const corpus = userCorpora.find((c) => c.name === spec.corpus);
+    if (!corpus) {
+      const yours = userCorpora.map((c) => `"${c.name}"`).join(', ') || 'none yet';
+      const message = isBuiltinCorpus(spec.corpus)
+        ? `an objective of your own reads a corpus of your own; "${spec.corpus}" is built in${spec.corpus === 'brown' ? ' (its labels are the built-in objectives pos and genre)' : ' and unlabelled'}`
+        : `no corpus "${spec.corpus}" in ${corporaGiven ? '"corpora"' : 'the default corpora (add a "corpora" list)'}; corpora of your own: ${yours}`;
+      problems.push({ at: [...at, 'corpus'], message, code: 'unknown-corpus' });
+    } else if (spec.type === 'token-classification' && corpus.tokensField === undefined) {
+      problems.push({ at: [...at, 'corpus'], message: `token-classification needs each row's words with one label each: give corpus "${corpus.name}" a "tokensField"`, code: 'tokens-needed' });
+    }
+  }
+  return problems;
+}

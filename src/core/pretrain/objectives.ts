@@ -1,0 +1,70 @@
+// The objectives of a pre-training run as one list: masked-LM, token classification (a label per word, on its first
+// word piece) and text classification (a label per sentence). Built-in ones come first in a fixed order (mlm, pos,
+// polarity, genre) so that their heads, gradients and checkpoints are the same whatever the config's key order; the
+// user's follow in the config's order.
+import { type LabelledSentence, POLARITY_LABELS, POS_TAGS, loadAfinn } from '../data/corpora';
+import type { PretrainConfig } from './config';
+import type { PretrainCorpus } from './corpus';
+import { BUILTIN_OBJECTIVES, isUserObjective } from './spec';
+
+export interface MaskedLmObjective {
+  type: 'masked-lm';
+  name: string;
+  weight: number;
+}
+
+export interface TokenObjective {
+  type: 'token-classification';
+  name: string;
+  weight: number;
+  labels: readonly string[];
+  /** The label index of word `w` of a sentence, or -1 for none. */
+  labelOf(sentence: LabelledSentence, w: number): number;
+  /** Also report recall on the words whose label is not this one (polarity: the neutral class dominates). */
+  recallExcept?: number;
+}
+
+export interface TextObjective {
+  type: 'text-classification';
+  name: string;
+  weight: number;
+  labels: readonly string[];
+  /** The label index of a sentence, or -1 for none. */
+  labelOf(sentence: LabelledSentence): number;
+}
+
+export type Objective = MaskedLmObjective | TokenObjective | TextObjective;
+
+export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus): Objective[] {
+  const weight = (name: string) => config.objectives[name].weight;
+  const builtins = BUILTIN_OBJECTIVES.filter((name) => Object.hasOwn(config.objectives, name));
+  const objectives: Objective[] = builtins.map((name): Objective => {
+    switch (name) {
+      case 'mlm':
+        return { type: 'masked-lm', name, weight: weight(name) };
+      case 'pos': {
+        const index = new Map<string, number>(POS_TAGS.map((t, i) => [t, i]));
+        return { type: 'token-classification', name, weight: weight(name), labels: POS_TAGS, labelOf: (s, w) => (s.pos ? (index.get(s.pos[w]) ?? -1) : -1) };
+      }
+      case 'polarity': {
+        const afinn = loadAfinn();
+        const neutral = POLARITY_LABELS.indexOf('neutral');
+        return { type: 'token-classification', name, weight: weight(name), labels: POLARITY_LABELS, labelOf: (s, w) => afinn.get(s.words[w].toLowerCase()) ?? neutral, recallExcept: neutral };
+      }
+      case 'genre':
+        return { type: 'text-classification', name, weight: weight(name), labels: corpus.genres, labelOf: (s) => (s.genre ? corpus.genres.indexOf(s.genre) : -1) };
+    }
+  });
+  for (const [name, spec] of Object.entries(config.objectives)) {
+    if (!isUserObjective(spec)) continue; // the schema gives built-in names no "type"
+    const labels = corpus.labels.get(name) ?? [];
+    const index = new Map(labels.map((label, i) => [label, i]));
+    const of = (label: string | null | undefined) => (label == null ? -1 : (index.get(label) ?? -1)); // unseen in training: no label
+    objectives.push(
+      spec.type === 'token-classification'
+        ? { type: spec.type, name, weight: spec.weight, labels, labelOf: (s, w) => of(s.wordLabels?.[name]?.[w]) }
+        : { type: spec.type, name, weight: spec.weight, labels, labelOf: (s) => of(s.labels?.[name]) },
+    );
+  }
+  return objectives;
+}

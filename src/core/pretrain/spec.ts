@@ -1,0 +1,31 @@
+// The parts of a pre-training config that name corpora and objectives: built-in ones by name, the user's own as
+// objects (a JSONL corpus; a classification objective reading one of its fields).
+import { BUILTIN_CORPORA, type BuiltinCorpusName } from '../data/corpora';
+
+/** The built-in objectives, in the order their heads are built and run (which keeps their numerics fixed). */
+export const BUILTIN_OBJECTIVES = ['mlm', 'pos', 'polarity', 'genre'] as const;
+export type BuiltinObjectiveName = (typeof BUILTIN_OBJECTIVES)[number];
+export type ClassificationType = 'token-classification' | 'text-classification';
+
+/** A JSONL file of the user's; `path` is absolute once loaded. Exactly one of textField / tokensField. */
+export interface UserCorpusSpec {
+  name: string;
+  path: string;
+  textField?: string;
+  tokensField?: string;
+}
+export type CorpusSpec = BuiltinCorpusName | UserCorpusSpec;
+
+/** A classification objective of the user's: its labels are the values of `field` in the rows of `corpus`. */
+export interface UserObjectiveSpec {
+  type: ClassificationType;
+  corpus: string;
+  field: string;
+  weight: number;
+}
+export type ObjectiveSpec = { weight: number } | UserObjectiveSpec;
+
+export const isUserObjective = (spec: ObjectiveSpec): spec is UserObjectiveSpec => 'type' in spec;
+export const isUserCorpus = (spec: CorpusSpec): spec is UserCorpusSpec => typeof spec !== 'string';
+export const isBuiltinObjective = (name: string): name is BuiltinObjectiveName => (BUILTIN_OBJECTIVES as readonly string[]).includes(name);
+export const isBuiltinCorpus = (name: string): name is BuiltinCorpusName => (BUILTIN_CORPORA as readonly string[]).includes(name);
