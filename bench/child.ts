@@ -6,7 +6,7 @@ import { selectBackend } from '../src/core/backend';
 import { attentionImplementation } from '../src/core/model/ops';
 import { type AttentionCase, type AttentionResult, benchAttention } from './attention';
 import { type Timing, interleaved, peakRssMb } from './measure';
-import { MODELS, type ModelName, buildEncoder, syntheticBatch } from './models';
+import { MODELS, type ModelName, buildEncoder, syntheticBatch, syntheticExamples } from './models';
 import { type PrefixResult, benchFrozenPrefix } from './prefix';
 import { workloads } from './workloads';
 
@@ -47,9 +47,9 @@ async function runJob(job: Job): Promise<JobResult> {
   const bench = MODELS[job.model];
   const encoder = buildEncoder(bench);
   const batch = syntheticBatch(bench);
-  if (job.kind === 'prefix') return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, batch, job.warmup, job.repeats) } };
+  if (job.kind === 'prefix') return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, syntheticExamples(bench), batch, job.warmup, job.repeats) } };
 
-  const runnables = workloads(bench, encoder, batch, job.compareAttention && attentionImplementation() === 'fused');
+  const runnables = workloads(bench, encoder, batch, job.compareAttention && attentionImplementation() === 'fused', job.backend === 'cpu' ? undefined : syntheticExamples(bench));
   const tensorsBefore = tf.memory().numTensors;
   const timings = interleaved(runnables, job.warmup, job.repeats);
   const tensorsAfter = tf.memory().numTensors;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { attentionCases } from './attention';
 import type { Job, JobResult } from './child';
 import type { ModelName } from './models';
+import { benchPadding } from './padding';
 import { type BenchResults, type Machine, markdown } from './report';
 import { findTorchPython, runTorchReference } from './torch';
 
@@ -50,6 +51,7 @@ function main(): void {
     torch: { skipped: 'not run' },
     attention: [],
     prefix: null,
+    padding: null,
   };
   const jobs: Job[] = [
     ...models.map((model): Job => ({ kind: 'model', backend: 'wasm', model, warmup: model === 'mini' ? 1 : warmup, repeats: model === 'mini' ? miniRepeats : repeats, compareAttention: true })),
@@ -66,6 +68,8 @@ function main(): void {
     else if (r.kind === 'prefix') results.prefix = r.result;
     else if (job.kind === 'model') results.unavailable.push({ backend: job.backend, reason: r.reason });
   }
+  log('padding of the README example\'s batches');
+  results.padding = benchPadding();
   const python = findTorchPython();
   if (python) {
     log(`PyTorch reference (${python})`);

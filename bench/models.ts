@@ -63,13 +63,18 @@ export function buildClassifier(model: BenchModel, encoder: BertEncoder, method:
   };
 }
 
-/** One batch of random full-length sequences (seeded). */
-export function syntheticBatch(model: BenchModel, seed = 7): Batch {
+/** One batch worth of random full-length sequences (seeded). */
+export function syntheticExamples(model: BenchModel, seed = 7): Example[] {
   let state = seed;
   const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
-  const examples: Example[] = Array.from({ length: model.batch }, () => ({
+  return Array.from({ length: model.batch }, () => ({
     ids: Array.from({ length: model.length }, () => 1 + (next() % (model.config.vocabSize - 1))),
     labels: [next() % model.labels],
   }));
+}
+
+/** Those examples as one padded batch (no padding: all full length). */
+export function syntheticBatch(model: BenchModel, seed = 7): Batch {
+  const examples = syntheticExamples(model, seed);
   return makeBatch(examples, examples.map((_, i) => i), 0);
 }

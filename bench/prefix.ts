@@ -1,57 +1,73 @@
-// The frozen-prefix idea for head-only runs, measured (not used by the trainer): with the base frozen and no dropout
-// in it, the pooled encoder output of an example never changes, so it can be computed once and the head trained
-// on the cached vectors. Compared: today's head-only step (the encoder runs every step, with dropout), encoding one
-// batch once, and a head-only step on cached pooled vectors.
-import * as tf from '@tensorflow/tfjs';
-import { pool } from '../src/core/model/heads';
+// The frozen-prefix cache (src/core/train/frozenPrefix.ts) measured for the runs of the README example: a training
+// step without the cache (the encoder's frozen part runs every step, with dropout), filling the cache for one
+// batch (paid once per example, in the first epoch), and a step from the cache; then the projected training time
+// of a whole run (the example's epochs over its 2,100 training sentences).
 import { crossEntropy } from '../src/core/model/ops';
-import type { Batch } from '../src/core/train/batches';
+import type { Batch, Example } from '../src/core/train/batches';
+import { FrozenPrefixCache, describeCut, frozenPrefixCut } from '../src/core/train/frozenPrefix';
 import type { BertEncoder } from '../src/core/model/bert';
 import { interleaved } from './measure';
-import { type BenchModel, buildClassifier } from './models';
+import { type BenchMethod, type BenchModel, buildClassifier } from './models';
 import { optimizerFor, trainingStep } from './workloads';
 
 /** Medians, CPU ms (see measure.ts). */
-export interface PrefixResult {
-  headOnlyStepMs: number; // encoder forward (dropout on) + head forward/backward + AdamW
-  encodeOnceMs: number; // encoder forward without dropout + pooling, per batch, paid once per example
-  cachedStepMs: number; // head forward/backward + AdamW on cached pooled vectors
-  /** Whole head-only run of `epochs` over `examples` (batch size of the model), today vs cached. */
-  run: { examples: number; epochs: number; todayS: number; cachedS: number };
+export interface PrefixCase {
+  run: string; // 'head-only' or an adapter method
+  cut: string;
+  uncachedStepMs: number;
+  fillMs: number; // filling the cache for one batch
+  cachedStepMs: number;
+  /** A whole run of `epochs` over `examples` (the bench model's batch size), without → with the cache. */
+  projection: { examples: number; epochs: number; uncachedS: number; cachedS: number };
 }
 
-export function benchFrozenPrefix(bench: BenchModel, encoder: BertEncoder, batch: Batch, warmup: number, repeats: number, run = { examples: 2100, epochs: 12 }): PrefixResult {
-  const { classifier: model, head, dispose } = buildClassifier(bench, encoder, null, false);
-  const variables = model.trainable().map(([, v]) => v);
-  const optimizer = optimizerFor(model);
-  const pooler = { weight: encoder.weights.get('bert.pooler.dense.weight') as tf.Tensor2D, bias: encoder.weights.get('bert.pooler.dense.bias') as tf.Tensor1D, trainable: false };
-  const encode = () => tf.tidy(() => pool(encoder.forward(batch.input, { trainBase: false, dropoutRate: 0, dropoutSeed: null }), batch.input.mask, head.pooling, pooler));
-  const cached = encode();
-  let step = 0;
-  const stepOn = (logits: (seed: number) => tf.Tensor2D) => {
-    const seed = step++;
-    trainingStep(variables, optimizer, () => crossEntropy(logits(seed), batch.labels[0]));
-  };
-  const today = { run: () => stepOn((seed) => model.logits(batch.input, 0.1, seed)[0]) };
-  const once = {
-    run: () => {
-      const pooled = encode();
-      pooled.dataSync();
-      pooled.dispose();
-    },
-  };
-  const onCache = { run: () => stepOn((seed) => head.logits(cached, 0.1, seed)) };
-  const timings = interleaved([today, once, onCache], warmup, repeats);
-  const ms = (t: { run(): void }) => timings.get(t)?.cpuMs as number;
-  const steps = Math.ceil(run.examples / bench.batch) * run.epochs;
-  const result = {
-    headOnlyStepMs: ms(today),
-    encodeOnceMs: ms(once),
-    cachedStepMs: ms(onCache),
-    run: { ...run, todayS: (steps * ms(today)) / 1000, cachedS: (Math.ceil(run.examples / bench.batch) * ms(once) + steps * ms(onCache)) / 1000 },
-  };
-  tf.dispose(cached);
-  optimizer.dispose();
-  dispose();
-  return result;
+export interface PrefixResult {
+  cases: PrefixCase[];
+}
+
+const DROPOUT = 0.1;
+/** The README example: head-only 12 epochs, adapters 15, over 2,100 training sentences. */
+const RUNS: { adapter: BenchMethod | null; epochs: number }[] = [
+  { adapter: null, epochs: 12 },
+  { adapter: 'houlsby', epochs: 15 },
+];
+
+export function benchFrozenPrefix(bench: BenchModel, encoder: BertEncoder, examples: Example[], batch: Batch, warmup: number, repeats: number, trainExamples = 2100): PrefixResult {
+  const indices = examples.map((_, i) => i);
+  const cases = RUNS.map(({ adapter, epochs }) => {
+    const { classifier: model, dispose } = buildClassifier(bench, encoder, adapter, false);
+    const variables = model.trainable().map(([, v]) => v);
+    const optimizer = optimizerFor(model);
+    const newCache = () => {
+      const { cache } = FrozenPrefixCache.forRun(model, examples, 0);
+      if (!cache) throw new Error('the bench batch must fit the cache budget');
+      return cache;
+    };
+    const cache = newCache();
+    cache.prepare(indices);
+    let step = 0;
+    const uncached = { run: () => trainingStep(variables, optimizer, () => crossEntropy(model.logits(batch.input, DROPOUT, step++)[0], batch.labels[0])) };
+    const fill = { run: () => newCache().prepare(indices) };
+    const cached = { run: () => trainingStep(variables, optimizer, () => crossEntropy(cache.logits(indices, batch.input, DROPOUT, step++)[0], batch.labels[0])) };
+    const timings = interleaved([uncached, fill, cached], warmup, repeats);
+    const ms = (t: { run(): void }) => timings.get(t)?.cpuMs as number;
+    const batches = Math.ceil(trainExamples / bench.batch);
+    const cut = frozenPrefixCut(model);
+    optimizer.dispose();
+    dispose();
+    return {
+      run: adapter ?? 'head-only',
+      cut: 'kind' in cut ? describeCut(cut) : cut.reason,
+      uncachedStepMs: ms(uncached),
+      fillMs: ms(fill),
+      cachedStepMs: ms(cached),
+      projection: {
+        examples: trainExamples,
+        epochs,
+        uncachedS: (batches * epochs * ms(uncached)) / 1000,
+        cachedS: (batches * ms(fill) + batches * epochs * ms(cached)) / 1000,
+      },
+    };
+  });
+  return { cases };
 }

@@ -3,11 +3,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../src/core/model/classifier';
 import { allowFusedAttention, crossEntropy } from '../src/core/model/ops';
-import { AdamW, clipByGlobalNorm, decays } from '../src/core/train/adamw';
-import type { Batch } from '../src/core/train/batches';
+import { AdamW, decays } from '../src/core/train/adamw';
+import type { Batch, Example } from '../src/core/train/batches';
+import { FrozenPrefixCache } from '../src/core/train/frozenPrefix';
 import type { BertEncoder } from '../src/core/model/bert';
 import { type Workload, countFlops } from './flops';
-import { ADAPTER_METHODS, type BenchModel, buildClassifier } from './models';
+import { ADAPTER_METHODS, type BenchMethod, type BenchModel, buildClassifier } from './models';
 
 export interface Runnable {
   name: string;
@@ -31,9 +32,8 @@ export function trainingStep(variables: tf.Variable[], optimizer: AdamW, loss: (
   const { value, grads } = tf.variableGrads(loss, variables);
   value.dataSync();
   const gradList = variables.map((v) => grads[v.name]);
-  const { clipped } = clipByGlobalNorm(gradList, 1);
-  optimizer.step(clipped, 1e-5);
-  tf.dispose([value, ...gradList, ...(clipped === gradList ? [] : clipped)]);
+  optimizer.clipAndStep(gradList, 1, 1e-5);
+  tf.dispose([value, ...gradList]);
 }
 
 export function optimizerFor(model: Classifier): AdamW {
@@ -66,10 +66,39 @@ function runnable(name: string, bench: BenchModel, encoder: BertEncoder, batch: 
 }
 
 /**
- * Every variant measured for one model: forward with and without each adapter, full fine-tuning, each adapter
- * method, head-only; `compareAttention` adds forward, full and houlsby with the stock (batched) attention.
+ * A training step as the trainer takes it from the second epoch on: the frozen prefix of the encoder read from the
+ * cache (train/frozenPrefix.ts; filled once here, outside the timing — bench/prefix.ts measures that cost).
  */
-export function workloads(bench: BenchModel, encoder: BertEncoder, batch: Batch, compareAttention: boolean): Runnable[] {
+function cachedRunnable(name: string, bench: BenchModel, encoder: BertEncoder, examples: Example[], batch: Batch, adapter: BenchMethod | null): Runnable {
+  const { classifier: model, dispose } = buildClassifier(bench, encoder, adapter, false);
+  const optimizer = optimizerFor(model);
+  const variables = model.trainable().map(([, v]) => v);
+  const { cache, info } = FrozenPrefixCache.forRun(model, examples, 0);
+  if (!cache) throw new Error(`no frozen-prefix cache for ${name}: ${info.used ? '' : info.reason}`);
+  const indices = examples.map((_, i) => i);
+  cache.prepare(indices);
+  let step = 0;
+  return {
+    name,
+    flops: countFlops(bench, { kind: 'train', adapter, trainBase: false }),
+    run() {
+      const seed = step++;
+      trainingStep(variables, optimizer, () => crossEntropy(cache.logits(indices, batch.input, DROPOUT, seed)[0], batch.labels[0]));
+    },
+    dispose() {
+      optimizer.dispose();
+      dispose();
+    },
+  };
+}
+
+/**
+ * Every variant measured for one model: forward with and without each adapter, full fine-tuning, each adapter
+ * method, head-only; each adapter method and head-only also from the frozen-prefix cache (`<name>+cache`) when
+ * `examples` (the batch's) are given; `compareAttention` adds forward, full and houlsby with the stock (batched)
+ * attention.
+ */
+export function workloads(bench: BenchModel, encoder: BertEncoder, batch: Batch, compareAttention: boolean, examples?: Example[]): Runnable[] {
   const adapters = ADAPTER_METHODS;
   const make = (name: string, w: Workload, attention: Attention = 'fused') => runnable(name, bench, encoder, batch, w, attention);
   const list = [
@@ -79,6 +108,9 @@ export function workloads(bench: BenchModel, encoder: BertEncoder, batch: Batch,
     ...adapters.map((a) => make(a, { kind: 'train', adapter: a, trainBase: false })),
     make('head-only', { kind: 'train', adapter: null, trainBase: false }),
   ];
+  if (examples) {
+    list.push(...[...adapters, null].map((a) => cachedRunnable(`${a ?? 'head-only'}+cache`, bench, encoder, examples, batch, a)));
+  }
   if (compareAttention) {
     list.push(
       make('forward/batched', { kind: 'forward', adapter: null }, 'batched'),

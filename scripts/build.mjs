@@ -2,7 +2,7 @@
 // TensorFlow.js stays external: its wasm binaries are loaded from node_modules at run time.
 // The VS Code extension is the exception (see extensionBuilds): a .vsix has no node_modules.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -34,10 +34,27 @@ async function extensionBuilds() {
   for (const file of ['imdb.json', 'yelp.json', 'amazon.json']) cpSync(join(fixtures, file), join(EXTENSION_DIR, 'reviews', file));
 }
 
+// Every webview/<view>/main.ts becomes media/webview/<view>.js: browser code, one self-contained script per panel.
+// webview/shared/theme.css goes beside them; panelHtml.ts links both.
+const WEBVIEW_OUT = 'media/webview';
+
+async function webviewBuilds() {
+  const views = readdirSync('webview', { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')));
+  const entryPoints = Object.fromEntries(views.map((d) => [d.name, join('webview', d.name, 'main.ts')]));
+  const result = await build({ entryPoints, outdir: WEBVIEW_OUT, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: false, metafile: true, logLevel: 'warning' });
+  const node = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('node:') || /(^|\/)src\/(extension|trainer|cli)\//.test(f));
+  if (node.length) throw new Error(`webview bundles run in a browser, but they import ${node[0]}`);
+  mkdirSync(WEBVIEW_OUT, { recursive: true });
+  cpSync('webview/shared/theme.css', join(WEBVIEW_OUT, 'theme.css'));
+}
+
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/main.ts' }, outdir: 'dist' }),
   extensionBuilds(),
+  webviewBuilds(),
 ]);
 
 // Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
-for (const dir of ['dist', EXTENSION_DIR]) cpSync('src/core/model/kernels/attention.wasm', join(dir, 'attention.wasm'));
+for (const dir of ['dist', EXTENSION_DIR]) {
+  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'optimizer.wasm']) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
+}

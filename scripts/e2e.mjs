@@ -23,6 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'adapterlab-vsix-'));
 const vsix = join(dir, 'adapter-lab.vsix');
 const packaged = spawnSync(process.execPath, ['scripts/package.mjs', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (packaged.status === 0) {
+  // Cleared here, once: the test files run two at a time, so none of them may clear what another one wrote.
+  rmSync(join('test-artifacts', 'e2e'), { recursive: true, force: true });
   const env = { ...process.env, ADAPTERLAB_E2E: '1', ADAPTERLAB_CODE_SERVER: codeServerEntry(), ADAPTERLAB_VSIX: vsix, ADAPTERLAB_CHROMIUM: CHROMIUM };
   const result = spawnSync(process.execPath, ['scripts/run-tests.mjs', join('test', 'e2e')], { stdio: 'inherit', env });
   process.exitCode = result.status ?? 1;

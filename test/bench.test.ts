@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { countFlops } from '../bench/flops';
 import { interleaved, median } from '../bench/measure';
-import { type BenchModel, MODELS, buildEncoder, syntheticBatch } from '../bench/models';
+import { type BenchModel, MODELS, buildEncoder, syntheticBatch, syntheticExamples } from '../bench/models';
 import { workloads } from '../bench/workloads';
 import { backendReady } from './helpers/tiny';
 
@@ -41,12 +41,13 @@ test('interleaved timing runs every variant warm-up + repeats times', () => {
   assert.equal(timings.get(variants[0])?.cpuSamplesMs.length, 3);
 });
 
-test('every workload (forward, full, each adapter method, head-only, stock attention) runs and leaves no tensors behind', () => {
+test('every workload (forward, full, each adapter method, head-only, from the prefix cache, stock attention) runs and leaves no tensors behind', () => {
   const small: BenchModel = { name: 'tiny', config: { ...MODELS.tiny.config, hiddenSize: 32, intermediateSize: 64, vocabSize: 50 }, batch: 3, length: 7, labels: 2 };
   const encoder = buildEncoder(small);
   const batch = syntheticBatch(small);
-  const list = workloads(small, encoder, batch, true);
-  assert.ok(['forward', 'full', 'houlsby', 'pfeiffer', 'lora', 'forward+lora', 'head-only', 'full/batched'].every((name) => list.some((w) => w.name === name)));
+  const list = workloads(small, encoder, batch, true, syntheticExamples(small));
+  const names = ['forward', 'full', 'houlsby', 'pfeiffer', 'lora', 'forward+lora', 'head-only', 'full/batched', 'houlsby+cache', 'head-only+cache'];
+  assert.ok(names.every((name) => list.some((w) => w.name === name)));
   for (const w of list) {
     w.run();
     const tensors = tf.memory().numTensors;

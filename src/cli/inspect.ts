@@ -4,6 +4,7 @@ import { formatProblem, loadConfig } from '../core/config/validate';
 import type { BertConfig } from '../core/model/bert';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/params';
 import { loadExperimentData } from '../core/experiment';
+import { baseShapeOf } from '../core/parameters/baseShape';
 import { EXIT } from './exit';
 import { formatBytes, formatCount } from './report';
 
@@ -11,11 +12,13 @@ export function inspectCommand(configFile: string): number {
   const { config, problems } = loadConfig(configFile);
   for (const p of problems) console.error(formatProblem(p));
   if (!config) return EXIT.badInput;
-  if (config.base.kind !== 'random') {
-    console.error('inspect needs the base shape; only "base": { "random": … } is supported in this version');
+  let bert: BertConfig;
+  try {
+    bert = baseShapeOf(config.base).config; // a built-in or local base: its config.json, no weights loaded
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
     return EXIT.badInput;
   }
-  const bert: BertConfig = { ...config.base.shape, typeVocabSize: 2, layerNormEps: 1e-12 };
   const base = baseParamCounts(bert);
   const labels = loadExperimentData(config).labels;
   const d = bert.hiddenSize;

@@ -8,6 +8,7 @@ import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
+import { mergeIntoBaseCommand } from './mergeIntoBase';
 import { pretrainCommand } from './pretrain';
 import { comparisonTable, storageProjection } from './report';
 import { trainCommand } from './train';
@@ -99,6 +100,20 @@ program
   .option('-o, --out <dir>', 'folder to write (default: ./<name>)')
   .action((dirs: string[], opts: { name: string; weights?: number[]; normalize: boolean; out?: string }) => {
     process.exitCode = mergeCommand(dirs, opts);
+  });
+
+program
+  .command('merge-into-base')
+  .description('merged inference: fold a trained lora, ia3 or arc adapter into a copy of the base, written as a Hugging Face folder usable as "base": { "path": … }; checks the outputs match and times both')
+  .argument('<run>', 'an adapter or merge run folder')
+  .option('-o, --out <dir>', 'folder to write (default: <run>/merged-base)')
+  .option('--split <split>', 'validation or test: the examples compared and timed', 'test')
+  .option('--repeats <n>', 'timing passes (the fastest counts)', positiveInt, 3)
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .option('--json', 'print the results as JSON')
+  .action(async (run: string, opts: { out?: string; split: string; repeats: number; backend?: BackendName; json?: boolean }) => {
+    if (opts.split !== 'test' && opts.split !== 'validation') throw new InvalidArgumentError('--split is validation or test');
+    process.exitCode = await mergeIntoBaseCommand(path.resolve(run), { ...opts, split: opts.split });
   });
 
 program

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from './config/types';
+import { shareDataOnWasmCopies } from './model/kernels/sharedCopies';
 
 /** Kernels the engine runs, forward and backward (the gradient of `gather` is our ScatterNd, see model/ops). */
 export const REQUIRED_KERNELS = [
@@ -43,6 +44,7 @@ async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmBinariesDir());
+      shareDataOnWasmCopies();
     }
     if (!(await tf.setBackend(name))) return 'failed to initialise';
     await tf.ready();

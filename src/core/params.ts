@@ -1,8 +1,8 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
 import type { AdapterSpec, AttentionMatrix } from './config/types';
-import { adapterPositions, bottleneckSize } from './adapters/bottleneck';
-import { isBottleneck } from './adapters/registry';
-import { type BertConfig, bertWeightShapes } from './model/bert';
+import { adapterPositions, bottleneckSize, isBottleneck } from './adapters/methods';
+import type { BertConfig } from './model/bert';
+import { bertWeightShapes } from './model/shapes';
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -32,6 +32,8 @@ export function baseParamCounts(c: BertConfig): BaseParamCounts {
  *   lora        per adapted matrix W [in, out]: r·(in + out)            (Hu et al. 2021)
  *   ia3         per adapted matrix: out                                  (Liu et al. 2022: 2d + d_ff for k, v, ff)
  *   arc         per position (attention, feed-forward): r + d            (Dong et al. 2023; W is shared, below)
+ *   prefix      the MLP's output rows for the layer's keys and values: b·2d + 2d (flat: P·2d), the rest shared
+ *               (AdapterHub's PrefixTuning: P·d + d·b + b + b·n·2d + n·2d over n layers in all)
  */
 export function adapterParamsPerLayer(spec: AdapterSpec, hiddenSize: number, layers: number, intermediateSize = 4 * hiddenSize): number[] {
   const d = hiddenSize;
@@ -39,6 +41,8 @@ export function adapterParamsPerLayer(spec: AdapterSpec, hiddenSize: number, lay
   if (isBottleneck(spec)) {
     const m = bottleneckSize(spec, d);
     perLayer = (2 * d * m + m + d) * adapterPositions(spec.method).length;
+  } else if (spec.method === 'prefix') {
+    perLayer = spec.flat ? spec.prefixLength! * 2 * d : (spec.bottleneckSize! + 1) * 2 * d;
   } else if (spec.method === 'arc') {
     perLayer = 2 * (bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, d) + d);
   } else {
@@ -48,8 +52,9 @@ export function adapterParamsPerLayer(spec: AdapterSpec, hiddenSize: number, lay
   return Array.from({ length: layers }, (_, i) => (spec.leaveOut.includes(i) ? 0 : perLayer));
 }
 
-/** Parameters shared by all layers: ARC's two down projections [d, r]; none for the other methods. */
+/** Parameters shared by all layers: ARC's two down projections [d, r]; prefix tuning's embedding and first MLP layer. */
 export function adapterSharedParams(spec: AdapterSpec, hiddenSize: number): number {
+  if (spec.method === 'prefix') return spec.flat ? 0 : spec.prefixLength! * hiddenSize + (hiddenSize + 1) * spec.bottleneckSize!;
   if (spec.method !== 'arc') return 0;
   return 2 * hiddenSize * bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, hiddenSize);
 }

@@ -91,6 +91,8 @@ export async function runPlannedRun(
       msPerStep: outcome.msPerStep,
       inferenceMsPerExample: outcome.inferenceMsPerExample,
       paddingShare: outcome.paddingShare,
+      tokensPerSec: outcome.tokensPerSec,
+      frozenPrefix: outcome.frozenPrefix,
       wallMs: performance.now() - started,
     };
     writeSummary(run.dir, summary);

@@ -1,4 +1,4 @@
-// Train · Show Graph · Compare Runs at the top of every experiment config.
+// Train · Show Graph · Parameters · Compare Runs at the top of every experiment config.
 import * as vscode from 'vscode';
 
 export class ConfigCodeLens implements vscode.CodeLensProvider {
@@ -7,7 +7,8 @@ export class ConfigCodeLens implements vscode.CodeLensProvider {
     const lens = (title: string, command: string, tooltip: string) => new vscode.CodeLens(top, { title, command, tooltip, arguments: [document.uri] });
     return [
       lens('$(play) Train', 'adapterLab.train', 'Train every run of this experiment, each in its own process'),
-      lens('$(type-hierarchy) Show Graph', 'adapterLab.showGraph', 'Base model, adapters and their parameter counts'),
+      lens('$(type-hierarchy) Show Graph', 'adapterLab.showGraph', 'Layers, adapters, heads and composition blocks, with parameter counts'),
+      lens('$(symbol-numeric) Parameters', 'adapterLab.showParameters', 'Trainable vs total parameters per run type, per layer, and storage for N attributes'),
       lens('$(table) Compare Runs', 'adapterLab.compareRuns', "Compare this experiment's latest runs side by side"),
     ];
   }

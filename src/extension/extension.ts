@@ -1,5 +1,5 @@
-// Adapter Lab in VS Code: glue between the editor and the core. Everything heavy (training, Show Graph) runs in
-// forked engine processes; the extension host validates configs, lists runs and relays progress.
+// Adapter Lab in VS Code: glue between the editor and the core. Everything heavy (training) runs in forked engine
+// processes; the extension host validates configs, lists runs and relays progress.
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
@@ -12,8 +12,14 @@ import { SuggestionQuickFixes } from './quickFixes';
 import { ReportDocuments } from './reportDocuments';
 import { registerRunCommands } from './runCommands';
 import { RunsTree, type RunsTreeNode } from './runsTree';
-import { showGraph } from './showGraph';
+import { showConfigParameters, showGraph } from './showGraph';
 import { Training } from './training';
+import { registerCompareSerializer } from './webviews/comparePanel';
+import { registerCurvesSerializer } from './webviews/curvesPanel';
+import { GraphPanels } from './webviews/graphPanel';
+import type { PanelDeps } from './webviews/panelDeps';
+import { ParametersPanels } from './webviews/parametersPanel';
+import { RunColors } from './webviews/runColors';
 
 let training: Training | undefined;
 
@@ -23,9 +29,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Adapter Lab');
   const timings = new HostTimings(context.logUri.fsPath);
   const reports = new ReportDocuments();
+  const colors = new RunColors(context.workspaceState, context.extensionUri);
+  const panels: PanelDeps = { extensionUri: context.extensionUri, colors, log: output };
+  const graphs = new GraphPanels(context.extensionUri, output);
+  const parameters = new ParametersPanels(context.extensionUri, output);
 
   // The tree shows the trainers' live progress; training tells the tree when to redraw.
-  const runsTree: RunsTree = new RunsTree((runDir) => trainer.liveProgress(runDir), output);
+  const runsTree: RunsTree = new RunsTree((runDir) => trainer.liveProgress(runDir), output, (entry) => colors.iconOf(entry.record.id, entry.record.status));
   const trainer: Training = new Training(engineScript, output, runsTree, new EventLoopLag(), (experiment, lag) => timings.recordTrainingLag(experiment, lag));
   training = trainer;
   const view = vscode.window.createTreeView<RunsTreeNode>('adapterLab.runs', { treeDataProvider: runsTree, canSelectMany: true, showCollapseAll: true });
@@ -45,9 +55,16 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('adapterLab.cancelTraining', () => trainer.cancelAll()),
     vscode.commands.registerCommand('adapterLab.refreshRuns', () => runsTree.refresh()),
-    vscode.commands.registerCommand('adapterLab.showGraph', (arg: unknown) => showGraph(reports, engineScript, arg)),
+    graphs,
+    parameters,
+    vscode.commands.registerCommand('adapterLab.showGraph', (arg: unknown) => showGraph(graphs, arg)),
+    vscode.commands.registerCommand('adapterLab.showParameters', (arg: unknown) => showConfigParameters(parameters, arg)),
+    registerCurvesSerializer(panels),
+    registerCompareSerializer(panels),
     ...registerRunCommands({
       reports,
+      panels,
+      parameters,
       shownRuns: () => runsTree.runs,
       selectedNodes: () => view.selection,
       isTraining: (dir) => trainer.isTraining(dir),

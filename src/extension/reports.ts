@@ -1,27 +1,7 @@
-// The read-only Markdown documents the extension opens until the webviews exist: a comparison of runs and the
-// parameters of one run. Pure text from run records and summaries.
-import { comparisonTable, formatBytes, formatCount, storageProjection } from '../cli/report';
+// The read-only Markdown document the extension opens until the parameters webview exists: the parameters of one
+// run. Pure text from the run record and summary.
+import { formatBytes, formatCount } from '../cli/report';
 import type { RunEntry } from './runsModel';
-
-/** The CLI's comparison table for the runs that finished; the others are listed with the reason they are missing. */
-export function comparisonReport(runs: RunEntry[]): string {
-  const rows = runs.flatMap((r) => (r.summary ? [{ label: r.record.name, summary: r.summary }] : []));
-  const missing = runs.filter((r) => !r.summary);
-  const experiments = [...new Set(runs.map((r) => r.record.experiment))].join(', ');
-  const lines = [`# Compare runs: ${experiments}`, ''];
-  if (rows.length) {
-    lines.push(`Test set; base: ${rows[0].summary.base}; backend: ${rows[0].summary.backend}.`, '', comparisonTable(rows, { markdown: true }), '');
-    const projection = storageProjection(rows);
-    if (projection) lines.push('```', projection, '```', '');
-  } else {
-    lines.push('None of these runs has finished, so there is nothing to compare yet.', '');
-  }
-  if (missing.length) {
-    lines.push('Not in the table (no summary.json):', '', ...missing.map((r) => `- ${r.record.name} (${r.record.id}): ${r.record.status}`), '');
-  }
-  lines.push('Runs:', '', ...runs.map((r) => `- ${r.record.name}: \`${r.dir}\``));
-  return lines.join('\n') + '\n';
-}
 
 /** Parameter counts, storage and speed of one run, and the training options it ran with. */
 export function runParametersReport(run: RunEntry): string {

@@ -1,18 +1,22 @@
-// The commands on runs: open curves (metrics.jsonl until the curves view exists), show parameters, compare, reveal
-// and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config.
+// The commands on runs: open curves, show parameters, compare, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { METRICS_FILE, SUMMARY_FILE, listRuns, readRun, readSummary } from '../core/io/runStore';
-import { comparisonReport, runParametersReport } from './reports';
+import { listRuns, readRun, readSummary } from '../core/io/runStore';
 import type { ReportDocuments } from './reportDocuments';
 import { isInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
 import { type RunsTreeNode, runDirOf } from './runsTree';
 import { readSettings } from './settings';
+import { openComparePanel } from './webviews/comparePanel';
+import { openCurvesPanel } from './webviews/curvesPanel';
+import type { PanelDeps } from './webviews/panelDeps';
+import type { ParametersPanels } from './webviews/parametersPanel';
 
 export interface RunCommandContext {
   reports: ReportDocuments;
+  panels: PanelDeps;
+  parameters: ParametersPanels;
   /** The runs the tree shows, and the ones selected in it. */
   shownRuns(): readonly RunEntry[];
   selectedNodes(): readonly RunsTreeNode[];
@@ -22,7 +26,7 @@ export interface RunCommandContext {
 
 export function registerRunCommands(ctx: RunCommandContext): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('adapterLab.openCurves', (arg: unknown) => openCurves(arg)),
+    vscode.commands.registerCommand('adapterLab.openCurves', (arg: unknown, selected?: RunsTreeNode[]) => openCurves(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.showRunParameters', (arg: unknown) => showRunParameters(ctx, arg)),
     vscode.commands.registerCommand('adapterLab.compareRuns', (arg: unknown, selected?: RunsTreeNode[]) => compareRuns(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.revealRun', (arg: unknown) => revealRun(arg)),
@@ -48,20 +52,17 @@ function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): Ru
   return entry ? [entry] : [];
 }
 
-async function openCurves(arg: unknown): Promise<void> {
-  const dir = runDirOf(arg);
-  if (!dir) return;
-  const file = [METRICS_FILE, SUMMARY_FILE].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-  if (!file) {
-    void vscode.window.showInformationMessage(`${path.basename(dir)} has no metrics yet: it has not started training.`);
-    return;
-  }
-  await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true }); // like the explorer: the tree keeps focus (and its selection)
+/** The curves of the run (or of the runs selected, or of an experiment's runs); a folder path comes from a click. */
+function openCurves(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): void {
+  const clicked = typeof arg === 'string'; // the tree item's own command passes the folder
+  const dirs = clicked ? [path.resolve(arg)] : runsOf(arg, selected).map((r) => r.dir);
+  if (dirs.length) openCurvesPanel(ctx.panels, dirs, { preview: clicked });
 }
 
-async function showRunParameters(ctx: RunCommandContext, arg: unknown): Promise<void> {
-  const [run] = runsOf(arg, undefined);
-  if (run) await ctx.reports.show(`${run.record.experiment} ${run.record.name} parameters.md`, runParametersReport(run));
+/** The parameters panel of a run; a damaged run folder shows its message there, so it is not read here. */
+function showRunParameters(ctx: RunCommandContext, arg: unknown): void {
+  const dir = runDirOf(arg);
+  if (dir) ctx.parameters.showRun(dir);
 }
 
 async function compareRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): Promise<void> {
@@ -74,8 +75,7 @@ async function compareRuns(ctx: RunCommandContext, arg: unknown, selected?: Runs
     if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage(`${path.basename(arg.fsPath)} has no runs yet: train it first.`);
     return;
   }
-  const experiments = [...new Set(runs.map((r) => r.record.experiment))].join(', ');
-  await ctx.reports.show(`Compare ${experiments}.md`, comparisonReport(runs));
+  openComparePanel(ctx.panels, runs.map((r) => r.dir));
 }
 
 /** The newest run of each run name (adapter:x, full, head-only) of a config. */

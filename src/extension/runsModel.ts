@@ -1,7 +1,7 @@
 // What the Runs tree shows, without VS Code types: runs grouped by experiment, a one-line description per run
-// (its headline metric, or live progress while it trains), a status icon and a tooltip that summarises its config.
+// (its headline metric, or live progress while it trains) and a tooltip that summarises its config.
 import type { ExperimentConfig, TrainOptions } from '../core/config/types';
-import type { RunRecord, RunStatus, RunSummary } from '../core/io/runStore';
+import type { RunRecord, RunSummary } from '../core/io/runStore';
 import type { ProgressEvent } from '../protocol/trainer';
 import { formatDuration, progressSummary } from './progressText';
 
@@ -40,23 +40,6 @@ export function runDescription(entry: RunEntry, live?: ProgressEvent): string {
   if (status === 'running') return live ? progressSummary(live) : 'running';
   if (status === 'completed' && entry.summary) return headlineMetric(entry.summary);
   return status;
-}
-
-export interface StatusIcon {
-  id: string; // a codicon
-  color?: string; // a theme colour id
-}
-
-const STATUS_ICONS: Record<RunStatus, StatusIcon> = {
-  queued: { id: 'clock' },
-  running: { id: 'loading~spin' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
-  failed: { id: 'error', color: 'testing.iconFailed' },
-  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
-};
-
-export function statusIcon(status: RunStatus): StatusIcon {
-  return STATUS_ICONS[status] ?? { id: 'question' };
 }
 
 /** What a screen reader says for the run (and what the e2e finds it by). */

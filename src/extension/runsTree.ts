@@ -6,7 +6,7 @@ import { listRuns } from '../core/io/runStore';
 import type { ProgressEvent } from '../protocol/trainer';
 import { CONFIG_GLOB, findConfigs } from './configDocuments';
 import { isInside, runsDirOf } from './runLocations';
-import { type ExperimentGroup, type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip, statusIcon } from './runsModel';
+import { type ExperimentGroup, type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip } from './runsModel';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
 
@@ -46,6 +46,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
   constructor(
     private readonly liveProgress: (runDir: string) => ProgressEvent | undefined,
     private readonly output: vscode.OutputChannel,
+    /** The run's icon: its colour (the same in every panel) with its status as the shape. */
+    private readonly runIcon: (entry: RunEntry) => vscode.Uri,
   ) {
     const runFiles = vscode.workspace.createFileSystemWatcher('**/run.json');
     const configs = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
@@ -94,8 +96,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
     item.id = entry.dir;
     item.description = runDescription(entry, live);
     item.tooltip = new vscode.MarkdownString(runTooltip(entry));
-    const icon = statusIcon(entry.record.status);
-    item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+    item.iconPath = this.runIcon(entry);
     item.contextValue = `run.${entry.record.status}`;
     item.accessibilityInformation = { label: runAccessibilityLabel(entry, live) };
     item.resourceUri = vscode.Uri.file(entry.dir);

@@ -8,7 +8,7 @@ import type { ConfigProblem } from '../../src/core/config/types';
 
 const FILE = '/projects/demo/multi.adapterlab.json';
 
-/** A config with three attribute adapters (and two LoRA ones); `compositions` is spliced in as text. */
+/** A config with three attribute adapters (and a LoRA and a prefix one); `compositions` is spliced in as text. */
 function configText(compositions: string, extra = ''): string {
   return `{
   // three attributes, one adapter each
@@ -17,7 +17,8 @@ function configText(compositions: string, extra = ''): string {
     "sentiment": { "method": "houlsby" },
     "domain": { "method": "pfeiffer" },
     "genre": {},
-    "lora-s": { "method": "lora", "task": "sentiment" }
+    "lora-s": { "method": "lora", "task": "sentiment" },
+    "prefix-s": { "method": "prefix", "task": "sentiment", "prefixLength": 10 }
   },${extra}
   "compositions": ${compositions}
 }`;
@@ -134,6 +135,43 @@ test('15. an escaped quote before the error still maps to the right column', () 
   expectSetupProblem(`{ "x": { "setup": "Stack(\\"domain\\", Fuse(sentiment, Parallel(genre, domain)))", "task": "sentiment" } }`, 'Parallel(genre, domain)', 'invalid-nesting', /Fuse takes an adapter name or Stack/);
 });
 
+/** As expectSetupProblem, for a config with `extra` spliced in after the adapters. */
+function expectProblemWith(extra: string, compositions: string, needle: string, code: string, message: RegExp, nth = 0): void {
+  const text = configText(compositions, extra);
+  const { problems } = checkConfigText(text, FILE);
+  const shown = problems.map(formatProblem).join('\n');
+  assert.equal(problems.length, 1, shown);
+  const [p] = problems;
+  assert.equal(p.code, code, shown);
+  assert.deepEqual({ line: p.range.line, column: p.range.column }, positionOf(text, needle, nth), shown);
+  assert.equal(p.range.length, needle.length, shown);
+  assert.match(p.message, message);
+}
+
+test('16. BatchSplit sizes must sum to the batch size composition runs train with (default 32), at the list', () => {
+  expectSetupProblem(`{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=[16, 8])", "trainHeads": true } }`, '[16, 8]', 'batch-sizes-sum', /^batch_sizes sum to 24, but the batches of this run hold 32 examples \(train\.composition\.batchSize\): make them sum to 32, e\.g\. batch_sizes=\[16, 16\], or set train\.composition\.batchSize to 24$/);
+});
+
+test('17. the fix names the key the user wrote: train.batchSize', () => {
+  expectProblemWith(`\n  "train": { "batchSize": 12 },`, `{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=8)", "trainHeads": true } }`, '8', 'batch-sizes-sum', /sum to 16, but the batches of this run hold 12 examples \(train\.batchSize\): make them sum to 12, e\.g\. batch_sizes=\[6, 6\], or set train\.batchSize to 16/);
+});
+
+test('18. a nested BatchSplit must cover the examples its parent gives it', () => {
+  expectSetupProblem(`{ "x": { "setup": "BatchSplit(BatchSplit(sentiment, genre, batch_sizes=[4, 4]), domain, batch_sizes=[16, 16])", "trainHeads": true } }`, '[4, 4]', 'batch-sizes-sum', /sum to 8, but this BatchSplit gets 16 examples from the block around it: make them sum to 16, e\.g\. batch_sizes=\[8, 8\]$/);
+});
+
+test('19. a Split child that starts at or past maxLength never sees a token', () => {
+  expectProblemWith(`\n  "train": { "composition": { "maxLength": 48 } },`, `{ "x": { "setup": "Split(domain, sentiment, genre, splits=[40, 8, 8])", "trainHeads": true } }`, '[40, 8, 8]', 'split-beyond-length', /^child 3 of Split would start at token 48, but examples have at most 48 tokens \(train\.composition\.maxLength\), so it never sees one: keep every split start below 48, e\.g\. splits=\[16, 16, 16\], or raise train\.composition\.maxLength$/);
+});
+
+test('20. BatchSplit sizes in a JSON tree are checked at their array', () => {
+  expectSetupProblem(`{ "x": { "setup": { "BatchSplit": ["domain", "sentiment"], "batch_sizes": [10, 10] }, "trainHeads": true } }`, '[10, 10]', 'batch-sizes-sum', /sum to 20, but the batches of this run hold 32 examples/);
+});
+
+test('21. prefix tuning only composes with Stack, BatchSplit and Parallel (AdapterHub)', () => {
+  expectProblemWith(`\n  "merges": {},`, `{ "x": { "setup": "Stack(domain, Average(sentiment, prefix-s))", "trainHeads": true } }`, 'prefix-s', 'unsupported-composition', /adapter "prefix-s" \(prefix\) cannot be used in Average: prefix supports Stack, BatchSplit, Parallel \(AdapterHub\)/, 1);
+});
+
 test('tasks: a Parallel setup wants "tasks", one per branch; a head must exist unless trainHeads', () => {
   const check = (compositions: string) => checkConfigText(configText(compositions), FILE).problems.map((p) => [p.code, p.message]);
   assert.match(check(`{ "x": { "setup": "Parallel(domain, genre)", "task": "domain" } }`)[0][1], /replace "task" with "tasks"/);
@@ -149,7 +187,7 @@ test('method options: an option of another method is reported at its key', () =>
   assert.equal(problems.length, 1, problems.map(formatProblem).join('\n'));
   assert.equal(problems[0].code, 'option-of-other-method');
   assert.deepEqual({ line: problems[0].range.line, column: problems[0].range.column }, positionOf(text, '"bottleneckSize"'));
-  assert.match(problems[0].message, /"bottleneckSize" does not apply to method "lora" \(it is an option of houlsby, pfeiffer, parallel, arc\); lora takes r, alpha, attnMatrices/);
+  assert.match(problems[0].message, /"bottleneckSize" does not apply to method "lora" \(it is an option of houlsby, pfeiffer, parallel, arc, prefix\); lora takes r, alpha, attnMatrices/);
 });
 
 test('merges: same config required, weights per adapter, head needed', () => {

@@ -10,7 +10,7 @@ import { listRuns, readRun } from '../../src/core/io/runStore';
 import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar } from './workbench';
+import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
 
 const UI_TIMEOUT = 60_000; // waiting for the workbench to show something
 const TRAINING_TIMEOUT = 120_000; // waiting for the tiny runs to train
@@ -59,8 +59,7 @@ function findFile(dir: string, name: string): string | undefined {
 }
 
 before(async () => {
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true }); // scripts/e2e.mjs cleared it
   workspace = writeWorkspace();
   server = await startCodeServer({
     entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
@@ -183,10 +182,10 @@ step('runs selected in the tree compare side by side; Show Graph lists the param
   await runRow(page, 'adapter:mood, completed').click();
   await runRow(page, 'full, completed', 'topic').click({ modifiers: ['Control'] });
   await contextMenu(page, runRow(page, 'full, completed', 'topic'), 'Compare Runs');
-  const comparison = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'trainable params' });
-  await comparison.waitFor({ timeout: UI_TIMEOUT });
-  const table = (await comparison.textContent()) ?? '';
-  assert.ok(table.includes('adapter:mood') && table.includes('full') && !table.includes('head-only'), 'only the two selected runs');
+  const compare = await webviewFrame(page, 'compare', UI_TIMEOUT);
+  const rows = compare.locator('#metrics-table tbody tr');
+  await rows.first().waitFor({ timeout: UI_TIMEOUT });
+  assert.deepEqual((await compare.locator('#metrics-table tbody th').allTextContents()).sort(), ['adapter:mood', 'full'], 'only the two selected runs');
   await screenshot(page, '08-compare-runs');
 
   await showSideBar(page, 'Explorer');

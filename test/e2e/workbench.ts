@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import { type BrowserContext, type Frame, type Locator, type Page, chromium } from 'playwright-core';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
 
@@ -93,4 +93,20 @@ export async function showSideBar(page: Page, label: string): Promise<void> {
   const item = page.locator(`.activitybar [aria-label^="${label}"]`).first();
   const shown = await item.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
   if (!shown) await item.click();
+}
+
+/**
+ * The frame of an Adapter Lab webview panel (`view` as in media/webview/<view>.js): VS Code nests each webview in
+ * two iframes; ours is the one whose page has <main id="root" data-view="<view>">. Waits until it is there.
+ */
+export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await frame.locator(`main#root[data-view="${view}"]`).count().catch(() => 0);
+      if (found) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no "${view}" webview appeared within ${timeoutMs / 1000} s`);
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/core/config/resolve';
 import type { RunRecord, RunStatus, RunSummary } from '../../src/core/io/runStore';
 import type { ProgressEvent } from '../../src/protocol/trainer';
-import { type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip, statusIcon } from '../../src/extension/runsModel';
+import { type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip } from '../../src/extension/runsModel';
 
 const config = resolveConfig(
   { name: 'tiny', tasks: { mood: {}, topic: {} }, adapters: { mood: { method: 'pfeiffer', bottleneckSize: 4 } }, train: { epochs: 3 } },
@@ -79,12 +79,6 @@ test('a running run shows its live progress, and says so to screen readers', () 
   assert.equal(runDescription(running, live), '12/40 · loss 0.532 · ETA 0:14');
   assert.equal(runDescription(running), 'running');
   assert.equal(runAccessibilityLabel(running, live), 'adapter:mood, running, 12/40 · loss 0.532 · ETA 0:14');
-});
-
-test('each status has its own icon; running spins', () => {
-  const ids = (['queued', 'running', 'completed', 'failed', 'cancelled'] as const).map((s) => statusIcon(s).id);
-  assert.equal(new Set(ids).size, 5);
-  assert.equal(statusIcon('running').id, 'loading~spin');
 });
 
 test('the tooltip summarises the config the run trained with', () => {

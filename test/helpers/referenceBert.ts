@@ -37,8 +37,11 @@ function layerNorm(x: number[][], g: { data: Float32Array }, b: { data: Float32A
   });
 }
 
+/** Prefix tuning: keys and values [P][d] a layer attends to before the sentence's own, never masked. */
+export type RefAttentionPrefix = (layer: number) => { keys: number[][]; values: number[][] } | undefined;
+
 /** Last hidden states [T][d] of one sentence (attention over positions where mask = 1). */
-export function referenceBertForward(t: Tensors, c: RefConfig, ids: number[], mask: number[], prefix = ''): number[][] {
+export function referenceBertForward(t: Tensors, c: RefConfig, ids: number[], mask: number[], prefix = '', attentionPrefix?: RefAttentionPrefix): number[][] {
   const w = (name: string) => {
     const found = t.get(prefix + name);
     if (!found) throw new Error(`reference: missing ${prefix + name}`);
@@ -57,20 +60,22 @@ export function referenceBertForward(t: Tensors, c: RefConfig, ids: number[], ma
   for (let l = 0; l < c.layers; l++) {
     const p = `encoder.layer.${l}.`;
     const q = linear(h, w(`${p}attention.self.query.weight`), w(`${p}attention.self.query.bias`));
-    const k = linear(h, w(`${p}attention.self.key.weight`), w(`${p}attention.self.key.bias`));
-    const v = linear(h, w(`${p}attention.self.value.weight`), w(`${p}attention.self.value.bias`));
+    const extra = attentionPrefix?.(l) ?? { keys: [], values: [] };
+    const k = [...extra.keys, ...linear(h, w(`${p}attention.self.key.weight`), w(`${p}attention.self.key.bias`))];
+    const v = [...extra.values, ...linear(h, w(`${p}attention.self.value.weight`), w(`${p}attention.self.value.bias`))];
+    const keyMask = [...extra.keys.map(() => 1), ...mask];
     const context = h.map(() => new Array<number>(d).fill(0));
     for (let head = 0; head < c.heads; head++) {
       for (let i = 0; i < ids.length; i++) {
-        const scores = ids.map((_, j) => {
+        const scores = k.map((_, j) => {
           let s = 0;
           for (let e = head * dh; e < (head + 1) * dh; e++) s += q[i][e] * k[j][e];
-          return mask[j] ? s / Math.sqrt(dh) : -Infinity;
+          return keyMask[j] ? s / Math.sqrt(dh) : -Infinity;
         });
         const max = Math.max(...scores);
         const exps = scores.map((s) => Math.exp(s - max));
         const total = exps.reduce((a, b) => a + b, 0);
-        for (let j = 0; j < ids.length; j++) {
+        for (let j = 0; j < k.length; j++) {
           for (let e = head * dh; e < (head + 1) * dh; e++) context[i][e] += (exps[j] / total) * v[j][e];
         }
       }

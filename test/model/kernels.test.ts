@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ATTENTION_WASM, type AttentionExports, backwardScratch, forwardScratch, fusedAttention, fusedAttentionAvailable } from '../../src/core/model/kernels/attention';
 import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
-import { allowFusedAttention, attentionImplementation, batchedAttention, crossEntropy, dropoutMultiplier } from '../../src/core/model/ops';
+import { allowFusedAttention, attentionImplementation, batchedAttention, crossEntropy, dropout, dropoutMultiplier } from '../../src/core/model/ops';
 import { BottleneckAdapter } from '../../src/core/adapters/bottleneck';
 import type { BertConfig } from '../../src/core/model/bert';
 import { Classifier } from '../../src/core/model/classifier';
@@ -73,9 +73,16 @@ for (const c of CASES) {
   });
 }
 
-test('dropoutMultiplier is exactly the multiplier tf.dropout applies', () => {
+test('dropoutMultiplier is exactly the multiplier dropout() applies; 0 or 1/(1 − rate), about rate zeros, seeded', () => {
   const x = tf.randomNormal([3, 2, 5, 5], 1, 1, 'float32', 2);
-  assert.deepEqual(Array.from(tf.mul(x, dropoutMultiplier(x.shape, 0.3, 17)).dataSync()), Array.from(tf.dropout(x, 0.3, undefined, 17).dataSync()));
+  assert.deepEqual(Array.from(tf.mul(x, dropoutMultiplier(x.shape, 0.3, 17)).dataSync()), Array.from(dropout(x, 0.3, 17).dataSync()));
+  const m = dropoutMultiplier([100, 100], 0.3, 5).dataSync();
+  const scale = Math.fround(1 / 0.7);
+  assert.ok(m.every((v) => v === 0 || v === scale));
+  const zeros = m.filter((v) => v === 0).length / m.length;
+  assert.ok(Math.abs(zeros - 0.3) < 0.02, `share of zeros ${zeros}`);
+  assert.deepEqual(dropoutMultiplier([100, 100], 0.3, 5).dataSync(), m);
+  assert.notDeepEqual(dropoutMultiplier([100, 100], 0.3, 6).dataSync(), m);
 });
 
 test('on wasm the encoder uses the fused kernel, and a training step (dropout on) matches the stock attention', (t) => {

@@ -1,6 +1,7 @@
 // The one interface every adapter method implements. An adapter acts at *sites* of the frozen encoder:
 //   block  — after a block's output projection, before its residual LayerNorm (bottleneck adapters);
-//   linear — around one of a layer's frozen dense layers (LoRA, IA³, ARC).
+//   linear — around one of a layer's frozen dense layers (LoRA, IA³, ARC);
+//   prefix — keys and values in front of a layer's own in its attention (prefix tuning; see PrefixProvider).
 // `transform` gets what lies beneath it as `inner` (the frozen layer, an identity, or adapters stacked below), so
 // composition blocks can stack, split and average any method the same way.
 import type * as tf from '@tensorflow/tfjs';
@@ -11,7 +12,7 @@ import type { TensorToWrite } from '../io/safetensors';
 /** A layer's dense layers, by their Hugging Face names under `bert.encoder.layer.{i}.` */
 export type LinearName = 'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';
 
-export type Site = { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName };
+export type Site = { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName } | { kind: 'prefix'; layer: number };
 
 export type Inner = (x: tf.Tensor2D) => tf.Tensor2D;
 

@@ -1,10 +1,12 @@
 // One registry of adapter methods: narrowing a resolved AdapterSpec to its method's spec, and building its module.
-import type { AdapterSpec, ArcAdapterSpec, BottleneckAdapterSpec, Ia3AdapterSpec, LoraAdapterSpec } from '../config/types';
+import type { AdapterSpec, ArcAdapterSpec, Ia3AdapterSpec, LoraAdapterSpec, PrefixAdapterSpec } from '../config/types';
 import { ArcAdapter } from './arc';
 import { BottleneckAdapter } from './bottleneck';
 import { Ia3Adapter } from './ia3';
 import { LoraAdapter } from './lora';
+import { isBottleneck } from './methods';
 import type { AdapterModule } from './module';
+import { PrefixAdapter } from './prefix';
 
 /** What a method needs to know of the encoder. */
 export interface EncoderDims {
@@ -13,9 +15,7 @@ export interface EncoderDims {
   layers: number;
 }
 
-export function isBottleneck(spec: AdapterSpec): spec is BottleneckAdapterSpec {
-  return spec.method === 'houlsby' || spec.method === 'pfeiffer' || spec.method === 'parallel';
-}
+export { isBottleneck };
 
 /** The resolved config fills in every option of the spec's method (config/resolve.ts). */
 export function createAdapter(spec: AdapterSpec, dims: EncoderDims, seed: number): AdapterModule {
@@ -27,6 +27,8 @@ export function createAdapter(spec: AdapterSpec, dims: EncoderDims, seed: number
       return new Ia3Adapter(spec as Ia3AdapterSpec, dims);
     case 'arc':
       return new ArcAdapter(spec as ArcAdapterSpec, dims, seed);
+    case 'prefix':
+      return new PrefixAdapter(spec as PrefixAdapterSpec, dims, seed);
     default:
       throw new Error(`unknown adapter method "${spec.method}"`);
   }
@@ -39,4 +41,9 @@ export interface MergeableAdapter extends AdapterModule {
 
 export function isMergeable(module: AdapterModule): module is MergeableAdapter {
   return typeof (module as Partial<MergeableAdapter>).mergedInto === 'function';
+}
+
+/** Prefix tuning: adds attention keys and values instead of changing a block or a dense layer. */
+export function isPrefix(module: AdapterModule): module is PrefixAdapter {
+  return module instanceof PrefixAdapter;
 }

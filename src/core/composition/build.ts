@@ -5,7 +5,7 @@ import * as path from 'path';
 import { type AdapterModule } from '../adapters/module';
 import { AdapterLoadError, latestCompletedRun, loadAdapter, loadHead, readFloatTensors } from '../adapters/load';
 import { averageAdapters } from '../adapters/merge';
-import type { EncoderDims } from '../adapters/registry';
+import { type EncoderDims, isPrefix } from '../adapters/registry';
 import type { AdapterSpec, CompositionSpec, ExperimentConfig, MergeSpec, TaskSpec } from '../config/types';
 import type { SavedModelInfo } from '../io/adapterhub';
 import { FUSION_WEIGHTS_FILE, fromTorchLayout, saveAdapter, saveFusion, saveHead } from '../io/adapterhub';
@@ -69,6 +69,8 @@ export function buildComposition(config: ExperimentConfig, spec: CompositionSpec
   const dims: EncoderDims = encoder.config;
   const trained = runDir ? loadSaved(config, adapterNames(spec.setup), runDir, dims) : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`);
   const modules = new Map([...trained].map(([n, t]) => [n, t.module]));
+  // The adapters stay frozen here: prefix tuning runs its flat prefix instead of the MLP (AdapterHub's eject).
+  for (const m of modules.values()) if (isPrefix(m)) m.eject();
   const probe = new SetupForward(modules);
   const fusions = new Map<string, FusionLayer>();
   for (const fuse of blocksOf(spec.setup, 'Fuse')) {

@@ -9,8 +9,15 @@
 //   BatchSplit  examples: the first batch_sizes[0] examples to child 0, … (examples past the sum get no adapter)
 //   Parallel    the batch holds one copy per branch (replicated at the first layer any branch acts in): copy p goes
 //               to branch p
+// Prefix tuning composes keys and values instead (`prefix`, AdapterHub's PrefixTuningLayer): Stack puts each
+// adapter's prefix in front of those below it; BatchSplit and Parallel give each range of examples its branch's
+// prefix, padded at the front to the longest with masked positions.
 import * as tf from '@tensorflow/tfjs';
+import { BottleneckAdapter, applyStacked } from '../adapters/bottleneck';
 import type { AdapterModule, Site } from '../adapters/module';
+import { isPrefix } from '../adapters/registry';
+import type { PrefixAdapter } from '../adapters/prefix';
+import type { KeyValuePrefix } from '../model/ops';
 import type { FusionLayer } from './fusion';
 import { type Block, type SetupNode, fusionName, isBlock } from './tree';
 
@@ -23,6 +30,17 @@ export interface SiteContext {
 }
 
 export type SiteInner = (x: tf.Tensor2D, ctx: SiteContext) => tf.Tensor2D;
+
+/** The `inner` of a site with nothing beneath the setup (block sites): lets Parallel compute its branches batched. */
+export const NOTHING_BENEATH: SiteInner = (x) => x;
+
+export interface PrefixContext {
+  layer: number;
+  batch: number; // examples (all copies, once replicated)
+  replicated: boolean;
+  /** A prefix adapter's kv for this forward pass (computed once per pass, shared by the layers). */
+  keyValues: (module: PrefixAdapter) => tf.Tensor2D;
+}
 
 export class SetupForward {
   /** Dropout of the fusion scores during training; null seed = inference. */
@@ -56,9 +74,68 @@ export class SetupForward {
       case 'Parallel': {
         if (!ctx.replicated) throw new Error(`Parallel acts at ${ctx.site.layer} before the batch was replicated`);
         const copies = node.children.length;
-        return this.byExamples(node, new Array<number>(copies).fill(ctx.batch / copies), x, inner, ctx);
+        return this.stackedBranches(node, x, inner, ctx) ?? this.byExamples(node, new Array<number>(copies).fill(ctx.batch / copies), x, inner, ctx);
       }
     }
+  }
+
+  /** Parallel branches that are all bottleneck adapters of one shape at a block site: one batched computation. */
+  private stackedBranches(node: Block, x: tf.Tensor2D, inner: SiteInner, ctx: SiteContext): tf.Tensor2D | null {
+    const site = ctx.site;
+    if (site.kind !== 'block' || inner !== NOTHING_BENEATH) return null;
+    const modules = node.children.map((c) => (isBlock(c) ? undefined : this.module(c.name)));
+    if (!modules.every((m): m is BottleneckAdapter => m instanceof BottleneckAdapter)) return null;
+    return applyStacked(modules, site.layer, site.position, x);
+  }
+
+  /**
+   * The keys and values `node` puts in front of `below` (the prefixes of adapters before it) at one layer, or null
+   * when there are none. Rows are examples: [B, P, d].
+   */
+  prefix(node: SetupNode, below: KeyValuePrefix | null, ctx: PrefixContext): KeyValuePrefix | null {
+    const site: Site = { kind: 'prefix', layer: ctx.layer };
+    if (!this.acts(node, site)) return below;
+    if (!isBlock(node)) {
+      const module = this.module(node.name);
+      if (!isPrefix(module)) return below;
+      const { keys, values } = module.layerPrefix(ctx.keyValues(module), ctx.layer);
+      const rows = (t: tf.Tensor2D) => tf.tile(tf.expandDims(t, 0), [ctx.batch, 1, 1]) as tf.Tensor3D;
+      const own: KeyValuePrefix = { keys: rows(keys), values: rows(values), additiveMask: tf.zeros([ctx.batch, keys.shape[0]]) };
+      return below ? concatPrefixes([own, below], 1) : own;
+    }
+    switch (node.kind) {
+      case 'Stack':
+        return node.children.reduce<KeyValuePrefix | null>((state, child) => this.prefix(child, state, ctx), below);
+      case 'BatchSplit':
+        return this.prefixByExamples(node, node.batchSizes!, below, ctx);
+      case 'Parallel': {
+        if (!ctx.replicated) throw new Error(`Parallel acts at ${ctx.layer} before the batch was replicated`);
+        const copies = node.children.length;
+        return this.prefixByExamples(node, new Array<number>(copies).fill(ctx.batch / copies), below, ctx);
+      }
+      default:
+        throw new Error(`${node.kind} cannot hold prefix tuning adapters (AdapterHub: Stack, Parallel, BatchSplit)`);
+    }
+  }
+
+  private prefixByExamples(node: Block, sizes: number[], below: KeyValuePrefix | null, ctx: PrefixContext): KeyValuePrefix | null {
+    const cut = (p: KeyValuePrefix | null, start: number, size: number): KeyValuePrefix | null =>
+      p && { keys: tf.slice(p.keys, [start, 0, 0], [size, -1, -1]), values: tf.slice(p.values, [start, 0, 0], [size, -1, -1]), additiveMask: tf.slice(p.additiveMask, [start, 0], [size, -1]) };
+    const parts = ranges(sizes, ctx.batch).map(({ start, size, child }) => {
+      const part = { ...ctx, batch: size, replicated: node.kind === 'Parallel' ? false : ctx.replicated };
+      return { size, state: child === undefined ? cut(below, start, size) : this.prefix(node.children[child], cut(below, start, size), part) };
+    });
+    const longest = Math.max(...parts.map((p) => p.state?.keys.shape[1] ?? 0));
+    if (longest === 0) return null;
+    const d = parts.find((p) => p.state)!.state!.keys.shape[2];
+    // Shorter prefixes are padded in front with positions nobody attends to (AdapterHub's pad_and_concat).
+    const padded = parts.map(({ size, state }) => {
+      const missing = longest - (state?.keys.shape[1] ?? 0);
+      if (missing === 0) return state!;
+      const pad: KeyValuePrefix = { keys: tf.zeros([size, missing, d]), values: tf.zeros([size, missing, d]), additiveMask: tf.fill([size, missing], -1e9) };
+      return state ? concatPrefixes([pad, state], 1) : pad;
+    });
+    return concatPrefixes(padded, 0);
   }
 
   private module(name: string): AdapterModule {
@@ -91,7 +168,7 @@ export class SetupForward {
     const cut = (t: tf.Tensor2D, start: number, size: number) =>
       tf.reshape(tf.slice(tf.reshape(t, [batch, length, -1]), [0, start, 0], [batch, size, -1]), [batch * size, -1]) as tf.Tensor2D;
     const outputs = pieces.map(({ start, size, child }) => {
-      const part = { ...ctx, length: size, blockInput: ctx.blockInput && cut(ctx.blockInput, start, size) };
+      const part = withBlockInput({ ...ctx, length: size }, ctx, (t) => cut(t, start, size));
       const y = child === undefined ? inner(cut(x, start, size), part) : this.apply(node.children[child], cut(x, start, size), inner, part);
       return tf.reshape(y, [batch, size, -1]);
     });
@@ -103,7 +180,7 @@ export class SetupForward {
     const { length } = ctx;
     const cut = (t: tf.Tensor2D, start: number, size: number) => tf.slice(t, [start * length, 0], [size * length, -1]) as tf.Tensor2D;
     const outputs = ranges(sizes, ctx.batch).map(({ start, size, child }) => {
-      const part = { ...ctx, batch: size, blockInput: ctx.blockInput && cut(ctx.blockInput, start, size), replicated: node.kind === 'Parallel' ? false : ctx.replicated };
+      const part = withBlockInput({ ...ctx, batch: size, replicated: node.kind === 'Parallel' ? false : ctx.replicated }, ctx, (t) => cut(t, start, size));
       return child === undefined ? inner(cut(x, start, size), part) : this.apply(node.children[child], cut(x, start, size), inner, part);
     });
     return (outputs.length === 1 ? outputs[0] : tf.concat(outputs, 0)) as tf.Tensor2D;
@@ -137,4 +214,16 @@ function once(inner: SiteInner, x: tf.Tensor2D, ctx: SiteContext): SiteInner {
     cached ??= inner(x, ctx);
     return cached;
   };
+}
+
+/** Prefixes joined along positions (axis 1: the first in front) or examples (axis 0). */
+function concatPrefixes(parts: KeyValuePrefix[], axis: 0 | 1): KeyValuePrefix {
+  if (parts.length === 1) return parts[0];
+  return { keys: tf.concat(parts.map((p) => p.keys), axis), values: tf.concat(parts.map((p) => p.values), axis), additiveMask: tf.concat(parts.map((p) => p.additiveMask), axis) };
+}
+
+/** A child's context whose block input is cut from the parent's only when read (only parallel bottlenecks read it). */
+function withBlockInput(part: SiteContext, parent: SiteContext, cut: (t: tf.Tensor2D) => tf.Tensor2D): SiteContext {
+  let cached: tf.Tensor2D | null | undefined;
+  return Object.defineProperty(part, 'blockInput', { get: () => (cached ??= parent.blockInput && cut(parent.blockInput)), enumerable: true });
 }

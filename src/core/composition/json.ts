@@ -48,6 +48,7 @@ export function setupFromJson(value: unknown, path: JsonPath): { node?: SetupNod
       return issue([...path, name], 'wrong-type', `"${name}" must be a number or an array of numbers`);
     }
     setArgument(block, name, values as number[]);
+    block.argumentSources = { ...block.argumentSources, [name]: { path: [...path, name] } };
   }
   const problem = checkBlockArguments(block);
   if (problem) return issue(problem.argument ? [...path, problem.argument] : [...path, kind], problem.code, problem.message);

@@ -152,6 +152,7 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
       const name = key.text as ArgumentName;
       setArgument(block, name, values);
       argumentSpans.set(block, { ...argumentSpans.get(block), [name]: { start, end } });
+      block.argumentSources = { ...block.argumentSources, [name]: source(start, end) };
     };
 
     const argumentSpans = new Map<Block, Partial<Record<ArgumentName, { start: number; end: number }>>>();

@@ -63,7 +63,7 @@ export function nestingIssues(node: SetupNode, level = 0): SetupIssue[] {
   return issues;
 }
 
-/** Blocks each adapter method supports (AdapterHub's table; ARC, being linear like LoRA, as LoRA). */
+/** Blocks each adapter method supports (AdapterHub's table, PrefixTuningLayer.supported_compositions for prefix; ARC, being linear like LoRA, as LoRA). */
 export const SUPPORTED_BLOCKS: Record<string, readonly BlockKind[]> = {
   houlsby: ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'],
   pfeiffer: ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'],
@@ -71,6 +71,7 @@ export const SUPPORTED_BLOCKS: Record<string, readonly BlockKind[]> = {
   lora: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
   ia3: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
   arc: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
+  prefix: ['Stack', 'BatchSplit', 'Parallel'],
 };
 
 /** Unknown adapter names, and adapters inside a block their method does not support. */

@@ -4,9 +4,11 @@ import type * as tf from '@tensorflow/tfjs';
 import type { AdapterDropSpec } from '../config/types';
 import { createRng } from '../data/random';
 import type { AdapterModule, LinearName, Site } from '../adapters/module';
+import { isPrefix } from '../adapters/registry';
+import type { PrefixAdapter } from '../adapters/prefix';
 import type { ForwardOptions } from '../model/bert';
 import { seedFor } from '../model/init';
-import { SetupForward, type SiteContext } from './forward';
+import { NOTHING_BENEATH, SetupForward, type SiteContext } from './forward';
 import type { FusionLayer } from './fusion';
 import { type SetupNode, parallelBlock } from './tree';
 
@@ -15,7 +17,9 @@ const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'at
 /** Every site of a layer, in the order the forward pass meets them. */
 export function sitesOf(layer: number): Site[] {
   return [
-    ...LINEARS.slice(0, 4).map((name): Site => ({ kind: 'linear', layer, name })),
+    ...LINEARS.slice(0, 3).map((name): Site => ({ kind: 'linear', layer, name })),
+    { kind: 'prefix', layer },
+    { kind: 'linear', layer, name: LINEARS[3] },
     { kind: 'block', layer, position: 'attention' },
     ...LINEARS.slice(4).map((name): Site => ({ kind: 'linear', layer, name })),
     { kind: 'block', layer, position: 'output' },
@@ -73,7 +77,7 @@ export class AdapterSetup {
   }
 
   /** Hooks and replication for one forward pass; a training pass (seed set) also anneals fusion temperatures. */
-  forwardOptions(dropoutRate: number, dropoutSeed: number | null): Pick<ForwardOptions, 'hook' | 'linearHook' | 'replicate'> {
+  forwardOptions(dropoutRate: number, dropoutSeed: number | null): Pick<ForwardOptions, 'hook' | 'linearHook' | 'replicate' | 'prefixHook'> {
     const skip = this.skippedLayers(dropoutSeed);
     const copies = this.outputs;
     const replicateAt = this.replicationLayer(skip);
@@ -85,11 +89,19 @@ export class AdapterSetup {
       blockInput,
       replicated: copies > 1 && site.layer >= replicateAt,
     });
+    // Each prefix adapter's MLP runs once per pass, for all layers.
+    const keyValues = new Map<PrefixAdapter, tf.Tensor2D>();
+    const prefixKeyValues = (module: PrefixAdapter) => keyValues.get(module) ?? keyValues.set(module, module.keyValues(dropoutSeed)).get(module)!;
+    const hasPrefix = [...this.modules.values()].some(isPrefix);
     return {
       ...(copies > 1 && { replicate: { atLayer: replicateAt, copies } }),
+      ...(hasPrefix && {
+        prefixHook: (layer: number, shape: { batch: number }) =>
+          layer < skip ? null : this.forward.prefix(this.tree, null, { layer, batch: shape.batch, replicated: copies > 1 && layer >= replicateAt, keyValues: prefixKeyValues }),
+      }),
       hook: (layer, position, hidden, blockInput, shape) => {
         if (layer < skip) return hidden;
-        return this.forward.apply(this.tree, hidden, (x) => x, context({ kind: 'block', layer, position }, shape, blockInput));
+        return this.forward.apply(this.tree, hidden, NOTHING_BENEATH, context({ kind: 'block', layer, position }, shape, blockInput));
       },
       linearHook: (layer, name, input, base, shape) => {
         if (layer < skip) return base(input);

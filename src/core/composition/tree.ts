@@ -28,6 +28,8 @@ export interface Block {
   /** Average: weights per child, normalised to sum 1. */
   weights?: number[];
   source: NodeSource;
+  /** Where each keyword argument was written, for problems with its values. */
+  argumentSources?: Partial<Record<'splits' | 'batch_sizes' | 'weights', NodeSource>>;
 }
 
 export type SetupNode = AdapterLeaf | Block;

@@ -4,6 +4,7 @@
 import type { JSONPath } from 'jsonc-parser';
 import { setupFromJson } from '../composition/json';
 import { nestingIssues, referenceIssues, type SetupIssue } from '../composition/rules';
+import { type RunShape, sizeIssues } from '../composition/sizes';
 import { type SetupNode, adapterNames, blocksOf, parallelBlock } from '../composition/tree';
 import type { Issue } from './issue';
 import type { RawConfig } from './resolve';
@@ -18,6 +19,7 @@ const METHOD_OPTIONS: Record<AdapterSpec['method'], string[]> = {
   lora: ['r', 'alpha', 'attnMatrices', 'intermediateLora', 'outputLora'],
   ia3: ['alpha', 'attnMatrices', 'intermediateLora', 'outputLora'],
   arc: ['reductionFactor', 'bottleneckSize'],
+  prefix: ['prefixLength', 'bottleneckSize', 'nonLinearity', 'dropout', 'flat'],
 };
 const COMMON_OPTIONS = ['method', 'task', 'leaveOut', 'adapterDrop'];
 
@@ -82,10 +84,18 @@ export function compositionIssues(config: ExperimentConfig, raw: RawConfig, laye
       continue;
     }
     const spec = config.compositions.find((c) => c.name === name)!;
+    issues.push(...sizeIssues(setup, runShape(config, raw)).map(toIssue));
     issues.push(...taskIssues(setup, spec, rawComposition, config, knownTasks, path));
     issues.push(...dropIssues(spec.adapterDrop, [...path, 'adapterDrop'], layers));
   }
   return issues;
+}
+
+/** The batch size and maxLength composition runs use, and the keys that set them (the one the user wrote, if any). */
+function runShape(config: ExperimentConfig, raw: RawConfig): RunShape {
+  const key = (field: 'batchSize' | 'maxLength') => (raw.train?.composition?.[field] === undefined && raw.train?.[field] !== undefined ? `train.${field}` : `train.composition.${field}`);
+  const { batchSize, maxLength } = config.train.composition;
+  return { batchSize, maxLength, batchSizeKey: key('batchSize'), maxLengthKey: key('maxLength') };
 }
 
 /** One task per output, each known, distinct across Parallel branches, and with a head unless the run trains one. */

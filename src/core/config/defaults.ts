@@ -8,6 +8,7 @@ import type {
   FusionSpec,
   LoraOptions,
   Pooling,
+  PrefixOptions,
   RunType,
   SplitSpec,
   TrainOptions,
@@ -54,6 +55,9 @@ export const DEFAULT_LORA: Readonly<LoraOptions> = { r: 8, alpha: 8, attnMatrice
 
 /** AdapterHub's IA3Config defaults: scale keys, values and the feed-forward's intermediate output. */
 export const DEFAULT_IA3: Readonly<LoraOptions> = { r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false };
+
+/** AdapterHub's PrefixTuningConfig defaults. */
+export const DEFAULT_PREFIX: Readonly<PrefixOptions> = { prefixLength: 30, bottleneckSize: 512, nonLinearity: 'tanh', dropout: 0, flat: false };
 
 /** AdapterHub's "dynamic" AdapterFusion config. */
 export const DEFAULT_FUSION: Readonly<FusionSpec> = { temperature: false, regularization: true, valueInitialized: true };

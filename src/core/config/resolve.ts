@@ -11,6 +11,7 @@ import {
   DEFAULT_LORA,
   DEFAULT_PARALLEL_SCALING,
   DEFAULT_POOLING,
+  DEFAULT_PREFIX,
   DEFAULT_RUNS_DIR,
   DEFAULT_SEED,
   DEFAULT_SHAPE,
@@ -36,6 +37,7 @@ import type {
   LoraOptions,
   MergeSpec,
   Pooling,
+  PrefixOptions,
   RunType,
   SplitSpec,
   TaskSpec,
@@ -144,6 +146,16 @@ function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
         attnMatrices: [...(a.attnMatrices ?? defaults.attnMatrices)],
         intermediateLora: a.intermediateLora ?? defaults.intermediateLora,
         outputLora: a.outputLora ?? defaults.outputLora,
+      };
+      return { ...common, ...options };
+    }
+    case 'prefix': {
+      const options: PrefixOptions = {
+        prefixLength: a.prefixLength ?? DEFAULT_PREFIX.prefixLength,
+        bottleneckSize: a.bottleneckSize ?? DEFAULT_PREFIX.bottleneckSize,
+        nonLinearity: a.nonLinearity ?? DEFAULT_PREFIX.nonLinearity,
+        dropout: a.dropout ?? DEFAULT_PREFIX.dropout,
+        flat: a.flat ?? DEFAULT_PREFIX.flat,
       };
       return { ...common, ...options };
     }

@@ -85,7 +85,8 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
         message: `adapter "${a.name}" leaves out layer ${layer}, but the base has ${shape.layers} layers (0 to ${shape.layers - 1})`,
       });
     });
-    if (a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
+    // Prefix tuning's MLP may be wider than the model (AdapterHub's default is 512).
+    if (a.method !== 'prefix' && a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
       issues.push({
         path: ['adapters', a.name, 'bottleneckSize'],
         code: 'bottleneck-too-large',

@@ -6,7 +6,7 @@ export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type Pooling = 'mean' | 'cls' | 'pooler';
 export type NonLinearity = 'relu' | 'gelu' | 'swish' | 'tanh';
 export type BottleneckMethod = 'houlsby' | 'pfeiffer' | 'parallel';
-export type AdapterMethod = BottleneckMethod | 'lora' | 'ia3' | 'arc';
+export type AdapterMethod = BottleneckMethod | 'lora' | 'ia3' | 'arc' | 'prefix';
 export type RunType = 'adapter' | 'full' | 'head-only' | 'composition';
 export type BaselineName = 'full' | 'head-only';
 
@@ -77,11 +77,20 @@ export interface LoraOptions {
   outputLora: boolean; // also on output.dense
 }
 
+/** Options of prefix tuning, as AdapterHub's PrefixTuningConfig. */
+export interface PrefixOptions {
+  prefixLength: number; // prefix_length: key/value positions added to every layer's attention
+  bottleneckSize: number; // bottleneck_size of the re-parameterisation MLP
+  nonLinearity: NonLinearity; // of the MLP (AdapterHub: tanh)
+  dropout: number; // on the prefix keys/values in training
+  flat: boolean; // train the prefix directly, without the MLP
+}
+
 /**
  * An adapter as the config resolves it: the common fields, and the options of its method (the others absent).
  * Narrow with the guards in adapters/registry.ts to the per-method types below.
  */
-export interface AdapterSpec extends AdapterCommon, Partial<BottleneckOptions>, Partial<LoraOptions> {
+export interface AdapterSpec extends AdapterCommon, Partial<BottleneckOptions>, Partial<LoraOptions>, Partial<PrefixOptions> {
   method: AdapterMethod;
 }
 
@@ -97,6 +106,14 @@ export interface LoraAdapterSpec extends AdapterCommon, LoraOptions {
 /** (IA)³ (Liu et al. 2022): learned vectors scaling the outputs of k, v and the feed-forward; they start at one. */
 export interface Ia3AdapterSpec extends AdapterCommon, LoraOptions {
   method: 'ia3';
+}
+
+/**
+ * Prefix tuning (Li & Liang 2021): learned keys and values in front of every layer's own, attended to by every
+ * token and never masked; trained through an MLP over a prefix embedding (unless flat), used flat at inference.
+ */
+export interface PrefixAdapterSpec extends AdapterCommon, PrefixOptions {
+  method: 'prefix';
 }
 
 /**

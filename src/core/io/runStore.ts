@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { RunType } from '../config/types';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
 import { appendLine, writeJsonAtomic } from './atomic';
+import type { FrozenPrefixInfo } from '../train/frozenPrefix';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -50,6 +51,9 @@ export interface RunSummary {
   msPerStep: number;
   inferenceMsPerExample: number;
   paddingShare: number;
+  tokensPerSec?: number; // real (non-pad) training tokens per second of training steps
+  /** Whether the frozen prefix of the encoder was cached, where, and that dropout was off in it (train/frozenPrefix.ts). */
+  frozenPrefix?: FrozenPrefixInfo;
   wallMs: number;
 }
 

@@ -3,6 +3,8 @@
 // `gather` needs UnsortedSegmentSum, which wasm lacks). Each variant is tested against the stock formulation.
 import * as tf from '@tensorflow/tfjs';
 import { type AttentionShape, fusedAttention, fusedAttentionAvailable } from './kernels/attention';
+import { elementwiseKernelsAvailable, fusedGelu, fusedLayerNorm } from './kernels/elementwise';
+import { createRng } from '../data/random';
 
 /** x [n, in] · w [in, out] + b. Dense weights are kept as [in, out] (HF stores [out, in]; io transposes). */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, trainable: boolean): tf.Tensor2D {
@@ -67,14 +69,32 @@ export const batchMatMul = tf.customGrad((a, b, save) => {
   };
 }) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
+/** `keyLength`: keys per example when it differs from the queries' `length` (prefix tuning); default `length`. */
+export type KeyedAttentionShape = AttentionShape & { keyLength?: number };
+
 /**
- * Multi-head scaled dot-product attention. q, k, v [B·T, d] with head h in columns h·dh…; additiveMask [B, T]
- * (0 = token, −1e9 = padding); keep: the dropout multiplier of the probabilities [B, H, T, T] or null. Returns the
- * context [B·T, d]. On wasm a fused SIMD kernel (kernels/attention.c) runs it 6–9× faster than batched matMul;
- * elsewhere the stock formulation.
+ * Multi-head scaled dot-product attention. q [B·T, d], k and v [B·S, d] (S = keyLength, T unless a prefix adds
+ * keys) with head h in columns h·dh…; additiveMask [B, S] (0 = token, −1e9 = padding); keep: the dropout multiplier
+ * of the probabilities [B, H, T, S] or null. Returns the context [B·T, d]. On wasm a fused SIMD kernel
+ * (kernels/attention.c, S = T only) runs it 6–9× faster than batched matMul; elsewhere the stock formulation.
  */
-export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: AttentionShape): tf.Tensor2D {
-  return attentionImplementation() === 'fused' ? fusedAttention(q, k, v, additiveMask, keep, shape) : batchedAttention(q, k, v, additiveMask, keep, shape);
+export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: KeyedAttentionShape): tf.Tensor2D {
+  const square = (shape.keyLength ?? shape.length) === shape.length;
+  return square && attentionImplementation() === 'fused' ? fusedAttention(q, k, v, additiveMask, keep, shape) : batchedAttention(q, k, v, additiveMask, keep, shape);
+}
+
+/** Keys and values prepended to every example's own (prefix tuning): [B, P, d] each, and their additive mask [B, P]. */
+export interface KeyValuePrefix {
+  keys: tf.Tensor3D;
+  values: tf.Tensor3D;
+  additiveMask: tf.Tensor2D;
+}
+
+/** k, v [B·T, d] and mask [B, T] with the prefix in front of each example: [B·(P+T), d] and [B, P+T]. */
+export function prependPrefix(k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, prefix: KeyValuePrefix, batch: number, length: number): { keys: tf.Tensor2D; values: tf.Tensor2D; additiveMask: tf.Tensor2D; keyLength: number } {
+  const keyLength = prefix.keys.shape[1] + length;
+  const join = (own: tf.Tensor2D, before: tf.Tensor3D) => tf.reshape(tf.concat([before, tf.reshape(own, [batch, length, -1])], 1), [batch * keyLength, -1]) as tf.Tensor2D;
+  return { keys: join(k, prefix.keys), values: join(v, prefix.values), additiveMask: tf.concat([prefix.additiveMask, additiveMask], 1), keyLength };
 }
 
 let fusedAttentionAllowed = true;
@@ -90,37 +110,78 @@ export function attentionImplementation(): 'fused' | 'batched' {
 }
 
 /** The stock formulation of `attention`: heads split to [B·H, T, dh], batched matMuls, heads merged again. */
-export function batchedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: AttentionShape): tf.Tensor2D {
+export function batchedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: KeyedAttentionShape): tf.Tensor2D {
   const { batch, length, heads } = shape;
+  const keyLength = shape.keyLength ?? length;
   const headSize = q.shape[1] / heads;
-  const split = (t: tf.Tensor2D, perm: number[]) => tf.transpose(tf.reshape(t, [batch, length, heads, headSize]), perm);
+  const split = (t: tf.Tensor2D, rows: number, perm: number[]) => tf.transpose(tf.reshape(t, [batch, rows, heads, headSize]), perm);
   const toBatches = (t: tf.Tensor, rows: number, cols: number) => tf.reshape(t, [batch * heads, rows, cols]) as tf.Tensor3D;
-  const qh = toBatches(split(q, [0, 2, 1, 3]), length, headSize);
-  const kT = toBatches(split(k, [0, 2, 3, 1]), headSize, length);
-  const vh = toBatches(split(v, [0, 2, 1, 3]), length, headSize);
+  const qh = toBatches(split(q, length, [0, 2, 1, 3]), length, headSize);
+  const kT = toBatches(split(k, keyLength, [0, 2, 3, 1]), headSize, keyLength);
+  const vh = toBatches(split(v, keyLength, [0, 2, 1, 3]), keyLength, headSize);
 
-  const scores = tf.reshape(tf.mul(batchMatMul(qh, kT), 1 / Math.sqrt(headSize)), [batch, heads, length, length]);
-  const probs = tf.softmax(tf.add(scores, tf.reshape(additiveMask, [batch, 1, 1, length])));
+  const scores = tf.reshape(tf.mul(batchMatMul(qh, kT), 1 / Math.sqrt(headSize)), [batch, heads, length, keyLength]);
+  const probs = tf.softmax(tf.add(scores, tf.reshape(additiveMask, [batch, 1, 1, keyLength])));
   const dropped = keep ? tf.mul(probs, keep) : probs;
-  const context = batchMatMul(toBatches(dropped, length, length), vh); // [B·H, T, dh]
+  const context = batchMatMul(toBatches(dropped, length, keyLength), vh); // [B·H, T, dh]
   return tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, length, headSize]), [0, 2, 1, 3]), [batch * length, heads * headSize]);
 }
 
-/** The multiplier tf.dropout(x, rate, undefined, seed) applies to an x of this shape: 0 or 1/(1 − rate). */
+/**
+ * The dropout multiplier for an x of this shape, 0 or 1/(1 − rate) per element, from the seed. Drawn with
+ * mulberry32 (data/random.ts) in one loop: tf.randomUniform's generator took ~50 ns per element, ~20 ms of a
+ * reviews-sized adapter step (bench/profile.ts). The same on every backend.
+ */
 export function dropoutMultiplier(shape: number[], rate: number, seed: number): tf.Tensor {
   const keepProb = 1 - rate;
-  return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keepProb)), keepProb);
+  const scale = Math.fround(1 / keepProb);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  // createRng's mulberry32 inlined (a closure call per element cost 3× more): keep when u32 / 2^32 < keepProb.
+  const threshold = keepProb * 4294967296;
+  let state = seed >>> 0;
+  for (let i = 0; i < values.length; i++) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    values[i] = (t ^ (t >>> 14)) >>> 0 < threshold ? scale : 0;
+  }
+  return tf.tensor(values, shape, 'float32');
 }
 
 const SQRT1_2 = Math.SQRT1_2;
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT's "gelu" (no `pow`, which is slow on wasm). */
+/**
+ * Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT's "gelu". On wasm one SIMD pass each way (kernels/elementwise.c:
+ * tfjs's Erf and its gradient took ~10% of a step); elsewhere the stock formulation.
+ */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  return useElementwiseKernels() ? fusedGelu(x) : stockGelu(x);
+}
+
+/** GELU from stock tfjs ops (no `pow`, which is slow on wasm). */
+export function stockGelu<T extends tf.Tensor>(x: T): T {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1)) as T;
 }
 
-/** LayerNorm over the last axis, eps as in BERT. */
+let elementwiseKernelsAllowed = true;
+
+/** Allows or forbids the GELU, LayerNorm and embedding kernels, so benchmarks and tests can run the stock formulations on wasm. */
+export function allowElementwiseKernels(allowed: boolean): void {
+  elementwiseKernelsAllowed = allowed;
+}
+
+/** True when gelu, layerNorm and the embedding sum run on our wasm kernels now. */
+export function useElementwiseKernels(): boolean {
+  return elementwiseKernelsAllowed && elementwiseKernelsAvailable();
+}
+
+/** LayerNorm over the last axis, eps as in BERT. On wasm one kernel pass (9 tfjs ops forward, ~25 backward). */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-12): tf.Tensor2D {
+  return useElementwiseKernels() && x.shape[1] % 4 === 0 ? fusedLayerNorm(x, gamma, beta, eps) : stockLayerNorm(x, gamma, beta, eps);
+}
+
+/** LayerNorm from stock tfjs ops. */
+export function stockLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-12): tf.Tensor2D {
   const mean = tf.mean(x, -1, true);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), -1, true);
@@ -150,6 +211,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.mean(tf.sub(logSumExp, picked));
 }
 
+/** Inverted dropout with the multiplier of `dropoutMultiplier` (no-op for rate 0 or a null seed: inference). */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number | null): T {
-  return rate > 0 && seed !== null ? (tf.dropout(x, rate, undefined, seed) as T) : x;
+  return rate > 0 && seed !== null ? (tf.mul(x, dropoutMultiplier(x.shape, rate, seed)) as T) : x;
 }

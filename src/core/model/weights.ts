@@ -1,10 +1,7 @@
 // Named weights of a model part (base, adapter, head): tf.Variables keyed by their Hugging Face / AdapterHub names.
 import * as tf from '@tensorflow/tfjs';
 
-/** Dense weights are held as [in, out] so the forward pass is a plain 2-D matMul (HF's Linear stores [out, in]). */
-export function denseWeightShape(inputs: number, outputs: number): [number, number] {
-  return [inputs, outputs];
-}
+export { denseWeightShape } from './shapes';
 
 /** True for the weights HF stores as a Linear [out, in] (transposed on import and export). */
 export function isLinearWeight(name: string, shape: readonly number[]): boolean {

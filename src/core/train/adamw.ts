@@ -1,6 +1,7 @@
 // AdamW (Loshchilov & Hutter 2019) with decoupled weight decay, as torch.optim.AdamW, and global-norm clipping.
 // Only the variables given get optimiser state: frozen weights cost no memory here.
 import * as tf from '@tensorflow/tfjs';
+import { optimizerKernel } from '../model/kernels/optimizer';
 
 export interface OptimizedVariable {
   name: string;
@@ -47,6 +48,35 @@ export class AdamW {
         p.variable.assign(next);
       });
     });
+  }
+
+  /**
+   * Clips the gradients to a global L2 norm of at most `maxNorm` (≤ 0: no clipping) and takes one step; returns the
+   * norm before clipping. On wasm one kernel call per tensor (kernels/optimizer.c), else `clipByGlobalNorm` + `step`.
+   */
+  clipAndStep(grads: (tf.Tensor | null)[], maxNorm: number, learningRate: number): number {
+    const kernel = optimizerKernel();
+    if (!kernel) {
+      const { clipped, norm } = clipByGlobalNorm(grads, maxNorm);
+      this.step(clipped, learningRate);
+      if (clipped !== grads) tf.dispose(clipped.filter((g): g is tf.Tensor => g !== null));
+      return norm;
+    }
+    const norm = Math.sqrt(kernel.sumOfSquares(grads.filter((g): g is tf.Tensor => g !== null)));
+    const scale = maxNorm > 0 && Number.isFinite(norm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+    this.t++;
+    const constants = { scale, learningRate, beta1: this.beta1, beta2: this.beta2, correction1: 1 - this.beta1 ** this.t, correction2: 1 - this.beta2 ** this.t, epsilon: this.epsilon };
+    this.params.forEach((p, i) => {
+      const g = grads[i];
+      if (!g) return;
+      const decay = p.decay && this.weightDecay > 0 ? learningRate * this.weightDecay : 0;
+      const next = kernel.update(p.variable, g, this.m[i], this.v[i], { ...constants, decay });
+      p.variable.assign(next[0]);
+      this.m[i].assign(next[1]);
+      this.v[i].assign(next[2]);
+      tf.dispose(next);
+    });
+    return norm;
   }
 
   /** Step count and both moments, to checkpoint and resume a long run. */

@@ -10,6 +10,7 @@ import { seedFor } from '../model/init';
 import { AdamW, decays } from './adamw';
 import { optimizerStep } from './step';
 import { type Example, bucketedBatches, disposeBatch, lengthSortedBatches, makeBatch } from './batches';
+import { DEFAULT_PREFIX_BUDGET_BYTES, type FrozenPrefixInfo, FrozenPrefixCache } from './frozenPrefix';
 import { classificationMetrics } from './metrics';
 import { linearWarmupDecay } from './schedule';
 
@@ -41,10 +42,24 @@ export interface TrainOutcome {
   trainableParams: number;
   optimizerStateParams: number;
   paddingShare: number; // share of batch positions that were padding
+  tokensPerSec?: number; // real (non-pad) training tokens per second of training steps
+  frozenPrefix?: FrozenPrefixInfo;
 }
 
-export async function train(model: Classifier, data: TrainData, options: TrainOptions, seed: number, hooks: TrainHooks): Promise<TrainOutcome> {
+/** How the engine trains, independent of the experiment's options. */
+export interface EngineOptions {
+  /** Cache the frozen prefix of the encoder (train/frozenPrefix.ts); default on. */
+  frozenPrefixCache?: boolean;
+  prefixBudgetBytes?: number;
+}
+
+export async function train(model: Classifier, data: TrainData, options: TrainOptions, seed: number, hooks: TrainHooks, engine: EngineOptions = {}): Promise<TrainOutcome> {
   const trainable = model.trainable();
+  const budget = engine.prefixBudgetBytes ?? DEFAULT_PREFIX_BUDGET_BYTES;
+  const prefix = engine.frozenPrefixCache === false
+    ? { cache: null, info: { used: false as const, reason: 'turned off' } }
+    : FrozenPrefixCache.forRun(model, data.train, data.padId, budget);
+  const validationPrefix = prefix.cache ? FrozenPrefixCache.forRun(model, data.validation, data.padId, budget).cache : null;
   const variables = trainable.map(([, v]) => v);
   const optimizer = new AdamW(
     trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
@@ -78,6 +93,8 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
     trainableParams: variables.reduce((n, v) => n + v.size, 0),
     optimizerStateParams: optimizer.stateSize(),
     paddingShare: padded ? 1 - tokens / padded : 0,
+    tokensPerSec: stepTimes.length ? (tokens * 1000) / stepTimes.reduce((a, b) => a + b, 0) : 0,
+    frozenPrefix: prefix.info,
   });
 
   try {
@@ -87,9 +104,11 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
         const t0 = performance.now();
         const batch = makeBatch(data.train, indices, data.padId);
         const lr = linearWarmupDecay(step, totalSteps, warmupSteps, options.learningRate);
+        prefix.cache?.prepare(indices);
         const result = optimizerStep(
           () => {
-            const logits = model.logits(batch.input, options.dropout, seedFor(seed, `step${step}`));
+            const dropoutSeed = seedFor(seed, `step${step}`);
+            const logits = prefix.cache ? prefix.cache.logits(indices, batch.input, options.dropout, dropoutSeed) : model.logits(batch.input, options.dropout, dropoutSeed);
             const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
             const parts = Object.fromEntries(data.tasks.map((t, i) => [t.name, losses[i]]));
             return { total: tf.addN([...losses, ...model.auxiliaryLosses()]) as tf.Scalar, parts };
@@ -127,7 +146,7 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
         await yieldToEventLoop(); // lets a cancel message in
       }
 
-      const metrics = evaluate(model, data.validation, data, options.batchSize).metrics;
+      const metrics = evaluate(model, data.validation, data, options.batchSize, validationPrefix).metrics;
       const score = meanAccuracy(metrics);
       const improved = score > best;
       hooks.evaluated({ epoch, step, split: 'validation', metrics, score, best: improved, elapsedMs: performance.now() - started });
@@ -152,16 +171,17 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
   }
 }
 
-/** Metrics per task on a split, without dropout; also the forward time per example. */
-export function evaluate(model: Classifier, examples: Example[], data: TrainData, batchSize: number): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
+/** Metrics per task on a split, without dropout; also the forward time per example. `prefix`: a cache over `examples`. */
+export function evaluate(model: Classifier, examples: Example[], data: TrainData, batchSize: number, prefix: FrozenPrefixCache | null = null): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
   const predicted = data.tasks.map(() => new Int32Array(examples.length));
   const losses = data.tasks.map(() => 0);
   let forwardMs = 0;
   for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
     const batch = makeBatch(examples, indices, data.padId);
+    prefix?.prepare(indices);
     const t0 = performance.now();
     const [argmaxes, batchLosses] = tf.tidy(() => {
-      const logits = model.logits(batch.input, 0, null);
+      const logits = prefix ? prefix.logits(indices, batch.input, 0, null) : model.logits(batch.input, 0, null);
       return [logits.map((l) => tf.argMax(l, -1)), logits.map((l, t) => crossEntropy(l, batch.labels[t]))];
     });
     const values = argmaxes.map((a) => a.dataSync());

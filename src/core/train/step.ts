@@ -1,7 +1,7 @@
 // One optimiser step, shared by fine-tuning and pre-training: gradients of the total loss for the trained variables
 // only, a NaN/Inf check before anything is updated, global-norm clipping, AdamW.
 import * as tf from '@tensorflow/tfjs';
-import { type AdamW, clipByGlobalNorm } from './adamw';
+import type { AdamW } from './adamw';
 
 export type StepResult =
   | { diverged: false; loss: number; parts: Record<string, number>; gradNorm: number }
@@ -30,8 +30,7 @@ export function optimizerStep(
   }
   // A weight the pass did not use (an adapter layer AdapterDrop skipped) has no gradient and is not updated.
   const gradList = variables.map((v) => grads[v.name] ?? null);
-  const { clipped, norm } = clipByGlobalNorm(gradList, maxGradNorm);
-  optimizer.step(clipped, learningRate);
-  tf.dispose([...gradList, ...(clipped === gradList ? [] : clipped)].filter((g): g is tf.Tensor => g !== null));
+  const norm = optimizer.clipAndStep(gradList, maxGradNorm, learningRate);
+  tf.dispose(gradList.filter((g): g is tf.Tensor => g !== null));
   return { diverged: false, loss, parts, gradNorm: norm };
 }

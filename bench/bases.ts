@@ -1,0 +1,90 @@
+// The README's base-model table: the example experiment (examples/reviews.adapterlab.json) trained on several bases
+// and seeds, then test accuracy per run and attribute as mean ± standard deviation over the seeds.
+// Usage: npx tsx bench/bases.ts [--seeds 42,1,2] [--bases random,builtin:lab-base,path:../.adapterlab/models/mlm-only]
+//        [--out bench/bases.md]
+// Each (base, seed) is one `adapter-lab train` of the example with only `base` and `seed` changed; runs go to
+// .adapterlab/bases/<base>-<seed>/ and are reused when a completed run is already there (so it can be resumed).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyEdits, modify } from 'jsonc-parser';
+import { listRuns } from '../src/core/io/runStore';
+import { writeFileAtomic } from '../src/core/io/atomic';
+
+const ROOT = path.resolve(__dirname, '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'reviews.adapterlab.json');
+const WORK = path.join(ROOT, '.adapterlab', 'bases');
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const seeds = option('seeds', '42,1,2').split(',').map(Number);
+const bases = option('bases', 'random,builtin:lab-base').split(',');
+const out = path.resolve(option('out', path.join(ROOT, 'bench', 'bases.md')));
+
+/** `random` → a random base of lab-base's shape; `builtin:x`; `path:p` (relative to the repository root). */
+function baseValue(base: string): object {
+  if (base === 'random') return { random: { hiddenSize: 128, layers: 2, heads: 4, intermediateSize: 512, vocabSize: 8000, maxPositions: 128 } };
+  if (base.startsWith('builtin:')) return { builtin: base.slice('builtin:'.length) };
+  if (base.startsWith('path:')) return { path: path.resolve(ROOT, base.slice('path:'.length)) };
+  throw new Error(`unknown base "${base}": use random, builtin:<name> or path:<folder>`);
+}
+
+function configFor(base: string, seed: number, runsDir: string): string {
+  let text = fs.readFileSync(EXAMPLE, 'utf8');
+  const set = (p: (string | number)[], value: unknown) => {
+    text = applyEdits(text, modify(text, p, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+  };
+  set(['$schema'], path.join(ROOT, 'schemas', 'adapterlab.schema.json'));
+  set(['base'], baseValue(base));
+  set(['seed'], seed);
+  set(['data'], { builtin: 'reviews' });
+  set(['runsDir'], runsDir);
+  return text;
+}
+
+type Accuracies = Record<string, Record<string, number[]>>; // run → task → accuracy per seed
+const results: Record<string, Accuracies> = {};
+
+for (const base of bases) {
+  results[base] = {};
+  for (const seed of seeds) {
+    const dir = path.join(WORK, `${base.replace(/[^a-z0-9-]+/gi, '_')}-${seed}`);
+    const runsDir = path.join(dir, 'runs');
+    const finished = () => listRuns(runsDir).runs.filter((r) => r.summary && r.record.status === 'completed');
+    if (finished().length < 4) {
+      fs.mkdirSync(dir, { recursive: true });
+      const config = path.join(dir, 'reviews.adapterlab.json');
+      writeFileAtomic(config, configFor(base, seed, runsDir));
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adapter-lab.js'), 'train', config], { stdio: 'inherit' });
+      if (r.status !== 0) throw new Error(`training ${base} seed ${seed} failed (exit ${r.status})`);
+    }
+    for (const run of finished()) {
+      for (const [task, m] of Object.entries(run.summary!.test)) {
+        ((results[base][run.record.name] ??= {})[task] ??= []).push(m.accuracy * 100);
+      }
+    }
+  }
+}
+
+const meanSd = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return xs.length > 1 ? `${mean.toFixed(1)} ± ${sd.toFixed(1)}` : mean.toFixed(1);
+};
+const lines = [
+  `Test accuracy (%) on the reviews example, mean ± sd over seeds ${seeds.join(', ')} (training seed; the split is fixed).`,
+  '',
+  '| base | head-only sentiment / domain | adapters sentiment / domain | full sentiment / domain |',
+  '|---|---|---|---|',
+];
+for (const base of bases) {
+  const acc = (run: string, task: string) => (results[base][run]?.[task]?.length ? meanSd(results[base][run][task]) : '–');
+  lines.push(
+    `| ${base} | ${acc('head-only', 'sentiment')} / ${acc('head-only', 'domain')} | ${acc('adapter:sentiment', 'sentiment')} / ${acc('adapter:domain', 'domain')} | ${acc('full', 'sentiment')} / ${acc('full', 'domain')} |`,
+  );
+}
+writeFileAtomic(out, lines.join('\n') + '\n');
+console.log(lines.join('\n'));

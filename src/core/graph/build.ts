@@ -1,0 +1,184 @@
+// Builds the composition graph of a validated config (see model.ts). Parameter counts come from shapes alone
+// (params.ts), so this runs in the extension host without TensorFlow.js.
+import { adapterPositions, bottleneckSize, isBottleneck } from '../adapters/methods';
+import { type SetupNode, blocksOf, isBlock } from '../composition/tree';
+import type { JsoncDocument } from '../config/parse';
+import type { AdapterSpec, ExperimentConfig } from '../config/types';
+import type { BertConfig } from '../model/bert';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../params';
+import { fusionSitesPerLayer } from '../parameters/fusionSites';
+import type { LabelCounts } from '../parameters/labels';
+import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode } from './model';
+import { definitionRange, setupNodeRange } from './sources';
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+const METHOD_LABELS: Record<string, string> = { houlsby: 'Houlsby', pfeiffer: 'Pfeiffer', parallel: 'Parallel', lora: 'LoRA', ia3: '(IA)³', arc: 'ARC', prefix: 'Prefix' };
+export const methodLabel = (method: string) => METHOD_LABELS[method] ?? method;
+
+/** Layers whose adapters AdapterDrop always skips (specialised mode); robust mode drops none at inference. */
+function droppedLayers(spec: AdapterSpec): number {
+  return spec.adapterDrop?.mode === 'specialised' ? spec.adapterDrop.layers : 0;
+}
+
+/** The blocks an adapter acting inside dense layers modifies, and on which matrices. */
+function insideTargets(spec: AdapterSpec): { attention: string[]; feedForward: string[] } {
+  if (spec.method === 'arc') return { attention: ['q', 'k', 'v'], feedForward: ['intermediate'] };
+  if (spec.method === 'lora' || spec.method === 'ia3') {
+    return {
+      attention: [...(spec.attnMatrices ?? [])],
+      feedForward: [...(spec.intermediateLora ? ['intermediate'] : []), ...(spec.outputLora ? ['output'] : [])],
+    };
+  }
+  return { attention: ['k', 'v'], feedForward: [] }; // prefix tuning: keys and values of the attention
+}
+
+function placementsOf(spec: AdapterSpec): AdapterPlacement[] {
+  if (!isBottleneck(spec)) return ['inside'];
+  if (spec.method === 'parallel') return ['parallel'];
+  return adapterPositions(spec.method).map((p) => (p === 'attention' ? 'after-attention' : 'after-feed-forward'));
+}
+
+function adapterDetail(spec: AdapterSpec, placement: AdapterPlacement, hiddenSize: number): string {
+  const drop = spec.adapterDrop ? ` · AdapterDrop ${spec.adapterDrop.mode === 'robust' ? 'robust' : `first ${spec.adapterDrop.layers}`}` : '';
+  if (placement === 'inside') {
+    const t = insideTargets(spec);
+    const on = [...t.attention, ...t.feedForward].join(', ');
+    const size = spec.method === 'lora' ? ` · r ${spec.r}` : spec.method === 'arc' ? ` · r ${bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, hiddenSize)}` : '';
+    return `on ${on}${size}${drop}`;
+  }
+  const where = placement === 'after-attention' ? 'after attention' : placement === 'after-feed-forward' ? 'after feed-forward' : 'beside feed-forward';
+  return `${where} · m ${bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 16 }, hiddenSize)}${drop}`;
+}
+
+export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: BertConfig, labels: LabelCounts, baseDescription: string): GraphModel {
+  const d = bert.hiddenSize;
+  const base = baseParamCounts(bert);
+  const edges: GraphEdge[] = [];
+  const edge = (from: string, to: string, kind: GraphEdge['kind'] = 'flow') => edges.push({ id: `e${edges.length}:${from}->${to}`, from, to, kind });
+  const baseRange = definitionRange(doc, ['base']);
+  const adapterRange = (name: string) => definitionRange(doc, ['adapters', name]);
+  const perLayerOf = new Map(config.adapters.map((a) => [a.name, adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)]));
+
+  // Frozen base blocks; hidden states flow from `previous` through each layer's blocks and the adapters after them.
+  const embeddings: GraphNode = { type: 'node', id: 'embeddings', kind: 'embeddings', label: 'embeddings', detail: `vocabulary ${bert.vocabSize} · ${bert.maxPositions} positions`, params: base.embeddings, trainable: false, source: baseRange };
+  const baseItems: GraphItem[] = [embeddings];
+  let previous = [embeddings.id];
+  const flowInto = (target: string) => {
+    for (const p of previous) edge(p, target);
+  };
+
+  for (let layer = 0; layer < bert.layers; layer++) {
+    const attention: GraphNode = { type: 'node', id: `L${layer}.attention`, kind: 'attention', label: 'attention', detail: `${bert.heads} heads`, params: 4 * (d * d + d) + 2 * d, trainable: false, layer, source: baseRange };
+    const feedForward: GraphNode = {
+      type: 'node',
+      id: `L${layer}.feed-forward`,
+      kind: 'feed-forward',
+      label: 'feed-forward',
+      detail: `${d} → ${bert.intermediateSize} → ${d}`,
+      params: base.perLayer[layer] - attention.params,
+      trainable: false,
+      layer,
+      source: baseRange,
+    };
+    const children: GraphItem[] = [attention, feedForward];
+    const at = (placement: AdapterPlacement) =>
+      config.adapters
+        .filter((a) => !a.leaveOut.includes(layer) && placementsOf(a).includes(placement))
+        .map((a): GraphNode => {
+          const positions = placementsOf(a).length;
+          return {
+            type: 'node',
+            id: `L${layer}.${placement}.${a.name}`,
+            kind: 'adapter',
+            label: `${a.name} · ${methodLabel(a.method)}`,
+            detail: adapterDetail(a, placement, d),
+            params: perLayerOf.get(a.name)![layer] / positions,
+            trainable: true,
+            dropped: layer < droppedLayers(a),
+            layer,
+            adapter: a.name,
+            method: a.method,
+            placement,
+            task: a.task,
+            source: adapterRange(a.name),
+          };
+        });
+    const afterAttention = at('after-attention');
+    const afterFeedForward = at('after-feed-forward');
+    const parallel = at('parallel');
+    const inside = at('inside');
+    children.push(...afterAttention, ...afterFeedForward, ...parallel, ...inside);
+
+    flowInto(attention.id);
+    const intoFeedForward = afterAttention.length ? afterAttention.map((n) => n.id) : [attention.id];
+    for (const a of afterAttention) edge(attention.id, a.id);
+    for (const p of intoFeedForward) edge(p, feedForward.id);
+    for (const a of afterFeedForward) edge(feedForward.id, a.id);
+    for (const p of parallel) for (const i of intoFeedForward) edge(i, p.id);
+    for (const n of inside) {
+      const targets = insideTargets(config.adapters.find((a) => a.name === n.adapter)!);
+      if (targets.attention.length || !targets.feedForward.length) edge(n.id, attention.id, 'modifies');
+      if (targets.feedForward.length) edge(n.id, feedForward.id, 'modifies');
+    }
+    previous = [...(afterFeedForward.length ? afterFeedForward.map((n) => n.id) : [feedForward.id]), ...parallel.map((n) => n.id)];
+    baseItems.push({ type: 'group', id: `L${layer}`, kind: 'layer', label: `layer ${layer}`, layer, trainable: false, params: base.perLayer[layer], children, source: baseRange });
+  }
+
+  // ARC's projections are shared by all layers: one node per ARC adapter, outside the layers.
+  for (const a of config.adapters) {
+    const shared = adapterSharedParams(a, d);
+    if (shared > 0) baseItems.push({ type: 'node', id: `shared.${a.name}`, kind: 'shared', label: `${a.name} · shared projections`, detail: `${methodLabel(a.method)} · used by every layer`, params: shared, trainable: true, adapter: a.name, method: a.method, source: adapterRange(a.name) });
+  }
+
+  for (const task of config.tasks) {
+    const head: GraphNode = { type: 'node', id: `head.${task.name}`, kind: 'head', label: `head ${task.name}`, detail: `${labels.get(task.name) ?? 2} labels · ${task.pooling} pooling`, params: headParams(d, labels.get(task.name) ?? 2), trainable: true, task: task.name, source: definitionRange(doc, ['tasks', task.name]) };
+    flowInto(head.id);
+    baseItems.push(head);
+  }
+
+  const items: GraphItem[] = [{ type: 'group', id: 'base', kind: 'base', label: `base: ${baseDescription}`, detail: 'frozen', trainable: false, params: base.total, children: baseItems, source: baseRange }];
+
+  const adapterTotal = (name: string) => sum(perLayerOf.get(name) ?? []) + adapterSharedParams(config.adapters.find((a) => a.name === name)!, d);
+  for (const c of config.compositions) {
+    const prefix = `composition.${c.name}`;
+    let count = 0;
+    const trainsHeads = blocksOf(c.setup, 'Fuse').length > 0 || c.trainHeads;
+    const toItem = (node: SetupNode): GraphItem => {
+      const id = `${prefix}.${count++}`;
+      const source = setupNodeRange(doc, node.source);
+      if (!isBlock(node)) {
+        const spec = config.adapters.find((a) => a.name === node.name);
+        return { type: 'node', id, kind: 'use', label: node.name, detail: spec ? `${methodLabel(spec.method)} · frozen` : 'frozen', params: spec ? adapterTotal(node.name) : 0, trainable: false, adapter: node.name, method: spec?.method, source };
+      }
+      const children = node.children.map(toItem);
+      // A Stack runs its children bottom to top; the other blocks run them side by side.
+      if (node.kind === 'Stack') for (let i = 1; i < children.length; i++) edge(children[i - 1].id, children[i].id);
+      const fusion = node.kind === 'Fuse' ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) : 0;
+      const args = node.splits ? `splits ${node.splits.join(', ')}` : node.batchSizes ? `batch sizes ${node.batchSizes.join(', ')}` : node.weights ? `weights ${node.weights.map((w) => Number(w.toFixed(3))).join(', ')}` : undefined;
+      return { type: 'group', id, kind: 'block', block: node.kind, label: node.kind, detail: node.kind === 'Fuse' ? 'fusion layers trainable' : args, trainable: fusion > 0, params: fusion, children, source };
+    };
+    const setup = toItem(c.setup);
+    const heads = c.tasks.map((task): GraphNode => {
+      const head: GraphNode = { type: 'node', id: `${prefix}.head.${task}`, kind: 'head', label: `head ${task}`, detail: trainsHeads ? 'trained' : "the adapter run's", params: headParams(d, labels.get(task) ?? 2), trainable: trainsHeads, task, source: definitionRange(doc, ['compositions', c.name]) };
+      edge(setup.id, head.id);
+      return head;
+    });
+    const drop = c.adapterDrop ? (c.adapterDrop.mode === 'robust' ? 'AdapterDrop robust' : `AdapterDrop: layers 0–${c.adapterDrop.layers - 1} skipped`) : undefined;
+    items.push({ type: 'group', id: prefix, kind: 'composition', label: `composition: ${c.name}`, detail: drop, trainable: false, params: 0, children: [setup, ...heads], source: definitionRange(doc, ['compositions', c.name]) });
+  }
+
+  for (const m of config.merges) {
+    const prefix = `merge.${m.name}`;
+    const uses = m.adapters.map((name, i): GraphNode => ({ type: 'node', id: `${prefix}.${i}`, kind: 'use', label: name, detail: `weight ${Number(m.weights[i].toFixed(3))}`, params: adapterTotal(name), trainable: false, adapter: name, source: definitionRange(doc, ['merges', m.name]) }));
+    items.push({ type: 'group', id: prefix, kind: 'merge', label: `merge: ${m.name}`, detail: `parameter average → ${m.task}`, trainable: false, params: 0, children: uses, source: definitionRange(doc, ['merges', m.name]) });
+  }
+
+  return {
+    experiment: config.name,
+    base: `${baseDescription} · ${bert.layers} layers × ${d}`,
+    items,
+    edges,
+    totals: { base: base.total, adapters: sum(config.adapters.map((a) => adapterTotal(a.name))) },
+  };
+}

@@ -1,0 +1,116 @@
+// The Compare runs tables, as data: each run's configuration flattened to "path → value" (with a differences-only
+// filter), final and best metrics per attribute, parameters and speed; and the same table as CSV or Markdown.
+// Pure: the webview renders and exports it, the unit tests check it.
+import type { ExperimentConfig } from '../config/types';
+import type { RunRecord, RunSummary } from '../io/runStore';
+
+/** What a run trained with: the experiment's shared settings plus the ones of its own type and adapter. */
+export function runConfigView(record: Pick<RunRecord, 'name' | 'type' | 'experiment' | 'config' | 'backend'>): Record<string, string> {
+  const config = (record.config ?? {}) as Partial<ExperimentConfig>;
+  const view: Record<string, unknown> = { experiment: record.experiment, type: record.type, backend: record.backend };
+  if (config.base) view.base = config.base;
+  if (config.data) view.data = config.data;
+  if (config.split) view.split = config.split;
+  if (config.seed !== undefined) view.seed = config.seed;
+  if (config.tasks) view.tasks = config.tasks.map((t) => t.name).join(', ');
+  const own = record.name.slice(record.name.indexOf(':') + 1);
+  if (record.type === 'adapter') view.adapter = config.adapters?.find((a) => a.name === own);
+  if (record.type === 'composition') {
+    const c = config.compositions?.find((x) => x.name === own);
+    if (c) view.composition = { setup: c.setupText, tasks: c.tasks.join(', '), fusion: c.fusion, trainHeads: c.trainHeads, adapterDrop: c.adapterDrop };
+  }
+  if (record.type !== 'pretrain') view.train = (config.train as Partial<Record<string, unknown>> | undefined)?.[record.type];
+  return flatten(view);
+}
+
+/** `{ a: { b: 1, c: [2, 3] } }` → `{ 'a.b': '1', 'a.c': '[2,3]' }`; undefined leaves are left out. */
+export function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (value === undefined) return out;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    return out;
+  }
+  out[prefix] = typeof value === 'string' ? value : JSON.stringify(value);
+  return out;
+}
+
+export interface Table {
+  head: string[];
+  rows: string[][];
+}
+
+/** One row per run and one column per config key; `differencesOnly` keeps the keys whose value is not the same for all. */
+export function configTable(runs: { label: string; config: Record<string, string> }[], differencesOnly: boolean): Table {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.config)))].sort();
+  const shown = differencesOnly ? keys.filter((k) => new Set(runs.map((r) => r.config[k] ?? '–')).size > 1) : keys;
+  return { head: ['run', ...shown], rows: runs.map((r) => [r.label, ...shown.map((k) => r.config[k] ?? '–')]) };
+}
+
+/** Per attribute: the last and the best validation accuracy seen in the curves. */
+export interface ValidationStats {
+  final?: number;
+  best?: number;
+  bestEpoch?: number;
+}
+
+export interface MetricsRow {
+  label: string;
+  status: string;
+  summary?: Pick<RunSummary, 'test' | 'trainableParams' | 'totalParams' | 'trainablePercent' | 'msPerStep' | 'inferenceMsPerExample' | 'wallMs'>;
+  validation: Record<string, ValidationStats>; // by attribute
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
+
+/** Final (test) and best (validation) metrics per attribute, trainable parameters and speed: one row per run. */
+export function metricsTable(rows: MetricsRow[]): Table {
+  const tasks = [...new Set(rows.flatMap((r) => [...Object.keys(r.summary?.test ?? {}), ...Object.keys(r.validation)]))].sort();
+  const head = [
+    'run',
+    'status',
+    ...tasks.flatMap((t) => [`${t} test acc`, `${t} test F1`, `${t} best val acc`, `${t} final val acc`]),
+    'trainable params',
+    '% of total',
+    'train ms/step',
+    'infer ms/example',
+    'wall time s',
+  ];
+  const body = rows.map((r) => {
+    const s = r.summary;
+    return [
+      r.label,
+      r.status,
+      ...tasks.flatMap((t) => [pct(s?.test[t]?.accuracy), pct(s?.test[t]?.macroF1), pct(r.validation[t]?.best), pct(r.validation[t]?.final)]),
+      s ? String(s.trainableParams) : '–',
+      s ? `${s.trainablePercent.toFixed(2)}%` : '–',
+      s ? s.msPerStep.toFixed(1) : '–',
+      s ? s.inferenceMsPerExample.toFixed(2) : '–',
+      s && typeof s.wallMs === 'number' ? (s.wallMs / 1000).toFixed(1) : '–',
+    ];
+  });
+  return { head, rows: body };
+}
+
+/** Mean test accuracy over the attributes: the y of the accuracy-vs-parameters scatter. */
+export function meanTestAccuracy(summary: Pick<RunSummary, 'test'>): number | undefined {
+  const values = Object.values(summary.test).map((m) => m.accuracy).filter((v) => typeof v === 'number');
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+}
+
+/** Two tables with a row per run side by side (the second's first column, the run, is dropped): what is exported. */
+export function joinTables(left: Table, right: Table): Table {
+  return { head: [...left.head, ...right.head.slice(1)], rows: left.rows.map((row, i) => [...row, ...(right.rows[i]?.slice(1) ?? right.head.slice(1).map(() => '–'))]) };
+}
+
+/** RFC 4180: fields with a comma, quote or newline are quoted, quotes doubled. */
+export function toCsv(table: Table): string {
+  const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return [table.head, ...table.rows].map((row) => row.map(field).join(',')).join('\n') + '\n';
+}
+
+/** A GitHub table; pipes in cells are escaped so they do not split columns. */
+export function toMarkdown(table: Table): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(table.head), line(table.head.map(() => '---')), ...table.rows.map(line)].join('\n') + '\n';
+}

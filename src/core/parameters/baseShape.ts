@@ -1,0 +1,20 @@
+// The shape of an experiment's base model, from the config alone (random) or from the config.json of a built-in or
+// local Hugging Face model: enough to count parameters without loading weights or TensorFlow.js.
+import type { BaseSpec } from '../config/types';
+import { BUILTIN_MODELS, builtinModelDir } from '../builtinModels';
+import { readBertConfig } from '../io/hfConfig';
+import type { BertConfig } from '../model/bert';
+
+export interface BaseShape {
+  config: BertConfig;
+  description: string; // for people: "built-in lab-base", "random init", "models/bert-mini"
+}
+
+/** Throws with a message naming the missing model or the bad config.json. */
+export function baseShapeOf(base: BaseSpec): BaseShape {
+  if (base.kind === 'random') return { config: { ...base.shape, typeVocabSize: 2, layerNormEps: 1e-12 }, description: 'random init' };
+  if (base.kind === 'path') return { config: readBertConfig(base.path), description: base.path };
+  const dir = builtinModelDir(base.name);
+  if (!dir) throw new Error(`no built-in base "${base.name}"; built-in bases: ${BUILTIN_MODELS.join(', ')}`);
+  return { config: readBertConfig(dir), description: `built-in ${base.name}` };
+}

@@ -1,0 +1,160 @@
+// Parameters of an experiment's run types, from shapes alone: what each trains, what it adds to the frozen base,
+// per layer, and what it stores on disk per attribute (float32). Feeds the parameters view; `inspect` prints the
+// same figures for the adapters and full fine-tuning.
+import type { AdapterMethod, AdapterSpec, ExperimentConfig } from '../config/types';
+import { adapterNames, blocksOf } from '../composition/tree';
+import type { BertConfig } from '../model/bert';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../params';
+import { fusionSitesPerLayer } from './fusionSites';
+import type { LabelCounts } from './labels';
+
+export const BYTES_PER_PARAM = 4; // float32, as saved in safetensors
+
+export type RunKind = 'full' | 'head-only' | 'adapter' | 'composition';
+
+/** What N attributes cost on disk: `shared` once (the frozen base) plus `perAttribute` for each. */
+export interface StorageModel {
+  shared: number;
+  perAttribute: number;
+}
+
+export interface RunTypeParameters {
+  name: string; // the run's name: "full", "head-only", "adapter:sentiment", "composition:all"
+  kind: RunKind;
+  method?: AdapterMethod; // adapter runs
+  tasks: string[];
+  trainable: number;
+  /** Parameters at inference: the base plus everything the run adds. */
+  total: number;
+  /** trainable / the base's parameters, in percent (what `inspect` prints as "% of base"). */
+  percentOfBase: number;
+  /** Trainable parameters in each layer; outside the layers: `shared` (ARC's projections) and `heads`. */
+  perLayer: number[];
+  shared: number;
+  heads: number;
+  /** float32 bytes a run of this type stores to serve each of its tasks. */
+  bytesPerTask: Record<string, number>;
+  /** Absent for compositions: they reuse stored adapters rather than being one per attribute. */
+  storage?: StorageModel;
+}
+
+export interface BaseParameters {
+  description: string;
+  layers: number;
+  hiddenSize: number;
+  heads: number;
+  intermediateSize: number;
+  vocabSize: number;
+  total: number;
+  embeddings: number;
+  perLayer: number[];
+  pooler: number;
+  bytes: number;
+}
+
+export interface ParameterReport {
+  experiment: string;
+  base: BaseParameters;
+  rows: RunTypeParameters[];
+}
+
+/** `shared + n · perAttribute` bytes: full fine-tuning stores n models, adapters one base and n adapters. */
+export function projectedBytes(storage: StorageModel, attributes: number): number {
+  return storage.shared + attributes * storage.perAttribute;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function parameterReport(config: ExperimentConfig, bert: BertConfig, labels: LabelCounts, baseDescription: string): ParameterReport {
+  const d = bert.hiddenSize;
+  const base = baseParamCounts(bert);
+  const baseBytes = base.total * BYTES_PER_PARAM;
+  const head = (task: string) => headParams(d, labels.get(task) ?? 2);
+  const percent = (n: number) => (100 * n) / base.total;
+  const zeros = () => new Array<number>(bert.layers).fill(0);
+  const allTasks = config.tasks.map((t) => t.name);
+  const bytesOf = (tasks: string[], perTask: (task: string) => number) => Object.fromEntries(tasks.map((t) => [t, perTask(t) * BYTES_PER_PARAM]));
+  const meanHead = allTasks.length ? sum(allTasks.map(head)) / allTasks.length : 0;
+
+  const adapterRow = (a: AdapterSpec): RunTypeParameters => {
+    const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
+    const shared = adapterSharedParams(a, d);
+    const heads = head(a.task);
+    const trainable = sum(perLayer) + shared + heads;
+    return {
+      name: `adapter:${a.name}`,
+      kind: 'adapter',
+      method: a.method,
+      tasks: [a.task],
+      trainable,
+      total: base.total + trainable,
+      percentOfBase: percent(trainable),
+      perLayer,
+      shared,
+      heads,
+      bytesPerTask: bytesOf([a.task], () => trainable),
+      storage: { shared: baseBytes, perAttribute: trainable * BYTES_PER_PARAM },
+    };
+  };
+
+  const baselineRow = (kind: 'full' | 'head-only'): RunTypeParameters => {
+    const heads = sum(allTasks.map(head));
+    // Mean pooling by default: full fine-tuning leaves the pooler untouched, as `inspect` counts it.
+    const trainable = kind === 'full' ? base.total - base.pooler + heads : heads;
+    return {
+      name: kind,
+      kind,
+      tasks: allTasks,
+      trainable,
+      total: base.total + heads,
+      percentOfBase: percent(trainable),
+      perLayer: kind === 'full' ? [...base.perLayer] : zeros(),
+      shared: kind === 'full' ? base.embeddings : 0,
+      heads,
+      bytesPerTask: bytesOf(allTasks, (t) => (kind === 'full' ? base.total : 0) + head(t)),
+      storage: kind === 'full' ? { shared: 0, perAttribute: baseBytes + meanHead * BYTES_PER_PARAM } : { shared: baseBytes, perAttribute: meanHead * BYTES_PER_PARAM },
+    };
+  };
+
+  const compositionRows = config.compositions.map((c): RunTypeParameters => {
+    const used = adapterNames(c.setup).flatMap((n) => config.adapters.filter((a) => a.name === n));
+    const fuses = blocksOf(c.setup, 'Fuse');
+    const perLayer = zeros();
+    for (const fuse of fuses) fusionSitesPerLayer(fuse, config.adapters, bert.layers).forEach((sites, l) => (perLayer[l] += sites * 3 * (d * d + d)));
+    const trainsHeads = fuses.length > 0 || c.trainHeads;
+    const heads = sum(c.tasks.map(head));
+    const trainable = sum(perLayer) + (trainsHeads ? heads : 0);
+    const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d)));
+    return {
+      name: `composition:${c.name}`,
+      kind: 'composition',
+      tasks: c.tasks,
+      trainable,
+      total: base.total + frozenAdapters + sum(perLayer) + heads,
+      percentOfBase: percent(trainable),
+      perLayer,
+      shared: 0,
+      heads: trainsHeads ? heads : 0,
+      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + head(t)),
+    };
+  });
+
+  const baselines = (['full', 'head-only'] as const).filter((b) => config.baselines.includes(b));
+  return {
+    experiment: config.name,
+    base: {
+      description: baseDescription,
+      layers: bert.layers,
+      hiddenSize: d,
+      heads: bert.heads,
+      intermediateSize: bert.intermediateSize,
+      vocabSize: bert.vocabSize,
+      total: base.total,
+      embeddings: base.embeddings,
+      perLayer: base.perLayer,
+      pooler: base.pooler,
+      bytes: baseBytes,
+    },
+    rows: [...baselines.map(baselineRow), ...config.adapters.map(adapterRow), ...compositionRows],
+  };
+}

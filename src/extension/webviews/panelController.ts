@@ -1,0 +1,119 @@
+// What every Adapter Lab panel needs from the host side, once: the ready handshake (messages wait in a queue until
+// the webview's script says it listens), validation of every incoming message (anything malformed is logged and
+// dropped), disposal, and a WebviewPanelSerializer so a panel comes back after a reload from the state its webview
+// saved with setState.
+import * as vscode from 'vscode';
+import { type CommonFromWebview, type Guard, isReadyMessage } from '../../protocol/webview';
+import { panelHtml, webviewOptions } from './panelHtml';
+
+export interface PanelSpec<FromWebview> {
+  /** The webview panel type, also the serializer's key (declared as onWebviewPanel:<viewType> in package.json). */
+  viewType: string;
+  /** The bundle media/webview/<view>.js. */
+  view: string;
+  title: string;
+  /** Validates a message from the webview; the 'ready' message is handled here. */
+  isMessage: Guard<FromWebview>;
+  log: vscode.OutputChannel;
+}
+
+export class PanelController<ToWebview, FromWebview> implements vscode.Disposable {
+  private readonly queue: ToWebview[] = [];
+  private ready = false;
+  private disposed = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly disposeListeners: (() => void)[] = [];
+
+  /** Wraps `panel` (a new one, or one VS Code restores) and loads the view's HTML into it. */
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly spec: PanelSpec<FromWebview>,
+    private readonly onMessage: (message: FromWebview) => void | Promise<void>,
+  ) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+      // A hidden webview's page is gone (we do not retain it): hold messages until it is back and ready.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  /** Sends now if the webview listens, else when it says ready (in order). */
+  post(message: ToWebview): void {
+    if (this.disposed) return;
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  /** Called when the panel closes (by the user or by dispose()). */
+  onDispose(listener: () => void): void {
+    this.disposeListeners.push(listener);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private receive(message: unknown): void {
+    if (isReadyMessage(message)) return this.onWebviewReady();
+    if (!this.spec.isMessage(message)) {
+      this.spec.log.appendLine(`warning: ${this.spec.title} panel sent a message it should not: ${truncate(JSON.stringify(message))}`);
+      return;
+    }
+    Promise.resolve(this.onMessage(message)).catch((e: unknown) => this.spec.log.appendLine(`error: ${this.spec.title} panel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  }
+
+  /**
+   * The first ready flushes what was queued. A webview that was hidden loses its page and says ready again when
+   * shown: what was queued meanwhile is dropped, because the ready listeners send the view's whole content again.
+   */
+  private onWebviewReady(): void {
+    const first = !this.everReady;
+    this.everReady = true;
+    this.ready = true;
+    const queued = this.queue.splice(0);
+    if (first) for (const message of queued) void this.panel.webview.postMessage(message);
+    this.readyListeners.forEach((l) => l(first));
+  }
+
+  private everReady = false;
+  private readonly readyListeners: ((first: boolean) => void)[] = [];
+
+  /** Called each time the webview (re)loads and says ready; `first` is false after a reload, when all must be resent. */
+  onReady(listener: (first: boolean) => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscriptions.forEach((s) => s.dispose());
+    this.disposeListeners.forEach((l) => l());
+    this.panel.dispose();
+  }
+}
+
+/** The message from a webview that is not one of the common ones. */
+export type ViewMessage<FromWebview> = Exclude<FromWebview, CommonFromWebview>;
+
+/**
+ * Registers the serializer that brings a panel of `viewType` back after a reload: `restore` gets the state the
+ * webview saved (unknown: validate it) and rebuilds the panel's controller, or closes the panel when it cannot.
+ */
+export function registerPanelSerializer(viewType: string, restore: (panel: vscode.WebviewPanel, state: unknown) => void | Promise<void>): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(viewType, {
+    deserializeWebviewPanel: async (panel, state: unknown) => {
+      await restore(panel, state);
+    },
+  });
+}
+
+function truncate(text: string | undefined, max = 200): string {
+  if (text === undefined) return 'undefined';
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,46 @@
+// The run colours of this workspace: assigned once per run (least-used palette colour first) and kept in the
+// workspace state, so a run has the same colour in the Runs tree, the curves and the comparison, today and after
+// a reload. The tree icon is the run's colour with its status as the shape (media/run-icons).
+import * as vscode from 'vscode';
+import type { RunStatus } from '../../core/io/runStore';
+import { assignRunColors, runColor, runIconFile } from '../../core/runColors';
+
+const STATE_KEY = 'adapterLab.runColors';
+
+export class RunColors {
+  private assigned: Record<string, number>;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    const saved = state.get<unknown>(STATE_KEY);
+    this.assigned = isAssignment(saved) ? saved : {};
+  }
+
+  /** Colours for these runs, giving the ones without a colour theirs now. */
+  colorsOf(runIds: readonly string[]): string[] {
+    this.ensure(runIds);
+    return runIds.map((id) => runColor(this.assigned[id]));
+  }
+
+  colorOf(runId: string): string {
+    return this.colorsOf([runId])[0];
+  }
+
+  iconOf(runId: string, status: RunStatus): vscode.Uri {
+    this.ensure([runId]);
+    return vscode.Uri.joinPath(this.extensionUri, 'media', 'run-icons', runIconFile(this.assigned[runId], status));
+  }
+
+  private ensure(runIds: readonly string[]): void {
+    const { assigned, changed } = assignRunColors(this.assigned, runIds);
+    if (!changed) return;
+    this.assigned = assigned;
+    void this.state.update(STATE_KEY, assigned);
+  }
+}
+
+function isAssignment(v: unknown): v is Record<string, number> {
+  return typeof v === 'object' && v !== null && Object.values(v).every((i) => Number.isInteger(i) && i >= 0);
+}

@@ -1,0 +1,66 @@
+// Composition graph panel ⇄ host. The host parses the config (on every edit, debounced) and sends the graph model
+// or, for an invalid config, its problems; the webview lays the graph out (elkjs) and draws it. Clicks and exports
+// come back as requests the host carries out (select the text in the editor, save a file).
+import type { GraphModel } from '../core/graph/model';
+import { type CommonToWebview, type Guard, type ReadyMessage, anyOf, isArrayOf, isOneOf, isRecord, isString, messageOf } from './webview';
+
+export type { GraphEdge, GraphGroup, GraphItem, GraphModel, GraphNode } from '../core/graph/model';
+
+/** A config problem as the view lists it: `line:column message`. */
+export interface GraphProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type GraphToWebview =
+  | { type: 'graph'; file: string; model: GraphModel }
+  /** The config does not validate: show these instead of a stale graph. */
+  | { type: 'problems'; file: string; problems: GraphProblem[] }
+  | CommonToWebview;
+
+export type ExportFormat = 'svg' | 'png';
+
+/** Select the config text that defines the item with this id (ids come from the last graph sent). */
+export interface RevealMessage {
+  type: 'reveal';
+  id: string;
+}
+
+/** Save the drawing: SVG text, or a PNG as a data: URL. The host asks where. */
+export interface ExportMessage {
+  type: 'export';
+  format: ExportFormat;
+  data: string;
+}
+
+export type GraphFromWebview = ReadyMessage | RevealMessage | ExportMessage;
+export type GraphRequest = RevealMessage | ExportMessage;
+
+export const isRevealMessage = messageOf<RevealMessage>('reveal', { id: isString });
+export const isExportMessage: Guard<ExportMessage> = (v): v is ExportMessage => {
+  if (!messageOf<ExportMessage>('export', { format: isOneOf<ExportFormat>(['svg', 'png']), data: isString })(v)) return false;
+  return v.format === 'svg' ? v.data.trimStart().startsWith('<svg') : v.data.startsWith('data:image/png;base64,');
+};
+export const isGraphRequest: Guard<GraphRequest> = anyOf<GraphRequest>(isRevealMessage, isExportMessage);
+
+const isProblem = (v: unknown): v is GraphProblem => isRecord(v) && typeof v.line === 'number' && typeof v.column === 'number' && isString(v.message);
+const isModel = (v: unknown): v is GraphModel => isRecord(v) && isString(v.experiment) && Array.isArray(v.items) && Array.isArray(v.edges);
+
+/** The webview checks what it gets too: a host of another build could send an older shape. */
+export const isGraphToWebview: Guard<GraphToWebview> = (v): v is GraphToWebview => {
+  if (!isRecord(v)) return false;
+  if (v.type === 'graph') return isString(v.file) && isModel(v.model);
+  if (v.type === 'problems') return isString(v.file) && isArrayOf(isProblem)(v.problems);
+  return v.type === 'error' && isString(v.message);
+};
+
+/** What the webview saves (setState) and the serializer reopens after a reload. */
+export interface GraphState {
+  file: string;
+  zoom?: number;
+}
+
+export const isGraphState: Guard<GraphState> = (v): v is GraphState => isRecord(v) && isString(v.file) && (v.zoom === undefined || (typeof v.zoom === 'number' && v.zoom > 0));
+
+export const GRAPH_VIEW_TYPE = 'adapterLab.graph';

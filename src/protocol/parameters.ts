@@ -1,0 +1,34 @@
+// Parameters panel ⇄ host: the host counts (from shapes; for a run also what its summary.json measured) and sends
+// it all at once; the webview draws the chart and tables and computes the N-attribute projection locally.
+import type { ParametersData } from '../core/parameters/forConfig';
+import { type CommonToWebview, type Guard, type ReadyMessage, isRecord, isString } from './webview';
+
+export type { MeasuredRun, ParametersData } from '../core/parameters/forConfig';
+export type { BaseParameters, ParameterReport, RunTypeParameters, StorageModel } from '../core/parameters/report';
+/** The N-attribute projection the view draws (pure arithmetic, safe in the webview bundle). */
+export { projectedBytes } from '../core/parameters/report';
+
+export type ParametersToWebview = { type: 'parameters'; source: ParametersSource; data: ParametersData } | CommonToWebview;
+export type ParametersFromWebview = ReadyMessage;
+
+export type ParametersSource = { kind: 'config'; file: string } | { kind: 'run'; dir: string };
+
+export interface ParametersState {
+  source: ParametersSource;
+  attributes: number; // N of the projection
+  logScale: boolean;
+}
+
+const isSource = (v: unknown): v is ParametersSource =>
+  isRecord(v) && ((v.kind === 'config' && isString(v.file)) || (v.kind === 'run' && isString(v.dir))) && Object.keys(v).length === 2;
+
+export const isParametersState: Guard<ParametersState> = (v): v is ParametersState =>
+  isRecord(v) && isSource(v.source) && typeof v.attributes === 'number' && v.attributes >= 1 && typeof v.logScale === 'boolean';
+
+export const isParametersToWebview: Guard<ParametersToWebview> = (v): v is ParametersToWebview => {
+  if (!isRecord(v)) return false;
+  if (v.type === 'parameters') return isSource(v.source) && isRecord(v.data) && isString(v.data.title) && Array.isArray(v.data.notes);
+  return v.type === 'error' && isString(v.message);
+};
+
+export const PARAMETERS_VIEW_TYPE = 'adapterLab.parameters';

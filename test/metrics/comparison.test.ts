@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configTable, flatten, joinTables, meanTestAccuracy, metricsTable, runConfigView, toCsv, toMarkdown } from '../../src/core/metrics/comparison';
+import { runRecord } from './fixtures';
+
+const config = {
+  name: 'tiny',
+  seed: 1,
+  base: { kind: 'random', shape: { layers: 2, hiddenSize: 16 } },
+  tasks: [{ name: 'mood' }, { name: 'topic' }],
+  adapters: [
+    { name: 'mood', task: 'mood', method: 'houlsby', bottleneckSize: 4 },
+    { name: 'topic', task: 'topic', method: 'pfeiffer', bottleneckSize: 8 },
+  ],
+  train: { adapter: { epochs: 2, learningRate: 0.01 }, full: { epochs: 2, learningRate: 0.001 } },
+};
+
+test('a run\'s config view has the shared settings, its own adapter and the training options of its type', () => {
+  const mood = runConfigView(runRecord({ name: 'adapter:mood', type: 'adapter', config }));
+  assert.equal(mood['adapter.method'], 'houlsby');
+  assert.equal(mood['adapter.bottleneckSize'], '4');
+  assert.equal(mood['train.learningRate'], '0.01');
+  assert.equal(mood['base.shape.layers'], '2');
+  assert.equal(mood.tasks, 'mood, topic');
+  const full = runConfigView(runRecord({ name: 'full', type: 'full', config }));
+  assert.equal(full['adapter.method'], undefined);
+  assert.equal(full['train.learningRate'], '0.001');
+});
+
+test('flatten turns nested objects into dotted paths and arrays into JSON', () => {
+  assert.deepEqual(flatten({ a: { b: 1, c: [2, 3] }, d: 'x', e: undefined, f: null }), { 'a.b': '1', 'a.c': '[2,3]', d: 'x', f: 'null' });
+});
+
+test('"differences only" keeps the settings that are not the same for every run', () => {
+  const runs = [
+    { label: 'adapter:mood', config: runConfigView(runRecord({ name: 'adapter:mood', type: 'adapter', config })) },
+    { label: 'adapter:topic', config: runConfigView(runRecord({ name: 'adapter:topic', type: 'adapter', config })) },
+  ];
+  const diff = configTable(runs, true);
+  assert.deepEqual(diff.head, ['run', 'adapter.bottleneckSize', 'adapter.method', 'adapter.name', 'adapter.task']);
+  assert.deepEqual(diff.rows[1], ['adapter:topic', '8', 'pfeiffer', 'topic', 'topic']);
+  const all = configTable(runs, false);
+  assert.ok(all.head.includes('train.learningRate') && all.head.length > diff.head.length);
+});
+
+test('the metrics table has a row per run: test metrics, best and final validation accuracy, parameters and speed', () => {
+  const summary = { test: { mood: { accuracy: 0.875, macroF1: 0.8, loss: 0.3, count: 8 } }, trainableParams: 1234, totalParams: 100000, trainablePercent: 1.234, msPerStep: 12.345, inferenceMsPerExample: 0.5, wallMs: 4200 };
+  const table = metricsTable([
+    { label: 'adapter:mood', status: 'completed', summary, validation: { mood: { best: 0.9, final: 0.85 } } },
+    { label: 'full', status: 'running', validation: {} },
+  ]);
+  assert.deepEqual(table.head.slice(0, 6), ['run', 'status', 'mood test acc', 'mood test F1', 'mood best val acc', 'mood final val acc']);
+  assert.deepEqual(table.rows[0], ['adapter:mood', 'completed', '87.5%', '80.0%', '90.0%', '85.0%', '1234', '1.23%', '12.3', '0.50', '4.2']);
+  assert.deepEqual(table.rows[1], ['full', 'running', '–', '–', '–', '–', '–', '–', '–', '–', '–']);
+  assert.equal(meanTestAccuracy({ test: { a: { accuracy: 0.5, macroF1: 0, loss: 0, count: 1 }, b: { accuracy: 1, macroF1: 0, loss: 0, count: 1 } } }), 0.75);
+});
+
+test('CSV quotes what needs quoting; Markdown escapes pipes; joined tables keep one run column', () => {
+  const left = { head: ['run', 'x'], rows: [['a,b', 'say "hi"']] };
+  const right = { head: ['run', 'y'], rows: [['a,b', 'p|q']] };
+  const joined = joinTables(left, right);
+  assert.deepEqual(joined.head, ['run', 'x', 'y']);
+  assert.equal(toCsv(joined), 'run,x,y\n"a,b","say ""hi""",p|q\n');
+  assert.equal(toMarkdown(joined), '| run | x | y |\n| --- | --- | --- |\n| a,b | say "hi" | p\\|q |\n');
+});

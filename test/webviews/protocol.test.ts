@@ -1,0 +1,34 @@
+// The host checks every message from a webview before acting on it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isCompareMessage, isCompareState } from '../../src/protocol/compare';
+import { isCurvesState } from '../../src/protocol/curves';
+import { isErrorMessage, isReadyMessage } from '../../src/protocol/webview';
+
+test('the common messages: ready, error', () => {
+  assert.ok(isReadyMessage({ type: 'ready' }));
+  assert.ok(!isReadyMessage({ type: 'ready', extra: 1 }), 'unknown fields are refused');
+  assert.ok(isErrorMessage({ type: 'error', message: 'x' }));
+  assert.ok(isErrorMessage({ type: 'error', message: 'x', detail: 'y' }));
+  assert.ok(!isErrorMessage({ type: 'error', message: 3 }));
+  assert.ok(!isErrorMessage(null));
+});
+
+test('compare panel messages: export and copy with a known format and a text', () => {
+  assert.ok(isCompareMessage({ type: 'export', format: 'csv', text: 'a,b\n' }));
+  assert.ok(isCompareMessage({ type: 'copy', format: 'markdown', text: '| a |' }));
+  assert.ok(!isCompareMessage({ type: 'export', format: 'xlsx', text: '' }));
+  assert.ok(!isCompareMessage({ type: 'export', format: 'csv' }));
+  assert.ok(!isCompareMessage({ type: 'delete', path: '/' }));
+  assert.ok(!isCompareMessage('export'));
+});
+
+test('saved panel state is checked before a reload restores from it', () => {
+  const curves = { runDirs: ['/w/.adapterlab/runs/r1'], smoothing: 0.6, xAxis: 'epoch', logScale: true };
+  assert.ok(isCurvesState(curves));
+  assert.ok(!isCurvesState({ ...curves, smoothing: 1 }), 'smoothing 1 would freeze the curve');
+  assert.ok(!isCurvesState({ ...curves, xAxis: 'time' }));
+  assert.ok(!isCurvesState({ ...curves, runDirs: [1] }));
+  assert.ok(isCompareState({ ...curves, differencesOnly: false }));
+  assert.ok(!isCompareState(curves));
+});
