@@ -8,12 +8,14 @@ import { type AttentionCase, type AttentionResult, benchAttention } from './atte
 import { type Timing, interleaved, peakRssMb } from './measure';
 import { MODELS, type ModelName, buildEncoder, syntheticBatch, syntheticExamples } from './models';
 import { type PrefixResult, benchFrozenPrefix } from './prefix';
+import { type DataParallelResult, benchDataParallel } from './dataParallel';
 import { workloads } from './workloads';
 
 export type Job =
   | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean }
   | { kind: 'attention'; cases: AttentionCase[]; warmup: number; repeats: number }
-  | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number };
+  | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number }
+  | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number };
 
 export interface VariantResult extends Timing {
   gflops: number; // useful FLOPs per CPU second
@@ -33,6 +35,7 @@ export type JobResult =
   | { kind: 'model'; result: ModelResult }
   | { kind: 'attention'; result: AttentionResult[] }
   | { kind: 'prefix'; result: PrefixResult & { model: ModelName } }
+  | { kind: 'dataParallel'; result: DataParallelResult }
   | { kind: 'unavailable'; reason: string };
 
 async function runJob(job: Job): Promise<JobResult> {
@@ -47,6 +50,7 @@ async function runJob(job: Job): Promise<JobResult> {
   const bench = MODELS[job.model];
   const encoder = buildEncoder(bench);
   const batch = syntheticBatch(bench);
+  if (job.kind === 'dataParallel') return { kind: 'dataParallel', result: benchDataParallel(bench, encoder, job.warmup, job.repeats) };
   if (job.kind === 'prefix') return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, syntheticExamples(bench), batch, job.warmup, job.repeats) } };
 
   const runnables = workloads(bench, encoder, batch, job.compareAttention && attentionImplementation() === 'fused', job.backend === 'cpu' ? undefined : syntheticExamples(bench));

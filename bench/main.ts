@@ -52,6 +52,7 @@ function main(): void {
     attention: [],
     prefix: null,
     padding: null,
+    dataParallel: null,
   };
   const jobs: Job[] = [
     ...models.map((model): Job => ({ kind: 'model', backend: 'wasm', model, warmup: model === 'mini' ? 1 : warmup, repeats: model === 'mini' ? miniRepeats : repeats, compareAttention: true })),
@@ -59,6 +60,7 @@ function main(): void {
     { kind: 'model', backend: 'tensorflow', model: 'tiny', warmup, repeats, compareAttention: false },
     { kind: 'attention', cases: attentionCases(quick), warmup, repeats },
     { kind: 'prefix', model: 'tiny-18', warmup, repeats }, // reviews-like lengths: the projection is for that example
+    { kind: 'dataParallel', model: 'tiny-18', warmup, repeats },
   ];
   for (const job of jobs) {
     log(`${job.kind}${job.kind === 'model' ? ` ${job.backend} ${job.model}` : ''}`);
@@ -66,6 +68,7 @@ function main(): void {
     if (r.kind === 'model') results.models.push(r.result);
     else if (r.kind === 'attention') results.attention = r.result;
     else if (r.kind === 'prefix') results.prefix = r.result;
+    else if (r.kind === 'dataParallel') results.dataParallel = r.result;
     else if (job.kind === 'model') results.unavailable.push({ backend: job.backend, reason: r.reason });
   }
   log('padding of the README example\'s batches');

@@ -1,6 +1,7 @@
 // bench/results.md from the collected results: one table per question, numbers as medians in ms.
 import type { AttentionResult } from './attention';
 import type { ModelResult } from './child';
+import type { DataParallelResult } from './dataParallel';
 import type { PaddingResult } from './padding';
 import type { PrefixResult } from './prefix';
 import type { TorchResult } from './torch';
@@ -23,6 +24,7 @@ export interface BenchResults {
   attention: AttentionResult[];
   prefix: (PrefixResult & { model: string }) | null;
   padding: PaddingResult | null;
+  dataParallel: DataParallelResult | null;
 }
 
 const ADAPTERS = ['houlsby', 'pfeiffer', 'lora'];
@@ -109,6 +111,13 @@ function padding(p: PaddingResult, models: ModelResult[]): string {
   return [`${p.config}: ${p.examples} training sentences, median ${p.medianTokens} tokens, batch ${p.batchSize}, maxLength ${p.maxLength}; averaged over 15 epochs of seeded batch orders.`, shares, rate].filter(Boolean).join('\n\n');
 }
 
+function dataParallel(p: DataParallelResult): string {
+  return table(
+    ['model', 'step', `batch ${p.batch} CPU ms`, `batch ${p.batch / 2} CPU ms`, 'best speed-up on two processes'],
+    p.steps.map((s) => [p.model, s.step, ms(s.wholeMs), ms(s.halfMs), `${s.bound.toFixed(2)}×`]),
+  );
+}
+
 /** Adapter and head-only steps as the trainer takes them after the first epoch (frozen prefix from the cache). */
 function cachedSteps(models: ModelResult[]): string {
   const rows = models.filter((m) => m.variants['houlsby+cache']).map((m) => [
@@ -149,6 +158,13 @@ export function markdown(r: BenchResults): string {
     parts.push('## Frozen-prefix cache: training steps as the trainer takes them from the second epoch, CPU ms', 'The frozen part of the encoder below the first adapter (head-only: all of it) is computed once per example and read back; dropout is off there (train/frozenPrefix.ts).', cached);
   }
   if (r.padding) parts.push('## No wasted tokens: padding of the README example\'s training batches', padding(r.padding, r.models));
+  if (r.dataParallel) {
+    parts.push(
+      '## One run on two cores (data parallel), bounded',
+      'Each of two processes would take the step on half the batch, then exchange and average gradients; the best case is the whole-batch step over the half-batch step (the exchange only adds). The experiment already trains its runs concurrently, one per core, so this could only help when fewer runs than cores are left.',
+      dataParallel(r.dataParallel),
+    );
+  }
   if (r.prefix) parts.push('## Frozen-prefix cache over a whole run (README example\'s epochs), CPU ms', prefix(r.prefix));
   return parts.join('\n\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { countFlops } from '../bench/flops';
 import { interleaved, median } from '../bench/measure';
 import { type BenchModel, MODELS, buildEncoder, syntheticBatch, syntheticExamples } from '../bench/models';
 import { workloads } from '../bench/workloads';
+import { benchPadding } from '../bench/padding';
 import { backendReady } from './helpers/tiny';
 
 before(backendReady);
@@ -55,4 +56,12 @@ test('every workload (forward, full, each adapter method, head-only, from the pr
     assert.equal(tf.memory().numTensors, tensors, `${w.name} leaked tensors`);
   }
   list.forEach((w) => w.dispose());
+});
+
+test('padding of the README example: length-bucketed batches pad far less than shuffled ones or maxLength', () => {
+  const p = benchPadding(3);
+  const [toMax, shuffled, bucketed] = p.ways.map((w) => w.paddingShare);
+  assert.equal(p.examples, 2100);
+  assert.ok(bucketed < 0.1 && bucketed < shuffled && shuffled < toMax, JSON.stringify(p.ways));
+  assert.ok(p.ways[2].meanPaddedLength < 2 * p.medianTokens);
 });

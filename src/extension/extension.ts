@@ -9,7 +9,6 @@ import { ConfigDiagnostics } from './configDiagnostics';
 import { EventLoopLag } from './eventLoopLag';
 import { HostTimings } from './hostTimings';
 import { SuggestionQuickFixes } from './quickFixes';
-import { ReportDocuments } from './reportDocuments';
 import { registerRunCommands } from './runCommands';
 import { RunsTree, type RunsTreeNode } from './runsTree';
 import { showConfigParameters, showGraph } from './showGraph';
@@ -28,7 +27,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const engineScript = path.join(context.extensionPath, 'dist', 'extension', 'engine.js');
   const output = vscode.window.createOutputChannel('Adapter Lab');
   const timings = new HostTimings(context.logUri.fsPath);
-  const reports = new ReportDocuments();
   const colors = new RunColors(context.workspaceState, context.extensionUri);
   const panels: PanelDeps = { extensionUri: context.extensionUri, colors, log: output };
   const graphs = new GraphPanels(context.extensionUri, output);
@@ -42,7 +40,6 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     output,
-    reports,
     trainer,
     runsTree,
     view,
@@ -62,7 +59,6 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCurvesSerializer(panels),
     registerCompareSerializer(panels),
     ...registerRunCommands({
-      reports,
       panels,
       parameters,
       shownRuns: () => runsTree.runs,

@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { listRuns, readRun, readSummary } from '../core/io/runStore';
-import type { ReportDocuments } from './reportDocuments';
 import { isInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
 import { type RunsTreeNode, runDirOf } from './runsTree';
@@ -14,7 +13,6 @@ import type { PanelDeps } from './webviews/panelDeps';
 import type { ParametersPanels } from './webviews/parametersPanel';
 
 export interface RunCommandContext {
-  reports: ReportDocuments;
   panels: PanelDeps;
   parameters: ParametersPanels;
   /** The runs the tree shows, and the ones selected in it. */

@@ -7,6 +7,17 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
+/**
+ * Webview → host, every view: the page could not load one of its own files (the bundle or theme.css), so it cannot
+ * run; sent by the page's inline loader script, and the host loads the page again. VS Code for the web can restore a
+ * panel after a reload before its service worker serves the extension's files: the requests then leave for
+ * vscode-cdn.net and fail (microsoft/vscode#326544), the second panel restored at once being the usual victim.
+ */
+export interface LoadFailedMessage {
+  type: 'load-failed';
+  resource: string;
+}
+
 /** Host → webview, every view: something the view cannot show; the view shows the message in place of its content. */
 export interface ErrorMessage {
   type: 'error';
@@ -15,7 +26,7 @@ export interface ErrorMessage {
   detail?: string;
 }
 
-export type CommonFromWebview = ReadyMessage;
+export type CommonFromWebview = ReadyMessage | LoadFailedMessage;
 export type CommonToWebview = ErrorMessage;
 
 // ---- guards -------------------------------------------------------------------------------------------------
@@ -54,6 +65,7 @@ export function optional<T>(guard: Guard<T>): Guard<T | undefined> {
 }
 
 export const isReadyMessage = messageOf<ReadyMessage>('ready', {});
+export const isLoadFailedMessage = messageOf<LoadFailedMessage>('load-failed', { resource: isString });
 export const isErrorMessage = messageOf<ErrorMessage>('error', { message: isString, detail: optional(isString) });
 
 /** A union guard: the first guard that accepts wins. */

@@ -59,20 +59,27 @@ test('attention with more keys than queries equals the stock-op formulation, val
   assert.ok(gk3[1][4].every((x) => x === 0) && gk3[1][0].some((x) => x !== 0));
 });
 
-/** The prefix's keys and values per layer, computed in plain JS from the files AdapterHub would load. */
-function referencePrefix(module: PrefixAdapter): (layer: number) => { keys: number[][]; values: number[][] } {
+/**
+ * The prefix's keys and values per layer, computed in plain JS from the files AdapterHub would load; column block j
+ * belongs to the j-th layer not left out.
+ */
+function referencePrefix(module: PrefixAdapter): (layer: number) => { keys: number[][]; values: number[][] } | undefined {
   const t = module.exportTensors();
   const p = prefixTuningPrefix(module.name);
   const get = (n: string) => ({ shape: t[`${p}.${n}`].shape, data: t[`${p}.${n}`].data as Float32Array });
   const [E, W1, b1, W2, b2] = ['wte.weight', 'control_trans.0.weight', 'control_trans.0.bias', 'control_trans.2.weight', 'control_trans.2.bias'].map(get);
   const linear = (x: number[], w: typeof W1, b: typeof b1) => Array.from({ length: w.shape[0] }, (_, o) => x.reduce((s, xi, i) => s + xi * w.data[o * w.shape[1] + i], b.data[o]));
   const kv = Array.from({ length: E.shape[0] }, (_, pos) => linear(linear(Array.from(E.data.subarray(pos * d, (pos + 1) * d)), W1, b1).map(Math.tanh), W2, b2));
-  return (layer) => ({ keys: kv.map((row) => row.slice(2 * layer * d, (2 * layer + 1) * d)), values: kv.map((row) => row.slice((2 * layer + 1) * d, (2 * layer + 2) * d)) });
+  const layers = Array.from({ length: L }, (_, i) => i).filter((i) => !module.spec.leaveOut.includes(i));
+  return (layer) => {
+    const j = layers.indexOf(layer);
+    return j < 0 ? undefined : { keys: kv.map((row) => row.slice(2 * j * d, (2 * j + 1) * d)), values: kv.map((row) => row.slice((2 * j + 1) * d, (2 * j + 2) * d)) };
+  };
 }
 
-test('the encoder with a prefix equals an independent plain-JS BERT whose attention reads the prefix first', () => {
+for (const leaveOut of [[], [0]]) test(`the encoder with a prefix (leaveOut [${leaveOut}]) equals an independent plain-JS BERT whose attention reads the prefix first`, () => {
   const encoder = tinyEncoder(5);
-  const module = new PrefixAdapter(spec(), TINY, 7);
+  const module = new PrefixAdapter(spec({ leaveOut }), TINY, 7);
   const ours = hidden(encoder, AdapterSetup.single(module, L));
   const base = new Map(Object.entries(toTorchLayout(encoder.weights)).map(([n, t]) => [n, { shape: [...t.shape], data: t.data as Float32Array }]));
   const input = tinyInput();

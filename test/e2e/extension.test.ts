@@ -1,6 +1,7 @@
 // End to end, in a real VS Code (code-server + chromium) with the packaged .vsix installed, as a user would:
 // train from the explorer's context menu, watch the run appear and complete in the Runs view, see a config error in
-// the Problems panel at its line, and cancel a run. Every step leaves a screenshot in test-artifacts/e2e/.
+// the Problems panel at its line, cancel a run, compare runs and draw a config's graph. Every step leaves a
+// screenshot in test-artifacts/e2e/.
 // Run through scripts/e2e.mjs (npm test runs it after the unit tests when code-server is installed).
 import { type TestContext, after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { listRuns, readRun } from '../../src/core/io/runStore';
 import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
 import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
 
 const UI_TIMEOUT = 60_000; // waiting for the workbench to show something
@@ -176,7 +178,7 @@ step('cancelling a training session marks the run cancelled', async () => {
   assert.ok(fs.statSync(path.join(run.dir, 'metrics.jsonl')).size > 0, 'the metrics up to the cancel are kept');
 });
 
-step('runs selected in the tree compare side by side; Show Graph lists the parameters', async () => {
+step('runs selected in the tree compare side by side; Show Graph draws a node per adapter per layer', async () => {
   const { page } = workbench;
   await showSideBar(page, 'Adapter Lab');
   await runRow(page, 'adapter:mood, completed').click();
@@ -193,7 +195,14 @@ step('runs selected in the tree compare side by side; Show Graph lists the param
   const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Show Graph' }).first();
   await lens.waitFor({ timeout: UI_TIMEOUT });
   await lens.click();
-  await page.locator('.monaco-editor .view-lines', { hasText: 'Full fine-tuning trains' }).waitFor({ timeout: UI_TIMEOUT });
+  const graph = await drawnGraphFrame(page, UI_TIMEOUT);
+  // tinyConfig: 2 layers; Houlsby (mood) after attention and after the feed-forward, Pfeiffer (topic) after it only.
+  const adapters = await graphNodes(graph, 'svg [data-kind="adapter"]');
+  assert.deepEqual(placementsOf(adapters, 'mood'), ['0:after-attention', '0:after-feed-forward', '1:after-attention', '1:after-feed-forward']);
+  assert.deepEqual(placementsOf(adapters, 'topic'), ['0:after-feed-forward', '1:after-feed-forward']);
+  assert.equal(adapters.length, 6, 'no other adapter nodes');
+  assert.equal(await graph.locator('svg [data-kind="layer"]').count(), 2);
+  assert.match(await graph.locator('#graph-summary').innerText(), /base [\d,]+ parameters/);
   await screenshot(page, '09-show-graph');
 });
 

@@ -110,3 +110,42 @@ export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000)
   }
   throw new Error(`no "${view}" webview appeared within ${timeoutMs / 1000} s`);
 }
+
+/**
+ * Waits until VS Code for the web has saved the open editors with these titles: it writes them to IndexedDB a few
+ * seconds after they change, and a reload before that forgets a panel opened just before (not a bug to test).
+ */
+export async function waitForSavedEditors(page: Page, titles: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = titles;
+  while (Date.now() < deadline) {
+    const saved = await page.evaluate<string>(SAVED_EDITORS);
+    missing = titles.filter((t) => !saved.includes(JSON.stringify(t).slice(1, -1)));
+    if (!missing.length) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`VS Code did not save the editors ${missing.join(', ')} within ${timeoutMs / 1000} s`);
+}
+
+/** In the page (a string: this file is checked without the DOM's types): the workbench's saved editors, as stored. */
+const SAVED_EDITORS = `(async () => {
+  const values = [];
+  for (const { name } of await indexedDB.databases()) {
+    if (!name || !name.startsWith('vscode-web-state-db-')) continue;
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    if (db.objectStoreNames.contains('ItemTable')) {
+      const value = await new Promise((resolve) => {
+        const get = db.transaction('ItemTable').objectStore('ItemTable').get('memento/workbench.parts.editor');
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => resolve(undefined);
+      });
+      if (value !== undefined) values.push(String(value));
+    }
+    db.close();
+  }
+  return values.join('\\n');
+})()`;

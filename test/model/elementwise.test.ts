@@ -110,13 +110,13 @@ test('the kernel binary imports only env.memory and writes only its outputs', ()
     return r;
   });
   const out = {
-    y: region(7), dx: region(7), sum: region(rows * d), dword: region(vocab * d), dposition: region(positions * d), dtype: region(types * d),
+    y: region(7), cdf: region(7), dx: region(7), sum: region(rows * d), dword: region(vocab * d), dposition: region(positions * d), dtype: region(types * d),
     normed: region(rows * d), mean: region(rows), rstd: region(rows), dnormIn: region(rows * d), dgamma: region(d), dbeta: region(d),
   };
   const before = heap.slice();
   const byte = (r: { at: number }) => r.at * 4;
-  kernel.gelu_forward(byte(x), byte(out.y), 7);
-  kernel.gelu_backward(byte(x), byte(x), byte(out.dx), 7);
+  kernel.gelu_forward(byte(x), byte(out.y), byte(out.cdf), 7);
+  kernel.gelu_backward(byte(x), byte(out.cdf), byte(x), byte(out.dx), 7);
   kernel.embed_forward(byte(word), byte(ids), byte(position), byte(type), byte(typeIds), byte(out.sum), rows, length, d);
   kernel.embed_backward(byte(dy), byte(ids), byte(typeIds), byte(out.dword), byte(out.dposition), byte(out.dtype), rows, length, d, vocab, positions, types);
   // LayerNorm of the rows of dy, with the first d floats of the word table as gamma and of the type table as beta.

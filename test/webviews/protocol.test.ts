@@ -3,13 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isCompareMessage, isCompareState } from '../../src/protocol/compare';
 import { isCurvesState } from '../../src/protocol/curves';
-import { isErrorMessage, isReadyMessage } from '../../src/protocol/webview';
+import { isErrorMessage, isLoadFailedMessage, isReadyMessage } from '../../src/protocol/webview';
 
-test('the common messages: ready, error', () => {
+test('the common messages: ready, load-failed, error', () => {
   assert.ok(isReadyMessage({ type: 'ready' }));
   assert.ok(!isReadyMessage({ type: 'ready', extra: 1 }), 'unknown fields are refused');
   assert.ok(isErrorMessage({ type: 'error', message: 'x' }));
   assert.ok(isErrorMessage({ type: 'error', message: 'x', detail: 'y' }));
+  assert.ok(isLoadFailedMessage({ type: 'load-failed', resource: 'https://x/media/webview/graph.js' }));
+  assert.ok(!isLoadFailedMessage({ type: 'load-failed' }), 'the file that failed is named');
+  assert.ok(!isLoadFailedMessage({ type: 'load-failed', resource: 1 }));
   assert.ok(!isErrorMessage({ type: 'error', message: 3 }));
   assert.ok(!isErrorMessage(null));
 });

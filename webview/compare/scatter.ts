@@ -1,6 +1,7 @@
 // Accuracy vs trainable parameters, one point per run in its colour, parameters on a log axis: the adapter
 // trade-off at a glance (adapters far left at nearly the accuracy of full fine-tuning on the right).
 import { Chart, Legend, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
+import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 
 Chart.register(ScatterController, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
@@ -33,8 +34,9 @@ export class TradeOffScatter {
         color: colors.foreground,
         font: { family: colors.font },
         scales: {
-          x: { type: 'logarithmic', grid, ticks: { ...ticks, callback: (v) => formatParams(Number(v)) }, title: { display: true, text: 'trainable parameters (log)', color: colors.description } },
-          y: { type: 'linear', grid, ticks: { ...ticks, callback: (v) => `${(100 * Number(v)).toFixed(0)}%` }, title: { display: true, text: 'mean test accuracy', color: colors.description } },
+          // Some room beyond the outermost runs: a point on the axis's end would be cut in half.
+          x: { type: 'logarithmic', ...paddedRange(points.map((p) => p.params)), grid, ticks: { ...ticks, callback: (v) => formatParams(Number(v)) }, afterBuildTicks: logAxisTicks, title: { display: true, text: 'trainable parameters (log)', color: colors.description } },
+          y: { type: 'linear', grace: '10%', grid, ticks: { ...ticks, callback: (v) => `${(100 * Number(v)).toFixed(0)}%` }, title: { display: true, text: 'mean test accuracy', color: colors.description } },
         },
         plugins: {
           legend: { labels: { color: colors.foreground } },
@@ -54,6 +56,11 @@ export class TradeOffScatter {
   dispose(): void {
     this.chart?.destroy();
   }
+}
+
+function paddedRange(values: number[]): { min?: number; max?: number } {
+  const positive = values.filter((v) => v > 0);
+  return positive.length ? { min: Math.min(...positive) / 1.25, max: Math.max(...positive) * 1.25 } : {};
 }
 
 function formatParams(n: number): string {

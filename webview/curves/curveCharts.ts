@@ -20,6 +20,7 @@ import { CHARTS, type ChartSpec, type SeriesColumns, type CurveBatch, type XAxis
 import { MinMaxDownsampler, type XY } from '../../src/core/metrics/downsample';
 import { type BestPoint, EmaSmoother, bestPoint } from '../../src/core/metrics/series';
 import type { CurveRun } from '../../src/protocol/curves';
+import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
@@ -257,7 +258,8 @@ export class CurveCharts {
     chart.options.font = { family: c.font };
     chart.options.scales = {
       x: { type: 'linear', grid, ticks: { ...ticks, callback: (v) => formatX(Number(v), this.options.xAxis) }, title: { display: true, text: X_TITLES[this.options.xAxis], color: c.description } },
-      y: { type: this.options.logScale ? 'logarithmic' : 'linear', grid, ticks: { ...ticks, callback: (v) => formatY(Number(v), percent) } },
+      // On a log axis chart.js's own ticks crowd on a narrow range ("0.69" over "0.67"): logAxisTicks picks readable ones.
+      y: { type: this.options.logScale ? 'logarithmic' : 'linear', grid, ticks: { ...ticks, callback: (v) => formatY(Number(v), percent) }, afterBuildTicks: this.options.logScale ? logAxisTicks : undefined },
     };
     if (chart.options.plugins?.legend?.labels) chart.options.plugins.legend.labels.color = c.foreground;
     if (chart.options.plugins?.tooltip) {

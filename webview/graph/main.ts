@@ -56,6 +56,7 @@ let svg: SVGSVGElement | undefined;
 let zoom = state.zoom ?? 0;
 let colors = readThemeColors();
 let sequence = 0;
+let opened = false;
 
 const measureContext = document.createElement('canvas').getContext('2d')!;
 function measure(text: string, bold: boolean): number {
@@ -75,8 +76,12 @@ async function showGraph(file: string, next: GraphModel): Promise<void> {
   summary.textContent = `${next.base} · base ${next.totals.base.toLocaleString('en-US')} parameters (frozen) · adapters ${next.totals.adapters.toLocaleString('en-US')} (trainable, heads included in the runs) · layout ${laid.ms.toFixed(0)} ms`;
   state.file = file;
   draw();
-  if (!state.zoom) fit();
+  if (!state.zoom) autoFit();
   else setZoom(state.zoom);
+  // A graph wider than the panel opens on its middle, where the base's layers are (compositions sit beside them);
+  // redraws while the config is edited keep where the user scrolled.
+  if (!opened) canvas.scrollLeft = (canvas.scrollWidth - canvas.clientWidth) / 2;
+  opened = true;
 }
 
 function draw(): void {
@@ -127,12 +132,33 @@ function setZoom(next: number): void {
   applyZoom();
 }
 
+/** Below this zoom the 12 px labels cannot be read: a graph too big for the panel is shown at it, and scrolls. */
+const READABLE_ZOOM = 0.75;
+
+/** The Fit button: the whole graph in the panel, however small (an overview; the user zoomed, so it stays). */
 function fit(): void {
-  if (!layout) return;
-  const available = { width: canvas.clientWidth - 4, height: Math.max(200, window.innerHeight - canvas.getBoundingClientRect().top - 16) };
-  setZoom(Math.min(available.width / layout.width, available.height / layout.height, 1.5));
-  state.zoom = undefined; // "fit" follows the window until the user zooms
+  if (fitZoom() !== undefined) setZoom(fitZoom()!);
+}
+
+/** The zoom a graph opens at, kept as the window resizes until the user zooms: fitted, but readable. */
+function autoFit(): void {
+  const fitted = fitZoom();
+  if (fitted === undefined) return;
+  setZoom(Math.max(fitted, READABLE_ZOOM));
+  state.zoom = undefined;
   api.saveState(state);
+}
+
+/** The canvas fills the panel below the header, whose height depends on how the toolbar and the summary wrap. */
+function sizeCanvas(): void {
+  canvas.style.height = `${Math.max(240, window.innerHeight - (canvas.getBoundingClientRect().top + window.scrollY) - 16)}px`;
+}
+
+function fitZoom(): number | undefined {
+  if (!layout) return undefined;
+  sizeCanvas();
+  const available = { width: canvas.clientWidth - 4, height: canvas.clientHeight - 4 };
+  return Math.min(available.width / layout.width, available.height / layout.height, 1.5);
 }
 
 canvas.addEventListener(
@@ -173,7 +199,8 @@ onThemeChange((next) => {
   draw();
 });
 window.addEventListener('resize', () => {
-  if (state.zoom === undefined) fit();
+  sizeCanvas();
+  if (state.zoom === undefined) autoFit();
 });
 
 listen(api, isGraphToWebview, (message) => {

@@ -2,6 +2,7 @@
 // with a logarithmic axis on request: adapters train 1–5% of what full fine-tuning trains, too small to see linearly.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LogarithmicScale, Tooltip } from 'chart.js';
 import type { RunTypeParameters } from '../../src/protocol/parameters';
+import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 import { count } from './format';
 
@@ -31,7 +32,7 @@ export class ParametersChart {
         animation: false,
         scales: {
           x: { grid: { color: colors.border }, ticks: { color: colors.foreground } },
-          y: { type: logScale ? 'logarithmic' : 'linear', grid: { color: colors.border }, ticks: { color: colors.foreground, callback: (v) => count(Number(v)) }, title: { display: true, text: 'parameters', color: colors.description } },
+          y: { type: logScale ? 'logarithmic' : 'linear', grid: { color: colors.border }, ticks: { color: colors.foreground, callback: (v) => count(Number(v)) }, afterBuildTicks: logScale ? logAxisTicks : undefined, title: { display: true, text: 'parameters', color: colors.description } },
         },
         plugins: {
           legend: { labels: { color: colors.foreground } },

@@ -27,12 +27,13 @@ function kindLabel(r: RunTypeParameters): string {
 
 function runTypeTable(report: ParameterReport, data: ParametersData): HTMLElement {
   const measured = data.run?.measured;
-  const head = h('tr', {}, h('th', {}, 'run type'), h('th', {}, 'kind'), h('th', { className: 'num' }, 'trainable'), h('th', { className: 'num' }, 'total'), h('th', { className: 'num' }, '% of base'), h('th', {}, 'float32 bytes per attribute'), measured ? h('th', {}, 'measured (summary.json)') : null);
+  const head = h('tr', {}, h('th', {}, 'run type'), h('th', {}, 'kind'), h('th', { className: 'num' }, 'trainable'), h('th', { className: 'num' }, 'total'), h('th', { className: 'num' }, '% of base'), h('th', {}, 'bytes per attribute (float32)'), measured ? h('th', {}, 'measured (summary.json)') : null);
   const rows = report.rows.map((r) => {
     const isRun = data.run?.name === r.name;
-    const perTask = Object.entries(r.bytesPerTask).map(([task, b]) => `${task} ${bytes(b)}`).join(' · ');
-    const measuredCell = measured ? h('td', { className: 'mono' }, isRun ? `${count(measured.trainableParams)} trainable of ${count(measured.totalParams)} (${percent(measured.trainablePercent)}) · ${bytes(measured.bytesOnDisk)} on disk` : '') : null;
-    return h('tr', { 'data-run': r.name, className: isRun ? 'this-run' : undefined }, h('th', { scope: 'row' }, r.name, isRun ? ' (this run)' : ''), h('td', {}, kindLabel(r)), num(r.trainable, count(r.trainable), 'trainable'), num(r.total, count(r.total), 'total'), num(r.percentOfBase, percent(r.percentOfBase), 'percent'), h('td', { 'data-col': 'bytes' }, perTask), measuredCell);
+    // One line per attribute (and per measure): a half-width panel has no room for them side by side.
+    const perTask = Object.entries(r.bytesPerTask).map(([task, b]) => h('div', { className: 'nowrap' }, `${task} ${bytes(b)}`));
+    const measuredCell = measured ? h('td', {}, ...(isRun ? [h('div', { className: 'nowrap' }, `${count(measured.trainableParams)} trainable of ${count(measured.totalParams)} (${percent(measured.trainablePercent)})`), h('div', { className: 'nowrap' }, `${bytes(measured.bytesOnDisk)} on disk`)] : [])) : null;
+    return h('tr', { 'data-run': r.name, className: isRun ? 'this-run' : undefined }, h('th', { scope: 'row' }, r.name, isRun ? ' (this run)' : ''), h('td', {}, kindLabel(r)), num(r.trainable, count(r.trainable), 'trainable'), num(r.total, count(r.total), 'total'), num(r.percentOfBase, percent(r.percentOfBase), 'percent'), h('td', { 'data-col': 'bytes' }, ...perTask), measuredCell);
   });
   return h('div', { className: 'table-scroll' }, h('table', { id: 'run-types' }, h('thead', {}, head), h('tbody', {}, ...rows)));
 }

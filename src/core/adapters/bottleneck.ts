@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BottleneckAdapterSpec } from '../config/types';
 import type { AdapterPosition } from '../model/bert';
-import { activation, batchMatMul, dense } from '../model/ops';
+import { activation, dense } from '../model/ops';
 import { normalValues, seedFor } from '../model/init';
 import { Weights, denseWeightShape } from '../model/weights';
 import { fromTorchLayout, toTorchLayout } from '../io/adapterhub';
@@ -112,25 +112,4 @@ export class BottleneckAdapter implements AdapterModule {
       leave_out: spec.leaveOut,
     };
   }
-}
-
-/**
- * Several sequential bottleneck adapters of one shape on consecutive equal row blocks of `hidden` (one block per
- * adapter: a Parallel setup's copies), as one batched computation: their weights stacked, the rows viewed as
- * [copies, n, d]. Gives what applying each to its own block does, without cutting and joining the rows (slow on
- * wasm). Null when the adapters differ in shape, activation or scaling, or read the block input (method parallel).
- */
-export function applyStacked(adapters: BottleneckAdapter[], layer: number, position: AdapterPosition, hidden: tf.Tensor2D): tf.Tensor2D | null {
-  const [first] = adapters;
-  const same = (a: BottleneckAdapter) =>
-    a.spec.method !== 'parallel' && a.has(layer, position) && a.spec.nonLinearity === first.spec.nonLinearity && a.spec.scaling === first.spec.scaling && a.size === first.size;
-  if (!adapters.every(same)) return null;
-  const copies = adapters.length;
-  const [rows, d] = [hidden.shape[0] / copies, hidden.shape[1]];
-  const stacked = (n: string) => tf.stack(adapters.map((a) => a.weights.get(`${adapterPrefix(layer, position, a.spec.name)}.${n}`)));
-  const x = tf.reshape(hidden, [copies, rows, d]) as tf.Tensor3D;
-  const downLinear = tf.add(batchMatMul(x, stacked('adapter_down.0.weight') as tf.Tensor3D), tf.expandDims(stacked('adapter_down.0.bias'), 1)) as tf.Tensor3D; // [copies, n, m]
-  const down = tf.reshape(activation(first.spec.nonLinearity, tf.reshape(downLinear, [copies * rows, -1]) as tf.Tensor2D), [copies, rows, -1]) as tf.Tensor3D;
-  const up = tf.add(batchMatMul(down, stacked('adapter_up.weight') as tf.Tensor3D), tf.expandDims(stacked('adapter_up.bias'), 1));
-  return tf.reshape(tf.add(x, first.spec.scaling === 1 ? up : tf.mul(up, first.spec.scaling)), [copies * rows, d]) as tf.Tensor2D;
 }

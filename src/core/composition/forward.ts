@@ -13,7 +13,6 @@
 // adapter's prefix in front of those below it; BatchSplit and Parallel give each range of examples its branch's
 // prefix, padded at the front to the longest with masked positions.
 import * as tf from '@tensorflow/tfjs';
-import { BottleneckAdapter, applyStacked } from '../adapters/bottleneck';
 import type { AdapterModule, Site } from '../adapters/module';
 import { isPrefix } from '../adapters/registry';
 import type { PrefixAdapter } from '../adapters/prefix';
@@ -30,9 +29,6 @@ export interface SiteContext {
 }
 
 export type SiteInner = (x: tf.Tensor2D, ctx: SiteContext) => tf.Tensor2D;
-
-/** The `inner` of a site with nothing beneath the setup (block sites): lets Parallel compute its branches batched. */
-export const NOTHING_BENEATH: SiteInner = (x) => x;
 
 export interface PrefixContext {
   layer: number;
@@ -74,19 +70,11 @@ export class SetupForward {
       case 'Parallel': {
         if (!ctx.replicated) throw new Error(`Parallel acts at ${ctx.site.layer} before the batch was replicated`);
         const copies = node.children.length;
-        return this.stackedBranches(node, x, inner, ctx) ?? this.byExamples(node, new Array<number>(copies).fill(ctx.batch / copies), x, inner, ctx);
+        return this.byExamples(node, new Array<number>(copies).fill(ctx.batch / copies), x, inner, ctx);
       }
     }
   }
 
-  /** Parallel branches that are all bottleneck adapters of one shape at a block site: one batched computation. */
-  private stackedBranches(node: Block, x: tf.Tensor2D, inner: SiteInner, ctx: SiteContext): tf.Tensor2D | null {
-    const site = ctx.site;
-    if (site.kind !== 'block' || inner !== NOTHING_BENEATH) return null;
-    const modules = node.children.map((c) => (isBlock(c) ? undefined : this.module(c.name)));
-    if (!modules.every((m): m is BottleneckAdapter => m instanceof BottleneckAdapter)) return null;
-    return applyStacked(modules, site.layer, site.position, x);
-  }
 
   /**
    * The keys and values `node` puts in front of `below` (the prefixes of adapters before it) at one layer, or null

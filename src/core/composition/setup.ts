@@ -8,7 +8,7 @@ import { isPrefix } from '../adapters/registry';
 import type { PrefixAdapter } from '../adapters/prefix';
 import type { ForwardOptions } from '../model/bert';
 import { seedFor } from '../model/init';
-import { NOTHING_BENEATH, SetupForward, type SiteContext } from './forward';
+import { SetupForward, type SiteContext } from './forward';
 import type { FusionLayer } from './fusion';
 import { type SetupNode, parallelBlock } from './tree';
 
@@ -101,7 +101,7 @@ export class AdapterSetup {
       }),
       hook: (layer, position, hidden, blockInput, shape) => {
         if (layer < skip) return hidden;
-        return this.forward.apply(this.tree, hidden, NOTHING_BENEATH, context({ kind: 'block', layer, position }, shape, blockInput));
+        return this.forward.apply(this.tree, hidden, (x) => x, context({ kind: 'block', layer, position }, shape, blockInput));
       },
       linearHook: (layer, name, input, base, shape) => {
         if (layer < skip) return base(input);

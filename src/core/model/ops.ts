@@ -4,7 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AttentionShape, fusedAttention, fusedAttentionAvailable } from './kernels/attention';
 import { elementwiseKernelsAvailable, fusedGelu, fusedLayerNorm } from './kernels/elementwise';
-import { createRng } from '../data/random';
+
+/** x · w + b in one kernel (_FusedMatMul adds the bias in the product's output pass; no separate Add). */
+function matMulAddBias(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
+}
 
 /** x [n, in] · w [in, out] + b. Dense weights are kept as [in, out] (HF stores [out, in]; io transposes). */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, trainable: boolean): tf.Tensor2D {
@@ -14,7 +18,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, tra
 const denseTrainableWithBias = tf.customGrad((x, w, b, save) => {
   (save as tf.GradSaveFunc)([x as tf.Tensor2D, w as tf.Tensor2D]);
   return {
-    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b as tf.Tensor1D),
+    value: matMulAddBias(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;
@@ -41,7 +45,7 @@ function denseTrainable(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): 
 /** A frozen layer: the weights are closed over, so only the input gradient is computed. */
 function denseFrozen(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor2D {
   const f = tf.customGrad((input) => ({
-    value: b ? tf.add(tf.matMul(input as tf.Tensor2D, w), b) : tf.matMul(input as tf.Tensor2D, w),
+    value: b ? matMulAddBias(input as tf.Tensor2D, w, b) : tf.matMul(input as tf.Tensor2D, w),
     gradFunc: (dy) => tf.matMul(dy as tf.Tensor2D, tf.transpose(w)),
   })) as (input: tf.Tensor2D) => tf.Tensor2D;
   return f(x);
@@ -129,7 +133,7 @@ export function batchedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D,
 
 /**
  * The dropout multiplier for an x of this shape, 0 or 1/(1 − rate) per element, from the seed. Drawn with
- * mulberry32 (data/random.ts) in one loop: tf.randomUniform's generator took ~50 ns per element, ~20 ms of a
+ * mulberry32 (data/random.ts, the same sequence as createRng(seed)) in one loop: tf.randomUniform's generator took ~50 ns per element, ~20 ms of a
  * reviews-sized adapter step (bench/profile.ts). The same on every backend.
  */
 export function dropoutMultiplier(shape: number[], rate: number, seed: number): tf.Tensor {

@@ -3,8 +3,11 @@
 // dropped), disposal, and a WebviewPanelSerializer so a panel comes back after a reload from the state its webview
 // saved with setState.
 import * as vscode from 'vscode';
-import { type CommonFromWebview, type Guard, isReadyMessage } from '../../protocol/webview';
-import { panelHtml, webviewOptions } from './panelHtml';
+import { type CommonFromWebview, type Guard, isLoadFailedMessage, isReadyMessage } from '../../protocol/webview';
+import { loadFailedHtml, panelHtml, webviewOptions } from './panelHtml';
+
+/** How many times a page that could not load its files is loaded again before the panel shows why it gave up. */
+const MAX_PAGE_RELOADS = 3;
 
 export interface PanelSpec<FromWebview> {
   /** The webview panel type, also the serializer's key (declared as onWebviewPanel:<viewType> in package.json). */
@@ -23,6 +26,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   private disposed = false;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly disposeListeners: (() => void)[] = [];
+  private pageReloads = 0;
 
   /** Wraps `panel` (a new one, or one VS Code restores) and loads the view's HTML into it. */
   constructor(
@@ -32,7 +36,10 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     private readonly onMessage: (message: FromWebview) => void | Promise<void>,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
+    this.loadPage = () => {
+      panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
+    };
+    this.loadPage();
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
@@ -42,6 +49,8 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
       }),
     );
   }
+
+  private readonly loadPage: () => void;
 
   /** Sends now if the webview listens, else when it says ready (in order). */
   post(message: ToWebview): void {
@@ -61,6 +70,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
 
   private receive(message: unknown): void {
     if (isReadyMessage(message)) return this.onWebviewReady();
+    if (isLoadFailedMessage(message)) return this.onPageLoadFailed(message.resource);
     if (!this.spec.isMessage(message)) {
       this.spec.log.appendLine(`warning: ${this.spec.title} panel sent a message it should not: ${truncate(JSON.stringify(message))}`);
       return;
@@ -79,6 +89,20 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     const queued = this.queue.splice(0);
     if (first) for (const message of queued) void this.panel.webview.postMessage(message);
     this.readyListeners.forEach((l) => l(first));
+  }
+
+  /** The page is loaded again (a new page: its ready listeners resend everything), a few times at most. */
+  private onPageLoadFailed(resource: string): void {
+    if (this.disposed) return;
+    this.ready = false;
+    if (this.pageReloads >= MAX_PAGE_RELOADS) {
+      this.spec.log.appendLine(`error: ${this.spec.title} panel could not load ${resource} after ${MAX_PAGE_RELOADS} reloads; giving up`);
+      this.panel.webview.html = loadFailedHtml(this.spec.title, resource);
+      return;
+    }
+    this.pageReloads++;
+    this.spec.log.appendLine(`warning: ${this.spec.title} panel could not load ${resource}; loading the page again (${this.pageReloads}/${MAX_PAGE_RELOADS})`);
+    this.loadPage();
   }
 
   private everReady = false;

@@ -30,7 +30,39 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, vie
 </head>
 <body>
   <main id="root" data-view="${escapeHtml(view)}" aria-busy="true"><p class="muted">Loading ${escapeHtml(title)}…</p></main>
+  <script nonce="${nonce}">${LOAD_FAILED_REPORTER}</script>
   <script nonce="${nonce}" src="${media(`${view}.js`)}"></script>
+</body>
+</html>`;
+}
+
+/**
+ * Inline, before the bundle: when theme.css or the bundle fails to load (see LoadFailedMessage), says so in the page
+ * and tells the host, which loads the page again. The bundle then never ran, so the VS Code API is still free to
+ * acquire; when only the style sheet failed after the bundle took the API, the view works unstyled and nothing is sent.
+ */
+const LOAD_FAILED_REPORTER = `addEventListener('error', (e) => {
+  const el = e.target;
+  if (!(el instanceof HTMLScriptElement || el instanceof HTMLLinkElement) || window.adapterLabLoadFailed) return;
+  window.adapterLabLoadFailed = true;
+  const resource = String(el instanceof HTMLScriptElement ? el.src : el.href);
+  try {
+    acquireVsCodeApi().postMessage({ type: 'load-failed', resource });
+    document.getElementById('root').textContent = 'Could not load ' + resource + ': loading the panel again…';
+  } catch {}
+}, true);`;
+
+/** What a panel shows when its page failed to load several times in a row: a plain page, no script. */
+export function loadFailedHtml(title: string, resource: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="default-src 'none'">
+  <title>${escapeHtml(title)}</title>
+</head>
+<body>
+  <main id="root" data-view="load-failed" role="alert"><p><strong>${escapeHtml(title)} could not load its files</strong> (${escapeHtml(resource)}). Close this panel and open it again; if that does not help, reload the window.</p></main>
 </body>
 </html>`;
 }

@@ -77,26 +77,32 @@ INLINE void store_tail(float *p, v128_t v, int count) {
   if (count > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
-INLINE v128_t gelu4(v128_t x) { return wasm_f32x4_mul(x, cdf4(x)); }
-
-// dGELU/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
-INLINE v128_t gelu_grad4(v128_t x, v128_t dy) {
+// dGELU/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π); Φ(x) as the forward pass kept it.
+INLINE v128_t gelu_grad4(v128_t x, v128_t cdf, v128_t dy) {
   const v128_t pdf = wasm_f32x4_mul(exp4(wasm_f32x4_mul(wasm_f32x4_mul(x, x), wasm_f32x4_splat(-0.5f))), wasm_f32x4_splat(0.39894228040143268f));
-  return wasm_f32x4_mul(dy, wasm_f32x4_add(cdf4(x), wasm_f32x4_mul(x, pdf)));
+  return wasm_f32x4_mul(dy, wasm_f32x4_add(cdf, wasm_f32x4_mul(x, pdf)));
 }
 
-// y[i] = GELU(x[i]), i < n.
-void gelu_forward(const float *x, float *y, int n) {
+// y[i] = GELU(x[i]) = x[i]·Φ(x[i]), and Φ(x[i]) in cdf[i] for the backward, i < n.
+void gelu_forward(const float *x, float *y, float *cdf, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, gelu4(wasm_v128_load(x + i)));
-  if (i < n) store_tail(y + i, gelu4(load_tail(x + i, n - i)), n - i);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t xv = wasm_v128_load(x + i), c = cdf4(xv);
+    wasm_v128_store(cdf + i, c);
+    wasm_v128_store(y + i, wasm_f32x4_mul(xv, c));
+  }
+  if (i < n) {
+    const v128_t xv = load_tail(x + i, n - i), c = cdf4(xv);
+    store_tail(cdf + i, c, n - i);
+    store_tail(y + i, wasm_f32x4_mul(xv, c), n - i);
+  }
 }
 
-// dx[i] = dy[i] · GELU'(x[i]), i < n.
-void gelu_backward(const float *x, const float *dy, float *dx, int n) {
+// dx[i] = dy[i] · GELU'(x[i]), i < n, with cdf from gelu_forward.
+void gelu_backward(const float *x, const float *cdf, const float *dy, float *dx, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(dx + i, gelu_grad4(wasm_v128_load(x + i), wasm_v128_load(dy + i)));
-  if (i < n) store_tail(dx + i, gelu_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dx + i, gelu_grad4(wasm_v128_load(x + i), wasm_v128_load(cdf + i), wasm_v128_load(dy + i)));
+  if (i < n) store_tail(dx + i, gelu_grad4(load_tail(x + i, n - i), load_tail(cdf + i, n - i), load_tail(dy + i, n - i)), n - i);
 }
 
 // out[r] = word[ids[r]] + position[r mod length] + type[types[r]] for rows r < rows (= batch · length), d columns.

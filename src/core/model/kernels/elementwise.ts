@@ -6,8 +6,8 @@ import { address, allocate, kernelInTfjsHeap } from './loader';
 
 /** The C functions of elementwise.c; every pointer is a byte offset in the shared memory. */
 export interface ElementwiseExports {
-  gelu_forward(x: number, y: number, n: number): void;
-  gelu_backward(x: number, dy: number, dx: number, n: number): void;
+  gelu_forward(x: number, y: number, cdf: number, n: number): void;
+  gelu_backward(x: number, cdf: number, dy: number, dx: number, n: number): void;
   embed_forward(word: number, ids: number, position: number, type: number, types: number, out: number, rows: number, length: number, d: number): void;
   embed_backward(dy: number, ids: number, types: number, dword: number, dposition: number, dtype: number,
     rows: number, length: number, d: number, vocab: number, positions: number, typeCount: number): void;
@@ -39,14 +39,15 @@ export function fusedGelu<T extends tf.Tensor>(x: T): T {
   const f = tf.customGrad((xi, save) => {
     const input = xi as tf.Tensor;
     const y = allocate(backend, input.shape);
-    exports.gelu_forward(at(input), at(y), input.size);
-    (save as tf.GradSaveFunc)([input]);
+    const cdf = allocate(backend, input.shape); // Φ(x): the backward needs it and it costs most of the forward
+    exports.gelu_forward(at(input), at(y), at(cdf), input.size);
+    (save as tf.GradSaveFunc)([input, cdf]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
-        const [xs] = saved;
+        const [xs, cdfs] = saved;
         const dx = allocate(backend, xs.shape);
-        exports.gelu_backward(at(xs), at(dy as tf.Tensor), at(dx), xs.size);
+        exports.gelu_backward(at(xs), at(cdfs), at(dy as tf.Tensor), at(dx), xs.size);
         return dx;
       },
     };
