@@ -221,8 +221,14 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   await compare.locator('vscode-button', { hasText: 'Export CSV' }).click();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: UI_TIMEOUT });
+  // The dialog fills in its default path after it shows: typing before that mixes the two paths.
+  await retry('the save dialog', async () => {
+    await page.waitForTimeout(250);
+    assert.match(await input.inputValue(), /\.csv$/);
+  });
   const target = path.join(workspace, 'comparison.csv');
   await input.fill(target);
+  assert.equal(await input.inputValue(), target);
   await page.keyboard.press('Enter');
   await retry('the exported file', async () => {
     await page.waitForTimeout(1000);

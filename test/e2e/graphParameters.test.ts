@@ -13,7 +13,7 @@ import { BLOCKS, blocksOf } from '../../src/core/composition/tree';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runRow, screenshot, showSideBar, waitForSavedEditors, webviewFrame } from './workbench';
+import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runRow, screenshot, showSideBar, waitForSavedPanels, webviewFrame } from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TEST_TIMEOUT = 300_000;
@@ -263,7 +263,7 @@ step('the graph and the parameters panels come back after a reload, with their c
   assert.equal(nodes.length, 6 + 2 + 3, 'mood in 3 layers × 2 places, topic in 2 layers, lora in 3');
   const panels = (await page.locator('.tab').allInnerTexts()).map((t) => t.trim()).filter((t) => /^(Graph|Parameters): /.test(t));
   assert.ok(panels.includes('Graph: tiny') && panels.length >= 2, `the panels open: ${panels.join(', ')}`);
-  await waitForSavedEditors(page, panels);
+  await waitForSavedPanels(page, panels);
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // Both are visible at once (side by side), so VS Code restores both together, the case where a page can miss its

@@ -112,24 +112,38 @@ export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000)
 }
 
 /**
- * Waits until VS Code for the web has saved the open editors with these titles: it writes them to IndexedDB a few
- * seconds after they change, and a reload before that forgets a panel opened just before (not a bug to test).
+ * Waits until VS Code for the web has saved these webview panels (by title) with the state their page set: it writes
+ * its editors to IndexedDB a few seconds after they change, and a reload before that forgets a panel just opened, or
+ * restores it without its state (which closes it) — a race in the test, not a bug to test.
  */
-export async function waitForSavedEditors(page: Page, titles: string[], timeoutMs = 60_000): Promise<void> {
+export async function waitForSavedPanels(page: Page, titles: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let missing = titles;
   while (Date.now() < deadline) {
-    const saved = await page.evaluate<string>(SAVED_EDITORS);
-    missing = titles.filter((t) => !saved.includes(JSON.stringify(t).slice(1, -1)));
+    const saved = await page.evaluate<{ title: string; state: boolean }[]>(SAVED_PANELS);
+    missing = titles.filter((t) => !saved.some((p) => p.title === t && p.state));
     if (!missing.length) return;
     await page.waitForTimeout(250);
   }
-  throw new Error(`VS Code did not save the editors ${missing.join(', ')} within ${timeoutMs / 1000} s`);
+  throw new Error(`VS Code did not save the panels ${missing.join(', ')} with their state within ${timeoutMs / 1000} s`);
 }
 
-/** In the page (a string: this file is checked without the DOM's types): the workbench's saved editors, as stored. */
-const SAVED_EDITORS = `(async () => {
-  const values = [];
+/**
+ * In the page (a string: this file is checked without the DOM's types): the webview panels in the workbench's saved
+ * editors — objects with a providedId (the view type) and a title, nested as JSON strings in JSON — and whether
+ * their state was saved with them.
+ */
+const SAVED_PANELS = `(async () => {
+  const panels = [];
+  const walk = (v) => {
+    if (typeof v === 'string') {
+      if (/^[\\[{]/.test(v)) try { walk(JSON.parse(v)); } catch {}
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    if (typeof v.providedId === 'string' && typeof v.title === 'string') panels.push({ title: v.title, state: typeof v.state === 'string' });
+    Object.values(v).forEach(walk);
+  };
   for (const { name } of await indexedDB.databases()) {
     if (!name || !name.startsWith('vscode-web-state-db-')) continue;
     const db = await new Promise((resolve, reject) => {
@@ -138,14 +152,13 @@ const SAVED_EDITORS = `(async () => {
       open.onerror = () => reject(open.error);
     });
     if (db.objectStoreNames.contains('ItemTable')) {
-      const value = await new Promise((resolve) => {
+      walk(await new Promise((resolve) => {
         const get = db.transaction('ItemTable').objectStore('ItemTable').get('memento/workbench.parts.editor');
         get.onsuccess = () => resolve(get.result);
         get.onerror = () => resolve(undefined);
-      });
-      if (value !== undefined) values.push(String(value));
+      }));
     }
     db.close();
   }
-  return values.join('\\n');
+  return panels;
 })()`;
