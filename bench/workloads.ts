@@ -53,7 +53,7 @@ function runnable(name: string, bench: BenchModel, encoder: BertEncoder, batch: 
       try {
         const seed = step++;
         if (optimizer) trainingStep(variables, optimizer, () => crossEntropy(model.logits(batch.input, DROPOUT, seed)[0], batch.labels[0]));
-        else forwardPass(model, batch);
+        else model.inference(() => forwardPass(model, batch)); // as evaluate() and run-model: adapters merged when they can be
       } finally {
         allowFusedAttention(true);
       }

@@ -3,14 +3,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AdapterDropSpec } from '../config/types';
 import { createRng } from '../data/random';
+import { MergedLinears } from '../adapters/mergedInference';
 import type { AdapterModule, LinearName, Site } from '../adapters/module';
 import { isPrefix } from '../adapters/registry';
 import type { PrefixAdapter } from '../adapters/prefix';
 import type { ForwardOptions } from '../model/bert';
+import { dense } from '../model/ops';
+import type { Weights } from '../model/weights';
 import { seedFor } from '../model/init';
 import { SetupForward, type SiteContext } from './forward';
 import type { FusionLayer } from './fusion';
-import { type SetupNode, parallelBlock } from './tree';
+import { type SetupNode, isBlock, parallelBlock } from './tree';
 
 const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense'];
 
@@ -30,6 +33,8 @@ export class AdapterSetup {
   readonly forward: SetupForward;
   /** AdapterDrop at inference: the adapters of the first n layers are skipped. Set by `adapter-lab drop`. */
   inferenceSkip: number;
+  /** The adapter merged into the dense layers it adapts, during an inference pass (`inferencePass`). */
+  private merged: MergedLinears | null = null;
 
   constructor(
     readonly tree: SetupNode,
@@ -105,9 +110,27 @@ export class AdapterSetup {
       },
       linearHook: (layer, name, input, base, shape) => {
         if (layer < skip) return base(input);
+        const merged = dropoutSeed === null ? this.merged?.get(layer, name) : undefined;
+        if (merged) return dense(input, merged.weight, merged.bias, false);
         return this.forward.apply(this.tree, input, (x) => base(x), context({ kind: 'linear', layer, name: name as LinearName }, shape, null));
       },
     };
+  }
+
+  /**
+   * Runs `pass` (inference: forward passes without dropout) with a single mergeable adapter (LoRA, IA³, ARC) merged
+   * into the dense layers it adapts, built from the current weights and disposed afterwards. Compositions run
+   * unmerged. Training passes inside keep the unmerged path, so gradients still reach the adapter.
+   */
+  inferencePass<T>(base: Weights, pass: () => T): T {
+    if (this.merged || isBlock(this.tree)) return pass();
+    this.merged = MergedLinears.build(this.modules.get(this.tree.name)!, base, this.layers);
+    try {
+      return pass();
+    } finally {
+      this.merged?.dispose();
+      this.merged = null;
+    }
   }
 
   /** Extra training loss: the fusion layers' regularisation toward identity values. */

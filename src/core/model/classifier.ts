@@ -54,6 +54,14 @@ export class Classifier {
     return this.heads.map((head, i) => head.logits(pool(branch(outputs === 1 ? 0 : i), input.mask, head.pooling, pooler), dropoutRate, dropoutSeed));
   }
 
+  /**
+   * Runs an inference pass (evaluation, `run-model`): an adapter that merges into the frozen weights (LoRA, IA³, ARC)
+   * runs merged for its duration (adapters/mergedInference.ts). Weights must not change inside `pass`.
+   */
+  inference<T>(pass: () => T): T {
+    return this.setup ? this.setup.inferencePass(this.encoder.weights, pass) : pass();
+  }
+
   /** Terms added to the training loss besides the task losses (AdapterFusion's regularisation). */
   auxiliaryLosses(): tf.Scalar[] {
     return this.setup?.regularization() ?? [];

@@ -176,21 +176,23 @@ export function evaluate(model: Classifier, examples: Example[], data: TrainData
   const predicted = data.tasks.map(() => new Int32Array(examples.length));
   const losses = data.tasks.map(() => 0);
   let forwardMs = 0;
-  for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
-    const batch = makeBatch(examples, indices, data.padId);
-    prefix?.prepare(indices);
-    const t0 = performance.now();
-    const [argmaxes, batchLosses] = tf.tidy(() => {
-      const logits = prefix ? prefix.logits(indices, batch.input, 0, null) : model.logits(batch.input, 0, null);
-      return [logits.map((l) => tf.argMax(l, -1)), logits.map((l, t) => crossEntropy(l, batch.labels[t]))];
-    });
-    const values = argmaxes.map((a) => a.dataSync());
-    forwardMs += performance.now() - t0;
-    values.forEach((v, t) => indices.forEach((exampleIndex, row) => (predicted[t][exampleIndex] = v[row])));
-    batchLosses.forEach((l, t) => (losses[t] += l.dataSync()[0] * indices.length));
-    tf.dispose([...argmaxes, ...batchLosses]);
-    disposeBatch(batch);
-  }
+  model.inference(() => {
+    for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
+      const batch = makeBatch(examples, indices, data.padId);
+      prefix?.prepare(indices);
+      const t0 = performance.now();
+      const [argmaxes, batchLosses] = tf.tidy(() => {
+        const logits = prefix ? prefix.logits(indices, batch.input, 0, null) : model.logits(batch.input, 0, null);
+        return [logits.map((l) => tf.argMax(l, -1)), logits.map((l, t) => crossEntropy(l, batch.labels[t]))];
+      });
+      const values = argmaxes.map((a) => a.dataSync());
+      forwardMs += performance.now() - t0;
+      values.forEach((v, t) => indices.forEach((exampleIndex, row) => (predicted[t][exampleIndex] = v[row])));
+      batchLosses.forEach((l, t) => (losses[t] += l.dataSync()[0] * indices.length));
+      tf.dispose([...argmaxes, ...batchLosses]);
+      disposeBatch(batch);
+    }
+  });
   const metrics: Record<string, TaskMetrics> = {};
   data.tasks.forEach((task, t) => {
     const actual = Int32Array.from(examples, (e) => e.labels[t]);
