@@ -3,10 +3,9 @@
 import Table from 'cli-table3';
 import { selectBackend } from '../core/backend';
 import type { BackendName } from '../core/config/types';
-import { AdapterLoadError } from '../core/adapters/load';
-import { ExperimentInputError } from '../core/experiment';
-import { adapterDropSweep, loadRunModel } from '../core/runModel';
+import { adapterDropSweep } from '../core/runModel';
 import { EXIT } from './exit';
+import { loadRunOrReport } from './loadRun';
 
 export interface DropArgs {
   split: 'validation' | 'test';
@@ -16,14 +15,8 @@ export interface DropArgs {
 }
 
 export async function dropCommand(runDir: string, args: DropArgs): Promise<number> {
-  let run;
-  try {
-    run = loadRunModel(runDir);
-  } catch (e) {
-    if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
-    console.error(e.message);
-    return EXIT.badInput;
-  }
+  const run = loadRunOrReport(runDir);
+  if (!run) return EXIT.badInput;
   try {
     const backend = await selectBackend(args.backend ?? run.config.backend);
     const points = adapterDropSweep(run, args.split, args.repeats);

@@ -5,17 +5,16 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../core/backend';
 import type { BackendName } from '../core/config/types';
-import { AdapterLoadError } from '../core/adapters/load';
 import { NotMergeableError, mergedBaseValues, saveMergedBase } from '../core/adapters/mergeIntoBase';
-import { ExperimentInputError } from '../core/experiment';
 import { saveHead } from '../core/io/adapterhub';
 import { loadBertCheckpoint } from '../core/io/hfBert';
 import { BertEncoder } from '../core/model/bert';
 import { Classifier } from '../core/model/classifier';
 import { Weights } from '../core/model/weights';
-import { type LoadedRun, loadRunModel, timedEvaluate } from '../core/runModel';
+import { timedEvaluate } from '../core/runModel';
 import { type Example, disposeBatch, lengthSortedBatches, makeBatch } from '../core/train/batches';
 import { EXIT } from './exit';
+import { loadRunOrReport } from './loadRun';
 
 export interface MergeIntoBaseArgs {
   out?: string;
@@ -26,14 +25,8 @@ export interface MergeIntoBaseArgs {
 }
 
 export async function mergeIntoBaseCommand(runDir: string, args: MergeIntoBaseArgs): Promise<number> {
-  let run: LoadedRun;
-  try {
-    run = loadRunModel(runDir);
-  } catch (e) {
-    if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
-    console.error(e.message);
-    return EXIT.badInput;
-  }
+  const run = loadRunOrReport(runDir);
+  if (!run) return EXIT.badInput;
   let merged: Classifier | undefined;
   try {
     const backend = await selectBackend(args.backend ?? run.config.backend);

@@ -16,7 +16,7 @@ import { h, swatch } from '../shared/dom';
 import { Notices } from '../shared/notices';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
-import { CurveCharts } from '../curves/curveCharts';
+import { CurveCharts, showProgress } from '../curves/curveCharts';
 import { TradeOffScatter } from './scatter';
 
 type ToHost = { type: 'export' | 'copy'; format: ExportFormat; text: string };
@@ -172,13 +172,6 @@ function addNotice(notice: Notice): void {
   notices.add(notice, runs.find((r) => r.id === notice.runId)?.name);
 }
 
-/** The legend says how far each run has got: the last step it logged. */
-function showProgress(runId: string): void {
-  const step = charts.lastStep(runId);
-  const item = legend.querySelector(`[data-run="${CSS.escape(runId)}"] .progress`);
-  if (item && step !== undefined) item.textContent = ` · step ${step}`;
-}
-
 const isMessage = anyOf<CompareToWebview>(isErrorMessage, (v): v is CompareToWebview => isRecord(v) && ['compare', 'points', 'runStatus', 'notice'].includes(v.type as string));
 
 listen(api, isMessage, (message) => {
@@ -187,7 +180,7 @@ listen(api, isMessage, (message) => {
       return showCompare(message);
     case 'points':
       charts.append(message.runId, message.batch);
-      showProgress(message.runId);
+      showProgress(legend, charts, message.runId);
       return refreshTablesSoon();
     case 'runStatus': {
       const run = runs.find((r) => r.id === message.runId);

@@ -8,7 +8,7 @@ import { h, swatch } from '../shared/dom';
 import { Notices } from '../shared/notices';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
-import { CurveCharts } from './curveCharts';
+import { CurveCharts, showProgress } from './curveCharts';
 
 const api = vscodeApi<never, CurvesState>(isCurvesState);
 const state: CurvesState = api.state() ?? { runDirs: [], smoothing: DEFAULT_SMOOTHING, xAxis: 'step', logScale: false };
@@ -64,13 +64,6 @@ function updateEmpty(): void {
   else empty.textContent = 'These runs logged no metrics, so there are no curves to draw.';
 }
 
-/** The legend says how far each run has got: the last step it logged. */
-function showProgress(runId: string): void {
-  const step = charts.lastStep(runId);
-  const item = legend.querySelector(`[data-run="${CSS.escape(runId)}"] .progress`);
-  if (item && step !== undefined) item.textContent = ` · step ${step}`;
-}
-
 const isMessage = anyOf<CurvesToWebview>(isErrorMessage, (v): v is CurvesToWebview => isRecord(v) && ['runs', 'points', 'runStatus', 'notice'].includes(v.type as string));
 
 listen(api, isMessage, (message) => {
@@ -79,7 +72,7 @@ listen(api, isMessage, (message) => {
       return showRuns(message);
     case 'points':
       charts.append(message.runId, message.batch);
-      showProgress(message.runId);
+      showProgress(legend, charts, message.runId);
       if (empty.textContent) updateEmpty();
       return;
     case 'runStatus': {
