@@ -173,10 +173,7 @@ step('a running run\'s curves grow while it trains (only new points are streamed
   const running = runRow(page, 'full, running');
   await running.first().waitFor({ timeout: UI_TIMEOUT });
   await running.first().click();
-  const curves = await webviewFrame(page, 'curves');
-  await retry('the running run in the curves panel', async () => {
-    await curves.locator('.run-legend', { hasText: 'slow · running' }).waitFor({ timeout: 10_000 });
-  });
+  const curves = await webviewFrame(page, 'curves', UI_TIMEOUT, '.run-legend:has-text("slow · running")');
   await curves.locator('.chart-card[data-chart="train/loss"] canvas').waitFor({ timeout: UI_TIMEOUT });
   const redraws = () => curves.evaluate(() => performance.getEntriesByName('adapterlab:curves-redraw').length);
   const before = await redraws();
@@ -272,8 +269,7 @@ step('a run folder with a truncated metrics.jsonl and no summary.json shows what
   await retry('the damaged run', async () => {
     await page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label^="full, completed, completed"]').first().click({ timeout: 5000 });
   });
-  const curves = await webviewFrame(page, 'curves');
-  await curves.locator('.notice', { hasText: 'cut off' }).waitFor({ timeout: UI_TIMEOUT });
+  const curves = await webviewFrame(page, 'curves', UI_TIMEOUT, '.notice:has-text("cut off")');
   const text = (await curves.locator('.notices').textContent()) ?? '';
   assert.match(text, /metrics\.jsonl: line 2\d is cut off/);
   assert.match(text, /summary\.json is missing although the run completed/);
@@ -296,8 +292,7 @@ step('20,000 points per series across 4 live runs: frame time while they stream 
   await benchRows.nth(0).click();
   for (let i = 1; i < 4; i++) await benchRows.nth(i).click({ modifiers: ['Control'] });
   await contextMenu(page, benchRows.nth(3), 'Open Training Curves');
-  const compare = await webviewFrame(page, 'curves');
-  await compare.locator('.run-legend li').nth(3).waitFor({ timeout: UI_TIMEOUT });
+  const compare = await webviewFrame(page, 'curves', UI_TIMEOUT, '.run-legend li:nth-child(4)');
 
   // Frame deltas from requestAnimationFrame inside the webview while the points stream in. (A string: functions
   // compiled by tsx carry helpers that do not exist in the page.)

@@ -99,16 +99,18 @@ export async function showSideBar(page: Page, label: string): Promise<void> {
  * The frame of an Adapter Lab webview panel (`view` as in media/webview/<view>.js): VS Code nests each webview in
  * two iframes; ours is the one whose page has <main id="root" data-view="<view>">. Waits until it is there.
  */
-export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000): Promise<Frame> {
+export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000, showing?: string): Promise<Frame> {
+  // `showing`: a selector the frame must match, for when a panel of the same view is being replaced (its old frame
+  // still answers until it is detached).
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const found = await frame.locator(`main#root[data-view="${view}"]`).count().catch(() => 0);
-      if (found) return frame;
+      if (found && (!showing || (await frame.locator(showing).count().catch(() => 0)))) return frame;
     }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no "${view}" webview appeared within ${timeoutMs / 1000} s`);
+  throw new Error(`no "${view}" webview${showing ? ` showing ${showing}` : ''} appeared within ${timeoutMs / 1000} s`);
 }
 
 /**
