@@ -27,6 +27,9 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly disposeListeners: (() => void)[] = [];
   private pageReloads = 0;
+  private everReady = false;
+  private readonly readyListeners: ((first: boolean) => void)[] = [];
+  private readonly loadPage: () => void;
 
   /** Wraps `panel` (a new one, or one VS Code restores) and loads the view's HTML into it. */
   constructor(
@@ -49,8 +52,6 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
       }),
     );
   }
-
-  private readonly loadPage: () => void;
 
   /** Sends now if the webview listens, else when it says ready (in order). */
   post(message: ToWebview): void {
@@ -104,9 +105,6 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     this.spec.log.appendLine(`warning: ${this.spec.title} panel could not load ${resource}; loading the page again (${this.pageReloads}/${MAX_PAGE_RELOADS})`);
     this.loadPage();
   }
-
-  private everReady = false;
-  private readonly readyListeners: ((first: boolean) => void)[] = [];
 
   /** Called each time the webview (re)loads and says ready; `first` is false after a reload, when all must be resent. */
   onReady(listener: (first: boolean) => void): void {
