@@ -8,6 +8,12 @@ import { loadFailedHtml, panelHtml, webviewOptions } from './panelHtml';
 
 /** How many times a page that could not load its files is loaded again before the panel shows why it gave up. */
 const MAX_PAGE_RELOADS = 3;
+/**
+ * A visible page that has not said ready by then is loaded again: VS Code for the web can restore two panels at
+ * once and leave one of them empty (not even the inline HTML shows), the same race as LoadFailedMessage.
+ */
+const READY_WATCHDOG_MS = 10_000;
+const MAX_WATCHDOG_RELOADS = 2; // a page that is only slow (a busy machine) still loads; never give up on it
 
 export interface PanelSpec<FromWebview> {
   /** The webview panel type, also the serializer's key (declared as onWebviewPanel:<viewType> in package.json). */
@@ -30,6 +36,8 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   private everReady = false;
   private readonly readyListeners: ((first: boolean) => void)[] = [];
   private readonly loadPage: () => void;
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchdogReloads = 0;
 
   /** Wraps `panel` (a new one, or one VS Code restores) and loads the view's HTML into it. */
   constructor(
@@ -41,6 +49,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     panel.webview.options = webviewOptions(extensionUri);
     this.loadPage = () => {
       panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
+      this.armWatchdog();
     };
     this.loadPage();
     this.subscriptions.push(
@@ -84,12 +93,23 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
    * shown: what was queued meanwhile is dropped, because the ready listeners send the view's whole content again.
    */
   private onWebviewReady(): void {
+    clearTimeout(this.watchdog);
     const first = !this.everReady;
     this.everReady = true;
     this.ready = true;
     const queued = this.queue.splice(0);
     if (first) for (const message of queued) void this.panel.webview.postMessage(message);
     this.readyListeners.forEach((l) => l(first));
+  }
+
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.disposed || this.ready || !this.panel.visible || this.watchdogReloads >= MAX_WATCHDOG_RELOADS) return;
+      this.watchdogReloads++;
+      this.spec.log.appendLine(`warning: ${this.spec.title} panel did not say ready within ${READY_WATCHDOG_MS / 1000} s; loading the page again (${this.watchdogReloads}/${MAX_WATCHDOG_RELOADS})`);
+      this.loadPage();
+    }, READY_WATCHDOG_MS);
   }
 
   /** The page is loaded again (a new page: its ready listeners resend everything), a few times at most. */
@@ -114,6 +134,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.watchdog);
     this.subscriptions.forEach((s) => s.dispose());
     this.disposeListeners.forEach((l) => l());
     this.panel.dispose();
