@@ -16,7 +16,8 @@ import { h, swatch } from '../shared/dom';
 import { Notices } from '../shared/notices';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
-import { CurveCharts, showProgress } from '../curves/curveCharts';
+import { CurveCharts } from '../curves/curveCharts';
+import { legendItem, showProgress, showStatus } from '../curves/runLegend';
 import { TradeOffScatter } from './scatter';
 
 type ToHost = { type: 'export' | 'copy'; format: ExportFormat; text: string };
@@ -161,7 +162,7 @@ function showCompare(message: Extract<CompareToWebview, { type: 'compare' }>): v
   api.saveState(state);
   notices.clear();
   charts.setRuns(runs);
-  legend.replaceChildren(...runs.map((r) => h('li', { 'data-run': r.id }, swatch(r.color), h('span', {}, r.name), h('span', { className: 'muted status' }, ` ${r.experiment} · ${r.status}`), h('span', { className: 'muted progress' }))));
+  legend.replaceChildren(...runs.map(legendItem));
   for (const notice of message.notices) addNotice(notice);
   if (runs.length === 0 && notices.count === 0) addNotice({ severity: 'info', message: 'No runs to compare.' });
   renderTables();
@@ -187,7 +188,7 @@ listen(api, isMessage, (message) => {
       if (!run) return;
       run.status = message.status;
       run.summary = message.summary ?? run.summary;
-      legend.querySelector(`[data-run="${CSS.escape(run.id)}"] .status`)!.textContent = ` ${run.experiment} · ${run.status}`;
+      showStatus(legend, run);
       renderScatter();
       return refreshTablesSoon();
     }

@@ -340,13 +340,6 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** The legend says how far each run has got: the last step it logged. */
-export function showProgress(legend: HTMLElement, charts: CurveCharts, runId: string): void {
-  const step = charts.lastStep(runId);
-  const item = legend.querySelector(`[data-run="${CSS.escape(runId)}"] .progress`);
-  if (item && step !== undefined) item.textContent = ` · step ${step}`;
-}
-
 export function formatX(value: number, axis: XAxis): string {
   if (axis === 'wallMs') {
     const s = Math.round(value / 1000);

@@ -4,11 +4,12 @@ import type { CurveRun, CurvesState, CurvesToWebview, Notice } from '../../src/p
 import { DEFAULT_SMOOTHING, isCurvesState } from '../../src/protocol/curves';
 import { anyOf, isErrorMessage, isRecord } from '../../src/protocol/webview';
 import { curveControls } from '../shared/controls';
-import { h, swatch } from '../shared/dom';
+import { h } from '../shared/dom';
 import { Notices } from '../shared/notices';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
-import { CurveCharts, showProgress } from './curveCharts';
+import { CurveCharts } from './curveCharts';
+import { legendItem, showProgress, showStatus } from './runLegend';
 
 const api = vscodeApi<never, CurvesState>(isCurvesState);
 const state: CurvesState = api.state() ?? { runDirs: [], smoothing: DEFAULT_SMOOTHING, xAxis: 'step', logScale: false };
@@ -47,10 +48,6 @@ function showRuns(message: Extract<CurvesToWebview, { type: 'runs' }>): void {
   updateEmpty();
 }
 
-function legendItem(run: CurveRun): HTMLLIElement {
-  return h('li', { 'data-run': run.id }, swatch(run.color), h('span', {}, run.name), h('span', { className: 'muted status' }, ` ${run.experiment} · ${run.status}`), h('span', { className: 'muted progress' }));
-}
-
 function addNotice(notice: Notice): void {
   notices.add(notice, runs.find((r) => r.id === notice.runId)?.name);
   updateEmpty();
@@ -79,7 +76,7 @@ listen(api, isMessage, (message) => {
       const run = runs.find((r) => r.id === message.runId);
       if (!run) return;
       run.status = message.status;
-      legend.querySelector(`[data-run="${CSS.escape(run.id)}"] .status`)!.textContent = ` ${run.experiment} · ${run.status}`;
+      showStatus(legend, run);
       updateEmpty();
       return;
     }
