@@ -12,28 +12,7 @@
 //     -Wl,--export=gelu_forward -Wl,--export=gelu_backward -Wl,--export=embed_forward \
 //     -Wl,--export=embed_backward -Wl,--export=layer_norm_forward -Wl,--export=layer_norm_backward \
 //     -o elementwise.wasm elementwise.c
-#include <wasm_simd128.h>
-
-#define INLINE static inline __attribute__((always_inline))
-
-// e^x, 4 lanes (Cephes expf, as attention.c); 0 below −87.3.
-INLINE v128_t exp4(v128_t x) {
-  const v128_t lo = wasm_f32x4_splat(-87.3365f);
-  const v128_t underflow = wasm_f32x4_lt(x, lo);
-  x = wasm_f32x4_min(wasm_f32x4_max(x, lo), wasm_f32x4_splat(88.3762626647949f));
-  const v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(0.5f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  v128_t y = wasm_f32x4_splat(1.9875691500e-4f);
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.3981999507e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(8.3334519073e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(4.1665795894e-2f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.6666665459e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(5.0000001201e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(y, wasm_f32x4_mul(x, x)), x), wasm_f32x4_splat(1.0f));
-  const v128_t pow2n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  return wasm_v128_andnot(wasm_f32x4_mul(y, pow2n), underflow);
-}
+#include "simd_math.h"
 
 // erf(x), 4 lanes: the rational approximation Eigen and XLA use for float (odd degree-13 over even degree-8
 // polynomial on x clamped to [−4, 4], where erf is ±1 in float); a few ulp.

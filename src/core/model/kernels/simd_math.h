@@ -1,0 +1,28 @@
+// SIMD helpers shared by the kernels (included, so each .wasm stays one self-contained translation unit).
+#ifndef SIMD_MATH_H
+#define SIMD_MATH_H
+#include <wasm_simd128.h>
+
+#define INLINE static inline __attribute__((always_inline))
+
+// e^x, 4 lanes (Cephes expf: x = n·ln2 + r, degree-6 polynomial in r, 2^n from the exponent bits); ~1 ulp.
+// Below −87.3 (e^x < FLT_MIN) it returns 0, so masked positions (−1e9) get exactly zero weight.
+INLINE v128_t exp4(v128_t x) {
+  const v128_t lo = wasm_f32x4_splat(-87.3365f);
+  const v128_t underflow = wasm_f32x4_lt(x, lo);
+  x = wasm_f32x4_min(wasm_f32x4_max(x, lo), wasm_f32x4_splat(88.3762626647949f));
+  const v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(0.5f)));
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t y = wasm_f32x4_splat(1.9875691500e-4f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.3981999507e-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(8.3334519073e-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(4.1665795894e-2f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(1.6666665459e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, x), wasm_f32x4_splat(5.0000001201e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(y, wasm_f32x4_mul(x, x)), x), wasm_f32x4_splat(1.0f));
+  const v128_t pow2n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(y, pow2n), underflow);
+}
+
+#endif
