@@ -1,6 +1,7 @@
 // The end-to-end tests (test/e2e) in a real VS Code: packages the .vsix (what users install), then runs them with
 // Node's test runner. Without code-server they are skipped with a message, except in CI (CI=true), where that fails.
-// Usage: node scripts/e2e.mjs   (after `npm run build`; `npm test` and `npm run test:e2e` do both)
+// Usage: node scripts/e2e.mjs [filter]   (after `npm run build`; `npm test` and `npm run test:e2e` do both)
+// filter keeps the e2e files whose path contains it.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ if (packaged.status === 0) {
   // Cleared here, once: the test files run two at a time, so none of them may clear what another one wrote.
   rmSync(join('test-artifacts', 'e2e'), { recursive: true, force: true });
   const env = { ...process.env, ADAPTERLAB_E2E: '1', ADAPTERLAB_CODE_SERVER: codeServerEntry(), ADAPTERLAB_VSIX: vsix, ADAPTERLAB_CHROMIUM: CHROMIUM };
-  const result = spawnSync(process.execPath, ['scripts/run-tests.mjs', join('test', 'e2e')], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, ['scripts/run-tests.mjs', join('test', 'e2e', process.argv[2] ?? '')], { stdio: 'inherit', env });
   process.exitCode = result.status ?? 1;
 } else {
   process.exitCode = packaged.status ?? 1;

@@ -14,7 +14,7 @@ import { RunsTree, type RunsTreeNode } from './runsTree';
 import { showConfigParameters, showGraph } from './showGraph';
 import { Training } from './training';
 import { registerCompareSerializer } from './webviews/comparePanel';
-import { registerCurvesSerializer } from './webviews/curvesPanel';
+import { openCurvesPanel, registerCurvesSerializer } from './webviews/curvesPanel';
 import { GraphPanels } from './webviews/graphPanel';
 import type { PanelDeps } from './webviews/panelDeps';
 import { ParametersPanels } from './webviews/parametersPanel';
@@ -43,6 +43,12 @@ export function activate(context: vscode.ExtensionContext): void {
     trainer,
     runsTree,
     view,
+    // A click runs the item's command, but VS Code drops that command when the tree redraws the row between press and
+    // release (microsoft/vscode#153982), and a running run's row redraws every second. The selection survives the
+    // redraw: one run selected shows its curves in the preview panel (the same panel a click opens; no-op if shown).
+    view.onDidChangeSelection(({ selection }) => {
+      if (selection.length === 1 && selection[0].kind === 'run') openCurvesPanel(panels, [selection[0].entry.dir], { preview: true });
+    }),
     new ConfigDiagnostics(),
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new SuggestionQuickFixes(), SuggestionQuickFixes.metadata),
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, new ConfigCodeLens()),

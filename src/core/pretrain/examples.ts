@@ -54,6 +54,8 @@ export interface PretrainBatch {
   mlmPositions: tf.Tensor1D; // flat positions (row·T + t) chosen for MLM
   mlmTargets: tf.Tensor1D; // their original ids
   labels: Record<string, tf.Tensor1D>; // by objective: [B·T] per token or [B] per sentence, -1 = ignore
+  /** [B, vocab]: 1/n on each of the n distinct word pieces of the unmasked sentence (bag of words), if asked for. */
+  bagOfWords?: tf.Tensor2D;
   maskedCount: number;
 }
 
@@ -65,6 +67,7 @@ export function makePretrainBatch(
   maskProbability: number,
   rng: Rng,
   firstRegularId: number,
+  bagOfWords = false,
 ): PretrainBatch {
   const batch = indices.length;
   const length = Math.max(...indices.map((i) => examples[i].ids.length));
@@ -96,6 +99,7 @@ export function makePretrainBatch(
     ids[1] = tokenizer.maskId;
   }
   return {
+    ...(bagOfWords ? { bagOfWords: bagOfWordsTargets(examples, indices, tokenizer, firstRegularId) } : {}),
     ids: tf.tensor2d(ids, [batch, length], 'int32'),
     typeIds: tf.zeros([batch, length], 'int32') as tf.Tensor2D,
     mask: tf.tensor2d(mask, [batch, length]),
@@ -109,6 +113,17 @@ export function makePretrainBatch(
   };
 }
 
+/** Each row spreads 1 evenly over its distinct regular pieces ([CLS], [SEP], [UNK]… are not words). */
+function bagOfWordsTargets(examples: PretrainExample[], indices: number[], tokenizer: WordPieceTokenizer, firstRegularId: number): tf.Tensor2D {
+  const vocab = tokenizer.vocabSize;
+  const targets = new Float32Array(indices.length * vocab);
+  indices.forEach((exampleIndex, row) => {
+    const pieces = new Set(examples[exampleIndex].ids.filter((id) => id >= firstRegularId));
+    for (const id of pieces) targets[row * vocab + id] = 1 / pieces.size;
+  });
+  return tf.tensor2d(targets, [indices.length, vocab]);
+}
+
 export function disposePretrainBatch(b: PretrainBatch): void {
-  tf.dispose([b.ids, b.typeIds, b.mask, b.mlmPositions, b.mlmTargets, ...Object.values(b.labels)]);
+  tf.dispose([b.ids, b.typeIds, b.mask, b.mlmPositions, b.mlmTargets, ...Object.values(b.labels), ...(b.bagOfWords ? [b.bagOfWords] : [])]);
 }

@@ -1,7 +1,8 @@
 // The pre-training model: the encoder plus one small head per objective. The MLM head is BERT's
 // (cls.predictions: dense + GELU + LayerNorm, decoder tied to the word embeddings); a token-classification objective
 // is one linear layer on every token (cls.{name}); a text-classification objective is a classification head on the
-// mean-pooled sentence (heads.{name}, as in experiments).
+// mean-pooled sentence (heads.{name}, as in experiments); bag of words is an MLM-like head (dense + GELU + LayerNorm,
+// decoder tied to the word embeddings, cls.{name}.*) on the mean-pooled sentence.
 import * as tf from '@tensorflow/tfjs';
 import { type BertConfig, BertEncoder } from '../model/bert';
 import { ClassificationHead, pool } from '../model/heads';
@@ -30,12 +31,13 @@ export class PretrainModel {
     const d = c.hiddenSize;
     const normal = (name: string, n: number) => normalValues(n, 0.02, seedFor(seed, name));
     for (const o of objectives) {
-      if (o.type === 'masked-lm') {
-        this.heads.set('cls.predictions.transform.dense.weight', denseWeightShape(d, d), normal('mlm.dense', d * d));
-        this.heads.set('cls.predictions.transform.dense.bias', [d], new Float32Array(d));
-        this.heads.set('cls.predictions.transform.LayerNorm.weight', [d], new Float32Array(d).fill(1));
-        this.heads.set('cls.predictions.transform.LayerNorm.bias', [d], new Float32Array(d));
-        this.heads.set('cls.predictions.bias', [c.vocabSize], new Float32Array(c.vocabSize));
+      if (o.type === 'masked-lm' || o.type === 'bag-of-words') {
+        const prefix = o.type === 'masked-lm' ? 'cls.predictions' : `cls.${o.name}`;
+        this.heads.set(`${prefix}.transform.dense.weight`, denseWeightShape(d, d), normal(o.type === 'masked-lm' ? 'mlm.dense' : `${o.name}.dense`, d * d));
+        this.heads.set(`${prefix}.transform.dense.bias`, [d], new Float32Array(d));
+        this.heads.set(`${prefix}.transform.LayerNorm.weight`, [d], new Float32Array(d).fill(1));
+        this.heads.set(`${prefix}.transform.LayerNorm.bias`, [d], new Float32Array(d));
+        this.heads.set(`${prefix}.bias`, [c.vocabSize], new Float32Array(c.vocabSize));
       } else if (o.type === 'token-classification') {
         const labels = o.labels.length;
         this.heads.set(`cls.${o.name}.weight`, denseWeightShape(d, labels), normal(o.name, d * labels));
@@ -62,34 +64,64 @@ export class PretrainModel {
   forward(b: PretrainBatch, dropoutRate: number, dropoutSeed: number | null): Record<string, ObjectiveOutput> {
     const hidden = this.encoder.forward({ ids: b.ids, typeIds: b.typeIds, mask: b.mask }, { trainBase: true, dropoutRate, dropoutSeed });
     const h = (n: string) => this.heads.get(n);
-    let pooled: tf.Tensor2D | undefined;
+    let pooledSentences: tf.Tensor2D | undefined;
+    const pooled = () => {
+      if (!pooledSentences) {
+        const pooler = { weight: this.encoder.weights.get('bert.pooler.dense.weight') as tf.Tensor2D, bias: this.encoder.weights.get('bert.pooler.dense.bias') as tf.Tensor1D, trainable: false };
+        pooledSentences = pool(hidden, b.mask, 'mean', pooler);
+      }
+      return pooledSentences;
+    };
+    let decoder: tf.Tensor2D | undefined;
+    /** dense + GELU + LayerNorm, then the decoder tied to the word embeddings: logits over the vocabulary. */
+    const vocabularyLogits = (x: tf.Tensor2D, prefix: string) => {
+      const t = layerNorm(
+        gelu(dense(x, h(`${prefix}.transform.dense.weight`) as tf.Tensor2D, h(`${prefix}.transform.dense.bias`) as tf.Tensor1D, true)),
+        h(`${prefix}.transform.LayerNorm.weight`) as tf.Tensor1D,
+        h(`${prefix}.transform.LayerNorm.bias`) as tf.Tensor1D,
+      );
+      decoder ??= tf.transpose(this.encoder.weights.get('bert.embeddings.word_embeddings.weight')) as tf.Tensor2D;
+      return dense(t, decoder, h(`${prefix}.bias`) as tf.Tensor1D, true);
+    };
     const out: Record<string, ObjectiveOutput> = {};
     for (const o of this.objectives) {
       if (o.type === 'masked-lm') {
         const picked = embeddingLookup(hidden, b.mlmPositions); // rows at masked positions; scatter-add gradient
-        const t = layerNorm(
-          gelu(dense(picked, h('cls.predictions.transform.dense.weight') as tf.Tensor2D, h('cls.predictions.transform.dense.bias') as tf.Tensor1D, true)),
-          h('cls.predictions.transform.LayerNorm.weight') as tf.Tensor1D,
-          h('cls.predictions.transform.LayerNorm.bias') as tf.Tensor1D,
-        );
-        const decoder = tf.transpose(this.encoder.weights.get('bert.embeddings.word_embeddings.weight')) as tf.Tensor2D; // tied
-        const logits = dense(t, decoder, h('cls.predictions.bias') as tf.Tensor1D, true);
+        const logits = vocabularyLogits(picked, 'cls.predictions');
         out[o.name] = { loss: maskedCrossEntropy(logits, b.mlmTargets), logits, labels: b.mlmTargets };
+      } else if (o.type === 'bag-of-words') {
+        if (!b.bagOfWords) throw new Error(`the batch has no bag-of-words targets for the objective "${o.name}"`);
+        const logits = vocabularyLogits(pooled(), `cls.${o.name}`);
+        out[o.name] = { loss: bagOfWordsLoss(logits, b.bagOfWords), logits, labels: bagOfWordsHitLabels(logits, b.bagOfWords) };
       } else if (o.type === 'token-classification') {
         const x = dropout(hidden, dropoutRate, dropoutSeed === null ? null : seedFor(dropoutSeed, o.name));
         const logits = dense(x, h(`cls.${o.name}.weight`) as tf.Tensor2D, h(`cls.${o.name}.bias`) as tf.Tensor1D, true);
         out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: b.labels[o.name] };
       } else {
-        if (!pooled) {
-          const pooler = { weight: this.encoder.weights.get('bert.pooler.dense.weight') as tf.Tensor2D, bias: this.encoder.weights.get('bert.pooler.dense.bias') as tf.Tensor1D, trainable: false };
-          pooled = pool(hidden, b.mask, 'mean', pooler);
-        }
-        const logits = (this.textHeads.get(o.name) as ClassificationHead).logits(pooled, dropoutRate, dropoutSeed);
+        const logits = (this.textHeads.get(o.name) as ClassificationHead).logits(pooled(), dropoutRate, dropoutSeed);
         out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: b.labels[o.name] };
       }
     }
     return out;
   }
+}
+
+/** Cross-entropy of the softmax over the vocabulary against each row's target distribution, mean over rows. */
+export function bagOfWordsLoss(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  const max = tf.max(logits, -1, true);
+  const shifted = tf.sub(logits, max);
+  const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1));
+  return tf.mean(tf.sub(logSumExp, tf.sum(tf.mul(shifted, targets), -1)));
+}
+
+/**
+ * Labels under which "argmax = label" means "the top piece is one of the sentence's": the prediction itself when it
+ * is in the sentence, else one that is (held-out accuracy is then precision at 1).
+ */
+export function bagOfWordsHitLabels(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor1D {
+  const predicted = tf.argMax(logits, -1) as tf.Tensor1D;
+  const inSentence = tf.greater(tf.sum(tf.mul(tf.oneHot(predicted, logits.shape[1]), targets), -1), 0);
+  return tf.where(inSentence, predicted, tf.argMax(targets, -1)) as tf.Tensor1D;
 }
 
 /** Mean cross-entropy over the rows whose label is ≥ 0 (−1 = ignore); 0 when no row has a label. */

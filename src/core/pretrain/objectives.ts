@@ -1,6 +1,6 @@
 // The objectives of a pre-training run as one list: masked-LM, token classification (a label per word, on its first
-// word piece) and text classification (a label per sentence). Built-in ones come first in a fixed order (mlm, pos,
-// polarity, genre) so that their heads, gradients and checkpoints are the same whatever the config's key order; the
+// word piece), text classification (a label per sentence) and bag of words (the sentence predicts its own word
+// pieces). Built-in ones come first in a fixed order (mlm, pos, polarity, genre, bow) so that their heads, gradients and checkpoints are the same whatever the config's key order; the
 // user's follow in the config's order.
 import { type LabelledSentence, POLARITY_LABELS, POS_TAGS, loadAfinn } from '../data/corpora';
 import type { PretrainConfig } from './config';
@@ -33,7 +33,18 @@ export interface TextObjective {
   labelOf(sentence: LabelledSentence): number;
 }
 
-export type Objective = MaskedLmObjective | TokenObjective | TextObjective;
+/**
+ * Bag of words: from the mean-pooled sentence, a softmax over the vocabulary (tied to the word embeddings) whose
+ * target spreads evenly over the word pieces the sentence contains. Self-supervised, like masked-LM, but at the
+ * sentence level: it makes the pooled sentence say which words it is made of (what a topic or domain depends on).
+ */
+export interface BagOfWordsObjective {
+  type: 'bag-of-words';
+  name: string;
+  weight: number;
+}
+
+export type Objective = MaskedLmObjective | TokenObjective | TextObjective | BagOfWordsObjective;
 
 export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus): Objective[] {
   const weight = (name: string) => config.objectives[name].weight;
@@ -53,6 +64,8 @@ export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus
       }
       case 'genre':
         return { type: 'text-classification', name, weight: weight(name), labels: corpus.genres, labelOf: (s) => (s.genre ? corpus.genres.indexOf(s.genre) : -1) };
+      case 'bow':
+        return { type: 'bag-of-words', name, weight: weight(name) };
     }
   });
   for (const [name, spec] of Object.entries(config.objectives)) {

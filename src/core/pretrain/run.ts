@@ -64,7 +64,7 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
   const train = buildExamples(corpus.train.map(asWords), tokenizer, objectives, config.maxLength);
   const heldOut = buildExamples(corpus.heldOut.map(asWords), tokenizer, objectives, config.maxLength);
   hooks.log(`corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`);
-  for (const o of objectives) if (o.type !== 'masked-lm' && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
+  for (const o of objectives) if ((o.type === 'token-classification' || o.type === 'text-classification') && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
 
   const shapes = bertWeightShapes(bert);
   const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
@@ -78,6 +78,7 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
   }
 
   const firstRegularId = 5; // after [PAD] [UNK] [CLS] [SEP] [MASK]
+  const bagOfWords = objectives.some((o) => o.type === 'bag-of-words');
   const lengths = train.map((e) => e.ids.length);
   const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
   const sessionStart = performance.now();
@@ -103,7 +104,7 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
           saveCheckpoint(step);
           return { status: 'cancelled', reason: `cancelled at step ${step}; run the same command again to resume`, step, elapsedMs: elapsed(), heldOut: lastHeldOut };
         }
-        const batch = makePretrainBatch(train, batches[k], tokenizer, config.maskProbability, createRng(seedFor(config.seed, `mask${step}`)), firstRegularId);
+        const batch = makePretrainBatch(train, batches[k], tokenizer, config.maskProbability, createRng(seedFor(config.seed, `mask${step}`)), firstRegularId, bagOfWords);
         const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
         const result = optimizerStep(
           () => {
@@ -177,7 +178,7 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
   };
   const rng = createRng(seedFor(config.seed, 'held-out-masking'));
   for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), config.batchSize)) {
-    const batch = makePretrainBatch(examples, indices, tokenizer, config.maskProbability, rng, firstRegularId);
+    const batch = makePretrainBatch(examples, indices, tokenizer, config.maskProbability, rng, firstRegularId, model.objectives.some((o) => o.type === 'bag-of-words'));
     const results = tf.tidy(() => {
       const out = model.forward(batch, 0, null);
       return model.objectives.map((objective) => {
@@ -209,7 +210,7 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
 }
 
 /** "topic (text-classification): 3 labels (a, b, c) on 120 of 130 training sentences" — what a head will learn. */
-function describeObjective(o: Exclude<Objective, { type: 'masked-lm' }>, train: PretrainExample[]): string {
+function describeObjective(o: Extract<Objective, { type: 'token-classification' | 'text-classification' }>, train: PretrainExample[]): string {
   const labelled = train.filter((e) => (o.type === 'text-classification' ? e.textLabels[o.name] >= 0 : e.tokenLabels[o.name].some((l) => l >= 0))).length;
   const shown = o.labels.length > 8 ? `${o.labels.slice(0, 8).join(', ')}, …` : o.labels.join(', ');
   return `${o.name} (${o.type}): ${o.labels.length} labels (${shown}) on ${labelled} of ${train.length} training sentences`;
