@@ -123,14 +123,22 @@ export class AdapterSetup {
    * unmerged. Training passes inside keep the unmerged path, so gradients still reach the adapter.
    */
   inferencePass<T>(base: Weights, pass: () => T): T {
-    if (this.merged || isBlock(this.tree)) return pass();
-    this.merged = MergedLinears.build(this.modules.get(this.tree.name)!, base, this.layers);
+    const end = this.beginInference(base);
     try {
       return pass();
     } finally {
+      end();
+    }
+  }
+
+  /** Starts what `inferencePass` runs in and returns its end; for callers whose passes are not one function. */
+  beginInference(base: Weights): () => void {
+    if (this.merged || isBlock(this.tree)) return () => undefined;
+    this.merged = MergedLinears.build(this.modules.get(this.tree.name)!, base, this.layers);
+    return () => {
       this.merged?.dispose();
       this.merged = null;
-    }
+    };
   }
 
   /** Extra training loss: the fusion layers' regularisation toward identity values. */

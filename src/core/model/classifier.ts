@@ -62,6 +62,11 @@ export class Classifier {
     return this.setup ? this.setup.inferencePass(this.encoder.weights, pass) : pass();
   }
 
+  /** `inference` split in two: starts the merged state and returns its end (the benchmark times batches inside). */
+  beginInference(): () => void {
+    return this.setup ? this.setup.beginInference(this.encoder.weights) : () => undefined;
+  }
+
   /** Terms added to the training loss besides the task losses (AdapterFusion's regularisation). */
   auxiliaryLosses(): tf.Scalar[] {
     return this.setup?.regularization() ?? [];
