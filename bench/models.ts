@@ -2,7 +2,8 @@
 import { createAdapter } from '../src/core/adapters/registry';
 import { DEFAULT_ADAPTER, DEFAULT_LORA } from '../src/core/config/defaults';
 import type { AdapterSpec } from '../src/core/config/types';
-import { type BertConfig, BertEncoder, bertWeightShapes, initBertWeights } from '../src/core/model/bert';
+import { type BertConfig, BertEncoder, initBertWeights } from '../src/core/model/bert';
+import { bertWeightShapes } from '../src/core/model/shapes';
 import { Classifier } from '../src/core/model/classifier';
 import { ClassificationHead } from '../src/core/model/heads';
 import { Weights } from '../src/core/model/weights';

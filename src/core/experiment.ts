@@ -4,12 +4,14 @@
 import * as path from 'path';
 import type { EncoderShape, ExperimentConfig } from './config/types';
 import { BUILTIN_MODELS, builtinModelDir } from './builtinModels';
-import { CheckpointError, loadBertCheckpoint } from './io/hfBert';
+import { loadBertCheckpoint } from './io/hfBert';
+import { CheckpointError } from './io/hfConfig';
 import { SafetensorsError } from './io/safetensors';
 import { type Row, checkRowsForTasks, formatProblems, loadRows } from './data/load';
 import { splitRows, stratifyByLabels } from './data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from './data/tokenizer';
-import { type BertConfig, bertWeightShapes, initBertWeights } from './model/bert';
+import { type BertConfig, initBertWeights } from './model/bert';
+import { bertWeightShapes } from './model/shapes';
 import { encodeExamples } from './train/batches';
 import type { TrainData } from './train/loop';
 

@@ -12,7 +12,7 @@ import { createRng } from '../data/random';
 import { seedFor } from '../model/init';
 import { dense } from '../model/ops';
 import { Weights } from '../model/weights';
-import { bottleneckSize } from './bottleneck';
+import { bottleneckSize } from './methods';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from './registry';
 

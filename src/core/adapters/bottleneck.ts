@@ -6,13 +6,13 @@ import type { BottleneckAdapterSpec } from '../config/types';
 import type { AdapterPosition } from '../model/bert';
 import { activation, dense } from '../model/ops';
 import { normalValues, seedFor } from '../model/init';
-import { Weights, denseWeightShape } from '../model/weights';
+import { Weights } from '../model/weights';
+import { denseWeightShape } from '../model/shapes';
 import { fromTorchLayout, toTorchLayout } from '../io/adapterhub';
 import type { AdapterModule, Inner, Site } from './module';
 
 import { adapterPositions, bottleneckSize } from './methods';
 
-export { adapterPositions, bottleneckSize };
 
 /** AdapterHub's tensor prefix for an adapter at a position of a BERT layer. */
 export function adapterPrefix(layer: number, position: AdapterPosition, name: string): string {

@@ -15,7 +15,6 @@ export interface EncoderDims {
   layers: number;
 }
 
-export { isBottleneck };
 
 /** The resolved config fills in every option of the spec's method (config/resolve.ts). */
 export function createAdapter(spec: AdapterSpec, dims: EncoderDims, seed: number): AdapterModule {

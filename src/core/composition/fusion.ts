@@ -8,7 +8,8 @@ import type { FusionSpec } from '../config/types';
 import type { AdapterPosition } from '../model/bert';
 import { normalValues, seedFor } from '../model/init';
 import { dense, dropout } from '../model/ops';
-import { Weights, denseWeightShape } from '../model/weights';
+import { Weights } from '../model/weights';
+import { denseWeightShape } from '../model/shapes';
 
 export function fusionPrefix(layer: number, position: AdapterPosition, name: string): string {
   const module = position === 'attention' ? 'attention.output' : 'output';

@@ -4,14 +4,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BertConfig } from '../model/bert';
-import { bertWeightShapes, initBertWeights } from '../model/bert';
+import { initBertWeights } from '../model/bert';
+import { bertWeightShapes } from '../model/shapes';
 import { isLinearWeight } from '../model/weights';
 import { type TokenizerJson, WordPieceTokenizer, tokenizerJsonFromVocab } from '../data/tokenizer';
 import { readSafetensorsFile } from './safetensors';
 import { transpose2d } from './adapterhub';
 import { CheckpointError, readBertConfig } from './hfConfig';
 
-export { CheckpointError, readBertConfig };
 
 export interface LoadedBert {
   config: BertConfig;

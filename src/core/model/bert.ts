@@ -11,7 +11,6 @@ import { normalValues, seedFor } from './init';
 import type { Weights } from './weights';
 import { bertWeightShapes } from './shapes';
 
-export { bertWeightShapes };
 
 export interface BertConfig extends EncoderShape {
   typeVocabSize: number;

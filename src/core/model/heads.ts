@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Pooling } from '../config/types';
 import { dense, dropout } from './ops';
 import { normalValues, seedFor } from './init';
-import { Weights, denseWeightShape } from './weights';
+import { Weights } from './weights';
+import { denseWeightShape } from './shapes';
 
 export class ClassificationHead {
   readonly weights = new Weights();

@@ -8,7 +8,8 @@ import { type BertConfig, BertEncoder } from '../model/bert';
 import { ClassificationHead, pool } from '../model/heads';
 import { normalValues, seedFor } from '../model/init';
 import { dense, dropout, embeddingLookup, gelu, layerNorm } from '../model/ops';
-import { Weights, denseWeightShape } from '../model/weights';
+import { Weights } from '../model/weights';
+import { denseWeightShape } from '../model/shapes';
 import type { PretrainBatch } from './examples';
 import type { Objective } from './objectives';
 
