@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AttentionShape, fusedAttention, fusedAttentionAvailable } from './kernels/attention';
 import { elementwiseKernelsAvailable, fusedGelu, fusedLayerNorm } from './kernels/elementwise';
+import { useGradientKernels, weightAndBiasGradients, weightGradient } from './kernels/gradients';
 
 /** x · w + b in one kernel (_FusedMatMul adds the bias in the product's output pass; no separate Add). */
 function matMulAddBias(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
@@ -22,7 +23,10 @@ const denseTrainableWithBias = tf.customGrad((x, w, b, save) => {
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy2), tf.sum(dy2, 0)];
+      // On wasm, dW and db in one kernel pass (kernels/gradients.c): no transposed copy of x, and no Sum over axis 0
+      // (tfjs-wasm transposes dy for it).
+      const [dw, db] = useGradientKernels() ? weightAndBiasGradients(xs, dy2) : [tf.matMul(tf.transpose(xs), dy2), tf.sum(dy2, 0)];
+      return [tf.matMul(dy2, tf.transpose(ws)), dw, db];
     },
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
@@ -33,7 +37,8 @@ const denseTrainableNoBias = tf.customGrad((x, w, save) => {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)];
+      const dy2 = dy as tf.Tensor2D;
+      return [tf.matMul(dy2, tf.transpose(ws)), useGradientKernels() ? weightGradient(xs, dy2) : tf.matMul(tf.transpose(xs), dy2)];
     },
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;

@@ -41,21 +41,6 @@ INLINE v128_t cdf4(v128_t x) {
   return wasm_f32x4_add(half, wasm_f32x4_mul(half, erf4(wasm_f32x4_mul(x, wasm_f32x4_splat(0.70710678118654752f)))));
 }
 
-// Loads/stores of the last n % 4 elements go through lanes one at a time (no reads past the tensor's end).
-INLINE v128_t load_tail(const float *p, int count) {
-  v128_t v = wasm_f32x4_splat(0.0f);
-  if (count > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
-  if (count > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
-  if (count > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
-  return v;
-}
-
-INLINE void store_tail(float *p, v128_t v, int count) {
-  if (count > 0) p[0] = wasm_f32x4_extract_lane(v, 0);
-  if (count > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
-  if (count > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
-}
-
 // dGELU/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π); Φ(x) as the forward pass kept it.
 INLINE v128_t gelu_grad4(v128_t x, v128_t cdf, v128_t dy) {
   const v128_t pdf = wasm_f32x4_mul(exp4(wasm_f32x4_mul(wasm_f32x4_mul(x, x), wasm_f32x4_splat(-0.5f))), wasm_f32x4_splat(0.39894228040143268f));

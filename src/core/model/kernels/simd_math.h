@@ -25,4 +25,19 @@ INLINE v128_t exp4(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(y, pow2n), underflow);
 }
 
+// Loads/stores of the last count (< 4) floats of a row or tensor go through lanes one at a time (no access past its end).
+INLINE v128_t load_tail(const float *p, int count) {
+  v128_t v = wasm_f32x4_splat(0.0f);
+  if (count > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (count > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (count > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+INLINE void store_tail(float *p, v128_t v, int count) {
+  if (count > 0) p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (count > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (count > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
 #endif

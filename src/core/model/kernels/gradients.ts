@@ -1,0 +1,62 @@
+// The weight and bias gradients of a dense layer computed by gradients.wasm (see gradients.c) in tfjs's own heap:
+// dW = xᵀ·dy without a transposed copy of x, and db = Σ_rows dy in the same pass. ops.dense's backward uses them
+// when they are available. These run inside a gradFunc: they are not differentiable themselves.
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { address, allocate, kernelInTfjsHeap } from './loader';
+
+/** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
+export interface GradientExports {
+  weight_gradient(x: number, dy: number, dw: number, db: number, scratch: number, rows: number, inputs: number, outputs: number): void;
+  weight_gradient_scratch(rows: number, inputs: number, outputs: number): number;
+}
+
+/** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
+export const GRADIENTS_WASM = path.join(__dirname, 'gradients.wasm');
+
+let allowed = true;
+
+/** Allows or forbids the kernels, so benchmarks and tests can run the stock formulation on wasm too. */
+export function allowGradientKernels(allow: boolean): void {
+  allowed = allow;
+}
+
+function kernel() {
+  return allowed ? kernelInTfjsHeap<GradientExports>(GRADIENTS_WASM) : null;
+}
+
+/** True when ops.dense's backward runs on the kernels now (wasm backend, the binary found, not forbidden). */
+export function useGradientKernels(): boolean {
+  return kernel() !== null;
+}
+
+function bound() {
+  const k = kernel();
+  if (!k) throw new Error(`the gradient kernels need the wasm backend and ${GRADIENTS_WASM}`);
+  return { ...k, at: (t: tf.Tensor) => address(k.backend, t) };
+}
+
+/** xᵀ·dy for x [rows, in] and dy [rows, out] (float32): [in, out], the weight gradient. Needs useGradientKernels(). */
+export function weightGradient(x: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
+  return run(x, dy, false)[0];
+}
+
+/** The weight gradient xᵀ·dy and the bias gradient Σ_rows dy, in one pass over dy. Needs useGradientKernels(). */
+export function weightAndBiasGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
+  const [dw, db] = run(x, dy, true);
+  return [dw, db as tf.Tensor1D];
+}
+
+function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, tf.Tensor1D | null] {
+  const { backend, exports, at } = bound();
+  const [rows, inputs] = x.shape;
+  const outputs = dy.shape[1];
+  if (dy.shape[0] !== rows) throw new Error(`weight gradient: x has ${rows} rows but dy ${dy.shape[0]}`);
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`weight gradient: float32 only, not ${x.dtype} and ${dy.dtype}`);
+  const dw = allocate(backend, [inputs, outputs]) as tf.Tensor2D;
+  const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
+  const scratch = allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, inputs, outputs))]);
+  exports.weight_gradient(at(x), at(dy), at(dw), db ? at(db) : 0, at(scratch), rows, inputs, outputs);
+  scratch.dispose();
+  return [dw, db];
+}
