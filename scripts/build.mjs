@@ -56,5 +56,5 @@ await Promise.all([
 
 // Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
 for (const dir of ['dist', EXTENSION_DIR]) {
-  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'gradients.wasm', 'optimizer.wasm']) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
+  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'gradients.wasm', 'matmul.wasm', 'optimizer.wasm']) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
 }

@@ -9,15 +9,10 @@ import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/
 import { stockEmbeddingSum } from '../../src/core/model/embeddings';
 import { allowElementwiseKernels, stockGelu, stockLayerNorm, useElementwiseKernels } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
+import { needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowElementwiseKernels(true));
-
-function needsWasm(t: { skip(message: string): void }): boolean {
-  if (tf.getBackend() === 'wasm') return false;
-  t.skip('needs the wasm backend');
-  return true;
-}
 
 /** |a − e| ≤ tol·(1 + |e|) elementwise. */
 function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string, tol = 1e-5): void {

@@ -9,33 +9,10 @@ import { GRADIENTS_WASM, type GradientExports, allowGradientKernels, useGradient
 import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { dense } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
+import { U, assertSumsClose, needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowGradientKernels(true));
-
-/** Skips a test off wasm (ADAPTERLAB_TEST_BACKEND=cpu): the kernels run in the wasm backend's heap. */
-function needsWasm(t: { skip(message: string): void }): boolean {
-  if (tf.getBackend() === 'wasm') return false;
-  t.skip('needs the wasm backend');
-  return true;
-}
-
-const U = 2 ** -24; // float32 unit roundoff
-
-/**
- * |a − e| ≤ 2(n + 1)·u·scale + 1e-30 elementwise, where scale = Σ|terms| of each sum of n products: the bound on
- * the difference of two float32 sums of the same n terms taken in any orders (each is within (n + 1)·u·Σ|terms| of
- * the exact value). A wrong, missing or extra term is far outside it.
- */
-function assertSumsClose(actual: tf.Tensor, expected: tf.Tensor, scale: tf.Tensor, n: number, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, what);
-  const [a, e, s] = [actual, expected, scale].map((t) => t.dataSync());
-  const factor = 2 * (n + 1) * U;
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Number.isFinite(a[i]), `${what}[${i}] = ${a[i]}`);
-    assert.ok(Math.abs(a[i] - e[i]) <= factor * s[i] + 1e-30, `${what}[${i}]: ${a[i]} vs ${e[i]} (Σ|terms| ${s[i]})`);
-  }
-}
 
 function data(rows: number, inputs: number, outputs: number, seed: number) {
   // Offsets and mixed scales, so that the sums are not all near zero and cancellation is present.

@@ -12,16 +12,10 @@ import type { BertConfig } from '../../src/core/model/bert';
 import { Classifier } from '../../src/core/model/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { TINY, adapterSpec, backendReady, tinyEncoder } from '../helpers/tiny';
+import { needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowFusedAttention(true));
-
-/** Skips a test off wasm (ADAPTERLAB_TEST_BACKEND=cpu): the kernel runs in the wasm backend's heap. */
-function needsWasm(t: { skip(message: string): void }): boolean {
-  if (tf.getBackend() === 'wasm') return false;
-  t.skip('needs the wasm backend');
-  return true;
-}
 
 /** |a − e| ≤ tol·(1 + |e|) elementwise: relative, with an absolute floor for values near zero. */
 function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string, tol = 1e-4): void {

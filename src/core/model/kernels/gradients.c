@@ -44,20 +44,6 @@ int weight_gradient_scratch(int rows, int in, int out) {
   return block_rows(rows, in) * (round_up(in, 4) + 8);
 }
 
-// The columns [0, 8) of a row of dw, with `cols` (1–8) of them real: first four, last four.
-INLINE v128_t load_lo(const float *p, int cols) { return cols >= 4 ? wasm_v128_load(p) : load_tail(p, cols); }
-INLINE v128_t load_hi(const float *p, int cols) {
-  return cols >= 8 ? wasm_v128_load(p + 4) : cols > 4 ? load_tail(p + 4, cols - 4) : wasm_f32x4_splat(0.0f);
-}
-INLINE void store_lo(float *p, v128_t v, int cols) {
-  if (cols >= 4) wasm_v128_store(p, v);
-  else store_tail(p, v, cols);
-}
-INLINE void store_hi(float *p, v128_t v, int cols) {
-  if (cols >= 8) wasm_v128_store(p + 4, v);
-  else if (cols > 4) store_tail(p + 4, v, cols - 4);
-}
-
 // dw[a][c] (+)= Σ_{n < count} xp[n][a]·dyp[n][c], a < 4, c < 8: one 4 × 8 tile of outputs in 8 accumulators, from
 // the packed block (xp: 4 floats a row, dyp: 8). Of the tile, `rows` (1–4) × `cols` (1–8) are real outputs; with
 // `whole` (a constant after inlining) all are, and the loads and stores of dw take the fast path. `first`: the

@@ -40,4 +40,18 @@ INLINE void store_tail(float *p, v128_t v, int count) {
   if (count > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
+// The columns [0, 8) of a row (a tile's 8 columns), with `cols` (1–8) of them real: first four, last four (zeros past the end).
+INLINE v128_t load_lo(const float *p, int cols) { return cols >= 4 ? wasm_v128_load(p) : load_tail(p, cols); }
+INLINE v128_t load_hi(const float *p, int cols) {
+  return cols >= 8 ? wasm_v128_load(p + 4) : cols > 4 ? load_tail(p + 4, cols - 4) : wasm_f32x4_splat(0.0f);
+}
+INLINE void store_lo(float *p, v128_t v, int cols) {
+  if (cols >= 4) wasm_v128_store(p, v);
+  else store_tail(p, v, cols);
+}
+INLINE void store_hi(float *p, v128_t v, int cols) {
+  if (cols >= 8) wasm_v128_store(p + 4, v);
+  else if (cols > 4) store_tail(p + 4, v, cols - 4);
+}
+
 #endif
