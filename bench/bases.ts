@@ -3,13 +3,18 @@
 // Usage: npx tsx bench/bases.ts [--seeds 42,1,2] [--bases random,builtin:lab-base,path:../.adapterlab/models/mlm-only]
 //        [--out bench/bases.md]
 // Each (base, seed) is one `adapter-lab train` of the example with only `base` and `seed` changed; runs go to
-// .adapterlab/bases/<base>-<seed>/ and are reused when a completed run is already there (so it can be resumed).
+// .adapterlab/bases/<base>-<seed>/ and a completed run is reused while its settings are unchanged (so it can be
+// resumed, and an edit of the example retrains only the runs it changes).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyEdits, modify } from 'jsonc-parser';
+import type { ExperimentConfig } from '../src/core/config/types';
+import { loadConfig } from '../src/core/config/validate';
 import { listRuns } from '../src/core/io/runStore';
 import { writeFileAtomic } from '../src/core/io/atomic';
+
+type RunEntry = ReturnType<typeof listRuns>['runs'][number];
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'reviews.adapterlab.json');
@@ -48,20 +53,45 @@ function configFor(base: string, seed: number, runsDir: string): string {
 type Accuracies = Record<string, Record<string, number[]>>; // run → task → accuracy per seed
 const results: Record<string, Accuracies> = {};
 
+/**
+ * What a run was trained with, from a resolved config: a completed run is reused only while this is unchanged
+ * (an edit of the example's adapters retrains the adapter runs alone). A changed base folder's weights are not
+ * seen: delete its .adapterlab/bases/<base>-* folders.
+ */
+function runSettings(config: ExperimentConfig, run: string): string {
+  const common = { base: config.base, data: config.data, split: config.split, tasks: config.tasks, seed: config.seed };
+  if (run.startsWith('adapter:')) return JSON.stringify({ ...common, adapter: config.adapters.find((a) => `adapter:${a.name}` === run), train: config.train.adapter });
+  return JSON.stringify({ ...common, train: config.train[run as 'full' | 'head-only'] });
+}
+
 for (const base of bases) {
   results[base] = {};
   for (const seed of seeds) {
     const dir = path.join(WORK, `${base.replace(/[^a-z0-9-]+/gi, '_')}-${seed}`);
     const runsDir = path.join(dir, 'runs');
-    const finished = () => listRuns(runsDir).runs.filter((r) => r.summary && r.record.status === 'completed');
-    if (finished().length < 4) {
-      fs.mkdirSync(dir, { recursive: true });
-      const config = path.join(dir, 'reviews.adapterlab.json');
-      writeFileAtomic(config, configFor(base, seed, runsDir));
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adapter-lab.js'), 'train', config], { stdio: 'inherit' });
+    fs.mkdirSync(dir, { recursive: true });
+    const configFile = path.join(dir, 'reviews.adapterlab.json');
+    writeFileAtomic(configFile, configFor(base, seed, runsDir));
+    const { config, problems } = loadConfig(configFile);
+    if (!config) throw new Error(`${configFile}: ${problems.map((p) => p.message).join('; ')}`);
+    const wanted = [...config.adapters.map((a) => `adapter:${a.name}`), ...config.baselines];
+    // The newest completed run of each name whose settings are the config's.
+    const current = () => {
+      const byName = new Map<string, RunEntry>();
+      for (const run of listRuns(runsDir).runs) {
+        const name = run.record.name;
+        if (!run.summary || run.record.status !== 'completed' || !wanted.includes(name)) continue;
+        if (runSettings(run.record.config as ExperimentConfig, name) !== runSettings(config, name)) continue;
+        if (!byName.has(name) || run.record.createdAt > byName.get(name)!.record.createdAt) byName.set(name, run);
+      }
+      return byName;
+    };
+    const missing = wanted.filter((name) => !current().has(name));
+    if (missing.length) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'adapter-lab.js'), 'train', configFile, '--only', ...missing], { stdio: 'inherit' });
       if (r.status !== 0) throw new Error(`training ${base} seed ${seed} failed (exit ${r.status})`);
     }
-    for (const run of finished()) {
+    for (const run of current().values()) {
       for (const [task, m] of Object.entries(run.summary!.test)) {
         ((results[base][run.record.name] ??= {})[task] ??= []).push(m.accuracy * 100);
       }
