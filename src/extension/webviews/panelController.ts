@@ -10,10 +10,15 @@ import { loadFailedHtml, panelHtml, webviewOptions } from './panelHtml';
 const MAX_PAGE_RELOADS = 3;
 /**
  * A visible page that has not said ready by then is loaded again: VS Code for the web can restore two panels at
- * once and leave one of them empty (not even the inline HTML shows), the same race as LoadFailedMessage.
+ * once and leave one of them empty (not even the inline HTML shows), the same race as LoadFailedMessage. When the
+ * page is still silent after that, a restored panel is opened afresh (a new webview) from the state it was restored
+ * with: setting the HTML of a webview whose frame never came up does not always bring it back.
  */
 const READY_WATCHDOG_MS = 10_000;
 const MAX_WATCHDOG_RELOADS = 2; // a page that is only slow (a busy machine) still loads; never give up on it
+
+/** How to open a restored panel afresh (set by registerPanelSerializer while it restores the panel). */
+const reopenRestored = new WeakMap<vscode.WebviewPanel, () => void>();
 
 export interface PanelSpec<FromWebview> {
   /** The webview panel type, also the serializer's key (declared as onWebviewPanel:<viewType> in package.json). */
@@ -106,6 +111,12 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
       if (this.disposed || this.ready || !this.panel.visible || this.watchdogReloads >= MAX_WATCHDOG_RELOADS) return;
+      const reopen = reopenRestored.get(this.panel);
+      if (this.watchdogReloads > 0 && reopen) {
+        this.spec.log.appendLine(`warning: ${this.spec.title} panel still silent after loading it again; opening it afresh`);
+        reopenRestored.delete(this.panel);
+        return reopen();
+      }
       this.watchdogReloads++;
       this.spec.log.appendLine(`warning: ${this.spec.title} panel did not say ready within ${READY_WATCHDOG_MS / 1000} s; loading the page again (${this.watchdogReloads}/${MAX_WATCHDOG_RELOADS})`);
       this.loadPage();
@@ -151,6 +162,12 @@ export type ViewMessage<FromWebview> = Exclude<FromWebview, CommonFromWebview>;
 export function registerPanelSerializer(viewType: string, restore: (panel: vscode.WebviewPanel, state: unknown) => void | Promise<void>): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(viewType, {
     deserializeWebviewPanel: async (panel, state: unknown) => {
+      reopenRestored.set(panel, () => {
+        const fresh = vscode.window.createWebviewPanel(viewType, panel.title, { viewColumn: panel.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: true }, { ...panel.options, ...panel.webview.options });
+        // After the old panel's own dispose listeners (registered first), which forget it by the same key.
+        panel.onDidDispose(() => void restore(fresh, state));
+        panel.dispose();
+      });
       await restore(panel, state);
     },
   });
