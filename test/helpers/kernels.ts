@@ -1,6 +1,7 @@
 // Shared by the tests of our own wasm kernels (test/model/*kernel*.test.ts, elementwise.test.ts).
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { type WasmMemory, compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 
 /** Skips a test off wasm (ADAPTERLAB_TEST_BACKEND=cpu): the kernels run in the wasm backend's heap. */
 export function needsWasm(t: { skip(message: string): void }): boolean {
@@ -25,4 +26,18 @@ export function assertSumsClose(actual: tf.Tensor, expected: tf.Tensor, scale: t
     assert.ok(Number.isFinite(a[i]), `${what}[${i}] = ${a[i]}`);
     assert.ok(Math.abs(a[i] - e[i]) <= factor * s[i] + 1e-30, `${what}[${i}]: ${a[i]} vs ${e[i]} (Σ|terms| ${s[i]})`);
   }
+}
+
+/**
+ * A kernel binary instantiated on a memory of its own (`pages` × 64 KB) filled with NaN canaries, so a test can
+ * check that it writes only its outputs; fails if the binary does not compile or imports more than env.memory.
+ */
+export function kernelOnCanaryMemory<Exports>(file: string, pages: number): { kernel: Exports; memory: WasmMemory; heap: Float32Array } {
+  const module = compileKernel(file);
+  assert.ok(!(module instanceof Error), String(module));
+  const memory = new wasmApi.Memory({ initial: pages });
+  const kernel = instantiateKernel<Exports>(module, memory);
+  const heap = new Float32Array(memory.buffer);
+  heap.fill(Number.NaN);
+  return { kernel, memory, heap };
 }

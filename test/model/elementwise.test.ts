@@ -5,11 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ELEMENTWISE_WASM, type ElementwiseExports, fusedEmbeddingSum, fusedGelu, fusedLayerNorm } from '../../src/core/model/kernels/elementwise';
-import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { stockEmbeddingSum } from '../../src/core/model/embeddings';
 import { allowElementwiseKernels, stockGelu, stockLayerNorm, useElementwiseKernels } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
-import { needsWasm } from '../helpers/kernels';
+import { kernelOnCanaryMemory, needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowElementwiseKernels(true));
@@ -83,13 +82,8 @@ test('on wasm gelu and the embeddings use the kernels; allowElementwiseKernels(f
 });
 
 test('the kernel binary imports only env.memory and writes only its outputs', () => {
-  const module = compileKernel(ELEMENTWISE_WASM);
-  assert.ok(!(module instanceof Error), String(module));
-  const memory = new wasmApi.Memory({ initial: 2 });
-  const kernel = instantiateKernel<ElementwiseExports>(module, memory);
-  const heap = new Float32Array(memory.buffer);
+  const { kernel, memory, heap } = kernelOnCanaryMemory<ElementwiseExports>(ELEMENTWISE_WASM, 2);
   const ints = new Int32Array(memory.buffer);
-  heap.fill(Number.NaN);
   let next = 1024; // floats; the lowest 4 KB stay canary
   const region = (floats: number) => ((next += floats), { at: next - floats, floats });
   const [rows, length, d, vocab, positions, types] = [6, 3, 8, 5, 4, 2];

@@ -6,10 +6,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { GRADIENTS_WASM, type GradientExports, allowGradientKernels, useGradientKernels, weightAndBiasGradients, weightGradient } from '../../src/core/model/kernels/gradients';
-import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { dense } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
-import { U, assertSumsClose, needsWasm } from '../helpers/kernels';
+import { U, assertSumsClose, kernelOnCanaryMemory, needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowGradientKernels(true));
@@ -119,12 +118,7 @@ for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17]]) 
 // partial stores) in the low and the high half of a strip of 8.
 for (const [rows, inputs, outputs] of [[600, 7, 15], [5, 3, 3]]) {
   test(`the kernel binary imports only env.memory and writes only its outputs and scratch ([${rows}, ${inputs}] → ${outputs})`, () => {
-    const module = compileKernel(GRADIENTS_WASM);
-    assert.ok(!(module instanceof Error), String(module));
-    const memory = new wasmApi.Memory({ initial: 8 });
-    const kernel = instantiateKernel<GradientExports>(module, memory);
-    const heap = new Float32Array(memory.buffer);
-    heap.fill(Number.NaN);
+    const { kernel, heap } = kernelOnCanaryMemory<GradientExports>(GRADIENTS_WASM, 8);
     let next = 1024; // floats; the lowest 4 KB stay canary
     const region = (floats: number) => ((next += floats + 3), { at: next - floats - 3, floats }); // 3 canaries between regions
     const fill = (r: { at: number; floats: number }, seed: number) => {
@@ -173,12 +167,7 @@ for (const [rows, inputs, outputs] of [[600, 7, 15], [5, 3, 3]]) {
 }
 
 test('zero rows: zero gradients', () => {
-  const module = compileKernel(GRADIENTS_WASM);
-  assert.ok(!(module instanceof Error), String(module));
-  const memory = new wasmApi.Memory({ initial: 2 });
-  const kernel = instantiateKernel<GradientExports>(module, memory);
-  const heap = new Float32Array(memory.buffer);
-  heap.fill(Number.NaN);
+  const { kernel, heap } = kernelOnCanaryMemory<GradientExports>(GRADIENTS_WASM, 2);
   const [inputs, outputs] = [3, 5];
   kernel.weight_gradient(4096, 4096, 8192, 12288, 16384, 0, inputs, outputs);
   assert.deepEqual([...heap.subarray(2048, 2048 + inputs * outputs)], new Array(inputs * outputs).fill(0));

@@ -7,10 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MATMUL_WASM, type MatmulExports, allowMatmulKernel, matmul, matmulTransposed, useMatmulKernel } from '../../src/core/model/kernels/matmul';
-import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { dense } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
-import { assertSumsClose, needsWasm } from '../helpers/kernels';
+import { assertSumsClose, kernelOnCanaryMemory, needsWasm } from '../helpers/kernels';
 
 before(backendReady);
 after(() => allowMatmulKernel(true));
@@ -156,12 +155,7 @@ for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17], [
 
 /** Heap regions of a test memory filled with NaN canaries, 3 floats of canary between regions. */
 function testHeap(pages: number) {
-  const module = compileKernel(MATMUL_WASM);
-  assert.ok(!(module instanceof Error), String(module));
-  const memory = new wasmApi.Memory({ initial: pages });
-  const kernel = instantiateKernel<MatmulExports>(module, memory);
-  const heap = new Float32Array(memory.buffer);
-  heap.fill(Number.NaN);
+  const { kernel, heap } = kernelOnCanaryMemory<MatmulExports>(MATMUL_WASM, pages);
   let next = 1024; // floats; the lowest 4 KB stay canary
   const region = (floats: number) => ((next += floats + 3), { at: next - floats - 3, floats });
   const fill = (r: { at: number; floats: number }, seed: number) => {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, clipByGlobalNorm } from '../../src/core/train/adamw';
 import { OPTIMIZER_WASM, type OptimizerExports } from '../../src/core/model/kernels/optimizer';
-import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { backendReady } from '../helpers/tiny';
+import { kernelOnCanaryMemory } from '../helpers/kernels';
 
 before(backendReady);
 
@@ -48,12 +48,7 @@ for (const maxNorm of [0.5, 100, 0]) {
 }
 
 test('the optimizer kernel binary imports only env.memory and writes only its outputs', () => {
-  const module = compileKernel(OPTIMIZER_WASM);
-  assert.ok(!(module instanceof Error), String(module));
-  const memory = new wasmApi.Memory({ initial: 2 });
-  const kernel = instantiateKernel<OptimizerExports>(module, memory);
-  const heap = new Float32Array(memory.buffer);
-  heap.fill(Number.NaN);
+  const { kernel, heap } = kernelOnCanaryMemory<OptimizerExports>(OPTIMIZER_WASM, 2);
   const n = 11;
   let next = 1024;
   const region = (fill?: (i: number) => number) => {

@@ -2,7 +2,7 @@
 // in tfjs's own heap. ops.attention chooses it when it is available.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { address, allocate, kernelInTfjsHeap } from './loader';
+import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of attention.c; every pointer is a byte offset in the shared memory. */
 export interface AttentionExports {
@@ -36,14 +36,11 @@ export function fusedAttentionAvailable(): boolean {
  * merged. Gradients flow to q, k and v. Needs fusedAttentionAvailable().
  */
 export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: AttentionShape): tf.Tensor2D {
-  const kernel = kernelInTfjsHeap<AttentionExports>(ATTENTION_WASM);
-  if (!kernel) throw new Error(`the fused attention kernel needs the wasm backend and ${ATTENTION_WASM}`);
-  const { backend, exports } = kernel;
+  const { backend, exports, at } = requireKernel<AttentionExports>(ATTENTION_WASM, 'the fused attention kernel');
   const { batch, length, heads } = shape;
   const d = q.shape[1];
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
-  const at = (t: tf.Tensor) => address(backend, t);
 
   const f = tf.customGrad((qi, ki, vi, save) => {
     const [qt, kt, vt] = [qi, ki, vi] as tf.Tensor[];

@@ -2,7 +2,7 @@
 // in tfjs's own heap. ops.gelu, ops.layerNorm and embeddings.embeddingSum choose them when they are available.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { address, allocate, kernelInTfjsHeap } from './loader';
+import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of elementwise.c; every pointer is a byte offset in the shared memory. */
 export interface ElementwiseExports {
@@ -18,19 +18,13 @@ export interface ElementwiseExports {
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
 export const ELEMENTWISE_WASM = path.join(__dirname, 'elementwise.wasm');
 
-function kernel() {
-  return kernelInTfjsHeap<ElementwiseExports>(ELEMENTWISE_WASM);
-}
-
 /** True when the kernels can run on the current backend. */
 export function elementwiseKernelsAvailable(): boolean {
-  return kernel() !== null;
+  return kernelInTfjsHeap<ElementwiseExports>(ELEMENTWISE_WASM) !== null;
 }
 
 function bound() {
-  const k = kernel();
-  if (!k) throw new Error(`the elementwise kernels need the wasm backend and ${ELEMENTWISE_WASM}`);
-  return { ...k, at: (t: tf.Tensor) => address(k.backend, t) };
+  return requireKernel<ElementwiseExports>(ELEMENTWISE_WASM, 'the elementwise kernels');
 }
 
 /** Exact GELU, x·Φ(x), any shape; gradient flows to x. Needs elementwiseKernelsAvailable(). */

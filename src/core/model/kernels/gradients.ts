@@ -3,7 +3,7 @@
 // when they are available. These run inside a gradFunc: they are not differentiable themselves.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { address, allocate, kernelInTfjsHeap } from './loader';
+import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
@@ -21,19 +21,13 @@ export function allowGradientKernels(allow: boolean): void {
   allowed = allow;
 }
 
-function kernel() {
-  return allowed ? kernelInTfjsHeap<GradientExports>(GRADIENTS_WASM) : null;
-}
-
 /** True when ops.dense's backward runs on the kernels now (wasm backend, the binary found, not forbidden). */
 export function useGradientKernels(): boolean {
-  return kernel() !== null;
+  return allowed && kernelInTfjsHeap<GradientExports>(GRADIENTS_WASM) !== null;
 }
 
 function bound() {
-  const k = kernel();
-  if (!k) throw new Error(`the gradient kernels need the wasm backend and ${GRADIENTS_WASM}`);
-  return { ...k, at: (t: tf.Tensor) => address(k.backend, t) };
+  return requireKernel<GradientExports>(GRADIENTS_WASM, 'the gradient kernels', allowed);
 }
 
 /** xᵀ·dy for x [rows, in] and dy [rows, out] (float32): [in, out], the weight gradient. Needs useGradientKernels(). */

@@ -55,6 +55,16 @@ export function kernelInTfjsHeap<Exports>(file: string): { backend: BackendWasm;
   return exports ? { backend, exports: exports as Exports } : null;
 }
 
+/**
+ * The kernel bound to tfjs's heap with `at` (a tensor's address in it), for callers that have checked it is
+ * available (`usable` false: forbidden by a switch); throws naming `what` otherwise.
+ */
+export function requireKernel<Exports>(file: string, what: string, usable = true): { backend: BackendWasm; exports: Exports; at: (t: tf.Tensor) => number } {
+  const k = usable ? kernelInTfjsHeap<Exports>(file) : null;
+  if (!k) throw new Error(`${what} needs the wasm backend and ${file}`);
+  return { ...k, at: (t) => address(k.backend, t) };
+}
+
 /** Instantiates on tfjs's memory, or warns once and returns null (missing file; a shared memory in threaded builds). */
 function bind(file: string, memory: WasmMemory): unknown {
   try {

@@ -3,7 +3,7 @@
 // they are available (see useMatmulKernel). These are plain ops: ops.dense defines the gradients.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { address, allocate, kernelInTfjsHeap } from './loader';
+import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface MatmulExports {
@@ -21,10 +21,6 @@ export function allowMatmulKernel(allow: boolean): void {
   allowed = allow;
 }
 
-function kernel() {
-  return allowed ? kernelInTfjsHeap<MatmulExports>(MATMUL_WASM) : null;
-}
-
 /**
  * True when ops.dense runs its products on the kernel now (wasm backend, the binary found, not forbidden). There is no
  * rule by shape: the kernel was as fast or faster than tfjs at every shape measured (min of 25–30 interleaved rounds,
@@ -35,13 +31,11 @@ function kernel() {
  * was not faster (by 0.02–0.06 ms); the layers with 1 input or output here are heads, which see one row per sequence.
  */
 export function useMatmulKernel(): boolean {
-  return kernel() !== null;
+  return allowed && kernelInTfjsHeap<MatmulExports>(MATMUL_WASM) !== null;
 }
 
 function bound() {
-  const k = kernel();
-  if (!k) throw new Error(`the matmul kernel needs the wasm backend and ${MATMUL_WASM}`);
-  return { ...k, at: (t: tf.Tensor) => address(k.backend, t) };
+  return requireKernel<MatmulExports>(MATMUL_WASM, 'the matmul kernel', allowed);
 }
 
 /** a [m, k] · b [k, n] (+ bias [n]), float32. Needs useMatmulKernel(). */
