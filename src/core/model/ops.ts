@@ -22,6 +22,18 @@ function denseInputGradient(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return useMatmulKernel() ? matmulTransposed(dy, w) : tf.matMul(dy, tf.transpose(w));
 }
 
+/**
+ * The weight gradient xᵀ · dy (and the bias gradient Σ_rows dy): on wasm in one kernel pass (kernels/gradients.c),
+ * with no transposed copy of x and no Sum over axis 0 (tfjs-wasm transposes dy for it).
+ */
+function denseWeightGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
+  return useGradientKernels() ? weightAndBiasGradients(x, dy) : [tf.matMul(tf.transpose(x), dy), tf.sum(dy, 0)];
+}
+
+function denseWeightGradient(x: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
+  return useGradientKernels() ? weightGradient(x, dy) : tf.matMul(tf.transpose(x), dy);
+}
+
 /** x [n, in] · w [in, out] + b. Dense weights are kept as [in, out] (HF stores [out, in]; io transposes). */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, trainable: boolean): tf.Tensor2D {
   return trainable ? denseTrainable(x, w, b) : denseFrozen(x, w, b);
@@ -34,10 +46,7 @@ const denseTrainableWithBias = tf.customGrad((x, w, b, save) => {
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;
-      // On wasm, dW and db in one kernel pass (kernels/gradients.c): no transposed copy of x, and no Sum over axis 0
-      // (tfjs-wasm transposes dy for it).
-      const [dw, db] = useGradientKernels() ? weightAndBiasGradients(xs, dy2) : [tf.matMul(tf.transpose(xs), dy2), tf.sum(dy2, 0)];
-      return [denseInputGradient(dy2, ws), dw, db];
+      return [denseInputGradient(dy2, ws), ...denseWeightGradients(xs, dy2)];
     },
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
@@ -49,7 +58,7 @@ const denseTrainableNoBias = tf.customGrad((x, w, save) => {
     gradFunc: (dy, saved) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;
-      return [denseInputGradient(dy2, ws), useGradientKernels() ? weightGradient(xs, dy2) : tf.matMul(tf.transpose(xs), dy2)];
+      return [denseInputGradient(dy2, ws), denseWeightGradient(xs, dy2)];
     },
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
