@@ -82,3 +82,16 @@ export function loadAfinn(): Map<string, number> {
   const scores = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
   return new Map(Object.entries(scores).map(([word, score]) => [word.toLowerCase(), score < 0 ? 0 : score > 0 ? 2 : 1]));
 }
+
+/**
+ * The polarity class of a whole sentence from the same lexicon: the sign of its AFINN-165 score as the `sentiment`
+ * package computes it (the sum of its words' scores, a word's score flipped after a negator such as "not" or "don't").
+ */
+export function loadSentenceTone(): (text: string) => number {
+  const Sentiment = require(path.dirname(require.resolve(SENTIMENT_PACKAGE))) as new () => { analyze(text: string): { score: number } };
+  const analyzer = new Sentiment();
+  return (text) => {
+    const score = analyzer.analyze(text).score;
+    return score < 0 ? 0 : score > 0 ? 2 : 1;
+  };
+}

@@ -1,8 +1,8 @@
 // The objectives of a pre-training run as one list: masked-LM, token classification (a label per word, on its first
 // word piece), text classification (a label per sentence) and bag of words (the sentence predicts its own word
-// pieces). Built-in ones come first in a fixed order (mlm, pos, polarity, genre, bow) so that their heads, gradients and checkpoints are the same whatever the config's key order; the
-// user's follow in the config's order.
-import { type LabelledSentence, POLARITY_LABELS, POS_TAGS, loadAfinn } from '../data/corpora';
+// pieces). Built-in ones come first in a fixed order (mlm, pos, polarity, genre, bow, tone) so that their heads,
+// gradients and checkpoints are the same whatever the config's key order; the user's follow in the config's order.
+import { type LabelledSentence, POLARITY_LABELS, POS_TAGS, loadAfinn, loadSentenceTone } from '../data/corpora';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
 import { BUILTIN_OBJECTIVES, isUserObjective } from './spec';
@@ -31,6 +31,8 @@ export interface TextObjective {
   labels: readonly string[];
   /** The label index of a sentence, or -1 for none. */
   labelOf(sentence: LabelledSentence): number;
+  /** Also report recall on the sentences whose label is not this one (tone: most sentences are neutral). */
+  recallExcept?: number;
 }
 
 /**
@@ -66,6 +68,11 @@ export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus
         return { type: 'text-classification', name, weight: weight(name), labels: corpus.genres, labelOf: (s) => (s.genre ? corpus.genres.indexOf(s.genre) : -1) };
       case 'bow':
         return { type: 'bag-of-words', name, weight: weight(name) };
+      case 'tone': {
+        const toneOf = loadSentenceTone();
+        const neutral = POLARITY_LABELS.indexOf('neutral');
+        return { type: 'text-classification', name, weight: weight(name), labels: POLARITY_LABELS, labelOf: (s) => toneOf(s.text ?? s.words.join(' ')), recallExcept: neutral };
+      }
     }
   });
   for (const [name, spec] of Object.entries(config.objectives)) {

@@ -187,8 +187,9 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
         const valid = tf.greaterEqual(o.labels, 0);
         const hits = tf.logicalAnd(tf.equal(tf.argMax(o.logits, -1), o.labels), valid);
         const extra: tf.Tensor[] = [];
-        if (objective.type === 'token-classification' && objective.recallExcept !== undefined) {
-          // Recall on the other classes (polarity: polar words), where one class dominates and accuracy says little.
+        if ((objective.type === 'token-classification' || objective.type === 'text-classification') && objective.recallExcept !== undefined) {
+          // Recall on the other classes (polarity: polar words; tone: polar sentences), where one class dominates and
+          // accuracy says little.
           const other = tf.logicalAnd(valid, tf.notEqual(o.labels, objective.recallExcept));
           extra.push(tf.sum(tf.cast(tf.logicalAnd(hits, other), 'int32')), tf.sum(tf.cast(other, 'int32')));
         }
