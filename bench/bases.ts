@@ -60,7 +60,10 @@ const results: Record<string, Accuracies> = {};
  */
 function runSettings(config: ExperimentConfig, run: string): string {
   const common = { base: config.base, data: config.data, split: config.split, tasks: config.tasks, seed: config.seed };
-  if (run.startsWith('adapter:')) return JSON.stringify({ ...common, adapter: config.adapters.find((a) => `adapter:${a.name}` === run), train: config.train.adapter });
+  if (run.startsWith('adapter:')) {
+    const { train, ...adapter } = config.adapters.find((a) => `adapter:${a.name}` === run)!;
+    return JSON.stringify({ ...common, adapter, train: { ...config.train.adapter, ...train } });
+  }
   return JSON.stringify({ ...common, train: config.train[run as 'full' | 'head-only'] });
 }
 

@@ -1,4 +1,5 @@
-// The runs an experiment holds: one per adapter (that adapter + its task's head on the frozen base), the baselines
+// The runs an experiment holds: one per adapter (that adapter + its task's head on the frozen base, trained with
+// train.adapter and the adapter's own train overrides), the baselines
 // `full` and `head-only`, then one per composition and per merge of the trained adapters. A run lists the runs it
 // needs (`needs`): composition and merge runs load what the `adapter:<name>` runs saved, so they start after those.
 // Kept apart from experiment.ts, which loads TensorFlow.js, so that hosts that only plan runs (the VS Code
@@ -27,7 +28,7 @@ export function planRuns(config: ExperimentConfig): RunPlan[] {
     tasks: [a.task],
     adapter: a.name,
     needs: [],
-    options: config.train.adapter,
+    options: { ...config.train.adapter, ...a.train },
   }));
   const allTasks = config.tasks.map((t) => t.name);
   const baselineRuns = config.baselines.map<RunPlan>((b) => ({ name: b, type: b, tasks: allTasks, needs: [], options: config.train[b] }));

@@ -17,6 +17,7 @@ import {
 } from '../../src/core/config/defaults';
 import { checkConfigText, formatProblem, loadConfig } from '../../src/core/config/validate';
 import type { ConfigProblem } from '../../src/core/config/types';
+import { planRuns } from '../../src/core/plan';
 
 const FILE = '/projects/demo/exp.adapterlab.json';
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -347,6 +348,34 @@ test('defaults are applied: built-in < train.<field> < train.<type>.<field>', ()
   assert.deepEqual(config.data, { kind: 'builtin', name: 'reviews' });
   assert.deepEqual(config.split, DEFAULT_SPLIT);
   assert.deepEqual(config.baselines, DEFAULT_BASELINES);
+});
+
+test("an adapter's own train options override train.adapter for its run alone", () => {
+  const config = expectValid(`{
+    "tasks": { "sentiment": {}, "domain": {} },
+    "adapters": { "sentiment": { "method": "parallel", "train": { "learningRate": 0.005, "epochs": 20 } }, "domain": { "method": "parallel" } },
+    "train": { "dropout": 0.2, "adapter": { "learningRate": 0.002, "epochs": 15 } }
+  }`);
+  const runs = new Map(planRuns(config).map((r) => [r.name, r.options]));
+  assert.deepEqual(runs.get('adapter:sentiment'), { ...TRAIN_DEFAULTS.adapter, dropout: 0.2, learningRate: 0.005, epochs: 20 });
+  assert.deepEqual(runs.get('adapter:domain'), { ...TRAIN_DEFAULTS.adapter, dropout: 0.2, learningRate: 0.002, epochs: 15 });
+  assert.deepEqual(runs.get('full'), config.train.full, 'baselines keep their own options');
+});
+
+test("an unknown option in an adapter's train is reported at its key; a too-long maxLength there at its value", () => {
+  const unknown = `{
+  "tasks": { "a": {} },
+  "adapters": { "a": { "train": { "learningrate": 0.005 } } }
+}`;
+  const p = expectProblem(unknown, '"learningrate"', 'unknown-property');
+  assert.match(p.message, /learningRate/);
+  const tooLong = `{
+  "base": { "random": { "maxPositions": 64 } },
+  "tasks": { "a": {} },
+  "adapters": { "a": { "train": { "maxLength": 96 } } }
+}`;
+  const q = expectProblem(tooLong, '96', 'max-length-too-large');
+  assert.match(q.message, /^maxLength 96 \(adapter "a"\) exceeds the base's 64 positions/);
 });
 
 test('paths are resolved against the config folder', () => {

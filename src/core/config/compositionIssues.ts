@@ -11,7 +11,7 @@ import type { RawConfig } from './resolve';
 import type { AdapterDropSpec, AdapterSpec, ExperimentConfig } from './types';
 import { quoteList } from './wording';
 
-/** Options each method takes, besides the common method, task, leaveOut and adapterDrop. */
+/** Options each method takes, besides the common method, task, leaveOut, adapterDrop and train. */
 const METHOD_OPTIONS: Record<AdapterSpec['method'], string[]> = {
   houlsby: ['reductionFactor', 'bottleneckSize', 'nonLinearity', 'scaling', 'initStd'],
   pfeiffer: ['reductionFactor', 'bottleneckSize', 'nonLinearity', 'scaling', 'initStd'],
@@ -21,7 +21,7 @@ const METHOD_OPTIONS: Record<AdapterSpec['method'], string[]> = {
   arc: ['reductionFactor', 'bottleneckSize'],
   prefix: ['prefixLength', 'bottleneckSize', 'nonLinearity', 'dropout', 'flat'],
 };
-const COMMON_OPTIONS = ['method', 'task', 'leaveOut', 'adapterDrop'];
+const COMMON_OPTIONS = ['method', 'task', 'leaveOut', 'adapterDrop', 'train'];
 
 export function adapterOptionIssues(config: ExperimentConfig, raw: RawConfig, layers: number | undefined): Issue[] {
   const issues: Issue[] = [];

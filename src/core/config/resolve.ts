@@ -135,7 +135,14 @@ function resolveData(data: RawConfig['data'], dir: string): DataSpec {
 /** The common fields, then only the options of the adapter's method, each with its default. */
 function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
   const method = a.method ?? DEFAULT_ADAPTER.method;
-  const common = { name, method, task: a.task ?? name, leaveOut: [...(a.leaveOut ?? [])], ...(a.adapterDrop && { adapterDrop: { ...a.adapterDrop } }) };
+  const common = {
+    name,
+    method,
+    task: a.task ?? name,
+    leaveOut: [...(a.leaveOut ?? [])],
+    ...(a.adapterDrop && { adapterDrop: { ...a.adapterDrop } }),
+    ...(a.train && { train: { ...a.train } }),
+  };
   switch (method) {
     case 'lora':
     case 'ia3': {

@@ -108,6 +108,15 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
       message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
     });
   }
+  for (const a of config.adapters) {
+    const maxLength = a.train?.maxLength;
+    if (maxLength === undefined || maxLength <= shape.maxPositions) continue;
+    issues.push({
+      path: ['adapters', a.name, 'train', 'maxLength'],
+      code: 'max-length-too-large',
+      message: `maxLength ${maxLength} (adapter "${a.name}") exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+    });
+  }
   return issues;
 }
 

@@ -54,6 +54,7 @@ interface AdapterCommon {
   task: string;
   leaveOut: number[];
   adapterDrop?: AdapterDropSpec; // absent: no AdapterDrop
+  train?: Partial<TrainOptions>; // this adapter's run: over train.adapter (AdapterHub trains each adapter apart)
 }
 
 /** Options of the bottleneck methods (houlsby, pfeiffer, parallel); ARC uses the size fields. */
