@@ -3,19 +3,13 @@
 // pre-training with it makes the pooled sentence predict its own words better than any guess blind to the sentence.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { SPECIAL_TOKENS, WordPieceTokenizer } from '../../src/core/data/tokenizer';
 import { createRng } from '../../src/core/data/random';
 import { buildExamples, disposePretrainBatch, makePretrainBatch } from '../../src/core/pretrain/examples';
 import { bagOfWordsHitLabels, bagOfWordsLoss } from '../../src/core/pretrain/model';
-import { loadPretrainConfig } from '../../src/core/pretrain/config';
-import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
-import { pretrain } from '../../src/core/pretrain/run';
-import type { EvalEvent } from '../../src/protocol/trainer';
 import { backendReady } from '../helpers/tiny';
+import { runSmallPretraining, smallPretrainConfig } from '../helpers/pretrain';
 import { loadBertCheckpoint } from '../../src/core/io/hfBert';
 import type { LabelledSentence } from '../../src/core/data/corpora';
 
@@ -56,36 +50,17 @@ test('bag-of-words loss and hit labels equal a plain-JS computation', () => {
 });
 
 test('pre-training with bow alone: the pooled sentence predicts its own pieces better than any constant guess', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bow-'));
-  const file = path.join(dir, 'bow.pretrain.json');
-  fs.writeFileSync(file, JSON.stringify({
-    output: path.join(dir, 'out'),
-    shape: { hiddenSize: 32, layers: 1, heads: 2, intermediateSize: 64, vocabSize: 400, maxPositions: 32 },
-    corpora: ['reviews-train'],
-    objectives: { bow: { weight: 1 } },
-    steps: 400, batchSize: 32, maxLength: 24, learningRate: 0.005, warmupSteps: 10, evalEvery: 400, checkpointEvery: 1000, logEvery: 40, heldOut: 0.1, seed: 5,
-  }));
-  const { config, problems } = loadPretrainConfig(file);
-  assert.deepEqual(problems, []);
-  const { corpus } = loadPretrainCorpus(config!);
-  const losses: number[] = [];
-  const evaluations: EvalEvent[] = [];
-  const result = await pretrain(config!, corpus!, path.join(dir, 'run'), 'test', {
-    progress: (p) => losses.push(p.loss),
-    evaluated: (e) => evaluations.push(e),
-    log() {},
-    cancelled: () => false,
-  });
-  assert.equal(result.status, 'completed', result.reason);
+  const config = smallPretrainConfig('bow', 400);
+  const { corpus, losses, evaluations } = await runSmallPretraining(config);
   const early = losses.slice(0, 2).reduce((a, b) => a + b) / 2;
   const late = losses.slice(-2).reduce((a, b) => a + b) / 2;
   assert.ok(late < early - 0.3, `training loss ${early.toFixed(3)} → ${late.toFixed(3)}`);
 
   // Baselines from the held-out sentences themselves: the best constant prediction (their mean target, which knows
   // nothing of the sentence) and always naming the commonest piece. The model must beat both.
-  const { tokenizer: trained } = loadBertCheckpoint(config!.output);
+  const { tokenizer: trained } = loadBertCheckpoint(config.output);
   const asWords = (s: LabelledSentence) => (s.text === undefined ? s : { ...s, words: trained.words(s.text) });
-  const targets = buildExamples(corpus!.heldOut.map(asWords), trained, [{ type: 'bag-of-words', name: 'bow', weight: 1 }], config!.maxLength)
+  const targets = buildExamples(corpus.heldOut.map(asWords), trained, [{ type: 'bag-of-words', name: 'bow', weight: 1 }], config.maxLength)
     .map((e) => [...new Set(e.ids.filter((i) => i >= SPECIAL_TOKENS.length))])
     .filter((pieces) => pieces.length > 0);
   const mean = new Float64Array(trained.vocabSize);

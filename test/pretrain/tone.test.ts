@@ -3,18 +3,13 @@
 // pooled sentence tell the classes apart better than always naming the commonest one.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { POLARITY_LABELS, loadSentenceTone } from '../../src/core/data/corpora';
 import { SPECIAL_TOKENS, WordPieceTokenizer } from '../../src/core/data/tokenizer';
 import { buildExamples } from '../../src/core/pretrain/examples';
 import { resolveObjectives } from '../../src/core/pretrain/objectives';
-import { loadPretrainConfig } from '../../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
-import { pretrain } from '../../src/core/pretrain/run';
-import type { EvalEvent } from '../../src/protocol/trainer';
 import { backendReady } from '../helpers/tiny';
+import { runSmallPretraining, smallPretrainConfig } from '../helpers/pretrain';
 
 before(backendReady);
 
@@ -31,7 +26,7 @@ test('tone: the sign of the AFINN sum, with a negator flipping the next word', (
 });
 
 test('tone labels each sentence once, from its raw text when it has one (the reviews) or from its words (Brown)', () => {
-  const config = writeConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'tone-')), 10);
+  const config = smallPretrainConfig('tone', 10);
   const { corpus } = loadPretrainCorpus(config);
   const objectives = resolveObjectives(config, corpus!);
   assert.equal(objectives.length, 1);
@@ -47,32 +42,13 @@ test('tone labels each sentence once, from its raw text when it has one (the rev
 });
 
 test('pre-training with tone alone: held-out accuracy beats always naming the commonest tone', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tone-'));
-  const config = writeConfig(dir, 300);
-  const { corpus } = loadPretrainCorpus(config);
-  const evaluations: EvalEvent[] = [];
-  const result = await pretrain(config, corpus!, path.join(dir, 'run'), 'test', { progress() {}, evaluated: (e) => evaluations.push(e), log() {}, cancelled: () => false });
-  assert.equal(result.status, 'completed', result.reason);
+  const { corpus, evaluations } = await runSmallPretraining(smallPretrainConfig('tone', 300));
   const tone = loadSentenceTone();
   const counts = [0, 0, 0];
-  for (const s of corpus!.heldOut) counts[tone(s.text ?? s.words.join(' '))]++;
-  const commonestShare = Math.max(...counts) / corpus!.heldOut.length;
+  for (const s of corpus.heldOut) counts[tone(s.text ?? s.words.join(' '))]++;
+  const commonestShare = Math.max(...counts) / corpus.heldOut.length;
   const heldOut = evaluations.at(-1)!.metrics;
-  assert.equal(heldOut.tone.count, corpus!.heldOut.length, 'every held-out sentence has a tone');
+  assert.equal(heldOut.tone.count, corpus.heldOut.length, 'every held-out sentence has a tone');
   assert.ok(heldOut.tone.accuracy > commonestShare + 0.08, `held-out accuracy ${heldOut.tone.accuracy.toFixed(3)} vs ${commonestShare.toFixed(3)} for the commonest tone`);
   assert.ok(heldOut['tone-recall'].accuracy > 0.5, `recall on polar sentences ${heldOut['tone-recall'].accuracy.toFixed(3)}`);
 });
-
-function writeConfig(dir: string, steps: number) {
-  const file = path.join(dir, 'tone.pretrain.json');
-  fs.writeFileSync(file, JSON.stringify({
-    output: path.join(dir, 'out'),
-    shape: { hiddenSize: 32, layers: 1, heads: 2, intermediateSize: 64, vocabSize: 400, maxPositions: 32 },
-    corpora: ['reviews-train'],
-    objectives: { tone: { weight: 1 } },
-    steps, batchSize: 32, maxLength: 24, learningRate: 0.005, warmupSteps: 10, evalEvery: steps, checkpointEvery: 1000, logEvery: 40, heldOut: 0.1, seed: 5,
-  }));
-  const { config, problems } = loadPretrainConfig(file);
-  assert.deepEqual(problems, []);
-  return config!;
-}
