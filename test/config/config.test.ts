@@ -405,8 +405,8 @@ test('the reviews example is valid', () => {
   assert.equal(config.name, 'reviews');
   assert.deepEqual(config.tasks.map((t) => t.name), ['sentiment', 'domain']);
   assert.deepEqual(config.adapters.map((a) => [a.name, a.method, a.task, a.bottleneckSize, a.leaveOut]), [
-    ['sentiment', 'parallel', 'sentiment', 48, []],
-    ['domain', 'parallel', 'domain', 48, []],
+    ['sentiment', 'parallel', 'sentiment', 96, [1]],
+    ['domain', 'parallel', 'domain', 96, [1]],
   ]);
   assert.deepEqual(config.base, { kind: 'builtin', name: 'lab-base' });
   assert.deepEqual(config.baselines, ['full', 'head-only']);
