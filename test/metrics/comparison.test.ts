@@ -27,6 +27,16 @@ test('a run\'s config view has the shared settings, its own adapter and the trai
   assert.equal(full['train.learningRate'], '0.001');
 });
 
+test("an adapter's own train options show merged into the run's train options, as the run used them", () => {
+  const own = { ...config, adapters: [{ ...config.adapters[0], train: { learningRate: 0.005 } }, config.adapters[1]] };
+  const mood = runConfigView(runRecord({ name: 'adapter:mood', type: 'adapter', config: own }));
+  assert.equal(mood['train.learningRate'], '0.005');
+  assert.equal(mood['train.epochs'], '2', 'the rest from train.adapter');
+  assert.equal(mood['adapter.train.learningRate'], undefined, 'shown once');
+  const topic = runConfigView(runRecord({ name: 'adapter:topic', type: 'adapter', config: own }));
+  assert.equal(topic['train.learningRate'], '0.01');
+});
+
 test('flatten turns nested objects into dotted paths and arrays into JSON', () => {
   assert.deepEqual(flatten({ a: { b: 1, c: [2, 3] }, d: 'x', e: undefined, f: null }), { 'a.b': '1', 'a.c': '[2,3]', d: 'x', f: 'null' });
 });

@@ -14,12 +14,23 @@ export function runConfigView(record: Pick<RunRecord, 'name' | 'type' | 'experim
   if (config.seed !== undefined) view.seed = config.seed;
   if (config.tasks) view.tasks = config.tasks.map((t) => t.name).join(', ');
   const own = record.name.slice(record.name.indexOf(':') + 1);
-  if (record.type === 'adapter') view.adapter = config.adapters?.find((a) => a.name === own);
+  let ownTrain: object | undefined; // an adapter's own train options, shown merged into "train" (what the run used)
+  if (record.type === 'adapter') {
+    const adapter = config.adapters?.find((a) => a.name === own);
+    if (adapter) {
+      const { train, ...rest } = adapter;
+      view.adapter = rest;
+      ownTrain = train;
+    }
+  }
   if (record.type === 'composition') {
     const c = config.compositions?.find((x) => x.name === own);
     if (c) view.composition = { setup: c.setupText, tasks: c.tasks.join(', '), fusion: c.fusion, trainHeads: c.trainHeads, adapterDrop: c.adapterDrop };
   }
-  if (record.type !== 'pretrain') view.train = (config.train as Partial<Record<string, unknown>> | undefined)?.[record.type];
+  if (record.type !== 'pretrain') {
+    const ofType = (config.train as Partial<Record<string, object>> | undefined)?.[record.type];
+    view.train = ofType || ownTrain ? { ...ofType, ...ownTrain } : undefined;
+  }
   return flatten(view);
 }
 
