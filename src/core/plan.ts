@@ -1,7 +1,7 @@
 // The runs an experiment holds: one per adapter (that adapter + its task's head on the frozen base, trained with
-// train.adapter and the adapter's own train overrides), the baselines
-// `full` and `head-only`, then one per composition and per merge of the trained adapters. A run lists the runs it
-// needs (`needs`): composition and merge runs load what the `adapter:<name>` runs saved, so they start after those.
+// train.adapter and the adapter's own train overrides), the baselines `full` and `head-only`, then one per
+// composition and per merge of the trained adapters. A run lists the runs it needs (`needs`): composition and merge
+// runs load what the `adapter:<name>` runs saved, so they start after those.
 // Kept apart from experiment.ts, which loads TensorFlow.js, so that hosts that only plan runs (the VS Code
 // extension) do not load it.
 import { adapterNames } from './composition/tree';
