@@ -76,11 +76,14 @@ export function loadBrown(): LabelledSentence[] {
 
 export const POLARITY_LABELS = ['negative', 'neutral', 'positive'] as const;
 
+/** The POLARITY_LABELS index of an AFINN score (of a word or a sentence): by its sign. */
+const polarityClass = (score: number) => (score < 0 ? 0 : score > 0 ? 2 : 1);
+
 /** AFINN-165 word → polarity class index (0 negative, 1 neutral, 2 positive); words not listed are neutral. */
 export function loadAfinn(): Map<string, number> {
   const file = path.join(path.dirname(require.resolve(SENTIMENT_PACKAGE)), 'languages/en/labels.json');
   const scores = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
-  return new Map(Object.entries(scores).map(([word, score]) => [word.toLowerCase(), score < 0 ? 0 : score > 0 ? 2 : 1]));
+  return new Map(Object.entries(scores).map(([word, score]) => [word.toLowerCase(), polarityClass(score)]));
 }
 
 /**
@@ -90,8 +93,5 @@ export function loadAfinn(): Map<string, number> {
 export function loadSentenceTone(): (text: string) => number {
   const Sentiment = require(path.dirname(require.resolve(SENTIMENT_PACKAGE))) as new () => { analyze(text: string): { score: number } };
   const analyzer = new Sentiment();
-  return (text) => {
-    const score = analyzer.analyze(text).score;
-    return score < 0 ? 0 : score > 0 ? 2 : 1;
-  };
+  return (text) => polarityClass(analyzer.analyze(text).score);
 }
