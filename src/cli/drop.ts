@@ -1,7 +1,6 @@
 // `adapter-lab drop <run>`: AdapterDrop at inference — the run's model evaluated with the adapters of the first n
 // layers dropped, for every n, with accuracy per task and forward time per example.
 import Table from 'cli-table3';
-import { selectBackend } from '../core/backend';
 import type { BackendName } from '../core/config/types';
 import { adapterDropSweep } from '../core/runModel';
 import { EXIT } from './exit';
@@ -15,10 +14,10 @@ export interface DropArgs {
 }
 
 export async function dropCommand(runDir: string, args: DropArgs): Promise<number> {
-  const run = loadRunOrReport(runDir);
-  if (!run) return EXIT.badInput;
+  const loaded = await loadRunOrReport(runDir, args.backend);
+  if (!loaded) return EXIT.badInput;
+  const { run, backend } = loaded;
   try {
-    const backend = await selectBackend(args.backend ?? run.config.backend);
     const points = adapterDropSweep(run, args.split, args.repeats);
     if (args.json) {
       console.log(JSON.stringify({ run: run.record.name, backend: backend.name, split: args.split, points }, null, 2));

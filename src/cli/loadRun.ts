@@ -1,11 +1,16 @@
 // A trained run loaded for a command, or its input problem printed (exit 2 at the caller).
 import { AdapterLoadError } from '../core/adapters/load';
+import { type BackendChoice, selectBackend } from '../core/backend';
+import type { BackendName, ExperimentConfig } from '../core/config/types';
 import { ExperimentInputError } from '../core/experiment';
+import { readRun } from '../core/io/runStore';
 import { type LoadedRun, loadRunModel } from '../core/runModel';
 
-export function loadRunOrReport(runDir: string): LoadedRun | undefined {
+/** The backend is chosen before the weights are loaded, so they are created where they will run. */
+export async function loadRunOrReport(runDir: string, requested?: BackendName): Promise<{ run: LoadedRun; backend: BackendChoice } | undefined> {
+  const backend = await selectBackend(requested ?? (readRun(runDir).config as ExperimentConfig).backend);
   try {
-    return loadRunModel(runDir);
+    return { run: loadRunModel(runDir), backend };
   } catch (e) {
     if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
     console.error(e.message);

@@ -3,7 +3,6 @@
 // loaded back, must give the run's logits, and both are timed on the same examples one after the other.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../core/backend';
 import type { BackendName } from '../core/config/types';
 import { NotMergeableError, mergedBaseValues, saveMergedBase } from '../core/adapters/mergeIntoBase';
 import { saveHead } from '../core/io/adapterhub';
@@ -25,11 +24,11 @@ export interface MergeIntoBaseArgs {
 }
 
 export async function mergeIntoBaseCommand(runDir: string, args: MergeIntoBaseArgs): Promise<number> {
-  const run = loadRunOrReport(runDir);
-  if (!run) return EXIT.badInput;
+  const loaded = await loadRunOrReport(runDir, args.backend);
+  if (!loaded) return EXIT.badInput;
+  const { run, backend } = loaded;
   let merged: Classifier | undefined;
   try {
-    const backend = await selectBackend(args.backend ?? run.config.backend);
     const modules = [...run.model.setup!.modules.values()];
     if (modules.length !== 1) {
       console.error(`${run.record.name} combines ${modules.length} adapters; merge-into-base takes an adapter or merge run (one adapter)`);
@@ -86,7 +85,8 @@ export async function mergeIntoBaseCommand(runDir: string, args: MergeIntoBaseAr
       console.log(`  ${args.split} split, ${examples.length} examples, backend ${backend.name}: largest logit difference merged vs adapter ${maxDifference.toExponential(2)}`);
       console.log(`  ${head.name} accuracy ${(100 * accuracy.adapter).toFixed(1)}% with the adapter, ${(100 * accuracy.merged).toFixed(1)}% merged`);
       const { adapter, merged: folded } = result.cpuMsPerExample;
-      console.log(`  CPU ms / example: ${adapter.toFixed(3)} with the adapter, ${folded.toFixed(3)} merged (${(100 * (1 - folded / adapter)).toFixed(0)}% less); wall-clock ${best.adapter.wall.toFixed(3)} vs ${best.merged.wall.toFixed(3)}`);
+      const saved = Math.round(100 * (1 - folded / adapter));
+      console.log(`  CPU ms / example: ${adapter.toFixed(3)} with the adapter, ${folded.toFixed(3)} merged (${Math.abs(saved)}% ${saved >= 0 ? 'less' : 'more'}); wall-clock ${best.adapter.wall.toFixed(3)} vs ${best.merged.wall.toFixed(3)}`);
     }
     return EXIT.ok;
   } catch (e) {
