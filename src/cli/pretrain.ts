@@ -1,6 +1,7 @@
 // `adapter-lab pretrain <config.pretrain.json>`: pre-trains a base model and writes it in Hugging Face layout.
 // An interrupted run (Ctrl-C, crash, end of a session) resumes from its last checkpoint when the command is run again.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { SingleBar, Presets } from 'cli-progress';
 import { selectBackend } from '../core/backend';
@@ -28,11 +29,15 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     : listRuns(config.runsDir).runs.find(
         (r) => r.record.type === 'pretrain' && r.record.configFile === config.file && r.record.status !== 'completed' && fs.existsSync(path.join(r.dir, 'checkpoint/state.json')),
       );
+  if (resumable?.record.status === 'running') {
+    console.error(`${resumable.dir} is being pre-trained by process ${resumable.record.pid} (started ${resumable.record.startedAt}); two processes must not write one run. Wait for it or stop it (Ctrl-C keeps its checkpoint), or pass --fresh to start another run.`);
+    return EXIT.badInput;
+  }
   const backend = await selectBackend(opts.backend ?? config.backend);
   const now = new Date();
   const runDir = resumable?.dir ?? path.join(config.runsDir, newRunId(config.name, 'pretrain', now));
   if (resumable) {
-    updateRun(runDir, { status: 'running', reason: undefined, pid: process.pid, backend: backend.name });
+    updateRun(runDir, { status: 'running', reason: undefined, pid: process.pid, host: os.hostname(), backend: backend.name });
   } else {
     const record: RunRecord = {
       id: path.basename(runDir),
@@ -48,6 +53,7 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
       createdAt: now.toISOString(),
       startedAt: now.toISOString(),
       pid: process.pid,
+      host: os.hostname(),
     };
     writeRun(runDir, record);
   }

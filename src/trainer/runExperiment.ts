@@ -46,6 +46,8 @@ export function createRuns(config: ExperimentConfig, plans: RunPlan[], now = new
       config,
       machine: machineInfo(),
       createdAt: now.toISOString(),
+      pid: process.pid,
+      host: os.hostname(),
     };
     writeRun(dir, record);
     return { plan, id, dir };

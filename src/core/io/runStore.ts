@@ -27,7 +27,8 @@ export interface RunRecord {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
-  pid?: number;
+  pid?: number; // the process answerable for the run now: the one that queued it, then its trainer
+  host?: string; // where that process runs (a pid means nothing on another machine)
 }
 
 export type MetricLine = ({ kind: 'progress' } & ProgressEvent) | ({ kind: 'eval' } & EvalEvent);
@@ -134,6 +135,32 @@ export function readSummary(dir: string): RunSummary | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RunSummary) : undefined;
 }
 
+/**
+ * Why a run that says it is queued or running never will finish: the process answerable for it (on this machine)
+ * is gone — killed with its terminal, or the machine restarted — so nobody will write its end. Undefined otherwise.
+ */
+export function orphanReason(record: RunRecord, alive: (pid: number) => boolean = processAlive): string | undefined {
+  if ((record.status !== 'queued' && record.status !== 'running') || record.pid === undefined || record.host !== os.hostname()) return undefined;
+  if (alive(record.pid)) return undefined;
+  const who = record.status === 'running' ? 'its process' : 'the process that queued it';
+  return `${who} (pid ${record.pid}) ended without finishing it (killed, or the machine restarted); what it wrote is kept`;
+}
+
+/** The record as readers should show it: an orphaned queued or running run is failed, with the reason. */
+export function withOrphanStatus(record: RunRecord): RunRecord {
+  const reason = orphanReason(record);
+  return reason ? { ...record, status: 'failed', reason } : record;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
 /** Run folders under a runs folder, newest first; folders without a readable run.json are reported, not hidden. */
 export function listRuns(runsDir: string): { runs: { dir: string; record: RunRecord; summary?: RunSummary }[]; problems: string[] } {
   if (!fs.existsSync(runsDir)) return { runs: [], problems: [] };
@@ -143,7 +170,7 @@ export function listRuns(runsDir: string): { runs: { dir: string; record: RunRec
     const dir = path.join(runsDir, name);
     if (!fs.statSync(dir).isDirectory()) continue;
     try {
-      runs.push({ dir, record: readRun(dir), summary: readSummary(dir) });
+      runs.push({ dir, record: withOrphanStatus(readRun(dir)), summary: readSummary(dir) });
     } catch (e) {
       problems.push(e instanceof Error ? e.message : String(e));
     }
