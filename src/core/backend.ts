@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from './config/types';
+import { sliceFromWasmHeap } from './model/kernels/heapSlice';
 import { shareDataOnWasmCopies } from './model/kernels/sharedCopies';
 
 /** Kernels the engine runs, forward and backward (the gradient of `gather` is our ScatterNd, see model/ops). */
@@ -45,6 +46,7 @@ async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmBinariesDir());
       shareDataOnWasmCopies();
+      sliceFromWasmHeap();
     }
     if (!(await tf.setBackend(name))) return 'failed to initialise';
     await tf.ready();
