@@ -50,7 +50,7 @@ program
 
 program
   .command('pretrain')
-  .description('pre-train a base model (masked-LM, POS, word polarity, genre); resumes an interrupted run')
+  .description('pre-train a base model on a mix of objectives (masked-LM, bag of words, part of speech, word and sentence polarity, genre, your own labels); resumes an interrupted run')
   .argument('<config>', 'a *.pretrain.json file')
   .option('--fresh', 'start over instead of resuming the last unfinished run')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
@@ -124,9 +124,10 @@ program
     const { runs, problems } = listRuns(path.resolve(dir));
     for (const p of problems) console.error(`warning: ${p}`);
     if (!runs.length) console.log(`no runs in ${dir}`);
+    const width = Math.max(0, ...runs.map((r) => r.record.id.length));
     for (const { record, summary } of runs) {
       const metrics = summary ? Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`).join(', ') : '';
-      console.log(`${record.id}  ${record.status.padEnd(9)}  ${metrics}${record.reason ? `  (${record.reason.split('\n')[0]})` : ''}`);
+      console.log(`${record.id.padEnd(width)}  ${record.status.padEnd(9)}  ${metrics}${record.reason ? `  (${record.reason.split('\n')[0]})` : ''}`.trimEnd());
     }
   });
 
