@@ -29,8 +29,9 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     : listRuns(config.runsDir).runs.find(
         (r) => r.record.type === 'pretrain' && r.record.configFile === config.file && r.record.status !== 'completed' && fs.existsSync(path.join(r.dir, 'checkpoint/state.json')),
       );
-  if (resumable?.record.status === 'running') {
-    console.error(`${resumable.dir} is being pre-trained by process ${resumable.record.pid} (started ${resumable.record.startedAt}); two processes must not write one run. Wait for it or stop it (Ctrl-C keeps its checkpoint), or pass --fresh to start another run.`);
+  // Still running after the orphan check: its process lives (records from before hosts were recorded can't tell).
+  if (resumable?.record.status === 'running' && resumable.record.host !== undefined) {
+    console.error(`${resumable.dir} is being pre-trained by process ${resumable.record.pid} on ${resumable.record.host} (started ${resumable.record.startedAt}); two processes must not write one run. Wait for it or stop it (Ctrl-C keeps its checkpoint), or pass --fresh to start another run.`);
     return EXIT.badInput;
   }
   const backend = await selectBackend(opts.backend ?? config.backend);

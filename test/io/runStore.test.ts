@@ -57,6 +57,6 @@ test('pretrain does not resume a run that a live process is still writing (exit 
   fs.writeFileSync(path.join(runDir, 'checkpoint', 'state.json'), '{"step": 5}');
   const r = runCli(['pretrain', config.file], path.dirname(config.file));
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, new RegExp(`is being pre-trained by process ${process.pid} .*--fresh`));
+  assert.match(r.stderr, new RegExp(`is being pre-trained by process ${process.pid} on ${os.hostname()} .*--fresh`));
   assert.equal(readRun(runDir).pid, process.pid, 'the run is left to its process');
 });
