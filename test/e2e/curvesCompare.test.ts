@@ -4,6 +4,7 @@
 // Screenshots: test-artifacts/e2e/2x-*.png; figures: test-artifacts/e2e/curves-figures.json.
 import { type TestContext, after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -275,6 +276,23 @@ step('a run folder with a truncated metrics.jsonl and no summary.json shows what
   assert.match(text, /summary\.json is missing although the run completed/);
   assert.ok(await curves.locator('.chart-card[data-chart="train/loss"] canvas').count(), 'the lines before the cut are drawn');
   await screenshot(page, '25-curves-damaged-run');
+});
+
+step('a run whose process is gone (killed with its terminal) shows as failed, not running forever', async () => {
+  const { page } = workbench;
+  const dir = writeRun('orphaned', 'full', 'running', metricLines(1, 30, 2));
+  const gone = spawnSync(process.execPath, ['-e', '']).pid; // a process that has exited
+  const record = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
+  fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...record, pid: gone, host: os.hostname() }));
+  await showSideBar(page, 'Adapter Lab');
+  await refreshRuns();
+  const group = page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row', { hasText: 'orphaned' });
+  await group.waitFor({ timeout: UI_TIMEOUT });
+  const failed = page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label^="full, failed"]');
+  await failed.first().waitFor({ timeout: UI_TIMEOUT });
+  assert.equal(await failed.count(), 1);
+  assert.equal(await page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label^="full, running"]').count(), 0);
+  await screenshot(page, '25b-orphaned-run-failed');
 });
 
 step('20,000 points per series across 4 live runs: frame time while they stream in', async (t) => {
