@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { listRuns, readRun, readSummary, withOrphanStatus } from '../core/io/runStore';
+import { listRuns, readRun, readSummary } from '../core/io/runStore';
 import { isInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
 import { type RunsTreeNode, runDirOf } from './runsTree';
@@ -34,7 +34,7 @@ export function registerRunCommands(ctx: RunCommandContext): vscode.Disposable[]
 
 function readEntry(dir: string): RunEntry | undefined {
   try {
-    return { dir, record: withOrphanStatus(readRun(dir)), summary: readSummary(dir) };
+    return { dir, record: readRun(dir), summary: readSummary(dir) };
   } catch (e) {
     void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
     return undefined;

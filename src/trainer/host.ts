@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../core/config/types';
-import { readRun, updateRun } from '../core/io/runStore';
+import { readRunFile, updateRun } from '../core/io/runStore';
 import type { FromTrainer } from '../protocol/trainer';
 
 export interface TrainerExit {
@@ -77,7 +77,7 @@ export class TrainerProcess {
       ? { status: 'cancelled', reason: `cancelled; the trainer did not stop in time and ${how}` }
       : { status: 'failed', reason: `the trainer process ${how} before finishing${tail}` };
     try {
-      const record = readRun(this.options.runDir);
+      const record = readRunFile(this.options.runDir); // as written: a trainer that just died is still "running" there
       if (record.status === 'running' || record.status === 'queued') {
         updateRun(this.options.runDir, { status: exit.status, reason: exit.reason, finishedAt: new Date().toISOString() });
       }

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type RunRecord, listRuns, machineInfo, orphanReason, readRun, writeRun } from '../../src/core/io/runStore';
+import { type RunRecord, listRuns, machineInfo, orphanReason, readRun, readRunFile, writeRun } from '../../src/core/io/runStore';
 import { readRunFolder } from '../../src/core/metrics/runFolder';
+import { parametersForRun } from '../../src/core/parameters/forConfig';
 import { smallPretrainConfig } from '../helpers/pretrain';
 import { runCli } from '../helpers/workspace';
 
@@ -35,7 +36,7 @@ test('a queued or running run is orphaned only when its process on this machine 
   for (const status of ['completed', 'failed', 'cancelled'] as const) assert.equal(orphanReason(record({ status, pid: dead })), undefined);
 });
 
-test('listing and opening runs shows an orphaned run failed with the reason, and leaves run.json as it was', () => {
+test('reading, listing and opening runs shows an orphaned run failed with the reason, and leaves run.json as it was', () => {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orphans-'));
   const dead = deadPid();
   writeRun(path.join(runsDir, '2026-01-01T00-00-00-e-killed'), record({ id: 'killed', pid: dead }));
@@ -46,7 +47,9 @@ test('listing and opening runs shows an orphaned run failed with the reason, and
   assert.equal(byId.get('training')!.status, 'running');
   const opened = readRunFolder(path.join(runsDir, '2026-01-01T00-00-00-e-killed'));
   assert.equal(opened.record!.status, 'failed', 'the curves and compare panels read runs through readRunFolder');
-  assert.equal(readRun(path.join(runsDir, '2026-01-01T00-00-00-e-killed')).status, 'running', 'only how it is shown changes');
+  assert.equal(parametersForRun(path.join(runsDir, '2026-01-01T00-00-00-e-killed')).run!.status, 'failed', 'and so does the parameters panel');
+  assert.equal(readRun(path.join(runsDir, '2026-01-01T00-00-00-e-killed')).status, 'failed');
+  assert.equal(readRunFile(path.join(runsDir, '2026-01-01T00-00-00-e-killed')).status, 'running', 'only how it is shown changes');
 });
 
 test('pretrain does not resume a run that a live process is still writing (exit 2, names the process)', () => {

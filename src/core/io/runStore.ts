@@ -86,12 +86,18 @@ export function writeRun(dir: string, record: RunRecord): void {
 }
 
 export function updateRun(dir: string, change: Partial<RunRecord>): RunRecord {
-  const next = { ...readRun(dir), ...change };
+  const next = { ...readRunFile(dir), ...change };
   writeRun(dir, next);
   return next;
 }
 
+/** The run as readers show it: a queued or running run whose process is gone is failed, with the reason (orphanReason). */
 export function readRun(dir: string): RunRecord {
+  return withOrphanStatus(readRunFile(dir));
+}
+
+/** run.json as written, for the writers that decide how a run ended (updateRun, the trainer host). */
+export function readRunFile(dir: string): RunRecord {
   const file = path.join(dir, RUN_FILE);
   let parsed: unknown;
   try {
@@ -146,8 +152,7 @@ export function orphanReason(record: RunRecord, alive: (pid: number) => boolean 
   return `${who} (pid ${record.pid}) ended without finishing it (killed, or the machine restarted); what it wrote is kept`;
 }
 
-/** The record as readers should show it: an orphaned queued or running run is failed, with the reason. */
-export function withOrphanStatus(record: RunRecord): RunRecord {
+function withOrphanStatus(record: RunRecord): RunRecord {
   const reason = orphanReason(record);
   return reason ? { ...record, status: 'failed', reason } : record;
 }
@@ -170,7 +175,7 @@ export function listRuns(runsDir: string): { runs: { dir: string; record: RunRec
     const dir = path.join(runsDir, name);
     if (!fs.statSync(dir).isDirectory()) continue;
     try {
-      runs.push({ dir, record: withOrphanStatus(readRun(dir)), summary: readSummary(dir) });
+      runs.push({ dir, record: readRun(dir), summary: readSummary(dir) });
     } catch (e) {
       problems.push(e instanceof Error ? e.message : String(e));
     }

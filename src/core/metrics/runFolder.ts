@@ -2,7 +2,7 @@
 // opened on a damaged folder shows what is damaged and how to fix it instead of an empty panel.
 import * as fs from 'fs';
 import * as path from 'path';
-import { METRICS_FILE, RUN_FILE, type RunRecord, type RunSummary, SUMMARY_FILE, readRun, withOrphanStatus } from '../io/runStore';
+import { METRICS_FILE, RUN_FILE, type RunRecord, type RunSummary, SUMMARY_FILE, readRun } from '../io/runStore';
 
 export interface RunFolder {
   dir: string;
@@ -19,7 +19,7 @@ export function readRunFolder(dir: string): RunFolder {
   }
   let record: RunRecord | undefined;
   try {
-    record = withOrphanStatus(readRun(dir));
+    record = readRun(dir);
   } catch (e) {
     problems.push(`${e instanceof Error ? e.message : String(e)}. The run record is damaged, so this run cannot be shown; delete the folder or train again.`);
     return { dir, problems };
