@@ -2,7 +2,7 @@
 // Usage: node --import tsx bench/child.ts '<job JSON>' <result file>
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/core/backend';
+import { selectBackend } from '../src/core/model/backend';
 import { attentionImplementation } from '../src/core/model/ops';
 import { type AttentionCase, type AttentionResult, benchAttention } from './attention';
 import { type Timing, interleaved, peakRssMb } from './measure';

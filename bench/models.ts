@@ -1,10 +1,10 @@
 // The model sizes the benchmark measures and the synthetic batches they run on (full-length sequences, no padding).
-import { createAdapter } from '../src/core/adapters/registry';
+import { createAdapter } from '../src/core/adapters/modules/index';
 import { DEFAULT_ADAPTER, DEFAULT_LORA } from '../src/core/config/defaults';
 import type { AdapterSpec } from '../src/core/config/types';
 import { type BertConfig, BertEncoder, initBertWeights } from '../src/core/model/bert';
 import { bertWeightShapes } from '../src/core/model/shapes';
-import { Classifier } from '../src/core/model/classifier';
+import { Classifier } from '../src/core/classifier/classifier';
 import { ClassificationHead } from '../src/core/model/heads';
 import { Weights } from '../src/core/model/weights';
 import { type Batch, type Example, makeBatch } from '../src/core/train/batches';

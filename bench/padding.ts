@@ -3,7 +3,7 @@
 // sentence, and the trainer's length-bucketed batches (train/batches.ts) — averaged over the example's epochs.
 import * as path from 'node:path';
 import { loadConfig } from '../src/core/config/validate';
-import { loadBase, loadExperimentData, trainData } from '../src/core/experiment';
+import { loadBase, loadExperimentData, trainData } from '../src/core/run/experiment';
 import { createRng, shuffleInPlace } from '../src/core/data/random';
 import { seedFor } from '../src/core/model/init';
 import { bucketedBatches } from '../src/core/train/batches';

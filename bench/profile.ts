@@ -4,7 +4,7 @@
 // tf.profile is not used: on wasm its per-kernel timing inflated a step 5–10×.
 // Usage: node --import tsx bench/profile.ts [model] [variant…]   e.g. `tiny-18 houlsby full head-only`
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/core/backend';
+import { selectBackend } from '../src/core/model/backend';
 import { timeOnce } from './measure';
 import { MODELS, type ModelName, buildEncoder, syntheticBatch, syntheticExamples } from './models';
 import { workloads } from './workloads';

@@ -1,7 +1,7 @@
 // What the benchmark times: a forward pass (inference, no dropout) and a training step as src/core/train/loop.ts
 // runs it (dropout 0.1, gradients of the trained weights, global-norm clipping, AdamW), each a plain function.
 import * as tf from '@tensorflow/tfjs';
-import type { Classifier } from '../src/core/model/classifier';
+import type { Classifier } from '../src/core/classifier/classifier';
 import { allowFusedAttention, crossEntropy } from '../src/core/model/ops';
 import { AdamW, decays } from '../src/core/train/adamw';
 import type { Batch, Example } from '../src/core/train/batches';

@@ -26,7 +26,7 @@ async function extensionBuilds() {
   const host = await build({ ...common, external: ['vscode'], minify: true, metafile: true, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: EXTENSION_DIR });
   const heavy = Object.keys(host.metafile.inputs).filter((f) => /@tensorflow|@huggingface/.test(f));
   if (heavy.length) throw new Error(`the extension host bundle must not include training libraries, but it imports ${heavy[0]}`);
-  await build({ ...common, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'], minify: true, entryPoints: { engine: 'src/extension/engine.ts' }, outdir: EXTENSION_DIR });
+  await build({ ...common, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'], minify: true, entryPoints: { engine: 'src/trainer/main.ts' }, outdir: EXTENSION_DIR });
   const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) cpSync(join(wasmDir, file), join(EXTENSION_DIR, file));
   const fixtures = join(dirname(require.resolve('sentiment/package.json')), 'test', 'fixtures');

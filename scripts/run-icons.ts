@@ -2,7 +2,7 @@
 // Usage: node --import tsx scripts/run-icons.ts   (test/core/runColors.test.ts fails when the files are stale)
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_PALETTE, RUN_STATUSES, runIconFile, runIconSvg } from '../src/core/runColors';
+import { RUN_PALETTE, RUN_STATUSES, runIconFile, runIconSvg } from '../src/common/runColors';
 
 export const RUN_ICONS_DIR = path.resolve(__dirname, '..', 'media', 'run-icons');
 

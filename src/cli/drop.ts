@@ -1,8 +1,8 @@
 // `adapter-lab drop <run>`: AdapterDrop at inference — the run's model evaluated with the adapters of the first n
 // layers dropped, for every n, with accuracy per task and forward time per example.
 import Table from 'cli-table3';
-import type { BackendName } from '../core/config/types';
-import { adapterDropSweep } from '../core/runModel';
+import type { BackendName } from '../common/runRecord';
+import { adapterDropSweep } from '../core/run/loadRunModel';
 import { EXIT } from './exit';
 import { loadRunOrReport } from './loadRun';
 

@@ -2,8 +2,8 @@
 import Table from 'cli-table3';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import type { BertConfig } from '../core/model/bert';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/params';
-import { loadExperimentData } from '../core/experiment';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
+import { loadExperimentData } from '../core/run/experiment';
 import { baseShapeOf } from '../core/parameters/baseShape';
 import { EXIT } from './exit';
 import { formatBytes, formatCount } from './report';

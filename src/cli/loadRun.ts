@@ -1,10 +1,11 @@
 // A trained run loaded for a command, or its input problem printed (exit 2 at the caller).
 import { AdapterLoadError } from '../core/adapters/load';
-import { type BackendChoice, selectBackend } from '../core/backend';
-import type { BackendName, ExperimentConfig } from '../core/config/types';
-import { ExperimentInputError } from '../core/experiment';
+import { type BackendChoice, selectBackend } from '../core/model/backend';
+import type { ExperimentConfig } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
+import { ExperimentInputError } from '../core/run/experiment';
 import { readRun } from '../core/io/runStore';
-import { type LoadedRun, loadRunModel } from '../core/runModel';
+import { type LoadedRun, loadRunModel } from '../core/run/loadRunModel';
 
 /** The backend is chosen before the weights are loaded, so they are created where they will run. */
 export async function loadRunOrReport(runDir: string, requested?: BackendName): Promise<{ run: LoadedRun; backend: BackendChoice } | undefined> {

@@ -1,14 +1,14 @@
 // adapter-lab: train adapters and full fine-tuning from an experiment config, list and compare runs, inspect configs.
 import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { BackendName } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import { listRuns, readSummary } from '../core/io/runStore';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
-import { mergeIntoBaseCommand } from './mergeIntoBase';
+import { mergeIntoBaseCommand } from './foldIntoBase';
 import { pretrainCommand } from './pretrain';
 import { comparisonTable, storageProjection } from './report';
 import { trainCommand } from './train';

@@ -2,7 +2,7 @@
 // adapter folder. In a config, `merges` does the same as a run.
 import * as path from 'path';
 import { AdapterLoadError } from '../core/adapters/load';
-import { mergeAdapterFolders } from '../core/adapters/mergeFiles';
+import { mergeAdapterFolders } from '../core/adapters/averageFiles';
 import { EXIT } from './exit';
 
 export interface MergeArgs {

@@ -4,14 +4,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SingleBar, Presets } from 'cli-progress';
-import { selectBackend } from '../core/backend';
+import { selectBackend } from '../core/model/backend';
 import { formatProblem } from '../core/config/validate';
-import { type RunRecord, appendMetric, listRuns, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
+import { appendMetric, listRuns, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
+import { type RunRecord } from '../common/runRecord';
 import { formatProblems } from '../core/data/load';
 import { loadPretrainConfig } from '../core/pretrain/config';
 import { loadPretrainCorpus } from '../core/pretrain/corpus';
 import { pretrain } from '../core/pretrain/run';
-import type { BackendName } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
 import { EXIT } from './exit';
 
 export async function pretrainCommand(file: string, opts: { fresh?: boolean; backend?: BackendName }): Promise<number> {

@@ -1,7 +1,7 @@
 // The comparison printed after training and by `adapter-lab compare`: one row per run, accuracy / macro-F1 per
 // attribute, trainable parameters (and their share of full fine-tuning's), storage per attribute and speed.
 import Table from 'cli-table3';
-import type { RunSummary } from '../core/io/runStore';
+import type { RunSummary } from '../common/runRecord';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,13 +1,13 @@
 // `adapter-lab train <config>`: validates the config, starts one trainer process per run (up to --parallel at a
 // time), shows progress (bars on a terminal, plain lines otherwise), Ctrl-C cancels cleanly, then prints the comparison.
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { BackendName } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/experiment';
+import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/run/experiment';
 import { readRun, readSummary } from '../core/io/runStore';
 import { latestCompletedRun } from '../core/adapters/load';
-import { defaultTrainerScript } from '../trainer/host';
-import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../trainer/runExperiment';
+import { defaultTrainerScript } from '../runner/trainerProcess';
+import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../runner/runExperiment';
 import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
 

@@ -1,5 +1,6 @@
 // Turns the core's config problems into what an editor shows: 0-based ranges, and the text a quick fix puts in.
-import type { ConfigProblem, SourceRange } from '../core/config/types';
+import type { ConfigProblem } from '../core/config/types';
+import type { SourceRange } from '../common/sourceRange';
 
 export interface ZeroBasedRange {
   startLine: number;

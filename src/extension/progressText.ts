@@ -1,5 +1,5 @@
 // What training progress looks like in the status bar, the progress notification and the Runs tree.
-import type { ProgressEvent } from '../protocol/trainer';
+import type { ProgressEvent } from '../common/events';
 
 /** "0:42", "12:05", "1:02:03". */
 export function formatDuration(ms: number): string {

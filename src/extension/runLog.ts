@@ -1,7 +1,7 @@
 // The lines the "Adapter Lab" output channel gets for each run: start, every tenth of training, evaluations, exit,
 // and whatever the trainer process prints. One instance per training session (it remembers the last tenth logged).
 import type { FromTrainer } from '../protocol/trainer';
-import type { TrainerExit } from '../trainer/host';
+import type { TrainerExit } from '../runner/trainerProcess';
 
 export class RunLog {
   private readonly lastTenth = new Map<string, number>();

@@ -1,8 +1,8 @@
 // What the Runs tree shows, without VS Code types: runs grouped by experiment, a one-line description per run
 // (its headline metric, or live progress while it trains) and a tooltip that summarises its config.
 import type { ExperimentConfig, TrainOptions } from '../core/config/types';
-import type { RunRecord, RunSummary } from '../core/io/runStore';
-import type { ProgressEvent } from '../protocol/trainer';
+import type { RunRecord, RunSummary } from '../common/runRecord';
+import type { ProgressEvent } from '../common/events';
 import { formatDuration, progressSummary } from './progressText';
 
 export interface RunEntry {

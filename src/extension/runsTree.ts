@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { listRuns } from '../core/io/runStore';
-import type { ProgressEvent } from '../protocol/trainer';
+import type { ProgressEvent } from '../common/events';
 import { CONFIG_GLOB, findConfigs } from './configDocuments';
 import { isInside, runsDirOf } from './runLocations';
 import { type ExperimentGroup, type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip } from './runsModel';

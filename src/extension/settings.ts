@@ -1,7 +1,7 @@
 // The extension's settings (contributes.configuration in package.json), typed.
 import * as vscode from 'vscode';
-import type { BackendName } from '../core/config/types';
-import { defaultParallelism } from '../trainer/runExperiment';
+import type { BackendName } from '../common/runRecord';
+import { defaultParallelism } from '../runner/runExperiment';
 
 export interface Settings {
   /** undefined: the config's own `backend` decides. */

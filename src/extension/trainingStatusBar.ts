@@ -1,6 +1,6 @@
 // The status bar item while training: the run that reported last (step/total, loss, ETA); a click opens its metrics.
 import * as vscode from 'vscode';
-import type { ProgressEvent } from '../protocol/trainer';
+import type { ProgressEvent } from '../common/events';
 import { statusBarText } from './progressText';
 
 export class TrainingStatusBar implements vscode.Disposable {

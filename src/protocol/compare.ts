@@ -1,7 +1,7 @@
 // Compare runs panel ⇄ host. The host sends the runs (with summaries and flattened configs) and streams their
 // curves like the curves panel; the webview builds the tables and asks the host to save or copy an export.
-import type { RunSummary } from '../core/io/runStore';
-import type { CurveBatch } from '../core/metrics/curves';
+import type { RunSummary } from '../common/runRecord';
+import type { CurveBatch } from '../common/curves';
 import type { CurveRun, CurvesState, Notice } from './curves';
 import { isCurvesState } from './curves';
 import { type CommonToWebview, type Guard, type ReadyMessage, isBoolean, isOneOf, isRecord, isString, messageOf } from './webview';

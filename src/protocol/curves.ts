@@ -1,8 +1,8 @@
 // Training curves panel ⇄ host. The host reads the run folders and streams only new points (a CurveBatch per run
 // as metrics.jsonl grows); the webview appends them to its charts. Its UI state lives in the webview (setState)
 // and comes back to the host through the panel serializer after a reload.
-import type { RunStatus, RunSummary } from '../core/io/runStore';
-import type { CurveBatch, XAxis } from '../core/metrics/curves';
+import type { RunStatus, RunSummary } from '../common/runRecord';
+import type { CurveBatch, XAxis } from '../common/curves';
 import { type CommonToWebview, type Guard, type ReadyMessage, isArrayOf, isBoolean, isFiniteNumber, isOneOf, isRecord, isString } from './webview';
 
 export interface CurveRun {

@@ -1,10 +1,10 @@
 // Composition graph panel ⇄ host. The host parses the config (on every edit, debounced) and sends the graph model
 // or, for an invalid config, its problems; the webview lays the graph out (elkjs) and draws it. Clicks and exports
 // come back as requests the host carries out (select the text in the editor, save a file).
-import type { GraphModel } from '../core/graph/model';
+import type { GraphModel } from '../common/graphModel';
 import { type CommonToWebview, type Guard, type ReadyMessage, anyOf, isArrayOf, isOneOf, isRecord, isString, messageOf } from './webview';
 
-export type { GraphEdge, GraphGroup, GraphItem, GraphModel, GraphNode } from '../core/graph/model';
+export type { GraphEdge, GraphGroup, GraphItem, GraphModel, GraphNode } from '../common/graphModel';
 
 /** A config problem as the view lists it: `line:column message`. */
 export interface GraphProblem {

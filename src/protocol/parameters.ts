@@ -1,12 +1,8 @@
 // Parameters panel ⇄ host: the host counts (from shapes; for a run also what its summary.json measured) and sends
 // it all at once; the webview draws the chart and tables and computes the N-attribute projection locally.
-import type { ParametersData } from '../core/parameters/forConfig';
+import type { ParametersData } from '../common/parameterReport';
 import { type CommonToWebview, type Guard, type ReadyMessage, isRecord, isString } from './webview';
 
-export type { MeasuredRun, ParametersData } from '../core/parameters/forConfig';
-export type { BaseParameters, ParameterReport, RunTypeParameters, StorageModel } from '../core/parameters/report';
-/** The N-attribute projection the view draws (pure arithmetic, safe in the webview bundle). */
-export { projectedBytes } from '../core/parameters/report';
 
 export type ParametersToWebview = { type: 'parameters'; source: ParametersSource; data: ParametersData } | CommonToWebview;
 export type ParametersFromWebview = ReadyMessage;

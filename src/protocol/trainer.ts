@@ -1,35 +1,6 @@
 // Messages between a host (CLI or VS Code extension) and a forked trainer process. Both ends import this file.
-import type { BackendName } from '../core/config/types';
-
-export interface TaskMetrics {
-  accuracy: number;
-  macroF1: number;
-  loss: number;
-  count: number;
-}
-
-export interface ProgressEvent {
-  step: number; // 1-based, optimiser steps done
-  totalSteps: number;
-  epoch: number; // fractional: 1.5 = half-way through epoch 2
-  loss: number; // summed over tasks
-  lossPerTask: Record<string, number>;
-  learningRate: number;
-  gradNorm: number;
-  elapsedMs: number;
-  examplesPerSec: number;
-  tokensPerSec: number;
-}
-
-export interface EvalEvent {
-  epoch: number;
-  step: number;
-  split: 'validation' | 'test';
-  metrics: Record<string, TaskMetrics>;
-  score: number; // mean accuracy over tasks: what "best" means
-  best: boolean;
-  elapsedMs: number;
-}
+import type { BackendName } from '../common/runRecord';
+import type { EvalEvent, ProgressEvent } from '../common/events';
 
 /** Host → trainer. */
 export type ToTrainer =

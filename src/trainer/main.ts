@@ -3,11 +3,11 @@
 // runs use separate cores, and means a crash or out-of-memory here cannot take the editor down.
 import * as path from 'path';
 import type { FromTrainer, ToTrainer } from '../protocol/trainer';
-import { selectBackend } from '../core/backend';
+import { selectBackend } from '../core/model/backend';
 import { loadConfig, formatProblem } from '../core/config/validate';
-import { loadBase, loadExperimentData, planRuns } from '../core/experiment';
+import { loadBase, loadExperimentData, planRuns } from '../core/run/experiment';
 import { updateRun } from '../core/io/runStore';
-import { runPlannedRun } from '../core/runRun';
+import { runPlannedRun } from '../core/run/executeRun';
 
 let cancelRequested = false;
 

@@ -4,10 +4,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterModule } from '../../src/core/adapters/module';
-import { createAdapter } from '../../src/core/adapters/registry';
+import type { AdapterModule } from '../../src/core/adapters/modules/module';
+import { createAdapter } from '../../src/core/adapters/modules/index';
 import type { AdapterSpec } from '../../src/core/config/types';
-import { Classifier } from '../../src/core/model/classifier';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { crossEntropy } from '../../src/core/model/ops';
 import { AdamW } from '../../src/core/train/adamw';

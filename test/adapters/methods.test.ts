@@ -3,17 +3,17 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { BottleneckAdapter } from '../../src/core/adapters/bottleneck';
-import type { AdapterModule } from '../../src/core/adapters/module';
-import { createAdapter, isMergeable } from '../../src/core/adapters/registry';
+import { BottleneckAdapter } from '../../src/core/adapters/modules/bottleneck';
+import type { AdapterModule } from '../../src/core/adapters/modules/module';
+import { createAdapter, isMergeable } from '../../src/core/adapters/modules/index';
 import { parseSetup } from '../../src/core/composition/parse';
 import { AdapterSetup } from '../../src/core/composition/setup';
 import type { AdapterSpec } from '../../src/core/config/types';
 import { BertEncoder } from '../../src/core/model/bert';
-import { Classifier } from '../../src/core/model/classifier';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { Weights } from '../../src/core/model/weights';
-import { adapterParamsPerLayer, adapterSharedParams } from '../../src/core/params';
+import { adapterParamsPerLayer, adapterSharedParams } from '../../src/core/parameters/counts';
 import { train } from '../../src/core/train/loop';
 import { TINY, adapterSpec, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadAdapter } from '../../src/core/adapters/load';
 import type { ExperimentConfig } from '../../src/core/config/types';
-import { loadBase, loadExperimentData } from '../../src/core/experiment';
+import { loadBase, loadExperimentData } from '../../src/core/run/experiment';
 import { loadBertCheckpoint } from '../../src/core/io/hfBert';
 import { readRun } from '../../src/core/io/runStore';
 import { AdapterSetup } from '../../src/core/composition/setup';

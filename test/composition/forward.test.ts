@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterModule, Inner, Site } from '../../src/core/adapters/module';
+import type { AdapterModule, Inner, Site } from '../../src/core/adapters/modules/module';
 import { SetupForward, type SiteContext } from '../../src/core/composition/forward';
 import { FusionLayer } from '../../src/core/composition/fusion';
 import { parseSetup } from '../../src/core/composition/parse';

@@ -3,10 +3,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { BottleneckAdapter } from '../../src/core/adapters/bottleneck';
+import { BottleneckAdapter } from '../../src/core/adapters/modules/bottleneck';
 import { parseSetup } from '../../src/core/composition/parse';
 import { AdapterSetup } from '../../src/core/composition/setup';
-import { Classifier } from '../../src/core/model/classifier';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { TINY, adapterSpec, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
 

@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../src/core/config/validate';
 import { readRun } from '../../src/core/io/runStore';
-import { planRuns } from '../../src/core/plan';
-import { ExperimentExecution, createRuns } from '../../src/trainer/runExperiment';
+import { planRuns } from '../../src/core/run/plan';
+import { ExperimentExecution, createRuns } from '../../src/runner/runExperiment';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 
 /** A stand-in trainer: waits a little, then reports done; adapter:mood fails. */

@@ -17,7 +17,7 @@ import {
 } from '../../src/core/config/defaults';
 import { checkConfigText, formatProblem, loadConfig } from '../../src/core/config/validate';
 import type { ConfigProblem } from '../../src/core/config/types';
-import { planRuns } from '../../src/core/plan';
+import { planRuns } from '../../src/core/run/plan';
 
 const FILE = '/projects/demo/exp.adapterlab.json';
 const EXAMPLES = resolve(__dirname, '../../examples');

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
-import type { RunRecord } from '../../src/core/io/runStore';
+import type { RunRecord } from '../../src/common/runRecord';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
@@ -148,7 +148,7 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   const icon = await runRow(page, 'full, completed').locator('.custom-view-tree-node-item-icon').evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundImage);
   const iconIndex = /run-(\d)-completed\.svg/.exec(icon)?.[1];
   assert.ok(iconIndex !== undefined, `the tree icon is a run colour icon: ${icon}`);
-  const { RUN_PALETTE } = await import('../../src/core/runColors');
+  const { RUN_PALETTE } = await import('../../src/common/runColors');
   const hex = RUN_PALETTE[Number(iconIndex)];
   const rgb = `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
   assert.equal(swatch, rgb, 'legend swatch and tree icon have the same colour');

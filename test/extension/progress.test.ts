@@ -1,7 +1,7 @@
 // Training progress as text (status bar, notification) and the output channel's lines per run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProgressEvent } from '../../src/protocol/trainer';
+import type { ProgressEvent } from '../../src/common/events';
 import { formatDuration, sessionFraction, statusBarText } from '../../src/extension/progressText';
 import { RunLog } from '../../src/extension/runLog';
 

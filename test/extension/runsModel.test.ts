@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/core/config/resolve';
-import type { RunRecord, RunStatus, RunSummary } from '../../src/core/io/runStore';
-import type { ProgressEvent } from '../../src/protocol/trainer';
+import type { RunRecord, RunStatus, RunSummary } from '../../src/common/runRecord';
+import type { ProgressEvent } from '../../src/common/events';
 import { type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip } from '../../src/extension/runsModel';
 
 const config = resolveConfig(

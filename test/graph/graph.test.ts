@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseJsonc } from '../../src/core/config/parse';
 import { checkConfigText } from '../../src/core/config/validate';
 import { buildGraph } from '../../src/core/graph/build';
-import { type GraphGroup, type GraphItem, type GraphModel, type GraphNode, walkItems } from '../../src/core/graph/model';
+import { type GraphGroup, type GraphItem, type GraphModel, type GraphNode, walkItems } from '../../src/common/graphModel';
 import { baseShapeOf } from '../../src/core/parameters/baseShape';
 import { labelCounts } from '../../src/core/parameters/labels';
 import { parameterReport } from '../../src/core/parameters/report';

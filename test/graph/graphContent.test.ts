@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { walkItems } from '../../src/core/graph/model';
+import { walkItems } from '../../src/common/graphModel';
 import { GraphContent } from '../../src/extension/webviews/graphContent';
 import { isGraphToWebview } from '../../src/protocol/graph';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { type PretrainConfig, loadPretrainConfig } from '../../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
 import { pretrain } from '../../src/core/pretrain/run';
-import type { EvalEvent } from '../../src/protocol/trainer';
+import type { EvalEvent } from '../../src/common/events';
 
 /** Writes and loads the config (in a new temporary folder) of a pre-training with `objective` alone. */
 export function smallPretrainConfig(objective: string, steps: number): PretrainConfig {

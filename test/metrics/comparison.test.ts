@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configTable, flatten, joinTables, meanTestAccuracy, metricsTable, runConfigView, toCsv, toMarkdown } from '../../src/core/metrics/comparison';
+import { runConfigView } from '../../src/core/metrics/runConfigView';
+import { configTable, flatten, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
 import { runRecord } from './fixtures';
 
 const config = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MetricLine } from '../../src/core/io/runStore';
-import { type CurveBatch, addMetricLine, batchSize, checkMetricLine, parseSeriesKey } from '../../src/core/metrics/curves';
+import type { MetricLine } from '../../src/common/runRecord';
+import { type CurveBatch, addMetricLine, batchSize, checkMetricLine, parseSeriesKey } from '../../src/common/curves';
 import { JsonlTail } from '../../src/core/metrics/jsonlTail';
 import { MetricsReader } from '../../src/core/metrics/metricsReader';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MinMaxDownsampler } from '../../src/core/metrics/downsample';
+import { MinMaxDownsampler } from '../../src/common/downsample';
 
 const series = (n: number) => {
   const xs = Array.from({ length: n }, (_, i) => i);

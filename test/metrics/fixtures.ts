@@ -1,5 +1,5 @@
 // A run record to build test run folders from.
-import type { RunRecord } from '../../src/core/io/runStore';
+import type { RunRecord } from '../../src/common/runRecord';
 
 export function runRecord(over: Partial<RunRecord> = {}): RunRecord {
   return {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_PALETTE, assignRunColors, leastUsedColor, runColor } from '../../src/core/runColors';
+import { RUN_PALETTE, assignRunColors, leastUsedColor, runColor } from '../../src/common/runColors';
 import { RUN_ICONS_DIR, expectedRunIcons } from '../../scripts/run-icons';
 
 /** WCAG contrast ratio of two #rrggbb colours. */

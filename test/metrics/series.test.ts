@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EmaSmoother, bestPoint, smoothEma } from '../../src/core/metrics/series';
+import { EmaSmoother, bestPoint, smoothEma } from '../../src/common/series';
 
 test('EMA smoothing is debiased like TensorBoard: the first value is kept, a constant stays constant', () => {
   assert.deepEqual(smoothEma([5, 5, 5], 0.9), [5, 5, 5].map(() => 5));

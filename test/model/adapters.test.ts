@@ -2,10 +2,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { BottleneckAdapter, adapterPrefix } from '../../src/core/adapters/bottleneck';
-import { Classifier } from '../../src/core/model/classifier';
+import { BottleneckAdapter, adapterPrefix } from '../../src/core/adapters/modules/bottleneck';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
-import { adapterParamsPerLayer } from '../../src/core/params';
+import { adapterParamsPerLayer } from '../../src/core/parameters/counts';
 import { train } from '../../src/core/train/loop';
 import { TINY, adapterSpec, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
 

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { builtinModelDir } from '../../src/core/builtinModels';
+import { builtinModelDir } from '../../src/core/io/builtinModels';
 import { loadBertCheckpoint } from '../../src/core/io/hfBert';
 import { backendReady } from '../helpers/tiny';
 

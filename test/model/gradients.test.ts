@@ -1,8 +1,8 @@
 // The analytic gradient of the whole model (encoder + adapter + head + loss) against central finite differences.
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { BottleneckAdapter } from '../../src/core/adapters/bottleneck';
-import { Classifier } from '../../src/core/model/classifier';
+import { BottleneckAdapter } from '../../src/core/adapters/modules/bottleneck';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { crossEntropy } from '../../src/core/model/ops';
 import { assertGradientsMatchFiniteDifferences } from '../helpers/finiteDifferences';

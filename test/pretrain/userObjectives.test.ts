@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ProgressEvent } from '../../src/protocol/trainer';
+import type { ProgressEvent } from '../../src/common/events';
 import { loadPretrainConfig } from '../../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
 import { type PretrainHooks, pretrain } from '../../src/core/pretrain/run';

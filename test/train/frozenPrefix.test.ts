@@ -3,11 +3,11 @@
 // run has its own cache, and that the memory budget is respected.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAdapter } from '../../src/core/adapters/registry';
+import { createAdapter } from '../../src/core/adapters/modules/index';
 import { AdapterSetup } from '../../src/core/composition/setup';
 import { DEFAULT_LORA } from '../../src/core/config/defaults';
 import type { AdapterDropSpec, AdapterSpec, Pooling } from '../../src/core/config/types';
-import { Classifier } from '../../src/core/model/classifier';
+import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { FrozenPrefixCache, frozenPrefixCut } from '../../src/core/train/frozenPrefix';
 import { type EngineOptions, type TrainOutcome, train } from '../../src/core/train/loop';

@@ -3,10 +3,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/core/config/validate';
-import { planRuns } from '../../src/core/experiment';
+import { planRuns } from '../../src/core/run/experiment';
 import { readMetrics, readRun } from '../../src/core/io/runStore';
-import { TrainerProcess } from '../../src/trainer/host';
-import { createRuns } from '../../src/trainer/runExperiment';
+import { TrainerProcess } from '../../src/runner/trainerProcess';
+import { createRuns } from '../../src/runner/runExperiment';
 import type { FromTrainer } from '../../src/protocol/trainer';
 import { TRAINER, makeWorkspace, requireBuild, tinyConfig } from '../helpers/workspace';
 

@@ -3,9 +3,9 @@
 // (all of it, or only what differs); and the curves overlaid. The table exports as CSV or Markdown.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { type MetricsRow, type Table, type ValidationStats, configTable, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/core/metrics/comparison';
-import { seriesKey } from '../../src/core/metrics/curves';
-import { bestPoint } from '../../src/core/metrics/series';
+import { type MetricsRow, type Table, type ValidationStats, configTable, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
+import { seriesKey } from '../../src/common/curves';
+import { bestPoint } from '../../src/common/series';
 import type { CompareRun, CompareState, CompareToWebview, ExportFormat } from '../../src/protocol/compare';
 import { isCompareState } from '../../src/protocol/compare';
 import type { Notice } from '../../src/protocol/curves';

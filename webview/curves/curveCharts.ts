@@ -16,9 +16,9 @@ import {
   Tooltip,
   type TooltipItem,
 } from 'chart.js';
-import { CHARTS, type ChartSpec, type SeriesColumns, type CurveBatch, type XAxis, emptyColumns, parseSeriesKey } from '../../src/core/metrics/curves';
-import { MinMaxDownsampler, type XY } from '../../src/core/metrics/downsample';
-import { type BestPoint, EmaSmoother, bestPoint } from '../../src/core/metrics/series';
+import { CHARTS, type ChartSpec, type SeriesColumns, type CurveBatch, type XAxis, emptyColumns, parseSeriesKey } from '../../src/common/curves';
+import { MinMaxDownsampler, type XY } from '../../src/common/downsample';
+import { type BestPoint, EmaSmoother, bestPoint } from '../../src/common/series';
 import type { CurveRun } from '../../src/protocol/curves';
 import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';

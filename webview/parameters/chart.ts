@@ -1,7 +1,7 @@
 // Trainable vs total parameters per run type as a bar chart (chart.js; only the parts it needs are registered),
 // with a logarithmic axis on request: adapters train 1–5% of what full fine-tuning trains, too small to see linearly.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LogarithmicScale, Tooltip } from 'chart.js';
-import type { RunTypeParameters } from '../../src/protocol/parameters';
+import type { RunTypeParameters } from '../../src/common/parameterReport';
 import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 import { count } from './format';

@@ -2,8 +2,10 @@
 // attribute, and what N attributes cost (full fine-tuning: N models; adapters: one base + N adapters). For a run,
 // also what its summary.json measured. The host sends everything at once; N and the log scale are kept (setState).
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import type { ParameterReport, ParametersData, ParametersSource, ParametersState, RunTypeParameters } from '../../src/protocol/parameters';
-import { isParametersState, isParametersToWebview, projectedBytes } from '../../src/protocol/parameters';
+import type { ParametersSource, ParametersState } from '../../src/protocol/parameters';
+import type { ParameterReport, ParametersData, RunTypeParameters } from '../../src/common/parameterReport';
+import { isParametersState, isParametersToWebview } from '../../src/protocol/parameters';
+import { projectedBytes } from '../../src/common/parameterReport';
 import { h } from '../shared/dom';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';

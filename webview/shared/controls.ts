@@ -3,7 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { XAxis } from '../../src/core/metrics/curves';
+import type { XAxis } from '../../src/common/curves';
 import { h } from './dom';
 
 export interface CurveControlValues {

@@ -8,8 +8,8 @@ import { ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, fromTorchLay
 import { listRuns } from '../io/runStore';
 import { readSafetensorsFile } from '../io/safetensors';
 import { ClassificationHead } from '../model/heads';
-import type { AdapterModule } from './module';
-import { type EncoderDims, createAdapter } from './registry';
+import type { AdapterModule } from './modules/module';
+import { type EncoderDims, createAdapter } from './modules/index';
 
 export type FloatTensors = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -1,6 +1,7 @@
 // The keyword arguments of composition blocks (named as in adapters.composition) and their checks, shared by the
 // string syntax and the JSON tree form.
-import type { Block, BlockKind } from './tree';
+import type { Block } from './tree';
+import type { BlockKind } from '../../common/blocks';
 
 export type ArgumentName = 'splits' | 'batch_sizes' | 'weights';
 export const ARGUMENT_NAMES: readonly ArgumentName[] = ['splits', 'batch_sizes', 'weights'];

@@ -2,19 +2,19 @@
 // completed `adapter:<name>` runs, fusion layers for every Fuse, and one head per output — the head trained with
 // the output's adapter for that task when there is one, else a new head.
 import * as path from 'path';
-import { type AdapterModule } from '../adapters/module';
+import { type AdapterModule } from '../adapters/modules/module';
 import { AdapterLoadError, latestCompletedRun, loadAdapter, loadHead, readFloatTensors } from '../adapters/load';
-import { averageAdapters } from '../adapters/merge';
-import { type EncoderDims, isPrefix } from '../adapters/registry';
+import { averageAdapters } from '../adapters/average';
+import { type EncoderDims, isPrefix } from '../adapters/modules/index';
 import type { AdapterSpec, CompositionSpec, ExperimentConfig, MergeSpec, TaskSpec } from '../config/types';
 import type { SavedModelInfo } from '../io/adapterhub';
 import { FUSION_WEIGHTS_FILE, fromTorchLayout, saveAdapter, saveFusion, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertEncoder } from '../model/bert';
-import { Classifier } from '../model/classifier';
+import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
-import { adapterRunName } from '../plan';
+import { adapterRunName } from '../run/plan';
 import { SetupForward } from './forward';
 import { FusionLayer } from './fusion';
 import { AdapterSetup, sitesOf } from './setup';

@@ -13,9 +13,9 @@
 // adapter's prefix in front of those below it; BatchSplit and Parallel give each range of examples its branch's
 // prefix, padded at the front to the longest with masked positions.
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterModule, Site } from '../adapters/module';
-import { isPrefix } from '../adapters/registry';
-import type { PrefixAdapter } from '../adapters/prefix';
+import type { AdapterModule, Site } from '../adapters/modules/module';
+import { isPrefix } from '../adapters/modules/index';
+import type { PrefixAdapter } from '../adapters/modules/prefix';
 import type { KeyValuePrefix } from '../model/ops';
 import type { FusionLayer } from './fusion';
 import { type Block, type SetupNode, fusionName, isBlock } from './tree';

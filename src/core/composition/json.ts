@@ -5,7 +5,8 @@ import { closest } from '../config/wording';
 import { ARGUMENT_NAMES, BLOCK_EXAMPLES, checkBlockArguments, setArgument } from './arguments';
 import { parseSetup } from './parse';
 import type { SetupIssue } from './rules';
-import { BLOCKS, type Block, type BlockKind, type SetupNode } from './tree';
+import { type Block, type SetupNode } from './tree';
+import { BLOCKS, type BlockKind } from '../../common/blocks';
 
 type JsonPath = (string | number)[];
 

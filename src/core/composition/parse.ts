@@ -3,7 +3,8 @@
 // quoted ('my adapter'). Errors carry the offset and length of the offending text within the string.
 import { closest } from '../config/wording';
 import { ARGUMENT_NAMES, type ArgumentName, BLOCK_ARGUMENTS, argumentOwner, checkBlockArguments, setArgument, takesText } from './arguments';
-import { BLOCKS, type Block, type BlockKind, type NodeSource, type SetupNode } from './tree';
+import { type Block, type NodeSource, type SetupNode } from './tree';
+import { BLOCKS, type BlockKind } from '../../common/blocks';
 
 export interface SetupError {
   start: number;

@@ -1,7 +1,8 @@
 // What a setup may contain: AdapterHub's allowed nestings and depth rule (adapters.composition.validate_composition),
 // which composition blocks each adapter method supports (AdapterHub's table), and references to known adapters.
 import { didYouMean, quoteList } from '../config/wording';
-import { type BlockKind, type NodeSource, type SetupNode, blocksOf, isBlock } from './tree';
+import { type NodeSource, type SetupNode, blocksOf, isBlock } from './tree';
+import { type BlockKind } from '../../common/blocks';
 
 export type Child = BlockKind | 'adapter';
 

@@ -3,10 +3,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AdapterDropSpec } from '../config/types';
 import { createRng } from '../data/random';
-import { MergedLinears } from '../adapters/mergedInference';
-import type { AdapterModule, LinearName, Site } from '../adapters/module';
-import { isPrefix } from '../adapters/registry';
-import type { PrefixAdapter } from '../adapters/prefix';
+import { MergedLinears } from '../adapters/foldedInference';
+import type { AdapterModule, LinearName, Site } from '../adapters/modules/module';
+import { isPrefix } from '../adapters/modules/index';
+import type { PrefixAdapter } from '../adapters/modules/prefix';
 import type { ForwardOptions } from '../model/bert';
 import { dense } from '../model/ops';
 import type { Weights } from '../model/weights';

@@ -1,8 +1,6 @@
 // An adapter setup as a tree, in AdapterHub's vocabulary (adapters.composition): adapter names at the leaves,
 // composition blocks inside. Every node remembers where it was written, so a problem can point at it.
-
-export const BLOCKS = ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'] as const;
-export type BlockKind = (typeof BLOCKS)[number];
+import type { BlockKind } from '../../common/blocks';
 
 /** Where a node was written: offsets into the decoded setup string, or a JSON path when written as a JSON tree. */
 export interface NodeSource {

@@ -1,18 +1,7 @@
 // Built-in defaults of a `*.adapterlab.json` experiment, exported so the CLI and docs can print them.
 // schemas/adapterlab.schema.json repeats them as `default`s; test/config checks that both agree.
-import type {
-  BackendName,
-  BaselineName,
-  BottleneckOptions,
-  EncoderShape,
-  FusionSpec,
-  LoraOptions,
-  Pooling,
-  PrefixOptions,
-  RunType,
-  SplitSpec,
-  TrainOptions,
-} from './types';
+import type { BaselineName, BottleneckOptions, EncoderShape, FusionSpec, LoraOptions, Pooling, PrefixOptions, SplitSpec, TrainOptions } from './types';
+import type { BackendName, RunType } from '../../common/runRecord';
 
 export const CONFIG_SUFFIX = '.adapterlab.json';
 

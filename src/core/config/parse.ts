@@ -1,7 +1,7 @@
 // JSON-with-comments parsing that keeps the syntax tree, so every problem can point at an exact source range.
 // Bundled from its ESM build (scripts/build.mjs: mainFields): the UMD build loads its parts with a dynamic require().
 import { type JSONPath, type Node, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
-import type { SourceRange } from './types';
+import type { SourceRange } from '../../common/sourceRange';
 
 export interface JsoncSyntaxError {
   offset: number;

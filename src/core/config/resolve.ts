@@ -22,27 +22,8 @@ import {
 } from './defaults';
 import { setupFromJson } from '../composition/json';
 import { type SetupNode, formatSetup, lastAdapter, parallelBlock } from '../composition/tree';
-import type {
-  AdapterDropSpec,
-  AdapterSpec,
-  BackendName,
-  BaseSpec,
-  BaselineName,
-  BottleneckOptions,
-  CompositionSpec,
-  DataSpec,
-  EncoderShape,
-  ExperimentConfig,
-  FusionSpec,
-  LoraOptions,
-  MergeSpec,
-  Pooling,
-  PrefixOptions,
-  RunType,
-  SplitSpec,
-  TaskSpec,
-  TrainOptions,
-} from './types';
+import type { AdapterDropSpec, AdapterSpec, BaseSpec, BaselineName, BottleneckOptions, CompositionSpec, DataSpec, EncoderShape, ExperimentConfig, FusionSpec, LoraOptions, MergeSpec, Pooling, PrefixOptions, SplitSpec, TaskSpec, TrainOptions } from './types';
+import type { BackendName, RunType } from '../../common/runRecord';
 
 /** The authored file, as the schema allows it: everything but `tasks` optional. */
 export interface RawConfig {

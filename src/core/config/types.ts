@@ -1,13 +1,14 @@
 // The shape of a `*.adapterlab.json` experiment after parsing, defaults applied and validation passed.
 // Field names follow AdapterHub where a concept exists there (reduction_factor → reductionFactor, leave_out → leaveOut).
+import type { BackendName, RunType } from '../../common/runRecord';
 import type { SetupNode } from '../composition/tree';
+import type { SourceRange } from '../../common/sourceRange';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
 export type Pooling = 'mean' | 'cls' | 'pooler';
 export type NonLinearity = 'relu' | 'gelu' | 'swish' | 'tanh';
 export type BottleneckMethod = 'houlsby' | 'pfeiffer' | 'parallel';
 export type AdapterMethod = BottleneckMethod | 'lora' | 'ia3' | 'arc' | 'prefix';
-export type RunType = 'adapter' | 'full' | 'head-only' | 'composition';
 export type BaselineName = 'full' | 'head-only';
 
 /** Shape of a randomly initialised BERT encoder (HF config names in comments). */
@@ -185,16 +186,6 @@ export interface ExperimentConfig {
   /** Options per run type, defaults and the config's overrides merged. */
   train: Record<RunType, TrainOptions>;
   runsDir: string; // absolute
-}
-
-/** A position in a source file: 1-based line and column, as editors and compilers print them. */
-export interface SourceRange {
-  offset: number;
-  length: number;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
 }
 
 export interface ConfigProblem {

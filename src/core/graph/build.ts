@@ -5,10 +5,10 @@ import { type SetupNode, blocksOf, isBlock } from '../composition/tree';
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import type { BertConfig } from '../model/bert';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../params';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
-import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode } from './model';
+import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode } from '../../common/graphModel';
 import { definitionRange, setupNodeRange } from './sources';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

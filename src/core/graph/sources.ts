@@ -2,7 +2,7 @@
 // and the exact text of a block inside a setup string.
 import type { NodeSource } from '../composition/tree';
 import { type JsoncDocument, nodeAt, rangeAt, rangeInString, rangeOfPath } from '../config/parse';
-import type { SourceRange } from '../config/types';
+import type { SourceRange } from '../../common/sourceRange';
 
 /** The property at `path`, key through value, so selecting it shows the whole definition. */
 export function definitionRange(doc: JsoncDocument, path: (string | number)[]): SourceRange {

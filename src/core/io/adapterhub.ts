@@ -5,7 +5,7 @@
 //   base model (Hugging Face `save_pretrained`): config.json + model.safetensors.
 // Tensor names are AdapterHub's / HF's for a BERT model; Linear weights are written [out, in] as PyTorch keeps them.
 import * as path from 'path';
-import type { AdapterModule } from '../adapters/module';
+import type { AdapterModule } from '../adapters/modules/module';
 import type { FusionSpec } from '../config/types';
 import type { BertConfig } from '../model/bert';
 import { type Weights, isLinearWeight } from '../model/weights';

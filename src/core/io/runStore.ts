@@ -5,58 +5,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { RunType } from '../config/types';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
+import type { MetricLine, RunRecord, RunSummary } from '../../common/runRecord';
 import { appendLine, writeJsonAtomic } from './atomic';
-import type { FrozenPrefixInfo } from '../train/frozenPrefix';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface RunRecord {
-  id: string;
-  experiment: string;
-  name: string; // e.g. "adapter:sentiment", "full", "head-only", "pretrain"
-  type: RunType | 'pretrain';
-  tasks: string[];
-  status: RunStatus;
-  reason?: string; // why it failed / was cancelled / diverged
-  configFile: string;
-  config: unknown; // snapshot of the resolved config
-  backend?: string;
-  machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  pid?: number; // the process answerable for the run now: the one that queued it, then its trainer
-  host?: string; // where that process runs (a pid means nothing on another machine)
-}
-
-export type MetricLine = ({ kind: 'progress' } & ProgressEvent) | ({ kind: 'eval' } & EvalEvent);
-
-export interface RunSummary {
-  id: string;
-  name: string;
-  type: RunType;
-  status: RunStatus;
-  backend: string;
-  base: string; // what the base was, e.g. "random init (2×128)"
-  test: Record<string, TaskMetrics>;
-  validation: Record<string, TaskMetrics>;
-  bestEpoch: number;
-  steps: number;
-  totalParams: number; // base + everything this run adds
-  trainableParams: number;
-  trainablePercent: number; // of totalParams
-  bytesOnDisk: number; // what this run must store (adapter+head, or the whole model)
-  bytesPerTask: Record<string, number>;
-  msPerStep: number;
-  inferenceMsPerExample: number;
-  paddingShare: number;
-  tokensPerSec?: number; // real (non-pad) training tokens per second of training steps
-  /** Whether the frozen prefix of the encoder was cached, where, and that dropout was off in it (train/frozenPrefix.ts). */
-  frozenPrefix?: FrozenPrefixInfo;
-  wallMs: number;
-}
 
 export function machineInfo(): RunRecord['machine'] {
   const cpus = os.cpus();

@@ -1,6 +1,6 @@
 // metrics.jsonl, read as it grows, to curve points: JsonlTail splits complete lines, checkMetricLine checks each,
 // addMetricLine turns it into points. Problems name the file and the line, so a view can say what is wrong.
-import { type CurveBatch, addMetricLine, checkMetricLine } from './curves';
+import { type CurveBatch, addMetricLine, checkMetricLine } from '../../common/curves';
 import { type JsonlRead, JsonlTail } from './jsonlTail';
 
 export interface MetricsRead {

@@ -2,7 +2,8 @@
 // opened on a damaged folder shows what is damaged and how to fix it instead of an empty panel.
 import * as fs from 'fs';
 import * as path from 'path';
-import { METRICS_FILE, RUN_FILE, type RunRecord, type RunSummary, SUMMARY_FILE, readRun } from '../io/runStore';
+import { METRICS_FILE, RUN_FILE, SUMMARY_FILE, readRun } from '../io/runStore';
+import { type RunRecord, type RunSummary } from '../../common/runRecord';
 
 export interface RunFolder {
   dir: string;

@@ -1,7 +1,7 @@
 // The shape of an experiment's base model, from the config alone (random) or from the config.json of a built-in or
 // local Hugging Face model: enough to count parameters without loading weights or TensorFlow.js.
 import type { BaseSpec } from '../config/types';
-import { BUILTIN_MODELS, builtinModelDir } from '../builtinModels';
+import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
 import { readBertConfig } from '../io/hfConfig';
 import type { BertConfig } from '../model/bert';
 

@@ -4,30 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatProblem, loadConfig } from '../config/validate';
 import type { ExperimentConfig } from '../config/types';
-import { RUN_FILE, SUMMARY_FILE, type RunSummary, readRun } from '../io/runStore';
+import { RUN_FILE, SUMMARY_FILE, readRun } from '../io/runStore';
+import { type RunSummary } from '../../common/runRecord';
 import { baseShapeOf } from './baseShape';
 import { labelCounts } from './labels';
-import { type ParameterReport, parameterReport } from './report';
-
-/** What a finished run measured (summary.json), beside the counts from shapes. */
-export interface MeasuredRun {
-  name: string;
-  totalParams: number;
-  trainableParams: number;
-  trainablePercent: number;
-  bytesOnDisk: number;
-  bytesPerTask: Record<string, number>;
-}
-
-export interface ParametersData {
-  title: string;
-  report?: ParameterReport;
-  run?: { name: string; status: string; dir: string; measured?: MeasuredRun };
-  /** Shown above the figures: why something is missing. */
-  notes: string[];
-  /** Set when there is nothing to show but this message. */
-  error?: string;
-}
+import { parameterReport } from './report';
+import type { MeasuredRun, ParameterReport, ParametersData } from '../../common/parameterReport';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -1,67 +1,13 @@
 // Parameters of an experiment's run types, from shapes alone: what each trains, what it adds to the frozen base,
 // per layer, and what it stores on disk per attribute (float32). Feeds the parameters view; `inspect` prints the
 // same figures for the adapters and full fine-tuning.
-import type { AdapterMethod, AdapterSpec, ExperimentConfig } from '../config/types';
+import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
 import type { BertConfig } from '../model/bert';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../params';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';
-
-export const BYTES_PER_PARAM = 4; // float32, as saved in safetensors
-
-export type RunKind = 'full' | 'head-only' | 'adapter' | 'composition';
-
-/** What N attributes cost on disk: `shared` once (the frozen base) plus `perAttribute` for each. */
-export interface StorageModel {
-  shared: number;
-  perAttribute: number;
-}
-
-export interface RunTypeParameters {
-  name: string; // the run's name: "full", "head-only", "adapter:sentiment", "composition:all"
-  kind: RunKind;
-  method?: AdapterMethod; // adapter runs
-  tasks: string[];
-  trainable: number;
-  /** Parameters at inference: the base plus everything the run adds. */
-  total: number;
-  /** trainable / the base's parameters, in percent (what `inspect` prints as "% of base"). */
-  percentOfBase: number;
-  /** Trainable parameters in each layer; outside the layers: `shared` (ARC's projections) and `heads`. */
-  perLayer: number[];
-  shared: number;
-  heads: number;
-  /** float32 bytes a run of this type stores to serve each of its tasks. */
-  bytesPerTask: Record<string, number>;
-  /** Absent for compositions: they reuse stored adapters rather than being one per attribute. */
-  storage?: StorageModel;
-}
-
-export interface BaseParameters {
-  description: string;
-  layers: number;
-  hiddenSize: number;
-  heads: number;
-  intermediateSize: number;
-  vocabSize: number;
-  total: number;
-  embeddings: number;
-  perLayer: number[];
-  pooler: number;
-  bytes: number;
-}
-
-export interface ParameterReport {
-  experiment: string;
-  base: BaseParameters;
-  rows: RunTypeParameters[];
-}
-
-/** `shared + n · perAttribute` bytes: full fine-tuning stores n models, adapters one base and n adapters. */
-export function projectedBytes(storage: StorageModel, attributes: number): number {
-  return storage.shared + attributes * storage.perAttribute;
-}
+import { BYTES_PER_PARAM, type ParameterReport, type RunTypeParameters } from '../../common/parameterReport';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 

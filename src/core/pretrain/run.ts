@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
 import type { LabelledSentence } from '../data/corpora';
 import { createRng } from '../data/random';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';

@@ -13,9 +13,10 @@
 // Memory: the cache lives in this run's trainer process only (one cache per run, so never shared across bases) and
 // holds per example [tokens, d] floats (×2 at a block output: the block's input and output), or one [d] vector per
 // pooling for head-only runs. If the training split would need more than `budgetBytes`, the run trains uncached.
+import type { FrozenPrefixInfo } from '../../common/runRecord';
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterPosition, EncoderInput, ResumePoint } from '../model/bert';
-import type { Classifier } from '../model/classifier';
+import type { Classifier } from '../classifier/classifier';
 import { pool } from '../model/heads';
 import type { Pooling } from '../config/types';
 import { sitesOf } from '../composition/setup';
@@ -28,10 +29,6 @@ export const DEFAULT_PREFIX_BUDGET_BYTES = 256 * 2 ** 20;
 export type PrefixCut = { kind: 'layer'; layer: number; position: 'input' | AdapterPosition } | { kind: 'pooled' };
 
 /** What the run record says about the cache. */
-export type FrozenPrefixInfo =
-  | { used: true; cut: string; dropoutOff: string; bytes: number; budgetBytes: number }
-  | { used: false; reason: string };
-
 /** The options a setup may give the encoder that this module knows the meaning of; anything else disables it. */
 const KNOWN_FORWARD_OPTIONS = new Set(['hook', 'linearHook', 'replicate', 'prefixHook']);
 

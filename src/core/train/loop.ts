@@ -3,14 +3,15 @@
 // A NaN/Inf loss stops the run as "diverged" and keeps everything written so far.
 import * as tf from '@tensorflow/tfjs';
 import type { TrainOptions } from '../config/types';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../protocol/trainer';
-import type { Classifier } from '../model/classifier';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import type { Classifier } from '../classifier/classifier';
 import { crossEntropy } from '../model/ops';
 import { seedFor } from '../model/init';
 import { AdamW, decays } from './adamw';
 import { optimizerStep } from './step';
 import { type Example, bucketedBatches, disposeBatch, lengthSortedBatches, makeBatch } from './batches';
-import { DEFAULT_PREFIX_BUDGET_BYTES, type FrozenPrefixInfo, FrozenPrefixCache } from './frozenPrefix';
+import { DEFAULT_PREFIX_BUDGET_BYTES, FrozenPrefixCache } from './frozenPrefix';
+import { type FrozenPrefixInfo } from '../../common/runRecord';
 import { classificationMetrics } from './metrics';
 import { linearWarmupDecay } from './schedule';
 

@@ -2,7 +2,7 @@
 // the curves panel; the webview builds the tables and hands the host an export to save or copy.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { runConfigView } from '../../core/metrics/comparison';
+import { runConfigView } from '../../core/metrics/runConfigView';
 import { COMPARE_VIEW_TYPE, type CompareFromWebview, type CompareRun, type CompareToWebview, type ExportFormat, isCompareMessage, isCompareState } from '../../protocol/compare';
 import { curveRuns } from './curvesPanel';
 import { PanelController, registerPanelSerializer } from './panelController';

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { walkItems } from '../../core/graph/model';
+import { walkItems } from '../../common/graphModel';
 import { GRAPH_VIEW_TYPE, type GraphModel, type GraphRequest, type GraphToWebview, isGraphRequest, isGraphState } from '../../protocol/graph';
 import { GraphContent } from './graphContent';
 import { PanelController, registerPanelSerializer } from './panelController';

@@ -2,8 +2,8 @@
 // workspace state, so a run has the same colour in the Runs tree, the curves and the comparison, today and after
 // a reload. The tree icon is the run's colour with its status as the shape (media/run-icons).
 import * as vscode from 'vscode';
-import type { RunStatus } from '../../core/io/runStore';
-import { assignRunColors, runColor, runIconFile } from '../../core/runColors';
+import type { RunStatus } from '../../common/runRecord';
+import { assignRunColors, runColor, runIconFile } from '../../common/runColors';
 
 const STATE_KEY = 'adapterLab.runColors';
 

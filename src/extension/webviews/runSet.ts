@@ -4,8 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as vscode from 'vscode';
-import { RUN_FILE, type RunStatus, type RunSummary } from '../../core/io/runStore';
-import { type CurveBatch, batchSize } from '../../core/metrics/curves';
+import { RUN_FILE } from '../../core/io/runStore';
+import { type RunStatus, type RunSummary } from '../../common/runRecord';
+import { type CurveBatch, batchSize } from '../../common/curves';
 import { type RunFolder, readRunFolder } from '../../core/metrics/runFolder';
 import type { MetricsRead } from '../../core/metrics/metricsReader';
 import type { Notice } from '../../protocol/curves';

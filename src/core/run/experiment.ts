@@ -2,18 +2,18 @@
 // runs it holds — one per adapter (that adapter + its task's head on the frozen base), plus the baselines
 // `full` (every weight, a head per task) and `head-only` (frozen base, heads only), all on the same split.
 import * as path from 'path';
-import type { EncoderShape, ExperimentConfig } from './config/types';
-import { BUILTIN_MODELS, builtinModelDir } from './builtinModels';
-import { loadBertCheckpoint } from './io/hfBert';
-import { CheckpointError } from './io/hfConfig';
-import { SafetensorsError } from './io/safetensors';
-import { type Row, checkRowsForTasks, formatProblems, loadRows } from './data/load';
-import { splitRows, stratifyByLabels } from './data/split';
-import { WordPieceTokenizer, trainWordPieceVocab } from './data/tokenizer';
-import { type BertConfig, initBertWeights } from './model/bert';
-import { bertWeightShapes } from './model/shapes';
-import { encodeExamples } from './train/batches';
-import type { TrainData } from './train/loop';
+import type { EncoderShape, ExperimentConfig } from '../config/types';
+import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
+import { loadBertCheckpoint } from '../io/hfBert';
+import { CheckpointError } from '../io/hfConfig';
+import { SafetensorsError } from '../io/safetensors';
+import { type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
+import { splitRows, stratifyByLabels } from '../data/split';
+import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
+import { type BertConfig, initBertWeights } from '../model/bert';
+import { bertWeightShapes } from '../model/shapes';
+import { encodeExamples } from '../train/batches';
+import type { TrainData } from '../train/loop';
 
 export { type RunPlan, planRuns } from './plan';
 

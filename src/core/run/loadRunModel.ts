@@ -1,19 +1,20 @@
 // A finished run's model rebuilt from its folder (the config snapshot in run.json and the weights it saved), for
 // evaluating it again: AdapterDrop at every n (`adapter-lab drop`), speed measurements.
 import * as path from 'path';
-import type { ExperimentConfig } from './config/types';
-import type { TaskMetrics } from '../protocol/trainer';
-import { loadAdapter, loadHead } from './adapters/load';
-import { isPrefix } from './adapters/registry';
-import { buildComposition } from './composition/build';
-import { AdapterSetup } from './composition/setup';
-import { parallelBlock } from './composition/tree';
+import type { ExperimentConfig } from '../config/types';
+import type { TaskMetrics } from '../../common/events';
+import { loadAdapter, loadHead } from '../adapters/load';
+import { isPrefix } from '../adapters/modules/index';
+import { buildComposition } from '../composition/build';
+import { AdapterSetup } from '../composition/setup';
+import { parallelBlock } from '../composition/tree';
 import { type BaseModel, ExperimentInputError, type RunPlan, loadBase, loadExperimentData, planRuns, trainData } from './experiment';
-import { readRun, type RunRecord } from './io/runStore';
-import { BertEncoder } from './model/bert';
-import { Classifier } from './model/classifier';
-import { Weights } from './model/weights';
-import { type TrainData, evaluate } from './train/loop';
+import { readRun } from '../io/runStore';
+import { type RunRecord } from '../../common/runRecord';
+import { BertEncoder } from '../model/bert';
+import { Classifier } from '../classifier/classifier';
+import { Weights } from '../model/weights';
+import { type TrainData, evaluate } from '../train/loop';
 
 export interface LoadedRun {
   record: RunRecord;

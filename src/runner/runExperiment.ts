@@ -4,11 +4,13 @@
 // planned run is visible and a run that never starts is still accounted for.
 import * as os from 'os';
 import * as path from 'path';
-import type { BackendName, ExperimentConfig } from '../core/config/types';
-import type { RunPlan } from '../core/experiment';
-import { type RunRecord, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
+import type { ExperimentConfig } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
+import type { RunPlan } from '../core/run/experiment';
+import { machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
+import { type RunRecord } from '../common/runRecord';
 import type { FromTrainer } from '../protocol/trainer';
-import { type TrainerExit, TrainerProcess } from './host';
+import { type TrainerExit, TrainerProcess } from './trainerProcess';
 
 export interface PlannedRun {
   plan: RunPlan;

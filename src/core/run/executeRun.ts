@@ -2,21 +2,22 @@
 // only evaluates), writes metrics as it goes, saves the best weights in AdapterHub / Hugging Face layout and writes
 // summary.json. Used by the trainer process.
 import * as path from 'path';
-import type { ExperimentConfig } from './config/types';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../protocol/trainer';
-import { createAdapter } from './adapters/registry';
-import { AdapterSetup } from './composition/setup';
-import { type BuiltComposition, buildComposition, buildMerge } from './composition/build';
+import type { ExperimentConfig } from '../config/types';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import { createAdapter } from '../adapters/modules/index';
+import { AdapterSetup } from '../composition/setup';
+import { type BuiltComposition, buildComposition, buildMerge } from '../composition/build';
 import { type BaseModel, type ExperimentData, type RunPlan, trainData } from './experiment';
-import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from './io/adapterhub';
-import { writeJsonAtomic } from './io/atomic';
-import { type RunSummary, appendMetric, folderBytes, writeSummary } from './io/runStore';
-import { BertEncoder } from './model/bert';
-import { Classifier } from './model/classifier';
-import { ClassificationHead } from './model/heads';
-import { seedFor } from './model/init';
-import { Weights } from './model/weights';
-import { type TrainData, type TrainOutcome, evaluate, train } from './train/loop';
+import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
+import { writeJsonAtomic } from '../io/atomic';
+import { appendMetric, folderBytes, writeSummary } from '../io/runStore';
+import { type RunSummary } from '../../common/runRecord';
+import { BertEncoder } from '../model/bert';
+import { Classifier } from '../classifier/classifier';
+import { ClassificationHead } from '../model/heads';
+import { seedFor } from '../model/init';
+import { Weights } from '../model/weights';
+import { type TrainData, type TrainOutcome, evaluate, train } from '../train/loop';
 
 export interface RunHooks {
   progress(e: ProgressEvent): void;

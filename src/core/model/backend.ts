@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackendName } from './config/types';
-import { sliceFromWasmHeap } from './model/kernels/heapSlice';
-import { shareDataOnWasmCopies } from './model/kernels/sharedCopies';
+import type { BackendName } from '../../common/runRecord';
+import { sliceFromWasmHeap } from './kernels/heapSlice';
+import { shareDataOnWasmCopies } from './kernels/sharedCopies';
 
 /** Kernels the engine runs, forward and backward (the gradient of `gather` is our ScatterNd, see model/ops). */
 export const REQUIRED_KERNELS = [

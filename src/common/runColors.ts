@@ -2,7 +2,7 @@
 // Colours are assigned once per run and kept (the extension stores the assignment per workspace), so a run does not
 // change colour when others come and go. Every palette colour has at least 3:1 contrast against the backgrounds
 // of VS Code's light, dark and high-contrast themes (white, #1e1e1e, black), so a line is readable in all of them.
-import type { RunStatus } from './io/runStore';
+import type { RunStatus } from './runRecord';
 
 export const RUN_PALETTE = ['#2f7fd1', '#e8590c', '#2b9348', '#d6336c', '#8f5bd6', '#0c8599', '#a67c00', '#858585'] as const;
 

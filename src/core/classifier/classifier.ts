@@ -2,10 +2,10 @@
 // a composition), and one head per task. With a Parallel setup the encoder returns one copy of the batch per
 // branch, and head p reads copy p.
 import * as tf from '@tensorflow/tfjs';
-import type { AdapterModule } from '../adapters/module';
+import type { AdapterModule } from '../adapters/modules/module';
 import { AdapterSetup } from '../composition/setup';
-import type { BertEncoder, EncoderInput } from './bert';
-import { type ClassificationHead, pool } from './heads';
+import type { BertEncoder, EncoderInput } from '../model/bert';
+import { type ClassificationHead, pool } from '../model/heads';
 
 export class Classifier {
   readonly setup: AdapterSetup | null;

@@ -1,10 +1,10 @@
 // One registry of adapter methods: narrowing a resolved AdapterSpec to its method's spec, and building its module.
-import type { AdapterSpec, ArcAdapterSpec, Ia3AdapterSpec, LoraAdapterSpec, PrefixAdapterSpec } from '../config/types';
+import type { AdapterSpec, ArcAdapterSpec, Ia3AdapterSpec, LoraAdapterSpec, PrefixAdapterSpec } from '../../config/types';
 import { ArcAdapter } from './arc';
 import { BottleneckAdapter } from './bottleneck';
 import { Ia3Adapter } from './ia3';
 import { LoraAdapter } from './lora';
-import { isBottleneck } from './methods';
+import { isBottleneck } from '../methods';
 import type { AdapterModule } from './module';
 import { PrefixAdapter } from './prefix';
 

@@ -5,9 +5,9 @@
 // (optimiser steps, loads), so the merged copy can never be stale, and training passes never see it.
 import * as tf from '@tensorflow/tfjs';
 import type { Weights } from '../model/weights';
-import { mergedBaseValues } from './mergeIntoBase';
-import type { AdapterModule, LinearName } from './module';
-import { isMergeable } from './registry';
+import { mergedBaseValues } from './foldIntoBase';
+import type { AdapterModule, LinearName } from './modules/module';
+import { isMergeable } from './modules/index';
 
 const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense'];
 

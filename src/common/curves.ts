@@ -1,7 +1,7 @@
 // From metrics.jsonl lines to named curves: training loss (total and per attribute) from progress lines, and
 // validation accuracy, macro-F1 and loss per attribute from eval lines. Columnar (one array per coordinate), so a
 // batch of new points is cheap to send to a webview and to append to a chart.
-import type { MetricLine } from '../io/runStore';
+import type { MetricLine } from './runRecord';
 import type { Direction } from './series';
 
 /** What the x axis measures: optimiser steps, epochs (fractional while training) or wall time since the start. */

@@ -2,16 +2,16 @@
 // down-projection d→m, non-linearity, up-projection m→d. The up-projection starts at zero, so a new adapter
 // leaves the base model's output unchanged and training starts from the pre-trained function.
 import * as tf from '@tensorflow/tfjs';
-import type { BottleneckAdapterSpec } from '../config/types';
-import type { AdapterPosition } from '../model/bert';
-import { activation, dense } from '../model/ops';
-import { normalValues, seedFor } from '../model/init';
-import { Weights } from '../model/weights';
-import { denseWeightShape } from '../model/shapes';
-import { fromTorchLayout, toTorchLayout } from '../io/adapterhub';
+import type { BottleneckAdapterSpec } from '../../config/types';
+import type { AdapterPosition } from '../../model/bert';
+import { activation, dense } from '../../model/ops';
+import { normalValues, seedFor } from '../../model/init';
+import { Weights } from '../../model/weights';
+import { denseWeightShape } from '../../model/shapes';
+import { fromTorchLayout, toTorchLayout } from '../../io/adapterhub';
 import type { AdapterModule, Inner, Site } from './module';
 
-import { adapterPositions, bottleneckSize } from './methods';
+import { adapterPositions, bottleneckSize } from '../methods';
 
 
 /** AdapterHub's tensor prefix for an adapter at a position of a BERT layer. */

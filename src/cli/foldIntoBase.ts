@@ -3,14 +3,14 @@
 // loaded back, must give the run's logits, and both are timed on the same examples one after the other.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../core/config/types';
-import { NotMergeableError, mergedBaseValues, saveMergedBase } from '../core/adapters/mergeIntoBase';
+import type { BackendName } from '../common/runRecord';
+import { NotMergeableError, mergedBaseValues, saveMergedBase } from '../core/adapters/foldIntoBase';
 import { saveHead } from '../core/io/adapterhub';
 import { loadBertCheckpoint } from '../core/io/hfBert';
 import { BertEncoder } from '../core/model/bert';
-import { Classifier } from '../core/model/classifier';
+import { Classifier } from '../core/classifier/classifier';
 import { Weights } from '../core/model/weights';
-import { timedEvaluate } from '../core/runModel';
+import { timedEvaluate } from '../core/run/loadRunModel';
 import { type Example, disposeBatch, lengthSortedBatches, makeBatch } from '../core/train/batches';
 import { EXIT } from './exit';
 import { loadRunOrReport } from './loadRun';

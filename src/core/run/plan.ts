@@ -4,8 +4,9 @@
 // runs load what the `adapter:<name>` runs saved, so they start after those.
 // Kept apart from experiment.ts, which loads TensorFlow.js, so that hosts that only plan runs (the VS Code
 // extension) do not load it.
-import { adapterNames } from './composition/tree';
-import type { ExperimentConfig, RunType, TrainOptions } from './config/types';
+import { adapterNames } from '../composition/tree';
+import type { ExperimentConfig, TrainOptions } from '../config/types';
+import type { RunType } from '../../common/runRecord';
 
 export interface RunPlan {
   name: string; // "adapter:sentiment", "full", "head-only", "composition:fused", "merge:avg"

@@ -4,7 +4,7 @@
 import { type ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackendName } from '../core/config/types';
+import type { BackendName } from '../common/runRecord';
 import { readRunFile, updateRun } from '../core/io/runStore';
 import type { FromTrainer } from '../protocol/trainer';
 

@@ -2,12 +2,12 @@
 // scale the layer's output, y = (x·W + b) ⊙ (alpha·l) — by default keys, values and the feed-forward's intermediate
 // output. Mergeable: W ⊙ alpha·l column-wise and b ⊙ alpha·l. Files: `…{matrix}.loras.{name}.lora_B` [out, 1].
 import * as tf from '@tensorflow/tfjs';
-import type { Ia3AdapterSpec } from '../config/types';
-import type { TensorToWrite } from '../io/safetensors';
-import { Weights } from '../model/weights';
+import type { Ia3AdapterSpec } from '../../config/types';
+import type { TensorToWrite } from '../../io/safetensors';
+import { Weights } from '../../model/weights';
 import { adaptedLinears, linearShape, loraConfigFields, loraPrefix } from './lora';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './registry';
+import type { EncoderDims } from './index';
 
 export class Ia3Adapter implements AdapterModule {
   readonly weights = new Weights();

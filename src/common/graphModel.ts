@@ -1,8 +1,8 @@
 // The composition graph of an experiment, as data: what the graph view draws and the e2e counts. Layers bottom to
 // top, each adapter where it sits in each layer, the heads, and the composition blocks as nested groups. Every item
 // knows where the config defines it, so a click can select that text.
-import type { BlockKind } from '../composition/tree';
-import type { AdapterMethod, SourceRange } from '../config/types';
+import type { BlockKind } from './blocks';
+import type { SourceRange } from './sourceRange';
 
 /**
  * Where an adapter acts in a layer: after the attention or the feed-forward block (bottleneck adapters), beside
@@ -24,7 +24,7 @@ export interface GraphNode {
   dropped?: boolean;
   layer?: number;
   adapter?: string;
-  method?: AdapterMethod;
+  method?: string; // the adapter's method, as the config names it
   placement?: AdapterPlacement;
   task?: string;
   source?: SourceRange;

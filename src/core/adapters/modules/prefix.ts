@@ -9,15 +9,15 @@
 // control_trans.0.weight [b, d], control_trans.0.bias, control_trans.2.weight [n·2·d, b], control_trans.2.bias; or
 // flat, control_trans [P·n·2·d].
 import * as tf from '@tensorflow/tfjs';
-import type { PrefixAdapterSpec } from '../config/types';
-import type { TensorToWrite } from '../io/safetensors';
-import { transpose2d } from '../io/adapterhub';
-import { createRng } from '../data/random';
-import { normalValues, seedFor } from '../model/init';
-import { activation, dense, dropout } from '../model/ops';
-import { Weights } from '../model/weights';
+import type { PrefixAdapterSpec } from '../../config/types';
+import type { TensorToWrite } from '../../io/safetensors';
+import { transpose2d } from '../../io/adapterhub';
+import { createRng } from '../../data/random';
+import { normalValues, seedFor } from '../../model/init';
+import { activation, dense, dropout } from '../../model/ops';
+import { Weights } from '../../model/weights';
 import { type AdapterModule, type Inner, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './registry';
+import type { EncoderDims } from './index';
 
 export const prefixTuningPrefix = (name: string) => `bert.prefix_tuning.prefix_tunings.${name}.self_prefix`;
 const isLinear = (name: string) => /\.control_trans\.\d\.weight$/.test(name);

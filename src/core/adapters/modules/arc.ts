@@ -6,15 +6,15 @@
 // The residual path keeps x, as in the paper (the adapter sits after the pre-LN, before the block). Linear, so it
 // merges into the next dense layers: W_q ← (I + W·diag(cₗ)·Wᵀ)·W_q, b_q ← bₗ·W_q + b_q.
 import * as tf from '@tensorflow/tfjs';
-import type { ArcAdapterSpec } from '../config/types';
-import type { TensorToWrite } from '../io/safetensors';
-import { createRng } from '../data/random';
-import { seedFor } from '../model/init';
-import { dense } from '../model/ops';
-import { Weights } from '../model/weights';
-import { bottleneckSize } from './methods';
+import type { ArcAdapterSpec } from '../../config/types';
+import type { TensorToWrite } from '../../io/safetensors';
+import { createRng } from '../../data/random';
+import { seedFor } from '../../model/init';
+import { dense } from '../../model/ops';
+import { Weights } from '../../model/weights';
+import { bottleneckSize } from '../methods';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './registry';
+import type { EncoderDims } from './index';
 
 export type ArcPosition = 'attention' | 'intermediate';
 

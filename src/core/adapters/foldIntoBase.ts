@@ -7,8 +7,8 @@ import { saveBertModel } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertConfig } from '../model/bert';
 import { Weights } from '../model/weights';
-import type { AdapterModule } from './module';
-import { isMergeable } from './registry';
+import type { AdapterModule } from './modules/module';
+import { isMergeable } from './modules/index';
 
 type Values = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -3,15 +3,15 @@
 // nothing). Being linear, the update merges into W for inference: W + (alpha / r)·A·B.
 // Files hold AdapterHub's names and PyTorch shapes: `…{matrix}.loras.{name}.lora_A` [r, in], `lora_B` [out, r].
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionMatrix, LoraAdapterSpec, LoraOptions } from '../config/types';
-import type { TensorToWrite } from '../io/safetensors';
-import { transpose2d } from '../io/adapterhub';
-import { createRng } from '../data/random';
-import { seedFor } from '../model/init';
-import { dense } from '../model/ops';
-import { Weights } from '../model/weights';
+import type { AttentionMatrix, LoraAdapterSpec, LoraOptions } from '../../config/types';
+import type { TensorToWrite } from '../../io/safetensors';
+import { transpose2d } from '../../io/adapterhub';
+import { createRng } from '../../data/random';
+import { seedFor } from '../../model/init';
+import { dense } from '../../model/ops';
+import { Weights } from '../../model/weights';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './registry';
+import type { EncoderDims } from './index';
 
 const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.query', k: 'attention.self.key', v: 'attention.self.value' };
 

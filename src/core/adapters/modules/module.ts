@@ -5,9 +5,9 @@
 // `transform` gets what lies beneath it as `inner` (the frozen layer, an identity, or adapters stacked below), so
 // composition blocks can stack, split and average any method the same way.
 import type * as tf from '@tensorflow/tfjs';
-import type { AdapterPosition } from '../model/bert';
-import type { Weights } from '../model/weights';
-import type { TensorToWrite } from '../io/safetensors';
+import type { AdapterPosition } from '../../model/bert';
+import type { Weights } from '../../model/weights';
+import type { TensorToWrite } from '../../io/safetensors';
 
 /** A layer's dense layers, by their Hugging Face names under `bert.encoder.layer.{i}.` */
 export type LinearName = 'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';

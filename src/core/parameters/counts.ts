@@ -1,8 +1,8 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
-import type { AdapterSpec, AttentionMatrix } from './config/types';
-import { adapterPositions, bottleneckSize, isBottleneck } from './adapters/methods';
-import type { BertConfig } from './model/bert';
-import { bertWeightShapes } from './model/shapes';
+import type { AdapterSpec, AttentionMatrix } from '../config/types';
+import { adapterPositions, bottleneckSize, isBottleneck } from '../adapters/methods';
+import type { BertConfig } from '../model/bert';
+import { bertWeightShapes } from '../model/shapes';
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -2,8 +2,8 @@
 // Σᵢ wᵢ·θᵢ over adapters of the same config. Negative weights subtract (task arithmetic).
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterSpec } from '../config/types';
-import type { AdapterModule } from './module';
-import { type EncoderDims, createAdapter } from './registry';
+import type { AdapterModule } from './modules/module';
+import { type EncoderDims, createAdapter } from './modules/index';
 
 /** Same config ⇒ same weights in the same order, so parameters pair up by position (their names hold each adapter's own name). */
 export function averageAdapters(spec: AdapterSpec, sources: AdapterModule[], weights: number[], dims: EncoderDims): AdapterModule {
