@@ -2,7 +2,7 @@
 // attention's QKᵀ and P·V, adapters, head); element-wise work is left out. A backward pass needs input gradients
 // only above the lowest trained weight and weight gradients only for trained weights, as tfjs's pruned tape does.
 // Products are listed so that nothing independent of a trained weight follows one (LoRA after all three projections).
-import { DEFAULT_LORA } from '../src/core/config/defaults';
+import { LORA_DEFAULTS as DEFAULT_LORA } from '../src/core/adapters/methods/lowRank';
 import { type BenchMethod, type BenchModel, bottleneck } from './models';
 
 export type Workload = { kind: 'forward'; adapter: BenchMethod | null } | { kind: 'train'; adapter: BenchMethod | null; trainBase: boolean };

@@ -1,6 +1,7 @@
 // The model sizes the benchmark measures and the synthetic batches they run on (full-length sequences, no padding).
 import { createAdapter } from '../src/core/adapters/modules/index';
-import { DEFAULT_ADAPTER, DEFAULT_LORA } from '../src/core/config/defaults';
+import { BOTTLENECK_DEFAULTS } from '../src/core/adapters/methods/bottleneck';
+import { LORA_DEFAULTS } from '../src/core/adapters/methods/lowRank';
 import type { AdapterSpec } from '../src/core/config/types';
 import { type BertConfig, BertEncoder, initBertWeights } from '../src/core/model/bert';
 import { bertWeightShapes } from '../src/core/model/shapes';
@@ -36,11 +37,11 @@ export const ADAPTER_METHODS: readonly BenchMethod[] = ['houlsby', 'pfeiffer', '
 /** Bottleneck adapters: reduction factor 16, ReLU; LoRA: r 8, alpha 8 on query and value. */
 export function adapterSpec(method: BenchMethod): AdapterSpec {
   const common = { name: method, task: 'task', leaveOut: [] };
-  return method === 'lora' ? { ...DEFAULT_LORA, ...common, method } : { ...DEFAULT_ADAPTER, ...common, method };
+  return method === 'lora' ? { ...LORA_DEFAULTS, attnMatrices: [...LORA_DEFAULTS.attnMatrices], ...common, method } : { ...BOTTLENECK_DEFAULTS, ...common, method };
 }
 
 export function bottleneck(model: BenchModel): number {
-  return Math.floor(model.config.hiddenSize / DEFAULT_ADAPTER.reductionFactor);
+  return Math.floor(model.config.hiddenSize / BOTTLENECK_DEFAULTS.reductionFactor);
 }
 
 export function buildEncoder(model: BenchModel, seed = 1): BertEncoder {

@@ -1,9 +1,20 @@
 // What the Runs tree shows, without VS Code types: runs grouped by experiment, a one-line description per run
 // (its headline metric, or live progress while it trains) and a tooltip that summarises its config.
-import type { ExperimentConfig, TrainOptions } from '../core/config/types';
+import { descriptorOf } from '../core/adapters/methods/index';
+import type { AdapterSpec, ExperimentConfig, TrainOptions } from '../core/config/types';
 import type { RunRecord, RunSummary } from '../common/runRecord';
 import type { ProgressEvent } from '../common/events';
 import { formatDuration, progressSummary } from './progressText';
+
+/** The method's options as the run's config snapshot holds them: "reductionFactor 16, nonLinearity relu, …". */
+function adapterOptionsText(adapter: AdapterSpec): string {
+  const o = adapter as unknown as Record<string, unknown>;
+  const text = (v: unknown) => (Array.isArray(v) ? v.join(' ') : String(v));
+  return descriptorOf(adapter.method)
+    .options.filter((key) => o[key] !== undefined)
+    .map((key) => `${key} ${text(o[key])}`)
+    .join(', ');
+}
 
 export interface RunEntry {
   dir: string;
@@ -75,8 +86,7 @@ function configSummary(config: Partial<ExperimentConfig>, record: RunRecord): st
   lines.push(`Tasks: ${record.tasks.join(', ')}`);
   const adapter = record.type === 'adapter' ? config.adapters?.find((a) => `adapter:${a.name}` === record.name) : undefined;
   if (adapter) {
-    const size = adapter.bottleneckSize !== undefined ? `bottleneck ${adapter.bottleneckSize}` : `reduction factor ${adapter.reductionFactor}`;
-    lines.push(`Adapter: ${adapter.method}, ${size}, ${adapter.nonLinearity}${adapter.leaveOut.length ? `, leaves out layers ${adapter.leaveOut.join(', ')}` : ''}`);
+    lines.push(`Adapter: ${adapter.method}, ${adapterOptionsText(adapter)}${adapter.leaveOut.length ? `, leaves out layers ${adapter.leaveOut.join(', ')}` : ''}`);
   }
   const train = (config.train as Partial<Record<string, TrainOptions>> | undefined)?.[record.type];
   if (train) lines.push(`Training: ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}`);

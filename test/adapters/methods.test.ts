@@ -8,7 +8,7 @@ import type { AdapterModule } from '../../src/core/adapters/modules/module';
 import { createAdapter, isMergeable } from '../../src/core/adapters/modules/index';
 import { parseSetup } from '../../src/core/composition/parse';
 import { AdapterSetup } from '../../src/core/composition/setup';
-import type { AdapterSpec } from '../../src/core/config/types';
+import type { AdapterSpec, AdapterSpecOf } from '../../src/core/config/types';
 import { BertEncoder } from '../../src/core/model/bert';
 import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
@@ -23,7 +23,7 @@ const d = TINY.hiddenSize;
 const ff = TINY.intermediateSize;
 const L = TINY.layers;
 const common = { task: 't', leaveOut: [] as number[] };
-const SPECS: Record<'lora' | 'ia3' | 'arc', AdapterSpec> = {
+const SPECS: { lora: AdapterSpecOf<'lora'>; ia3: AdapterSpecOf<'ia3'>; arc: AdapterSpecOf<'arc'> } = {
   lora: { ...common, name: 'lo', method: 'lora', r: 2, alpha: 4, attnMatrices: ['q', 'v'], intermediateLora: false, outputLora: false },
   ia3: { ...common, name: 'ia', method: 'ia3', r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false },
   arc: { ...common, name: 'ar', method: 'arc', bottleneckSize: 3, reductionFactor: 16 },

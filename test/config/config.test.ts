@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import schema from '../../schemas/adapterlab.schema.json';
 import {
   COMMON_TRAIN_DEFAULTS,
-  DEFAULT_ADAPTER,
   DEFAULT_BACKEND,
   DEFAULT_BASELINES,
   DEFAULT_RUNS_DIR,
@@ -15,6 +14,10 @@ import {
   RUN_TYPES,
   TRAIN_DEFAULTS,
 } from '../../src/core/config/defaults';
+import { BOTTLENECK_DEFAULTS } from '../../src/core/adapters/methods/bottleneck';
+import { ADAPTER_METHODS, descriptorOf } from '../../src/core/adapters/methods/index';
+
+const DEFAULT_ADAPTER = { method: 'houlsby', ...BOTTLENECK_DEFAULTS };
 import { checkConfigText, formatProblem, loadConfig } from '../../src/core/config/validate';
 import type { ConfigProblem } from '../../src/core/config/types';
 import { planRuns } from '../../src/core/run/plan';
@@ -333,7 +336,7 @@ test('defaults are applied: built-in < train.<field> < train.<type>.<field>', ()
     { name: 'domain', field: 'category', pooling: 'cls' },
   ]);
   assert.deepEqual(
-    config.adapters.map((a) => [a.name, a.task, a.method, a.scaling]),
+    config.adapters.map((a) => [a.name, a.task, a.method, 'scaling' in a ? a.scaling : undefined]),
     [
       ['sentiment', 'sentiment', 'houlsby', 1],
       ['par', 'domain', 'parallel', 4],
@@ -404,7 +407,7 @@ test('the reviews example is valid', () => {
   assert.ok(config);
   assert.equal(config.name, 'reviews');
   assert.deepEqual(config.tasks.map((t) => t.name), ['sentiment', 'domain']);
-  assert.deepEqual(config.adapters.map((a) => [a.name, a.method, a.task, a.bottleneckSize, a.leaveOut]), [
+  assert.deepEqual(config.adapters.map((a) => [a.name, a.method, a.task, 'bottleneckSize' in a ? a.bottleneckSize : undefined, a.leaveOut]), [
     ['sentiment', 'parallel', 'sentiment', 96, [1]],
     ['domain', 'parallel', 'domain', 96, [1]],
   ]);
@@ -478,4 +481,12 @@ test('schema defaults match the exported constants', () => {
     assert.match(train.learningRate.description!, new RegExp(`${type} ${learningRate}\\b`));
     assert.match(train.epochs.description!, new RegExp(`${type} ${epochs}\\b`));
   }
+});
+
+test('the schema offers every adapter method and exactly the options the methods take', () => {
+  const adapter = definitions.adapter as SchemaNode & { properties: Record<string, SchemaNode & { enum?: string[] }> };
+  assert.deepEqual([...(adapter.properties.method.enum ?? [])].sort(), [...ADAPTER_METHODS].sort());
+  const common = ['method', 'task', 'leaveOut', 'adapterDrop', 'train'];
+  const methodOptions = new Set(ADAPTER_METHODS.flatMap((m) => descriptorOf(m).options));
+  assert.deepEqual(Object.keys(adapter.properties).filter((k) => !common.includes(k)).sort(), [...methodOptions].sort());
 });

@@ -84,7 +84,7 @@ test('a running run shows its live progress, and says so to screen readers', () 
 test('the tooltip summarises the config the run trained with', () => {
   const entry = { ...run('adapter:mood', 'tiny', '2026-01-01T10:00:00Z'), summary: summary({ mood: 0.875 }) };
   const tooltip = runTooltip(entry);
-  for (const part of ['**adapter:mood** · completed', 'Base: random, 2 layers × 128 hidden', 'Adapter: pfeiffer, bottleneck 4, relu', 'Training: 3 epochs', 'mood 87.5%', '1,200 of 20,000 parameters']) {
+  for (const part of ['**adapter:mood** · completed', 'Base: random, 2 layers × 128 hidden', 'Adapter: pfeiffer, reductionFactor 16, bottleneckSize 4, nonLinearity relu', 'Training: 3 epochs', 'mood 87.5%', '1,200 of 20,000 parameters']) {
     assert.ok(tooltip.includes(part), `tooltip has "${part}":\n${tooltip}`);
   }
 });

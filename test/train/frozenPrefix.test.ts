@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdapter } from '../../src/core/adapters/modules/index';
 import { AdapterSetup } from '../../src/core/composition/setup';
-import { DEFAULT_LORA } from '../../src/core/config/defaults';
+import { LORA_DEFAULTS as DEFAULT_LORA } from '../../src/core/adapters/methods/lowRank';
 import type { AdapterDropSpec, AdapterSpec, Pooling } from '../../src/core/config/types';
 import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';

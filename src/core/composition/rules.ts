@@ -1,5 +1,6 @@
 // What a setup may contain: AdapterHub's allowed nestings and depth rule (adapters.composition.validate_composition),
 // which composition blocks each adapter method supports (AdapterHub's table), and references to known adapters.
+import { type AdapterMethod, METHODS } from '../adapters/methods/index';
 import { didYouMean, quoteList } from '../config/wording';
 import { type NodeSource, type SetupNode, blocksOf, isBlock } from './tree';
 import { type BlockKind } from '../../common/blocks';
@@ -64,19 +65,8 @@ export function nestingIssues(node: SetupNode, level = 0): SetupIssue[] {
   return issues;
 }
 
-/** Blocks each adapter method supports (AdapterHub's table, PrefixTuningLayer.supported_compositions for prefix; ARC, being linear like LoRA, as LoRA). */
-export const SUPPORTED_BLOCKS: Record<string, readonly BlockKind[]> = {
-  houlsby: ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'],
-  pfeiffer: ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'],
-  parallel: ['Stack', 'Fuse', 'Split', 'BatchSplit', 'Parallel', 'Average'],
-  lora: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
-  ia3: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
-  arc: ['Stack', 'BatchSplit', 'Parallel', 'Average'],
-  prefix: ['Stack', 'BatchSplit', 'Parallel'],
-};
-
-/** Unknown adapter names, and adapters inside a block their method does not support. */
-export function referenceIssues(node: SetupNode, methods: ReadonlyMap<string, string>, enclosing: BlockKind[] = []): SetupIssue[] {
+/** Unknown adapter names, and adapters inside a block their method does not support (each method's `blocks`). */
+export function referenceIssues(node: SetupNode, methods: ReadonlyMap<string, AdapterMethod>, enclosing: BlockKind[] = []): SetupIssue[] {
   if (isBlock(node)) return node.children.flatMap((c) => referenceIssues(c, methods, [...enclosing, node.kind]));
   const method = methods.get(node.name);
   if (method === undefined) {
@@ -89,7 +79,7 @@ export function referenceIssues(node: SetupNode, methods: ReadonlyMap<string, st
       },
     ];
   }
-  const supported = SUPPORTED_BLOCKS[method] ?? [];
+  const supported = METHODS[method].blocks;
   const bad = enclosing.find((b) => !supported.includes(b));
   if (!bad) return [];
   return [

@@ -6,31 +6,22 @@ import { setupFromJson } from '../composition/json';
 import { nestingIssues, referenceIssues, type SetupIssue } from '../composition/rules';
 import { type RunShape, sizeIssues } from '../composition/sizes';
 import { type SetupNode, adapterNames, blocksOf, parallelBlock } from '../composition/tree';
+import { ADAPTER_METHODS, descriptorOf } from '../adapters/methods/index';
 import type { Issue } from './issue';
 import type { RawConfig } from './resolve';
 import type { AdapterDropSpec, AdapterSpec, ExperimentConfig } from './types';
 import { quoteList } from './wording';
 
-/** Options each method takes, besides the common method, task, leaveOut, adapterDrop and train. */
-const METHOD_OPTIONS: Record<AdapterSpec['method'], string[]> = {
-  houlsby: ['reductionFactor', 'bottleneckSize', 'nonLinearity', 'scaling', 'initStd'],
-  pfeiffer: ['reductionFactor', 'bottleneckSize', 'nonLinearity', 'scaling', 'initStd'],
-  parallel: ['reductionFactor', 'bottleneckSize', 'nonLinearity', 'scaling', 'initStd'],
-  lora: ['r', 'alpha', 'attnMatrices', 'intermediateLora', 'outputLora'],
-  ia3: ['alpha', 'attnMatrices', 'intermediateLora', 'outputLora'],
-  arc: ['reductionFactor', 'bottleneckSize'],
-  prefix: ['prefixLength', 'bottleneckSize', 'nonLinearity', 'dropout', 'flat'],
-};
 const COMMON_OPTIONS = ['method', 'task', 'leaveOut', 'adapterDrop', 'train'];
 
 export function adapterOptionIssues(config: ExperimentConfig, raw: RawConfig, layers: number | undefined): Issue[] {
   const issues: Issue[] = [];
   for (const a of config.adapters) {
     const written = Object.keys(raw.adapters?.[a.name] ?? {});
-    const own = METHOD_OPTIONS[a.method];
+    const own = descriptorOf(a.method).options;
     for (const key of written) {
       if (COMMON_OPTIONS.includes(key) || own.includes(key)) continue;
-      const owners = (Object.keys(METHOD_OPTIONS) as AdapterSpec['method'][]).filter((m) => METHOD_OPTIONS[m].includes(key));
+      const owners = ADAPTER_METHODS.filter((m) => descriptorOf(m).options.includes(key));
       issues.push({
         path: ['adapters', a.name, key],
         part: 'key',
@@ -38,9 +29,7 @@ export function adapterOptionIssues(config: ExperimentConfig, raw: RawConfig, la
         message: `"${key}" does not apply to method "${a.method}" (it is an option of ${owners.join(', ')}); ${a.method} takes ${own.join(', ')}`,
       });
     }
-    if ((a.method === 'lora' || a.method === 'ia3') && a.attnMatrices?.length === 0 && !a.intermediateLora && !a.outputLora) {
-      issues.push({ path: ['adapters', a.name, 'attnMatrices'], code: 'adapts-nothing', message: `adapter "${a.name}" adapts no matrix: list at least one of "q", "k", "v" or set intermediateLora` });
-    }
+    for (const issue of descriptorOf(a.method).issues(a, a.name)) issues.push({ path: ['adapters', a.name, issue.option], code: issue.code, message: issue.message });
     issues.push(...dropIssues(a.adapterDrop, ['adapters', a.name, 'adapterDrop'], layers));
   }
   return issues;
@@ -67,7 +56,7 @@ function toIssue(s: SetupIssue): Issue {
 }
 
 export function compositionIssues(config: ExperimentConfig, raw: RawConfig, layers: number | undefined): Issue[] {
-  const methods = new Map(config.adapters.map((a) => [a.name, a.method as string]));
+  const methods = new Map(config.adapters.map((a) => [a.name, a.method]));
   const knownTasks = config.tasks.map((t) => t.name);
   const issues: Issue[] = [];
   for (const [name, rawComposition] of Object.entries(raw.compositions ?? {})) {
@@ -157,8 +146,9 @@ export function mergeIssues(config: ExperimentConfig, raw: RawConfig): Issue[] {
 
 /** The first option in which two adapters differ, or undefined. */
 function configDifference(a: AdapterSpec, b: AdapterSpec): string | undefined {
-  for (const key of ['method', ...METHOD_OPTIONS[a.method], 'leaveOut'] as (keyof AdapterSpec)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return `${key} ${JSON.stringify(b[key])} ≠ ${JSON.stringify(a[key])}`;
+  const [x, y] = [a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>];
+  for (const key of ['method', ...descriptorOf(a.method).options, 'leaveOut']) {
+    if (JSON.stringify(x[key]) !== JSON.stringify(y[key])) return `${key} ${JSON.stringify(y[key])} ≠ ${JSON.stringify(x[key])}`;
   }
   return undefined;
 }

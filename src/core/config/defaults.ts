@@ -1,6 +1,6 @@
 // Built-in defaults of a `*.adapterlab.json` experiment, exported so the CLI and docs can print them.
 // schemas/adapterlab.schema.json repeats them as `default`s; test/config checks that both agree.
-import type { BaselineName, BottleneckOptions, EncoderShape, FusionSpec, LoraOptions, Pooling, PrefixOptions, SplitSpec, TrainOptions } from './types';
+import type { BaselineName, EncoderShape, FusionSpec, Pooling, SplitSpec, TrainOptions } from './types';
 import type { BackendName, RunType } from '../../common/runRecord';
 
 export const CONFIG_SUFFIX = '.adapterlab.json';
@@ -26,27 +26,6 @@ export const DEFAULT_SHAPE: Readonly<EncoderShape> = {
 export const DEFAULT_SPLIT: Readonly<SplitSpec> = { validation: 0.15, test: 0.15, seed: 13 };
 /** validation + test must stay below this, so that enough rows are left to train on. */
 export const MAX_HELD_OUT_FRACTION = 0.9;
-
-export const DEFAULT_METHOD = 'houlsby';
-
-export const DEFAULT_ADAPTER: Readonly<Omit<BottleneckOptions, 'bottleneckSize'> & { method: typeof DEFAULT_METHOD }> = {
-  method: DEFAULT_METHOD,
-  reductionFactor: 16,
-  nonLinearity: 'relu',
-  scaling: 1,
-  initStd: 0.01,
-};
-/** AdapterHub's default output scaling for parallel adapters (He et al., 2022). */
-export const DEFAULT_PARALLEL_SCALING = 4;
-
-/** AdapterHub's LoRAConfig defaults: rank 8 on the query and value matrices. */
-export const DEFAULT_LORA: Readonly<LoraOptions> = { r: 8, alpha: 8, attnMatrices: ['q', 'v'], intermediateLora: false, outputLora: false };
-
-/** AdapterHub's IA3Config defaults: scale keys, values and the feed-forward's intermediate output. */
-export const DEFAULT_IA3: Readonly<LoraOptions> = { r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false };
-
-/** AdapterHub's PrefixTuningConfig defaults. */
-export const DEFAULT_PREFIX: Readonly<PrefixOptions> = { prefixLength: 30, bottleneckSize: 512, nonLinearity: 'tanh', dropout: 0, flat: false };
 
 /** AdapterHub's "dynamic" AdapterFusion config. */
 export const DEFAULT_FUSION: Readonly<FusionSpec> = { temperature: false, regularization: true, valueInitialized: true };

@@ -2,16 +2,11 @@
 import { basename, dirname, resolve } from 'node:path';
 import {
   CONFIG_SUFFIX,
-  DEFAULT_ADAPTER,
   DEFAULT_BACKEND,
   DEFAULT_BASELINES,
   DEFAULT_BUILTIN_DATA,
   DEFAULT_FUSION,
-  DEFAULT_IA3,
-  DEFAULT_LORA,
-  DEFAULT_PARALLEL_SCALING,
   DEFAULT_POOLING,
-  DEFAULT_PREFIX,
   DEFAULT_RUNS_DIR,
   DEFAULT_SEED,
   DEFAULT_SHAPE,
@@ -20,9 +15,10 @@ import {
   RUN_TYPES,
   TRAIN_DEFAULTS,
 } from './defaults';
+import { type AdapterMethod, DEFAULT_METHOD, descriptorOf, isAdapterMethod } from '../adapters/methods/index';
 import { setupFromJson } from '../composition/json';
 import { type SetupNode, formatSetup, lastAdapter, parallelBlock } from '../composition/tree';
-import type { AdapterDropSpec, AdapterSpec, BaseSpec, BaselineName, BottleneckOptions, CompositionSpec, DataSpec, EncoderShape, ExperimentConfig, FusionSpec, LoraOptions, MergeSpec, Pooling, PrefixOptions, SplitSpec, TaskSpec, TrainOptions } from './types';
+import type { AdapterDropSpec, AdapterSpec, BaseSpec, BaselineName, CompositionSpec, DataSpec, EncoderShape, ExperimentConfig, FusionSpec, MergeSpec, Pooling, SplitSpec, TaskSpec, TrainOptions } from './types';
 import type { BackendName, RunType } from '../../common/runRecord';
 
 /** The authored file, as the schema allows it: everything but `tasks` optional. */
@@ -42,7 +38,15 @@ export interface RawConfig {
   runsDir?: string;
 }
 
-export type RawAdapter = Partial<Omit<AdapterSpec, 'name'>>;
+/** An adapter as written: the common fields and its method's options (checked by the schema and adapters/methods/). */
+export interface RawAdapter {
+  method?: AdapterMethod;
+  task?: string;
+  leaveOut?: number[];
+  adapterDrop?: AdapterDropSpec;
+  train?: Partial<TrainOptions>;
+  [option: string]: unknown;
+}
 
 export interface RawComposition {
   setup: unknown; // a string in AdapterHub's notation, or a JSON tree (composition/json.ts)
@@ -113,9 +117,9 @@ function resolveData(data: RawConfig['data'], dir: string): DataSpec {
   };
 }
 
-/** The common fields, then only the options of the adapter's method, each with its default. */
+/** The common fields, then every option of the adapter's method (written or its default), in the method's order. */
 function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
-  const method = a.method ?? DEFAULT_ADAPTER.method;
+  const method = isAdapterMethod(a.method) ? a.method : DEFAULT_METHOD;
   const common = {
     name,
     method,
@@ -124,42 +128,7 @@ function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
     ...(a.adapterDrop && { adapterDrop: { ...a.adapterDrop } }),
     ...(a.train && { train: { ...a.train } }),
   };
-  switch (method) {
-    case 'lora':
-    case 'ia3': {
-      const defaults = method === 'lora' ? DEFAULT_LORA : DEFAULT_IA3;
-      const options: LoraOptions = {
-        r: a.r ?? defaults.r,
-        alpha: a.alpha ?? defaults.alpha,
-        attnMatrices: [...(a.attnMatrices ?? defaults.attnMatrices)],
-        intermediateLora: a.intermediateLora ?? defaults.intermediateLora,
-        outputLora: a.outputLora ?? defaults.outputLora,
-      };
-      return { ...common, ...options };
-    }
-    case 'prefix': {
-      const options: PrefixOptions = {
-        prefixLength: a.prefixLength ?? DEFAULT_PREFIX.prefixLength,
-        bottleneckSize: a.bottleneckSize ?? DEFAULT_PREFIX.bottleneckSize,
-        nonLinearity: a.nonLinearity ?? DEFAULT_PREFIX.nonLinearity,
-        dropout: a.dropout ?? DEFAULT_PREFIX.dropout,
-        flat: a.flat ?? DEFAULT_PREFIX.flat,
-      };
-      return { ...common, ...options };
-    }
-    case 'arc':
-      return { ...common, reductionFactor: a.reductionFactor ?? DEFAULT_ADAPTER.reductionFactor, ...(a.bottleneckSize !== undefined && { bottleneckSize: a.bottleneckSize }) };
-    default: {
-      const options: BottleneckOptions = {
-        reductionFactor: a.reductionFactor ?? DEFAULT_ADAPTER.reductionFactor,
-        nonLinearity: a.nonLinearity ?? DEFAULT_ADAPTER.nonLinearity,
-        scaling: a.scaling ?? (method === 'parallel' ? DEFAULT_PARALLEL_SCALING : DEFAULT_ADAPTER.scaling),
-        initStd: a.initStd ?? DEFAULT_ADAPTER.initStd,
-        ...(a.bottleneckSize !== undefined && { bottleneckSize: a.bottleneckSize }),
-      };
-      return { ...common, ...options };
-    }
-  }
+  return { ...common, ...descriptorOf(method).resolve(a) } as AdapterSpec;
 }
 
 /** An unparseable setup resolves to an empty placeholder; semantic checks report why. */

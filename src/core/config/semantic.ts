@@ -86,7 +86,7 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
       });
     });
     // Prefix tuning's MLP may be wider than the model (AdapterHub's default is 512).
-    if (a.method !== 'prefix' && a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
+    if (a.method !== 'prefix' && 'bottleneckSize' in a && a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
       issues.push({
         path: ['adapters', a.name, 'bottleneckSize'],
         code: 'bottleneck-too-large',

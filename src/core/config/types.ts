@@ -2,13 +2,14 @@
 // Field names follow AdapterHub where a concept exists there (reduction_factor → reductionFactor, leave_out → leaveOut).
 import type { BackendName, RunType } from '../../common/runRecord';
 import type { SetupNode } from '../composition/tree';
+import type { AdapterMethod, OptionsOf } from '../adapters/methods/index';
+import type { BottleneckMethod } from '../adapters/methods/bottleneck';
+
+export type { AdapterMethod } from '../adapters/methods/index';
 import type { SourceRange } from '../../common/sourceRange';
 
 
 export type Pooling = 'mean' | 'cls' | 'pooler';
-export type NonLinearity = 'relu' | 'gelu' | 'swish' | 'tanh';
-export type BottleneckMethod = 'houlsby' | 'pfeiffer' | 'parallel';
-export type AdapterMethod = BottleneckMethod | 'lora' | 'ia3' | 'arc' | 'prefix';
 export type BaselineName = 'full' | 'head-only';
 
 /** Shape of a randomly initialised BERT encoder (HF config names in comments). */
@@ -58,75 +59,18 @@ interface AdapterCommon {
   train?: Partial<TrainOptions>; // this adapter's run: over train.adapter (AdapterHub trains each adapter apart)
 }
 
-/** Options of the bottleneck methods (houlsby, pfeiffer, parallel); ARC uses the size fields. */
-export interface BottleneckOptions {
-  bottleneckSize?: number; // wins over reductionFactor when both are given
-  reductionFactor: number;
-  nonLinearity: NonLinearity;
-  scaling: number; // output scaling (parallel adapters; 1 for the others)
-  initStd: number; // std of the down projection; the up projection starts at zero
-}
-
-/** AdapterHub's attn_matrices: which of the attention's dense layers a LoRA / IA³ adapter acts on. */
-export type AttentionMatrix = 'q' | 'k' | 'v';
-
-/** Options of LoRA and IA³, as AdapterHub's LoRAConfig / IA3Config. */
-export interface LoraOptions {
-  r: number; // LoRA rank
-  alpha: number; // LoRA: update scaled by alpha / r; IA³: vector scaled by alpha
-  attnMatrices: AttentionMatrix[];
-  intermediateLora: boolean; // also on intermediate.dense
-  outputLora: boolean; // also on output.dense
-}
-
-/** Options of prefix tuning, as AdapterHub's PrefixTuningConfig. */
-export interface PrefixOptions {
-  prefixLength: number; // prefix_length: key/value positions added to every layer's attention
-  bottleneckSize: number; // bottleneck_size of the re-parameterisation MLP
-  nonLinearity: NonLinearity; // of the MLP (AdapterHub: tanh)
-  dropout: number; // on the prefix keys/values in training
-  flat: boolean; // train the prefix directly, without the MLP
-}
-
 /**
- * An adapter as the config resolves it: the common fields, and the options of its method (the others absent).
- * Narrow with the guards in adapters/registry.ts to the per-method types below.
+ * An adapter as the config resolves it: the common fields and every option of its method (adapters/methods/), each
+ * written or defaulted. `method` tells which: narrow on it.
  */
-export interface AdapterSpec extends AdapterCommon, Partial<BottleneckOptions>, Partial<LoraOptions>, Partial<PrefixOptions> {
-  method: AdapterMethod;
-}
+export type AdapterSpec = { [M in AdapterMethod]: AdapterCommon & { method: M } & OptionsOf<M> }[AdapterMethod];
+export type AdapterSpecOf<M extends AdapterMethod> = Extract<AdapterSpec, { method: M }>;
 
-export interface BottleneckAdapterSpec extends AdapterCommon, BottleneckOptions {
-  method: BottleneckMethod;
-}
-
-/** LoRA (Hu et al. 2021): W + (alpha / r)·BA on the chosen matrices; B starts at zero. */
-export interface LoraAdapterSpec extends AdapterCommon, LoraOptions {
-  method: 'lora';
-}
-
-/** (IA)³ (Liu et al. 2022): learned vectors scaling the outputs of k, v and the feed-forward; they start at one. */
-export interface Ia3AdapterSpec extends AdapterCommon, LoraOptions {
-  method: 'ia3';
-}
-
-/**
- * Prefix tuning (Li & Liang 2021): learned keys and values in front of every layer's own, attended to by every
- * token and never masked; trained through an MLP over a prefix embedding (unless flat), used flat at inference.
- */
-export interface PrefixAdapterSpec extends AdapterCommon, PrefixOptions {
-  method: 'prefix';
-}
-
-/**
- * ARC (Dong et al. 2023): x + (x·W·diag(cₗ))·Wᵀ + bₗ on the input of the attention and of the feed-forward, with
- * W [d, r] shared across layers (one for attention, one for the feed-forward) and per layer only cₗ [r] and bₗ [d].
- */
-export interface ArcAdapterSpec extends AdapterCommon {
-  method: 'arc';
-  bottleneckSize?: number;
-  reductionFactor: number;
-}
+export type BottleneckAdapterSpec = AdapterSpecOf<BottleneckMethod>;
+export type LoraAdapterSpec = AdapterSpecOf<'lora'>;
+export type Ia3AdapterSpec = AdapterSpecOf<'ia3'>;
+export type ArcAdapterSpec = AdapterSpecOf<'arc'>;
+export type PrefixAdapterSpec = AdapterSpecOf<'prefix'>;
 
 /** AdapterHub's AdapterFusionConfig options that Adapter Lab implements ("dynamic" defaults). */
 export interface FusionSpec {

@@ -1,6 +1,7 @@
 // Builds the composition graph of a validated config (see model.ts). Parameter counts come from shapes alone
 // (params.ts), so this runs in the extension host without TensorFlow.js.
-import { adapterPositions, bottleneckSize, isBottleneck } from '../adapters/methods';
+import { METHODS, descriptorOf, isAdapterMethod } from '../adapters/methods/index';
+import type { EncoderDims } from '../adapters/methods/descriptor';
 import { type SetupNode, blocksOf, isBlock } from '../composition/tree';
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
@@ -13,42 +14,25 @@ import { definitionRange, setupNodeRange } from './sources';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-const METHOD_LABELS: Record<string, string> = { houlsby: 'Houlsby', pfeiffer: 'Pfeiffer', parallel: 'Parallel', lora: 'LoRA', ia3: '(IA)³', arc: 'ARC', prefix: 'Prefix' };
-export const methodLabel = (method: string) => METHOD_LABELS[method] ?? method;
+export const methodLabel = (method: string) => (isAdapterMethod(method) ? METHODS[method].label : method);
 
 /** Layers whose adapters AdapterDrop always skips (specialised mode); robust mode drops none at inference. */
 function droppedLayers(spec: AdapterSpec): number {
   return spec.adapterDrop?.mode === 'specialised' ? spec.adapterDrop.layers : 0;
 }
 
-/** The blocks an adapter acting inside dense layers modifies, and on which matrices. */
-function insideTargets(spec: AdapterSpec): { attention: string[]; feedForward: string[] } {
-  if (spec.method === 'arc') return { attention: ['q', 'k', 'v'], feedForward: ['intermediate'] };
-  if (spec.method === 'lora' || spec.method === 'ia3') {
-    return {
-      attention: [...(spec.attnMatrices ?? [])],
-      feedForward: [...(spec.intermediateLora ? ['intermediate'] : []), ...(spec.outputLora ? ['output'] : [])],
-    };
-  }
-  return { attention: ['k', 'v'], feedForward: [] }; // prefix tuning: keys and values of the attention
-}
+const insideTargets = (spec: AdapterSpec) => descriptorOf(spec.method).insideTargets?.(spec) ?? { attention: [], feedForward: [] };
+const placementsOf = (spec: AdapterSpec) => descriptorOf(spec.method).placements;
 
-function placementsOf(spec: AdapterSpec): AdapterPlacement[] {
-  if (!isBottleneck(spec)) return ['inside'];
-  if (spec.method === 'parallel') return ['parallel'];
-  return adapterPositions(spec.method).map((p) => (p === 'attention' ? 'after-attention' : 'after-feed-forward'));
-}
-
-function adapterDetail(spec: AdapterSpec, placement: AdapterPlacement, hiddenSize: number): string {
+function adapterDetail(spec: AdapterSpec, placement: AdapterPlacement, dims: EncoderDims): string {
   const drop = spec.adapterDrop ? ` · AdapterDrop ${spec.adapterDrop.mode === 'robust' ? 'robust' : `first ${spec.adapterDrop.layers}`}` : '';
+  const size = descriptorOf(spec.method).sizeLabel(spec, dims);
   if (placement === 'inside') {
     const t = insideTargets(spec);
-    const on = [...t.attention, ...t.feedForward].join(', ');
-    const size = spec.method === 'lora' ? ` · r ${spec.r}` : spec.method === 'arc' ? ` · r ${bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 1 }, hiddenSize)}` : '';
-    return `on ${on}${size}${drop}`;
+    return `on ${[...t.attention, ...t.feedForward].join(', ')}${size ? ` · ${size}` : ''}${drop}`;
   }
   const where = placement === 'after-attention' ? 'after attention' : placement === 'after-feed-forward' ? 'after feed-forward' : 'beside feed-forward';
-  return `${where} · m ${bottleneckSize({ bottleneckSize: spec.bottleneckSize, reductionFactor: spec.reductionFactor ?? 16 }, hiddenSize)}${drop}`;
+  return `${where}${size ? ` · ${size}` : ''}${drop}`;
 }
 
 export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: BertConfig, labels: LabelCounts, baseDescription: string): GraphModel {
@@ -92,7 +76,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
             id: `L${layer}.${placement}.${a.name}`,
             kind: 'adapter',
             label: `${a.name} · ${methodLabel(a.method)}`,
-            detail: adapterDetail(a, placement, d),
+            detail: adapterDetail(a, placement, bert),
             params: perLayerOf.get(a.name)![layer] / positions,
             trainable: true,
             dropped: layer < droppedLayers(a),

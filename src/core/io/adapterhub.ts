@@ -5,7 +5,6 @@
 //   base model (Hugging Face `save_pretrained`): config.json + model.safetensors.
 // Tensor names are AdapterHub's / HF's for a BERT model; Linear weights are written [out, in] as PyTorch keeps them.
 import * as path from 'path';
-import type { AdapterModule } from '../adapters/modules/module';
 import type { FusionSpec } from '../config/types';
 import type { BertConfig } from '../model/bert';
 import { type Weights, isLinearWeight } from '../model/weights';
@@ -62,13 +61,20 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
+/** What saving needs of an adapter (every adapters/modules/ AdapterModule has it). */
+export interface SavableAdapter {
+  readonly name: string;
+  hubConfig(hiddenSize: number): Record<string, unknown>;
+  exportTensors(): Record<string, TensorToWrite>;
+}
+
 /** What every AdapterHub config file carries besides its own `config`: the model it belongs to, a name, a version. */
 function hubConfigFile(config: object, name: string, info: SavedModelInfo): object {
   return { config, hidden_size: info.hiddenSize, model_class: MODEL_CLASS, model_name: info.modelName, model_type: 'bert', name, version: ADAPTERS_VERSION };
 }
 
 /** AdapterHub's adapter_config.json: the method's config fields, the model it belongs to, and the adapter's name. */
-export function adapterConfigJson(adapter: AdapterModule, info: SavedModelInfo): object {
+export function adapterConfigJson(adapter: SavableAdapter, info: SavedModelInfo): object {
   return hubConfigFile(adapter.hubConfig(info.hiddenSize), adapter.name, info);
 }
 
@@ -85,7 +91,7 @@ export function headConfigJson(name: string, labels: string[], info: SavedModelI
   return hubConfigFile(config, name, info);
 }
 
-export function saveAdapter(dir: string, adapter: AdapterModule, info: SavedModelInfo): void {
+export function saveAdapter(dir: string, adapter: SavableAdapter, info: SavedModelInfo): void {
   writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), adapterConfigJson(adapter, info));
   writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_FILE), adapter.exportTensors(), { format: 'pt' });
 }

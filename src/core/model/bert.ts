@@ -4,18 +4,15 @@
 //
 // Activations are 2-D [B·T, d] between blocks: plain 2-D matMul is the fast path on wasm.
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderShape } from '../config/types';
 import { type KeyValuePrefix, attention, dense, dropout, dropoutMultiplier, gelu, layerNorm, prependPrefix } from './ops';
 import { embeddingSum } from './embeddings';
 import { normalValues, seedFor } from './init';
 import type { Weights } from './weights';
-import { bertWeightShapes } from './shapes';
+import { type BertConfig, bertWeightShapes } from './shapes';
+
+export type { BertConfig } from './shapes';
 
 
-export interface BertConfig extends EncoderShape {
-  typeVocabSize: number;
-  layerNormEps: number;
-}
 
 export type AdapterPosition = 'attention' | 'output';
 

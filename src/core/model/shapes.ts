@@ -1,6 +1,11 @@
 // Weight shapes of a BERT encoder, without TensorFlow.js: parameter counts (params.ts) run in the VS Code extension
 // host, which must not load it.
-import type { BertConfig } from './bert';
+import type { EncoderShape } from '../config/types';
+
+export interface BertConfig extends EncoderShape {
+  typeVocabSize: number;
+  layerNormEps: number;
+}
 
 /** Dense weights are held as [in, out] so the forward pass is a plain 2-D matMul (HF's Linear stores [out, in]). */
 export function denseWeightShape(inputs: number, outputs: number): [number, number] {

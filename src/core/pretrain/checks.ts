@@ -1,8 +1,7 @@
 // Checks of a pre-training config that its JSON Schema cannot express: corpus and objective names, the corpus each
 // objective reads, and that corpus files exist. Each problem names the JSON path it is about, for line:column.
 import * as fs from 'fs';
-import type { PretrainConfig } from './config';
-import { isBuiltinCorpus, isUserCorpus, isUserObjective } from './spec';
+import { type PretrainConfig, isBuiltinCorpus, isUserCorpus, isUserObjective } from './spec';
 
 export interface CrossCheckProblem {
   at: (string | number)[];

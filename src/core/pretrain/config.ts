@@ -6,35 +6,12 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import type { ConfigProblem, EncoderShape } from '../config/types';
 import { crossCheckProblems } from './checks';
-import { BUILTIN_OBJECTIVES, type CorpusSpec, type ObjectiveSpec, isBuiltinObjective, isUserCorpus } from './spec';
+import { BUILTIN_OBJECTIVES, type CorpusSpec, type PretrainConfig, isBuiltinObjective, isUserCorpus } from './spec';
+
+export type { PretrainConfig } from './spec';
 import { DEFAULT_SHAPE } from '../config/defaults';
 import { parseJsonc, rangeAt, rangeOfPath, valueOf } from '../config/parse';
 import schema from '../../../schemas/pretrain.schema.json';
-
-export interface PretrainConfig {
-  file: string;
-  name: string;
-  output: string; // absolute: the Hugging Face folder written at the end
-  shape: EncoderShape;
-  corpora: CorpusSpec[];
-  objectives: Record<string, ObjectiveSpec>; // in the config's order
-  steps: number;
-  batchSize: number;
-  maxLength: number;
-  learningRate: number;
-  warmupSteps: number;
-  weightDecay: number;
-  maxGradNorm: number;
-  dropout: number;
-  maskProbability: number;
-  heldOut: number; // share of each corpus kept for held-out accuracy
-  evalEvery: number;
-  checkpointEvery: number;
-  logEvery: number;
-  seed: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  runsDir: string;
-}
 
 const DEFAULTS = {
   corpora: ['brown', 'reviews-train'] as CorpusSpec[],

@@ -6,7 +6,7 @@ import type { ExperimentConfig } from '../config/types';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
 import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
-import { type BuiltComposition, buildComposition, buildMerge } from '../composition/build';
+import { type BuiltComposition, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, type RunPlan, trainData } from './experiment';
 import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';

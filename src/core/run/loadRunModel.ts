@@ -5,7 +5,7 @@ import type { ExperimentConfig } from '../config/types';
 import type { TaskMetrics } from '../../common/events';
 import { loadAdapter, loadHead } from '../adapters/load';
 import { isPrefix } from '../adapters/modules/index';
-import { buildComposition } from '../composition/build';
+import { buildComposition } from './buildComposition';
 import { AdapterSetup } from '../composition/setup';
 import { parallelBlock } from '../composition/tree';
 import { type BaseModel, ExperimentInputError, type RunPlan, loadBase, loadExperimentData, planRuns, trainData } from './experiment';

@@ -6,15 +6,17 @@
 // The residual path keeps x, as in the paper (the adapter sits after the pre-LN, before the block). Linear, so it
 // merges into the next dense layers: W_q ← (I + W·diag(cₗ)·Wᵀ)·W_q, b_q ← bₗ·W_q + b_q.
 import * as tf from '@tensorflow/tfjs';
+import { METHODS } from '../methods/index';
 import type { ArcAdapterSpec } from '../../config/types';
 import type { TensorToWrite } from '../../io/safetensors';
 import { createRng } from '../../data/random';
 import { seedFor } from '../../model/init';
 import { dense } from '../../model/ops';
 import { Weights } from '../../model/weights';
-import { bottleneckSize } from '../methods';
+import { bottleneckWidth } from '../methods/descriptor';
+import { ARC_POSITIONS } from '../methods/arc';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './index';
+import type { EncoderDims } from '../methods/descriptor';
 
 export type ArcPosition = 'attention' | 'intermediate';
 
@@ -24,7 +26,7 @@ const POSITION_OF: Partial<Record<LinearName, ArcPosition>> = {
   'attention.self.value': 'attention',
   'intermediate.dense': 'intermediate',
 };
-const POSITIONS: ArcPosition[] = ['attention', 'intermediate'];
+const POSITIONS: readonly ArcPosition[] = ARC_POSITIONS;
 const MODULE: Record<ArcPosition, string> = { attention: 'attention.self', intermediate: 'intermediate' };
 
 export const arcSharedName = (name: string, position: ArcPosition) => `bert.arc.${name}.${position}.down_projection`;
@@ -42,7 +44,7 @@ export class ArcAdapter implements AdapterModule {
     seed: number,
   ) {
     const d = dims.hiddenSize;
-    const r = (this.rank = bottleneckSize(spec, d));
+    const r = (this.rank = bottleneckWidth(spec, d));
     for (const position of POSITIONS) {
       // Xavier-uniform, as the paper's code: U(−√(6 / (d + r)), √(6 / (d + r))).
       const rng = createRng(seedFor(seed, arcSharedName(spec.name, position)));
@@ -121,6 +123,6 @@ export class ArcAdapter implements AdapterModule {
   }
 
   hubConfig(): Record<string, unknown> {
-    return { architecture: 'arc', r: this.rank, positions: POSITIONS, shared_projections: true, leave_out: this.spec.leaveOut };
+    return METHODS.arc.hubConfig(this.spec, this.spec.leaveOut, this.dims);
   }
 }

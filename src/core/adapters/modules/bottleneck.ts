@@ -10,9 +10,9 @@ import { Weights } from '../../model/weights';
 import { denseWeightShape } from '../../model/shapes';
 import { fromTorchLayout, toTorchLayout } from '../../io/adapterhub';
 import type { AdapterModule, Inner, Site } from './module';
-
-import { adapterPositions, bottleneckSize } from '../methods';
-
+import { METHODS } from '../methods/index';
+import { bottleneckPositions } from '../methods/bottleneck';
+import { bottleneckWidth } from '../methods/descriptor';
 
 /** AdapterHub's tensor prefix for an adapter at a position of a BERT layer. */
 export function adapterPrefix(layer: number, position: AdapterPosition, name: string): string {
@@ -30,9 +30,9 @@ export class BottleneckAdapter implements AdapterModule {
     readonly layers: number,
     seed: number,
   ) {
-    const m = (this.size = bottleneckSize(spec, hiddenSize));
+    const m = (this.size = bottleneckWidth(spec, hiddenSize));
     for (const layer of this.activeLayers()) {
-      for (const position of adapterPositions(spec.method)) {
+      for (const position of bottleneckPositions(spec.method)) {
         const p = adapterPrefix(layer, position, spec.name);
         const downShape = denseWeightShape(hiddenSize, m);
         this.weights.set(`${p}.adapter_down.0.weight`, downShape, normalValues(hiddenSize * m, spec.initStd, seedFor(seed, p)));
@@ -93,23 +93,6 @@ export class BottleneckAdapter implements AdapterModule {
 
   /** AdapterHub's BnConfig fields. */
   hubConfig(hiddenSize: number): Record<string, unknown> {
-    const spec = this.spec;
-    return {
-      architecture: 'bottleneck',
-      mh_adapter: spec.method === 'houlsby',
-      output_adapter: true,
-      reduction_factor: hiddenSize / this.size,
-      non_linearity: spec.nonLinearity,
-      original_ln_before: spec.method !== 'houlsby',
-      original_ln_after: true,
-      residual_before_ln: true,
-      ln_before: false,
-      ln_after: false,
-      init_weights: 'bert',
-      is_parallel: spec.method === 'parallel',
-      scaling: spec.scaling,
-      use_gating: false,
-      leave_out: spec.leaveOut,
-    };
+    return METHODS[this.spec.method].hubConfig(this.spec, this.spec.leaveOut, { hiddenSize, intermediateSize: 4 * hiddenSize, layers: this.layers });
   }
 }

@@ -2,12 +2,13 @@
 // scale the layer's output, y = (x·W + b) ⊙ (alpha·l) — by default keys, values and the feed-forward's intermediate
 // output. Mergeable: W ⊙ alpha·l column-wise and b ⊙ alpha·l. Files: `…{matrix}.loras.{name}.lora_B` [out, 1].
 import * as tf from '@tensorflow/tfjs';
+import { METHODS } from '../methods/index';
 import type { Ia3AdapterSpec } from '../../config/types';
 import type { TensorToWrite } from '../../io/safetensors';
 import { Weights } from '../../model/weights';
-import { adaptedLinears, linearShape, loraConfigFields, loraPrefix } from './lora';
+import { adaptedLinears, linearShape, loraPrefix } from './lora';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './index';
+import type { EncoderDims } from '../methods/descriptor';
 
 export class Ia3Adapter implements AdapterModule {
   readonly weights = new Weights();
@@ -72,8 +73,7 @@ export class Ia3Adapter implements AdapterModule {
   }
 
   /** AdapterHub's IA3Config fields. */
-  hubConfig(): Record<string, unknown> {
-    const s = this.spec;
-    return loraConfigFields(s, { r: 1, composition_mode: 'scale', init_weights: 'ia3' });
+  hubConfig(hiddenSize: number): Record<string, unknown> {
+    return METHODS.ia3.hubConfig(this.spec, this.spec.leaveOut, { ...this.dims, hiddenSize });
   }
 }

@@ -1,36 +1,36 @@
-// One registry of adapter methods: narrowing a resolved AdapterSpec to its method's spec, and building its module.
-import type { AdapterSpec, ArcAdapterSpec, Ia3AdapterSpec, LoraAdapterSpec, PrefixAdapterSpec } from '../../config/types';
+// The TensorFlow.js module of each adapter method (what the method computes; its descriptor in ../methods/ says the
+// rest). The mapped type makes a method without a line here a compile error.
+import type { AdapterMethod } from '../methods/index';
+import type { EncoderDims } from '../methods/descriptor';
+import type { AdapterSpec, AdapterSpecOf, BottleneckAdapterSpec } from '../../config/types';
 import { ArcAdapter } from './arc';
 import { BottleneckAdapter } from './bottleneck';
 import { Ia3Adapter } from './ia3';
 import { LoraAdapter } from './lora';
-import { isBottleneck } from '../methods';
 import type { AdapterModule } from './module';
 import { PrefixAdapter } from './prefix';
 
-/** What a method needs to know of the encoder. */
-export interface EncoderDims {
-  hiddenSize: number;
-  intermediateSize: number;
-  layers: number;
-}
+export type { EncoderDims } from '../methods/descriptor';
 
+type ModuleFactory<M extends AdapterMethod> = (spec: AdapterSpecOf<M>, dims: EncoderDims, seed: number) => AdapterModule;
+
+const bottleneck = (spec: BottleneckAdapterSpec, dims: EncoderDims, seed: number) => new BottleneckAdapter(spec, dims.hiddenSize, dims.layers, seed);
+
+const MODULES: { [M in AdapterMethod]: ModuleFactory<M> } = {
+  houlsby: bottleneck,
+  pfeiffer: bottleneck,
+  parallel: bottleneck,
+  lora: (spec, dims, seed) => new LoraAdapter(spec, dims, seed),
+  ia3: (spec, dims) => new Ia3Adapter(spec, dims),
+  arc: (spec, dims, seed) => new ArcAdapter(spec, dims, seed),
+  prefix: (spec, dims, seed) => new PrefixAdapter(spec, dims, seed),
+};
 
 /** The resolved config fills in every option of the spec's method (config/resolve.ts). */
 export function createAdapter(spec: AdapterSpec, dims: EncoderDims, seed: number): AdapterModule {
-  if (isBottleneck(spec)) return new BottleneckAdapter(spec, dims.hiddenSize, dims.layers, seed);
-  switch (spec.method) {
-    case 'lora':
-      return new LoraAdapter(spec as LoraAdapterSpec, dims, seed);
-    case 'ia3':
-      return new Ia3Adapter(spec as Ia3AdapterSpec, dims);
-    case 'arc':
-      return new ArcAdapter(spec as ArcAdapterSpec, dims, seed);
-    case 'prefix':
-      return new PrefixAdapter(spec as PrefixAdapterSpec, dims, seed);
-    default:
-      throw new Error(`unknown adapter method "${spec.method}"`);
-  }
+  const create = MODULES[spec.method] as ModuleFactory<AdapterMethod> | undefined;
+  if (!create) throw new Error(`unknown adapter method "${spec.method}"`);
+  return create(spec, dims, seed);
 }
 
 /** Methods that are linear maps of the frozen weights and can be merged into them for inference. */

@@ -3,7 +3,10 @@
 // nothing). Being linear, the update merges into W for inference: W + (alpha / r)·A·B.
 // Files hold AdapterHub's names and PyTorch shapes: `…{matrix}.loras.{name}.lora_A` [r, in], `lora_B` [out, r].
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionMatrix, LoraAdapterSpec, LoraOptions } from '../../config/types';
+import type { LoraAdapterSpec } from '../../config/types';
+import type { AttentionMatrix } from '../methods/descriptor';
+import { METHODS } from '../methods/index';
+import type { LoraOptions } from '../methods/lowRank';
 import type { TensorToWrite } from '../../io/safetensors';
 import { transpose2d } from '../../io/adapterhub';
 import { createRng } from '../../data/random';
@@ -11,7 +14,7 @@ import { seedFor } from '../../model/init';
 import { dense } from '../../model/ops';
 import { Weights } from '../../model/weights';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './index';
+import type { EncoderDims } from '../methods/descriptor';
 
 const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.query', k: 'attention.self.key', v: 'attention.self.value' };
 
@@ -104,9 +107,8 @@ export class LoraAdapter implements AdapterModule {
   }
 
   /** AdapterHub's LoRAConfig fields. */
-  hubConfig(): Record<string, unknown> {
-    const s = this.spec;
-    return loraConfigFields(s, { r: s.r, composition_mode: 'add', init_weights: 'lora' });
+  hubConfig(hiddenSize: number): Record<string, unknown> {
+    return METHODS.lora.hubConfig(this.spec, this.spec.leaveOut, { ...this.dims, hiddenSize });
   }
 }
 
@@ -127,22 +129,3 @@ function addLowRank(w: Float32Array, a: Float32Array, b: Float32Array, r: number
 }
 
 /** AdapterHub's LoRAConfig fields; IA3Config is a LoRAConfig with scaling instead of addition. */
-export function loraConfigFields(
-  s: { attnMatrices: readonly string[]; intermediateLora: boolean; outputLora: boolean; alpha: number; leaveOut: readonly number[] },
-  variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' },
-): Record<string, unknown> {
-  return {
-    architecture: 'lora',
-    selfattn_lora: s.attnMatrices.length > 0,
-    intermediate_lora: s.intermediateLora,
-    output_lora: s.outputLora,
-    attn_matrices: s.attnMatrices,
-    r: variant.r,
-    alpha: s.alpha,
-    dropout: 0,
-    composition_mode: variant.composition_mode,
-    init_weights: variant.init_weights,
-    use_gating: false,
-    leave_out: s.leaveOut,
-  };
-}

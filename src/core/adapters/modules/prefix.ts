@@ -9,6 +9,7 @@
 // control_trans.0.weight [b, d], control_trans.0.bias, control_trans.2.weight [n·2·d, b], control_trans.2.bias; or
 // flat, control_trans [P·n·2·d].
 import * as tf from '@tensorflow/tfjs';
+import { METHODS } from '../methods/index';
 import type { PrefixAdapterSpec } from '../../config/types';
 import type { TensorToWrite } from '../../io/safetensors';
 import { transpose2d } from '../../io/adapterhub';
@@ -17,7 +18,7 @@ import { normalValues, seedFor } from '../../model/init';
 import { activation, dense, dropout } from '../../model/ops';
 import { Weights } from '../../model/weights';
 import { type AdapterModule, type Inner, type Site, restoreWeights } from './module';
-import type { EncoderDims } from './index';
+import type { EncoderDims } from '../methods/descriptor';
 
 export const prefixTuningPrefix = (name: string) => `bert.prefix_tuning.prefix_tunings.${name}.self_prefix`;
 const isLinear = (name: string) => /\.control_trans\.\d\.weight$/.test(name);
@@ -141,19 +142,6 @@ export class PrefixAdapter implements AdapterModule {
 
   /** AdapterHub's PrefixTuningConfig fields. */
   hubConfig(): Record<string, unknown> {
-    const s = this.spec;
-    return {
-      architecture: 'prefix_tuning',
-      encoder_prefix: true,
-      cross_prefix: true,
-      leave_out: s.leaveOut,
-      flat: this.flat,
-      prefix_length: s.prefixLength,
-      bottleneck_size: s.bottleneckSize,
-      non_linearity: s.nonLinearity,
-      dropout: s.dropout,
-      use_gating: false,
-      shared_gating: true,
-    };
+    return METHODS.prefix.hubConfig({ ...this.spec, flat: this.flat }, this.spec.leaveOut, this.dims); // flat once ejected
   }
 }

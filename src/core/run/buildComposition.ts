@@ -14,11 +14,11 @@ import type { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
-import { adapterRunName } from '../run/plan';
-import { SetupForward } from './forward';
-import { FusionLayer } from './fusion';
-import { AdapterSetup, sitesOf } from './setup';
-import { type SetupNode, adapterNames, blocksOf, fusionName, lastAdapter, parallelBlock } from './tree';
+import { adapterRunName } from './plan';
+import { SetupForward } from '../composition/forward';
+import { FusionLayer } from '../composition/fusion';
+import { AdapterSetup, sitesOf } from '../composition/setup';
+import { type SetupNode, adapterNames, blocksOf, fusionName, lastAdapter, parallelBlock } from '../composition/tree';
 
 export interface BuiltComposition {
   model: Classifier;
