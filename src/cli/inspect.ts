@@ -1,7 +1,7 @@
 // `adapter-lab inspect <config>`: parameter counts per adapter and per layer, without training.
 import Table from 'cli-table3';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import type { BertConfig } from '../core/model/bert';
+import type { BertConfig } from '../core/model/shapes';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
 import { loadExperimentData } from '../core/run/experiment';
 import { baseShapeOf } from '../core/parameters/baseShape';

@@ -3,7 +3,8 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/run/experiment';
+import { ExperimentInputError, loadBase, loadExperimentData } from '../core/run/experiment';
+import { planRuns } from '../core/run/plan';
 import { readRun, readSummary } from '../core/io/runStore';
 import { latestCompletedRun } from '../core/adapters/load';
 import { defaultTrainerScript } from '../runner/trainerProcess';

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ExperimentConfig } from '../core/config/types';
 import type { BackendName } from '../common/runRecord';
-import type { RunPlan } from '../core/run/experiment';
+import type { RunPlan } from '../core/run/plan';
 import { machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
 import { type RunRecord } from '../common/runRecord';
 import type { FromTrainer } from '../protocol/trainer';

@@ -5,7 +5,8 @@ import * as path from 'path';
 import type { FromTrainer, ToTrainer } from '../protocol/trainer';
 import { selectBackend } from '../core/model/backend';
 import { loadConfig, formatProblem } from '../core/config/validate';
-import { loadBase, loadExperimentData, planRuns } from '../core/run/experiment';
+import { loadBase, loadExperimentData } from '../core/run/experiment';
+import { planRuns } from '../core/run/plan';
 import { updateRun } from '../core/io/runStore';
 import { runPlannedRun } from '../core/run/executeRun';
 

@@ -26,7 +26,7 @@ test('lora, ia3, arc and prefix adapters train, save AdapterHub files, and compo
   const inspect = runCli(['inspect', configFile], dir);
   assert.equal(inspect.status, 0, inspect.stderr);
   assert.match(inspect.stdout, /│ lo\s+│ lora/);
-  assert.match(inspect.stdout, /composition:both  Parallel\(lo, ia\)  → mood, topic/);
+  assert.match(inspect.stdout, /composition:both {2}Parallel\(lo, ia\) {2}→ mood, topic/);
 
   const r = runCli(['train', configFile], dir);
   assert.equal(r.status, 0, r.stderr + r.stdout);

@@ -1,7 +1,8 @@
 // A tiny BERT (d = 8) on the project's chosen backend, for numerical tests.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/model/backend';
-import { type BertConfig, BertEncoder, type EncoderInput, initBertWeights } from '../../src/core/model/bert';
+import { BertEncoder, type EncoderInput, initBertWeights } from '../../src/core/model/bert';
+import { type BertConfig } from '../../src/core/model/shapes';
 import { bertWeightShapes } from '../../src/core/model/shapes';
 import { Weights } from '../../src/core/model/weights';
 import type { BottleneckAdapterSpec } from '../../src/core/config/types';

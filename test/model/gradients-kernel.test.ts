@@ -160,7 +160,10 @@ for (const [rows, inputs, outputs] of [[600, 7, 15], [5, 3, 3]]) {
     for (let j = 0; j < outputs; j++) {
       let sum = 0;
       let scale = 0;
-      for (let n = 0; n < rows; n++) (sum += heap[dy.at + n * outputs + j]), (scale += Math.abs(heap[dy.at + n * outputs + j]));
+      for (let n = 0; n < rows; n++) {
+        sum += heap[dy.at + n * outputs + j];
+        scale += Math.abs(heap[dy.at + n * outputs + j]);
+      }
       for (const r of [out.db]) assert.ok(Math.abs(heap[r.at + j] - sum) <= (rows + 1) * U * scale, `db[${j}] = ${heap[r.at + j]}, expected ${sum}`);
     }
   });

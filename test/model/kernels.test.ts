@@ -8,7 +8,7 @@ import { ATTENTION_WASM, type AttentionExports, backwardScratch, forwardScratch,
 import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { allowFusedAttention, attentionImplementation, batchedAttention, crossEntropy, dropout, dropoutMultiplier } from '../../src/core/model/ops';
 import { BottleneckAdapter } from '../../src/core/adapters/modules/bottleneck';
-import type { BertConfig } from '../../src/core/model/bert';
+import type { BertConfig } from '../../src/core/model/shapes';
 import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
 import { TINY, adapterSpec, backendReady, tinyEncoder } from '../helpers/tiny';

@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/core/config/validate';
-import { planRuns } from '../../src/core/run/experiment';
+import { planRuns } from '../../src/core/run/plan';
 import { readMetrics, readRun } from '../../src/core/io/runStore';
 import { TrainerProcess } from '../../src/runner/trainerProcess';
 import { createRuns } from '../../src/runner/runExperiment';

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { WordPieceTokenizer } from '../data/tokenizer';
 import { saveBertModel } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { Weights } from '../model/weights';
 import type { AdapterModule } from './modules/module';
 import { isMergeable } from './modules/index';

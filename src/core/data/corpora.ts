@@ -91,6 +91,8 @@ export function loadAfinn(): Map<string, number> {
  * package computes it (the sum of its words' scores, a word's score flipped after a negator such as "not" or "don't").
  */
 export function loadSentenceTone(): (text: string) => number {
+  // The package is CommonJS without types, and its folder is found at run time (beside the bundle or in node_modules).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Sentiment = require(path.dirname(require.resolve(SENTIMENT_PACKAGE))) as new () => { analyze(text: string): { score: number } };
   const analyzer = new Sentiment();
   return (text) => polarityClass(analyzer.analyze(text).score);

@@ -5,7 +5,7 @@ import type { EncoderDims } from '../adapters/methods/descriptor';
 import { type SetupNode, blocksOf, isBlock } from '../composition/tree';
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';

@@ -6,7 +6,7 @@
 // Tensor names are AdapterHub's / HF's for a BERT model; Linear weights are written [out, in] as PyTorch keeps them.
 import * as path from 'path';
 import type { FusionSpec } from '../config/types';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { type Weights, isLinearWeight } from '../model/weights';
 import { writeJsonAtomic } from './atomic';
 import { type TensorToWrite, writeSafetensorsFile } from './safetensors';

@@ -3,7 +3,7 @@
 // before anything is built; the error names the tensor and the file.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { initBertWeights } from '../model/bert';
 import { bertWeightShapes } from '../model/shapes';
 import { isLinearWeight } from '../model/weights';

@@ -2,7 +2,7 @@
 // count parameters from the shape of a built-in or local base.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 
 export class CheckpointError extends Error {}
 

@@ -88,7 +88,8 @@ export class BertEncoder {
 
   /** Hidden states of the last layer, [B·T, d] ([copies·B·T, d] when replicated for Parallel). */
   forward(input: EncoderInput, opts: ForwardOptions): tf.Tensor2D {
-    let [batch, length] = input.ids.shape;
+    const length = input.ids.shape[1];
+    let batch = input.ids.shape[0];
     let additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;
     if (opts.resume && opts.replicate) throw new Error('a Parallel setup cannot resume from a cached prefix');
     let h = opts.resume?.hidden ?? this.embed(input, opts);

@@ -3,7 +3,7 @@
 import type { BaseSpec } from '../config/types';
 import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
 import { readBertConfig } from '../io/hfConfig';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 
 export interface BaseShape {
   config: BertConfig;

@@ -1,7 +1,7 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
 import type { AdapterSpec } from '../config/types';
 import { descriptorOf } from '../adapters/methods/index';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { bertWeightShapes } from '../model/shapes';
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

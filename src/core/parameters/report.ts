@@ -3,7 +3,7 @@
 // same figures for the adapters and full fine-tuning.
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
-import type { BertConfig } from '../model/bert';
+import type { BertConfig } from '../model/shapes';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';

@@ -4,7 +4,8 @@
 // mean-pooled sentence (heads.{name}, as in experiments); bag of words is an MLM-like head (dense + GELU + LayerNorm,
 // decoder tied to the word embeddings, cls.{name}.*) on the mean-pooled sentence.
 import * as tf from '@tensorflow/tfjs';
-import { type BertConfig, BertEncoder } from '../model/bert';
+import { type BertEncoder } from '../model/bert';
+import { type BertConfig } from '../model/shapes';
 import { ClassificationHead, pool } from '../model/heads';
 import { normalValues, seedFor } from '../model/init';
 import { dense, dropout, embeddingLookup, gelu, layerNorm } from '../model/ops';

@@ -7,7 +7,8 @@ import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events'
 import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, buildComposition, buildMerge } from './buildComposition';
-import { type BaseModel, type ExperimentData, type RunPlan, trainData } from './experiment';
+import { type BaseModel, type ExperimentData, trainData } from './experiment';
+import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import { appendMetric, folderBytes, writeSummary } from '../io/runStore';

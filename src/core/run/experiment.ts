@@ -10,12 +10,11 @@ import { SafetensorsError } from '../io/safetensors';
 import { type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
 import { splitRows, stratifyByLabels } from '../data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
-import { type BertConfig, initBertWeights } from '../model/bert';
+import { initBertWeights } from '../model/bert';
+import { type BertConfig } from '../model/shapes';
 import { bertWeightShapes } from '../model/shapes';
 import { encodeExamples } from '../train/batches';
 import type { TrainData } from '../train/loop';
-
-export { type RunPlan, planRuns } from './plan';
 
 export class ExperimentInputError extends Error {}
 

@@ -2,7 +2,7 @@
 // dW = xᵀ·dy without a transposed copy of x, and db = Σ_rows dy in the same pass. ops.dense's backward uses them
 // when they are available. These run inside a gradFunc: they are not differentiable themselves.
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */

@@ -2,7 +2,7 @@
 // (the forward) and a·bᵀ without a transposed copy of b (the input gradient dy·Wᵀ). ops.dense uses them whenever
 // they are available (see useMatmulKernel). These are plain ops: ops.dense defines the gradients.
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
