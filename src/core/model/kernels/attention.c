@@ -8,9 +8,7 @@
 // segments and no C stack (everything lives in wasm locals; the loader checks the module's imports and exports).
 // Scratch space comes from the caller.
 //
-// Build (Debian clang/lld 14), from this folder:
-//   clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory \
-//     -Wl,--export=attention_forward -Wl,--export=attention_backward -o attention.wasm attention.c
+// Build: npm run build:kernels (scripts/build-kernels.mjs: Debian clang/lld 14, this kernel's exports and flags).
 #include "simd_math.h"
 
 // ---- matmul: C[m×n] = alpha · A[m×k] · B[k×n], row-major with leading dimensions ------------------------------

@@ -7,11 +7,7 @@
 //
 // Same rules as attention.c: the module imports tfjs's memory and owns none (no data segments, no C stack).
 //
-// Build (Debian clang/lld 14), from this folder:
-//   clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory \
-//     -Wl,--export=gelu_forward -Wl,--export=gelu_backward -Wl,--export=embed_forward \
-//     -Wl,--export=embed_backward -Wl,--export=layer_norm_forward -Wl,--export=layer_norm_backward \
-//     -o elementwise.wasm elementwise.c
+// Build: npm run build:kernels (scripts/build-kernels.mjs: Debian clang/lld 14, this kernel's exports and flags).
 #include "simd_math.h"
 
 // erf(x), 4 lanes: the rational approximation Eigen and XLA use for float (odd degree-13 over even degree-8

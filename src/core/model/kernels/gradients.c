@@ -11,10 +11,7 @@
 // Every output element is a float32 sum over the rows taken in row order (n = 0, 1, …), whatever the blocking, so
 // results are the same run to run.
 //
-// Build (Debian clang/lld 14), from this folder:
-//   clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory \
-//     -Wl,--export=weight_gradient -Wl,--export=weight_gradient_scratch \
-//     -o gradients.wasm gradients.c
+// Build: npm run build:kernels (scripts/build-kernels.mjs: Debian clang/lld 14, this kernel's exports and flags).
 #include "simd_math.h"
 
 // A 4-float piece of a row: whole (tail 0) or its first `tail` floats.

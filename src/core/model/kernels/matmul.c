@@ -17,13 +17,11 @@
 // Every output element is a float32 sum over p taken in ascending order (p = 0, 1, …, k − 1), whatever the
 // blocking, then + bias[j]: results are the same run to run.
 //
-// Build (Debian clang/lld 14), from this folder:
-//   clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -mllvm -disable-lsr -Wl,--no-entry -Wl,--import-memory \
-//     -Wl,--export=matmul -Wl,--export=matmul_scratch -o matmul.wasm matmul.c
-// -mllvm -disable-lsr: without it, loop strength reduction turns the tile's loads at ap + 1, ap + 2, … into
-// separate i32.add's (its pointers lose the "inbounds" that lets clang fold a constant into the load's offset), and
-// V8 then spends 4 more instructions a step on addresses: the same kernel ran ~10% slower (e.g. 2,048 × 256 × 1,024:
-// 27.2 ms vs 24.9 ms, 2,048 × 1,024 × 256: 28.8 vs 26.6).
+// Build: npm run build:kernels (scripts/build-kernels.mjs: Debian clang/lld 14, this kernel's exports and flags).
+// It builds this one with -mllvm -disable-lsr: without it, loop strength reduction turns the tile's loads at
+// ap + 1, ap + 2, … into separate i32.add's (its pointers lose the "inbounds" that lets clang fold a constant into
+// the load's offset), and V8 then spends 4 more instructions a step on addresses: the same kernel ran ~10% slower
+// (e.g. 2,048 × 256 × 1,024: 27.2 ms vs 24.9 ms, 2,048 × 1,024 × 256: 28.8 vs 26.6).
 #include "simd_math.h"
 
 // Blocking (BLIS order: p-blocks of KC, then i-blocks of MC, then 8-column panels, then 4-row strips). A packed

@@ -7,9 +7,7 @@
 // Same rules as attention.c: the module imports tfjs's memory and owns none (no data segments, no C stack). The
 // arithmetic is the same float32 operations, in the same order, as the tfjs formulation in train/adamw.ts.
 //
-// Build (Debian clang/lld 14), from this folder:
-//   clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory \
-//     -Wl,--export=sum_squares -Wl,--export=adamw_update -o optimizer.wasm optimizer.c
+// Build: npm run build:kernels (scripts/build-kernels.mjs: Debian clang/lld 14, this kernel's exports and flags).
 #include <wasm_simd128.h>
 
 // Σ g[i]², i < n (4 partial sums, then added).

@@ -1,0 +1,181 @@
+// Builds our own WebAssembly kernels (src/core/model/kernels/<name>.c → <name>.wasm, committed) with the pinned clang.
+// Usage: node scripts/build-kernels.mjs           rebuild every .wasm beside its source (npm run build:kernels)
+//        node scripts/build-kernels.mjs --check   build into a temporary folder and compare the bytes with the
+//                                                 committed binaries; exit 1 naming each one that differs (CI)
+// Both modes also check the rules of src/core/model/kernels/README.md on what was built: the only import is
+// env.memory, the exports are the table's, no DATA section, and (with llvm-objdump-14) no global.get / global.set.
+// The build is reproducible: the same source and clang version give the same bytes (wasm32 has no timestamps or
+// paths in it; the "producers" section records the clang version, e.g. "Debian clang 14.0.6").
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'model', 'kernels');
+const CLANG_MAJOR = 14;
+const INSTALL = 'Debian 12: apt-get install -y clang lld';
+
+// Every kernel: the functions it exports and any flags of its own (placed before the linker flags).
+const KERNELS = [
+  { name: 'attention', exports: ['attention_forward', 'attention_backward'] },
+  {
+    name: 'elementwise',
+    exports: ['gelu_forward', 'gelu_backward', 'embed_forward', 'embed_backward', 'layer_norm_forward', 'layer_norm_backward'],
+  },
+  { name: 'optimizer', exports: ['sum_squares', 'adamw_update'] },
+  { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'] },
+  // Loop strength reduction would turn the tile's constant load offsets into i32.adds (~10% slower, see matmul.c).
+  { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'] },
+];
+const COMPILE = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin'];
+const LINK = ['-Wl,--no-entry', '-Wl,--import-memory'];
+
+function clangArgs(kernel, out) {
+  return [...COMPILE, ...(kernel.flags ?? []), ...LINK, ...kernel.exports.map((e) => `-Wl,--export=${e}`), '-o', out, `${kernel.name}.c`];
+}
+
+class Refusal extends Error {}
+
+/** Stops the build with a message and exit code 1 (thrown, so that the temporary folder is still removed). */
+function fail(message) {
+  throw new Refusal(message);
+}
+
+/** stdout of a command, or undefined when it cannot be run. */
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.error || r.status !== 0 ? undefined : r.stdout;
+}
+
+function findToolchain() {
+  const clang = ['clang-14', 'clang'].find((c) => run(c, ['--version']) !== undefined);
+  if (!clang) fail(`clang ${CLANG_MAJOR} is not installed (${INSTALL})`);
+  const version = run(clang, ['--version']).split('\n')[0].trim();
+  const major = Number(/clang version (\d+)\./.exec(version)?.[1]);
+  if (major !== CLANG_MAJOR) {
+    fail(`the kernels are built with clang ${CLANG_MAJOR}, but ${clang} is "${version}" (${INSTALL}); another version gives other bytes`);
+  }
+  // The linker clang itself would run (Debian's clang-14 runs wasm-ld-14, found on PATH), from its dry run (-###).
+  const dryRun = spawnSync(clang, ['-###', '--target=wasm32', '-nostdlib', '-Wl,--no-entry', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
+  const wasmLd = /^\s*"([^"]+)"/.exec(dryRun.stderr?.trim().split('\n').at(-1) ?? '')?.[1];
+  const ldVersion = wasmLd && run(wasmLd, ['--version'])?.trim();
+  if (!ldVersion) fail(`wasm-ld (lld ${CLANG_MAJOR}) is not installed (${INSTALL})`);
+  if (Number(/LLD (\d+)\./.exec(ldVersion)?.[1]) !== CLANG_MAJOR) fail(`${wasmLd} is "${ldVersion}", not lld ${CLANG_MAJOR} (${INSTALL})`);
+  const objdump = run('llvm-objdump-14', ['--version']) !== undefined ? 'llvm-objdump-14' : undefined;
+  return { clang, version, objdump };
+}
+
+function leb(bytes, pos) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[pos.at++];
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return value;
+  }
+}
+
+/** The section ids of a wasm module, in order. */
+function sectionIds(bytes) {
+  const ids = [];
+  const pos = { at: 8 };
+  while (pos.at < bytes.length) {
+    ids.push(bytes[pos.at++]);
+    const size = leb(bytes, pos);
+    pos.at += size;
+  }
+  return ids;
+}
+
+/** "Debian clang 14.0.6" from the module's producers section ("" if it has none). */
+function producer(bytes) {
+  const section = WebAssembly.Module.customSections(new WebAssembly.Module(bytes), 'producers')[0];
+  if (!section) return '';
+  const b = new Uint8Array(section);
+  const pos = { at: 0 };
+  const str = () => {
+    const n = leb(b, pos);
+    pos.at += n;
+    return new TextDecoder().decode(b.subarray(pos.at - n, pos.at));
+  };
+  const found = [];
+  for (let fields = leb(b, pos); fields > 0; fields--) {
+    str();
+    for (let values = leb(b, pos); values > 0; values--) found.push(`${str()} ${str()}`);
+  }
+  return found.join(', ');
+}
+
+/** The README's rules for a kernel that runs inside tfjs's heap; returns the broken ones. */
+function ruleProblems(kernel, file, objdump) {
+  const bytes = readFileSync(file);
+  const module = new WebAssembly.Module(bytes);
+  const problems = [];
+  const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name} (${i.kind})`);
+  if (imports.join() !== 'env.memory (memory)') problems.push(`imports ${imports.join(', ') || 'nothing'}, not just env.memory`);
+  const exports = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+  if (exports.join() !== [...kernel.exports].sort().join()) problems.push(`exports ${exports.join(', ')}, not ${kernel.exports.join(', ')}`);
+  if (sectionIds(bytes).includes(11)) problems.push('has a DATA section (static data)');
+  if (objdump) {
+    const touched = execFileSync(objdump, ['-d', file], { encoding: 'utf8', maxBuffer: 64 << 20 }).match(/\bglobal\.(get|set)\b/g);
+    if (touched) problems.push(`uses a global (${touched.length} × global.get/set: the C stack pointer, from arrays or address-taken locals)`);
+  }
+  return problems;
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  const unknown = args.filter((a) => a !== '--check');
+  if (unknown.length) fail(`unknown argument ${unknown[0]} (usage: node scripts/build-kernels.mjs [--check])`);
+
+  const sources = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+  const missing = sources.filter((s) => !KERNELS.some((k) => k.name === s));
+  if (missing.length) fail(`${missing.map((s) => `${s}.c`).join(', ')} not in the KERNELS table of scripts/build-kernels.mjs`);
+
+  const { clang, version, objdump } = findToolchain();
+  const out = mkdtempSync(join(tmpdir(), 'adapterlab-kernels-'));
+  try {
+    let broken = false;
+    for (const kernel of KERNELS) {
+      const r = spawnSync(clang, clangArgs(kernel, join(out, `${kernel.name}.wasm`)), { cwd: KERNEL_DIR, stdio: 'inherit' });
+      if (r.status !== 0) fail(`${kernel.name}.c did not build (${clang} exited with ${r.status ?? r.signal})`);
+      for (const p of ruleProblems(kernel, join(out, `${kernel.name}.wasm`), objdump)) {
+        console.error(`build-kernels: ${kernel.name}.wasm ${p}`);
+        broken = true;
+      }
+    }
+    if (broken) fail('the kernels break the memory rules of src/core/model/kernels/README.md; nothing was written');
+    const rules = objdump ? 'memory rules checked' : 'memory rules checked but for no global.get/set: llvm-objdump-14 is not installed';
+
+    const differing = [];
+    for (const { name } of KERNELS) {
+      const built = readFileSync(join(out, `${name}.wasm`));
+      const committedFile = join(KERNEL_DIR, `${name}.wasm`);
+      const committed = existsSync(committedFile) ? readFileSync(committedFile) : undefined;
+      if (committed && built.equals(committed)) continue;
+      differing.push(name);
+      if (check) {
+        const by = committed && producer(committed) !== producer(built) ? `; the committed one was built by ${producer(committed) || 'an unknown compiler'}, this build by ${producer(built)}` : '';
+        console.error(`build-kernels: ${name}.wasm ${committed ? 'differs from a build of' : 'is missing; it is built from'} ${name}.c${by}`);
+      } else {
+        copyFileSync(join(out, `${name}.wasm`), committedFile);
+      }
+    }
+    if (check && differing.length) {
+      fail(`${differing.length} of ${KERNELS.length} kernel binaries do not match their C sources (${differing.map((n) => `${n}.wasm`).join(', ')}); rebuild them with npm run build:kernels (${version}) and commit them`);
+    }
+    if (check) console.log(`build-kernels: all ${KERNELS.length} kernel binaries match their C sources, byte for byte (${version}; ${rules})`);
+    else console.log(`build-kernels: built ${KERNELS.length} kernels with ${version}, ${differing.length ? `changed: ${differing.map((n) => `${n}.wasm`).join(', ')}` : 'none changed'} (${rules})`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (!(e instanceof Refusal)) throw e;
+  console.error(`build-kernels: ${e.message}`);
+  process.exitCode = 1;
+}
