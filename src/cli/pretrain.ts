@@ -1,13 +1,12 @@
 // `adapter-lab pretrain <config.pretrain.json>`: pre-trains a base model and writes it in Hugging Face layout.
 // An interrupted run (Ctrl-C, crash, end of a session) resumes from its last checkpoint when the command is run again.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { SingleBar, Presets } from 'cli-progress';
 import { selectBackend } from '../core/model/backend';
 import { formatProblem } from '../core/config/validate';
-import { appendMetric, listRuns, machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
-import { type RunRecord } from '../common/runRecord';
+import { appendMetric, listRuns } from '../core/io/runStore';
+import { createRun, endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { formatProblems } from '../core/data/load';
 import { loadPretrainConfig } from '../core/pretrain/config';
 import { loadPretrainCorpus } from '../core/pretrain/corpus';
@@ -36,29 +35,10 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     return EXIT.badInput;
   }
   const backend = await selectBackend(opts.backend ?? config.backend);
-  const now = new Date();
-  const runDir = resumable?.dir ?? path.join(config.runsDir, newRunId(config.name, 'pretrain', now));
-  if (resumable) {
-    updateRun(runDir, { status: 'running', reason: undefined, pid: process.pid, host: os.hostname(), backend: backend.name });
-  } else {
-    const record: RunRecord = {
-      id: path.basename(runDir),
-      experiment: config.name,
-      name: 'pretrain',
-      type: 'pretrain',
-      tasks: Object.keys(config.objectives),
-      status: 'running',
-      configFile: config.file,
-      config,
-      backend: backend.name,
-      machine: machineInfo(),
-      createdAt: now.toISOString(),
-      startedAt: now.toISOString(),
-      pid: process.pid,
-      host: os.hostname(),
-    };
-    writeRun(runDir, record);
-  }
+  const runDir = resumable
+    ? resumable.dir
+    : createRun({ runsDir: config.runsDir, experiment: config.name, name: 'pretrain', type: 'pretrain', tasks: Object.keys(config.objectives), configFile: config.file, config, status: 'running', backend: backend.name }).dir;
+  if (resumable) markRunning(runDir, backend.name);
   console.log(`Pre-training "${config.name}" on ${backend.name} (${backend.reason}) → ${config.output}`);
   console.log(`Run folder: ${runDir}${resumable ? ' (resuming)' : ''}`);
 
@@ -94,8 +74,8 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
   });
   bar?.stop();
   process.off('SIGINT', onSigint);
-  const status = outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
-  updateRun(runDir, { status, reason: outcome.reason, finishedAt: new Date().toISOString() });
+  const status = endStatus(outcome);
+  finishRun(runDir, status, outcome.reason);
   if (status === 'completed') {
     console.log(`Done: ${outcome.step} steps in ${(outcome.elapsedMs / 60000).toFixed(1)} min. Base written to ${config.output}`);
     return EXIT.ok;

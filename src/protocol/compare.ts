@@ -1,10 +1,10 @@
 // Compare runs panel ⇄ host. The host sends the runs (with summaries and flattened configs) and streams their
 // curves like the curves panel; the webview builds the tables and asks the host to save or copy an export.
 import type { RunSummary } from '../common/runRecord';
-import type { CurveBatch } from '../common/curves';
-import type { CurveRun, CurvesState, Notice } from './curves';
-import { isCurvesState } from './curves';
-import { type CommonToWebview, type Guard, type ReadyMessage, isBoolean, isOneOf, isRecord, isString, messageOf } from './webview';
+import { type CurveRun, type CurvesState, isCurveRun, isCurvesState } from './curves';
+import { type CommonToWebview, type ReadyMessage, isErrorMessage } from './webview';
+import { type Guard, anyOf, isArrayOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
+import { type Notice, type RunStreamMessage, isNotice, isRunStreamMessage, isRunSummary } from './runStream';
 
 export interface CompareRun extends CurveRun {
   type: string;
@@ -15,9 +15,7 @@ export interface CompareRun extends CurveRun {
 
 export type CompareToWebview =
   | { type: 'compare'; title: string; runs: CompareRun[]; notices: Notice[] }
-  | { type: 'points'; runId: string; batch: CurveBatch }
-  | { type: 'runStatus'; runId: string; status: CompareRun['status']; summary?: RunSummary }
-  | { type: 'notice'; notice: Notice }
+  | RunStreamMessage
   | CommonToWebview;
 
 export type ExportFormat = 'csv' | 'markdown';
@@ -42,3 +40,15 @@ export interface CompareState extends CurvesState {
 export const isCompareState: Guard<CompareState> = (v: unknown): v is CompareState => isCurvesState(v) && isRecord(v) && isBoolean(v.differencesOnly);
 
 export const COMPARE_VIEW_TYPE = 'adapterLab.compare';
+
+const isConfigView = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every(isString);
+
+export const isCompareRun: Guard<CompareRun> = (v): v is CompareRun =>
+  isCurveRun(v) && isRecord(v) && isString(v.type) && isString(v.createdAt) && optional(isRunSummary)(v.summary) && isConfigView(v.config);
+
+/** The webview checks what it gets too: a host of another build could send an older shape. */
+export const isCompareToWebview: Guard<CompareToWebview> = anyOf<CompareToWebview>(
+  messageOf<Extract<CompareToWebview, { type: 'compare' }>>('compare', { title: isString, runs: isArrayOf(isCompareRun), notices: isArrayOf(isNotice) }),
+  isRunStreamMessage,
+  isErrorMessage,
+);

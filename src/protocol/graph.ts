@@ -2,7 +2,8 @@
 // or, for an invalid config, its problems; the webview lays the graph out (elkjs) and draws it. Clicks and exports
 // come back as requests the host carries out (select the text in the editor, save a file).
 import type { GraphModel } from '../common/graphModel';
-import { type CommonToWebview, type Guard, type ReadyMessage, anyOf, isArrayOf, isOneOf, isRecord, isString, messageOf } from './webview';
+import { type CommonToWebview, type ReadyMessage } from './webview';
+import { type Guard, anyOf, isArrayOf, isOneOf, isRecord, isString, messageOf } from './guards';
 
 export type { GraphEdge, GraphGroup, GraphItem, GraphModel, GraphNode } from '../common/graphModel';
 

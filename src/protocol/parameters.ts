@@ -1,7 +1,8 @@
 // Parameters panel ⇄ host: the host counts (from shapes; for a run also what its summary.json measured) and sends
 // it all at once; the webview draws the chart and tables and computes the N-attribute projection locally.
 import type { ParametersData } from '../common/parameterReport';
-import { type CommonToWebview, type Guard, type ReadyMessage, isRecord, isString } from './webview';
+import { type CommonToWebview, type ReadyMessage } from './webview';
+import { type Guard, isRecord, isString } from './guards';
 
 
 export type ParametersToWebview = { type: 'parameters'; source: ParametersSource; data: ParametersData } | CommonToWebview;

@@ -3,12 +3,10 @@
 // Shared by the CLI and the extension; run folders are created (status "queued") before anything starts, so every
 // planned run is visible and a run that never starts is still accounted for.
 import * as os from 'os';
-import * as path from 'path';
 import type { ExperimentConfig } from '../core/config/types';
 import type { BackendName } from '../common/runRecord';
 import type { RunPlan } from '../core/run/plan';
-import { machineInfo, newRunId, updateRun, writeRun } from '../core/io/runStore';
-import { type RunRecord } from '../common/runRecord';
+import { createRun, finishRun } from '../core/run/lifecycle';
 import type { FromTrainer } from '../protocol/trainer';
 import { type TrainerExit, TrainerProcess } from './trainerProcess';
 
@@ -35,23 +33,7 @@ export function defaultParallelism(): number {
 /** Creates a run folder with run.json (status queued) for each plan. */
 export function createRuns(config: ExperimentConfig, plans: RunPlan[], now = new Date()): PlannedRun[] {
   return plans.map((plan) => {
-    const id = newRunId(config.name, plan.name, now);
-    const dir = path.join(config.runsDir, id);
-    const record: RunRecord = {
-      id,
-      experiment: config.name,
-      name: plan.name,
-      type: plan.type,
-      tasks: plan.tasks,
-      status: 'queued',
-      configFile: config.file,
-      config,
-      machine: machineInfo(),
-      createdAt: now.toISOString(),
-      pid: process.pid,
-      host: os.hostname(),
-    };
-    writeRun(dir, record);
+    const { id, dir } = createRun({ runsDir: config.runsDir, experiment: config.name, name: plan.name, type: plan.type, tasks: plan.tasks, configFile: config.file, config, status: 'queued', now });
     return { plan, id, dir };
   });
 }
@@ -96,7 +78,7 @@ export class ExperimentExecution {
         const failedNeed = run.plan.needs.find((n) => exitsByName.has(n) && exitsByName.get(n)!.status !== 'completed');
         if (failedNeed) {
           const reason = `needs ${failedNeed}, which ${exitsByName.get(failedNeed)!.status === 'cancelled' ? 'was cancelled' : 'failed'}`;
-          updateRun(run.dir, { status: 'failed', reason, finishedAt: new Date().toISOString() });
+          finishRun(run.dir, 'failed', reason);
           finish(run, { status: 'failed', reason });
           continue;
         }

@@ -5,8 +5,9 @@ import { type ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../common/runRecord';
-import { readRunFile, updateRun } from '../core/io/runStore';
-import type { FromTrainer } from '../protocol/trainer';
+import { readRunFile } from '../core/io/runStore';
+import { finishRun } from '../core/run/lifecycle';
+import { type FromTrainer, isFromTrainer } from '../protocol/trainer';
 
 export interface TrainerExit {
   status: 'completed' | 'cancelled' | 'failed';
@@ -38,7 +39,8 @@ export class TrainerProcess {
     if (!fs.existsSync(options.trainerScript)) throw new Error(`trainer not built: ${options.trainerScript} is missing (run npm run build)`);
     this.child = fork(options.trainerScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     let reported: TrainerExit | undefined;
-    this.child.on('message', (m: FromTrainer) => {
+    this.child.on('message', (m: unknown) => {
+      if (!isFromTrainer(m)) return options.onOutput?.(`ignored a message the trainer should not send: ${JSON.stringify(m).slice(0, 200)}`);
       if (m.type === 'done') reported = { status: m.status, reason: m.reason };
       options.onMessage?.(m);
     });
@@ -79,7 +81,7 @@ export class TrainerProcess {
     try {
       const record = readRunFile(this.options.runDir); // as written: a trainer that just died is still "running" there
       if (record.status === 'running' || record.status === 'queued') {
-        updateRun(this.options.runDir, { status: exit.status, reason: exit.reason, finishedAt: new Date().toISOString() });
+        finishRun(this.options.runDir, exit.status, exit.reason);
       }
     } catch {
       // No run.json: nothing to mark; the host reports the exit itself.

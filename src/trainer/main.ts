@@ -2,12 +2,12 @@
 // receives typed messages (src/protocol/trainer.ts). Training in its own process keeps the host responsive, lets
 // runs use separate cores, and means a crash or out-of-memory here cannot take the editor down.
 import * as path from 'path';
-import type { FromTrainer, ToTrainer } from '../protocol/trainer';
+import { type FromTrainer, type ToTrainer, isToTrainer } from '../protocol/trainer';
 import { selectBackend } from '../core/model/backend';
 import { loadConfig, formatProblem } from '../core/config/validate';
 import { loadBase, loadExperimentData } from '../core/run/experiment';
 import { planRuns } from '../core/run/plan';
-import { updateRun } from '../core/io/runStore';
+import { endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { runPlannedRun } from '../core/run/executeRun';
 
 let cancelRequested = false;
@@ -18,7 +18,7 @@ function send(message: FromTrainer): void {
 
 async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
   const fail = (reason: string) => {
-    updateRun(msg.runDir, { status: 'failed', reason, finishedAt: new Date().toISOString() });
+    finishRun(msg.runDir, 'failed', reason);
     send({ type: 'done', status: 'failed', reason });
   };
   try {
@@ -31,7 +31,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
     const backend = await selectBackend(msg.backend ?? config.backend);
     send({ type: 'ready', backend: backend.name, pid: process.pid });
-    updateRun(msg.runDir, { status: 'running', backend: `${backend.name} (${backend.reason})`, startedAt: new Date().toISOString(), pid: process.pid });
+    markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date());
 
     const data = loadExperimentData(config);
     const base = loadBase(config, data);
@@ -42,15 +42,16 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
       cancelled: () => cancelRequested,
     });
-    const status = outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
-    updateRun(msg.runDir, { status, reason: outcome.reason, finishedAt: new Date().toISOString() });
+    const status = endStatus(outcome);
+    finishRun(msg.runDir, status, outcome.reason);
     send({ type: 'done', status, reason: outcome.reason, summaryFile: path.join(msg.runDir, 'summary.json') });
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
 }
 
-process.on('message', (msg: ToTrainer) => {
+process.on('message', (msg: unknown) => {
+  if (!isToTrainer(msg)) return console.error(`ignored a message the host should not send: ${JSON.stringify(msg).slice(0, 200)}`);
   if (msg.type === 'start') void start(msg).finally(() => process.disconnect?.());
   else if (msg.type === 'cancel') cancelRequested = true;
 });

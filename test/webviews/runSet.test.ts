@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MetricsFileTail } from '../../src/extension/webviews/metricsFileTail';
-import { RunSet, type RunSetMessage } from '../../src/extension/webviews/runSet';
+import { RunSet } from '../../src/extension/webviews/runSet';
+import type { RunStreamMessage } from '../../src/protocol/runStream';
 import { runRecord } from '../metrics/fixtures';
 
 const line = (step: number) => JSON.stringify({ kind: 'progress', step, totalSteps: 10, epoch: step / 5, loss: 1 / step, lossPerTask: { mood: 1 / step }, learningRate: 0.1, gradNorm: 1, elapsedMs: step * 10, examplesPerSec: 1, tokensPerSec: 1 }) + '\n';
@@ -20,19 +21,19 @@ function runDir(status: 'running' | 'completed', metrics: string, id = 'r1'): st
 
 /** Collects the RunSet's messages; `until` resolves when one matches. */
 function collector() {
-  const messages: RunSetMessage[] = [];
-  const waiting: { match: (m: RunSetMessage) => boolean; resolve: () => void }[] = [];
+  const messages: RunStreamMessage[] = [];
+  const waiting: { match: (m: RunStreamMessage) => boolean; resolve: () => void }[] = [];
   return {
     messages,
-    post: (m: RunSetMessage) => {
+    post: (m: RunStreamMessage) => {
       messages.push(m);
       for (const w of waiting.filter((w) => w.match(m))) w.resolve();
     },
-    until: (match: (m: RunSetMessage) => boolean) => (messages.some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ match, resolve }))),
+    until: (match: (m: RunStreamMessage) => boolean) => (messages.some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ match, resolve }))),
   };
 }
 
-const steps = (messages: RunSetMessage[]) => messages.flatMap((m) => (m.type === 'points' ? (m.batch['train/loss']?.step ?? []) : []));
+const steps = (messages: RunStreamMessage[]) => messages.flatMap((m) => (m.type === 'points' ? (m.batch['train/loss']?.step ?? []) : []));
 
 test('a live run: first what is there, then only the appended points, then its status when it ends', async () => {
   const dir = runDir('running', line(1) + line(2));

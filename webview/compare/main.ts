@@ -6,18 +6,15 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { type MetricsRow, type Table, type ValidationStats, configTable, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
 import { seriesKey } from '../../src/common/curves';
 import { bestPoint } from '../../src/common/series';
-import type { CompareRun, CompareState, CompareToWebview, ExportFormat } from '../../src/protocol/compare';
-import { isCompareState } from '../../src/protocol/compare';
-import type { Notice } from '../../src/protocol/curves';
+import { type CompareRun, type CompareState, type ExportFormat, isCompareState, isCompareToWebview } from '../../src/protocol/compare';
 import { DEFAULT_SMOOTHING } from '../../src/protocol/curves';
-import { anyOf, isErrorMessage, isRecord } from '../../src/protocol/webview';
 import { curveControls } from '../shared/controls';
 import { h, swatch } from '../shared/dom';
 import { Notices } from '../shared/notices';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
 import { CurveCharts } from '../curves/curveCharts';
-import { legendItem, showProgress, showStatus } from '../curves/runLegend';
+import { RunCurvesView } from '../curves/runView';
 import { TradeOffScatter } from './scatter';
 
 type ToHost = { type: 'export' | 'copy'; format: ExportFormat; text: string };
@@ -52,7 +49,7 @@ const notices = new Notices(noticeBox);
 let colors = readThemeColors();
 const charts = new CurveCharts(grid, state, colors);
 const scatter = new TradeOffScatter(scatterCanvas);
-let runs: CompareRun[] = [];
+const view = new RunCurvesView<CompareRun>({ title, legend, notices, charts, state, saveState: () => api.saveState(state) });
 
 onThemeChange((next) => {
   colors = next;
@@ -93,7 +90,7 @@ for (const [label, type, format] of [
 }
 
 function metricsRows(): MetricsRow[] {
-  return runs.map((run) => {
+  return view.runs.map((run) => {
     const tasks = new Set([...Object.keys(run.summary?.test ?? {}), ...Object.keys(run.summary?.validation ?? {})]);
     const validation: Record<string, ValidationStats> = {};
     for (const task of tasks) {
@@ -107,7 +104,7 @@ function metricsRows(): MetricsRow[] {
 }
 
 function currentConfigTable(): Table {
-  return configTable(runs.map((r) => ({ label: r.name, config: r.config })), state.differencesOnly);
+  return configTable(view.runs.map((r) => ({ label: r.name, config: r.config })), state.differencesOnly);
 }
 
 function exportTable(): Table {
@@ -120,8 +117,8 @@ function renderTable(box: HTMLElement, table: Table, caption: string): void {
   const body = table.rows.map((row, r) =>
     h(
       'tr',
-      { 'data-run': runs[r]?.id },
-      ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, runs[r] ? swatch(runs[r].color) : null, cell) : h('td', { className: i > 1 && box.id === 'metrics-table' ? 'num' : undefined }, cell))),
+      { 'data-run': view.runs[r]?.id },
+      ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, view.runs[r] ? swatch(view.runs[r].color) : null, cell) : h('td', { className: i > 1 && box.id === 'metrics-table' ? 'num' : undefined }, cell))),
     ),
   );
   box.replaceChildren(h('table', {}, h('caption', { className: 'muted' }, caption), h('thead', {}, head), h('tbody', {}, ...body)));
@@ -131,17 +128,17 @@ function renderTables(): void {
   renderTable(metricsBox, metricsTable(metricsRows()), 'Test metrics from summary.json; validation metrics from the curves.');
   const config = currentConfigTable();
   if (state.differencesOnly && config.head.length === 1) {
-    configBox.replaceChildren(h('p', { className: 'muted' }, runs.length > 1 ? 'These runs have the same configuration.' : 'One run: nothing to differ.'));
+    configBox.replaceChildren(h('p', { className: 'muted' }, view.runs.length > 1 ? 'These runs have the same configuration.' : 'One run: nothing to differ.'));
   } else renderTable(configBox, config, state.differencesOnly ? 'Only the settings that differ between the runs.' : 'Every setting of every run.');
 }
 
 function renderScatter(): void {
-  const plotted = runs.flatMap((r) => {
+  const plotted = view.runs.flatMap((r) => {
     const accuracy = r.summary ? meanTestAccuracy(r.summary) : undefined;
     return r.summary && accuracy !== undefined && r.summary.trainableParams > 0 ? [{ label: r.name, color: r.color, params: r.summary.trainableParams, accuracy }] : [];
   });
   scatter.show(plotted, colors);
-  const missing = runs.filter((r) => !plotted.some((p) => p.label === r.name));
+  const missing = view.runs.filter((r) => !plotted.some((p) => p.label === r.name));
   scatterNote.textContent = missing.length ? `Not plotted (no summary.json yet): ${missing.map((r) => `${r.name} (${r.status})`).join(', ')}.` : '';
 }
 
@@ -154,47 +151,14 @@ function refreshTablesSoon(): void {
   }, 300);
 }
 
-function showCompare(message: Extract<CompareToWebview, { type: 'compare' }>): void {
-  runs = message.runs;
-  title.textContent = message.title;
-  document.title = message.title;
-  state.runDirs = runs.map((r) => r.dir);
-  api.saveState(state);
-  notices.clear();
-  charts.setRuns(runs);
-  legend.replaceChildren(...runs.map(legendItem));
-  for (const notice of message.notices) addNotice(notice);
-  if (runs.length === 0 && notices.count === 0) addNotice({ severity: 'info', message: 'No runs to compare.' });
-  renderTables();
-  renderScatter();
-}
-
-function addNotice(notice: Notice): void {
-  notices.add(notice, runs.find((r) => r.id === notice.runId)?.name);
-}
-
-const isMessage = anyOf<CompareToWebview>(isErrorMessage, (v): v is CompareToWebview => isRecord(v) && ['compare', 'points', 'runStatus', 'notice'].includes(v.type as string));
-
-listen(api, isMessage, (message) => {
-  switch (message.type) {
-    case 'compare':
-      return showCompare(message);
-    case 'points':
-      charts.append(message.runId, message.batch);
-      showProgress(legend, charts, message.runId);
-      return refreshTablesSoon();
-    case 'runStatus': {
-      const run = runs.find((r) => r.id === message.runId);
-      if (!run) return;
-      run.status = message.status;
-      run.summary = message.summary ?? run.summary;
-      showStatus(legend, run);
-      renderScatter();
-      return refreshTablesSoon();
-    }
-    case 'notice':
-      return addNotice(message.notice);
-    case 'error':
-      return addNotice({ severity: 'error', message: message.detail ? `${message.message}\n${message.detail}` : message.message });
+listen(api, isCompareToWebview, (message) => {
+  if (message.type === 'compare') {
+    view.show(message.title, message.runs, message.notices);
+    if (message.runs.length === 0 && notices.count === 0) view.addNotice({ severity: 'info', message: 'No runs to compare.' });
+    renderTables();
+    return renderScatter();
   }
+  const changed = view.apply(message);
+  if (message.type === 'runStatus' && changed) renderScatter();
+  if (changed) refreshTablesSoon();
 });

@@ -1,6 +1,6 @@
 // The messages a view shows above (or instead of) its content: what is damaged in a run folder and how to fix it,
 // errors from the host, "no data yet". Each message once, however often it is reported.
-import type { Notice } from '../../src/protocol/curves';
+import type { Notice } from '../../src/protocol/runStream';
 import { h } from './dom';
 
 export class Notices {

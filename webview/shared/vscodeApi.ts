@@ -1,7 +1,8 @@
 // The webview's side of the wire: a typed wrapper over acquireVsCodeApi (which may be called only once per page),
 // the state VS Code keeps for the panel (restored after a reload, handed to the host's WebviewPanelSerializer), and
 // a typed listener for the host's messages.
-import type { CommonFromWebview, Guard } from '../../src/protocol/webview';
+import type { CommonFromWebview } from '../../src/protocol/webview';
+import type { Guard } from '../../src/protocol/guards';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

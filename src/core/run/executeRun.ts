@@ -8,6 +8,7 @@ import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
+import { endStatus } from './lifecycle';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
@@ -78,7 +79,7 @@ export async function runPlannedRun(
       id: run.id,
       name: plan.name,
       type: plan.type,
-      status: outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+      status: endStatus(outcome),
       backend: run.backend,
       base: base.description,
       test: outcome.test ?? {},

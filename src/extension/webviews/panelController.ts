@@ -3,7 +3,8 @@
 // dropped), disposal, and a WebviewPanelSerializer so a panel comes back after a reload from the state its webview
 // saved with setState.
 import * as vscode from 'vscode';
-import { type CommonFromWebview, type Guard, isLoadFailedMessage, isReadyMessage } from '../../protocol/webview';
+import { type CommonFromWebview, isLoadFailedMessage, isReadyMessage } from '../../protocol/webview';
+import { type Guard } from '../../protocol/guards';
 import { loadFailedHtml, panelHtml, webviewOptions } from './panelHtml';
 
 /** How many times a page that could not load its files is loaded again before the panel shows why it gave up. */

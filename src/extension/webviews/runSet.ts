@@ -5,20 +5,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as vscode from 'vscode';
 import { RUN_FILE } from '../../core/io/runStore';
-import { type RunStatus, type RunSummary } from '../../common/runRecord';
-import { type CurveBatch, batchSize } from '../../common/curves';
+import type { RunStatus } from '../../common/runRecord';
+import { batchSize } from '../../common/curves';
 import { type RunFolder, readRunFolder } from '../../core/metrics/runFolder';
 import type { MetricsRead } from '../../core/metrics/metricsReader';
-import type { Notice } from '../../protocol/curves';
+import type { Notice, RunStreamMessage } from '../../protocol/runStream';
 import { MetricsFileTail } from './metricsFileTail';
 
 /** How often live runs are looked at: new metric lines reach the chart within this. */
 const LIVE_POLL_MS = 250;
-
-export type RunSetMessage =
-  | { type: 'points'; runId: string; batch: CurveBatch }
-  | { type: 'runStatus'; runId: string; status: RunStatus; summary?: RunSummary }
-  | { type: 'notice'; notice: Notice };
 
 interface FollowedRun {
   folder: RunFolder & { record: NonNullable<RunFolder['record']> };
@@ -36,7 +31,7 @@ export class RunSet implements vscode.Disposable {
 
   constructor(
     dirs: readonly string[],
-    private readonly post: (message: RunSetMessage) => void,
+    private readonly post: (message: RunStreamMessage) => void,
   ) {
     this.folders = dirs.map((dir) => readRunFolder(dir));
     this.followed = this.folders.flatMap((folder) => (folder.record ? [{ folder: folder as FollowedRun['folder'], tail: new MetricsFileTail(folder.dir), runFileMtime: mtime(folder.dir), finished: false }] : []));

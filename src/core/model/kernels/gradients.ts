@@ -3,7 +3,7 @@
 // when they are available. These run inside a gradFunc: they are not differentiable themselves.
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
-import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
+import { allocate, switchableKernel } from './loader';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
@@ -14,21 +14,13 @@ export interface GradientExports {
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
 export const GRADIENTS_WASM = path.join(__dirname, 'gradients.wasm');
 
-let allowed = true;
+const kernel = switchableKernel<GradientExports>(GRADIENTS_WASM, 'the gradient kernels');
 
 /** Allows or forbids the kernels, so benchmarks and tests can run the stock formulation on wasm too. */
-export function allowGradientKernels(allow: boolean): void {
-  allowed = allow;
-}
+export const allowGradientKernels = kernel.allow;
 
 /** True when ops.dense's backward runs on the kernels now (wasm backend, the binary found, not forbidden). */
-export function useGradientKernels(): boolean {
-  return allowed && kernelInTfjsHeap<GradientExports>(GRADIENTS_WASM) !== null;
-}
-
-function bound() {
-  return requireKernel<GradientExports>(GRADIENTS_WASM, 'the gradient kernels', allowed);
-}
+export const useGradientKernels = kernel.available;
 
 /** xᵀ·dy for x [rows, in] and dy [rows, out] (float32): [in, out], the weight gradient. Needs useGradientKernels(). */
 export function weightGradient(x: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
@@ -42,7 +34,7 @@ export function weightAndBiasGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Ten
 }
 
 function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, tf.Tensor1D | null] {
-  const { backend, exports, at } = bound();
+  const { backend, exports, at } = kernel.bound();
   const [rows, inputs] = x.shape;
   const outputs = dy.shape[1];
   if (dy.shape[0] !== rows) throw new Error(`weight gradient: x has ${rows} rows but dy ${dy.shape[0]}`);

@@ -65,6 +65,19 @@ export function requireKernel<Exports>(file: string, what: string, usable = true
   return { ...k, at: (t) => address(k.backend, t) };
 }
 
+/**
+ * A kernel that tests and benchmarks may forbid, to run the stock formulation on wasm too: `allow` switches it,
+ * `available` says whether callers use it now (wasm backend, the binary found, not forbidden), `bound` binds it.
+ */
+export function switchableKernel<Exports>(file: string, what: string) {
+  let allowed = true;
+  return {
+    allow: (allow: boolean) => void (allowed = allow),
+    available: () => allowed && kernelInTfjsHeap<Exports>(file) !== null,
+    bound: () => requireKernel<Exports>(file, what, allowed),
+  };
+}
+
 /** Instantiates on tfjs's memory, or warns once and returns null (missing file; a shared memory in threaded builds). */
 function bind(file: string, memory: WasmMemory): unknown {
   try {

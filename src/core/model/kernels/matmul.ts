@@ -3,7 +3,7 @@
 // they are available (see useMatmulKernel). These are plain ops: ops.dense defines the gradients.
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
-import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
+import { allocate, switchableKernel } from './loader';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface MatmulExports {
@@ -14,12 +14,10 @@ export interface MatmulExports {
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
 export const MATMUL_WASM = path.join(__dirname, 'matmul.wasm');
 
-let allowed = true;
+const kernel = switchableKernel<MatmulExports>(MATMUL_WASM, 'the matmul kernel');
 
 /** Allows or forbids the kernel, so benchmarks and tests can run the stock formulation on wasm too. */
-export function allowMatmulKernel(allow: boolean): void {
-  allowed = allow;
-}
+export const allowMatmulKernel = kernel.allow;
 
 /**
  * True when ops.dense runs its products on the kernel now (wasm backend, the binary found, not forbidden). There is no
@@ -30,13 +28,7 @@ export function allowMatmulKernel(allow: boolean): void {
  * product: [2048, 1]·[1, 256] 0.12 → 0.14 ms forward, 0.11 → 0.17 ms dy·Wᵀ by the minimum, the same by the median)
  * was not faster (by 0.02–0.06 ms); the layers with 1 input or output here are heads, which see one row per sequence.
  */
-export function useMatmulKernel(): boolean {
-  return allowed && kernelInTfjsHeap<MatmulExports>(MATMUL_WASM) !== null;
-}
-
-function bound() {
-  return requireKernel<MatmulExports>(MATMUL_WASM, 'the matmul kernel', allowed);
-}
+export const useMatmulKernel = kernel.available;
 
 /** a [m, k] · b [k, n] (+ bias [n]), float32. Needs useMatmulKernel(). */
 export function matmul(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null = null): tf.Tensor2D {
@@ -49,7 +41,7 @@ export function matmulTransposed(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor
 }
 
 function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTransposed: boolean): tf.Tensor2D {
-  const { backend, exports, at } = bound();
+  const { backend, exports, at } = kernel.bound();
   const [m, k] = a.shape;
   const [kb, n] = bTransposed ? [b.shape[1], b.shape[0]] : b.shape;
   const what = bTransposed ? 'matmul (b transposed)' : 'matmul';
