@@ -2,9 +2,9 @@
 // layers dropped, for every n, with accuracy per task and forward time per example.
 import Table from 'cli-table3';
 import type { BackendName } from '../common/runRecord';
-import { adapterDropSweep } from '../core/run/loadRunModel';
+import { adapterDropSweep } from '../core/run/adapterDropSweep';
 import { EXIT } from './exit';
-import { loadRunOrReport } from './loadRun';
+import { withLoadedRun } from './loadRun';
 
 export interface DropArgs {
   split: 'validation' | 'test';
@@ -14,10 +14,7 @@ export interface DropArgs {
 }
 
 export async function dropCommand(runDir: string, args: DropArgs): Promise<number> {
-  const loaded = await loadRunOrReport(runDir, args.backend);
-  if (!loaded) return EXIT.badInput;
-  const { run, backend } = loaded;
-  try {
+  return withLoadedRun(runDir, args.backend, ({ run, backend }) => {
     const points = adapterDropSweep(run, args.split, args.repeats);
     if (args.json) {
       console.log(JSON.stringify({ run: run.record.name, backend: backend.name, split: args.split, points }, null, 2));
@@ -48,7 +45,5 @@ export async function dropCommand(runDir: string, args: DropArgs): Promise<numbe
     if (parallel) console.log('Separate passes: each branch on its own, one forward pass per attribute; one pass: the Parallel setup, lower layers shared.');
     console.log('CPU time of the evaluation (best of the repeats): on a shared machine steadier than wall-clock time, which counts the other processes too.');
     return EXIT.ok;
-  } finally {
-    run.dispose();
-  }
+  });
 }

@@ -6,6 +6,7 @@ import type { BackendName } from '../common/runRecord';
 import { ExperimentInputError } from '../core/run/experiment';
 import { readRun } from '../core/io/runStore';
 import { type LoadedRun, loadRunModel } from '../core/run/loadRunModel';
+import { EXIT } from './exit';
 
 /** The backend is chosen before the weights are loaded, so they are created where they will run. */
 export async function loadRunOrReport(runDir: string, requested?: BackendName): Promise<{ run: LoadedRun; backend: BackendChoice } | undefined> {
@@ -16,5 +17,16 @@ export async function loadRunOrReport(runDir: string, requested?: BackendName): 
     if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
     console.error(e.message);
     return undefined;
+  }
+}
+
+/** Loads the run, runs `command` on it and disposes of it; exit 2 when the run cannot be loaded. */
+export async function withLoadedRun(runDir: string, requested: BackendName | undefined, command: (loaded: { run: LoadedRun; backend: BackendChoice }) => number): Promise<number> {
+  const loaded = await loadRunOrReport(runDir, requested);
+  if (!loaded) return EXIT.badInput;
+  try {
+    return command(loaded);
+  } finally {
+    loaded.run.dispose();
   }
 }

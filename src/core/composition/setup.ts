@@ -2,7 +2,7 @@
 // the hooks and replication that BertEncoder.forward needs to run it in one pass.
 import type * as tf from '@tensorflow/tfjs';
 import type { AdapterDropSpec } from '../config/types';
-import { createRng } from '../data/random';
+import { droppedLayers, inferenceDrop } from './adapterDrop';
 import { MergedLinears } from '../adapters/foldedInference';
 import type { AdapterModule, LinearName, Site } from '../adapters/modules/module';
 import { isPrefix } from '../adapters/modules/index';
@@ -44,7 +44,7 @@ export class AdapterSetup {
     readonly options: { trainAdapters: boolean; adapterDrop?: AdapterDropSpec },
   ) {
     this.forward = new SetupForward(modules, fusions);
-    this.inferenceSkip = options.adapterDrop?.mode === 'specialised' ? options.adapterDrop.layers : 0;
+    this.inferenceSkip = inferenceDrop(options.adapterDrop);
   }
 
   /** A single adapter, trained (an adapter run). */
@@ -65,10 +65,7 @@ export class AdapterSetup {
 
   /** Layers whose adapters are skipped in this pass: AdapterDrop's n (robust: drawn per training batch). */
   skippedLayers(dropoutSeed: number | null): number {
-    const drop = this.options.adapterDrop;
-    if (dropoutSeed === null || !drop) return this.inferenceSkip;
-    if (drop.mode === 'specialised') return drop.layers;
-    return Math.floor(createRng(seedFor(dropoutSeed, 'adapterdrop'))() * this.layers); // 0 … L−1
+    return droppedLayers(this.options.adapterDrop, this.layers, dropoutSeed, this.inferenceSkip);
   }
 
   /** The first layer (≥ skip) in which a Parallel branch acts: the batch is replicated just before it. */

@@ -19,6 +19,7 @@ import type { AdapterPosition, EncoderInput, ResumePoint } from '../model/bert';
 import type { Classifier } from '../classifier/classifier';
 import { pool } from '../model/heads';
 import type { Pooling } from '../config/types';
+import { alwaysDropped } from '../composition/adapterDrop';
 import { sitesOf } from '../composition/setup';
 import { type Example, disposeBatch, makeBatch } from './batches';
 
@@ -40,9 +41,8 @@ export function frozenPrefixCut(model: Classifier): PrefixCut | { reason: string
   if (setup.outputs > 1) return { reason: 'a Parallel setup replicates the batch inside the encoder' };
   const unknown = Object.keys(setup.forwardOptions(0, null)).filter((k) => !KNOWN_FORWARD_OPTIONS.has(k));
   if (unknown.length) return { reason: `the setup changes the encoder through ${unknown.join(', ')}` };
-  const drop = setup.options.adapterDrop;
   // Robust AdapterDrop draws 0…L−1 skipped layers per batch: only what lies below every draw is frozen.
-  const skip = drop?.mode === 'specialised' ? drop.layers : 0;
+  const skip = alwaysDropped(setup.options.adapterDrop);
   for (let layer = skip; layer < setup.layers; layer++) {
     const first = sitesOf(layer).find((site) => setup.forward.acts(setup.tree, site));
     if (!first) continue;
