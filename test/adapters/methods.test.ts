@@ -1,4 +1,4 @@
-// LoRA, IA³ and ARC behind the one adapter interface: identity at init, mergeable into the base, parameter counts
+// LoRA, IA³, ARC and VeRA behind the one adapter interface: identity at init, mergeable into the base, parameter counts
 // as in their papers / AdapterHub, AdapterHub tensor names and shapes, trainable, and composable.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,10 +23,11 @@ const d = TINY.hiddenSize;
 const ff = TINY.intermediateSize;
 const L = TINY.layers;
 const common = { task: 't', leaveOut: [] as number[] };
-const SPECS: { lora: AdapterSpecOf<'lora'>; ia3: AdapterSpecOf<'ia3'>; arc: AdapterSpecOf<'arc'> } = {
+const SPECS: { lora: AdapterSpecOf<'lora'>; ia3: AdapterSpecOf<'ia3'>; arc: AdapterSpecOf<'arc'>; vera: AdapterSpecOf<'vera'> } = {
   lora: { ...common, name: 'lo', method: 'lora', r: 2, alpha: 4, attnMatrices: ['q', 'v'], intermediateLora: false, outputLora: false },
   ia3: { ...common, name: 'ia', method: 'ia3', r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false },
   arc: { ...common, name: 'ar', method: 'arc', bottleneckSize: 3, reductionFactor: 16 },
+  vera: { ...common, name: 've', method: 'vera', r: 4, veraD: 0.1, veraB: 0, attnMatrices: ['q', 'v'], intermediateLora: true, outputLora: false },
 };
 
 function hidden(module: AdapterModule | null, encoder: BertEncoder = tinyEncoder()): number[][] {
@@ -40,7 +41,7 @@ function perturb(module: AdapterModule, seed = 1): void {
 
 const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, r) => row.map((v, i) => Math.abs(v - b[r][i]))));
 
-for (const method of ['lora', 'ia3', 'arc'] as const) {
+for (const method of ['lora', 'ia3', 'arc', 'vera'] as const) {
   test(`${method}: a new adapter leaves the base output unchanged; a trained one changes it`, () => {
     const module = createAdapter(SPECS[method], TINY, 3);
     assert.ok(maxDiff(hidden(module), hidden(null)) < 1e-6);
@@ -92,6 +93,9 @@ test('parameter counts match the papers’ formulas for the same shapes', () => 
   assert.equal(count(SPECS.arc), 2 * d * 3 + L * 2 * (3 + d));
   assert.equal(formula(SPECS.arc), count(SPECS.arc));
   assert.equal(count({ ...SPECS.arc, leaveOut: [0] }), 2 * d * 3 + (L - 1) * 2 * (3 + d), 'left-out layers have no vectors; W stays');
+  // VeRA (Kopiczko et al.): r + d_out per adapted matrix (d and b); A and B are frozen and shared, not counted.
+  assert.equal(count(SPECS.vera), L * ((4 + d) * 2 + (4 + ff)));
+  assert.equal(formula(SPECS.vera), count(SPECS.vera));
   // Houlsby for comparison: 2·(2·d·m + m + d) per layer.
   const houlsby = adapterSpec({ bottleneckSize: 3 });
   assert.equal(new BottleneckAdapter(houlsby, d, L, 1).weights.size(), L * 2 * (2 * d * 3 + 3 + d));
@@ -106,7 +110,10 @@ test('AdapterHub tensor names and PyTorch shapes, and back', () => {
   const ia3 = createAdapter(SPECS.ia3, TINY, 1).exportTensors();
   assert.deepEqual(ia3['bert.encoder.layer.0.intermediate.dense.loras.ia.lora_B'].shape, [ff, 1]);
   assert.ok(ia3['bert.encoder.layer.0.attention.self.key.loras.ia.lora_B']);
-  for (const method of ['lora', 'ia3', 'arc'] as const) {
+  const vera = createAdapter(SPECS.vera, TINY, 1).exportTensors();
+  assert.deepEqual(vera['bert.encoder.layer.1.intermediate.dense.loras.ve.vera_B'].shape, [ff], 'vera_B [out]');
+  assert.deepEqual(vera['bert.encoder.layer.0.attention.self.query.loras.ve.vera_D'].shape, [4], 'vera_D [r]');
+  for (const method of ['lora', 'ia3', 'arc', 'vera'] as const) {
     const source = createAdapter(SPECS[method], TINY, 1);
     perturb(source, 7);
     const copy = createAdapter(SPECS[method], TINY, 2);
@@ -135,4 +142,13 @@ test('compositions of LoRA: Stack adds both updates, Parallel(lora, houlsby) in 
   const both = new Classifier(encoder, heads, setupOf('Parallel(a, h)', [a, h]), false, false).logits(tinyInput(), 0, null).map((t) => t.arraySync() as number[][]);
   const alone = [new Classifier(encoder, [heads[0]], a, false).logits(tinyInput(), 0, null)[0].arraySync(), new Classifier(encoder, [heads[1]], h, false).logits(tinyInput(), 0, null)[0].arraySync()] as number[][][];
   assert.ok(maxDiff(both[0], alone[0]) < 1e-5 && maxDiff(both[1], alone[1]) < 1e-5);
+});
+
+test('vera: the frozen projections are the same for every adapter of a shape, so two adapters average and reload', () => {
+  const a = createAdapter(SPECS.vera, TINY, 1) as AdapterModule & { projections(l: string): { a: Float32Array; b: Float32Array } };
+  const b = createAdapter({ ...SPECS.vera, name: 'other' }, TINY, 99) as typeof a;
+  assert.deepEqual(a.projections('attention.self.query').a, b.projections('attention.self.query').a);
+  assert.notEqual(a.projections('attention.self.query').b.length, a.projections('intermediate.dense').b.length, 'another shape, another B');
+  const trainable = a.weights.entries().map(([n]) => n);
+  assert.ok(trainable.every((n) => /\.vera_[DB]$/.test(n)), 'only d and b are weights (trained)');
 });

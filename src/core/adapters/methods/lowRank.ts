@@ -17,21 +17,22 @@ export const LORA_DEFAULTS: Readonly<LoraOptions> = { r: 8, alpha: 8, attnMatric
 export const IA3_DEFAULTS: Readonly<LoraOptions> = { r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false };
 
 /** [in, out] of each dense layer the adapter acts on. */
-function adaptedMatrices(o: LoraOptions, { hiddenSize: d, intermediateSize: ff }: EncoderDims): [number, number][] {
+export function loraMatrices(o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>, { hiddenSize: d, intermediateSize: ff }: EncoderDims): [number, number][] {
   return [...o.attnMatrices.map((): [number, number] => [d, d]), ...(o.intermediateLora ? [[d, ff] as [number, number]] : []), ...(o.outputLora ? [[ff, d] as [number, number]] : [])];
 }
 
-function adaptsNothing(o: LoraOptions, name: string): OptionIssue[] {
+export function loraIssues(o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>, name: string): OptionIssue[] {
   if (o.attnMatrices.length > 0 || o.intermediateLora || o.outputLora) return [];
   return [{ option: 'attnMatrices', code: 'adapts-nothing', message: `adapter "${name}" adapts no matrix: list at least one of "q", "k", "v" or set intermediateLora` }];
 }
 
-const insideTargets = (o: LoraOptions): InsideTargets => ({
+export const insideTargets = (o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>): InsideTargets => ({
   attention: [...o.attnMatrices],
   feedForward: [...(o.intermediateLora ? ['intermediate'] : []), ...(o.outputLora ? ['output'] : [])],
 });
 
-function hubConfig(o: LoraOptions, leaveOut: readonly number[], variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' }): Record<string, unknown> {
+/** AdapterHub's LoRAConfig fields, shared by LoRA, IA³ and VeRA. */
+export function loraHubConfig(o: LoraOptions, leaveOut: readonly number[], variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' | 'vera' }): Record<string, unknown> {
   return {
     architecture: 'lora',
     selfattn_lora: o.attnMatrices.length > 0,
@@ -54,28 +55,28 @@ export const lora: MethodDescriptor<LoraOptions> = {
   label: 'LoRA',
   options: ['r', 'alpha', 'attnMatrices', 'intermediateLora', 'outputLora'],
   resolve: (written) => withDefaults(LORA_DEFAULTS, written),
-  issues: adaptsNothing,
+  issues: loraIssues,
   // per adapted matrix W [in, out]: r·(in + out)
-  paramsPerLayer: (o, dims) => adaptedMatrices(o, dims).reduce((n, [inputs, outputs]) => n + o.r * (inputs + outputs), 0),
+  paramsPerLayer: (o, dims) => loraMatrices(o, dims).reduce((n, [inputs, outputs]) => n + o.r * (inputs + outputs), 0),
   sharedParams: () => 0,
   blocks: LINEAR_BLOCKS,
   placements: ['inside'],
   insideTargets,
   sizeLabel: (o) => `r ${o.r}`,
-  hubConfig: (o, leaveOut) => hubConfig(o, leaveOut, { r: o.r, composition_mode: 'add', init_weights: 'lora' }),
+  hubConfig: (o, leaveOut) => loraHubConfig(o, leaveOut, { r: o.r, composition_mode: 'add', init_weights: 'lora' }),
 };
 
 export const ia3: MethodDescriptor<LoraOptions> = {
   label: '(IA)³',
   options: ['alpha', 'attnMatrices', 'intermediateLora', 'outputLora'], // r is always 1
   resolve: (written) => withDefaults(IA3_DEFAULTS, written),
-  issues: adaptsNothing,
+  issues: loraIssues,
   // per adapted matrix: out (2d + d_ff for k, v and the intermediate layer)
-  paramsPerLayer: (o, dims) => adaptedMatrices(o, dims).reduce((n, [, outputs]) => n + outputs, 0),
+  paramsPerLayer: (o, dims) => loraMatrices(o, dims).reduce((n, [, outputs]) => n + outputs, 0),
   sharedParams: () => 0,
   blocks: LINEAR_BLOCKS,
   placements: ['inside'],
   insideTargets,
   sizeLabel: () => undefined,
-  hubConfig: (o, leaveOut) => hubConfig(o, leaveOut, { r: 1, composition_mode: 'scale', init_weights: 'ia3' }),
+  hubConfig: (o, leaveOut) => loraHubConfig(o, leaveOut, { r: 1, composition_mode: 'scale', init_weights: 'ia3' }),
 };

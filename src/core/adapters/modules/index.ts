@@ -9,6 +9,7 @@ import { Ia3Adapter } from './ia3';
 import { LoraAdapter } from './lora';
 import type { AdapterModule } from './module';
 import { PrefixAdapter } from './prefix';
+import { VeraAdapter } from './vera';
 
 export type { EncoderDims } from '../methods/descriptor';
 
@@ -24,6 +25,7 @@ const MODULES: { [M in AdapterMethod]: ModuleFactory<M> } = {
   ia3: (spec, dims) => new Ia3Adapter(spec, dims),
   arc: (spec, dims, seed) => new ArcAdapter(spec, dims, seed),
   prefix: (spec, dims, seed) => new PrefixAdapter(spec, dims, seed),
+  vera: (spec, dims) => new VeraAdapter(spec, dims),
 };
 
 /** The resolved config fills in every option of the spec's method (config/resolve.ts). */

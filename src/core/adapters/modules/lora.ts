@@ -19,7 +19,7 @@ import type { EncoderDims } from '../methods/descriptor';
 const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.query', k: 'attention.self.key', v: 'attention.self.value' };
 
 /** The dense layers LoRA / IA³ options select (AdapterHub: attn_matrices, intermediate_lora, output_lora). */
-export function adaptedLinears(options: LoraOptions): LinearName[] {
+export function adaptedLinears(options: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>): LinearName[] {
   return [...options.attnMatrices.map((m) => ATTENTION[m]), ...(options.intermediateLora ? ['intermediate.dense' as const] : []), ...(options.outputLora ? ['output.dense' as const] : [])];
 }
 
