@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -194,4 +194,45 @@ test('the writer rejects inconsistent tensors', () => {
   assert.throws(() => writeSafetensors({ w: { dtype: 'F32', shape: [3], data: new Float32Array(2) } }), /needs 12 bytes of F32, got 8/);
   assert.throws(() => writeSafetensors({ w: { dtype: 'F16', shape: [1], data: new Float32Array(1) as never } }), /F16 data must be a Uint16Array/);
   assert.throws(() => writeSafetensors({ __metadata__: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } }), /reserved/);
+});
+
+// The format does not require the header to be padded: another writer's file may put the data at any offset, and
+// a file read from disk is a Node Buffer (for small files a view into a shared pool, whose `.buffer` starts elsewhere).
+test('files read from disk decode every dtype the same for every header length mod 8, small and large', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'safetensors-unpadded-'));
+  try {
+    for (const count of [3, 1500]) {
+      const f32 = Float32Array.from({ length: count }, (_, i) => (i % 7) - 2.75 + i / 1024);
+      const tensors: Record<string, TensorToWrite> = {
+        f64: { dtype: 'F64', shape: [count], data: Float64Array.from(f32, (v) => v / 3) },
+        i64: { dtype: 'I64', shape: [count], data: BigInt64Array.from(f32, (_, i) => BigInt(i) * 2n ** 33n - 5n) },
+        f32: { dtype: 'F32', shape: [count], data: f32 },
+        i32: { dtype: 'I32', shape: [count], data: Int32Array.from(f32, (_, i) => i * 65537 - 9) },
+        f16: { dtype: 'F16', shape: [2], data: Uint16Array.from([0x3c00, 0xc100]) }, // 1, -2.5
+        bf16: { dtype: 'BF16', shape: [2], data: Uint16Array.from([0x3f80, 0xc020]) }, // 1, -2.5
+        i16: { dtype: 'I16', shape: [count], data: Int16Array.from(f32, (_, i) => (i % 300) - 150) },
+        i8: { dtype: 'I8', shape: [3], data: Int8Array.from([-128, 5, 127]) },
+        u8: { dtype: 'U8', shape: [3], data: Uint8Array.from([0, 200, 255]) },
+      };
+      const padded = writeSafetensors(tensors);
+      const n = Number(new DataView(padded.buffer).getBigUint64(0, true));
+      const json = Buffer.from(padded.subarray(8, 8 + n)).toString('utf8').trimEnd();
+      const data = padded.subarray(8 + n);
+      for (let extra = 0; extra < 8; extra++) {
+        const header = Buffer.from(json + ' '.repeat(extra), 'utf8');
+        const length = Buffer.alloc(8);
+        length.writeBigUInt64LE(BigInt(header.length));
+        const file = join(dir, `h${header.length % 8}-${count}.safetensors`);
+        writeFileSync(file, Buffer.concat([length, header, data]));
+        const read = readSafetensorsFile(file).tensors;
+        for (const [name, expected] of Object.entries(tensors)) {
+          const got = read.get(name)!;
+          const values = name === 'f16' || name === 'bf16' ? Float32Array.from([1, -2.5]) : expected.data;
+          assert.deepEqual([...got.data], [...values], `${name}, header length ${header.length} (mod 8 = ${header.length % 8}), ${count} values`);
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
