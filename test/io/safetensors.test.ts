@@ -11,6 +11,7 @@ import {
   writeSafetensorsFile,
   type TensorToWrite,
 } from '../../src/core/io/safetensors';
+import { readWeightsFile } from '../../src/core/io/weightsFile';
 
 /** Builds a file byte by byte per the spec, independently of the writer. */
 function handMade(header: string | number[], data: number[], headerLength?: bigint): Uint8Array {
@@ -232,6 +233,35 @@ test('files read from disk decode every dtype the same for every header length m
         }
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readWeightsFile refuses NaN and ±Infinity in every float dtype, naming the file and the tensor; integers pass', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'safetensors-finite-'));
+  try {
+    const file = join(dir, 'w.safetensors');
+    const cases: [TensorToWrite, RegExp][] = [
+      [{ dtype: 'F32', shape: [3], data: Float32Array.from([1, NaN, NaN]) }, /holds NaN at index 1 \(2 of 3 values/],
+      [{ dtype: 'F64', shape: [2], data: Float64Array.from([Infinity, 0]) }, /holds Infinity at index 0 \(1 of 2/],
+      [{ dtype: 'F16', shape: [2], data: Uint16Array.from([0x3c00, 0xfc00]) }, /holds -Infinity at index 1/],
+      [{ dtype: 'BF16', shape: [1], data: Uint16Array.from([0x7fc0]) }, /holds NaN at index 0/],
+    ];
+    for (const [tensor, expected] of cases) {
+      writeSafetensorsFile(file, { ok: { dtype: 'F32', shape: [1], data: Float32Array.from([1]) }, 'layer.0.w': tensor });
+      assert.throws(() => readWeightsFile(file), (e: unknown) => {
+        assert.ok(e instanceof SafetensorsError);
+        assert.equal(e.file, file);
+        assert.equal(e.tensor, 'layer.0.w');
+        assert.match(e.message, expected, tensor.dtype);
+        return true;
+      });
+    }
+    writeSafetensorsFile(file, { i: { dtype: 'I32', shape: [2], data: Int32Array.from([-1, 2 ** 31 - 1]) }, f: { dtype: 'F32', shape: [2], data: Float32Array.from([-3.4e38, 1e-45]) } });
+    assert.deepEqual([...readWeightsFile(file).tensors.get('f')!.data], [...Float32Array.from([-3.4e38, 1e-45])]);
+    assert.throws(() => readWeightsFile(join(dir, 'missing.safetensors')), { name: 'SafetensorsError', message: `${join(dir, 'missing.safetensors')}: cannot read: not found` });
+    assert.throws(() => readWeightsFile(dir), { name: 'SafetensorsError', message: `${dir}: cannot read: is a folder, not a file` });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -52,6 +52,8 @@ export function mergeAdapterFolders(dirs: string[], weights: number[], name: str
       if (!source || source.shape.join() !== shape.join()) throw new AdapterLoadError(`${s.dir}: adapter "${s.name}" has no tensor matching "${tensor}" [${shape}]`);
       source.data.forEach((v, k) => (sum[k] += weights[i] * v));
     });
+    // Finite inputs can still overflow float32 with large weights: never write what could not be read back.
+    if (!sum.every(Number.isFinite)) throw new AdapterLoadError(`tensor "${target}" of the merge overflows float32 with weights ${weights.join(', ')}: use smaller weights`);
     out[target] = { dtype: 'F32', shape, data: sum };
   }
   for (const s of saved.slice(1)) {
