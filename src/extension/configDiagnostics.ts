@@ -1,7 +1,7 @@
 // The core's config checks as diagnostics, at the exact range, refreshed while the user types (debounced).
-import { existsSync } from 'fs';
 import * as vscode from 'vscode';
 import { checkConfigText } from '../core/config/validate';
+import { DISK_CHECKS } from '../core/config/diskChecks';
 import { isConfigUri } from './configDocuments';
 import { problemsToShow, toZeroBased } from './problems';
 
@@ -35,7 +35,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private check(doc: vscode.TextDocument): void {
     if (!isConfigUri(doc.uri) || doc.isClosed) return;
     this.pending.delete(doc.uri.toString());
-    const { problems } = checkConfigText(doc.getText(), doc.uri.fsPath, { fileExists: existsSync });
+    const { problems } = checkConfigText(doc.getText(), doc.uri.fsPath, DISK_CHECKS);
     this.collection.set(
       doc.uri,
       problemsToShow(problems).map((p) => {

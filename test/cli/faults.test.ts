@@ -77,3 +77,41 @@ test('drop refuses a run whose adapter or head holds NaN (exit 2), naming the te
     assert.match(r.stderr, /tensor "[^"]+"[^\n]*NaN/);
   }
 });
+
+test('merge --name is a name, not a path: "../x" and "a/b" are refused (exit 2) and nothing is written', () => {
+  const work = path.join(dir, 'name-check');
+  fs.mkdirSync(work);
+  for (const name of ['../x', 'a/b', '..', '']) {
+    const r = runCli(['merge', adapterDir, adapterDir, '--name', name], work);
+    assert.equal(r.status, 2, `${JSON.stringify(name)}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /--name/);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'x')), 'nothing written beside the working folder');
+  assert.deepEqual(fs.readdirSync(work), []);
+});
+
+test('merge of a folder with a mis-shaped tensor blames that folder, in either order, never the good one', () => {
+  const bad = copyWith(adapterDir, path.join(dir, 'misshaped'), 'adapter.safetensors', (tensors) => {
+    const [name, t] = [...tensors].find(([n]) => /layer\.1\.output\.adapters\.mood\.adapter_up\.weight$/.test(n))!;
+    tensors.set(name, { ...t, shape: [t.shape[0], t.shape[1] - 1], data: t.data.subarray(0, t.shape[0] * (t.shape[1] - 1)) });
+  });
+  for (const order of [[bad, adapterDir], [adapterDir, bad]]) {
+    const r = runCli(['merge', ...order, '--name', 'blend', '--out', path.join(dir, 'misshaped-out')], dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(r.stderr.startsWith(bad), r.stderr);
+    assert.match(r.stderr, /adapter_up\.weight/);
+    assert.ok(!r.stderr.includes(`${adapterDir}:`), `the good folder is not blamed: ${r.stderr}`);
+  }
+});
+
+test('drop on a damaged adapter file says the file is damaged, not that the config changed (exit 2)', () => {
+  const run = path.join(dir, 'drop-truncated');
+  fs.cpSync(runDir, run, { recursive: true });
+  const file = path.join(run, 'adapters/mood/adapter.safetensors');
+  fs.truncateSync(file, fs.statSync(file).size - 10);
+  const r = runCli(['drop', run, '--repeats', '1'], dir);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.ok(r.stderr.includes(file), r.stderr);
+  assert.doesNotMatch(r.stderr, /config changed/);
+  assert.match(r.stderr, /damaged|data_offsets|past the end/);
+});

@@ -6,15 +6,22 @@ import type { Issue } from './issue';
 import { type RawConfig, inferDataFormat } from './resolve';
 import type { EncoderShape, ExperimentConfig } from './types';
 import { didYouMean, quoteList } from './wording';
+import { nameIssues } from './names';
 
 export interface SemanticOptions {
   /** Without it, data and model paths are not checked (keeps checking pure, e.g. while the user types). */
   fileExists?: (path: string) => boolean;
+  /**
+   * Why a path cannot be used as the file or folder it should be (io/pathProblem.ts), or undefined: a folder given as
+   * the data file, a path too long, a runs folder under a file. When given, it checks paths instead of fileExists.
+   */
+  pathProblem?: (path: string, kind: 'file' | 'folder', mayBeMissing?: boolean) => string | undefined;
 }
 
 export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOptions): Issue[] {
   const shape = config.base.kind === 'random' ? config.base.shape : undefined;
   return [
+    ...nameIssues(raw),
     ...taskIssues(config),
     ...adapterOptionIssues(config, raw, shape?.layers),
     ...compositionIssues(config, raw, shape?.layers),
@@ -143,18 +150,31 @@ function fileIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOpti
       message: `cannot tell the format of "${raw.data?.path}" from its extension: add "format": "jsonl" or "format": "csv" to "data"`,
     });
   }
-  if (data.kind === 'file' && opts.fileExists && !opts.fileExists(data.path)) {
+  // "not found" when only existence can be asked; with pathProblem, also a folder for a file, a path too long, …
+  const problemOf = (p: string, kind: 'file' | 'folder', mayBeMissing = false): string | undefined =>
+    opts.pathProblem ? opts.pathProblem(p, kind, mayBeMissing) : !mayBeMissing && opts.fileExists && !opts.fileExists(p) ? 'not found' : undefined;
+  const dataProblem = data.kind === 'file' ? problemOf(data.path, 'file') : undefined;
+  if (data.kind === 'file' && dataProblem) {
     issues.push({
       path: ['data', 'path'],
-      code: 'missing-data-file',
-      message: `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)`,
+      code: dataProblem === 'not found' ? 'missing-data-file' : 'unusable-data-path',
+      message: dataProblem === 'not found' ? `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)` : `data file ${data.path}: ${dataProblem}; fix "path" (it is relative to the config's folder)`,
     });
   }
-  if (base.kind === 'path' && opts.fileExists && !opts.fileExists(base.path)) {
+  const baseProblem = base.kind === 'path' ? problemOf(base.path, 'folder') : undefined;
+  if (base.kind === 'path' && baseProblem) {
     issues.push({
       path: ['base', 'path'],
-      code: 'missing-base-model',
-      message: `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)`,
+      code: baseProblem === 'not found' ? 'missing-base-model' : 'unusable-base-path',
+      message: baseProblem === 'not found' ? `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)` : `base model folder ${base.path}: ${baseProblem}; fix "path" (it is relative to the config's folder)`,
+    });
+  }
+  const runsProblem = problemOf(config.runsDir, 'folder', true);
+  if (runsProblem) {
+    issues.push({
+      path: ['runsDir'],
+      code: 'unusable-runs-dir',
+      message: `the runs folder ${config.runsDir} cannot be made: ${runsProblem}; fix "runsDir" (it is relative to the config's folder)`,
     });
   }
   return issues;

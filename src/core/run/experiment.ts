@@ -7,7 +7,7 @@ import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
 import { loadBertCheckpoint } from '../io/hfBert';
 import { CheckpointError } from '../io/hfConfig';
 import { SafetensorsError } from '../io/safetensors';
-import { type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
+import { DataReadError, type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
 import { splitRows, stratifyByLabels } from '../data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
 import { type BertConfig, initBertWeights } from '../model/bert';
@@ -27,7 +27,13 @@ export interface ExperimentData {
 
 /** Loads, checks and splits the data; bad rows are an error listing each with its line. */
 export function loadExperimentData(config: ExperimentConfig): ExperimentData {
-  const loaded = loadRows(config.data);
+  let loaded;
+  try {
+    loaded = loadRows(config.data);
+  } catch (e) {
+    if (e instanceof DataReadError) throw new ExperimentInputError(e.message);
+    throw e;
+  }
   const checked = checkRowsForTasks(loaded.rows, config.tasks, loaded.file);
   const problems = [...loaded.problems, ...checked.problems];
   if (problems.length) {
