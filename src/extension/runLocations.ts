@@ -4,6 +4,8 @@ import * as path from 'path';
 import { parse } from 'jsonc-parser';
 import { DEFAULT_RUNS_DIR } from '../core/config/defaults';
 import type { ExperimentConfig } from '../core/config/types';
+import { DISK_CHECKS } from '../core/config/diskChecks';
+import type { SemanticOptions } from '../core/config/semantic';
 
 /**
  * The runs folder of a config: the `adapterLab.runsFolder` setting (relative to the workspace folder) when set, else
@@ -77,4 +79,18 @@ export function pathsOutside(config: ExperimentConfig, workspaceFolders: readonl
   return touched
     .filter((t) => !t.reads.every((p) => roots.some((root) => isInside(root, realPath(p)))))
     .map(({ what, path: p }) => ({ what, path: p }));
+}
+
+/**
+ * The config checks on disk for the editor: as `adapter-lab check`, but a `path` base's config.json is read only
+ * inside the workspace (outside it, pathsOutside refuses the base before anything uses it).
+ */
+export function workspaceDiskChecks(workspaceFolders: readonly string[]): SemanticOptions {
+  return {
+    ...DISK_CHECKS,
+    baseShape: (base) => {
+      if (base.kind === 'path' && !folderAndEntries(base.path).every((p) => workspaceFolders.some((root) => isReallyInside(root, p)))) return undefined;
+      return DISK_CHECKS.baseShape?.(base);
+    },
+  };
 }

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { resolveConfig } from '../../src/core/config/resolve';
-import { isInside, pathsOutside, runsDirOf } from '../../src/extension/runLocations';
+import { isInside, pathsOutside, runsDirOf, workspaceDiskChecks } from '../../src/extension/runLocations';
+import { checkConfigText } from '../../src/core/config/validate';
 
 const CONFIG = '/ws/exp/tiny.adapterlab.json';
 
@@ -83,4 +84,24 @@ test('a base model folder inside the workspace whose files link outside it count
 test('isInside: a name that merely starts with two dots is inside', () => {
   assert.ok(isInside('/ws', '/ws/..data/x'));
   assert.ok(!isInside('/ws', '/ws/../x'));
+});
+
+test("the editor's config checks read a path base's config.json only inside the workspace", () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runlocations-')));
+  try {
+    const ws = path.join(root, 'ws');
+    fs.mkdirSync(ws);
+    const bert = { model_type: 'bert', hidden_size: 64, num_hidden_layers: 3, num_attention_heads: 4, intermediate_size: 256, vocab_size: 500, max_position_embeddings: 32 };
+    for (const dir of [path.join(root, 'outside-bert'), path.join(ws, 'inside-bert')]) {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(bert));
+    }
+    const file = path.join(ws, 'exp.adapterlab.json');
+    const text = (base: string) => JSON.stringify({ base: { path: base }, tasks: { t: {} } }); // default maxLength 64 > 32 positions
+    const codes = (base: string) => checkConfigText(text(base), file, workspaceDiskChecks([ws])).problems.map((p) => p.code);
+    assert.deepEqual(codes('./inside-bert'), ['max-length-too-large']);
+    assert.deepEqual(codes('../outside-bert'), [], 'not read: training refuses the base as outside the workspace');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

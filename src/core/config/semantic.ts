@@ -4,7 +4,7 @@ import { MAX_HELD_OUT_FRACTION, RUN_TYPES } from './defaults';
 import { adapterOptionIssues, compositionIssues, mergeIssues } from './compositionIssues';
 import type { Issue } from './issue';
 import { type RawConfig, inferDataFormat } from './resolve';
-import type { EncoderShape, ExperimentConfig } from './types';
+import type { BaseSpec, EncoderShape, ExperimentConfig } from './types';
 import { didYouMean, quoteList } from './wording';
 import { nameIssues } from './names';
 
@@ -16,11 +16,19 @@ export interface SemanticOptions {
    * the data file, a path too long, a runs folder under a file. When given, it checks paths instead of fileExists.
    */
   pathProblem?: (path: string, kind: 'file' | 'folder', mayBeMissing?: boolean) => string | undefined;
+  /**
+   * The shape of a built-in or `path` base, read from its config.json (parameters/baseShape.ts); throws when that
+   * cannot be read, undefined when it may not be read (the editor: outside the workspace). Without it only a random
+   * base's shape is known, and the others' sizes are not checked.
+   */
+  baseShape?: (base: BaseSpec) => EncoderShape | undefined;
 }
 
 export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOptions): Issue[] {
-  const shape = config.base.kind === 'random' ? config.base.shape : undefined;
+  const base = knownBaseShape(config, opts);
+  const shape = base.shape;
   return [
+    ...base.issues,
     ...nameIssues(raw),
     ...taskIssues(config),
     ...adapterOptionIssues(config, raw, shape?.layers),
@@ -70,11 +78,31 @@ function taskIssues(config: ExperimentConfig): Issue[] {
   return issues;
 }
 
-/** Only a random base has a shape known before its weights are loaded. */
+/**
+ * The base's shape: a random base's from the config, a built-in or `path` base's from its config.json when the
+ * options can read it (a base folder that is not there is reported by fileIssues, not twice).
+ */
+function knownBaseShape(config: ExperimentConfig, opts: SemanticOptions): { shape?: EncoderShape; issues: Issue[] } {
+  const { base } = config;
+  if (base.kind === 'random') return { shape: base.shape, issues: [] };
+  if (!opts.baseShape) return { issues: [] };
+  if (base.kind === 'path' && (opts.pathProblem ? opts.pathProblem(base.path, 'folder') : opts.fileExists && !opts.fileExists(base.path))) return { issues: [] };
+  try {
+    return { shape: opts.baseShape(base), issues: [] };
+  } catch (e) {
+    return { issues: [{ path: ['base', base.kind], code: 'unreadable-base-config', message: `the base's shape cannot be read: ${e instanceof Error ? e.message : String(e)}` }] };
+  }
+}
+
+/** Sizes the base fixes: a random base's from the config, another base's from its config.json. */
 function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderShape): Issue[] {
   const issues: Issue[] = [];
+  const random = config.base.kind === 'random';
   const at = ['base', 'random'];
-  if (shape.hiddenSize % shape.heads !== 0) {
+  // Where a too-long maxLength points when the user wrote none, and what to raise instead of lowering it.
+  const positionsAt: JSONPath = random ? [...at, 'maxPositions'] : ['base', config.base.kind];
+  const positions = random ? `${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions` : `${shape.maxPositions} positions (max_position_embeddings in its config.json); lower maxLength to at most ${shape.maxPositions}`;
+  if (random && shape.hiddenSize % shape.heads !== 0) {
     const lower = shape.hiddenSize - (shape.hiddenSize % shape.heads);
     const suggestions = [lower, lower + shape.heads].filter((n) => n > 0).join(' or ');
     issues.push({
@@ -106,13 +134,13 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
   for (const type of RUN_TYPES) {
     const maxLength = config.train[type].maxLength;
     if (maxLength <= shape.maxPositions) continue;
-    const path = firstGiven(raw, [['train', type, 'maxLength'], ['train', 'maxLength'], [...at, 'maxPositions']]);
+    const path = firstGiven(raw, [['train', type, 'maxLength'], ['train', 'maxLength'], positionsAt]);
     if (reported.has(path.join('/'))) continue;
     reported.add(path.join('/'));
     issues.push({
       path,
       code: 'max-length-too-large',
-      message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+      message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${positions}`,
     });
   }
   for (const a of config.adapters) {
@@ -121,7 +149,7 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
     issues.push({
       path: ['adapters', a.name, 'train', 'maxLength'],
       code: 'max-length-too-large',
-      message: `maxLength ${maxLength} (adapter "${a.name}") exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+      message: `maxLength ${maxLength} (adapter "${a.name}") exceeds the base's ${positions}`,
     });
   }
   return issues;

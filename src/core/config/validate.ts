@@ -16,8 +16,8 @@ export interface ConfigResult {
   problems: ConfigProblem[];
 }
 
-/** Reads and checks a config file; data and model paths are checked on disk. */
-export function loadConfig(file: string): ConfigResult {
+/** Reads and checks a config file; data and model paths are checked on disk (the editor passes its own rules). */
+export function loadConfig(file: string, opts: SemanticOptions = DISK_CHECKS): ConfigResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // editors hide the BOM, so columns match theirs
@@ -26,7 +26,7 @@ export function loadConfig(file: string): ConfigResult {
     const range = { offset: 0, length: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { problems: [{ file, range, severity: 'error', message: `cannot read config: ${reason}`, path: [], code: 'unreadable-file' }] };
   }
-  return checkConfigText(text, file, DISK_CHECKS);
+  return checkConfigText(text, file, opts);
 }
 
 /** Checks config text without touching the disk unless `fileExists` is given (the editor calls it on every edit). */

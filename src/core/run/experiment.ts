@@ -43,6 +43,13 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
     if (labels.length < 2) throw new ExperimentInputError(`task "${task}" has ${labels.length} distinct label(s) in ${loaded.file}; a classifier needs at least 2`);
   }
   const rows = splitRows(loaded.rows, config.split, stratifyByLabels(config.tasks.map((t) => t.field)));
+  // Fractions are rounded per label combination: few rows can leave a split empty, and then "0.0 / 0.0" or a best
+  // epoch chosen on nothing would be reported as a result.
+  for (const part of ['train', 'validation', 'test'] as const) {
+    if (rows[part].length > 0) continue;
+    const fix = part === 'train' ? 'lower "split.validation" and "split.test"' : `raise "split.${part}"`;
+    throw new ExperimentInputError(`the ${part} split of ${loaded.file} is empty: its ${loaded.rows.length} rows, split validation ${config.split.validation} / test ${config.split.test} per label combination, leave none for ${part}; ${fix}, or add rows`);
+  }
   return { rows, labels: checked.labels, source: loaded.file };
 }
 
