@@ -14,8 +14,11 @@ import type { ConfigProblem } from '../../src/core/config/types';
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const SHIPPED = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.adapterlab.json') && !f.startsWith('broken'));
 
-/** Fields where any number the schema's type allows is harmless: a huge value means "never" or "off". */
-const HARMLESS_HUGE = new Set(['maxGradNorm', 'logEvery', 'earlyStoppingPatience', 'reductionFactor']);
+/**
+ * Fields where any size the schema's type allows is harmless: a huge value means "never" or "off", or (the learning
+ * rate) training stops at its first step saying to lower it, which is the right advice.
+ */
+const HARMLESS_HUGE = new Set(['maxGradNorm', 'logEvery', 'earlyStoppingPatience', 'reductionFactor', 'learningRate']);
 
 function numbers(node: Node | undefined, at: JSONPath = []): { path: JSONPath; node: Node }[] {
   if (!node) return [];

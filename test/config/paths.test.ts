@@ -8,6 +8,7 @@ import * as path from 'path';
 import { formatProblem, loadConfig } from '../../src/core/config/validate';
 import { ExperimentInputError, loadExperimentData } from '../../src/core/run/experiment';
 import { resolveConfig } from '../../src/core/config/resolve';
+import { loadPretrainConfig } from '../../src/core/pretrain/config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-paths-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -98,4 +99,18 @@ test('data that cannot be read at run time is an input error in words, not a raw
     assert.match(e.message, /folder\.jsonl.*is a folder, not a file/);
     return true;
   });
+});
+
+test('pretrain configs: a corpus path that is a folder or too long is reported as such; maxLength beyond maxPositions and absurd steps are errors', () => {
+  const file = path.join(dir, 'p.pretrain.json');
+  const write = (over: object) => fs.writeFileSync(file, JSON.stringify({ output: './out', corpora: [{ name: 'mine', path: './folder.jsonl' }, { name: 'long', path: `./${LONG}.jsonl` }], objectives: { mlm: { weight: 1 } }, ...over }, null, 2));
+  write({});
+  const messages = loadPretrainConfig(file).problems.map((p) => p.message);
+  assert.ok(messages.some((m) => /folder\.jsonl: is a folder, not a file/.test(m)), messages.join('\n'));
+  assert.ok(messages.some((m) => /too long/.test(m)), messages.join('\n'));
+  for (const [over, fields] of [[{ maxLength: 256 }, ['maxLength']], [{ steps: 1e30, batchSize: 1e30 }, ['steps', 'batchSize']]] as const) {
+    write({ corpora: ['brown'], ...over });
+    const more = loadPretrainConfig(file).problems.map((p) => `${p.path.join('.')}: ${p.message}`);
+    for (const field of fields) assert.ok(more.some((m) => m.startsWith(`${field}:`)), `${field}: ${more.join('\n')}`);
+  }
 });
