@@ -1,5 +1,7 @@
 // A trained run loaded for a command, or its input problem printed (exit 2 at the caller).
 import { AdapterLoadError } from '../core/adapters/load';
+import { CheckpointError } from '../core/io/hfConfig';
+import { SafetensorsError } from '../core/io/safetensors';
 import { type BackendChoice, selectBackend } from '../core/model/backend';
 import type { ExperimentConfig } from '../core/config/types';
 import type { BackendName } from '../common/runRecord';
@@ -14,7 +16,7 @@ export async function loadRunOrReport(runDir: string, requested?: BackendName): 
   try {
     return { run: loadRunModel(runDir), backend };
   } catch (e) {
-    if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError)) throw e;
+    if (!(e instanceof ExperimentInputError || e instanceof AdapterLoadError || e instanceof SafetensorsError || e instanceof CheckpointError)) throw e;
     console.error(e.message);
     return undefined;
   }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AdapterLoadError } from '../core/adapters/load';
 import { mergeAdapterFolders } from '../core/adapters/averageFiles';
 import { EXIT } from './exit';
+import { nameProblem } from '../core/config/names';
 
 export interface MergeArgs {
   weights?: number[];
@@ -13,6 +14,12 @@ export interface MergeArgs {
 }
 
 export function mergeCommand(dirs: string[], args: MergeArgs): number {
+  // The name goes into tensor names and, without --out, is the folder written: it must not be a path.
+  const problem = nameProblem(args.name);
+  if (problem) {
+    console.error(`--name ${JSON.stringify(args.name)} ${problem}; --name is the new adapter's name, and --out <dir> chooses where it is written`);
+    return EXIT.badInput;
+  }
   const raw = args.weights ?? dirs.map(() => 1 / dirs.length);
   const sum = raw.reduce((a, b) => a + b, 0);
   if (args.normalize && Math.abs(sum) < 1e-12) {

@@ -11,6 +11,7 @@ import { defaultTrainerScript } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../runner/runExperiment';
 import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
+import { fsErrorReason, isFsError } from '../core/io/fsErrors';
 
 export interface TrainArgs {
   backend?: BackendName;
@@ -49,7 +50,14 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
       return EXIT.badInput;
     }
   }
-  const runs = createRuns(config, plans);
+  let runs: PlannedRun[];
+  try {
+    runs = createRuns(config, plans);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    console.error(`cannot make the run folders in ${config.runsDir}: ${fsErrorReason(e)}`);
+    return EXIT.badInput;
+  }
   const parallel = args.parallel ?? Math.min(defaultParallelism(), runs.length);
   console.log(`Experiment "${config.name}": ${runs.length} runs (${plans.map((p) => p.name).join(', ')}), ${parallel} at a time`);
   if (config.base.kind === 'random') {

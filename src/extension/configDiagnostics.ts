@@ -1,8 +1,8 @@
 // The core's config checks as diagnostics, at the exact range, refreshed while the user types (debounced).
-import { existsSync } from 'fs';
 import * as vscode from 'vscode';
 import { checkConfigText } from '../core/config/validate';
 import { isConfigUri } from './configDocuments';
+import { workspaceDiskChecks } from './runLocations';
 import { problemsToShow, toZeroBased } from './problems';
 
 export const DIAGNOSTIC_SOURCE = 'Adapter Lab';
@@ -35,7 +35,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private check(doc: vscode.TextDocument): void {
     if (!isConfigUri(doc.uri) || doc.isClosed) return;
     this.pending.delete(doc.uri.toString());
-    const { problems } = checkConfigText(doc.getText(), doc.uri.fsPath, { fileExists: existsSync });
+    const { problems } = checkConfigText(doc.getText(), doc.uri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
     this.collection.set(
       doc.uri,
       problemsToShow(problems).map((p) => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { listRuns, readRun, readSummary } from '../core/io/runStore';
-import { isInside, runsDirOf } from './runLocations';
+import { isReallyInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
 import { type RunsTreeNode, runDirOf } from './runsTree';
 import { readSettings } from './settings';
@@ -117,7 +117,7 @@ async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsT
     return;
   }
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const deletable = runs.filter((r) => roots.some((root) => isInside(root, r.dir)) && fs.existsSync(path.join(r.dir, 'run.json')));
+  const deletable = runs.filter((r) => roots.some((root) => isReallyInside(root, r.dir)) && fs.existsSync(path.join(r.dir, 'run.json')));
   if (deletable.length === 0) return;
   const names = deletable.map((r) => `${r.record.name} (${r.record.id})`).join('\n');
   const choice = await vscode.window.showWarningMessage(

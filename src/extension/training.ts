@@ -12,7 +12,7 @@ import type { TrainerExit } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
 import { formatDuration, progressSummary, sessionFraction } from './progressText';
-import { pathsOutside, runsFolderOverride } from './runLocations';
+import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
 import { RunLog } from './runLog';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
@@ -57,7 +57,7 @@ export class Training implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return explainRestrictedMode();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (open?.isDirty) await open.save(); // the trainer reads the file, not the editor
-    const loaded = loadConfig(configUri.fsPath);
+    const loaded = loadConfig(configUri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
     if (!loaded.config) return reportConfigProblems(configUri, loaded.problems.length);
 
     const settings = readSettings(configUri);

@@ -43,6 +43,7 @@ test('a base whose config.json is broken is named in the message, not thrown', (
   fs.mkdirSync(path.join(dir, 'model'));
   fs.writeFileSync(path.join(dir, 'model', 'config.json'), '{"model_type": "gpt2"}');
   const message = new GraphContent([dir]).message(fs.readFileSync(configFile, 'utf8'), configFile);
-  assert.equal(message.type, 'error');
-  if (message.type === 'error') assert.match(message.message, /config\.json: model_type is "gpt2"/);
+  // A config problem like any other (adapter-lab check reports it at "path" too), with its line and column.
+  assert.equal(message.type, 'problems');
+  if (message.type === 'problems') assert.match(message.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n'), /^\d+:\d+ .*config\.json: model_type is "gpt2"/m);
 });

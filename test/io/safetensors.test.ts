@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   writeSafetensorsFile,
   type TensorToWrite,
 } from '../../src/core/io/safetensors';
+import { readWeightsFile } from '../../src/core/io/weightsFile';
 
 /** Builds a file byte by byte per the spec, independently of the writer. */
 function handMade(header: string | number[], data: number[], headerLength?: bigint): Uint8Array {
@@ -194,4 +195,74 @@ test('the writer rejects inconsistent tensors', () => {
   assert.throws(() => writeSafetensors({ w: { dtype: 'F32', shape: [3], data: new Float32Array(2) } }), /needs 12 bytes of F32, got 8/);
   assert.throws(() => writeSafetensors({ w: { dtype: 'F16', shape: [1], data: new Float32Array(1) as never } }), /F16 data must be a Uint16Array/);
   assert.throws(() => writeSafetensors({ __metadata__: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } }), /reserved/);
+});
+
+// The format does not require the header to be padded: another writer's file may put the data at any offset, and
+// a file read from disk is a Node Buffer (for small files a view into a shared pool, whose `.buffer` starts elsewhere).
+test('files read from disk decode every dtype the same for every header length mod 8, small and large', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'safetensors-unpadded-'));
+  try {
+    for (const count of [3, 1500]) {
+      const f32 = Float32Array.from({ length: count }, (_, i) => (i % 7) - 2.75 + i / 1024);
+      const tensors: Record<string, TensorToWrite> = {
+        f64: { dtype: 'F64', shape: [count], data: Float64Array.from(f32, (v) => v / 3) },
+        i64: { dtype: 'I64', shape: [count], data: BigInt64Array.from(f32, (_, i) => BigInt(i) * 2n ** 33n - 5n) },
+        f32: { dtype: 'F32', shape: [count], data: f32 },
+        i32: { dtype: 'I32', shape: [count], data: Int32Array.from(f32, (_, i) => i * 65537 - 9) },
+        f16: { dtype: 'F16', shape: [2], data: Uint16Array.from([0x3c00, 0xc100]) }, // 1, -2.5
+        bf16: { dtype: 'BF16', shape: [2], data: Uint16Array.from([0x3f80, 0xc020]) }, // 1, -2.5
+        i16: { dtype: 'I16', shape: [count], data: Int16Array.from(f32, (_, i) => (i % 300) - 150) },
+        i8: { dtype: 'I8', shape: [3], data: Int8Array.from([-128, 5, 127]) },
+        u8: { dtype: 'U8', shape: [3], data: Uint8Array.from([0, 200, 255]) },
+      };
+      const padded = writeSafetensors(tensors);
+      const n = Number(new DataView(padded.buffer).getBigUint64(0, true));
+      const json = Buffer.from(padded.subarray(8, 8 + n)).toString('utf8').trimEnd();
+      const data = padded.subarray(8 + n);
+      for (let extra = 0; extra < 8; extra++) {
+        const header = Buffer.from(json + ' '.repeat(extra), 'utf8');
+        const length = Buffer.alloc(8);
+        length.writeBigUInt64LE(BigInt(header.length));
+        const file = join(dir, `h${header.length % 8}-${count}.safetensors`);
+        writeFileSync(file, Buffer.concat([length, header, data]));
+        const read = readSafetensorsFile(file).tensors;
+        for (const [name, expected] of Object.entries(tensors)) {
+          const got = read.get(name)!;
+          const values = name === 'f16' || name === 'bf16' ? Float32Array.from([1, -2.5]) : expected.data;
+          assert.deepEqual([...got.data], [...values], `${name}, header length ${header.length} (mod 8 = ${header.length % 8}), ${count} values`);
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readWeightsFile refuses NaN and ±Infinity in every float dtype, naming the file and the tensor; integers pass', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'safetensors-finite-'));
+  try {
+    const file = join(dir, 'w.safetensors');
+    const cases: [TensorToWrite, RegExp][] = [
+      [{ dtype: 'F32', shape: [3], data: Float32Array.from([1, NaN, NaN]) }, /holds NaN at index 1 \(2 of 3 values/],
+      [{ dtype: 'F64', shape: [2], data: Float64Array.from([Infinity, 0]) }, /holds Infinity at index 0 \(1 of 2/],
+      [{ dtype: 'F16', shape: [2], data: Uint16Array.from([0x3c00, 0xfc00]) }, /holds -Infinity at index 1/],
+      [{ dtype: 'BF16', shape: [1], data: Uint16Array.from([0x7fc0]) }, /holds NaN at index 0/],
+    ];
+    for (const [tensor, expected] of cases) {
+      writeSafetensorsFile(file, { ok: { dtype: 'F32', shape: [1], data: Float32Array.from([1]) }, 'layer.0.w': tensor });
+      assert.throws(() => readWeightsFile(file), (e: unknown) => {
+        assert.ok(e instanceof SafetensorsError);
+        assert.equal(e.file, file);
+        assert.equal(e.tensor, 'layer.0.w');
+        assert.match(e.message, expected, tensor.dtype);
+        return true;
+      });
+    }
+    writeSafetensorsFile(file, { i: { dtype: 'I32', shape: [2], data: Int32Array.from([-1, 2 ** 31 - 1]) }, f: { dtype: 'F32', shape: [2], data: Float32Array.from([-3.4e38, 1e-45]) } });
+    assert.deepEqual([...readWeightsFile(file).tensors.get('f')!.data], [...Float32Array.from([-3.4e38, 1e-45])]);
+    assert.throws(() => readWeightsFile(join(dir, 'missing.safetensors')), { name: 'SafetensorsError', message: `${join(dir, 'missing.safetensors')}: cannot read: not found` });
+    assert.throws(() => readWeightsFile(dir), { name: 'SafetensorsError', message: `${dir}: cannot read: is a folder, not a file` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

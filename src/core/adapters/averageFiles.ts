@@ -7,6 +7,7 @@ import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGH
 import { writeJsonAtomic } from '../io/atomic';
 import { writeSafetensorsFile } from '../io/safetensors';
 import { AdapterLoadError, readFloatTensors } from './load';
+import { checkSameTensors } from './sameTensors';
 
 interface SavedAdapter {
   dir: string;
@@ -25,7 +26,12 @@ export function renameAdapterTensor(tensor: string, from: string, to: string): s
 function readSaved(dir: string): SavedAdapter {
   const configFile = path.join(dir, ADAPTER_CONFIG_FILE);
   if (!fs.existsSync(configFile)) throw new AdapterLoadError(`${dir}: no ${ADAPTER_CONFIG_FILE}; give adapter folders (adapters/<name>/ in a run folder)`);
-  const json = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  let json;
+  try {
+    json = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  } catch (e) {
+    throw new AdapterLoadError(`${configFile}: cannot read it as JSON (${e instanceof Error ? e.message : e})`);
+  }
   if (typeof json?.name !== 'string' || typeof json?.config !== 'object') throw new AdapterLoadError(`${configFile}: not an AdapterHub adapter config (needs "name" and "config")`);
   return { dir, name: json.name, json, tensors: readFloatTensors(path.join(dir, ADAPTER_WEIGHTS_FILE)) };
 }
@@ -39,10 +45,11 @@ export function mergeAdapterFolders(dirs: string[], weights: number[], name: str
   for (const other of saved.slice(1)) {
     for (const key of new Set([...Object.keys(first.json.config), ...Object.keys(other.json.config)])) {
       const [a, b] = [first.json.config[key], other.json.config[key]].map((v) => JSON.stringify(v));
-      if (a !== b) throw new AdapterLoadError(`${other.dir}: adapter "${other.name}" differs from "${first.name}" in ${key} (${b} vs ${a}); parameter averaging needs the same config`);
+      if (a !== b) throw new AdapterLoadError(`adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) differ in ${key} (${a} vs ${b}); parameter averaging needs the same config`);
     }
-    if (other.json.hidden_size !== first.json.hidden_size) throw new AdapterLoadError(`${other.dir}: hidden_size ${other.json.hidden_size} vs ${first.json.hidden_size}`);
+    if (other.json.hidden_size !== first.json.hidden_size) throw new AdapterLoadError(`adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) belong to models of other widths: hidden_size ${first.json.hidden_size} vs ${other.json.hidden_size}`);
   }
+  checkSameTensors(saved, renameAdapterTensor);
   const out: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
   for (const [tensor, { shape }] of first.tensors) {
     const target = renameAdapterTensor(tensor, first.name, name);
@@ -52,6 +59,8 @@ export function mergeAdapterFolders(dirs: string[], weights: number[], name: str
       if (!source || source.shape.join() !== shape.join()) throw new AdapterLoadError(`${s.dir}: adapter "${s.name}" has no tensor matching "${tensor}" [${shape}]`);
       source.data.forEach((v, k) => (sum[k] += weights[i] * v));
     });
+    // Finite inputs can still overflow float32 with large weights: never write what could not be read back.
+    if (!sum.every(Number.isFinite)) throw new AdapterLoadError(`tensor "${target}" of the merge overflows float32 with weights ${weights.join(', ')}: use smaller weights`);
     out[target] = { dtype: 'F32', shape, data: sum };
   }
   for (const s of saved.slice(1)) {

@@ -6,7 +6,8 @@ import * as path from 'path';
 import type { AdapterSpec, Pooling } from '../config/types';
 import { ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, fromTorchLayout } from '../io/adapterhub';
 import { listRuns } from '../io/runStore';
-import { readSafetensorsFile } from '../io/safetensors';
+import { SafetensorsError } from '../io/safetensors';
+import { readWeightsFile } from '../io/weightsFile';
 import { ClassificationHead } from '../model/heads';
 import type { AdapterModule } from './modules/module';
 import { type EncoderDims, createAdapter } from './modules/index';
@@ -20,9 +21,17 @@ export function latestCompletedRun(runsDir: string, experiment: string, runName:
   return listRuns(runsDir).runs.find((r) => r.record.experiment === experiment && r.record.name === runName && r.record.status === 'completed')?.dir;
 }
 
+/** F32 weights of an adapter, head or fusion file; a missing, damaged or non-finite file is an AdapterLoadError naming it. */
 export function readFloatTensors(file: string): FloatTensors {
+  let tensors;
+  try {
+    tensors = readWeightsFile(file).tensors;
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new AdapterLoadError(e.message);
+    throw e;
+  }
   const out: FloatTensors = new Map();
-  for (const [name, t] of readSafetensorsFile(file).tensors) {
+  for (const [name, t] of tensors) {
     if (t.dtype !== 'F32') throw new AdapterLoadError(`${file}: tensor "${name}" is ${t.dtype}; Adapter Lab reads F32 weights`);
     out.set(name, { shape: t.shape, data: t.data as Float32Array });
   }
@@ -33,9 +42,10 @@ export function readFloatTensors(file: string): FloatTensors {
 export function loadAdapter(dir: string, spec: AdapterSpec, dims: EncoderDims): AdapterModule {
   const file = path.join(dir, ADAPTER_WEIGHTS_FILE);
   if (!fs.existsSync(file)) throw new AdapterLoadError(`${file} is missing: the run that trained adapter "${spec.name}" saved no weights`);
+  const tensors = readFloatTensors(file); // a damaged file is its own error, not a change of config
   const module = createAdapter(spec, dims, 0);
   try {
-    module.importTensors(readFloatTensors(file));
+    module.importTensors(tensors);
   } catch (e) {
     module.weights.dispose();
     throw new AdapterLoadError(`${file} does not match adapter "${spec.name}" as configured (${e instanceof Error ? e.message : e}); the config changed since it was trained: train adapter:${spec.name} again`);
@@ -52,9 +62,10 @@ export function loadHead(dir: string, task: string, labels: string[], pooling: P
   if (savedLabels.join('\u0000') !== labels.join('\u0000')) {
     throw new AdapterLoadError(`${configFile}: the head was trained for labels ${JSON.stringify(savedLabels)}, but task "${task}" now has ${JSON.stringify(labels)}`);
   }
+  const tensors = readFloatTensors(path.join(dir, HEAD_WEIGHTS_FILE));
   const head = new ClassificationHead(saved.name ?? task, labels, pooling, hiddenSize, 0);
   try {
-    head.weights.restore(fromTorchLayout(readFloatTensors(path.join(dir, HEAD_WEIGHTS_FILE)), head.weights));
+    head.weights.restore(fromTorchLayout(tensors, head.weights));
   } catch (e) {
     head.weights.dispose();
     throw new AdapterLoadError(`${path.join(dir, HEAD_WEIGHTS_FILE)}: ${e instanceof Error ? e.message : e}`);

@@ -4,17 +4,32 @@ import { MAX_HELD_OUT_FRACTION, RUN_TYPES } from './defaults';
 import { adapterOptionIssues, compositionIssues, mergeIssues } from './compositionIssues';
 import type { Issue } from './issue';
 import { type RawConfig, inferDataFormat } from './resolve';
-import type { EncoderShape, ExperimentConfig } from './types';
+import type { BaseSpec, EncoderShape, ExperimentConfig } from './types';
 import { didYouMean, quoteList } from './wording';
+import { nameIssues } from './names';
 
 export interface SemanticOptions {
   /** Without it, data and model paths are not checked (keeps checking pure, e.g. while the user types). */
   fileExists?: (path: string) => boolean;
+  /**
+   * Why a path cannot be used as the file or folder it should be (io/pathProblem.ts), or undefined: a folder given as
+   * the data file, a path too long, a runs folder under a file. When given, it checks paths instead of fileExists.
+   */
+  pathProblem?: (path: string, kind: 'file' | 'folder', mayBeMissing?: boolean) => string | undefined;
+  /**
+   * The shape of a built-in or `path` base, read from its config.json (parameters/baseShape.ts); throws when that
+   * cannot be read, undefined when it may not be read (the editor: outside the workspace). Without it only a random
+   * base's shape is known, and the others' sizes are not checked.
+   */
+  baseShape?: (base: BaseSpec) => EncoderShape | undefined;
 }
 
 export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOptions): Issue[] {
-  const shape = config.base.kind === 'random' ? config.base.shape : undefined;
+  const base = knownBaseShape(config, opts);
+  const shape = base.shape;
   return [
+    ...base.issues,
+    ...nameIssues(raw),
     ...taskIssues(config),
     ...adapterOptionIssues(config, raw, shape?.layers),
     ...compositionIssues(config, raw, shape?.layers),
@@ -63,11 +78,31 @@ function taskIssues(config: ExperimentConfig): Issue[] {
   return issues;
 }
 
-/** Only a random base has a shape known before its weights are loaded. */
+/**
+ * The base's shape: a random base's from the config, a built-in or `path` base's from its config.json when the
+ * options can read it (a base folder that is not there is reported by fileIssues, not twice).
+ */
+function knownBaseShape(config: ExperimentConfig, opts: SemanticOptions): { shape?: EncoderShape; issues: Issue[] } {
+  const { base } = config;
+  if (base.kind === 'random') return { shape: base.shape, issues: [] };
+  if (!opts.baseShape) return { issues: [] };
+  if (base.kind === 'path' && (opts.pathProblem ? opts.pathProblem(base.path, 'folder') : opts.fileExists && !opts.fileExists(base.path))) return { issues: [] };
+  try {
+    return { shape: opts.baseShape(base), issues: [] };
+  } catch (e) {
+    return { issues: [{ path: ['base', base.kind], code: 'unreadable-base-config', message: `the base's shape cannot be read: ${e instanceof Error ? e.message : String(e)}` }] };
+  }
+}
+
+/** Sizes the base fixes: a random base's from the config, another base's from its config.json. */
 function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderShape): Issue[] {
   const issues: Issue[] = [];
+  const random = config.base.kind === 'random';
   const at = ['base', 'random'];
-  if (shape.hiddenSize % shape.heads !== 0) {
+  // Where a too-long maxLength points when the user wrote none, and what to raise instead of lowering it.
+  const positionsAt: JSONPath = random ? [...at, 'maxPositions'] : ['base', config.base.kind];
+  const positions = random ? `${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions` : `${shape.maxPositions} positions (max_position_embeddings in its config.json); lower maxLength to at most ${shape.maxPositions}`;
+  if (random && shape.hiddenSize % shape.heads !== 0) {
     const lower = shape.hiddenSize - (shape.hiddenSize % shape.heads);
     const suggestions = [lower, lower + shape.heads].filter((n) => n > 0).join(' or ');
     issues.push({
@@ -99,13 +134,13 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
   for (const type of RUN_TYPES) {
     const maxLength = config.train[type].maxLength;
     if (maxLength <= shape.maxPositions) continue;
-    const path = firstGiven(raw, [['train', type, 'maxLength'], ['train', 'maxLength'], [...at, 'maxPositions']]);
+    const path = firstGiven(raw, [['train', type, 'maxLength'], ['train', 'maxLength'], positionsAt]);
     if (reported.has(path.join('/'))) continue;
     reported.add(path.join('/'));
     issues.push({
       path,
       code: 'max-length-too-large',
-      message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+      message: `maxLength ${maxLength} (${type} runs) exceeds the base's ${positions}`,
     });
   }
   for (const a of config.adapters) {
@@ -114,7 +149,7 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
     issues.push({
       path: ['adapters', a.name, 'train', 'maxLength'],
       code: 'max-length-too-large',
-      message: `maxLength ${maxLength} (adapter "${a.name}") exceeds the base's ${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`,
+      message: `maxLength ${maxLength} (adapter "${a.name}") exceeds the base's ${positions}`,
     });
   }
   return issues;
@@ -143,18 +178,31 @@ function fileIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOpti
       message: `cannot tell the format of "${raw.data?.path}" from its extension: add "format": "jsonl" or "format": "csv" to "data"`,
     });
   }
-  if (data.kind === 'file' && opts.fileExists && !opts.fileExists(data.path)) {
+  // "not found" when only existence can be asked; with pathProblem, also a folder for a file, a path too long, …
+  const problemOf = (p: string, kind: 'file' | 'folder', mayBeMissing = false): string | undefined =>
+    opts.pathProblem ? opts.pathProblem(p, kind, mayBeMissing) : !mayBeMissing && opts.fileExists && !opts.fileExists(p) ? 'not found' : undefined;
+  const dataProblem = data.kind === 'file' ? problemOf(data.path, 'file') : undefined;
+  if (data.kind === 'file' && dataProblem) {
     issues.push({
       path: ['data', 'path'],
-      code: 'missing-data-file',
-      message: `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)`,
+      code: dataProblem === 'not found' ? 'missing-data-file' : 'unusable-data-path',
+      message: dataProblem === 'not found' ? `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)` : `data file ${data.path}: ${dataProblem}; fix "path" (it is relative to the config's folder)`,
     });
   }
-  if (base.kind === 'path' && opts.fileExists && !opts.fileExists(base.path)) {
+  const baseProblem = base.kind === 'path' ? problemOf(base.path, 'folder') : undefined;
+  if (base.kind === 'path' && baseProblem) {
     issues.push({
       path: ['base', 'path'],
-      code: 'missing-base-model',
-      message: `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)`,
+      code: baseProblem === 'not found' ? 'missing-base-model' : 'unusable-base-path',
+      message: baseProblem === 'not found' ? `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)` : `base model folder ${base.path}: ${baseProblem}; fix "path" (it is relative to the config's folder)`,
+    });
+  }
+  const runsProblem = problemOf(config.runsDir, 'folder', true);
+  if (runsProblem) {
+    issues.push({
+      path: ['runsDir'],
+      code: 'unusable-runs-dir',
+      message: `the runs folder ${config.runsDir} cannot be made: ${runsProblem}; fix "runsDir" (it is relative to the config's folder)`,
     });
   }
   return issues;

@@ -1,7 +1,9 @@
 // Entry points for reading and checking a `*.adapterlab.json` experiment.
 // Three phases, each run only when the previous found no errors, since later phases need its result:
 // syntax (and duplicate keys) → JSON Schema → semantic checks on the resolved config.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fsErrorReason } from '../io/fsErrors';
+import { DISK_CHECKS } from './diskChecks';
 import type { Issue } from './issue';
 import { type JsoncDocument, duplicateKeys, parseJsonc, rangeAt, rangeInString, rangeOfPath, valueOf } from './parse';
 import { type RawConfig, resolveConfig } from './resolve';
@@ -14,17 +16,17 @@ export interface ConfigResult {
   problems: ConfigProblem[];
 }
 
-/** Reads and checks a config file; data and model paths are checked on disk. */
-export function loadConfig(file: string): ConfigResult {
+/** Reads and checks a config file; data and model paths are checked on disk (the editor passes its own rules). */
+export function loadConfig(file: string, opts: SemanticOptions = DISK_CHECKS): ConfigResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // editors hide the BOM, so columns match theirs
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : fsErrorReason(err);
     const range = { offset: 0, length: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { problems: [{ file, range, severity: 'error', message: `cannot read config: ${reason}`, path: [], code: 'unreadable-file' }] };
   }
-  return checkConfigText(text, file, { fileExists: existsSync });
+  return checkConfigText(text, file, opts);
 }
 
 /** Checks config text without touching the disk unless `fileExists` is given (the editor calls it on every edit). */

@@ -1,6 +1,7 @@
 // Loads a dataset into rows of text + string labels. Bad rows are never dropped silently: each one
 // becomes a DataProblem with its file and line, and the caller decides whether problems are fatal.
 import { readFileSync } from 'node:fs';
+import { fsErrorReason } from '../io/fsErrors';
 import type { DataSpec, TaskSpec } from '../config/types';
 import { parseCsv } from './csv';
 import { loadReviews } from './reviews';
@@ -23,6 +24,17 @@ export interface LoadedRows {
   problems: DataProblem[];
 }
 
+/** A data file that cannot be read at all (missing, a folder, the path too long, no permission); the message names it. */
+export class DataReadError extends Error {}
+
+function readDataFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new DataReadError(`${file}: cannot read the data: ${fsErrorReason(e)}`);
+  }
+}
+
 export function loadRows(spec: DataSpec): LoadedRows {
   if (spec.kind === 'builtin') {
     const rows = loadReviews().map(({ text, sentiment, domain }, index) => ({ text, labels: { sentiment, domain }, line: index + 1 }));
@@ -30,7 +42,7 @@ export function loadRows(spec: DataSpec): LoadedRows {
   }
   const { path: file, format, textField } = spec;
   const problems: DataProblem[] = [];
-  const text = decodeUtf8(readFileSync(file), file, problems);
+  const text = decodeUtf8(readDataFile(file), file, problems);
   const rows = format === 'jsonl' ? parseJsonl(text, file, textField, problems) : parseCsvRows(text, file, textField, problems);
   if (rows.length === 0 && problems.length === 0) problems.push({ file, line: 1, message: 'the file has no data rows' });
   return { file, rows, problems };
@@ -63,7 +75,7 @@ export interface JsonlObject {
 export function readJsonlObjects(file: string): { objects: JsonlObject[]; problems: DataProblem[] } {
   const problems: DataProblem[] = [];
   const objects: JsonlObject[] = [];
-  forEachJsonlObject(decodeUtf8(readFileSync(file), file, problems), file, problems, (value, line) => objects.push({ value, line }));
+  forEachJsonlObject(decodeUtf8(readDataFile(file), file, problems), file, problems, (value, line) => objects.push({ value, line }));
   return { objects, problems };
 }
 

@@ -9,6 +9,7 @@ import { bertWeightShapes } from '../model/shapes';
 import { isLinearWeight } from '../model/weights';
 import { type TokenizerJson, WordPieceTokenizer, tokenizerJsonFromVocab } from '../data/tokenizer';
 import { readSafetensorsFile } from './safetensors';
+import { nonFiniteProblem } from './weightsFile';
 import { transpose2d } from './adapterhub';
 import { CheckpointError, readBertConfig } from './hfConfig';
 
@@ -71,6 +72,11 @@ export function loadBertCheckpoint(dir: string, seed = 0): LoadedBert {
     }
     if (!(t.data instanceof Float32Array)) {
       problems.push(`tensor "${name}" has dtype ${t.dtype}; floating point (F32, F16, BF16) is expected`);
+      continue;
+    }
+    const nonFinite = nonFiniteProblem(t.data);
+    if (nonFinite) {
+      problems.push(`tensor "${name}": ${nonFinite}`);
       continue;
     }
     values.set(name, { shape: ourShape, data: linear ? transpose2d(t.data, expected[0], expected[1]) : t.data });

@@ -2,6 +2,7 @@
 //   run.json       status and what the run was (config snapshot, backend, machine, timings) — rewritten atomically
 //   metrics.jsonl  one JSON object per line, appended as training goes (survives a crash up to the last line)
 //   summary.json   final metrics, parameter counts, sizes and speeds — written once at the end
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,11 +22,16 @@ export function machineInfo(): RunRecord['machine'] {
   };
 }
 
+const MAX_SLUG = 120;
+
 /** A sortable, readable, unique id: 2026-11-27T01-23-45-reviews-adapter-sentiment. */
 export function newRunId(experiment: string, runName: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
   const slug = `${experiment}-${runName}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return `${stamp}-${slug}`;
+  // A folder name must fit the file system's 255 bytes: a long slug is cut, with a hash that keeps ids apart.
+  if (slug.length <= MAX_SLUG) return `${stamp}-${slug}`;
+  const hash = createHash('sha256').update(`${experiment}\u0000${runName}`).digest('hex').slice(0, 8);
+  return `${stamp}-${slug.slice(0, MAX_SLUG - 9).replace(/-$/, '')}-${hash}`;
 }
 
 export const RUN_FILE = 'run.json';

@@ -237,9 +237,12 @@ function decode(bytes: Uint8Array, offset: number, dtype: Dtype, count: number):
   const ArrayType = WRITE_ARRAY[dtype];
   const start = bytes.byteOffset + offset;
   // Typed-array views need offsets aligned to their element size; copy when the file does not provide that.
-  return start % ArrayType.BYTES_PER_ELEMENT === 0
-    ? new ArrayType(bytes.buffer as ArrayBuffer, start, count)
-    : new ArrayType(bytes.slice(offset, offset + count * ArrayType.BYTES_PER_ELEMENT).buffer, 0, count);
+  if (start % ArrayType.BYTES_PER_ELEMENT === 0) return new ArrayType(bytes.buffer as ArrayBuffer, start, count);
+  // Copy into an array of its own: `bytes.slice` is a copy for a Uint8Array but a view for a Node Buffer (whose
+  // `.buffer` is the whole file, or a shared pool), so its `.buffer` cannot be relied on.
+  const copy = new ArrayType(count);
+  new Uint8Array(copy.buffer).set(bytes.subarray(offset, offset + count * ArrayType.BYTES_PER_ELEMENT));
+  return copy;
 }
 
 /** IEEE 754 binary16 bits → number (exact: every half value is representable as float32). */

@@ -1,6 +1,6 @@
 // Checks of a pre-training config that its JSON Schema cannot express: corpus and objective names, the corpus each
 // objective reads, and that corpus files exist. Each problem names the JSON path it is about, for line:column.
-import * as fs from 'fs';
+import { pathProblem } from '../io/pathProblem';
 import { type PretrainConfig, isBuiltinCorpus, isUserCorpus, isUserObjective } from './spec';
 
 export interface CrossCheckProblem {
@@ -17,6 +17,9 @@ const NEEDS_CORPUS: Record<string, string> = { pos: 'brown', genre: 'brown' };
 
 export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean, objectivesGiven: boolean): CrossCheckProblem[] {
   const problems: CrossCheckProblem[] = [];
+  if (config.maxLength > config.shape.maxPositions) {
+    problems.push({ at: ['maxLength'], message: `maxLength ${config.maxLength} exceeds the ${config.shape.maxPositions} positions of "shape" (maxPositions); lower maxLength or raise maxPositions`, code: 'max-length-too-large' });
+  }
   const corpusNames = new Set<string>();
   config.corpora.forEach((corpus, i) => {
     if (!isUserCorpus(corpus)) {
@@ -31,7 +34,8 @@ export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean
     if (corpus.textField !== undefined && corpus.tokensField !== undefined) {
       problems.push({ at: [...at, 'tokensField'], part: 'key', message: 'give either "textField" (a string per row) or "tokensField" (a list of words per row), not both', code: 'text-and-tokens' });
     }
-    if (!fs.statSync(corpus.path, { throwIfNoEntry: false })?.isFile()) problems.push({ at: [...at, 'path'], message: `no such file: ${corpus.path}`, code: 'missing-file' });
+    const unusable = pathProblem(corpus.path, 'file');
+    if (unusable) problems.push({ at: [...at, 'path'], message: unusable === 'not found' ? `no such file: ${corpus.path}` : `${corpus.path}: ${unusable}`, code: 'missing-file' });
   });
   if (!objectivesGiven) return problems;
   const userCorpora = config.corpora.filter(isUserCorpus);

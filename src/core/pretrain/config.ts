@@ -12,6 +12,7 @@ export type { PretrainConfig } from './spec';
 import { DEFAULT_SHAPE } from '../config/defaults';
 import { parseJsonc, rangeAt, rangeOfPath, valueOf } from '../config/parse';
 import schema from '../../../schemas/pretrain.schema.json';
+import { fsErrorReason } from '../io/fsErrors';
 
 const DEFAULTS = {
   corpora: ['brown', 'reviews-train'] as CorpusSpec[],
@@ -38,7 +39,13 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 
 export function loadPretrainConfig(file: string): { config?: PretrainConfig; problems: ConfigProblem[] } {
   const absFile = path.resolve(file);
-  const text = fs.readFileSync(absFile, 'utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = fs.readFileSync(absFile, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    const range = { offset: 0, length: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { problems: [{ file: absFile, range, severity: 'error', message: `cannot read config: ${fsErrorReason(e)}`, path: [], code: 'unreadable-file' }] };
+  }
   const doc = parseJsonc(text);
   const problem = (range: ConfigProblem['range'], message: string, at: (string | number)[], code: string): ConfigProblem => ({ file: absFile, range, severity: 'error', message, path: at, code });
   const problems = doc.syntaxErrors.map((e) => problem(rangeAt(doc, e.offset, e.length), e.message, [], 'syntax-error'));

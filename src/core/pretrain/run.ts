@@ -10,7 +10,8 @@ import { createRng } from '../data/random';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
 import { bertConfigJson, toTorchLayout } from '../io/adapterhub';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
-import { readSafetensorsFile, writeSafetensorsFile } from '../io/safetensors';
+import { writeSafetensorsFile } from '../io/safetensors';
+import { readWeightsFile } from '../io/weightsFile';
 import { BertEncoder, initBertWeights } from '../model/bert';
 import { type BertConfig } from '../model/shapes';
 import { bertWeightShapes } from '../model/shapes';
@@ -241,8 +242,8 @@ function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimiz
       throw new Error(`${dir}: the labels of objective "${name}" changed since the checkpoint (${then.join(', ')} → ${now.join(', ')}); start over with --fresh`);
     }
   }
-  const weights = readSafetensorsFile(path.join(dir, 'weights.safetensors')).tensors;
-  const opt = readSafetensorsFile(path.join(dir, 'optimizer.safetensors'));
+  const weights = readWeightsFile(path.join(dir, 'weights.safetensors')).tensors;
+  const opt = readWeightsFile(path.join(dir, 'optimizer.safetensors'));
   const get = (map: typeof weights, name: string) => {
     const t = map.get(name);
     if (!t || !(t.data instanceof Float32Array)) throw new Error(`${dir}: the checkpoint has no tensor "${name}" (was the config changed? start over with --fresh)`);

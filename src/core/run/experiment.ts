@@ -7,7 +7,7 @@ import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
 import { loadBertCheckpoint } from '../io/hfBert';
 import { CheckpointError } from '../io/hfConfig';
 import { SafetensorsError } from '../io/safetensors';
-import { type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
+import { DataReadError, type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
 import { splitRows, stratifyByLabels } from '../data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
 import { initBertWeights } from '../model/bert';
@@ -26,7 +26,13 @@ export interface ExperimentData {
 
 /** Loads, checks and splits the data; bad rows are an error listing each with its line. */
 export function loadExperimentData(config: ExperimentConfig): ExperimentData {
-  const loaded = loadRows(config.data);
+  let loaded;
+  try {
+    loaded = loadRows(config.data);
+  } catch (e) {
+    if (e instanceof DataReadError) throw new ExperimentInputError(e.message);
+    throw e;
+  }
   const checked = checkRowsForTasks(loaded.rows, config.tasks, loaded.file);
   const problems = [...loaded.problems, ...checked.problems];
   if (problems.length) {
@@ -36,6 +42,13 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
     if (labels.length < 2) throw new ExperimentInputError(`task "${task}" has ${labels.length} distinct label(s) in ${loaded.file}; a classifier needs at least 2`);
   }
   const rows = splitRows(loaded.rows, config.split, stratifyByLabels(config.tasks.map((t) => t.field)));
+  // Fractions are rounded per label combination: few rows can leave a split empty, and then "0.0 / 0.0" or a best
+  // epoch chosen on nothing would be reported as a result.
+  for (const part of ['train', 'validation', 'test'] as const) {
+    if (rows[part].length > 0) continue;
+    const fix = part === 'train' ? 'lower "split.validation" and "split.test"' : `raise "split.${part}"`;
+    throw new ExperimentInputError(`the ${part} split of ${loaded.file} is empty: its ${loaded.rows.length} rows, split validation ${config.split.validation} / test ${config.split.test} per label combination, leave none for ${part}; ${fix}, or add rows`);
+  }
   return { rows, labels: checked.labels, source: loaded.file };
 }
 

@@ -9,7 +9,7 @@ import { buildGraph } from '../../core/graph/build';
 import { type BaseShape, baseShapeOf } from '../../core/parameters/baseShape';
 import { type LabelCounts, labelCounts } from '../../core/parameters/labels';
 import type { GraphToWebview } from '../../protocol/graph';
-import { pathsOutside } from '../runLocations';
+import { pathsOutside, workspaceDiskChecks } from '../runLocations';
 
 /** Remembers the last result per key: the base and the data rarely change while a config is edited. */
 class LastValue<T> {
@@ -32,7 +32,7 @@ export class GraphContent {
   constructor(private readonly roots: readonly string[]) {}
 
   message(text: string, file: string): GraphToWebview {
-    const { config, problems } = checkConfigText(text, file, { fileExists: fs.existsSync });
+    const { config, problems } = checkConfigText(text, file, workspaceDiskChecks(this.roots));
     const errors = problems.filter((p) => p.severity === 'error');
     if (!config || errors.length) return { type: 'problems', file, problems: errors.map((p) => ({ line: p.range.line, column: p.range.column, message: p.message })) };
     const outside = pathsOutside(config, this.roots).filter((o) => o.what !== 'runs folder');

@@ -15,7 +15,7 @@ import { dense } from '../../model/ops';
 import { Weights } from '../../model/weights';
 import { bottleneckWidth } from '../methods/descriptor';
 import { ARC_POSITIONS } from '../methods/arc';
-import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
+import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights, tensorsAsTheyLie } from './module';
 import type { EncoderDims } from '../methods/descriptor';
 
 export type ArcPosition = 'attention' | 'intermediate';
@@ -113,9 +113,7 @@ export class ArcAdapter implements AdapterModule {
   }
 
   exportTensors(): Record<string, TensorToWrite> {
-    const out: Record<string, TensorToWrite> = {};
-    for (const [name, { shape, data }] of this.weights.snapshot()) out[name] = { dtype: 'F32', shape, data };
-    return out;
+    return tensorsAsTheyLie(this.weights);
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {

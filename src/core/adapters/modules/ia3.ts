@@ -6,7 +6,7 @@ import { METHODS } from '../methods/index';
 import type { Ia3AdapterSpec } from '../../config/types';
 import type { TensorToWrite } from '../../io/safetensors';
 import { Weights } from '../../model/weights';
-import { adaptedLinears, linearShape, loraPrefix } from './lora';
+import { adaptedLinears, forEachAdaptedLinear, loraPrefix } from './lora';
 import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
 import type { EncoderDims } from '../methods/descriptor';
 
@@ -19,13 +19,9 @@ export class Ia3Adapter implements AdapterModule {
     readonly dims: EncoderDims,
   ) {
     this.linears = adaptedLinears(spec);
-    for (let layer = 0; layer < dims.layers; layer++) {
-      if (spec.leaveOut.includes(layer)) continue;
-      for (const linear of this.linears) {
-        const outputs = linearShape(linear, dims)[1];
-        this.weights.set(`${loraPrefix(layer, linear, spec.name)}.lora_B`, [outputs], new Float32Array(outputs).fill(1));
-      }
-    }
+    forEachAdaptedLinear(spec.leaveOut, this.linears, dims, (layer, linear, [, outputs]) => {
+      this.weights.set(`${loraPrefix(layer, linear, spec.name)}.lora_B`, [outputs], new Float32Array(outputs).fill(1));
+    });
   }
 
   get name(): string {

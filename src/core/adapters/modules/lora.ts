@@ -30,6 +30,14 @@ export function linearShape(name: LinearName, dims: EncoderDims): [number, numbe
   return [dims.hiddenSize, dims.hiddenSize];
 }
 
+/** Calls `add` for each dense layer the adapter acts on: every chosen linear of every layer not left out. */
+export function forEachAdaptedLinear(leaveOut: readonly number[], linears: readonly LinearName[], dims: EncoderDims, add: (layer: number, linear: LinearName, shape: [number, number]) => void): void {
+  for (let layer = 0; layer < dims.layers; layer++) {
+    if (leaveOut.includes(layer)) continue;
+    for (const linear of linears) add(layer, linear, linearShape(linear, dims));
+  }
+}
+
 export function loraPrefix(layer: number, linear: LinearName, name: string): string {
   return `bert.encoder.layer.${layer}.${linear}.loras.${name}`;
 }
@@ -44,18 +52,14 @@ export class LoraAdapter implements AdapterModule {
     seed: number,
   ) {
     this.linears = adaptedLinears(spec);
-    for (let layer = 0; layer < dims.layers; layer++) {
-      if (spec.leaveOut.includes(layer)) continue;
-      for (const linear of this.linears) {
-        const [inputs, outputs] = linearShape(linear, dims);
-        const p = loraPrefix(layer, linear, spec.name);
-        // PyTorch's kaiming_uniform_(a=√5) on A [r, in]: U(−1/√in, 1/√in).
-        const rng = createRng(seedFor(seed, p));
-        const bound = 1 / Math.sqrt(inputs);
-        this.weights.set(`${p}.lora_A`, [inputs, spec.r], Float32Array.from({ length: inputs * spec.r }, () => (2 * rng() - 1) * bound));
-        this.weights.set(`${p}.lora_B`, [spec.r, outputs], new Float32Array(spec.r * outputs));
-      }
-    }
+    forEachAdaptedLinear(spec.leaveOut, this.linears, dims, (layer, linear, [inputs, outputs]) => {
+      const p = loraPrefix(layer, linear, spec.name);
+      // PyTorch's kaiming_uniform_(a=√5) on A [r, in]: U(−1/√in, 1/√in).
+      const rng = createRng(seedFor(seed, p));
+      const bound = 1 / Math.sqrt(inputs);
+      this.weights.set(`${p}.lora_A`, [inputs, spec.r], Float32Array.from({ length: inputs * spec.r }, () => (2 * rng() - 1) * bound));
+      this.weights.set(`${p}.lora_B`, [spec.r, outputs], new Float32Array(spec.r * outputs));
+    });
   }
 
   get name(): string {

@@ -54,3 +54,10 @@ export function restoreWeights(
   }
   weights.restore(values);
 }
+
+/** The weights as they lie (vectors and our own layouts need no transposition for PyTorch). */
+export function tensorsAsTheyLie(weights: Weights): Record<string, TensorToWrite> {
+  const out: Record<string, TensorToWrite> = {};
+  for (const [name, { shape, data }] of weights.snapshot()) out[name] = { dtype: 'F32', shape, data };
+  return out;
+}

@@ -11,8 +11,8 @@ import { dense } from '../../model/ops';
 import { Weights } from '../../model/weights';
 import type { EncoderDims } from '../methods/descriptor';
 import { METHODS } from '../methods/index';
-import { adaptedLinears, linearShape, loraPrefix } from './lora';
-import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights } from './module';
+import { adaptedLinears, forEachAdaptedLinear, linearShape, loraPrefix } from './lora';
+import { type AdapterModule, type Inner, type LinearName, type Site, restoreWeights, tensorsAsTheyLie } from './module';
 
 /** VeRA's projection_prng_key: the frozen matrices depend on their shape only. */
 const PROJECTION_SEED = 0x5eed;
@@ -48,15 +48,11 @@ export class VeraAdapter implements AdapterModule {
     readonly dims: EncoderDims,
   ) {
     this.linears = adaptedLinears(spec);
-    for (let layer = 0; layer < dims.layers; layer++) {
-      if (spec.leaveOut.includes(layer)) continue;
-      for (const linear of this.linears) {
-        const outputs = linearShape(linear, dims)[1];
-        const p = loraPrefix(layer, linear, spec.name);
-        this.weights.set(`${p}.vera_D`, [spec.r], new Float32Array(spec.r).fill(spec.veraD));
-        this.weights.set(`${p}.vera_B`, [outputs], new Float32Array(outputs).fill(spec.veraB));
-      }
-    }
+    forEachAdaptedLinear(spec.leaveOut, this.linears, dims, (layer, linear, [, outputs]) => {
+      const p = loraPrefix(layer, linear, spec.name);
+      this.weights.set(`${p}.vera_D`, [spec.r], new Float32Array(spec.r).fill(spec.veraD));
+      this.weights.set(`${p}.vera_B`, [outputs], new Float32Array(outputs).fill(spec.veraB));
+    });
   }
 
   get name(): string {
@@ -112,9 +108,7 @@ export class VeraAdapter implements AdapterModule {
   }
 
   exportTensors(): Record<string, TensorToWrite> {
-    const out: Record<string, TensorToWrite> = {};
-    for (const [name, { shape, data }] of this.weights.snapshot()) out[name] = { dtype: 'F32', shape, data };
-    return out;
+    return tensorsAsTheyLie(this.weights);
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
