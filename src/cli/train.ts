@@ -6,7 +6,8 @@ import { formatProblem, loadConfig } from '../core/config/validate';
 import { ExperimentInputError, loadBase, loadExperimentData, planRuns } from '../core/run/experiment';
 import { readRun, readSummary } from '../core/io/runStore';
 import { latestCompletedRun } from '../core/adapters/load';
-import { defaultTrainerScript } from '../runner/trainerProcess';
+import type { ExperimentConfig } from '../core/config/types';
+import { type TrainerExit, defaultTrainerScript } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../runner/runExperiment';
 import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
@@ -57,7 +58,6 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   console.log(`Run folders: ${config.runsDir}`);
 
   const progress = createProgress(runs);
-  let interrupts = 0;
   const execution = new ExperimentExecution(config, runs, {
     trainerScript: defaultTrainerScript(),
     parallel,
@@ -66,18 +66,38 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
     onOutput: (run, line) => progress.output(run, line),
     onExit: (run, exit) => progress.exit(run, exit.status, exit.reason),
   });
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
+  // The trainers have process groups of their own, so a Ctrl-C reaches only this process: the first cancels (each
+  // run stops after its step, queued runs are marked cancelled), a second one kills them. A SIGINT repeated at once is
+  // one Ctrl-C passed on by a wrapper (npm, a shell script, a task runner), not a second one. SIGTERM cancels too.
+  let cancelledAt: number | undefined;
+  let killed = false;
+  const onInterrupt = () => {
+    const now = Date.now();
+    if (cancelledAt === undefined) {
+      cancelledAt = now;
       progress.log('Cancelling: runs stop after their current step (Ctrl-C again to kill them)…');
       execution.cancel();
-    } else execution.kill();
+    } else if (!killed && now - cancelledAt >= REPEATED_SIGNAL_MS) {
+      killed = true;
+      progress.log('Killing the trainers…');
+      execution.kill();
+    }
   };
-  process.on('SIGINT', onSigint);
-  const results = await execution.finished;
-  process.off('SIGINT', onSigint);
-  progress.stop();
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    return await finishSession(config, runs, await execution.finished, progress);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
 
+/** Signals closer together than this are one (a wrapper passing a Ctrl-C on), not a second Ctrl-C. */
+const REPEATED_SIGNAL_MS = 1000;
+
+function finishSession(config: ExperimentConfig, runs: PlannedRun[], results: Map<string, TrainerExit>, progress: Progress): number {
+  progress.stop();
   const rows = runs.flatMap((run) => {
     const summary = readSummary(run.dir);
     return summary ? [{ label: run.plan.name, summary }] : [];
