@@ -2,6 +2,7 @@
 // attribute, trainable parameters (and their share of full fine-tuning's), storage per attribute and speed.
 import Table from 'cli-table3';
 import type { RunSummary } from '../common/runRecord';
+import { wrapWords } from './terminalWidth';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -85,7 +86,7 @@ export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boo
  * What the table means for N attributes: full fine-tuning stores a whole model per attribute; adapters store the
  * base once plus one small adapter (+ head) per attribute.
  */
-export function storageProjection(rows: ComparisonRow[]): string | undefined {
+export function storageProjection(rows: ComparisonRow[], width?: number): string | undefined {
   const full = rows.find((r) => r.summary.type === 'full')?.summary;
   const adapters = rows.filter((r) => r.summary.type === 'adapter').map((r) => r.summary);
   if (!full || adapters.length === 0) return undefined;
@@ -95,5 +96,5 @@ export function storageProjection(rows: ComparisonRow[]): string | undefined {
   const lines = [10, 100].map(
     (n) => `  ${n} attributes: full fine-tuning ${formatBytes(n * fullPerTask)} · adapters ${formatBytes(baseBytes + n * adapterPerTask)} (one base + ${n} adapters)`,
   );
-  return ['Storage for N attributes:', ...lines].join('\n');
+  return ['Storage for N attributes:', ...lines].map((l) => wrapWords(l, width, 4)).join('\n');
 }

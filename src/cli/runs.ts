@@ -91,8 +91,10 @@ export function compareCommand(args: string[], opts: { runsDir?: string; markdow
     }
     rows.push({ label: labels[i], summary });
   }
-  console.log(comparisonTable(rows, { markdown: opts.markdown, width: opts.markdown ? undefined : terminalColumns() }));
-  const projection = storageProjection(rows);
+  const columns = opts.markdown ? undefined : terminalColumns();
+  const width = columns && columns - 1; // the last column left free: writing into it makes some terminals wrap
+  console.log(comparisonTable(rows, { markdown: opts.markdown, width }));
+  const projection = storageProjection(rows, width);
   if (projection) console.log(projection);
   return EXIT.ok;
 }

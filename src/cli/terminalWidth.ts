@@ -14,3 +14,24 @@ export function fitText(text: string, width: number): string {
   if (chars.length <= width) return text;
   return width <= 0 ? '' : `${chars.slice(0, width - 1).join('')}…`;
 }
+
+/**
+ * `text` broken at spaces into lines of at most `width` columns (a word longer than that stays whole), the lines after
+ * the first indented by `indent` spaces; without a width, the text as it is.
+ */
+export function wrapWords(text: string, width: number | undefined, indent = 2): string {
+  if (width === undefined || textWidth(text) <= width) return text;
+  const lead = text.match(/^ */)![0];
+  const words = text.trim().split(/ +/);
+  const lines: string[] = [];
+  let line = lead;
+  const next = ' '.repeat(lead.length + indent);
+  for (const word of words) {
+    if (line.trim() && textWidth(line) + 1 + textWidth(word) > width) {
+      lines.push(line);
+      line = next + word;
+    } else line = line.trim() ? `${line} ${word}` : `${line}${word}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
