@@ -3,7 +3,7 @@
 // leaving parts out (bar, epoch, rate, loss) but never the run, its steps or its time left. Elsewhere (a file, a CI
 // log): plain lines, a progress line per run every tenth of its steps.
 import type { ProgressEvent } from '../common/events';
-import { fitText, textWidth } from './terminalWidth';
+import { fitText, textWidth, wrapWords } from './terminalWidth';
 
 export type RunState = 'queued' | 'starting' | 'loading' | 'training' | 'completed' | 'failed' | 'cancelled';
 
@@ -88,9 +88,14 @@ export function runLine(view: RunView, nameWidth: number, width: number): string
         return 'starting…';
       case 'loading':
       case 'training':
-        return `loading base and data${view.detail ? ` on ${view.detail}` : ''}…`;
-      case 'completed':
-        return `✓ done${steps ? ` · ${steps}` : ''}${took}${view.detail ? ` · ${view.detail}` : ''}`;
+        return `loading${view.detail ? ` on ${view.detail}` : ''}…`;
+      case 'completed': {
+        // Shorter wording before anything is cut: the test metrics are what a finished line is for.
+        const full = `✓ done${steps ? ` · ${steps}` : ''}${took}${view.detail ? ` · ${view.detail}` : ''}`;
+        const counts = view.step !== undefined && view.totalSteps ? ` ${view.step}/${view.totalSteps}` : '';
+        const short = `✓${counts}${view.tookMs !== undefined ? ` · ${formatDuration(view.tookMs)}` : ''}${view.detail ? ` · ${view.detail}` : ''}`;
+        return textWidth(`${name}  ${full}`) <= room ? full : short;
+      }
       case 'cancelled':
       case 'failed':
         return `✗ ${view.state}${steps ? ` at ${steps}` : ''}${view.detail ? `: ${view.detail}` : ''}`;
@@ -179,13 +184,14 @@ export class LiveBlock {
     }, this.everyMs);
   }
 
-  /** Writes lines above the block; they stay when the block moves on. */
-  log(text: string): void {
-    if (this.stopped) {
-      this.stream.write(`${text}\n`);
-      return;
-    }
-    this.render(false, `${text}\n`);
+  /**
+   * Writes lines above the block; they stay when the block moves on. A line wider than the terminal is broken at
+   * spaces, its next lines indented by `indent`.
+   */
+  log(text: string, indent = 2): void {
+    const lines = `${text.split('\n').map((l) => wrapWords(l, this.width - 1, indent)).join('\n')}\n`;
+    if (this.stopped) this.stream.write(lines);
+    else this.render(false, lines);
   }
 
   /** The last frame; the cursor comes back below it. */

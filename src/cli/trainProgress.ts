@@ -139,13 +139,13 @@ export function createTrainProgress(runs: PlannedRun[]): TrainProgress {
     },
     message(run, m) {
       update(run, m);
-      if (m.type === 'eval') block.log(`${label(run)}  ${evalText(m.event)}`);
+      if (m.type === 'eval') block.log(`${label(run)}  ${evalText(m.event)}`, nameWidth + 2);
       else block.update();
     },
     exit(run, exit) {
       finish(run, exit);
       // The whole reason of a failure stays on screen; the run's line keeps its first line.
-      if (exit.reason && exit.status === 'failed') block.log(`${label(run)}  ${exit.status}: ${exit.reason}`);
+      if (exit.reason && exit.status === 'failed') block.log(`${label(run)}  ${exit.status}: ${exit.reason}`, nameWidth + 2);
       else block.update();
     },
     log: (line) => block.log(line),
