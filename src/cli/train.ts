@@ -11,6 +11,7 @@ import { type TrainerExit, defaultTrainerScript } from '../runner/trainerProcess
 import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../runner/runExperiment';
 import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
+import { shownPath } from './findRuns';
 import { createTrainProgress } from './trainProgress';
 import { terminalColumns, wrapWords } from './terminalWidth';
 
@@ -124,7 +125,8 @@ function finishSession(config: ExperimentConfig, runs: PlannedRun[], results: Ma
     const record = readRun(run.dir);
     if (exit?.status !== 'completed') {
       failed = true;
-      console.error(`${run.plan.name}: ${record.status}${record.reason ? ` — ${record.reason}` : ''}\n  folder: ${run.dir}`);
+      console.error(wrapWords(`${run.plan.name}: ${record.status}${record.reason ? ` — ${record.reason}` : ''}`, width && width - 1));
+      console.error(`  folder: ${shownPath(run.dir)}`);
     }
   }
   return failed ? EXIT.trainingFailed : EXIT.ok;
