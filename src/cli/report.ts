@@ -96,5 +96,5 @@ export function storageProjection(rows: ComparisonRow[], width?: number): string
   const lines = [10, 100].map(
     (n) => `  ${n} attributes: full fine-tuning ${formatBytes(n * fullPerTask)} · adapters ${formatBytes(baseBytes + n * adapterPerTask)} (one base + ${n} adapters)`,
   );
-  return ['Storage for N attributes:', ...lines].map((l) => wrapWords(l, width, 4)).join('\n');
+  return ['Storage for N attributes:', ...lines].map((l) => wrapWords(l, width, 6)).join('\n');
 }

@@ -21,16 +21,19 @@ export function fitText(text: string, width: number): string {
  */
 export function wrapWords(text: string, width: number | undefined, indent = 2): string {
   if (width === undefined || textWidth(text) <= width) return text;
-  const lead = text.match(/^ */)![0];
-  const words = text.trim().split(/ +/);
   const lines: string[] = [];
-  let line = lead;
-  const next = ' '.repeat(lead.length + indent);
-  for (const word of words) {
-    if (line.trim() && textWidth(line) + 1 + textWidth(word) > width) {
+  let line = '';
+  let space = ''; // the spaces before the next word, kept as they are within a line
+  for (const token of text.match(/ +|[^ ]+/g) ?? []) {
+    if (token.startsWith(' ')) {
+      space = token;
+      continue;
+    }
+    if (line.trim() && textWidth(line) + textWidth(space) + textWidth(token) > width) {
       lines.push(line);
-      line = next + word;
-    } else line = line.trim() ? `${line} ${word}` : `${line}${word}`;
+      line = ' '.repeat(indent) + token;
+    } else line += space + token;
+    space = '';
   }
   lines.push(line);
   return lines.join('\n');

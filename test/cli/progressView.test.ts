@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProgressEvent } from '../../src/common/events';
 import { type RunView, StepRate, runLine } from '../../src/cli/progressView';
+import { wrapWords } from '../../src/cli/terminalWidth';
 
 function view(over: Partial<RunView> = {}): RunView {
   return { name: 'adapter:sentiment', state: 'training', step: 367, totalSteps: 990, epoch: 5.5, epochs: 15, loss: 0.4123, stepsPerSec: 5.3, etaMs: (623 / 5.3) * 1000, ...over };
@@ -31,4 +32,11 @@ test('the time left follows the rate shown: steps left ÷ recent steps per secon
   for (let step = 301; step <= 710; step++) rate.add(event(step, 30_000 + (step - 300) * 200)); // …then 5 steps/s (82 s)
   assert.ok(Math.abs(rate.stepsPerSec()! - 5) < 0.05, `recent pace: ${rate.stepsPerSec()}`);
   assert.ok(Math.abs(rate.etaMs()! - 280 * 200) < 1000, `280 steps left at 5/s: ${rate.etaMs()} ms`);
+});
+
+test('messages wider than the terminal break at spaces, keep their own spacing, and indent what follows', () => {
+  const line = `${'head-only'.padEnd(17)}  epoch 11 validation: sentiment 80.7%, domain 65.6% (best so far)`;
+  assert.equal(wrapWords(line, 79, 19), `${'head-only'.padEnd(17)}  epoch 11 validation: sentiment 80.7%, domain 65.6% (best so\n${' '.repeat(19)}far)`);
+  assert.equal(wrapWords(line, 200, 19), line);
+  assert.equal(wrapWords(line, undefined, 19), line, 'not a terminal: whole lines');
 });
