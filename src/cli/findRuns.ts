@@ -108,12 +108,13 @@ export function distinctLabels(records: Pick<RunRecord, 'id' | 'name' | 'experim
 }
 
 /**
- * An adapter folder an argument names: the folder itself (it has adapter_config.json), or a run (id or folder) that
- * saved exactly one adapter.
+ * An adapter folder an argument names: a folder (adapters/<name>/ of a run), or a run (id or run folder) that saved
+ * exactly one adapter.
  */
 export function resolveAdapterFolder(arg: string, cwd = process.cwd()): string {
   const asPath = path.resolve(cwd, arg);
-  if (fs.existsSync(path.join(asPath, 'adapter_config.json'))) return asPath;
+  // A folder that is no run is taken as an adapter folder: merging reads it and says what is missing.
+  if (fs.existsSync(asPath) && !isRunFolder(asPath)) return asPath;
   const run = resolveRun(arg, cwd);
   const adaptersDir = path.join(run, 'adapters');
   const adapters = fs.existsSync(adaptersDir) ? fs.readdirSync(adaptersDir).filter((n) => fs.existsSync(path.join(adaptersDir, n, 'adapter_config.json'))) : [];
