@@ -72,6 +72,18 @@ test('plain progress when stdout is not a terminal (CI logs): whole lines, no cu
   }
 });
 
+test('inspect fits a terminal of 80 columns too (its table shared out over two)', () => {
+  const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/helpers/fakeTty.cjs'), CLI, 'inspect', path.join(ROOT, 'examples/reviews-methods.adapterlab.json')], {
+    encoding: 'utf8',
+    env: { ...process.env, FAKE_TTY_COLUMNS: '80' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  for (const line of r.stdout.split('\n')) assert.ok([...line].length <= 80, `wider than 80 columns: "${line}"`);
+  const wide = runCli(['inspect', path.join(ROOT, 'examples/reviews-methods.adapterlab.json')], ROOT).stdout;
+  const values = (text: string) => new Set(text.match(/\d[\d.]*(k|M|%| KB| MB)?/g));
+  assert.deepEqual(values(r.stdout), values(wide), 'every figure of the wide table is still shown');
+});
+
 test('--version prints the version from package.json', () => {
   const r = runCli(['--version'], ROOT);
   assert.equal(r.status, 0, r.stderr);
