@@ -6,7 +6,7 @@ import { findRunsFolders, isRunFolder, isRunsFolder } from '../core/io/runFolder
 import { listRuns, readSummary } from '../core/io/runStore';
 import { type FoundRun, describeSearch, distinctLabels, loadFound, resolveRunsOrReport, shownPath } from './findRuns';
 import { comparisonTable, storageProjection } from './report';
-import { fitText, terminalColumns } from './terminalWidth';
+import { terminalColumns, wrapWords } from './terminalWidth';
 import { EXIT } from './exit';
 
 interface Listing {
@@ -61,16 +61,19 @@ export function runsCommand(target: string | undefined): number {
     console.log(nothingFound);
     return EXIT.ok;
   }
-  const width = terminalColumns();
-  const fit = (line: string) => (width ? fitText(line, width - 1) : line);
+  // On a narrow terminal what follows the id and status wraps under itself rather than being cut.
+  const columns = terminalColumns();
+  const width = columns && columns - 1;
   listings.forEach(({ title, runs }, i) => {
     if (i > 0) console.log('');
-    console.log(fit(title));
+    console.log(wrapWords(title, width, 4));
     const idWidth = Math.max(...runs.map((r) => r.record.id.length));
     for (const { record, summary } of runs) {
       const metrics = summary?.test ? Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`).join(', ') : '';
       const reason = record.reason && record.status !== 'completed' ? `(${record.reason.split('\n')[0]})` : '';
-      console.log(fit(`  ${record.id.padEnd(idWidth)}  ${record.status.padEnd(9)}  ${[metrics, reason].filter(Boolean).join('  ')}`.trimEnd()));
+      const line = `  ${record.id.padEnd(idWidth)}  ${record.status.padEnd(9)}  ${[metrics, reason].filter(Boolean).join('  ')}`.trimEnd();
+      const indent = 2 + idWidth + 2 + 9 + 2;
+      console.log(wrapWords(line, width, width !== undefined && width - indent >= 16 ? indent : 4));
     }
   });
   return EXIT.ok;
