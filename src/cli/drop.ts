@@ -1,9 +1,10 @@
 // `adapter-lab drop <run>`: AdapterDrop at inference — the run's model evaluated with the adapters of the first n
 // layers dropped, for every n, with accuracy per task and forward time per example.
-import Table from 'cli-table3';
 import type { BackendName } from '../common/runRecord';
 import { adapterDropSweep } from '../core/run/adapterDropSweep';
 import { EXIT } from './exit';
+import { fitRows, tableWidth } from './fitTable';
+import { wrapWords } from './terminalWidth';
 import { withLoadedRun } from './loadRun';
 
 export interface DropArgs {
@@ -22,16 +23,17 @@ export async function dropCommand(runDir: string, args: DropArgs): Promise<numbe
     }
     const layers = run.model.setup!.layers;
     const tasks = run.plan.tasks;
-    console.log(`AdapterDrop on ${run.record.name} (${run.record.id}), ${args.split} split, ${run.data[args.split].length} examples, backend ${backend.name}; base: ${run.base.description}`);
+    const say = (text: string) => console.log(wrapWords(text, tableWidth()));
+    say(`AdapterDrop on ${run.record.name} (${run.record.id}), ${args.split} split, ${run.data[args.split].length} examples, backend ${backend.name}; base: ${run.base.description}`);
     const parallel = points[0].separateMsPerExample !== undefined;
     const head = ['dropped layers', 'adapters in', ...tasks.map((t) => `${t} acc`), parallel ? 'CPU ms / example (one pass)' : 'CPU ms / example', 'vs n = 0', ...(parallel ? ['separate passes', 'one pass saves'] : []), 'wall ms / example'];
-    const table = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    const rows: string[][] = [];
     const reference = points[0].cpuMsPerExample;
     const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
     for (const p of points) {
       const kept = p.skipped >= layers ? 'none' : p.skipped === layers - 1 ? `layer ${layers - 1}` : `layers ${p.skipped}–${layers - 1}`;
       const separate = p.separateCpuMsPerExample ?? 0;
-      table.push([
+      rows.push([
         p.skipped === 0 ? '–' : p.skipped === 1 ? '0' : `0–${p.skipped - 1}`,
         kept,
         ...tasks.map((t) => (100 * (p.metrics[t]?.accuracy ?? 0)).toFixed(1)),
@@ -41,9 +43,9 @@ export async function dropCommand(runDir: string, args: DropArgs): Promise<numbe
         p.msPerExample.toFixed(3),
       ]);
     }
-    console.log(table.toString());
-    if (parallel) console.log('Separate passes: each branch on its own, one forward pass per attribute; one pass: the Parallel setup, lower layers shared.');
-    console.log('CPU time of the evaluation (best of the repeats): on a shared machine steadier than wall-clock time, which counts the other processes too.');
+    console.log(fitRows(head, rows, 1, tableWidth()));
+    if (parallel) say('Separate passes: each branch on its own, one forward pass per attribute; one pass: the Parallel setup, lower layers shared.');
+    say('CPU time of the evaluation (best of the repeats): on a shared machine steadier than wall-clock time, which counts the other processes too.');
     return EXIT.ok;
   });
 }

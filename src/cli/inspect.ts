@@ -1,11 +1,12 @@
 // `adapter-lab inspect <config>`: parameter counts per adapter and per layer, without training.
-import Table from 'cli-table3';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import type { BertConfig } from '../core/model/shapes';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
 import { loadExperimentData } from '../core/run/experiment';
 import { baseShapeOf } from '../core/parameters/baseShape';
 import { EXIT } from './exit';
+import { fitRows, tableWidth } from './fitTable';
+import { wrapWords } from './terminalWidth';
 import { formatBytes, formatCount } from './report';
 
 export function inspectCommand(configFile: string): number {
@@ -22,21 +23,23 @@ export function inspectCommand(configFile: string): number {
   const base = baseParamCounts(bert);
   const labels = loadExperimentData(config).labels;
   const d = bert.hiddenSize;
-  console.log(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
-  console.log(`  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`);
+  const say = (text: string) => console.log(wrapWords(text, tableWidth()));
+  say(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
+  say(`  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`);
 
-  const table = new Table({ chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, head: ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'shared', 'head', 'total', '% of base', 'float32'], style: { head: [], border: [] } });
+  const columns = ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'shared', 'head', 'total', '% of base', 'float32'];
+  const rows: string[][] = [];
   for (const a of config.adapters) {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
     const shared = adapterSharedParams(a, d);
     const head = headParams(d, labels.get(a.task)?.length ?? 2);
     const total = perLayer.reduce((s, n) => s + n, 0) + shared + head;
-    table.push([a.name, a.method, a.task, ...perLayer.map(formatCount), formatCount(shared), formatCount(head), formatCount(total), `${((100 * total) / base.total).toFixed(2)}%`, formatBytes(total * 4)]);
+    rows.push([a.name, a.method, a.task, ...perLayer.map(formatCount), formatCount(shared), formatCount(head), formatCount(total), `${((100 * total) / base.total).toFixed(2)}%`, formatBytes(total * 4)]);
   }
-  console.log(table.toString());
+  console.log(fitRows(columns, rows, 1, tableWidth()));
   for (const c of config.compositions) console.log(`composition:${c.name}  ${c.setupText}  → ${c.tasks.join(', ')}`);
   for (const m of config.merges) console.log(`merge:${m.name}  ${m.adapters.map((a, i) => `${Number(m.weights[i].toFixed(4))}·${a}`).join(' + ')}  → ${m.task}`);
   const fullTrainable = base.total - base.pooler + config.tasks.reduce((s, t) => s + headParams(d, labels.get(t.name)?.length ?? 2), 0);
-  console.log(`\nFull fine-tuning trains ${formatCount(fullTrainable)} parameters and stores a whole model (${formatBytes(base.total * 4)}) per attribute.`);
+  say(`\nFull fine-tuning trains ${formatCount(fullTrainable)} parameters and stores a whole model (${formatBytes(base.total * 4)}) per attribute.`);
   return EXIT.ok;
 }

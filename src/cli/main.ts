@@ -3,14 +3,15 @@ import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import { listRuns, readSummary } from '../core/io/runStore';
+import { version } from '../../package.json';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
 import { mergeIntoBaseCommand } from './foldIntoBase';
 import { pretrainCommand } from './pretrain';
-import { comparisonTable, storageProjection } from './report';
+import { RunNotFound, resolveAdapterFolder, resolveRunsOrReport } from './findRuns';
+import { compareCommand, runsCommand } from './runs';
 import { trainCommand } from './train';
 
 const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -32,8 +33,12 @@ function numberList(value: string): number[] {
   return numbers;
 }
 
+/** How commands that take a run describe it. */
+const RUN_ARGUMENT = 'a run id (as `adapter-lab runs` lists it, or a part only one id holds) or a run folder';
+
 const program = new Command('adapter-lab')
   .description('Train, compose and compare adapters on a frozen transformer, next to full fine-tuning.')
+  .version(version, '-V, --version', 'print the version')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .showHelpAfterError();
 
@@ -80,32 +85,42 @@ program
 program
   .command('drop')
   .description('AdapterDrop at inference: evaluate an adapter, composition or merge run with the adapters of the first n layers dropped, for every n')
-  .argument('<run>', 'a run folder')
+  .argument('<run>', RUN_ARGUMENT)
   .option('--split <split>', 'validation or test', 'test')
   .option('--repeats <n>', 'timing passes per n (the fastest counts)', positiveInt, 2)
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
   .option('--json', 'print the results as JSON')
   .action(async (run: string, opts: { split: string; repeats: number; backend?: BackendName; json?: boolean }) => {
     if (opts.split !== 'test' && opts.split !== 'validation') throw new InvalidArgumentError('--split is validation or test');
-    process.exitCode = await dropCommand(path.resolve(run), { ...opts, split: opts.split });
+    const [dir] = resolveRunsOrReport([run]) ?? [];
+    process.exitCode = dir ? await dropCommand(dir, { ...opts, split: opts.split }) : EXIT.badInput;
   });
 
 program
   .command('merge')
   .description('parameter averaging: a new adapter Σ wᵢ·θᵢ from saved adapter folders with the same config (negative weights allowed)')
-  .argument('<adapters...>', 'adapter folders (adapters/<name>/ in run folders)')
+  .argument('<adapters...>', 'adapter folders (adapters/<name>/ in run folders), or runs (id or folder) that saved one adapter')
   .requiredOption('-n, --name <name>', 'name of the new adapter')
   .option('-w, --weights <list>', 'comma-separated weights, one per adapter (default: equal)', numberList)
   .option('--no-normalize', 'use the weights as given instead of dividing by their sum')
   .option('-o, --out <dir>', 'folder to write (default: ./<name>)')
-  .action((dirs: string[], opts: { name: string; weights?: number[]; normalize: boolean; out?: string }) => {
+  .action((args: string[], opts: { name: string; weights?: number[]; normalize: boolean; out?: string }) => {
+    let dirs: string[];
+    try {
+      dirs = args.map((a) => resolveAdapterFolder(a));
+    } catch (e) {
+      if (!(e instanceof RunNotFound)) throw e;
+      console.error(e.message);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
     process.exitCode = mergeCommand(dirs, opts);
   });
 
 program
   .command('merge-into-base')
   .description('merged inference: fold a trained lora, ia3 or arc adapter into a copy of the base, written as a Hugging Face folder usable as "base": { "path": … }; checks the outputs match and times both')
-  .argument('<run>', 'an adapter or merge run folder')
+  .argument('<run>', `an adapter or merge run: ${RUN_ARGUMENT}`)
   .option('-o, --out <dir>', 'folder to write (default: <run>/merged-base)')
   .option('--split <split>', 'validation or test: the examples compared and timed', 'test')
   .option('--repeats <n>', 'timing passes (the fastest counts)', positiveInt, 3)
@@ -113,45 +128,26 @@ program
   .option('--json', 'print the results as JSON')
   .action(async (run: string, opts: { out?: string; split: string; repeats: number; backend?: BackendName; json?: boolean }) => {
     if (opts.split !== 'test' && opts.split !== 'validation') throw new InvalidArgumentError('--split is validation or test');
-    process.exitCode = await mergeIntoBaseCommand(path.resolve(run), { ...opts, split: opts.split });
+    const [dir] = resolveRunsOrReport([run]) ?? [];
+    process.exitCode = dir ? await mergeIntoBaseCommand(dir, { ...opts, split: opts.split }) : EXIT.badInput;
   });
 
 program
   .command('runs')
-  .description('list runs (newest first)')
-  .argument('[dir]', 'runs folder', '.adapterlab/runs')
-  .action((dir: string) => {
-    const { runs, problems } = listRuns(path.resolve(dir));
-    for (const p of problems) console.error(`warning: ${p}`);
-    if (!runs.length) console.log(`no runs in ${dir}`);
-    const width = Math.max(0, ...runs.map((r) => r.record.id.length));
-    for (const { record, summary } of runs) {
-      const metrics = summary ? Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`).join(', ') : '';
-      console.log(`${record.id.padEnd(width)}  ${record.status.padEnd(9)}  ${metrics}${record.reason ? `  (${record.reason.split('\n')[0]})` : ''}`.trimEnd());
-    }
+  .description('list runs, newest first: those of every config under the current folder (or under [where])')
+  .argument('[where]', 'a folder to search, a runs folder, or a config')
+  .action((where: string | undefined) => {
+    process.exitCode = runsCommand(where);
   });
 
 program
   .command('compare')
-  .description('compare runs side by side (run folders or ids under --runs-dir)')
-  .argument('<runs...>')
-  .option('--runs-dir <dir>', 'where run ids are looked up', '.adapterlab/runs')
+  .description('compare runs side by side')
+  .argument('<runs...>', RUN_ARGUMENT)
+  .option('--runs-dir <dir>', 'look run ids up only in this runs folder')
   .option('--markdown', 'print a Markdown table')
-  .action((ids: string[], opts: { runsDir: string; markdown?: boolean }) => {
-    const rows = [];
-    for (const id of ids) {
-      const dir = id.includes(path.sep) || id.startsWith('.') ? path.resolve(id) : path.resolve(opts.runsDir, id);
-      const summary = readSummary(dir);
-      if (!summary) {
-        console.error(`${dir}: no summary.json (the run did not finish, or this is not a run folder)`);
-        process.exitCode = EXIT.badInput;
-        return;
-      }
-      rows.push({ label: summary.name, summary });
-    }
-    console.log(comparisonTable(rows, { markdown: opts.markdown }));
-    const projection = storageProjection(rows);
-    if (projection) console.log(projection);
+  .action((ids: string[], opts: { runsDir?: string; markdown?: boolean }) => {
+    process.exitCode = compareCommand(ids, opts);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -2,7 +2,6 @@
 // An interrupted run (Ctrl-C, crash, end of a session) resumes from its last checkpoint when the command is run again.
 import * as fs from 'fs';
 import * as path from 'path';
-import { SingleBar, Presets } from 'cli-progress';
 import { selectBackend } from '../core/model/backend';
 import { formatProblem } from '../core/config/validate';
 import { appendMetric, listRuns } from '../core/io/runStore';
@@ -13,6 +12,8 @@ import { loadPretrainCorpus } from '../core/pretrain/corpus';
 import { pretrain } from '../core/pretrain/run';
 import type { BackendName } from '../common/runRecord';
 import { EXIT } from './exit';
+import { LiveBlock, type RunView, StepRate, formatDuration, runLine } from './progressView';
+import { terminalColumns, wrapWords } from './terminalWidth';
 
 export async function pretrainCommand(file: string, opts: { fresh?: boolean; backend?: BackendName }): Promise<number> {
   const { config, problems } = loadPretrainConfig(file);
@@ -39,40 +40,46 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     ? resumable.dir
     : createRun({ runsDir: config.runsDir, experiment: config.name, name: 'pretrain', type: 'pretrain', tasks: Object.keys(config.objectives), configFile: config.file, config, status: 'running', backend: backend.name }).dir;
   if (resumable) markRunning(runDir, backend.name);
-  console.log(`Pre-training "${config.name}" on ${backend.name} (${backend.reason}) → ${config.output}`);
-  console.log(`Run folder: ${runDir}${resumable ? ' (resuming)' : ''}`);
+  const columns = terminalColumns();
+  console.log(wrapWords(`Pre-training "${config.name}" on ${backend.name} (${backend.reason}) → ${config.output}`, columns && columns - 1));
+  console.log(wrapWords(`Run folder: ${runDir}${resumable ? ' (resuming)' : ''}`, columns && columns - 1));
 
-  const tty = process.stdout.isTTY;
-  const bar = tty ? new SingleBar({ format: 'pretrain |{bar}| {value}/{total} steps · loss {loss} · {rate} steps/s · ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
-  bar?.start(config.steps, 0, { loss: '–', rate: '–' });
+  // On a terminal one live line (steps, loss, pace, time left) that fits its width, messages scrolling above it;
+  // elsewhere a plain line every few logged steps.
+  const rate = new StepRate();
+  let view: RunView = { name: 'pretrain', state: 'loading', detail: backend.name };
+  const block = columns !== undefined ? new LiveBlock(process.stdout, (width) => [runLine(view, view.name.length, width)]) : undefined;
+  const say = (line: string) => (block ? block.log(line) : console.log(line));
+  block?.update();
   let cancelled = false;
   const onSigint = () => {
     cancelled = true;
-    console.log('\nStopping after this step; the checkpoint is kept — run the same command to resume.');
+    say('Stopping after this step; the checkpoint is kept — run the same command to resume.');
   };
   process.on('SIGINT', onSigint);
   let lastPrinted = 0;
   const outcome = await pretrain(config, corpus, runDir, backend.name, {
     progress: (e) => {
       appendMetric(runDir, { kind: 'progress', ...e });
-      const losses = Object.entries(e.lossPerTask).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
-      if (bar) bar.update(e.step, { loss: e.loss.toFixed(3), rate: (e.examplesPerSec / config.batchSize).toFixed(2) });
+      rate.add(e);
+      view = { name: 'pretrain', state: 'training', step: e.step, totalSteps: e.totalSteps, loss: e.loss, stepsPerSec: rate.stepsPerSec(), etaMs: rate.etaMs() };
+      if (block) block.update();
       else if (e.step - lastPrinted >= config.logEvery * 4 || e.step === e.totalSteps) {
         lastPrinted = e.step;
-        console.log(`step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (${losses}) ${(e.examplesPerSec / config.batchSize).toFixed(2)} steps/s`);
+        const losses = Object.entries(e.lossPerTask).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
+        const eta = rate.etaMs();
+        console.log(`step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (${losses}) ${rate.stepsPerSec()?.toFixed(2) ?? '–'} steps/s · ETA ${eta === undefined ? '–' : formatDuration(eta)}`);
       }
     },
     evaluated: (e) => {
       appendMetric(runDir, { kind: 'eval', ...e });
       const metrics = Object.entries(e.metrics).map(([k, m]) => `${k} ${(100 * m.accuracy).toFixed(1)}%`).join(', ');
-      if (bar) bar.stop();
-      console.log(`held-out at step ${e.step}: ${metrics}`);
-      if (bar) bar.start(config.steps, e.step, { loss: '–', rate: '–' });
+      say(`held-out at step ${e.step}: ${metrics}`);
     },
-    log: (line) => console.log(line),
+    log: say,
     cancelled: () => cancelled,
   });
-  bar?.stop();
+  block?.stop();
   process.off('SIGINT', onSigint);
   const status = endStatus(outcome);
   finishRun(runDir, status, outcome.reason);

@@ -1,7 +1,8 @@
 // The comparison printed after training and by `adapter-lab compare`: one row per run, accuracy / macro-F1 per
 // attribute, trainable parameters (and their share of full fine-tuning's), storage per attribute and speed.
-import Table from 'cli-table3';
 import type { RunSummary } from '../common/runRecord';
+import { type TableColumn, fitTable } from './fitTable';
+import { wrapWords } from './terminalWidth';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -23,34 +24,36 @@ export interface ComparisonRow {
   summary: RunSummary;
 }
 
-/** The comparison table; `markdown` gives a GitHub table (for the README and reports). */
-export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boolean } = {}): string {
+/**
+ * The comparison table; `markdown` gives a GitHub table (for the README and reports). With a `width` (a terminal's
+ * columns) the table fits it without losing a value (fitTable.ts).
+ */
+export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boolean; width?: number } = {}): string {
   const tasks = [...new Set(rows.flatMap((r) => Object.keys(r.summary.test)))];
   const full = rows.find((r) => r.summary.type === 'full')?.summary;
-  const head = ['run', ...tasks.map((t) => `${t} acc / F1`), 'trainable params', 'vs full', 'storage / attribute', 'train ms/step', 'infer ms/ex'];
-  const body = rows.map(({ label, summary: s }) => [
-    s.status === 'completed' ? label : `${label} (${s.status})`,
-    ...tasks.map((t) => (s.test[t] ? `${pct(s.test[t].accuracy)} / ${pct(s.test[t].macroF1)}` : '–')),
-    `${formatCount(s.trainableParams)} (${s.trainablePercent.toFixed(2)}%)`,
-    full ? `${((100 * s.trainableParams) / full.trainableParams).toFixed(1)}%` : '–',
-    formatBytes(mean(Object.values(s.bytesPerTask))),
-    s.msPerStep.toFixed(0),
-    s.inferenceMsPerExample.toFixed(2),
-  ]);
+  const column = (head: string, cell: (s: RunSummary) => string): TableColumn => ({ head, cells: rows.map((r) => cell(r.summary)) });
+  const runColumn: TableColumn = { head: 'run', cells: rows.map(({ label, summary: s }) => (s.status === 'completed' ? label : `${label} (${s.status})`)) };
+  const columns: TableColumn[] = [
+    ...tasks.map((t) => column(`${t} acc / F1`, (s) => (s.test[t] ? `${pct(s.test[t].accuracy)} / ${pct(s.test[t].macroF1)}` : '–'))),
+    column('trainable params', (s) => `${formatCount(s.trainableParams)} (${s.trainablePercent.toFixed(2)}%)`),
+    column('vs full', (s) => (full ? `${((100 * s.trainableParams) / full.trainableParams).toFixed(1)}%` : '–')),
+    column('storage / attribute', (s) => formatBytes(mean(Object.values(s.bytesPerTask)))),
+    column('train ms/step', (s) => s.msPerStep.toFixed(0)),
+    column('infer ms/ex', (s) => s.inferenceMsPerExample.toFixed(2)),
+  ];
   if (options.markdown) {
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-    return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');
+    const all = [runColumn, ...columns];
+    return [line(all.map((c) => c.head)), line(all.map(() => '---')), ...rows.map((_, i) => line(all.map((c) => c.cells[i])))].join('\n');
   }
-  const table = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  table.push(...body);
-  return table.toString();
+  return fitTable([runColumn], columns, options.width);
 }
 
 /**
  * What the table means for N attributes: full fine-tuning stores a whole model per attribute; adapters store the
  * base once plus one small adapter (+ head) per attribute.
  */
-export function storageProjection(rows: ComparisonRow[]): string | undefined {
+export function storageProjection(rows: ComparisonRow[], width?: number): string | undefined {
   const full = rows.find((r) => r.summary.type === 'full')?.summary;
   const adapters = rows.filter((r) => r.summary.type === 'adapter').map((r) => r.summary);
   if (!full || adapters.length === 0) return undefined;
@@ -60,5 +63,5 @@ export function storageProjection(rows: ComparisonRow[]): string | undefined {
   const lines = [10, 100].map(
     (n) => `  ${n} attributes: full fine-tuning ${formatBytes(n * fullPerTask)} · adapters ${formatBytes(baseBytes + n * adapterPerTask)} (one base + ${n} adapters)`,
   );
-  return ['Storage for N attributes:', ...lines].join('\n');
+  return ['Storage for N attributes:', ...lines].map((l) => wrapWords(l, width, 6)).join('\n');
 }

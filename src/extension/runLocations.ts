@@ -1,29 +1,12 @@
 // Where a config's runs live, and the rule that the extension reads and writes only inside the workspace.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'jsonc-parser';
-import { DEFAULT_RUNS_DIR } from '../core/config/defaults';
 import type { ExperimentConfig } from '../core/config/types';
 import { DISK_CHECKS } from '../core/config/diskChecks';
 import type { SemanticOptions } from '../core/config/semantic';
 
-/**
- * The runs folder of a config: the `adapterLab.runsFolder` setting (relative to the workspace folder) when set, else
- * the config's `runsDir`, else the default. Reads only `runsDir` from the text, so a config with errors still has one.
- */
-export function runsDirOf(configFile: string, configText: string, runsFolderSetting: string, workspaceFolder?: string): string {
-  const override = runsFolderOverride(configFile, runsFolderSetting, workspaceFolder);
-  if (override) return override;
-  const raw: unknown = parse(configText, [], { allowTrailingComma: true });
-  const runsDir = raw && typeof raw === 'object' && typeof (raw as { runsDir?: unknown }).runsDir === 'string' ? (raw as { runsDir: string }).runsDir : DEFAULT_RUNS_DIR;
-  return path.resolve(path.dirname(configFile), runsDir);
-}
-
-/** The `adapterLab.runsFolder` setting as an absolute folder, when it is set. */
-export function runsFolderOverride(configFile: string, runsFolderSetting: string, workspaceFolder?: string): string | undefined {
-  const setting = runsFolderSetting.trim();
-  return setting ? path.resolve(workspaceFolder ?? path.dirname(configFile), setting) : undefined;
-}
+// Shared with the CLI, which finds runs the same way.
+export { runsDirOf, runsFolderOverride } from '../core/io/runFolders';
 
 /** By the names alone: `target` is `root` or below it (a name that merely starts with ".." is below). */
 export function isInside(root: string, target: string): boolean {

@@ -42,10 +42,12 @@ export class ExperimentExecution {
   readonly finished: Promise<Map<string, TrainerExit>>;
   private readonly active = new Set<TrainerProcess>();
   private stopped = false;
+  private failure?: string;
 
   constructor(config: ExperimentConfig, runs: PlannedRun[], options: ExperimentRunOptions) {
     const results = new Map<string, TrainerExit>();
     const queue = [...runs];
+    let startError: unknown;
     // A run starts once every run it needs that is part of this execution has finished (plans list their needs
     // after them, so this cannot deadlock); needed runs outside it were trained before and are found on disk.
     const unfinished = new Set(runs.map((r) => r.plan.name));
@@ -71,8 +73,17 @@ export class ExperimentExecution {
           await changed;
           continue;
         }
+        if (this.failure) {
+          const reason = `not started: ${this.failure}`;
+          finishRun(run.dir, 'failed', reason);
+          finish(run, { status: 'failed', reason });
+          continue;
+        }
         if (this.stopped) {
-          finish(run, { status: 'cancelled', reason: 'cancelled before it started' });
+          // Written to run.json too: the Runs view and `adapter-lab runs` read the run from there.
+          const reason = 'cancelled before it started';
+          finishRun(run.dir, 'cancelled', reason);
+          finish(run, { status: 'cancelled', reason });
           continue;
         }
         const failedNeed = run.plan.needs.find((n) => exitsByName.has(n) && exitsByName.get(n)!.status !== 'completed');
@@ -82,15 +93,28 @@ export class ExperimentExecution {
           finish(run, { status: 'failed', reason });
           continue;
         }
-        const trainer = new TrainerProcess({
-          trainerScript: options.trainerScript,
-          configFile: config.file,
-          runName: run.plan.name,
-          runDir: run.dir,
-          backend: options.backend,
-          onMessage: (m) => options.onMessage?.(run, m),
-          onOutput: (line) => options.onOutput?.(run, line),
-        });
+        let trainer: TrainerProcess;
+        try {
+          trainer = new TrainerProcess({
+            trainerScript: options.trainerScript,
+            configFile: config.file,
+            runName: run.plan.name,
+            runDir: run.dir,
+            backend: options.backend,
+            onMessage: (m) => options.onMessage?.(run, m),
+            onOutput: (line) => options.onOutput?.(run, line),
+          });
+        } catch (e) {
+          // No trainer can start (e.g. the bundle is missing): this run and every run still queued are failed, not
+          // left "queued", and `finished` rejects with the error once the running ones have ended.
+          const message = e instanceof Error ? e.message : String(e);
+          this.failure ??= message;
+          startError ??= e;
+          finishRun(run.dir, 'failed', message);
+          finish(run, { status: 'failed', reason: message });
+          this.cancel();
+          continue;
+        }
         this.active.add(trainer);
         options.onStart?.(run, trainer);
         const exit = await trainer.done;
@@ -99,7 +123,10 @@ export class ExperimentExecution {
       }
     };
     const workers = Array.from({ length: Math.max(1, Math.min(options.parallel, runs.length)) }, worker);
-    this.finished = Promise.all(workers).then(() => results);
+    this.finished = Promise.all(workers).then(() => {
+      if (startError) throw startError;
+      return results;
+    });
   }
 
   /** Cancels running trainers gracefully and skips the runs not started yet. */

@@ -1,7 +1,10 @@
 // The host side of the trainer protocol, shared by the CLI and the VS Code extension: forks the bundled trainer,
 // relays its messages, cancels gracefully (then kills after a grace period), and if the process dies without saying
 // "done" marks the run failed with the last lines it wrote to stderr. Metrics already appended stay on disk.
-import { type ChildProcess, fork } from 'child_process';
+// The trainer gets a process group of its own (detached), so a terminal's Ctrl-C, which signals the whole foreground
+// group, reaches only the host, which then cancels over IPC and waits; a trainer whose host dies (its IPC channel
+// closes) stops by itself (src/trainer/main.ts).
+import { type ChildProcess, type ForkOptions, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../common/runRecord';
@@ -34,10 +37,14 @@ export class TrainerProcess {
   private readonly stderrTail: string[] = [];
   private killTimer?: NodeJS.Timeout;
   private cancelRequested = false;
+  private killedBy?: 'grace' | 'host';
 
   constructor(private readonly options: TrainerOptions) {
     if (!fs.existsSync(options.trainerScript)) throw new Error(`trainer not built: ${options.trainerScript} is missing (run npm run build)`);
-    this.child = fork(options.trainerScript, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    // windowsHide (passed on to spawn; ForkOptions' type lacks it): on Windows a detached process would otherwise get a
+    // console window of its own.
+    const forkOptions: ForkOptions & { windowsHide: boolean } = { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], detached: true, windowsHide: true };
+    this.child = fork(options.trainerScript, [], forkOptions);
     let reported: TrainerExit | undefined;
     this.child.on('message', (m: unknown) => {
       if (!isFromTrainer(m)) return options.onOutput?.(`ignored a message the trainer should not send: ${JSON.stringify(m).slice(0, 200)}`);
@@ -61,22 +68,37 @@ export class TrainerProcess {
 
   /** Asks the trainer to stop after the current step; kills it if it has not exited after `graceMs`. */
   cancel(graceMs = 15000): void {
-    if (this.child.exitCode !== null || this.cancelRequested) return;
+    if (this.exited || this.cancelRequested) return;
     this.cancelRequested = true;
     if (this.child.connected) this.child.send({ type: 'cancel' });
-    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    this.killTimer = setTimeout(() => {
+      this.killedBy = 'grace';
+      this.child.kill('SIGKILL');
+    }, graceMs);
   }
 
   kill(): void {
+    if (this.exited) return;
+    this.killedBy ??= 'host';
     this.child.kill('SIGKILL');
+  }
+
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   private markCrashed(code: number | null, signal: NodeJS.Signals | null): TrainerExit {
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-    const cancelled = this.cancelRequested;
     const tail = this.stderrTail.length ? `; last output:\n${this.stderrTail.join('\n')}` : '';
-    const exit: TrainerExit = cancelled
-      ? { status: 'cancelled', reason: `cancelled; the trainer did not stop in time and ${how}` }
+    // Who ended it: the grace period after a cancel, the host (a second Ctrl-C, closing the window), or something else.
+    const cancelledHow =
+      this.killedBy === 'grace'
+        ? `the trainer did not stop within the grace period and ${how}`
+        : this.killedBy === 'host'
+          ? `the trainer ${how} before it had stopped by itself`
+          : `the trainer ${how} while stopping`;
+    const exit: TrainerExit = this.cancelRequested
+      ? { status: 'cancelled', reason: `cancelled; ${cancelledHow}${signal ? '' : tail}` }
       : { status: 'failed', reason: `the trainer process ${how} before finishing${tail}` };
     try {
       const record = readRunFile(this.options.runDir); // as written: a trainer that just died is still "running" there

@@ -1,6 +1,9 @@
 // The trainer process. A host (the CLI or the VS Code extension) forks it with an IPC channel, sends `start`, and
 // receives typed messages (src/protocol/trainer.ts). Training in its own process keeps the host responsive, lets
 // runs use separate cores, and means a crash or out-of-memory here cannot take the editor down.
+// The host forks it into a process group of its own, so a Ctrl-C in a terminal reaches only the host, which sends
+// `cancel`. If the host itself dies (killed, its terminal closed), the IPC channel closes: the trainer then stops
+// after its current step, records why in run.json and exits, rather than training on for nobody.
 import * as path from 'path';
 import { type FromTrainer, type ToTrainer, isToTrainer } from '../protocol/trainer';
 import { selectBackend } from '../core/model/backend';
@@ -11,9 +14,20 @@ import { endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { runPlannedRun } from '../core/run/executeRun';
 
 let cancelRequested = false;
+let started = false;
+/** Why the run stops when its host is gone; undefined while the host is there. */
+let hostGone: string | undefined;
+const hostPid = process.ppid;
 
 function send(message: FromTrainer): void {
-  process.send?.(message);
+  // A host killed outright can leave the channel broken before 'disconnect' is emitted: the write fails (EPIPE), which
+  // without a callback would be an 'error' event that crashes the trainer before it has recorded anything.
+  if (process.connected) process.send?.(message, undefined, undefined, (error) => error && hostEnded());
+}
+
+function hostEnded(): void {
+  hostGone ??= `stopped: the process that started it (pid ${hostPid}) ended`;
+  cancelRequested = true;
 }
 
 async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
@@ -43,8 +57,9 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       cancelled: () => cancelRequested,
     });
     const status = endStatus(outcome);
-    finishRun(msg.runDir, status, outcome.reason);
-    send({ type: 'done', status, reason: outcome.reason, summaryFile: path.join(msg.runDir, 'summary.json') });
+    const reason = status === 'cancelled' && hostGone ? hostGone : outcome.reason;
+    finishRun(msg.runDir, status, reason);
+    send({ type: 'done', status, reason, summaryFile: path.join(msg.runDir, 'summary.json') });
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
@@ -52,6 +67,20 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
 
 process.on('message', (msg: unknown) => {
   if (!isToTrainer(msg)) return console.error(`ignored a message the host should not send: ${JSON.stringify(msg).slice(0, 200)}`);
-  if (msg.type === 'start') void start(msg).finally(() => process.disconnect?.());
-  else if (msg.type === 'cancel') cancelRequested = true;
+  if (msg.type === 'start') {
+    started = true;
+    void start(msg).finally(() => {
+      if (process.connected) process.disconnect?.();
+    });
+  } else if (msg.type === 'cancel') cancelRequested = true;
+});
+
+// With the host gone its end of stdout and stderr is closed too: a late warning must not crash the trainer (EPIPE)
+// before it has recorded how the run ended.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
+// The channel closes when the host exits, however it ends (also when it is killed outright), or after `done` above.
+process.on('disconnect', () => {
+  if (!started) process.exit(0);
+  hostEnded();
 });

@@ -123,7 +123,10 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Run folders under a runs folder, newest first; folders without a readable run.json are reported, not hidden. */
+/**
+ * Run folders under a runs folder, newest first. A folder with a run's files but no readable run.json is reported,
+ * not hidden; a folder with none of them is not a run and is left out.
+ */
 export function listRuns(runsDir: string): { runs: { dir: string; record: RunRecord; summary?: RunSummary }[]; problems: string[] } {
   if (!fs.existsSync(runsDir)) return { runs: [], problems: [] };
   const runs: { dir: string; record: RunRecord; summary?: RunSummary }[] = [];
@@ -131,10 +134,16 @@ export function listRuns(runsDir: string): { runs: { dir: string; record: RunRec
   for (const name of fs.readdirSync(runsDir).sort().reverse()) {
     const dir = path.join(runsDir, name);
     if (!fs.statSync(dir).isDirectory()) continue;
+    if (!fs.existsSync(path.join(dir, RUN_FILE))) {
+      const found = [METRICS_FILE, SUMMARY_FILE].filter((f) => fs.existsSync(path.join(dir, f)));
+      if (found.length) problems.push(`${dir}: has ${found.join(' and ')} but no ${RUN_FILE}; the run record is missing`);
+      continue;
+    }
     try {
       runs.push({ dir, record: readRun(dir), summary: readSummary(dir) });
     } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
+      const message = e instanceof Error ? e.message : String(e);
+      problems.push(message.includes(dir) ? message : `${dir}: ${message}`);
     }
   }
   return { runs, problems };
