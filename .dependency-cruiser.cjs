@@ -20,7 +20,7 @@ const CORE_LAYERS = [
   ['adapters'],
   ['composition'],
   ['classifier'],
-  ['train', 'pretrain', 'parameters', 'graph', 'metrics'],
+  ['train', 'pretrain', 'parameters', 'graph', 'metrics', 'sweep'],
   ['run'],
 ];
 
@@ -47,9 +47,9 @@ module.exports = {
     { name: 'core-no-vscode', comment: 'core, runner and trainer run outside VS Code', severity: 'error', from: { path: '^src/(core|runner|trainer|cli|common|protocol)/' }, to: { path: '^vscode$', dependencyTypesNot: ['type-only'] } },
     {
       name: 'descriptors-without-tfjs',
-      comment: 'what the extension host reads (config checks, graph, parameter counts, method descriptors) must not load TensorFlow.js',
+      comment: 'what the extension host reads (config checks, sweep expansion, graph, parameter counts, method descriptors) must not load TensorFlow.js',
       severity: 'error',
-      from: { path: '^src/core/(adapters/methods|config|graph|parameters)/' },
+      from: { path: '^src/core/(adapters/methods|config|graph|parameters|sweep)/' },
       to: { path: '@tensorflow', reachable: true },
     },
     {

@@ -2,8 +2,8 @@
 import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { BackendName } from '../common/runRecord';
-import { formatProblem, loadConfig } from '../core/config/validate';
 import { version } from '../../package.json';
+import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { inspectCommand } from './inspect';
@@ -65,13 +65,10 @@ program
 
 program
   .command('check')
-  .description('validate a config and print every problem as file:line:column')
+  .description('validate a config and print every problem as file:line:column (with a sweep: of every point, and how many points)')
   .argument('<config>')
   .action((config: string) => {
-    const { problems } = loadConfig(path.resolve(config));
-    for (const p of problems) console.error(formatProblem(p));
-    if (!problems.some((p) => p.severity === 'error')) console.log(`${config}: ok`);
-    process.exitCode = problems.some((p) => p.severity === 'error') ? EXIT.badInput : EXIT.ok;
+    process.exitCode = checkCommand(path.resolve(config), config);
   });
 
 program

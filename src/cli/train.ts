@@ -2,7 +2,8 @@
 // time), shows progress (a live line per run on a terminal, plain lines otherwise), Ctrl-C cancels cleanly, then prints
 // the comparison.
 import type { BackendName } from '../common/runRecord';
-import { formatProblem, loadConfig } from '../core/config/validate';
+import { formatProblem } from '../core/config/validate';
+import { loadExperiment } from '../core/sweep/check';
 import { ExperimentInputError, loadBase, loadExperimentData } from '../core/run/experiment';
 import { planRuns } from '../core/run/plan';
 import { readRun, readSummary } from '../core/io/runStore';
@@ -24,9 +25,14 @@ export interface TrainArgs {
 }
 
 export async function trainCommand(configFile: string, args: TrainArgs): Promise<number> {
-  const { config, problems } = loadConfig(configFile);
+  const { config, problems, sweep } = loadExperiment(configFile);
   for (const p of problems) console.error(formatProblem(p));
-  if (!config) return EXIT.badInput;
+  if (!config || problems.some((p) => p.severity === 'error')) return EXIT.badInput;
+  if (sweep) {
+    // Training a sweep's points is not built yet: say so rather than train only the config without its sweep.
+    console.error(`${configFile}: ${sweep.summary ?? 'a sweep'}; training sweeps is not supported yet — \`adapter-lab check\` checks every point. Remove "sweep" to train the config as written.`);
+    return EXIT.badInput;
+  }
 
   try {
     // Bad rows and unusable bases are input errors: report them before any run folder is made.

@@ -1,6 +1,6 @@
 // The core's config checks as diagnostics, at the exact range, refreshed while the user types (debounced).
 import * as vscode from 'vscode';
-import { checkConfigText } from '../core/config/validate';
+import { checkExperimentText } from '../core/sweep/check';
 import { isConfigUri } from './configDocuments';
 import { workspaceDiskChecks } from './runLocations';
 import { problemsToShow, toZeroBased } from './problems';
@@ -35,7 +35,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private check(doc: vscode.TextDocument): void {
     if (!isConfigUri(doc.uri) || doc.isClosed) return;
     this.pending.delete(doc.uri.toString());
-    const { problems } = checkConfigText(doc.getText(), doc.uri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
+    const { problems } = checkExperimentText(doc.getText(), doc.uri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
     this.collection.set(
       doc.uri,
       problemsToShow(problems).map((p) => {

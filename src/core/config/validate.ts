@@ -18,15 +18,19 @@ export interface ConfigResult {
 
 /** Reads and checks a config file; data and model paths are checked on disk (the editor passes its own rules). */
 export function loadConfig(file: string, opts: SemanticOptions = DISK_CHECKS): ConfigResult {
-  let text: string;
+  const read = readConfigFile(file);
+  return 'text' in read ? checkConfigText(read.text, file, opts) : read;
+}
+
+/** A config file's text, or the one problem that it cannot be read. */
+export function readConfigFile(file: string): { text: string } | { problems: ConfigProblem[] } {
   try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // editors hide the BOM, so columns match theirs
+    return { text: readFileSync(file, 'utf8').replace(/^\uFEFF/, '') }; // editors hide the BOM, so columns match theirs
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : fsErrorReason(err);
     const range = { offset: 0, length: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { problems: [{ file, range, severity: 'error', message: `cannot read config: ${reason}`, path: [], code: 'unreadable-file' }] };
   }
-  return checkConfigText(text, file, opts);
 }
 
 /** Checks config text without touching the disk unless `fileExists` is given (the editor calls it on every edit). */

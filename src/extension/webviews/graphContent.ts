@@ -2,7 +2,7 @@
 // types, so it is unit-tested directly. The base's config.json and the data (for label counts) are read once per
 // base and data spec, not on every keystroke.
 import * as fs from 'fs';
-import { checkConfigText } from '../../core/config/validate';
+import { checkExperimentText } from '../../core/sweep/check';
 import { parseJsonc } from '../../core/config/parse';
 import type { BaseSpec, ExperimentConfig } from '../../core/config/types';
 import { buildGraph } from '../../core/graph/build';
@@ -32,7 +32,7 @@ export class GraphContent {
   constructor(private readonly roots: readonly string[]) {}
 
   message(text: string, file: string): GraphToWebview {
-    const { config, problems } = checkConfigText(text, file, workspaceDiskChecks(this.roots));
+    const { config, problems } = checkExperimentText(text, file, workspaceDiskChecks(this.roots));
     const errors = problems.filter((p) => p.severity === 'error');
     if (!config || errors.length) return { type: 'problems', file, problems: errors.map((p) => ({ line: p.range.line, column: p.range.column, message: p.message })) };
     const outside = pathsOutside(config, this.roots).filter((o) => o.what !== 'runs folder');
