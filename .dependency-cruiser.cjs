@@ -27,7 +27,15 @@ const CORE_LAYERS = [
 const layerRules = CORE_LAYERS.flatMap((layer, i) => {
   const above = CORE_LAYERS.slice(i + 1).flat();
   return above.length
-    ? [{ name: `core-layer-${layer.join('-')}`, comment: `core/${layer.join(', ')} may not import the layers above it (${above.join(', ')})`, severity: 'error', from: { path: `^src/core/(${layer.join('|')})/`, pathNot: '^src/core/config/' }, to: { path: `^src/core/(${above.join('|')})/` } }]
+    ? [
+        {
+          name: `core-layer-${layer.join('-')}`,
+          comment: `core/${layer.join(', ')} may not import the layers above it (${above.join(', ')})`,
+          severity: 'error',
+          from: { path: `^src/core/(${layer.join('|')})/`, pathNot: '^src/core/config/' },
+          to: { path: `^src/core/(${above.join('|')})/` },
+        },
+      ]
     : [];
 });
 
@@ -41,10 +49,28 @@ module.exports = {
       from: { path: `^src/${folder}/` },
       to: { path: notOwn([folder, ...allowed].join('|')), pathNot: '^src/[^/]+$' },
     })),
-    { name: 'webview-imports', comment: 'webview code runs in the browser: it may import only src/protocol, src/common and webview/', severity: 'error', from: { path: '^webview/' }, to: { path: `${SRC}(?!(protocol|common)/)` } },
-    { name: 'browser-safe', comment: 'src/common, src/protocol and webview/ run in the browser: no Node built-ins, no TensorFlow.js', severity: 'error', from: { path: '^(src/(common|protocol)|webview)/' }, to: { dependencyTypes: ['core'] } },
+    {
+      name: 'webview-imports',
+      comment: 'webview code runs in the browser: it may import only src/protocol, src/common and webview/',
+      severity: 'error',
+      from: { path: '^webview/' },
+      to: { path: `${SRC}(?!(protocol|common)/)` },
+    },
+    {
+      name: 'browser-safe',
+      comment: 'src/common, src/protocol and webview/ run in the browser: no Node built-ins, no TensorFlow.js',
+      severity: 'error',
+      from: { path: '^(src/(common|protocol)|webview)/' },
+      to: { dependencyTypes: ['core'] },
+    },
     { name: 'browser-no-tfjs', severity: 'error', from: { path: '^(src/(common|protocol)|webview)/' }, to: { path: '@tensorflow' } },
-    { name: 'core-no-vscode', comment: 'core, runner and trainer run outside VS Code', severity: 'error', from: { path: '^src/(core|runner|trainer|cli|common|protocol)/' }, to: { path: '^vscode$', dependencyTypesNot: ['type-only'] } },
+    {
+      name: 'core-no-vscode',
+      comment: 'core, runner and trainer run outside VS Code',
+      severity: 'error',
+      from: { path: '^src/(core|runner|trainer|cli|common|protocol)/' },
+      to: { path: '^vscode$', dependencyTypesNot: ['type-only'] },
+    },
     {
       name: 'descriptors-without-tfjs',
       comment: 'what the extension host reads (config checks, sweep expansion, graph, parameter counts, method descriptors) must not load TensorFlow.js',

@@ -97,7 +97,9 @@ export function benchAttention(c: AttentionCase, warmup: number, repeats: number
   const timings = interleaved(variants, warmup, repeats);
   const ms: AttentionResult['ms'] = {};
   for (const [variant, timing] of timings) (ms[variant.name] ??= { forward: 0, forwardBackward: 0 })[variant.pass] = timing.cpuMs;
-  const copies = Array.from({ length: Math.max(3, repeats) }, () => copyCost([q, k, v, mask, keep], up, { ctx: [n, d], probs: [batch, heads, length, length] }));
+  const copies = Array.from({ length: Math.max(3, repeats) }, () =>
+    copyCost([q, k, v, mask, keep], up, { ctx: [n, d], probs: [batch, heads, length, length] }),
+  );
   // Forward QKᵀ + P·V is 4·B·H·T²·dh; the backward twice that.
   const flops = 3 * 4 * batch * heads * length * length * headSize;
   const gflops = Object.fromEntries(Object.entries(ms).map(([name, m]) => [name, flops / m.forwardBackward / 1e6]));

@@ -51,9 +51,16 @@ async function runJob(job: Job): Promise<JobResult> {
   const encoder = buildEncoder(bench);
   const batch = syntheticBatch(bench);
   if (job.kind === 'dataParallel') return { kind: 'dataParallel', result: benchDataParallel(bench, encoder, job.warmup, job.repeats) };
-  if (job.kind === 'prefix') return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, syntheticExamples(bench), batch, job.warmup, job.repeats) } };
+  if (job.kind === 'prefix')
+    return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, syntheticExamples(bench), batch, job.warmup, job.repeats) } };
 
-  const runnables = workloads(bench, encoder, batch, job.compareAttention && attentionImplementation() === 'fused', job.backend === 'cpu' ? undefined : syntheticExamples(bench));
+  const runnables = workloads(
+    bench,
+    encoder,
+    batch,
+    job.compareAttention && attentionImplementation() === 'fused',
+    job.backend === 'cpu' ? undefined : syntheticExamples(bench),
+  );
   const tensorsBefore = tf.memory().numTensors;
   const timings = interleaved(runnables, job.warmup, job.repeats);
   const tensorsAfter = tf.memory().numTensors;

@@ -22,14 +22,23 @@ const models: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
 function machine(): Machine {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tfjs = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, tfjs, date: new Date().toISOString(), loadAverage: os.loadavg() };
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    tfjs,
+    date: new Date().toISOString(),
+    loadAverage: os.loadavg(),
+  };
 }
 
 function runChild(job: Job): JobResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'adapterlab-bench-'));
   const out = path.join(dir, 'result.json');
   try {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'child.ts'), JSON.stringify(job), out], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'child.ts'), JSON.stringify(job), out], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0) throw new Error(`benchmark job ${JSON.stringify(job)} failed (exit ${child.status})`);
     return JSON.parse(readFileSync(out, 'utf8')) as JobResult;
   } finally {
@@ -55,7 +64,14 @@ function main(): void {
     dataParallel: null,
   };
   const jobs: Job[] = [
-    ...models.map((model): Job => ({ kind: 'model', backend: 'wasm', model, warmup: model === 'mini' ? 1 : warmup, repeats: model === 'mini' ? miniRepeats : repeats, compareAttention: true })),
+    ...models.map((model): Job => ({
+      kind: 'model',
+      backend: 'wasm',
+      model,
+      warmup: model === 'mini' ? 1 : warmup,
+      repeats: model === 'mini' ? miniRepeats : repeats,
+      compareAttention: true,
+    })),
     { kind: 'model', backend: 'cpu', model: 'tiny', warmup: 0, repeats: cpuRepeats, compareAttention: false },
     { kind: 'model', backend: 'tensorflow', model: 'tiny', warmup, repeats, compareAttention: false },
     { kind: 'attention', cases: attentionCases(quick), warmup, repeats },
@@ -71,7 +87,7 @@ function main(): void {
     else if (r.kind === 'dataParallel') results.dataParallel = r.result;
     else if (job.kind === 'model') results.unavailable.push({ backend: job.backend, reason: r.reason });
   }
-  log('padding of the README example\'s batches');
+  log("padding of the README example's batches");
   results.padding = benchPadding();
   const python = findTorchPython();
   if (python) {

@@ -53,10 +53,12 @@ export function interleaved<T extends Timed>(variants: T[], warmup: number, repe
       }
     }
   }
-  return new Map(variants.map((v) => {
-    const [w, c] = [wall.get(v) as number[], cpu.get(v) as number[]];
-    return [v, { wallMs: median(w), cpuMs: median(c), wallSamplesMs: w, cpuSamplesMs: c, leakedTensors: leaked.get(v) as number }];
-  }));
+  return new Map(
+    variants.map((v) => {
+      const [w, c] = [wall.get(v) as number[], cpu.get(v) as number[]];
+      return [v, { wallMs: median(w), cpuMs: median(c), wallSamplesMs: w, cpuSamplesMs: c, leakedTensors: leaked.get(v) as number }];
+    }),
+  );
 }
 
 /** Peak resident set size of this process, in MB. */

@@ -38,7 +38,9 @@ export const ADAPTER_METHODS: readonly BenchMethod[] = ['houlsby', 'pfeiffer', '
 /** Bottleneck adapters: reduction factor 16, ReLU; LoRA: r 8, alpha 8 on query and value. */
 export function adapterSpec(method: BenchMethod): AdapterSpec {
   const common = { name: method, task: 'task', leaveOut: [] };
-  return method === 'lora' ? { ...LORA_DEFAULTS, attnMatrices: [...LORA_DEFAULTS.attnMatrices], ...common, method } : { ...BOTTLENECK_DEFAULTS, ...common, method };
+  return method === 'lora'
+    ? { ...LORA_DEFAULTS, attnMatrices: [...LORA_DEFAULTS.attnMatrices], ...common, method }
+    : { ...BOTTLENECK_DEFAULTS, ...common, method };
 }
 
 export function bottleneck(model: BenchModel): number {
@@ -52,9 +54,20 @@ export function buildEncoder(model: BenchModel, seed = 1): BertEncoder {
 }
 
 /** A classifier on `encoder`: full fine-tuning (trainBase), an adapter run, or head-only (neither). */
-export function buildClassifier(model: BenchModel, encoder: BertEncoder, method: BenchMethod | null, trainBase: boolean): { classifier: Classifier; head: ClassificationHead; dispose(): void } {
+export function buildClassifier(
+  model: BenchModel,
+  encoder: BertEncoder,
+  method: BenchMethod | null,
+  trainBase: boolean,
+): { classifier: Classifier; head: ClassificationHead; dispose(): void } {
   const d = model.config.hiddenSize;
-  const head = new ClassificationHead('task', Array.from({ length: model.labels }, (_, i) => `l${i}`), 'mean', d, 2);
+  const head = new ClassificationHead(
+    'task',
+    Array.from({ length: model.labels }, (_, i) => `l${i}`),
+    'mean',
+    d,
+    2,
+  );
   const adapter = method ? createAdapter(adapterSpec(method), model.config, 3) : null;
   return {
     classifier: new Classifier(encoder, [head], adapter, trainBase),
@@ -79,5 +92,9 @@ export function syntheticExamples(model: BenchModel, seed = 7): Example[] {
 /** Those examples as one padded batch (no padding: all full length). */
 export function syntheticBatch(model: BenchModel, seed = 7): Batch {
   const examples = syntheticExamples(model, seed);
-  return makeBatch(examples, examples.map((_, i) => i), 0);
+  return makeBatch(
+    examples,
+    examples.map((_, i) => i),
+    0,
+  );
 }

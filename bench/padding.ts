@@ -26,7 +26,13 @@ export function benchPadding(epochs = 15): PaddingResult {
   const data = loadExperimentData(config);
   const base = loadBase(config, data);
   const { batchSize, maxLength } = config.train.adapter ?? { batchSize: 32, maxLength: 64 };
-  const train = trainData(data, config, config.tasks.map((t) => t.name), base.tokenizer, maxLength).train;
+  const train = trainData(
+    data,
+    config,
+    config.tasks.map((t) => t.name),
+    base.tokenizer,
+    maxLength,
+  ).train;
   const lengths = train.map((e) => e.ids.length);
   const tokens = lengths.reduce((a, b) => a + b, 0);
   const share = (name: string, perEpoch: (epoch: number) => number[][]) => {
@@ -37,7 +43,10 @@ export function benchPadding(epochs = 15): PaddingResult {
     return { name, paddingShare: 1 - (tokens * epochs) / positions, meanPaddedLength: positions / epochs / lengths.length };
   };
   const shuffled = (epoch: number) => {
-    const order = shuffleInPlace(lengths.map((_, i) => i), createRng(seedFor(1, `epoch${epoch}`)));
+    const order = shuffleInPlace(
+      lengths.map((_, i) => i),
+      createRng(seedFor(1, `epoch${epoch}`)),
+    );
     return Array.from({ length: Math.ceil(order.length / batchSize) }, (_, b) => order.slice(b * batchSize, (b + 1) * batchSize));
   };
   const sorted = [...lengths].sort((a, b) => a - b);

@@ -32,7 +32,15 @@ const RUNS: { adapter: BenchMethod | null; epochs: number }[] = [
   { adapter: 'houlsby', epochs: 15 },
 ];
 
-export function benchFrozenPrefix(bench: BenchModel, encoder: BertEncoder, examples: Example[], batch: Batch, warmup: number, repeats: number, trainExamples = 2100): PrefixResult {
+export function benchFrozenPrefix(
+  bench: BenchModel,
+  encoder: BertEncoder,
+  examples: Example[],
+  batch: Batch,
+  warmup: number,
+  repeats: number,
+  trainExamples = 2100,
+): PrefixResult {
   const indices = examples.map((_, i) => i);
   const cases = RUNS.map(({ adapter, epochs }) => {
     const { classifier: model, dispose } = buildClassifier(bench, encoder, adapter, false);
@@ -48,7 +56,9 @@ export function benchFrozenPrefix(bench: BenchModel, encoder: BertEncoder, examp
     let step = 0;
     const uncached = { run: () => trainingStep(variables, optimizer, () => crossEntropy(model.logits(batch.input, DROPOUT, step++)[0], batch.labels[0])) };
     const fill = { run: () => newCache().prepare(indices) };
-    const cached = { run: () => trainingStep(variables, optimizer, () => crossEntropy(cache.logits(indices, batch.input, DROPOUT, step++)[0], batch.labels[0])) };
+    const cached = {
+      run: () => trainingStep(variables, optimizer, () => crossEntropy(cache.logits(indices, batch.input, DROPOUT, step++)[0], batch.labels[0])),
+    };
     const timings = interleaved([uncached, fill, cached], warmup, repeats);
     const ms = (t: { run(): void }) => timings.get(t)?.cpuMs as number;
     const batches = Math.ceil(trainExamples / bench.batch);

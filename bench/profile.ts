@@ -50,10 +50,14 @@ async function main(): Promise<void> {
     recording = false;
     const stepMs = cpu.reduce((a, b) => a + b, 0) / repeats;
     const kernelMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0) / repeats;
-    console.log(`\n${bench.name} ${r.name}: step ${stepMs.toFixed(1)} CPU ms (mean of ${repeats}); kernels ${kernelMs.toFixed(1)} ms, outside kernels ${(stepMs - kernelMs).toFixed(1)} ms`);
+    console.log(
+      `\n${bench.name} ${r.name}: step ${stepMs.toFixed(1)} CPU ms (mean of ${repeats}); kernels ${kernelMs.toFixed(1)} ms, outside kernels ${(stepMs - kernelMs).toFixed(1)} ms`,
+    );
     for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) {
       const ms = e.ms / repeats;
-      console.log(`  ${name.padEnd(18)} ${ms.toFixed(2).padStart(8)} ms  ${String(e.calls / repeats).padStart(5)} calls  ${((100 * ms) / stepMs).toFixed(1).padStart(5)}%`);
+      console.log(
+        `  ${name.padEnd(18)} ${ms.toFixed(2).padStart(8)} ms  ${String(e.calls / repeats).padStart(5)} calls  ${((100 * ms) / stepMs).toFixed(1).padStart(5)}%`,
+      );
     }
   }
 }

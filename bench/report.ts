@@ -49,39 +49,68 @@ function efficiency(models: ModelResult[]): string {
     const g = (s: string) => m.variants[s]?.gflops.toFixed(1) ?? '–';
     const leaks = Object.values(m.variants).some((v) => v.leakedTensors > 0) ? ' (leak!)' : '';
     return [
-      m.backend, m.model, ADAPTERS.map((a) => ratio(cpu(m, 'full'), cpu(m, a))).join(' / '),
+      m.backend,
+      m.model,
+      ADAPTERS.map((a) => ratio(cpu(m, 'full'), cpu(m, a))).join(' / '),
       ADAPTERS.map((a) => percent(cpu(m, `forward+${a}`), cpu(m, 'forward'))).join(' / '),
-      `${g('forward')} / ${g('full')} / ${g('houlsby')}`, m.peakRssMb.toFixed(0), `${m.tensorsBefore} → ${m.tensorsAfter}${leaks}`,
+      `${g('forward')} / ${g('full')} / ${g('houlsby')}`,
+      m.peakRssMb.toFixed(0),
+      `${m.tensorsBefore} → ${m.tensorsAfter}${leaks}`,
     ];
   });
   const each = ADAPTERS.join(' / ');
-  return table(['backend', 'model', `full step / adapter step (${each})`, `adapter inference overhead (${each})`, 'GFLOP/s forward / full / houlsby', 'peak RSS MB', 'tensors before → after'], rows);
+  return table(
+    [
+      'backend',
+      'model',
+      `full step / adapter step (${each})`,
+      `adapter inference overhead (${each})`,
+      'GFLOP/s forward / full / houlsby',
+      'peak RSS MB',
+      'tensors before → after',
+    ],
+    rows,
+  );
 }
 
 function attentionBeforeAfter(models: ModelResult[]): string {
   const rows = models.flatMap((m) =>
-    ['forward', 'full', 'houlsby'].filter((s) => m.variants[`${s}/batched`]).map((s) => {
-      const [before, after] = [m.variants[`${s}/batched`], m.variants[s]];
-      return [m.backend, m.model, s, `${ms(before.cpuMs)} (${ms(before.wallMs)})`, `${ms(after.cpuMs)} (${ms(after.wallMs)})`, ratio(before.cpuMs, after.cpuMs)];
-    }),
+    ['forward', 'full', 'houlsby']
+      .filter((s) => m.variants[`${s}/batched`])
+      .map((s) => {
+        const [before, after] = [m.variants[`${s}/batched`], m.variants[s]];
+        return [
+          m.backend,
+          m.model,
+          s,
+          `${ms(before.cpuMs)} (${ms(before.wallMs)})`,
+          `${ms(after.cpuMs)} (${ms(after.wallMs)})`,
+          ratio(before.cpuMs, after.cpuMs),
+        ];
+      }),
   );
   return table(['backend', 'model', 'step', 'batched matMul attention (before): CPU (wall) ms', 'fused kernel (after): CPU (wall) ms', 'speed-up (CPU)'], rows);
 }
 
 function versusTorch(models: ModelResult[], torch: TorchResult): string {
-  const rows = models.filter((m) => m.backend === 'wasm').flatMap((m) =>
-    ['forward', ...ADAPTERS.map((a) => `forward+${a}`), 'full', ...ADAPTERS, 'head-only'].map((s) => {
-      const theirs = torch.ms[m.model]?.[s]?.cpuMs;
-      return [m.model, s, ms(cpu(m, s)), ms(theirs), ratio(cpu(m, s), theirs)];
-    }),
-  );
+  const rows = models
+    .filter((m) => m.backend === 'wasm')
+    .flatMap((m) =>
+      ['forward', ...ADAPTERS.map((a) => `forward+${a}`), 'full', ...ADAPTERS, 'head-only'].map((s) => {
+        const theirs = torch.ms[m.model]?.[s]?.cpuMs;
+        return [m.model, s, ms(cpu(m, s)), ms(theirs), ratio(cpu(m, s), theirs)];
+      }),
+    );
   return table(['model', 'step', 'tfjs wasm CPU ms', `PyTorch ${torch.torch} (${torch.threads} thread) CPU ms`, 'tfjs / PyTorch'], rows);
 }
 
 function attentionKernels(results: AttentionResult[]): string {
   const names = Object.keys(results[0]?.ms ?? {});
   const rows = results.map((r) => [
-    r.model, String(r.length), String(r.batch * r.heads), String(r.headSize),
+    r.model,
+    String(r.length),
+    String(r.batch * r.heads),
+    String(r.headSize),
     ...names.map((n) => `${ms(r.ms[n].forward)} / ${ms(r.ms[n].forwardBackward)} (${r.gflops[n].toFixed(1)})`),
     ms(r.copyMs),
   ]);
@@ -90,8 +119,24 @@ function attentionKernels(results: AttentionResult[]): string {
 
 function prefix(p: PrefixResult & { model: string }): string {
   return table(
-    ['model', 'run', 'cached prefix', 'step without cache', 'fill the cache for a batch (once)', 'step from the cache', 'training of the run (epochs × 2,100 examples): without → with'],
-    p.cases.map((c) => [p.model, c.run, c.cut, ms(c.uncachedStepMs), ms(c.fillMs), ms(c.cachedStepMs), `${c.projection.epochs} epochs: ${c.projection.uncachedS.toFixed(1)} s → ${c.projection.cachedS.toFixed(1)} s (${(c.projection.uncachedS / c.projection.cachedS).toFixed(2)}×)`]),
+    [
+      'model',
+      'run',
+      'cached prefix',
+      'step without cache',
+      'fill the cache for a batch (once)',
+      'step from the cache',
+      'training of the run (epochs × 2,100 examples): without → with',
+    ],
+    p.cases.map((c) => [
+      p.model,
+      c.run,
+      c.cut,
+      ms(c.uncachedStepMs),
+      ms(c.fillMs),
+      ms(c.cachedStepMs),
+      `${c.projection.epochs} epochs: ${c.projection.uncachedS.toFixed(1)} s → ${c.projection.cachedS.toFixed(1)} s (${(c.projection.uncachedS / c.projection.cachedS).toFixed(2)}×)`,
+    ]),
   );
 }
 
@@ -105,10 +150,17 @@ function padding(p: PaddingResult, models: ModelResult[]): string {
   const bucketed = p.ways[p.ways.length - 1].paddingShare;
   const steps = ['full', 'houlsby+cache', 'head-only+cache'].filter((s) => tiny18?.variants[s]);
   const realTokens = 32 * 18 * (1 - bucketed);
-  const rate = steps.length && tiny18
-    ? `Real tokens per CPU second at tiny-18 (batch 32 × 18 positions, ${(100 * bucketed).toFixed(1)}% of them padding): ${steps.map((s) => `${s} ${Math.round((realTokens * 1000) / (cpu(tiny18, s) as number)).toLocaleString('en')}`).join(', ')}. Each run's summary.json records its own tokensPerSec.`
-    : '';
-  return [`${p.config}: ${p.examples} training sentences, median ${p.medianTokens} tokens, batch ${p.batchSize}, maxLength ${p.maxLength}; averaged over 15 epochs of seeded batch orders.`, shares, rate].filter(Boolean).join('\n\n');
+  const rate =
+    steps.length && tiny18
+      ? `Real tokens per CPU second at tiny-18 (batch 32 × 18 positions, ${(100 * bucketed).toFixed(1)}% of them padding): ${steps.map((s) => `${s} ${Math.round((realTokens * 1000) / (cpu(tiny18, s) as number)).toLocaleString('en')}`).join(', ')}. Each run's summary.json records its own tokensPerSec.`
+      : '';
+  return [
+    `${p.config}: ${p.examples} training sentences, median ${p.medianTokens} tokens, batch ${p.batchSize}, maxLength ${p.maxLength}; averaged over 15 epochs of seeded batch orders.`,
+    shares,
+    rate,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function dataParallel(p: DataParallelResult): string {
@@ -120,12 +172,23 @@ function dataParallel(p: DataParallelResult): string {
 
 /** Adapter and head-only steps as the trainer takes them after the first epoch (frozen prefix from the cache). */
 function cachedSteps(models: ModelResult[]): string {
-  const rows = models.filter((m) => m.variants['houlsby+cache']).map((m) => [
-    m.backend, m.model,
-    ...[...ADAPTERS, 'head-only'].map((s) => `${ms(cpu(m, s))} → ${ms(cpu(m, `${s}+cache`))}`),
-    ADAPTERS.map((a) => ratio(cpu(m, 'full'), cpu(m, `${a}+cache`))).join(' / '),
-  ]);
-  return table(['backend', 'model', ...[...ADAPTERS, 'head-only'].map((s) => `${s} step: without → with cache`), `full step / cached adapter step (${ADAPTERS.join(' / ')})`], rows);
+  const rows = models
+    .filter((m) => m.variants['houlsby+cache'])
+    .map((m) => [
+      m.backend,
+      m.model,
+      ...[...ADAPTERS, 'head-only'].map((s) => `${ms(cpu(m, s))} → ${ms(cpu(m, `${s}+cache`))}`),
+      ADAPTERS.map((a) => ratio(cpu(m, 'full'), cpu(m, `${a}+cache`))).join(' / '),
+    ]);
+  return table(
+    [
+      'backend',
+      'model',
+      ...[...ADAPTERS, 'head-only'].map((s) => `${s} step: without → with cache`),
+      `full step / cached adapter step (${ADAPTERS.join(' / ')})`,
+    ],
+    rows,
+  );
 }
 
 export function markdown(r: BenchResults): string {
@@ -134,9 +197,9 @@ export function markdown(r: BenchResults): string {
     '# Adapter Lab benchmark',
     `${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}, ${m.date}; load average at start ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
     `Medians over ${r.options.repeats} repeats after ${r.options.warmup} warm-up passes, every pass running all variants of a model in a new random order (mini: ${r.options.miniRepeats} after 1; cpu backend: ${r.options.cpuRepeats}, no warm-up)${r.options.quick ? ', --quick run' : ''}. ` +
-      'Models: tiny = d 128, 2 layers, 4 heads, FFN 512, vocab 8000, seq 64, batch 32; tiny-18 = tiny at seq 18 (the median padded length of the reviews example\'s batches); ' +
+      "Models: tiny = d 128, 2 layers, 4 heads, FFN 512, vocab 8000, seq 64, batch 32; tiny-18 = tiny at seq 18 (the median padded length of the reviews example's batches); " +
       'mini = d 256, 4 layers, 4 heads, FFN 1024, seq 128, batch 16. ' +
-      'Training steps as the trainer runs them: dropout 0.1, AdamW, clipping. Adapters with the project\'s defaults: houlsby and pfeiffer with reduction factor 16, lora r 8 on query and value.',
+      "Training steps as the trainer runs them: dropout 0.1, AdamW, clipping. Adapters with the project's defaults: houlsby and pfeiffer with reduction factor 16, lora r 8 on query and value.",
     'Times are CPU ms of the benchmark process unless marked wall: tfjs runs on one thread, so on a quiet machine the two agree, ' +
       'and when other processes share the cores CPU time still measures the work (wall clock is in the second table and in results.json).',
     '## Step times, CPU ms',
@@ -152,12 +215,21 @@ export function markdown(r: BenchResults): string {
   if (beforeAfter.split('\n').length > 2) parts.push('## Attention: stock batched matMul vs fused kernel, same run', beforeAfter);
   if ('ms' in r.torch) parts.push('## tfjs vs PyTorch (same model and step, CPU)', versusTorch(r.models, r.torch));
   else parts.push(`PyTorch reference: ${'error' in r.torch ? r.torch.error : r.torch.skipped}.`);
-  if (r.attention.length) parts.push('## Attention alone (wasm), CPU ms', 'Forward QKᵀ, mask, softmax, dropout, P·V; backward to Q, K, V. Copies: what a kernel outside tfjs\'s heap would add.', attentionKernels(r.attention));
+  if (r.attention.length)
+    parts.push(
+      '## Attention alone (wasm), CPU ms',
+      "Forward QKᵀ, mask, softmax, dropout, P·V; backward to Q, K, V. Copies: what a kernel outside tfjs's heap would add.",
+      attentionKernels(r.attention),
+    );
   const cached = cachedSteps(r.models);
   if (cached.split('\n').length > 2) {
-    parts.push('## Frozen-prefix cache: training steps as the trainer takes them from the second epoch, CPU ms', 'The frozen part of the encoder below the first adapter (head-only: all of it) is computed once per example and read back; dropout is off there (train/frozenPrefix.ts).', cached);
+    parts.push(
+      '## Frozen-prefix cache: training steps as the trainer takes them from the second epoch, CPU ms',
+      'The frozen part of the encoder below the first adapter (head-only: all of it) is computed once per example and read back; dropout is off there (train/frozenPrefix.ts).',
+      cached,
+    );
   }
-  if (r.padding) parts.push('## No wasted tokens: padding of the README example\'s training batches', padding(r.padding, r.models));
+  if (r.padding) parts.push("## No wasted tokens: padding of the README example's training batches", padding(r.padding, r.models));
   if (r.dataParallel) {
     parts.push(
       '## One run on two cores (data parallel), bounded',
@@ -165,6 +237,6 @@ export function markdown(r: BenchResults): string {
       dataParallel(r.dataParallel),
     );
   }
-  if (r.prefix) parts.push('## Frozen-prefix cache over a whole run (README example\'s epochs), CPU ms', prefix(r.prefix));
+  if (r.prefix) parts.push("## Frozen-prefix cache over a whole run (README example's epochs), CPU ms", prefix(r.prefix));
   return parts.join('\n\n') + '\n';
 }

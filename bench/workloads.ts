@@ -37,7 +37,10 @@ export function trainingStep(variables: tf.Variable[], optimizer: AdamW, loss: (
 }
 
 export function optimizerFor(model: Classifier): AdamW {
-  return new AdamW(model.trainable().map(([name, variable]) => ({ name, variable, decay: decays(name) })), 0.01);
+  return new AdamW(
+    model.trainable().map(([name, variable]) => ({ name, variable, decay: decays(name) })),
+    0.01,
+  );
 }
 
 function runnable(name: string, bench: BenchModel, encoder: BertEncoder, batch: Batch, workload: Workload, attention: Attention): Runnable {

@@ -113,7 +113,9 @@ function ruleProblems(kernel, file, objdump) {
   const problems = [];
   const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name} (${i.kind})`);
   if (imports.join() !== 'env.memory (memory)') problems.push(`imports ${imports.join(', ') || 'nothing'}, not just env.memory`);
-  const exports = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+  const exports = WebAssembly.Module.exports(module)
+    .map((e) => e.name)
+    .sort();
   if (exports.join() !== [...kernel.exports].sort().join()) problems.push(`exports ${exports.join(', ')}, not ${kernel.exports.join(', ')}`);
   if (sectionIds(bytes).includes(11)) problems.push('has a DATA section (static data)');
   if (objdump) {
@@ -129,7 +131,9 @@ function main() {
   const unknown = args.filter((a) => a !== '--check');
   if (unknown.length) fail(`unknown argument ${unknown[0]} (usage: node scripts/build-kernels.mjs [--check])`);
 
-  const sources = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+  const sources = readdirSync(KERNEL_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => f.slice(0, -2));
   const missing = sources.filter((s) => !KERNELS.some((k) => k.name === s));
   if (missing.length) fail(`${missing.map((s) => `${s}.c`).join(', ')} not in the KERNELS table of scripts/build-kernels.mjs`);
 
@@ -156,17 +160,25 @@ function main() {
       if (committed && built.equals(committed)) continue;
       differing.push(name);
       if (check) {
-        const by = committed && producer(committed) !== producer(built) ? `; the committed one was built by ${producer(committed) || 'an unknown compiler'}, this build by ${producer(built)}` : '';
+        const by =
+          committed && producer(committed) !== producer(built)
+            ? `; the committed one was built by ${producer(committed) || 'an unknown compiler'}, this build by ${producer(built)}`
+            : '';
         console.error(`build-kernels: ${name}.wasm ${committed ? 'differs from a build of' : 'is missing; it is built from'} ${name}.c${by}`);
       } else {
         copyFileSync(join(out, `${name}.wasm`), committedFile);
       }
     }
     if (check && differing.length) {
-      fail(`${differing.length} of ${KERNELS.length} kernel binaries do not match their C sources (${differing.map((n) => `${n}.wasm`).join(', ')}); rebuild them with npm run build:kernels (${version}) and commit them`);
+      fail(
+        `${differing.length} of ${KERNELS.length} kernel binaries do not match their C sources (${differing.map((n) => `${n}.wasm`).join(', ')}); rebuild them with npm run build:kernels (${version}) and commit them`,
+      );
     }
     if (check) console.log(`build-kernels: all ${KERNELS.length} kernel binaries match their C sources, byte for byte (${version}; ${rules})`);
-    else console.log(`build-kernels: built ${KERNELS.length} kernels with ${version}, ${differing.length ? `changed: ${differing.map((n) => `${n}.wasm`).join(', ')}` : 'none changed'} (${rules})`);
+    else
+      console.log(
+        `build-kernels: built ${KERNELS.length} kernels with ${version}, ${differing.length ? `changed: ${differing.map((n) => `${n}.wasm`).join(', ')}` : 'none changed'} (${rules})`,
+      );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

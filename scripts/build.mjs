@@ -23,10 +23,23 @@ const EXTENSION_DIR = 'dist/extension';
 const require = createRequire(import.meta.url);
 
 async function extensionBuilds() {
-  const host = await build({ ...common, external: ['vscode'], minify: true, metafile: true, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: EXTENSION_DIR });
+  const host = await build({
+    ...common,
+    external: ['vscode'],
+    minify: true,
+    metafile: true,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: EXTENSION_DIR,
+  });
   const heavy = Object.keys(host.metafile.inputs).filter((f) => /@tensorflow|@huggingface/.test(f));
   if (heavy.length) throw new Error(`the extension host bundle must not include training libraries, but it imports ${heavy[0]}`);
-  await build({ ...common, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'], minify: true, entryPoints: { engine: 'src/trainer/main.ts' }, outdir: EXTENSION_DIR });
+  await build({
+    ...common,
+    external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'],
+    minify: true,
+    entryPoints: { engine: 'src/trainer/main.ts' },
+    outdir: EXTENSION_DIR,
+  });
   const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) cpSync(join(wasmDir, file), join(EXTENSION_DIR, file));
   const fixtures = join(dirname(require.resolve('sentiment/package.json')), 'test', 'fixtures');
@@ -41,9 +54,22 @@ const WEBVIEW_OUT = 'media/webview';
 async function webviewBuilds() {
   const views = readdirSync('webview', { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')));
   const entryPoints = Object.fromEntries(views.map((d) => [d.name, join('webview', d.name, 'main.ts')]));
-  const result = await build({ entryPoints, outdir: WEBVIEW_OUT, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: false, metafile: true, logLevel: 'warning' });
+  const result = await build({
+    entryPoints,
+    outdir: WEBVIEW_OUT,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    minify: true,
+    sourcemap: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
   // Browser code may use src/protocol and src/common only (.dependency-cruiser.cjs says the same of the sources).
-  const outside = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('node:') || /@tensorflow/.test(f) || (/(^|\/)src\//.test(f) && !/(^|\/)src\/(protocol|common)\//.test(f)));
+  const outside = Object.keys(result.metafile.inputs).filter(
+    (f) => f.startsWith('node:') || /@tensorflow/.test(f) || (/(^|\/)src\//.test(f) && !/(^|\/)src\/(protocol|common)\//.test(f)),
+  );
   if (outside.length) throw new Error(`webview bundles run in a browser and may import only src/protocol and src/common, but they import ${outside[0]}`);
   mkdirSync(WEBVIEW_OUT, { recursive: true });
   cpSync('webview/shared/theme.css', join(WEBVIEW_OUT, 'theme.css'));
@@ -57,5 +83,6 @@ await Promise.all([
 
 // Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
 for (const dir of ['dist', EXTENSION_DIR]) {
-  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'gradients.wasm', 'matmul.wasm', 'optimizer.wasm']) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
+  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'gradients.wasm', 'matmul.wasm', 'optimizer.wasm'])
+    cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
 }

@@ -23,7 +23,17 @@ mkdirSync(stage, { recursive: true });
 const extensionManifest = { ...manifest };
 for (const key of ['files', 'scripts', 'dependencies', 'devDependencies', 'bin']) delete extensionManifest[key];
 writeFileSync(join(stage, 'package.json'), JSON.stringify(extensionManifest, null, 2));
-for (const path of ['README.md', '.vscodeignore', manifest.icon, 'media/activity-bar.svg', 'media/webview', 'media/run-icons', 'schemas/adapterlab.schema.json', 'models/lab-base', 'dist/extension']) {
+for (const path of [
+  'README.md',
+  '.vscodeignore',
+  manifest.icon,
+  'media/activity-bar.svg',
+  'media/webview',
+  'media/run-icons',
+  'schemas/adapterlab.schema.json',
+  'models/lab-base',
+  'dist/extension',
+]) {
   cpSync(join(root, path), join(stage, path), { recursive: true });
 }
 

@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   const vsix = path.join(workspace, '..', `${path.basename(workspace)}.vsix`);
   run([path.join(ROOT, 'scripts', 'package.mjs'), vsix], ROOT);
 
-  const server = await startCodeServer({ entry: codeServerEntry(), vsix, workspace, logFile: path.join(ROOT, 'test-artifacts', 'code-server-screenshots.log') });
+  const server = await startCodeServer({
+    entry: codeServerEntry(),
+    vsix,
+    workspace,
+    logFile: path.join(ROOT, 'test-artifacts', 'code-server-screenshots.log'),
+  });
   const workbench = await openWorkbench(server.url, CHROMIUM);
   const { page } = workbench;
   try {
@@ -57,14 +62,18 @@ async function main(): Promise<void> {
     for (const name of RUNS.slice(1)) await runRow(page, `${name}, completed`).click({ modifiers: ['Control'] });
     await contextMenu(page, runRow(page, 'head-only, completed'), 'Compare Runs');
     const compare = await webviewFrame(page, 'compare');
-    await compare.locator('#metrics-table tbody tr').nth(RUNS.length - 1).waitFor({ timeout: 60_000 });
+    await compare
+      .locator('#metrics-table tbody tr')
+      .nth(RUNS.length - 1)
+      .waitFor({ timeout: 60_000 });
     await save(page, 'compare-runs');
 
     await showSideBar(page, 'Explorer');
     await explorerRow(page, ATTRIBUTES).click();
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home');
-    const codeLens = (title: string) => retry(`CodeLens "${title}"`, () => page.locator('.codelens-decoration a', { hasText: title }).first().click({ timeout: 10_000 }));
+    const codeLens = (title: string) =>
+      retry(`CodeLens "${title}"`, () => page.locator('.codelens-decoration a', { hasText: title }).first().click({ timeout: 10_000 }));
     await codeLens('Show Graph');
     await drawnGraphFrame(page, 60_000);
     await codeLens('Parameters');

@@ -13,7 +13,9 @@ function findTests(dir) {
 }
 
 const filter = process.argv[2];
-const files = findTests('test').filter((f) => !filter || f.includes(filter)).sort();
+const files = findTests('test')
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error(`no test files${filter ? ` match "${filter}"` : ''}`);
   process.exit(1);

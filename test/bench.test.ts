@@ -26,7 +26,10 @@ test('FLOPs: a tiny forward pass counted by hand; full fine-tuning is 3× the fo
   const houlsby = countFlops(m, { kind: 'train', adapter: 'houlsby', trainBase: false });
   const pfeiffer = countFlops(m, { kind: 'train', adapter: 'pfeiffer', trainBase: false });
   const lora = countFlops(m, { kind: 'train', adapter: 'lora', trainBase: false });
-  assert.ok(pfeiffer < houlsby && houlsby < lora && lora < 3 * forward, 'adapters backpropagate less than full fine-tuning; lora from the first projection, pfeiffer from the first FFN');
+  assert.ok(
+    pfeiffer < houlsby && houlsby < lora && lora < 3 * forward,
+    'adapters backpropagate less than full fine-tuning; lora from the first projection, pfeiffer from the first FFN',
+  );
 });
 
 test('median of odd and even counts', () => {
@@ -43,7 +46,13 @@ test('interleaved timing runs every variant warm-up + repeats times', () => {
 });
 
 test('every workload (forward, full, each adapter method, head-only, from the prefix cache, stock attention) runs and leaves no tensors behind', () => {
-  const small: BenchModel = { name: 'tiny', config: { ...MODELS.tiny.config, hiddenSize: 32, intermediateSize: 64, vocabSize: 50 }, batch: 3, length: 7, labels: 2 };
+  const small: BenchModel = {
+    name: 'tiny',
+    config: { ...MODELS.tiny.config, hiddenSize: 32, intermediateSize: 64, vocabSize: 50 },
+    batch: 3,
+    length: 7,
+    labels: 2,
+  };
   const encoder = buildEncoder(small);
   const batch = syntheticBatch(small);
   const list = workloads(small, encoder, batch, true, syntheticExamples(small));

@@ -24,9 +24,19 @@ export async function dropCommand(runDir: string, args: DropArgs): Promise<numbe
     const layers = run.model.setup!.layers;
     const tasks = run.plan.tasks;
     const say = (text: string) => console.log(wrapWords(text, tableWidth()));
-    say(`AdapterDrop on ${run.record.name} (${run.record.id}), ${args.split} split, ${run.data[args.split].length} examples, backend ${backend.name}; base: ${run.base.description}`);
+    say(
+      `AdapterDrop on ${run.record.name} (${run.record.id}), ${args.split} split, ${run.data[args.split].length} examples, backend ${backend.name}; base: ${run.base.description}`,
+    );
     const parallel = points[0].separateMsPerExample !== undefined;
-    const head = ['dropped layers', 'adapters in', ...tasks.map((t) => `${t} acc`), parallel ? 'CPU ms / example (one pass)' : 'CPU ms / example', 'vs n = 0', ...(parallel ? ['separate passes', 'one pass saves'] : []), 'wall ms / example'];
+    const head = [
+      'dropped layers',
+      'adapters in',
+      ...tasks.map((t) => `${t} acc`),
+      parallel ? 'CPU ms / example (one pass)' : 'CPU ms / example',
+      'vs n = 0',
+      ...(parallel ? ['separate passes', 'one pass saves'] : []),
+      'wall ms / example',
+    ];
     const rows: string[][] = [];
     const reference = points[0].cpuMsPerExample;
     const percent = (x: number) => `${(100 * x).toFixed(0)}%`;

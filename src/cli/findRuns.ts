@@ -30,7 +30,9 @@ export function describeSearch(search: RunsFolderSearch): string {
   const shown = search.folders.slice(0, MAX_FOLDERS_LISTED).map((f) => `  ${f.dir}${fs.existsSync(f.dir) ? '' : ' (does not exist)'}`);
   const more = search.folders.length - shown.length;
   const folders = [...shown, ...(more > 0 ? [`  … and ${more} more`] : [])].join('\n');
-  const truncated = search.truncated ? `\n(the search stopped after ${MAX_FOLDERS_SEARCHED} folders: run the command from the experiment's folder, or name the folder)` : '';
+  const truncated = search.truncated
+    ? `\n(the search stopped after ${MAX_FOLDERS_SEARCHED} folders: run the command from the experiment's folder, or name the folder)`
+    : '';
   return `Searched ${configs}:\n${folders}${truncated}`;
 }
 
@@ -53,11 +55,20 @@ export function resolveRun(arg: string, cwd = process.cwd(), runsDir?: string): 
   const dirs = folders ?? search!.folders.map((f) => f.dir);
   const exact = dirs.map((d) => path.join(d, arg)).filter(isRunFolder);
   if (exact.length === 1) return exact[0];
-  const candidates = exact.length ? exact : dirs.flatMap((d) => listRuns(d).runs.filter((r) => path.basename(r.dir).includes(arg)).map((r) => r.dir));
+  const candidates = exact.length
+    ? exact
+    : dirs.flatMap((d) =>
+        listRuns(d)
+          .runs.filter((r) => path.basename(r.dir).includes(arg))
+          .map((r) => r.dir),
+      );
   if (candidates.length === 1) return candidates[0];
   const where = search ? describeSearch(search) : `Searched ${dirs[0]}`;
   if (candidates.length > 1) {
-    const shown = candidates.slice(0, 10).map((d) => `  ${shownPath(d, cwd)}`).join('\n');
+    const shown = candidates
+      .slice(0, 10)
+      .map((d) => `  ${shownPath(d, cwd)}`)
+      .join('\n');
     throw new RunNotFound(`"${arg}" names ${candidates.length} runs; give the whole id or the folder:\n${shown}${candidates.length > 10 ? '\n  …' : ''}`);
   }
   throw new RunNotFound(`no run "${arg}": it is not a run folder, and no run id holds it. ${where}\n(\`adapter-lab runs\` lists the runs it finds)`);

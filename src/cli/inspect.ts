@@ -25,7 +25,9 @@ export function inspectCommand(configFile: string): number {
   const d = bert.hiddenSize;
   const say = (text: string) => console.log(wrapWords(text, tableWidth()));
   say(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
-  say(`  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`);
+  say(
+    `  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`,
+  );
 
   const columns = ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'shared', 'head', 'total', '% of base', 'float32'];
   const rows: string[][] = [];
@@ -34,11 +36,22 @@ export function inspectCommand(configFile: string): number {
     const shared = adapterSharedParams(a, d);
     const head = headParams(d, labels.get(a.task)?.length ?? 2);
     const total = perLayer.reduce((s, n) => s + n, 0) + shared + head;
-    rows.push([a.name, a.method, a.task, ...perLayer.map(formatCount), formatCount(shared), formatCount(head), formatCount(total), `${((100 * total) / base.total).toFixed(2)}%`, formatBytes(total * 4)]);
+    rows.push([
+      a.name,
+      a.method,
+      a.task,
+      ...perLayer.map(formatCount),
+      formatCount(shared),
+      formatCount(head),
+      formatCount(total),
+      `${((100 * total) / base.total).toFixed(2)}%`,
+      formatBytes(total * 4),
+    ]);
   }
   console.log(fitRows(columns, rows, 1, tableWidth()));
   for (const c of config.compositions) console.log(`composition:${c.name}  ${c.setupText}  → ${c.tasks.join(', ')}`);
-  for (const m of config.merges) console.log(`merge:${m.name}  ${m.adapters.map((a, i) => `${Number(m.weights[i].toFixed(4))}·${a}`).join(' + ')}  → ${m.task}`);
+  for (const m of config.merges)
+    console.log(`merge:${m.name}  ${m.adapters.map((a, i) => `${Number(m.weights[i].toFixed(4))}·${a}`).join(' + ')}  → ${m.task}`);
   const fullTrainable = base.total - base.pooler + config.tasks.reduce((s, t) => s + headParams(d, labels.get(t.name)?.length ?? 2), 0);
   say(`\nFull fine-tuning trains ${formatCount(fullTrainable)} parameters and stores a whole model (${formatBytes(base.total * 4)}) per attribute.`);
   return EXIT.ok;

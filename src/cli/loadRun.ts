@@ -23,7 +23,11 @@ export async function loadRunOrReport(runDir: string, requested?: BackendName): 
 }
 
 /** Loads the run, runs `command` on it and disposes of it; exit 2 when the run cannot be loaded. */
-export async function withLoadedRun(runDir: string, requested: BackendName | undefined, command: (loaded: { run: LoadedRun; backend: BackendChoice }) => number): Promise<number> {
+export async function withLoadedRun(
+  runDir: string,
+  requested: BackendName | undefined,
+  command: (loaded: { run: LoadedRun; backend: BackendChoice }) => number,
+): Promise<number> {
   const loaded = await loadRunOrReport(runDir, requested);
   if (!loaded) return EXIT.badInput;
   try {

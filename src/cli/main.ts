@@ -55,7 +55,9 @@ program
 
 program
   .command('pretrain')
-  .description('pre-train a base model on a mix of objectives (masked-LM, bag of words, part of speech, word and sentence polarity, genre, your own labels); resumes an interrupted run')
+  .description(
+    'pre-train a base model on a mix of objectives (masked-LM, bag of words, part of speech, word and sentence polarity, genre, your own labels); resumes an interrupted run',
+  )
   .argument('<config>', 'a *.pretrain.json file')
   .option('--fresh', 'start over instead of resuming the last unfinished run')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
@@ -116,7 +118,9 @@ program
 
 program
   .command('merge-into-base')
-  .description('merged inference: fold a trained lora, ia3 or arc adapter into a copy of the base, written as a Hugging Face folder usable as "base": { "path": … }; checks the outputs match and times both')
+  .description(
+    'merged inference: fold a trained lora, ia3 or arc adapter into a copy of the base, written as a Hugging Face folder usable as "base": { "path": … }; checks the outputs match and times both',
+  )
   .argument('<run>', `an adapter or merge run: ${RUN_ARGUMENT}`)
   .option('-o, --out <dir>', 'folder to write (default: <run>/merged-base)')
   .option('--split <split>', 'validation or test: the examples compared and timed', 'test')

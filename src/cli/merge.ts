@@ -29,7 +29,12 @@ export function mergeCommand(dirs: string[], args: MergeArgs): number {
   const weights = args.normalize ? raw.map((w) => w / sum) : raw;
   const outDir = path.resolve(args.out ?? args.name);
   try {
-    const { tensors, head } = mergeAdapterFolders(dirs.map((d) => path.resolve(d)), weights, args.name, outDir);
+    const { tensors, head } = mergeAdapterFolders(
+      dirs.map((d) => path.resolve(d)),
+      weights,
+      args.name,
+      outDir,
+    );
     const formula = dirs.map((d, i) => `${Number(weights[i].toFixed(4))}·${path.basename(d)}`).join(' + ');
     console.log(`adapter "${args.name}" = ${formula}: ${tensors} tensors → ${outDir}${head ? ` (head copied from ${dirs[0]})` : ''}`);
     return EXIT.ok;

@@ -28,17 +28,33 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
   const resumable = opts.fresh
     ? undefined
     : listRuns(config.runsDir).runs.find(
-        (r) => r.record.type === 'pretrain' && r.record.configFile === config.file && r.record.status !== 'completed' && fs.existsSync(path.join(r.dir, 'checkpoint/state.json')),
+        (r) =>
+          r.record.type === 'pretrain' &&
+          r.record.configFile === config.file &&
+          r.record.status !== 'completed' &&
+          fs.existsSync(path.join(r.dir, 'checkpoint/state.json')),
       );
   // Still running after the orphan check: its process lives (records from before hosts were recorded can't tell).
   if (resumable?.record.status === 'running' && resumable.record.host !== undefined) {
-    console.error(`${resumable.dir} is being pre-trained by process ${resumable.record.pid} on ${resumable.record.host} (started ${resumable.record.startedAt}); two processes must not write one run. Wait for it or stop it (Ctrl-C keeps its checkpoint), or pass --fresh to start another run.`);
+    console.error(
+      `${resumable.dir} is being pre-trained by process ${resumable.record.pid} on ${resumable.record.host} (started ${resumable.record.startedAt}); two processes must not write one run. Wait for it or stop it (Ctrl-C keeps its checkpoint), or pass --fresh to start another run.`,
+    );
     return EXIT.badInput;
   }
   const backend = await selectBackend(opts.backend ?? config.backend);
   const runDir = resumable
     ? resumable.dir
-    : createRun({ runsDir: config.runsDir, experiment: config.name, name: 'pretrain', type: 'pretrain', tasks: Object.keys(config.objectives), configFile: config.file, config, status: 'running', backend: backend.name }).dir;
+    : createRun({
+        runsDir: config.runsDir,
+        experiment: config.name,
+        name: 'pretrain',
+        type: 'pretrain',
+        tasks: Object.keys(config.objectives),
+        configFile: config.file,
+        config,
+        status: 'running',
+        backend: backend.name,
+      }).dir;
   if (resumable) markRunning(runDir, backend.name);
   const columns = terminalColumns();
   console.log(wrapWords(`Pre-training "${config.name}" on ${backend.name} (${backend.reason}) → ${config.output}`, columns && columns - 1));
@@ -62,18 +78,32 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     progress: (e) => {
       appendMetric(runDir, { kind: 'progress', ...e });
       rate.add(e);
-      view = { name: 'pretrain', state: 'training', step: e.step, totalSteps: e.totalSteps, loss: e.loss, stepsPerSec: rate.stepsPerSec(), etaMs: rate.etaMs() };
+      view = {
+        name: 'pretrain',
+        state: 'training',
+        step: e.step,
+        totalSteps: e.totalSteps,
+        loss: e.loss,
+        stepsPerSec: rate.stepsPerSec(),
+        etaMs: rate.etaMs(),
+      };
       if (block) block.update();
       else if (e.step - lastPrinted >= config.logEvery * 4 || e.step === e.totalSteps) {
         lastPrinted = e.step;
-        const losses = Object.entries(e.lossPerTask).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
+        const losses = Object.entries(e.lossPerTask)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(' ');
         const eta = rate.etaMs();
-        console.log(`step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (${losses}) ${rate.stepsPerSec()?.toFixed(2) ?? '–'} steps/s · ETA ${eta === undefined ? '–' : formatDuration(eta)}`);
+        console.log(
+          `step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (${losses}) ${rate.stepsPerSec()?.toFixed(2) ?? '–'} steps/s · ETA ${eta === undefined ? '–' : formatDuration(eta)}`,
+        );
       }
     },
     evaluated: (e) => {
       appendMetric(runDir, { kind: 'eval', ...e });
-      const metrics = Object.entries(e.metrics).map(([k, m]) => `${k} ${(100 * m.accuracy).toFixed(1)}%`).join(', ');
+      const metrics = Object.entries(e.metrics)
+        .map(([k, m]) => `${k} ${(100 * m.accuracy).toFixed(1)}%`)
+        .join(', ');
       say(`held-out at step ${e.step}: ${metrics}`);
     },
     log: say,

@@ -189,7 +189,10 @@ export class LiveBlock {
    * spaces, its next lines indented by `indent`.
    */
   log(text: string, indent = 2): void {
-    const lines = `${text.split('\n').map((l) => wrapWords(l, this.width - 1, indent)).join('\n')}\n`;
+    const lines = `${text
+      .split('\n')
+      .map((l) => wrapWords(l, this.width - 1, indent))
+      .join('\n')}\n`;
     if (this.stopped) this.stream.write(lines);
     else this.render(false, lines);
   }

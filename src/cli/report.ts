@@ -61,7 +61,8 @@ export function storageProjection(rows: ComparisonRow[], width?: number): string
   const adapterPerTask = adapters.reduce((s, a) => s + Math.max(...Object.values(a.bytesPerTask)), 0) / adapters.length;
   const baseBytes = fullPerTask; // the shared frozen base is as large as one fine-tuned model
   const lines = [10, 100].map(
-    (n) => `  ${n} attributes: full fine-tuning ${formatBytes(n * fullPerTask)} · adapters ${formatBytes(baseBytes + n * adapterPerTask)} (one base + ${n} adapters)`,
+    (n) =>
+      `  ${n} attributes: full fine-tuning ${formatBytes(n * fullPerTask)} · adapters ${formatBytes(baseBytes + n * adapterPerTask)} (one base + ${n} adapters)`,
   );
   return ['Storage for N attributes:', ...lines].map((l) => wrapWords(l, width, 6)).join('\n');
 }

@@ -69,7 +69,11 @@ export function runsCommand(target: string | undefined): number {
     console.log(wrapWords(title, width, 4));
     const idWidth = Math.max(...runs.map((r) => r.record.id.length));
     for (const { record, summary } of runs) {
-      const metrics = summary?.test ? Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`).join(', ') : '';
+      const metrics = summary?.test
+        ? Object.entries(summary.test)
+            .map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}%`)
+            .join(', ')
+        : '';
       const reason = record.reason && record.status !== 'completed' ? `(${record.reason.split('\n')[0]})` : '';
       const line = `  ${record.id.padEnd(idWidth)}  ${record.status.padEnd(9)}  ${[metrics, reason].filter(Boolean).join('  ')}`.trimEnd();
       const indent = 2 + idWidth + 2 + 9 + 2;
@@ -89,7 +93,9 @@ export function compareCommand(args: string[], opts: { runsDir?: string; markdow
   for (const [i, run] of found.entries()) {
     const summary = run.summary ?? readSummary(run.dir);
     if (!summary) {
-      console.error(`${labels[i]} (${shownPath(run.dir)}) is ${run.record.status}${run.record.reason ? ` (${run.record.reason.split('\n')[0]})` : ''}: it has no summary.json, so there is nothing to compare yet`);
+      console.error(
+        `${labels[i]} (${shownPath(run.dir)}) is ${run.record.status}${run.record.reason ? ` (${run.record.reason.split('\n')[0]})` : ''}: it has no summary.json, so there is nothing to compare yet`,
+      );
       return EXIT.badInput;
     }
     rows.push({ label: labels[i], summary });

@@ -20,7 +20,11 @@ export function fitText(text: string, width: number): string {
  * the first indented by `indent` spaces; without a width, the text as it is.
  */
 export function wrapWords(text: string, width: number | undefined, indent = 2): string {
-  if (text.includes('\n')) return text.split('\n').map((l) => wrapWords(l, width, indent)).join('\n');
+  if (text.includes('\n'))
+    return text
+      .split('\n')
+      .map((l) => wrapWords(l, width, indent))
+      .join('\n');
   if (width === undefined || textWidth(text) <= width) return text;
   const lines: string[] = [];
   let line = '';

@@ -30,7 +30,9 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   if (!config || problems.some((p) => p.severity === 'error')) return EXIT.badInput;
   if (sweep) {
     // Training a sweep's points is not built yet: say so rather than train only the config without its sweep.
-    console.error(`${configFile}: ${sweep.summary ?? 'a sweep'}; training sweeps is not supported yet — \`adapter-lab check\` checks every point. Remove "sweep" to train the config as written.`);
+    console.error(
+      `${configFile}: ${sweep.summary ?? 'a sweep'}; training sweeps is not supported yet — \`adapter-lab check\` checks every point. Remove "sweep" to train the config as written.`,
+    );
     return EXIT.badInput;
   }
 
@@ -56,7 +58,9 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   for (const plan of plans) {
     const missing = plan.needs.filter((n) => !plans.some((p) => p.name === n) && !latestCompletedRun(config.runsDir, config.name, n));
     if (missing.length) {
-      console.error(`${plan.name} needs ${missing.join(', ')}, which has no completed run in ${config.runsDir}: train ${missing.length > 1 ? 'them' : 'it'} too (add ${missing.join(' ')} to --only) or first`);
+      console.error(
+        `${plan.name} needs ${missing.join(', ')}, which has no completed run in ${config.runsDir}: train ${missing.length > 1 ? 'them' : 'it'} too (add ${missing.join(' ')} to --only) or first`,
+      );
       return EXIT.badInput;
     }
   }

@@ -16,7 +16,10 @@ export interface TrainProgress {
   stop(): void;
 }
 
-const metricsText = (event: EvalEvent) => Object.entries(event.metrics).map(([t, v]) => `${t} ${(100 * v.accuracy).toFixed(1)}%`).join(', ');
+const metricsText = (event: EvalEvent) =>
+  Object.entries(event.metrics)
+    .map(([t, v]) => `${t} ${(100 * v.accuracy).toFixed(1)}%`)
+    .join(', ');
 
 function evalText(event: EvalEvent): string {
   return `${event.split === 'test' ? 'test' : `epoch ${event.epoch} validation`}: ${metricsText(event)}${event.best && event.split !== 'test' ? ' (best so far)' : ''}`;
@@ -91,7 +94,9 @@ export function createTrainProgress(runs: PlannedRun[]): TrainProgress {
           if (tenth > (printedTenth.get(run.id) ?? 0)) {
             printedTenth.set(run.id, tenth);
             const eta = t.view.etaMs !== undefined ? formatDuration(t.view.etaMs) : '–';
-            console.log(`${label(run)}  step ${e.step}/${e.totalSteps} (${Math.floor((100 * e.step) / e.totalSteps)}%) · loss ${e.loss.toFixed(3)} · ${t.view.stepsPerSec?.toFixed(1) ?? '–'} steps/s · ETA ${eta}`);
+            console.log(
+              `${label(run)}  step ${e.step}/${e.totalSteps} (${Math.floor((100 * e.step) / e.totalSteps)}%) · loss ${e.loss.toFixed(3)} · ${t.view.stepsPerSec?.toFixed(1) ?? '–'} steps/s · ETA ${eta}`,
+            );
           }
         }
       },

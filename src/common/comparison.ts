@@ -73,13 +73,18 @@ export function metricsTable(rows: MetricsRow[]): Table {
 
 /** Mean test accuracy over the attributes: the y of the accuracy-vs-parameters scatter. */
 export function meanTestAccuracy(summary: Pick<RunSummary, 'test'>): number | undefined {
-  const values = Object.values(summary.test).map((m) => m.accuracy).filter((v) => typeof v === 'number');
+  const values = Object.values(summary.test)
+    .map((m) => m.accuracy)
+    .filter((v) => typeof v === 'number');
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
 }
 
 /** Two tables with a row per run side by side (the second's first column, the run, is dropped): what is exported. */
 export function joinTables(left: Table, right: Table): Table {
-  return { head: [...left.head, ...right.head.slice(1)], rows: left.rows.map((row, i) => [...row, ...(right.rows[i]?.slice(1) ?? right.head.slice(1).map(() => '–'))]) };
+  return {
+    head: [...left.head, ...right.head.slice(1)],
+    rows: left.rows.map((row, i) => [...row, ...(right.rows[i]?.slice(1) ?? right.head.slice(1).map(() => '–'))]),
+  };
 }
 
 /** RFC 4180: fields with a comma, quote or newline are quoted, quotes doubled. */

@@ -54,6 +54,4 @@ export interface RunSummary {
 }
 
 /** Whether the frozen prefix of the encoder was cached (src/core/train/frozenPrefix.ts), where, and that dropout was off in it. */
-export type FrozenPrefixInfo =
-  | { used: true; cut: string; dropoutOff: string; bytes: number; budgetBytes: number }
-  | { used: false; reason: string };
+export type FrozenPrefixInfo = { used: true; cut: string; dropoutOff: string; bytes: number; budgetBytes: number } | { used: false; reason: string };

@@ -29,13 +29,20 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private checkSoon(doc: vscode.TextDocument): void {
     if (!isConfigUri(doc.uri)) return;
     this.cancelPending(doc.uri);
-    this.pending.set(doc.uri.toString(), setTimeout(() => this.check(doc), DEBOUNCE_MS));
+    this.pending.set(
+      doc.uri.toString(),
+      setTimeout(() => this.check(doc), DEBOUNCE_MS),
+    );
   }
 
   private check(doc: vscode.TextDocument): void {
     if (!isConfigUri(doc.uri) || doc.isClosed) return;
     this.pending.delete(doc.uri.toString());
-    const { problems } = checkExperimentText(doc.getText(), doc.uri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
+    const { problems } = checkExperimentText(
+      doc.getText(),
+      doc.uri.fsPath,
+      workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+    );
     this.collection.set(
       doc.uri,
       problemsToShow(problems).map((p) => {

@@ -33,7 +33,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const parameters = new ParametersPanels(context.extensionUri, output);
 
   // The tree shows the trainers' live progress; training tells the tree when to redraw.
-  const runsTree: RunsTree = new RunsTree((runDir) => trainer.liveProgress(runDir), output, (entry) => colors.iconOf(entry.record.id, entry.record.status));
+  const runsTree: RunsTree = new RunsTree(
+    (runDir) => trainer.liveProgress(runDir),
+    output,
+    (entry) => colors.iconOf(entry.record.id, entry.record.status),
+  );
   const trainer: Training = new Training(engineScript, output, runsTree, new EventLoopLag(), (experiment, lag) => timings.recordTrainingLag(experiment, lag));
   training = trainer;
   const view = vscode.window.createTreeView<RunsTreeNode>('adapterLab.runs', { treeDataProvider: runsTree, canSelectMany: true, showCollapseAll: true });

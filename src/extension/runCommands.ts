@@ -73,7 +73,10 @@ async function compareRuns(ctx: RunCommandContext, arg: unknown, selected?: Runs
     if (arg instanceof vscode.Uri) void vscode.window.showInformationMessage(`${path.basename(arg.fsPath)} has no runs yet: train it first.`);
     return;
   }
-  openComparePanel(ctx.panels, runs.map((r) => r.dir));
+  openComparePanel(
+    ctx.panels,
+    runs.map((r) => r.dir),
+  );
 }
 
 /** The newest run of each run name (adapter:x, full, head-only) of a config. */
@@ -113,7 +116,9 @@ async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsT
   const runs = runsOf(arg, selected);
   const training = runs.filter((r) => ctx.isTraining(r.dir));
   if (training.length) {
-    void vscode.window.showWarningMessage(`${training.map((r) => r.record.name).join(', ')} ${training.length === 1 ? 'is' : 'are'} training: cancel first, then delete.`);
+    void vscode.window.showWarningMessage(
+      `${training.map((r) => r.record.name).join(', ')} ${training.length === 1 ? 'is' : 'are'} training: cancel first, then delete.`,
+    );
     return;
   }
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);

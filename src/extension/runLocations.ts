@@ -59,9 +59,7 @@ export function pathsOutside(config: ExperimentConfig, workspaceFolders: readonl
   if (config.data.kind === 'file') touched.push({ what: 'data file', path: config.data.path, reads: [config.data.path] });
   if (config.base.kind === 'path') touched.push({ what: 'base model', path: config.base.path, reads: folderAndEntries(config.base.path) });
   const roots = workspaceFolders.map(realPath);
-  return touched
-    .filter((t) => !t.reads.every((p) => roots.some((root) => isInside(root, realPath(p)))))
-    .map(({ what, path: p }) => ({ what, path: p }));
+  return touched.filter((t) => !t.reads.every((p) => roots.some((root) => isInside(root, realPath(p))))).map(({ what, path: p }) => ({ what, path: p }));
 }
 
 /**

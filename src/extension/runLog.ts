@@ -20,7 +20,9 @@ export class RunLog {
         return `[${runName}] step ${m.event.step}/${m.event.totalSteps} loss ${m.event.loss.toFixed(3)} ${m.event.examplesPerSec.toFixed(0)} examples/s`;
       }
       case 'eval': {
-        const metrics = Object.entries(m.event.metrics).map(([task, v]) => `${task} ${(100 * v.accuracy).toFixed(1)}%`).join(', ');
+        const metrics = Object.entries(m.event.metrics)
+          .map(([task, v]) => `${task} ${(100 * v.accuracy).toFixed(1)}%`)
+          .join(', ');
         const where = m.event.split === 'test' ? 'test' : `epoch ${m.event.epoch} validation`;
         return `[${runName}] ${where}: ${metrics}${m.event.best && m.event.split !== 'test' ? ' (best so far)' : ''}`;
       }

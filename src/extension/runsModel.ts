@@ -42,7 +42,9 @@ export function groupByExperiment(runs: RunEntry[]): ExperimentGroup[] {
 
 /** Test accuracy per task: `mood 87.5% · topic 100.0%`. */
 export function headlineMetric(summary: RunSummary): string {
-  return Object.entries(summary.test).map(([task, m]) => `${task} ${(100 * m.accuracy).toFixed(1)}%`).join(' · ');
+  return Object.entries(summary.test)
+    .map(([task, m]) => `${task} ${(100 * m.accuracy).toFixed(1)}%`)
+    .join(' · ');
 }
 
 /** The tree item's description: live progress while training, the headline metric when done, else the status. */
@@ -68,8 +70,14 @@ export function runTooltip(entry: RunEntry): string {
   if (config) lines.push(...configSummary(config, record), '');
   if (record.backend) lines.push(`Backend: ${record.backend}`);
   if (summary) {
-    lines.push(`Test: ${Object.entries(summary.test).map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}% (F1 ${(100 * m.macroF1).toFixed(1)})`).join(', ')}`);
-    lines.push(`Trainable: ${summary.trainableParams.toLocaleString('en-US')} of ${summary.totalParams.toLocaleString('en-US')} parameters (${summary.trainablePercent.toFixed(2)}%)`);
+    lines.push(
+      `Test: ${Object.entries(summary.test)
+        .map(([t, m]) => `${t} ${(100 * m.accuracy).toFixed(1)}% (F1 ${(100 * m.macroF1).toFixed(1)})`)
+        .join(', ')}`,
+    );
+    lines.push(
+      `Trainable: ${summary.trainableParams.toLocaleString('en-US')} of ${summary.totalParams.toLocaleString('en-US')} parameters (${summary.trainablePercent.toFixed(2)}%)`,
+    );
   }
   lines.push('', `\`${entry.dir}\``);
   return lines.join('  \n');
@@ -86,7 +94,9 @@ function configSummary(config: Partial<ExperimentConfig>, record: RunRecord): st
   lines.push(`Tasks: ${record.tasks.join(', ')}`);
   const adapter = record.type === 'adapter' ? config.adapters?.find((a) => `adapter:${a.name}` === record.name) : undefined;
   if (adapter) {
-    lines.push(`Adapter: ${adapter.method}, ${adapterOptionsText(adapter)}${adapter.leaveOut.length ? `, leaves out layers ${adapter.leaveOut.join(', ')}` : ''}`);
+    lines.push(
+      `Adapter: ${adapter.method}, ${adapterOptionsText(adapter)}${adapter.leaveOut.length ? `, leaves out layers ${adapter.leaveOut.join(', ')}` : ''}`,
+    );
   }
   const train = (config.train as Partial<Record<string, TrainOptions>> | undefined)?.[record.type];
   if (train) lines.push(`Training: ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}`);

@@ -64,16 +64,23 @@ export class Training implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath;
     const runsDir = runsFolderOverride(configUri.fsPath, settings.runsFolder, folder) ?? loaded.config.runsDir;
     const config: ExperimentConfig = { ...loaded.config, runsDir };
-    const outside = pathsOutside(config, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    const outside = pathsOutside(
+      config,
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    );
     if (outside.length) {
       const list = outside.map((o) => `${o.what} ${o.path}`).join('; ');
-      void vscode.window.showErrorMessage(`Adapter Lab reads and writes only inside the workspace, but this experiment's ${list} is outside it. Move it into the workspace or change the config.`);
+      void vscode.window.showErrorMessage(
+        `Adapter Lab reads and writes only inside the workspace, but this experiment's ${list} is outside it. Move it into the workspace or change the config.`,
+      );
       return;
     }
 
     const runs = createRuns(config, planRuns(config));
     const parallel = Math.min(settings.maxParallelRuns, runs.length);
-    this.output.appendLine(`Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`);
+    this.output.appendLine(
+      `Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
+    );
     this.runsView.refresh();
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Adapter Lab: training ${config.name}`, cancellable: true },
@@ -177,7 +184,9 @@ export class Training implements vscode.Disposable {
       this.renderStatusBar();
       const lag = this.lag.end();
       this.onSessionLag(config.name, lag);
-      this.output.appendLine(`Extension host event-loop lag while training "${config.name}": p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms (${lag.samples} samples)`);
+      this.output.appendLine(
+        `Extension host event-loop lag while training "${config.name}": p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms (${lag.samples} samples)`,
+      );
     }
 
     const counts = new Map<string, number>();

@@ -13,10 +13,7 @@ export interface CompareRun extends CurveRun {
   config: Record<string, string>; // runConfigView
 }
 
-export type CompareToWebview =
-  | { type: 'compare'; title: string; runs: CompareRun[]; notices: Notice[] }
-  | RunStreamMessage
-  | CommonToWebview;
+export type CompareToWebview = { type: 'compare'; title: string; runs: CompareRun[]; notices: Notice[] } | RunStreamMessage | CommonToWebview;
 
 export type ExportFormat = 'csv' | 'markdown';
 

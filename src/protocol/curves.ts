@@ -19,9 +19,7 @@ export interface CurveRun {
 
 export type CurvesToWebview =
   /** The runs shown (replaces everything shown before: points follow). */
-  | { type: 'runs'; title: string; runs: CurveRun[]; notices: Notice[] }
-  | RunStreamMessage
-  | CommonToWebview;
+  { type: 'runs'; title: string; runs: CurveRun[]; notices: Notice[] } | RunStreamMessage | CommonToWebview;
 
 export type CurvesFromWebview = ReadyMessage;
 
@@ -38,7 +36,13 @@ export const DEFAULT_SMOOTHING = 0.6;
 export const isXAxis = isOneOf<XAxis>(['step', 'epoch', 'wallMs']);
 
 export const isCurvesState: Guard<CurvesState> = (v: unknown): v is CurvesState =>
-  isRecord(v) && isArrayOf(isString)(v.runDirs) && isFiniteNumber(v.smoothing) && v.smoothing >= 0 && v.smoothing < 1 && isXAxis(v.xAxis) && isBoolean(v.logScale);
+  isRecord(v) &&
+  isArrayOf(isString)(v.runDirs) &&
+  isFiniteNumber(v.smoothing) &&
+  v.smoothing >= 0 &&
+  v.smoothing < 1 &&
+  isXAxis(v.xAxis) &&
+  isBoolean(v.logScale);
 
 export const CURVES_VIEW_TYPE = 'adapterLab.curves';
 

@@ -62,6 +62,7 @@ export interface GraphState {
   zoom?: number;
 }
 
-export const isGraphState: Guard<GraphState> = (v): v is GraphState => isRecord(v) && isString(v.file) && (v.zoom === undefined || (typeof v.zoom === 'number' && v.zoom > 0));
+export const isGraphState: Guard<GraphState> = (v): v is GraphState =>
+  isRecord(v) && isString(v.file) && (v.zoom === undefined || (typeof v.zoom === 'number' && v.zoom > 0));
 
 export const GRAPH_VIEW_TYPE = 'adapterLab.graph';

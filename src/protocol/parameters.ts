@@ -4,7 +4,6 @@ import type { ParametersData } from '../common/parameterReport';
 import { type CommonToWebview, type ReadyMessage } from './webview';
 import { type Guard, isRecord, isString } from './guards';
 
-
 export type ParametersToWebview = { type: 'parameters'; source: ParametersSource; data: ParametersData } | CommonToWebview;
 export type ParametersFromWebview = ReadyMessage;
 

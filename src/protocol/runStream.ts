@@ -29,11 +29,22 @@ const isNumbers = isArrayOf(isFiniteNumber);
 /** Every series has its four columns, all of one length. */
 export const isCurveBatch: Guard<CurveBatch> = (v): v is CurveBatch =>
   isRecord(v) &&
-  Object.values(v).every((s) => isRecord(s) && [s.step, s.epoch, s.wallMs, s.value].every(isNumbers) && new Set([s.step, s.epoch, s.wallMs, s.value].map((c) => (c as number[]).length)).size === 1);
+  Object.values(v).every(
+    (s) =>
+      isRecord(s) &&
+      [s.step, s.epoch, s.wallMs, s.value].every(isNumbers) &&
+      new Set([s.step, s.epoch, s.wallMs, s.value].map((c) => (c as number[]).length)).size === 1,
+  );
 
 /** A summary.json as the views read it: the fields they show (the host read it from disk, so check the shape). */
 export const isRunSummary: Guard<RunSummary> = (v): v is RunSummary =>
-  isRecord(v) && isString(v.id) && isString(v.name) && isRecord(v.test) && isRecord(v.validation) && isFiniteNumber(v.trainableParams) && isFiniteNumber(v.totalParams);
+  isRecord(v) &&
+  isString(v.id) &&
+  isString(v.name) &&
+  isRecord(v.test) &&
+  isRecord(v.validation) &&
+  isFiniteNumber(v.trainableParams) &&
+  isFiniteNumber(v.totalParams);
 
 export const isRunStreamMessage: Guard<RunStreamMessage> = anyOf<RunStreamMessage>(
   messageOf<Extract<RunStreamMessage, { type: 'points' }>>('points', { runId: isString, batch: isCurveBatch }),

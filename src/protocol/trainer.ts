@@ -4,9 +4,7 @@ import type { EvalEvent, ProgressEvent, TaskMetrics } from '../common/events';
 import { type Guard, anyOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
 
 /** Host → trainer. */
-export type ToTrainer =
-  | { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName }
-  | { type: 'cancel' };
+export type ToTrainer = { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName } | { type: 'cancel' };
 
 /** Trainer → host. */
 export type FromTrainer =

@@ -33,7 +33,17 @@ export function defaultParallelism(): number {
 /** Creates a run folder with run.json (status queued) for each plan. */
 export function createRuns(config: ExperimentConfig, plans: RunPlan[], now = new Date()): PlannedRun[] {
   return plans.map((plan) => {
-    const { id, dir } = createRun({ runsDir: config.runsDir, experiment: config.name, name: plan.name, type: plan.type, tasks: plan.tasks, configFile: config.file, config, status: 'queued', now });
+    const { id, dir } = createRun({
+      runsDir: config.runsDir,
+      experiment: config.name,
+      name: plan.name,
+      type: plan.type,
+      tasks: plan.tasks,
+      configFile: config.file,
+      config,
+      status: 'queued',
+      now,
+    });
     return { plan, id, dir };
   });
 }

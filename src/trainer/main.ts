@@ -49,13 +49,23 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
 
     const data = loadExperimentData(config);
     const base = loadBase(config, data);
-    send({ type: 'log', message: `base: ${base.description}; data: ${data.source} (${data.rows.train.length} train / ${data.rows.validation.length} validation / ${data.rows.test.length} test)` });
-    const { outcome } = await runPlannedRun(config, plan, data, base, { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name }, {
-      progress: (event) => send({ type: 'progress', event }),
-      evaluated: (event) => send({ type: 'eval', event }),
-      checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
-      cancelled: () => cancelRequested,
+    send({
+      type: 'log',
+      message: `base: ${base.description}; data: ${data.source} (${data.rows.train.length} train / ${data.rows.validation.length} validation / ${data.rows.test.length} test)`,
     });
+    const { outcome } = await runPlannedRun(
+      config,
+      plan,
+      data,
+      base,
+      { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name },
+      {
+        progress: (event) => send({ type: 'progress', event }),
+        evaluated: (event) => send({ type: 'eval', event }),
+        checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
+        cancelled: () => cancelRequested,
+      },
+    );
     const status = endStatus(outcome);
     const reason = status === 'cancelled' && hostGone ? hostGone : outcome.reason;
     finishRun(msg.runDir, status, reason);

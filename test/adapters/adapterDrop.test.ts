@@ -14,7 +14,18 @@ before(backendReady);
 
 const examples = Array.from({ length: 16 }, (_, i) => ({ ids: [2, 4 + (i % 5), 10 + (i % 3), 3], labels: [i % 2] }));
 const data = { tasks: [{ name: 't', labels: ['no', 'yes'] }], train: examples, validation: examples.slice(0, 4), test: examples.slice(0, 4), padId: 0 };
-const options = { epochs: 2, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0.01, maxGradNorm: 1, dropout: 0.1, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+const options = {
+  epochs: 2,
+  batchSize: 4,
+  learningRate: 1e-2,
+  warmupRatio: 0,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+  dropout: 0.1,
+  maxLength: 16,
+  logEvery: 1,
+  earlyStoppingPatience: 0,
+};
 const hooks = { progress() {}, evaluated() {}, improved() {}, cancelled: () => false };
 
 function changedLayers(adapter: BottleneckAdapter, before: Map<string, { data: Float32Array }>): number[] {
@@ -29,7 +40,12 @@ test('specialised AdapterDrop (layers: 1): training leaves the layer-0 adapter u
   const spec = adapterSpec({ initStd: 0.1, adapterDrop: { mode: 'specialised', layers: 1 } });
   const adapter = new BottleneckAdapter(spec, TINY.hiddenSize, TINY.layers, 5);
   const before = adapter.weights.snapshot();
-  const model = new Classifier(tinyEncoder(3), [new ClassificationHead('t', ['no', 'yes'], 'mean', TINY.hiddenSize, 9)], AdapterSetup.single(adapter, TINY.layers, spec.adapterDrop), false);
+  const model = new Classifier(
+    tinyEncoder(3),
+    [new ClassificationHead('t', ['no', 'yes'], 'mean', TINY.hiddenSize, 9)],
+    AdapterSetup.single(adapter, TINY.layers, spec.adapterDrop),
+    false,
+  );
   assert.equal((await train(model, data, options, 1, hooks)).status, 'completed');
   assert.deepEqual(changedLayers(adapter, before), [1]);
 });

@@ -37,7 +37,11 @@ test('lora, ia3, arc and prefix adapters train, save AdapterHub files, and compo
   assert.deepEqual(tensors('adapter:ia', 'ia').get('bert.encoder.layer.0.intermediate.dense.loras.ia.lora_B')?.shape, [32, 1]);
   assert.deepEqual(tensors('adapter:ar', 'ar').get('bert.arc.ar.attention.down_projection')?.shape, [16, 3]);
   assert.deepEqual(tensors('adapter:pr', 'pr').get('bert.prefix_tuning.prefix_tunings.pr.self_prefix.control_trans.2.weight')?.shape, [2 * 2 * 16, 8]);
-  assert.deepEqual(tensors('composition:prefixed', 'pr').get('bert.prefix_tuning.prefix_tunings.pr.self_prefix.control_trans')?.shape, [4 * 2 * 2 * 16], 'frozen in a composition: ejected, flat');
+  assert.deepEqual(
+    tensors('composition:prefixed', 'pr').get('bert.prefix_tuning.prefix_tunings.pr.self_prefix.control_trans')?.shape,
+    [4 * 2 * 2 * 16],
+    'frozen in a composition: ejected, flat',
+  );
   const config = JSON.parse(fs.readFileSync(path.join(runs.get('adapter:lo')!, 'adapters/lo/adapter_config.json'), 'utf8'));
   assert.deepEqual([config.config.architecture, config.config.r, config.config.attn_matrices], ['lora', 2, ['q', 'v']]);
   // trainable parameters: adapter + head, by the methods' formulas (d = 16, ff = 32, L = 2, head 16·16+16+16·2+2)
@@ -48,7 +52,10 @@ test('lora, ia3, arc and prefix adapters train, save AdapterHub files, and compo
   // prefix (AdapterHub): wte P·d + control_trans.0 d·b + b + control_trans.2 b·n·2d + n·2d
   assert.equal(readSummary(runs.get('adapter:pr')!)!.trainableParams, 4 * 16 + 16 * 8 + 8 + 8 * 2 * 2 * 16 + 2 * 2 * 16 + head);
   const both = readSummary(runs.get('composition:both')!)!;
-  for (const [task, adapter] of [['mood', 'lo'], ['topic', 'ia']]) {
+  for (const [task, adapter] of [
+    ['mood', 'lo'],
+    ['topic', 'ia'],
+  ]) {
     assert.equal(both.test[task].accuracy, readSummary(runs.get(`adapter:${adapter}`)!)!.test[task].accuracy);
   }
   assert.equal(readSummary(runs.get('composition:prefixed')!)!.test.mood.accuracy, readSummary(runs.get('adapter:pr')!)!.test.mood.accuracy);

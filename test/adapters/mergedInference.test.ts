@@ -34,7 +34,11 @@ function model(method: keyof typeof SPECS): { model: Classifier; module: Adapter
   perturb(module);
   const encoder = tinyEncoder(2);
   const head = new ClassificationHead('t', ['no', 'yes'], 'mean', TINY.hiddenSize, 4);
-  return { model: new Classifier(encoder, [head], module, false), module, dispose: () => [encoder.weights, module.weights, head.weights].forEach((w) => w.dispose()) };
+  return {
+    model: new Classifier(encoder, [head], module, false),
+    module,
+    dispose: () => [encoder.weights, module.weights, head.weights].forEach((w) => w.dispose()),
+  };
 }
 
 const logits = (m: Classifier) => tf.tidy(() => m.logits(tinyInput(), 0, null)[0].arraySync());
@@ -69,7 +73,10 @@ test('repeated inference passes leave no tensors behind', () => {
 test('lora: a training step inside an inference pass still gets gradients for A and B; the next pass sees the update', () => {
   const { model: m, module, dispose } = model('lora');
   const variables = module.weights.entries().map(([, v]) => v);
-  const optimizer = new AdamW(module.weights.entries().map(([name, variable]) => ({ name, variable, decay: false })), 0);
+  const optimizer = new AdamW(
+    module.weights.entries().map(([name, variable]) => ({ name, variable, decay: false })),
+    0,
+  );
   const initial = module.weights.snapshot();
   const labels = tf.tensor1d([0, 1], 'int32');
   const first = m.inference(() => {
@@ -77,11 +84,19 @@ test('lora: a training step inside an inference pass still gets gradients for A 
     // A training pass (dropout seed set) while the merged weights exist must take the unmerged path.
     const { value, grads } = tf.variableGrads(() => crossEntropy(m.logits(tinyInput(), 0, 1)[0], labels), variables);
     for (const v of variables) assert.ok(tf.tidy(() => tf.norm(grads[v.name]).dataSync()[0]) > 0, `gradient of ${v.name}`);
-    optimizer.clipAndStep(variables.map((v) => grads[v.name]), 1, 0.1);
+    optimizer.clipAndStep(
+      variables.map((v) => grads[v.name]),
+      1,
+      0.1,
+    );
     tf.dispose([value, ...Object.values(grads)]);
     return out;
   });
-  for (const [name, { data }] of module.weights.snapshot()) assert.ok(data.some((x, i) => x !== initial.get(name)!.data[i]), `${name} updated`);
+  for (const [name, { data }] of module.weights.snapshot())
+    assert.ok(
+      data.some((x, i) => x !== initial.get(name)!.data[i]),
+      `${name} updated`,
+    );
   const unmerged = logits(m);
   const second = m.inference(() => logits(m));
   assert.ok(maxDiff(second, unmerged) < 1e-5, 'the new pass merges the updated weights');
@@ -95,12 +110,32 @@ test('lora: training after evaluation passes (the trainer’s loop) updates A an
   const { model: m, module, dispose } = model('lora');
   const examples = Array.from({ length: 16 }, (_, i) => ({ ids: [2, 4 + (i % 5), 10 + (i % 3), 3], labels: [i % 2] }));
   const data = { tasks: [{ name: 't', labels: ['no', 'yes'] }], train: examples, validation: examples.slice(0, 4), test: examples.slice(0, 4), padId: 0 };
-  const options = { epochs: 3, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0, maxGradNorm: 1, dropout: 0, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+  const options = {
+    epochs: 3,
+    batchSize: 4,
+    learningRate: 1e-2,
+    warmupRatio: 0,
+    weightDecay: 0,
+    maxGradNorm: 1,
+    dropout: 0,
+    maxLength: 16,
+    logEvery: 1,
+    earlyStoppingPatience: 0,
+  };
   const atEvaluation: Map<string, { data: Float32Array }>[] = [];
-  await train(m, data, options, 1, { progress() {}, evaluated: (e) => void (e.split === 'validation' && atEvaluation.push(module.weights.snapshot())), improved() {}, cancelled: () => false });
+  await train(m, data, options, 1, {
+    progress() {},
+    evaluated: (e) => void (e.split === 'validation' && atEvaluation.push(module.weights.snapshot())),
+    improved() {},
+    cancelled: () => false,
+  });
   assert.equal(atEvaluation.length, 3);
   for (let e = 1; e < atEvaluation.length; e++) {
-    for (const [name, { data: now }] of atEvaluation[e]) assert.ok(now.some((x, i) => x !== atEvaluation[e - 1].get(name)!.data[i]), `${name} changed in epoch ${e + 1}`);
+    for (const [name, { data: now }] of atEvaluation[e])
+      assert.ok(
+        now.some((x, i) => x !== atEvaluation[e - 1].get(name)!.data[i]),
+        `${name} changed in epoch ${e + 1}`,
+      );
   }
   dispose();
 });

@@ -67,13 +67,28 @@ for (const method of ['lora', 'ia3', 'arc', 'vera'] as const) {
     const model = new Classifier(encoder, [head], module, false);
     const examples = Array.from({ length: 16 }, (_, i) => ({ ids: [2, 4 + (i % 5), 10 + (i % 3), 3], labels: [i % 2] }));
     const data = { tasks: [{ name: 't', labels: ['no', 'yes'] }], train: examples, validation: examples.slice(0, 4), test: examples.slice(0, 4), padId: 0 };
-    const options = { epochs: 2, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0, maxGradNorm: 1, dropout: 0, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+    const options = {
+      epochs: 2,
+      batchSize: 4,
+      learningRate: 1e-2,
+      warmupRatio: 0,
+      weightDecay: 0,
+      maxGradNorm: 1,
+      dropout: 0,
+      maxLength: 16,
+      logEvery: 1,
+      earlyStoppingPatience: 0,
+    };
     let changed = false;
     const watch = () => (changed ||= [...module.weights.snapshot()].some(([n, { data: v }]) => v.some((x, i) => x !== initial.get(n)!.data[i])));
     const outcome = await train(model, data, options, 1, { progress() {}, evaluated: watch, improved() {}, cancelled: () => false });
     assert.equal(outcome.trainableParams, module.weights.size() + head.weights.size());
     assert.ok(changed, 'the adapter trained');
-    for (const [name, { data: values }] of encoder.weights.snapshot()) assert.ok(values.every((v, i) => v === before.get(name)!.data[i]), name);
+    for (const [name, { data: values }] of encoder.weights.snapshot())
+      assert.ok(
+        values.every((v, i) => v === before.get(name)!.data[i]),
+        name,
+      );
   });
 }
 
@@ -129,8 +144,10 @@ test('compositions of LoRA: Stack adds both updates, Parallel(lora, houlsby) in 
   perturb(a, 3);
   perturb(b, 4);
   const encoder = tinyEncoder();
-  const setupOf = (text: string, modules: AdapterModule[], layers = L) => new AdapterSetup(parseSetup(text).node!, new Map(modules.map((m) => [m.name, m])), new Map(), layers, { trainAdapters: false });
-  const run = (setup: AdapterSetup) => encoder.forward(tinyInput(), { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...setup.forwardOptions(0, null) }).arraySync() as number[][];
+  const setupOf = (text: string, modules: AdapterModule[], layers = L) =>
+    new AdapterSetup(parseSetup(text).node!, new Map(modules.map((m) => [m.name, m])), new Map(), layers, { trainAdapters: false });
+  const run = (setup: AdapterSetup) =>
+    encoder.forward(tinyInput(), { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...setup.forwardOptions(0, null) }).arraySync() as number[][];
   // Stack of two LoRAs = one encoder whose weights carry both merged updates.
   assert.ok(isMergeable(a) && isMergeable(b));
   const mergedBoth = new BertEncoder(TINY, new Weights(b.mergedInto(a.mergedInto(encoder.weights.snapshot()))));
@@ -139,8 +156,13 @@ test('compositions of LoRA: Stack adds both updates, Parallel(lora, houlsby) in 
   const h = new BottleneckAdapter(adapterSpec({ name: 'h' }), d, L, 5);
   perturb(h, 6);
   const heads = [new ClassificationHead('x', ['0', '1'], 'mean', d, 1), new ClassificationHead('y', ['0', '1'], 'mean', d, 2)];
-  const both = new Classifier(encoder, heads, setupOf('Parallel(a, h)', [a, h]), false, false).logits(tinyInput(), 0, null).map((t) => t.arraySync() as number[][]);
-  const alone = [new Classifier(encoder, [heads[0]], a, false).logits(tinyInput(), 0, null)[0].arraySync(), new Classifier(encoder, [heads[1]], h, false).logits(tinyInput(), 0, null)[0].arraySync()] as number[][][];
+  const both = new Classifier(encoder, heads, setupOf('Parallel(a, h)', [a, h]), false, false)
+    .logits(tinyInput(), 0, null)
+    .map((t) => t.arraySync() as number[][]);
+  const alone = [
+    new Classifier(encoder, [heads[0]], a, false).logits(tinyInput(), 0, null)[0].arraySync(),
+    new Classifier(encoder, [heads[1]], h, false).logits(tinyInput(), 0, null)[0].arraySync(),
+  ] as number[][][];
   assert.ok(maxDiff(both[0], alone[0]) < 1e-5 && maxDiff(both[1], alone[1]) < 1e-5);
 });
 
@@ -150,5 +172,8 @@ test('vera: the frozen projections are the same for every adapter of a shape, so
   assert.deepEqual(a.projections('attention.self.query').a, b.projections('attention.self.query').a);
   assert.notEqual(a.projections('attention.self.query').b.length, a.projections('intermediate.dense').b.length, 'another shape, another B');
   const trainable = a.weights.entries().map(([n]) => n);
-  assert.ok(trainable.every((n) => /\.vera_[DB]$/.test(n)), 'only d and b are weights (trained)');
+  assert.ok(
+    trainable.every((n) => /\.vera_[DB]$/.test(n)),
+    'only d and b are weights (trained)',
+  );
 });

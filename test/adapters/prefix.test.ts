@@ -26,20 +26,35 @@ before(backendReady);
 
 const d = TINY.hiddenSize;
 const L = TINY.layers;
-const spec = (over: Partial<PrefixAdapterSpec> = {}): PrefixAdapterSpec => ({ name: 'p', method: 'prefix', task: 't', leaveOut: [], prefixLength: 3, bottleneckSize: 5, nonLinearity: 'tanh', dropout: 0, flat: false, ...over });
+const spec = (over: Partial<PrefixAdapterSpec> = {}): PrefixAdapterSpec => ({
+  name: 'p',
+  method: 'prefix',
+  task: 't',
+  leaveOut: [],
+  prefixLength: 3,
+  bottleneckSize: 5,
+  nonLinearity: 'tanh',
+  dropout: 0,
+  flat: false,
+  ...over,
+});
 const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, r) => row.map((v, i) => Math.abs(v - b[r][i]))));
 
 function hidden(encoder: BertEncoder, setup: AdapterSetup | null): number[][] {
   return encoder.forward(tinyInput(), { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...setup?.forwardOptions(0, null) }).arraySync() as number[][];
 }
-const setupOf = (text: string, modules: AdapterModule[]) => new AdapterSetup(parseSetup(text).node!, new Map(modules.map((m) => [m.name, m])), new Map(), L, { trainAdapters: false });
+const setupOf = (text: string, modules: AdapterModule[]) =>
+  new AdapterSetup(parseSetup(text).node!, new Map(modules.map((m) => [m.name, m])), new Map(), L, { trainAdapters: false });
 
 test('attention with more keys than queries equals the stock-op formulation, values and gradients', () => {
   const [batch, length, keyLength, heads] = [2, 3, 5, 2];
   const q = tf.randomNormal([batch * length, d], 0, 1, 'float32', 1) as tf.Tensor2D;
   const k = tf.randomNormal([batch * keyLength, d], 0, 1, 'float32', 2) as tf.Tensor2D;
   const v = tf.randomNormal([batch * keyLength, d], 0, 1, 'float32', 3) as tf.Tensor2D;
-  const mask = tf.tensor2d([[0, 0, 0, 0, 0], [0, 0, 0, 0, -1e9]]);
+  const mask = tf.tensor2d([
+    [0, 0, 0, 0, 0],
+    [0, 0, 0, 0, -1e9],
+  ]);
   const weights = tf.randomNormal([batch * length, d], 0, 1, 'float32', 4);
   const dh = d / heads;
   // Stock ops, differentiated by tfjs itself: heads as a batch axis, matMul with transposeB, softmax.
@@ -51,10 +66,16 @@ test('attention with more keys than queries equals the stock-op formulation, val
   };
   const ours = (qs: tf.Tensor2D, ks: tf.Tensor2D, vs: tf.Tensor2D) => batchedAttention(qs, ks, vs, mask, null, { batch, length, heads, keyLength });
   assert.ok(maxDiff(ours(q, k, v).arraySync(), stock(q, k, v).arraySync()) < 1e-5);
-  const loss = (f: typeof ours) => (qs: tf.Tensor, ks: tf.Tensor, vs: tf.Tensor) => tf.sum(tf.mul(f(qs as tf.Tensor2D, ks as tf.Tensor2D, vs as tf.Tensor2D), weights));
+  const loss = (f: typeof ours) => (qs: tf.Tensor, ks: tf.Tensor, vs: tf.Tensor) =>
+    tf.sum(tf.mul(f(qs as tf.Tensor2D, ks as tf.Tensor2D, vs as tf.Tensor2D), weights));
   const [gq, gk, gv] = tf.grads(loss(ours))([q, k, v]);
   const [sq, sk, sv] = tf.grads(loss(stock))([q, k, v]);
-  for (const [a, b] of [[gq, sq], [gk, sk], [gv, sv]]) assert.ok(maxDiff(a.arraySync() as number[][], b.arraySync() as number[][]) < 1e-4);
+  for (const [a, b] of [
+    [gq, sq],
+    [gk, sk],
+    [gv, sv],
+  ])
+    assert.ok(maxDiff(a.arraySync() as number[][], b.arraySync() as number[][]) < 1e-4);
   // A masked key gets no gradient; the prefix positions of a padded example do.
   const gk3 = gk.reshape([batch, keyLength, d]).arraySync() as number[][][];
   assert.ok(gk3[1][4].every((x) => x === 0) && gk3[1][0].some((x) => x !== 0));
@@ -69,38 +90,45 @@ function referencePrefix(module: PrefixAdapter): (layer: number) => { keys: numb
   const p = prefixTuningPrefix(module.name);
   const get = (n: string) => ({ shape: t[`${p}.${n}`].shape, data: t[`${p}.${n}`].data as Float32Array });
   const [E, W1, b1, W2, b2] = ['wte.weight', 'control_trans.0.weight', 'control_trans.0.bias', 'control_trans.2.weight', 'control_trans.2.bias'].map(get);
-  const linear = (x: number[], w: typeof W1, b: typeof b1) => Array.from({ length: w.shape[0] }, (_, o) => x.reduce((s, xi, i) => s + xi * w.data[o * w.shape[1] + i], b.data[o]));
+  const linear = (x: number[], w: typeof W1, b: typeof b1) =>
+    Array.from({ length: w.shape[0] }, (_, o) => x.reduce((s, xi, i) => s + xi * w.data[o * w.shape[1] + i], b.data[o]));
   const kv = Array.from({ length: E.shape[0] }, (_, pos) => linear(linear(Array.from(E.data.subarray(pos * d, (pos + 1) * d)), W1, b1).map(Math.tanh), W2, b2));
   const layers = Array.from({ length: L }, (_, i) => i).filter((i) => !module.spec.leaveOut.includes(i));
   return (layer) => {
     const j = layers.indexOf(layer);
-    return j < 0 ? undefined : { keys: kv.map((row) => row.slice(2 * j * d, (2 * j + 1) * d)), values: kv.map((row) => row.slice((2 * j + 1) * d, (2 * j + 2) * d)) };
+    return j < 0
+      ? undefined
+      : { keys: kv.map((row) => row.slice(2 * j * d, (2 * j + 1) * d)), values: kv.map((row) => row.slice((2 * j + 1) * d, (2 * j + 2) * d)) };
   };
 }
 
-for (const leaveOut of [[], [0]]) test(`the encoder with a prefix (leaveOut [${leaveOut}]) equals an independent plain-JS BERT whose attention reads the prefix first`, () => {
-  const encoder = tinyEncoder(5);
-  const module = new PrefixAdapter(spec({ leaveOut }), TINY, 7);
-  const ours = hidden(encoder, AdapterSetup.single(module, L));
-  const base = new Map(Object.entries(toTorchLayout(encoder.weights)).map(([n, t]) => [n, { shape: [...t.shape], data: t.data as Float32Array }]));
-  const input = tinyInput();
-  const ids = input.ids.arraySync();
-  const masks = input.mask.arraySync();
-  ids.forEach((row, b) => {
-    const ref = referenceBertForward(base, { hidden: d, layers: L, heads: TINY.heads, eps: 1e-12 }, row, masks[b], 'bert.', referencePrefix(module));
-    row.forEach((_, t) => {
-      if (masks[b][t]) assert.ok(maxDiff([ref[t]], [ours[b * row.length + t]]) < 1e-4, `example ${b} token ${t}`);
+for (const leaveOut of [[], [0]])
+  test(`the encoder with a prefix (leaveOut [${leaveOut}]) equals an independent plain-JS BERT whose attention reads the prefix first`, () => {
+    const encoder = tinyEncoder(5);
+    const module = new PrefixAdapter(spec({ leaveOut }), TINY, 7);
+    const ours = hidden(encoder, AdapterSetup.single(module, L));
+    const base = new Map(Object.entries(toTorchLayout(encoder.weights)).map(([n, t]) => [n, { shape: [...t.shape], data: t.data as Float32Array }]));
+    const input = tinyInput();
+    const ids = input.ids.arraySync();
+    const masks = input.mask.arraySync();
+    ids.forEach((row, b) => {
+      const ref = referenceBertForward(base, { hidden: d, layers: L, heads: TINY.heads, eps: 1e-12 }, row, masks[b], 'bert.', referencePrefix(module));
+      row.forEach((_, t) => {
+        if (masks[b][t]) assert.ok(maxDiff([ref[t]], [ours[b * row.length + t]]) < 1e-4, `example ${b} token ${t}`);
+      });
     });
+    assert.ok(maxDiff(ours, hidden(encoder, null)) > 1e-3, 'the prefix changes the output');
   });
-  assert.ok(maxDiff(ours, hidden(encoder, null)) > 1e-3, 'the prefix changes the output');
-});
 
 test('eject: the flat prefix gives the same output, under AdapterHub names, and files of either form load back', () => {
   const encoder = tinyEncoder(5);
   const module = new PrefixAdapter(spec(), TINY, 7);
   const names = Object.keys(module.exportTensors()).sort();
   const p = prefixTuningPrefix('p');
-  assert.deepEqual(names, ['control_trans.0.bias', 'control_trans.0.weight', 'control_trans.2.bias', 'control_trans.2.weight', 'wte.weight'].map((n) => `${p}.${n}`));
+  assert.deepEqual(
+    names,
+    ['control_trans.0.bias', 'control_trans.0.weight', 'control_trans.2.bias', 'control_trans.2.weight', 'wte.weight'].map((n) => `${p}.${n}`),
+  );
   assert.deepEqual(module.exportTensors()[`${p}.control_trans.2.weight`].shape, [L * 2 * d, 5], 'PyTorch Linear [out, in]');
   const trained = module.exportTensors();
   const before = hidden(encoder, AdapterSetup.single(module, L));
@@ -109,7 +137,8 @@ test('eject: the flat prefix gives the same output, under AdapterHub names, and 
   assert.deepEqual(Object.keys(module.exportTensors()), [`${p}.control_trans`]);
   assert.equal(module.weights.size(), 3 * L * 2 * d, 'flat: P·n·2·d');
   assert.ok(maxDiff(hidden(encoder, AdapterSetup.single(module, L)), before) < 1e-5);
-  const toMap = (t: ReturnType<PrefixAdapter['exportTensors']>) => new Map(Object.entries(t).map(([n, x]) => [n, { shape: [...x.shape], data: x.data as Float32Array }]));
+  const toMap = (t: ReturnType<PrefixAdapter['exportTensors']>) =>
+    new Map(Object.entries(t).map(([n, x]) => [n, { shape: [...x.shape], data: x.data as Float32Array }]));
   for (const file of [trained, module.exportTensors()]) {
     const copy = new PrefixAdapter(spec(), TINY, 99);
     copy.importTensors(toMap(file));
@@ -148,11 +177,29 @@ test('only the prefix and the head train; the base stays bit-identical; gradient
 
   const examples = Array.from({ length: 16 }, (_, i) => ({ ids: [2, 4 + (i % 5), 10 + (i % 3), 3], labels: [i % 2] }));
   const data = { tasks: [{ name: 't', labels: ['no', 'yes'] }], train: examples, validation: examples.slice(0, 4), test: examples.slice(0, 4), padId: 0 };
-  const options = { epochs: 2, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0, maxGradNorm: 1, dropout: 0.1, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+  const options = {
+    epochs: 2,
+    batchSize: 4,
+    learningRate: 1e-2,
+    warmupRatio: 0,
+    weightDecay: 0,
+    maxGradNorm: 1,
+    dropout: 0.1,
+    maxLength: 16,
+    logEvery: 1,
+    earlyStoppingPatience: 0,
+  };
   const outcome = await train(model, data, options, 1, { progress() {}, evaluated() {}, improved() {}, cancelled: () => false });
   assert.equal(outcome.trainableParams, module.weights.size() + head.weights.size());
-  assert.ok([...module.weights.snapshot()].some(([n, { data: v }]) => v.some((x, i) => x !== initial.get(n)!.data[i])), 'the prefix trained');
-  for (const [name, { data: values }] of encoder.weights.snapshot()) assert.ok(values.every((v, i) => v === before.get(name)!.data[i]), name);
+  assert.ok(
+    [...module.weights.snapshot()].some(([n, { data: v }]) => v.some((x, i) => x !== initial.get(n)!.data[i])),
+    'the prefix trained',
+  );
+  for (const [name, { data: values }] of encoder.weights.snapshot())
+    assert.ok(
+      values.every((v, i) => v === before.get(name)!.data[i]),
+      name,
+    );
 });
 
 test('Stack(a, b) attends to both prefixes (b’s in front, AdapterHub’s order); BatchSplit pads shorter prefixes; Parallel equals separate passes', () => {
@@ -175,7 +222,12 @@ test('Stack(a, b) attends to both prefixes (b’s in front, AdapterHub’s order
   const h = new BottleneckAdapter(adapterSpec({ name: 'h', initStd: 0.5 }), d, L, 5);
   for (const [name, v] of h.weights.entries()) if (name.includes('adapter_up')) v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 6));
   const heads = [new ClassificationHead('x', ['0', '1'], 'mean', d, 1), new ClassificationHead('y', ['0', '1'], 'mean', d, 2)];
-  const one = new Classifier(encoder, heads, setupOf('Parallel(a, h)', [a, h]), false, false).logits(tinyInput(), 0, null).map((t) => t.arraySync() as number[][]);
-  const alone = [new Classifier(encoder, [heads[0]], a, false).logits(tinyInput(), 0, null)[0], new Classifier(encoder, [heads[1]], h, false).logits(tinyInput(), 0, null)[0]].map((t) => t.arraySync() as number[][]);
+  const one = new Classifier(encoder, heads, setupOf('Parallel(a, h)', [a, h]), false, false)
+    .logits(tinyInput(), 0, null)
+    .map((t) => t.arraySync() as number[][]);
+  const alone = [
+    new Classifier(encoder, [heads[0]], a, false).logits(tinyInput(), 0, null)[0],
+    new Classifier(encoder, [heads[1]], h, false).logits(tinyInput(), 0, null)[0],
+  ].map((t) => t.arraySync() as number[][]);
   assert.ok(maxDiff(one[0], alone[0]) < 1e-5 && maxDiff(one[1], alone[1]) < 1e-5);
 });

@@ -15,18 +15,30 @@ let adapterDir = ''; // its adapters/mood/ folder
 
 before(() => {
   requireBuild();
-  const config = tinyConfig({ adapters: { mood: { method: 'houlsby', bottleneckSize: 4 } }, baselines: [], train: { batchSize: 8, maxLength: 16, logEvery: 2, epochs: 1 } });
+  const config = tinyConfig({
+    adapters: { mood: { method: 'houlsby', bottleneckSize: 4 } },
+    baselines: [],
+    train: { batchSize: 8, maxLength: 16, logEvery: 2, epochs: 1 },
+  });
   ({ dir } = makeWorkspace(config));
   const configFile = path.join(dir, 'tiny.adapterlab.json');
   const r = runCli(['train', configFile], dir);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const runsDir = path.join(dir, '.adapterlab/runs');
-  runDir = fs.readdirSync(runsDir).map((id) => path.join(runsDir, id)).find((d) => readRun(d).name === 'adapter:mood')!;
+  runDir = fs
+    .readdirSync(runsDir)
+    .map((id) => path.join(runsDir, id))
+    .find((d) => readRun(d).name === 'adapter:mood')!;
   adapterDir = path.join(runDir, 'adapters/mood');
 });
 
 /** A copy of `from` (a folder) at `to`, with `change` applied to the tensors of its file `file`. */
-function copyWith(from: string, to: string, file: string, change: (tensors: Map<string, { dtype: string; shape: number[]; data: Float32Array }>) => void): string {
+function copyWith(
+  from: string,
+  to: string,
+  file: string,
+  change: (tensors: Map<string, { dtype: string; shape: number[]; data: Float32Array }>) => void,
+): string {
   fs.cpSync(from, to, { recursive: true });
   const { tensors, metadata } = readSafetensorsFile(path.join(to, file));
   const copies = new Map([...tensors].map(([name, t]) => [name, { dtype: t.dtype, shape: [...t.shape], data: Float32Array.from(t.data as Float32Array) }]));
@@ -41,7 +53,12 @@ const poison = (value: number, name?: RegExp) => (tensors: Map<string, { data: F
 };
 
 test('a base with one NaN weight is refused before any run starts (exit 2), naming the tensor and the file', () => {
-  const base = copyWith(path.join(ROOT, 'models/lab-base'), path.join(dir, 'nan-base'), 'model.safetensors', poison(NaN, /layer\.1\.attention\.self\.query\.weight$/));
+  const base = copyWith(
+    path.join(ROOT, 'models/lab-base'),
+    path.join(dir, 'nan-base'),
+    'model.safetensors',
+    poison(NaN, /layer\.1\.attention\.self\.query\.weight$/),
+  );
   const config = tinyConfig({ base: { path: './nan-base' }, adapters: { mood: { method: 'houlsby', bottleneckSize: 4 } }, baselines: [], runsDir: 'nan-runs' });
   const configFile = path.join(dir, 'nan-base.adapterlab.json');
   fs.writeFileSync(configFile, JSON.stringify(config));
@@ -54,7 +71,10 @@ test('a base with one NaN weight is refused before any run starts (exit 2), nami
 });
 
 test('merge refuses an adapter folder holding NaN or Infinity (exit 2), naming the tensor and the file', () => {
-  for (const [label, value] of [['nan', NaN], ['inf', -Infinity]] as const) {
+  for (const [label, value] of [
+    ['nan', NaN],
+    ['inf', -Infinity],
+  ] as const) {
     const bad = copyWith(adapterDir, path.join(dir, `merge-${label}`), 'adapter.safetensors', poison(value, /adapter_up\.weight$/));
     const out = path.join(dir, `merged-${label}`);
     const r = runCli(['merge', adapterDir, bad, '--name', 'blend', '--out', out], dir);
@@ -66,7 +86,10 @@ test('merge refuses an adapter folder holding NaN or Infinity (exit 2), naming t
 });
 
 test('drop refuses a run whose adapter or head holds NaN (exit 2), naming the tensor and the file', () => {
-  for (const [file, pattern] of [['adapter.safetensors', /adapter_down\.0\.weight$/], ['model_head.safetensors', /./]] as const) {
+  for (const [file, pattern] of [
+    ['adapter.safetensors', /adapter_down\.0\.weight$/],
+    ['model_head.safetensors', /./],
+  ] as const) {
     const run = path.join(dir, `drop-nan-${file}`);
     fs.cpSync(runDir, run, { recursive: true });
     fs.rmSync(path.join(run, 'adapters/mood'), { recursive: true });
@@ -95,7 +118,10 @@ test('merge of a folder with a mis-shaped tensor blames that folder, in either o
     const [name, t] = [...tensors].find(([n]) => /layer\.1\.output\.adapters\.mood\.adapter_up\.weight$/.test(n))!;
     tensors.set(name, { ...t, shape: [t.shape[0], t.shape[1] - 1], data: t.data.subarray(0, t.shape[0] * (t.shape[1] - 1)) });
   });
-  for (const order of [[bad, adapterDir], [adapterDir, bad]]) {
+  for (const order of [
+    [bad, adapterDir],
+    [adapterDir, bad],
+  ]) {
     const r = runCli(['merge', ...order, '--name', 'blend', '--out', path.join(dir, 'misshaped-out')], dir);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(r.stderr.startsWith(bad), r.stderr);

@@ -54,10 +54,22 @@ test('lora, ia3 and arc merged into the base give the adapter’s outputs; the f
     // The experiment's random base, rebuilt from the run's config snapshot (seeded).
     const base = new BertEncoder(merged.config, new Weights(loadBase(snapshot, loadExperimentData(snapshot)).values));
     const adapter = loadAdapter(path.join(runDir, 'adapters', name), spec, merged.config);
-    const ids = tf.tensor2d([[2, 7, 9, 11, 3, 0], [2, 12, 5, 3, 0, 0]], undefined, 'int32');
+    const ids = tf.tensor2d(
+      [
+        [2, 7, 9, 11, 3, 0],
+        [2, 12, 5, 3, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
     const input = { ids, typeIds: tf.zerosLike(ids) as tf.Tensor2D, mask: tf.cast(tf.greater(ids, 0), 'float32') as tf.Tensor2D };
     const plain = new BertEncoder(merged.config, new Weights(merged.values)).forward(input, { trainBase: false, dropoutRate: 0, dropoutSeed: null });
-    const withAdapter = base.forward(input, { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...AdapterSetup.single(adapter, merged.config.layers).forwardOptions(0, null) });
+    const withAdapter = base.forward(input, {
+      trainBase: false,
+      dropoutRate: 0,
+      dropoutSeed: null,
+      ...AdapterSetup.single(adapter, merged.config.layers).forwardOptions(0, null),
+    });
     const unchanged = base.forward(input, { trainBase: false, dropoutRate: 0, dropoutSeed: null });
     assert.ok(tf.max(tf.abs(tf.sub(plain, withAdapter))).dataSync()[0] < 1e-5, `${name}: merged = base + adapter`);
     assert.ok(tf.max(tf.abs(tf.sub(plain, unchanged))).dataSync()[0] > 1e-4, `${name}: the adapter trained and changes the output`);
@@ -70,5 +82,8 @@ test('lora, ia3 and arc merged into the base give the adapter’s outputs; the f
 
   const refused = runCli(['merge-into-base', runs.get('adapter:ho')!], dir);
   assert.equal(refused.status, 2);
-  assert.match(refused.stderr, /adapter "ho" \(houlsby\) is not a linear change of the frozen weights, so it cannot be merged into them; lora, ia3 and arc adapters can/);
+  assert.match(
+    refused.stderr,
+    /adapter "ho" \(houlsby\) is not a linear change of the frozen weights, so it cannot be merged into them; lora, ia3 and arc adapters can/,
+  );
 });

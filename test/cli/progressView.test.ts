@@ -6,7 +6,18 @@ import { type RunView, StepRate, runLine } from '../../src/cli/progressView';
 import { wrapWords } from '../../src/cli/terminalWidth';
 
 function view(over: Partial<RunView> = {}): RunView {
-  return { name: 'adapter:sentiment', state: 'training', step: 367, totalSteps: 990, epoch: 5.5, epochs: 15, loss: 0.4123, stepsPerSec: 5.3, etaMs: (623 / 5.3) * 1000, ...over };
+  return {
+    name: 'adapter:sentiment',
+    state: 'training',
+    step: 367,
+    totalSteps: 990,
+    epoch: 5.5,
+    epochs: 15,
+    loss: 0.4123,
+    stepsPerSec: 5.3,
+    etaMs: (623 / 5.3) * 1000,
+    ...over,
+  };
 }
 
 test('a run line fits the width by leaving out parts, never the steps or the time left', () => {
@@ -27,7 +38,18 @@ test('a run line fits the width by leaving out parts, never the steps or the tim
 
 test('the time left follows the rate shown: steps left ÷ recent steps per second', () => {
   const rate = new StepRate();
-  const event = (step: number, elapsedMs: number): ProgressEvent => ({ step, totalSteps: 990, epoch: 1, loss: 1, lossPerTask: {}, learningRate: 0, gradNorm: 0, elapsedMs, examplesPerSec: 0, tokensPerSec: 0 });
+  const event = (step: number, elapsedMs: number): ProgressEvent => ({
+    step,
+    totalSteps: 990,
+    epoch: 1,
+    loss: 1,
+    lossPerTask: {},
+    learningRate: 0,
+    gradNorm: 0,
+    elapsedMs,
+    examplesPerSec: 0,
+    tokensPerSec: 0,
+  });
   for (let step = 1; step <= 300; step++) rate.add(event(step, step * 100)); // 10 steps/s…
   for (let step = 301; step <= 710; step++) rate.add(event(step, 30_000 + (step - 300) * 200)); // …then 5 steps/s (82 s)
   assert.ok(Math.abs(rate.stepsPerSec()! - 5) < 0.05, `recent pace: ${rate.stepsPerSec()}`);

@@ -19,7 +19,12 @@ before(() => {
   const experiments = path.join(root, 'experiments');
   fs.mkdirSync(experiments);
   fs.mkdirSync(path.join(experiments, 'data-not-runs')); // a folder beside the config that is no run
-  fs.writeFileSync(path.join(experiments, 'data.jsonl'), syntheticRows().map((r) => JSON.stringify(r)).join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(experiments, 'data.jsonl'),
+    syntheticRows()
+      .map((r) => JSON.stringify(r))
+      .join('\n') + '\n',
+  );
   fs.writeFileSync(path.join(experiments, 'tiny.adapterlab.json'), JSON.stringify(tinyConfig(), null, 2));
   const r = runCli(['train', 'experiments/tiny.adapterlab.json', '--only', 'adapter:mood'], root);
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -65,7 +70,10 @@ test('nothing found: each command says what it searched', () => {
   assert.match(runs.stdout, /\*\.adapterlab\.json/, 'names what it looked for');
   assert.ok(runs.stdout.includes(empty), runs.stdout);
 
-  for (const command of [['compare', 'no-such-run'], ['drop', 'no-such-run']]) {
+  for (const command of [
+    ['compare', 'no-such-run'],
+    ['drop', 'no-such-run'],
+  ]) {
     const r = runCli(command, root);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no run "no-such-run"/, r.stderr);
@@ -84,7 +92,10 @@ test('compare tells two runs with the same name apart', () => {
   try {
     const r = runCli(['compare', runDir, copy, '--markdown'], root);
     assert.equal(r.status, 0, r.stderr);
-    const labels = r.stdout.split('\n').filter((l) => l.startsWith('| adapter:mood')).map((l) => l.split('|')[1].trim());
+    const labels = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('| adapter:mood'))
+      .map((l) => l.split('|')[1].trim());
     assert.equal(labels.length, 2, r.stdout);
     assert.notEqual(labels[0], labels[1], `two rows, one label: ${labels[0]}`);
   } finally {

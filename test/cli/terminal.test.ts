@@ -56,7 +56,11 @@ for (const columns of [80, 200]) {
     }
     const table = output.slice(output.indexOf('Test-set results')).replace(ANSI, '').split('\n').slice(1);
     for (const line of table) assert.ok([...line].length <= columns, `the table is wider than ${columns} columns: "${line}"`);
-    for (const name of RUNS) assert.ok(table.some((l) => l.includes(name)), `${name} in the table`);
+    for (const name of RUNS)
+      assert.ok(
+        table.some((l) => l.includes(name)),
+        `${name} in the table`,
+      );
   });
 }
 
@@ -74,10 +78,14 @@ test('plain progress when stdout is not a terminal (CI logs): whole lines, no cu
 });
 
 test('inspect fits a terminal of 80 columns too (its table shared out over two)', () => {
-  const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/helpers/fakeTty.cjs'), CLI, 'inspect', path.join(ROOT, 'examples/reviews-methods.adapterlab.json')], {
-    encoding: 'utf8',
-    env: { ...process.env, FAKE_TTY_COLUMNS: '80' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--require', path.join(ROOT, 'test/helpers/fakeTty.cjs'), CLI, 'inspect', path.join(ROOT, 'examples/reviews-methods.adapterlab.json')],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, FAKE_TTY_COLUMNS: '80' },
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   for (const line of r.stdout.split('\n')) assert.ok([...line].length <= 80, `wider than 80 columns: "${line}"`);
   const wide = runCli(['inspect', path.join(ROOT, 'examples/reviews-methods.adapterlab.json')], ROOT).stdout;
@@ -93,9 +101,25 @@ test('--version prints the version from package.json', () => {
 
 function summary(name: string, type: RunSummary['type'], test: RunSummary['test'], trainable: number): RunSummary {
   return {
-    id: name, name, type, status: 'completed', backend: 'wasm', base: 'builtin:lab-base', test, validation: {}, bestEpoch: 3, steps: 990,
-    totalParams: 1_490_000, trainableParams: trainable, trainablePercent: (100 * trainable) / 1_490_000, bytesOnDisk: 0,
-    bytesPerTask: Object.fromEntries(Object.keys(test).map((t) => [t, trainable * 4])), msPerStep: 26, inferenceMsPerExample: 0.9, paddingShare: 0, wallMs: 1,
+    id: name,
+    name,
+    type,
+    status: 'completed',
+    backend: 'wasm',
+    base: 'builtin:lab-base',
+    test,
+    validation: {},
+    bestEpoch: 3,
+    steps: 990,
+    totalParams: 1_490_000,
+    trainableParams: trainable,
+    trainablePercent: (100 * trainable) / 1_490_000,
+    bytesOnDisk: 0,
+    bytesPerTask: Object.fromEntries(Object.keys(test).map((t) => [t, trainable * 4])),
+    msPerStep: 26,
+    inferenceMsPerExample: 0.9,
+    paddingShare: 0,
+    wallMs: 1,
   };
 }
 

@@ -29,7 +29,10 @@ test('train: every run completes, the comparison is printed and the run folders 
     assert.equal(record.status, 'completed', `${name}: ${record.reason}`);
     assert.match(record.backend ?? '', /^(wasm|tensorflow|cpu)/);
     const metrics = readMetrics(runDir);
-    assert.ok(metrics.some((m) => m.kind === 'progress' && m.step === 2), `${name}: progress lines`);
+    assert.ok(
+      metrics.some((m) => m.kind === 'progress' && m.step === 2),
+      `${name}: progress lines`,
+    );
     assert.equal(metrics.filter((m) => m.kind === 'eval' && m.split === 'validation').length, 2, `${name}: one validation per epoch`);
     const summary = readSummary(runDir)!;
     assert.equal(summary.status, 'completed');
@@ -93,7 +96,13 @@ test('train: bad data rows are reported with their line numbers, exit 2, before 
 });
 
 test('train: a diverging run (loss NaN) stops, is marked failed with the reason, and keeps its metrics', () => {
-  const { dir, configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: { batchSize: 8, maxLength: 16, logEvery: 1, epochs: 3, maxGradNorm: 0, warmupRatio: 0, full: { learningRate: 1e30 } } }));
+  const { dir, configFile } = makeWorkspace(
+    tinyConfig({
+      adapters: {},
+      baselines: ['full'],
+      train: { batchSize: 8, maxLength: 16, logEvery: 1, epochs: 3, maxGradNorm: 0, warmupRatio: 0, full: { learningRate: 1e30 } },
+    }),
+  );
   const r = runCli(['train', configFile], dir);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const [runDir] = runDirs(dir).values();

@@ -33,7 +33,15 @@ test('compositions and merges run after their adapters and save AdapterHub files
   const r = runCli(['train', configFile, '--parallel', '2'], dir);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const runs = runDirs(dir);
-  assert.deepEqual([...runs.keys()].sort(), ['adapter:mood', 'adapter:topic', 'composition:avg', 'composition:both', 'composition:fuse', 'composition:stacked', 'merge:blend']);
+  assert.deepEqual([...runs.keys()].sort(), [
+    'adapter:mood',
+    'adapter:topic',
+    'composition:avg',
+    'composition:both',
+    'composition:fuse',
+    'composition:stacked',
+    'merge:blend',
+  ]);
   const finished = Math.max(...['adapter:mood', 'adapter:topic'].map((n) => Date.parse(readRun(runs.get(n)!).finishedAt!)));
   for (const [name, runDir] of runs) {
     const record = readRun(runDir);
@@ -52,7 +60,10 @@ test('compositions and merges run after their adapters and save AdapterHub files
   for (const layer of [0, 1]) {
     for (const m of ['query', 'key', 'value']) {
       assert.deepEqual(fusion.get(`bert.encoder.layer.${layer}.output.adapter_fusion_layer.mood,topic.${m}.weight`)?.shape, [16, 16]);
-      assert.ok(fusion.has(`bert.encoder.layer.${layer}.attention.output.adapter_fusion_layer.mood,topic.${m}.bias`), 'houlsby adapters: fusion after attention too');
+      assert.ok(
+        fusion.has(`bert.encoder.layer.${layer}.attention.output.adapter_fusion_layer.mood,topic.${m}.bias`),
+        'houlsby adapters: fusion after attention too',
+      );
     }
   }
   assert.ok(fs.existsSync(path.join(fuse, 'adapters/topic/adapter.safetensors')), 'the fused adapters are saved beside the fusion');
@@ -95,7 +106,10 @@ test('compositions and merges run after their adapters and save AdapterHub files
   const drop = runCli(['drop', runs.get('composition:both')!, '--json', '--repeats', '1'], dir);
   assert.equal(drop.status, 0, drop.stderr);
   const sweep = JSON.parse(drop.stdout) as { points: { skipped: number; metrics: Record<string, { accuracy: number }>; msPerExample: number }[] };
-  assert.deepEqual(sweep.points.map((p) => p.skipped), [0, 1, 2]);
+  assert.deepEqual(
+    sweep.points.map((p) => p.skipped),
+    [0, 1, 2],
+  );
   assert.equal(sweep.points[0].metrics.mood.accuracy, both.test.mood.accuracy, 'n = 0 is the run as trained');
   assert.ok(sweep.points.every((p) => p.msPerExample > 0));
   const table = runCli(['drop', runs.get('adapter:mood')!], dir);

@@ -71,19 +71,39 @@ test('valid setups: string syntax and JSON tree resolve to the same tree; tasks 
 });
 
 test('1. a block that may not be nested there: Parallel inside Fuse, at the word Parallel', () => {
-  expectSetupProblem(`{ "x": { "setup": "Fuse(sentiment, Parallel(domain, genre))", "task": "sentiment" } }`, 'Parallel(domain, genre)', 'invalid-nesting', /^Parallel cannot be nested in Fuse: Fuse takes an adapter name or Stack/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Fuse(sentiment, Parallel(domain, genre))", "task": "sentiment" } }`,
+    'Parallel(domain, genre)',
+    'invalid-nesting',
+    /^Parallel cannot be nested in Fuse: Fuse takes an adapter name or Stack/,
+  );
 });
 
 test('2. too deep: an Average at the third level, where only Stack or an adapter is allowed', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stack(domain, Split(sentiment, Average(genre, domain), splits=[2, 3]))", "task": "sentiment", "trainHeads": true } }`, 'Average(genre, domain)', 'setup-too-deep', /only an adapter name or Stack is allowed/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stack(domain, Split(sentiment, Average(genre, domain), splits=[2, 3]))", "task": "sentiment", "trainHeads": true } }`,
+    'Average(genre, domain)',
+    'setup-too-deep',
+    /only an adapter name or Stack is allowed/,
+  );
 });
 
 test('3. an unknown block name, with a suggestion and the list of blocks', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stak(domain, sentiment)" } }`, 'Stak', 'unknown-block', /did you mean "Stack"\? Blocks: Stack, Fuse, Split, BatchSplit, Parallel, Average/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stak(domain, sentiment)" } }`,
+    'Stak',
+    'unknown-block',
+    /did you mean "Stack"\? Blocks: Stack, Fuse, Split, BatchSplit, Parallel, Average/,
+  );
 });
 
 test('4. an unknown adapter inside a setup, with a suggestion and the known adapters', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stack(domain, sentimnet)" } }`, 'sentimnet', 'unknown-adapter', /did you mean "sentiment"\? Adapters: "sentiment", "domain", "genre", "lora-s"/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stack(domain, sentimnet)" } }`,
+    'sentimnet',
+    'unknown-adapter',
+    /did you mean "sentiment"\? Adapters: "sentiment", "domain", "genre", "lora-s"/,
+  );
 });
 
 test('5. a missing closing parenthesis, at the end of the setup (its closing quote)', () => {
@@ -96,19 +116,40 @@ test('5. a missing closing parenthesis, at the end of the setup (its closing quo
 });
 
 test('6. Split without splits names the argument it needs', () => {
-  expectSetupProblem(`{ "x": { "setup": "Split(domain, sentiment)" } }`, 'Split(domain, sentiment)', 'missing-argument', /Split needs splits=\[…\], one number per child/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Split(domain, sentiment)" } }`,
+    'Split(domain, sentiment)',
+    'missing-argument',
+    /Split needs splits=\[…\], one number per child/,
+  );
 });
 
 test('7. an argument of another block: batch_sizes on Split, pointing at the keyword', () => {
-  expectSetupProblem(`{ "x": { "setup": "Split(domain, sentiment, batch_sizes=[1, 1])" } }`, 'batch_sizes', 'unknown-argument', /Split takes no "batch_sizes" \(that belongs to BatchSplit\); Split takes splits=\[…\]/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Split(domain, sentiment, batch_sizes=[1, 1])" } }`,
+    'batch_sizes',
+    'unknown-argument',
+    /Split takes no "batch_sizes" \(that belongs to BatchSplit\); Split takes splits=\[…\]/,
+  );
 });
 
 test('8. one split per child: the count is checked at the list', () => {
-  expectSetupProblem(`{ "x": { "setup": "Split(domain, sentiment, splits=[1, 2, 3])" } }`, '[1, 2, 3]', 'argument-count', /splits has 3 value\(s\) but Split has 2 children/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Split(domain, sentiment, splits=[1, 2, 3])" } }`,
+    '[1, 2, 3]',
+    'argument-count',
+    /splits has 3 value\(s\) but Split has 2 children/,
+  );
 });
 
 test('9. a method that does not support the block: LoRA inside Fuse (AdapterHub’s table)', () => {
-  expectSetupProblem(`{ "x": { "setup": "Fuse(sentiment, lora-s)", "task": "sentiment" } }`, 'lora-s', 'unsupported-composition', /adapter "lora-s" \(lora\) cannot be used in Fuse: lora supports Stack, BatchSplit, Parallel, Average/, 1);
+  expectSetupProblem(
+    `{ "x": { "setup": "Fuse(sentiment, lora-s)", "task": "sentiment" } }`,
+    'lora-s',
+    'unsupported-composition',
+    /adapter "lora-s" \(lora\) cannot be used in Fuse: lora supports Stack, BatchSplit, Parallel, Average/,
+    1,
+  );
 });
 
 test('10. a JSON tree with a misspelled block key, at the key', () => {
@@ -116,15 +157,30 @@ test('10. a JSON tree with a misspelled block key, at the key', () => {
 });
 
 test('11. a JSON tree nesting Fuse inside Average, at the nested object', () => {
-  expectSetupProblem(`{ "x": { "setup": { "Average": ["domain", { "Fuse": ["sentiment", "genre"] }] }, "task": "domain" } }`, '{ "Fuse": ["sentiment", "genre"] }', 'invalid-nesting', /Fuse cannot be nested in Average: Average takes an adapter name, Stack, Split or BatchSplit/);
+  expectSetupProblem(
+    `{ "x": { "setup": { "Average": ["domain", { "Fuse": ["sentiment", "genre"] }] }, "task": "domain" } }`,
+    '{ "Fuse": ["sentiment", "genre"] }',
+    'invalid-nesting',
+    /Fuse cannot be nested in Average: Average takes an adapter name, Stack, Split or BatchSplit/,
+  );
 });
 
 test('12. a block with a single child', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stack(domain, Fuse(sentiment))", "task": "sentiment" } }`, 'Fuse(sentiment)', 'too-few-children', /Fuse needs at least two children/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stack(domain, Fuse(sentiment))", "task": "sentiment" } }`,
+    'Fuse(sentiment)',
+    'too-few-children',
+    /Fuse needs at least two children/,
+  );
 });
 
 test('13. two Parallel blocks in one setup', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stack(Parallel(domain, genre), Parallel(sentiment, genre))" } }`, 'Parallel(sentiment, genre)', 'several-parallel', /one Parallel block/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stack(Parallel(domain, genre), Parallel(sentiment, genre))" } }`,
+    'Parallel(sentiment, genre)',
+    'several-parallel',
+    /one Parallel block/,
+  );
 });
 
 test('14. weights that sum to zero cannot be normalised', () => {
@@ -132,7 +188,12 @@ test('14. weights that sum to zero cannot be normalised', () => {
 });
 
 test('15. an escaped quote before the error still maps to the right column', () => {
-  expectSetupProblem(`{ "x": { "setup": "Stack(\\"domain\\", Fuse(sentiment, Parallel(genre, domain)))", "task": "sentiment" } }`, 'Parallel(genre, domain)', 'invalid-nesting', /Fuse takes an adapter name or Stack/);
+  expectSetupProblem(
+    `{ "x": { "setup": "Stack(\\"domain\\", Fuse(sentiment, Parallel(genre, domain)))", "task": "sentiment" } }`,
+    'Parallel(genre, domain)',
+    'invalid-nesting',
+    /Fuse takes an adapter name or Stack/,
+  );
 });
 
 /** As expectSetupProblem, for a config with `extra` spliced in after the adapters. */
@@ -149,34 +210,71 @@ function expectProblemWith(extra: string, compositions: string, needle: string, 
 }
 
 test('16. BatchSplit sizes must sum to the batch size composition runs train with (default 32), at the list', () => {
-  expectSetupProblem(`{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=[16, 8])", "trainHeads": true } }`, '[16, 8]', 'batch-sizes-sum', /^batch_sizes sum to 24, but the batches of this run hold 32 examples \(train\.composition\.batchSize\): make them sum to 32, e\.g\. batch_sizes=\[16, 16\], or set train\.composition\.batchSize to 24$/);
+  expectSetupProblem(
+    `{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=[16, 8])", "trainHeads": true } }`,
+    '[16, 8]',
+    'batch-sizes-sum',
+    /^batch_sizes sum to 24, but the batches of this run hold 32 examples \(train\.composition\.batchSize\): make them sum to 32, e\.g\. batch_sizes=\[16, 16\], or set train\.composition\.batchSize to 24$/,
+  );
 });
 
 test('17. the fix names the key the user wrote: train.batchSize', () => {
-  expectProblemWith(`\n  "train": { "batchSize": 12 },`, `{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=8)", "trainHeads": true } }`, '8', 'batch-sizes-sum', /sum to 16, but the batches of this run hold 12 examples \(train\.batchSize\): make them sum to 12, e\.g\. batch_sizes=\[6, 6\], or set train\.batchSize to 16/);
+  expectProblemWith(
+    `\n  "train": { "batchSize": 12 },`,
+    `{ "x": { "setup": "BatchSplit(domain, sentiment, batch_sizes=8)", "trainHeads": true } }`,
+    '8',
+    'batch-sizes-sum',
+    /sum to 16, but the batches of this run hold 12 examples \(train\.batchSize\): make them sum to 12, e\.g\. batch_sizes=\[6, 6\], or set train\.batchSize to 16/,
+  );
 });
 
 test('18. a nested BatchSplit must cover the examples its parent gives it', () => {
-  expectSetupProblem(`{ "x": { "setup": "BatchSplit(BatchSplit(sentiment, genre, batch_sizes=[4, 4]), domain, batch_sizes=[16, 16])", "trainHeads": true } }`, '[4, 4]', 'batch-sizes-sum', /sum to 8, but this BatchSplit gets 16 examples from the block around it: make them sum to 16, e\.g\. batch_sizes=\[8, 8\]$/);
+  expectSetupProblem(
+    `{ "x": { "setup": "BatchSplit(BatchSplit(sentiment, genre, batch_sizes=[4, 4]), domain, batch_sizes=[16, 16])", "trainHeads": true } }`,
+    '[4, 4]',
+    'batch-sizes-sum',
+    /sum to 8, but this BatchSplit gets 16 examples from the block around it: make them sum to 16, e\.g\. batch_sizes=\[8, 8\]$/,
+  );
 });
 
 test('19. a Split child that starts at or past maxLength never sees a token', () => {
-  expectProblemWith(`\n  "train": { "composition": { "maxLength": 48 } },`, `{ "x": { "setup": "Split(domain, sentiment, genre, splits=[40, 8, 8])", "trainHeads": true } }`, '[40, 8, 8]', 'split-beyond-length', /^child 3 of Split would start at token 48, but examples have at most 48 tokens \(train\.composition\.maxLength\), so it never sees one: keep every split start below 48, e\.g\. splits=\[16, 16, 16\], or raise train\.composition\.maxLength$/);
+  expectProblemWith(
+    `\n  "train": { "composition": { "maxLength": 48 } },`,
+    `{ "x": { "setup": "Split(domain, sentiment, genre, splits=[40, 8, 8])", "trainHeads": true } }`,
+    '[40, 8, 8]',
+    'split-beyond-length',
+    /^child 3 of Split would start at token 48, but examples have at most 48 tokens \(train\.composition\.maxLength\), so it never sees one: keep every split start below 48, e\.g\. splits=\[16, 16, 16\], or raise train\.composition\.maxLength$/,
+  );
 });
 
 test('20. BatchSplit sizes in a JSON tree are checked at their array', () => {
-  expectSetupProblem(`{ "x": { "setup": { "BatchSplit": ["domain", "sentiment"], "batch_sizes": [10, 10] }, "trainHeads": true } }`, '[10, 10]', 'batch-sizes-sum', /sum to 20, but the batches of this run hold 32 examples/);
+  expectSetupProblem(
+    `{ "x": { "setup": { "BatchSplit": ["domain", "sentiment"], "batch_sizes": [10, 10] }, "trainHeads": true } }`,
+    '[10, 10]',
+    'batch-sizes-sum',
+    /sum to 20, but the batches of this run hold 32 examples/,
+  );
 });
 
 test('21. prefix tuning only composes with Stack, BatchSplit and Parallel (AdapterHub)', () => {
-  expectProblemWith(`\n  "merges": {},`, `{ "x": { "setup": "Stack(domain, Average(sentiment, prefix-s))", "trainHeads": true } }`, 'prefix-s', 'unsupported-composition', /adapter "prefix-s" \(prefix\) cannot be used in Average: prefix supports Stack, BatchSplit, Parallel \(AdapterHub\)/, 1);
+  expectProblemWith(
+    `\n  "merges": {},`,
+    `{ "x": { "setup": "Stack(domain, Average(sentiment, prefix-s))", "trainHeads": true } }`,
+    'prefix-s',
+    'unsupported-composition',
+    /adapter "prefix-s" \(prefix\) cannot be used in Average: prefix supports Stack, BatchSplit, Parallel \(AdapterHub\)/,
+    1,
+  );
 });
 
 test('tasks: a Parallel setup wants "tasks", one per branch; a head must exist unless trainHeads', () => {
   const check = (compositions: string) => checkConfigText(configText(compositions), FILE).problems.map((p) => [p.code, p.message]);
   assert.match(check(`{ "x": { "setup": "Parallel(domain, genre)", "task": "domain" } }`)[0][1], /replace "task" with "tasks"/);
   assert.match(check(`{ "x": { "setup": "Parallel(domain, genre)", "tasks": ["domain"] } }`)[0][1], /"tasks" has 1 task\(s\) but Parallel has 2 branches/);
-  assert.match(check(`{ "x": { "setup": "Stack(domain, genre)", "task": "sentiment" } }`)[0][1], /no adapter in this setup was trained for "sentiment".*"trainHeads": true/);
+  assert.match(
+    check(`{ "x": { "setup": "Stack(domain, genre)", "task": "sentiment" } }`)[0][1],
+    /no adapter in this setup was trained for "sentiment".*"trainHeads": true/,
+  );
   assert.deepEqual(check(`{ "x": { "setup": "Stack(domain, genre)", "task": "sentiment", "trainHeads": true } }`), []);
   assert.match(check(`{ "x": { "setup": "Parallel(domain, domain)" } }`)[0][1], /two Parallel branches predict "domain"/);
 });
@@ -187,7 +285,10 @@ test('method options: an option of another method is reported at its key', () =>
   assert.equal(problems.length, 1, problems.map(formatProblem).join('\n'));
   assert.equal(problems[0].code, 'option-of-other-method');
   assert.deepEqual({ line: problems[0].range.line, column: problems[0].range.column }, positionOf(text, '"bottleneckSize"'));
-  assert.match(problems[0].message, /"bottleneckSize" does not apply to method "lora" \(it is an option of houlsby, pfeiffer, parallel, arc, prefix\); lora takes r, alpha, attnMatrices/);
+  assert.match(
+    problems[0].message,
+    /"bottleneckSize" does not apply to method "lora" \(it is an option of houlsby, pfeiffer, parallel, arc, prefix\); lora takes r, alpha, attnMatrices/,
+  );
 });
 
 test('merges: same config required, weights per adapter, head needed', () => {

@@ -59,14 +59,26 @@ function assertClose(actual: number[][], expected: number[][], tolerance = 1e-4)
 
 test('Stack(a, b): the output of a feeds b, in order', () => {
   const x = rows(2, 3, 2);
-  assertClose(run('Stack(a, b)', x, { batch: 2, length: 3 }), x.map((r) => r.map((v) => b(a(v)))));
-  assertClose(run('Stack(b, a)', x, { batch: 2, length: 3 }), x.map((r) => r.map((v) => a(b(v)))));
+  assertClose(
+    run('Stack(a, b)', x, { batch: 2, length: 3 }),
+    x.map((r) => r.map((v) => b(a(v)))),
+  );
+  assertClose(
+    run('Stack(b, a)', x, { batch: 2, length: 3 }),
+    x.map((r) => r.map((v) => a(b(v)))),
+  );
 });
 
 test('Average(a, b, weights=[1, 3]): the weights are normalised to 1/4 and 3/4', () => {
   const x = rows(1, 4, 3);
-  assertClose(run('Average(a, b, weights=[1, 3])', x, { batch: 1, length: 4 }), x.map((r) => r.map((v) => 0.25 * a(v) + 0.75 * b(v))));
-  assertClose(run('Average(a, b, c)', x, { batch: 1, length: 4 }), x.map((r) => r.map((v) => (a(v) + b(v) + c(v)) / 3)));
+  assertClose(
+    run('Average(a, b, weights=[1, 3])', x, { batch: 1, length: 4 }),
+    x.map((r) => r.map((v) => 0.25 * a(v) + 0.75 * b(v))),
+  );
+  assertClose(
+    run('Average(a, b, c)', x, { batch: 1, length: 4 }),
+    x.map((r) => r.map((v) => (a(v) + b(v) + c(v)) / 3)),
+  );
 });
 
 test('Split(a, b, splits=[2, 1]): per example, tokens 0–1 go to a, token 2 to b, the rest keep no adapter', () => {
@@ -78,7 +90,10 @@ test('Split(a, b, splits=[2, 1]): per example, tokens 0–1 go to a, token 2 to 
   });
   assertClose(run('Split(a, b, splits=[2, 1])', x, { batch, length }), expected);
   // splits longer than the sequence: the last child gets what is left
-  assertClose(run('Split(a, b, splits=[3, 5])', x, { batch, length }), x.map((r, i) => r.map((v) => (i % length < 3 ? a(v) : b(v)))));
+  assertClose(
+    run('Split(a, b, splits=[3, 5])', x, { batch, length }),
+    x.map((r, i) => r.map((v) => (i % length < 3 ? a(v) : b(v)))),
+  );
 });
 
 test('BatchSplit(a, b, batch_sizes=[1, 2]): example 0 to a, examples 1–2 to b, example 3 no adapter', () => {
@@ -112,11 +127,19 @@ test('Parallel(a, b, c) on a replicated batch: copy p goes through branch p', ()
 
 test('an adapter that does not act at a site leaves it to what lies beneath (no compute)', () => {
   const late = toy('late', 100, 1, [1]);
-  const forward = new SetupForward(new Map([['a', A], ['late', late]]));
+  const forward = new SetupForward(
+    new Map([
+      ['a', A],
+      ['late', late],
+    ]),
+  );
   const x = tf.tensor2d(rows(1, 2, 2));
   const ctx: SiteContext = { site: { kind: 'block', layer: 0, position: 'output' }, batch: 1, length: 2, blockInput: null, replicated: false };
   assert.equal(forward.acts(setup('Stack(late)'), ctx.site), false);
-  assertClose(forward.apply(setup('Stack(a, late)'), x, (y) => y, ctx).arraySync() as number[][], rows(1, 2, 2).map((r) => r.map(a)));
+  assertClose(
+    forward.apply(setup('Stack(a, late)'), x, (y) => y, ctx).arraySync() as number[][],
+    rows(1, 2, 2).map((r) => r.map(a)),
+  );
 });
 
 /** Plain-JS AdapterFusion: p = softmax(Q(h)·K(δᵢ) / T), out = h + Σ pᵢ V(δᵢ). Returns [out, p]. */
@@ -126,7 +149,14 @@ function fusionReference(fusion: FusionLayer, h: number[][], deltas: number[][][
     return v.arraySync() as number[][] | number[];
   };
   const linear = (x: number[], w: number[][], bias: number[]) => bias.map((bj, j) => bj + x.reduce((s, xi, i) => s + xi * w[i][j], 0));
-  const [wq, bq, wk, bk, wv, bv] = ['query.weight', 'query.bias', 'key.weight', 'key.bias', 'value.weight', 'value.bias'].map(get) as [number[][], number[], number[][], number[], number[][], number[]];
+  const [wq, bq, wk, bk, wv, bv] = ['query.weight', 'query.bias', 'key.weight', 'key.bias', 'value.weight', 'value.bias'].map(get) as [
+    number[][],
+    number[],
+    number[][],
+    number[],
+    number[][],
+    number[],
+  ];
   const probs: number[][] = [];
   const out = h.map((row, r) => {
     const q = linear(row, wq, bq);
@@ -154,17 +184,35 @@ test('Fuse(a, b, c): attention over the adapters sums to 1 per row, output match
   assertClose(run('Fuse(a, b, c)', x, { batch: 2, length: 2 }, false, new Map([['a,b,c', fusion]])), expected, 1e-3);
 
   const probs = tf.tidy(() =>
-    fusion.attention(0, 'output', tf.tensor2d(x), deltas.map((dd) => tf.tensor2d(dd)), { rate: 0, seed: null }).arraySync(),
+    fusion
+      .attention(
+        0,
+        'output',
+        tf.tensor2d(x),
+        deltas.map((dd) => tf.tensor2d(dd)),
+        { rate: 0, seed: null },
+      )
+      .arraySync(),
   ) as number[][];
   for (const row of probs) assert.ok(Math.abs(row.reduce((s, p) => s + p, 0) - 1) < 1e-5, `attention sums to 1: ${row}`);
   assertClose(probs, expectedProbs, 1e-4);
-  assert.ok(probs.some((row) => Math.max(...row) > 0.4), 'not uniform');
+  assert.ok(
+    probs.some((row) => Math.max(...row) > 0.4),
+    'not uniform',
+  );
 });
 
 test('Fuse: a new fusion layer starts with V = I, so its output is h plus the attention-weighted adapter deltas', () => {
   const fusion = new FusionLayer('a,b', { temperature: false, regularization: true, valueInitialized: true }, 2, [{ layer: 0, position: 'output' }], 1);
   const value = fusion.weights.get('bert.encoder.layer.0.output.adapter_fusion_layer.a,b.value.weight').arraySync() as number[][];
-  assertClose(value, [[1, 1e-6], [1e-6, 1]], 1e-9);
+  assertClose(
+    value,
+    [
+      [1, 1e-6],
+      [1e-6, 1],
+    ],
+    1e-9,
+  );
   const reg = fusion.regularization()!.dataSync()[0];
   assert.ok(reg > 0 && reg < 1e-12, `regularisation ≈ 0 at identity: ${reg}`);
 });

@@ -24,9 +24,19 @@ function classifier(text: string, adapters: BottleneckAdapter[], heads: Classifi
   return new Classifier(tinyEncoder(), heads, setup, false, false);
 }
 
-const headFor = (task: string, labels: number) => new ClassificationHead(task, Array.from({ length: labels }, (_, i) => `l${i}`), 'mean', TINY.hiddenSize, task.length);
+const headFor = (task: string, labels: number) =>
+  new ClassificationHead(
+    task,
+    Array.from({ length: labels }, (_, i) => `l${i}`),
+    'mean',
+    TINY.hiddenSize,
+    task.length,
+  );
 
-for (const [label, leaveOut] of [['every layer', []], ['layer 1 only', [0]]] as const) {
+for (const [label, leaveOut] of [
+  ['every layer', []],
+  ['layer 1 only', [0]],
+] as const) {
   test(`Parallel(s, t) with adapters in ${label}: one pass = two separate passes, one output per branch`, () => {
     const s = trainedAdapter('s', 'houlsby', [...leaveOut], 3);
     const t = trainedAdapter('t', 'pfeiffer', [...leaveOut], 4);
@@ -39,7 +49,9 @@ for (const [label, leaveOut] of [['every layer', []], ['layer 1 only', [0]]] as 
     assert.deepEqual([both[0][0].length, both[1][0].length], [2, 3], 'each branch has its own head');
     const alone = [classifier('s', [s], [hs]), classifier('t', [t], [ht])].map((m) => m.logits(input, 0, null)[0].arraySync() as number[][]);
     for (let branch = 0; branch < 2; branch++) {
-      both[branch].forEach((row, r) => row.forEach((v, i) => assert.ok(Math.abs(v - alone[branch][r][i]) < 1e-4, `branch ${branch} row ${r}: ${v} vs ${alone[branch][r][i]}`)));
+      both[branch].forEach((row, r) =>
+        row.forEach((v, i) => assert.ok(Math.abs(v - alone[branch][r][i]) < 1e-4, `branch ${branch} row ${r}: ${v} vs ${alone[branch][r][i]}`)),
+      );
     }
     assert.notDeepEqual(both[0], new Classifier(tinyEncoder(), [hs], null, false).logits(input, 0, null)[0].arraySync(), 'the adapters change the output');
   });

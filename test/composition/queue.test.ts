@@ -32,13 +32,16 @@ test('composition runs wait for their adapters; a failed adapter fails them with
   fs.writeFileSync(trainer, FAKE_TRAINER);
   const { config } = loadConfig(configFile);
   const plans = planRuns(config!);
-  assert.deepEqual(plans.map((p) => [p.name, p.needs]), [
-    ['adapter:mood', []],
-    ['adapter:topic', []],
-    ['head-only', []],
-    ['composition:onlyTopic', ['adapter:topic']],
-    ['composition:both', ['adapter:mood', 'adapter:topic']],
-  ]);
+  assert.deepEqual(
+    plans.map((p) => [p.name, p.needs]),
+    [
+      ['adapter:mood', []],
+      ['adapter:topic', []],
+      ['head-only', []],
+      ['composition:onlyTopic', ['adapter:topic']],
+      ['composition:both', ['adapter:mood', 'adapter:topic']],
+    ],
+  );
   const runs = createRuns(config!, plans);
   const events: string[] = [];
   const execution = new ExperimentExecution(config!, runs, {

@@ -18,7 +18,15 @@ fs.writeFileSync(path.join(dir, 'data.jsonl'), Array.from({ length: 40 }, (_, i)
 fs.mkdirSync(path.join(dir, 'small-bert'));
 fs.writeFileSync(
   path.join(dir, 'small-bert/config.json'),
-  JSON.stringify({ model_type: 'bert', hidden_size: 64, num_hidden_layers: 3, num_attention_heads: 4, intermediate_size: 256, vocab_size: 500, max_position_embeddings: 32 }),
+  JSON.stringify({
+    model_type: 'bert',
+    hidden_size: 64,
+    num_hidden_layers: 3,
+    num_attention_heads: 4,
+    intermediate_size: 256,
+    vocab_size: 500,
+    max_position_embeddings: 32,
+  }),
 );
 
 /** The config as written (2-space JSON), its problems as "line:column: message", and where the value at a JSON path starts. */
@@ -37,7 +45,10 @@ function check(config: object): { problems: string[]; at: (where: JSONPath) => s
 }
 
 function expectAt(problems: string[], where: string, message: RegExp): void {
-  assert.ok(problems.some((p) => p.startsWith(`${where}: error: `) && message.test(p)), `expected ${where} ${message}, got:\n${problems.join('\n')}`);
+  assert.ok(
+    problems.some((p) => p.startsWith(`${where}: error: `) && message.test(p)),
+    `expected ${where} ${message}, got:\n${problems.join('\n')}`,
+  );
 }
 
 for (const [label, base, width, layers, positions] of [
@@ -49,7 +60,10 @@ for (const [label, base, width, layers, positions] of [
       base,
       data: { path: './data.jsonl' },
       tasks: { t: {} },
-      adapters: { wide: { task: 't', bottleneckSize: width + 72 }, gone: { task: 't', leaveOut: [layers + 3], adapterDrop: { mode: 'specialised', layers: layers + 4 } } },
+      adapters: {
+        wide: { task: 't', bottleneckSize: width + 72 },
+        gone: { task: 't', leaveOut: [layers + 3], adapterDrop: { mode: 'specialised', layers: layers + 4 } },
+      },
       train: { maxLength: positions + 472 },
     };
     const { problems, at } = check(config);
@@ -61,7 +75,7 @@ for (const [label, base, width, layers, positions] of [
   });
 }
 
-test("a too-long default maxLength is reported at the base when the user wrote none", () => {
+test('a too-long default maxLength is reported at the base when the user wrote none', () => {
   const config = { base: { path: './small-bert' }, data: { path: './data.jsonl' }, tasks: { t: {} } }; // default maxLength 64 > 32
   const { problems, at } = check(config);
   expectAt(problems, at(['base', 'path']), /maxLength 64 \(adapter runs\) exceeds the base's 32 positions/);
@@ -94,16 +108,24 @@ test('a split that rounding leaves empty is an input error before training, nami
   const { problems } = check({ data: { path: './few.jsonl' }, split: { validation: 0.05, test: 0.3 }, tasks: { t: {} } });
   assert.deepEqual(problems, []);
   const config = loadConfig(path.join(dir, 'exp.adapterlab.json')).config!;
-  assert.throws(() => loadExperimentData(config), (e: unknown) => {
-    assert.ok(e instanceof ExperimentInputError, String(e));
-    assert.match(e.message, /the validation split of .*few\.jsonl is empty.*raise "split\.validation"/);
-    return true;
-  });
+  assert.throws(
+    () => loadExperimentData(config),
+    (e: unknown) => {
+      assert.ok(e instanceof ExperimentInputError, String(e));
+      assert.match(e.message, /the validation split of .*few\.jsonl is empty.*raise "split\.validation"/);
+      return true;
+    },
+  );
 });
 
 test('adapter-lab check exits 2 on a bottleneck wider than lab-base, with the line:column', () => {
   requireBuild();
-  const { dir: ws, configFile } = makeWorkspace({ base: { builtin: 'lab-base' }, data: { path: './data.jsonl' }, tasks: { mood: {} }, adapters: { mood: { bottleneckSize: 200 } } });
+  const { dir: ws, configFile } = makeWorkspace({
+    base: { builtin: 'lab-base' },
+    data: { path: './data.jsonl' },
+    tasks: { mood: {} },
+    adapters: { mood: { bottleneckSize: 200 } },
+  });
   const r = runCli(['check', configFile], ws);
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /tiny\.adapterlab\.json:\d+:\d+: error: "bottleneckSize" of adapter "mood" \(200\) exceeds the base's hiddenSize \(128\)/);

@@ -42,12 +42,7 @@ function describe(problems: ConfigProblem[]): string {
 }
 
 /** Asserts exactly one problem, with this code, underlining exactly `needle` (its nth occurrence). */
-function expectProblem(
-  text: string,
-  needle: string,
-  code: string,
-  opts: { nth?: number; fileExists?: (p: string) => boolean } = {},
-): ConfigProblem {
+function expectProblem(text: string, needle: string, code: string, opts: { nth?: number; fileExists?: (p: string) => boolean } = {}): ConfigProblem {
   const { config, problems } = checkConfigText(text, FILE, { fileExists: opts.fileExists });
   assert.equal(config, undefined);
   assert.equal(problems.length, 1, describe(problems));
@@ -135,10 +130,7 @@ const UNKNOWN_TASK = `{
 
 test('an adapter naming an unknown task is reported at the task value', () => {
   const p = expectProblem(UNKNOWN_TASK, '"sentimnet"', 'unknown-task');
-  assert.equal(
-    p.message,
-    'adapter "sentiment" uses unknown task "sentimnet"; did you mean "sentiment"? Known tasks: "sentiment", "domain"',
-  );
+  assert.equal(p.message, 'adapter "sentiment" uses unknown task "sentimnet"; did you mean "sentiment"? Known tasks: "sentiment", "domain"');
   assert.deepEqual(p.path, ['adapters', 'sentiment', 'task']);
 });
 
@@ -406,11 +398,17 @@ test('the reviews example is valid', () => {
   assert.deepEqual(problems, []);
   assert.ok(config);
   assert.equal(config.name, 'reviews');
-  assert.deepEqual(config.tasks.map((t) => t.name), ['sentiment', 'domain']);
-  assert.deepEqual(config.adapters.map((a) => [a.name, a.method, a.task, 'bottleneckSize' in a ? a.bottleneckSize : undefined, a.leaveOut]), [
-    ['sentiment', 'parallel', 'sentiment', 96, [1]],
-    ['domain', 'parallel', 'domain', 96, [1]],
-  ]);
+  assert.deepEqual(
+    config.tasks.map((t) => t.name),
+    ['sentiment', 'domain'],
+  );
+  assert.deepEqual(
+    config.adapters.map((a) => [a.name, a.method, a.task, 'bottleneckSize' in a ? a.bottleneckSize : undefined, a.leaveOut]),
+    [
+      ['sentiment', 'parallel', 'sentiment', 96, [1]],
+      ['domain', 'parallel', 'domain', 96, [1]],
+    ],
+  );
   assert.deepEqual(config.base, { kind: 'builtin', name: 'lab-base' });
   assert.deepEqual(config.baselines, ['full', 'head-only']);
 });
@@ -429,7 +427,10 @@ test('the broken example has exactly its deliberate error', () => {
 test('an unreadable file is one problem, not an exception', () => {
   const { config, problems } = loadConfig(join(EXAMPLES, 'does-not-exist.adapterlab.json'));
   assert.equal(config, undefined);
-  assert.deepEqual(problems.map((p) => p.code), ['unreadable-file']);
+  assert.deepEqual(
+    problems.map((p) => p.code),
+    ['unreadable-file'],
+  );
 });
 
 // ---- the schema agrees with the exported defaults --------------------------------------------------------
@@ -454,8 +455,7 @@ test('every schema property has a description', () => {
 });
 
 test('schema defaults match the exported constants', () => {
-  const defaultsOf = (s: SchemaNode) =>
-    Object.fromEntries(Object.entries(props(s)).map(([k, v]) => [k, deref(v).default]));
+  const defaultsOf = (s: SchemaNode) => Object.fromEntries(Object.entries(props(s)).map(([k, v]) => [k, deref(v).default]));
   const top = props(root);
   assert.deepEqual(defaultsOf(top.base.properties!.random), DEFAULT_SHAPE);
   assert.deepEqual(deref(top.base.properties!.random).default, DEFAULT_SHAPE);
@@ -488,5 +488,10 @@ test('the schema offers every adapter method and exactly the options the methods
   assert.deepEqual([...(adapter.properties.method.enum ?? [])].sort(), [...ADAPTER_METHODS].sort());
   const common = ['method', 'task', 'leaveOut', 'adapterDrop', 'train'];
   const methodOptions = new Set(ADAPTER_METHODS.flatMap((m) => descriptorOf(m).options));
-  assert.deepEqual(Object.keys(adapter.properties).filter((k) => !common.includes(k)).sort(), [...methodOptions].sort());
+  assert.deepEqual(
+    Object.keys(adapter.properties)
+      .filter((k) => !common.includes(k))
+      .sort(),
+    [...methodOptions].sort(),
+  );
 });

@@ -48,7 +48,10 @@ for (const name of SHIPPED) {
   const text = fs.readFileSync(file, 'utf8');
 
   test(`${name}: as shipped, it is valid`, () => {
-    assert.deepEqual(check(text, file).map((p) => p.message), []);
+    assert.deepEqual(
+      check(text, file).map((p) => p.message),
+      [],
+    );
   });
 
   test(`${name}: every number replaced by absurd values is reported at that number, or harmless`, () => {
@@ -59,7 +62,10 @@ for (const name of SHIPPED) {
         const problems = check(mutated, file);
         if (value === 'NaN') assert.ok(problems.length > 0, 'NaN is not JSON');
         if (value === '1e30' && !HARMLESS_HUGE.has(field) && !(at[0] === 'merges' && at.includes('weights'))) {
-          assert.ok(reportedAt(problems, node.offset, value.length), `${at.join('.')} = ${value} is accepted: ${problems.map((p) => p.message).join('; ') || 'no problem'}`);
+          assert.ok(
+            reportedAt(problems, node.offset, value.length),
+            `${at.join('.')} = ${value} is accepted: ${problems.map((p) => p.message).join('; ') || 'no problem'}`,
+          );
         }
       }
     }
@@ -76,13 +82,21 @@ for (const name of SHIPPED) {
       [['train', 'maxLength'], 600],
       [['split', 'test'], 0],
       [['split', 'validation'], 0],
-      ...(nonPrefix ? ([[['adapters', nonPrefix, 'bottleneckSize'], 200], [['adapters', nonPrefix, 'leaveOut'], [5]]] as [JSONPath, unknown][]) : []),
+      ...(nonPrefix
+        ? ([
+            [['adapters', nonPrefix, 'bottleneckSize'], 200],
+            [['adapters', nonPrefix, 'leaveOut'], [5]],
+          ] as [JSONPath, unknown][])
+        : []),
     ];
     for (const [at, value] of mistakes) {
       const mutated = applyEdits(text, modify(text, at, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
       const node = findNodeAtLocation(parseTree(mutated)!, Array.isArray(value) ? [...at, 0] : at)!;
       const problems = check(mutated, file);
-      assert.ok(reportedAt(problems, node.offset, node.length), `${at.join('.')} = ${JSON.stringify(value)}: ${problems.map((p) => `${p.range.line}:${p.range.column} ${p.message}`).join('; ') || 'accepted'}`);
+      assert.ok(
+        reportedAt(problems, node.offset, node.length),
+        `${at.join('.')} = ${JSON.stringify(value)}: ${problems.map((p) => `${p.range.line}:${p.range.column} ${p.message}`).join('; ') || 'accepted'}`,
+      );
     }
   });
 }

@@ -52,7 +52,10 @@ test('a data path too long for the file system is reported as too long, not as m
 });
 
 test('a base path that is a file or too long is reported as such', () => {
-  for (const [p, reason] of [['./a-file', /is a file, not a folder/], [`./${LONG}`, /too long/]] as const) {
+  for (const [p, reason] of [
+    ['./a-file', /is a file, not a folder/],
+    [`./${LONG}`, /too long/],
+  ] as const) {
     const config = { base: { path: p }, data: { path: './data.jsonl' }, tasks: { t: {} } };
     const problems = check(config);
     assert.equal(problems.length, 1, problems.join('\n'));
@@ -62,7 +65,11 @@ test('a base path that is a file or too long is reported as such', () => {
 });
 
 test('a runs folder that is a file, lies under a file, or is too long is reported at runsDir', () => {
-  for (const [p, reason] of [['./a-file', /is a file, not a folder/], ['./a-file/runs', /is a file, not a folder/], [`./${LONG}`, /too long/]] as const) {
+  for (const [p, reason] of [
+    ['./a-file', /is a file, not a folder/],
+    ['./a-file/runs', /is a file, not a folder/],
+    [`./${LONG}`, /too long/],
+  ] as const) {
     const config = { data: { path: './data.jsonl' }, tasks: { t: {} }, runsDir: p };
     const problems = check(config);
     assert.equal(problems.length, 1, `${p}: ${problems.join('\n')}`);
@@ -81,7 +88,10 @@ test('names that are paths (adapters, tasks, merges, compositions) are reported 
   };
   const problems = check(config);
   for (const key of ['"../up"', '"a/b"', '".."', '"m\\\\n"', '"../c"']) {
-    assert.ok(problems.some((p) => p.startsWith(`${at(config, `${key}:`)}: error: `) && /path/.test(p)), `${key}: ${problems.join('\n')}`);
+    assert.ok(
+      problems.some((p) => p.startsWith(`${at(config, `${key}:`)}: error: `) && /path/.test(p)),
+      `${key}: ${problems.join('\n')}`,
+    );
   }
 });
 
@@ -94,23 +104,55 @@ test('an unreadable config is one problem in words', () => {
 
 test('data that cannot be read at run time is an input error in words, not a raw EISDIR', () => {
   const config = resolveConfig({ data: { path: './folder.jsonl' }, tasks: { t: {} } }, path.join(dir, 'exp.adapterlab.json'));
-  assert.throws(() => loadExperimentData(config), (e: unknown) => {
-    assert.ok(e instanceof ExperimentInputError, String(e));
-    assert.match(e.message, /folder\.jsonl.*is a folder, not a file/);
-    return true;
-  });
+  assert.throws(
+    () => loadExperimentData(config),
+    (e: unknown) => {
+      assert.ok(e instanceof ExperimentInputError, String(e));
+      assert.match(e.message, /folder\.jsonl.*is a folder, not a file/);
+      return true;
+    },
+  );
 });
 
 test('pretrain configs: a corpus path that is a folder or too long is reported as such; maxLength beyond maxPositions and absurd steps are errors', () => {
   const file = path.join(dir, 'p.pretrain.json');
-  const write = (over: object) => fs.writeFileSync(file, JSON.stringify({ output: './out', corpora: [{ name: 'mine', path: './folder.jsonl' }, { name: 'long', path: `./${LONG}.jsonl` }], objectives: { mlm: { weight: 1 } }, ...over }, null, 2));
+  const write = (over: object) =>
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          output: './out',
+          corpora: [
+            { name: 'mine', path: './folder.jsonl' },
+            { name: 'long', path: `./${LONG}.jsonl` },
+          ],
+          objectives: { mlm: { weight: 1 } },
+          ...over,
+        },
+        null,
+        2,
+      ),
+    );
   write({});
   const messages = loadPretrainConfig(file).problems.map((p) => p.message);
-  assert.ok(messages.some((m) => /folder\.jsonl: is a folder, not a file/.test(m)), messages.join('\n'));
-  assert.ok(messages.some((m) => /too long/.test(m)), messages.join('\n'));
-  for (const [over, fields] of [[{ maxLength: 256 }, ['maxLength']], [{ steps: 1e30, batchSize: 1e30 }, ['steps', 'batchSize']]] as const) {
+  assert.ok(
+    messages.some((m) => /folder\.jsonl: is a folder, not a file/.test(m)),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /too long/.test(m)),
+    messages.join('\n'),
+  );
+  for (const [over, fields] of [
+    [{ maxLength: 256 }, ['maxLength']],
+    [{ steps: 1e30, batchSize: 1e30 }, ['steps', 'batchSize']],
+  ] as const) {
     write({ corpora: ['brown'], ...over });
     const more = loadPretrainConfig(file).problems.map((p) => `${p.path.join('.')}: ${p.message}`);
-    for (const field of fields) assert.ok(more.some((m) => m.startsWith(`${field}:`)), `${field}: ${more.join('\n')}`);
+    for (const field of fields)
+      assert.ok(
+        more.some((m) => m.startsWith(`${field}:`)),
+        `${field}: ${more.join('\n')}`,
+      );
   }
 });

@@ -53,9 +53,18 @@ test('createRng replays a seed, stays in [0, 1), and shuffleInPlace permutes', (
   assert.ok(draw(0).every((x) => x >= 0 && x < 1));
   const rng = createRng(1);
   assert.ok(Array.from({ length: 1000 }, () => randomInt(rng, 3)).every((k) => k === 0 || k === 1 || k === 2));
-  const shuffled = shuffleInPlace(Array.from({ length: 50 }, (_, k) => k), createRng(3));
-  assert.notDeepEqual(shuffled, [...shuffled].sort((a, b) => a - b));
-  assert.deepEqual([...shuffled].sort((a, b) => a - b), Array.from({ length: 50 }, (_, k) => k));
+  const shuffled = shuffleInPlace(
+    Array.from({ length: 50 }, (_, k) => k),
+    createRng(3),
+  );
+  assert.notDeepEqual(
+    shuffled,
+    [...shuffled].sort((a, b) => a - b),
+  );
+  assert.deepEqual(
+    [...shuffled].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, k) => k),
+  );
   assert.throws(() => createRng(0.5), RangeError);
 });
 
@@ -205,23 +214,30 @@ test('csv: BOM, CRLF, quoted commas and line breaks; bad records reported by sta
 });
 
 test('csv header problems and whole-file problems', () => {
-  assert.deepEqual(loadFile('a.csv', 'review,label\nx,y\n', 'csv').problems.map((p) => [p.line, p.message]), [
-    [1, 'no text column "text" in the header (columns: review, label)'],
-  ]);
-  assert.deepEqual(loadFile('b.csv', 'text,label,label\nx,y,z\n', 'csv').problems.map((p) => p.message), [
-    'the header names column "label" twice',
-  ]);
-  assert.deepEqual(loadFile('c.csv', 'text\n"never closed\nx\n', 'csv').problems.map((p) => [p.line, p.message]), [
-    [2, 'unterminated quoted field (opened on line 2)'],
-  ]);
-  assert.deepEqual(loadFile('d.csv', '', 'csv').problems.map((p) => p.message), ['the file has no data rows']);
+  assert.deepEqual(
+    loadFile('a.csv', 'review,label\nx,y\n', 'csv').problems.map((p) => [p.line, p.message]),
+    [[1, 'no text column "text" in the header (columns: review, label)']],
+  );
+  assert.deepEqual(
+    loadFile('b.csv', 'text,label,label\nx,y,z\n', 'csv').problems.map((p) => p.message),
+    ['the header names column "label" twice'],
+  );
+  assert.deepEqual(
+    loadFile('c.csv', 'text\n"never closed\nx\n', 'csv').problems.map((p) => [p.line, p.message]),
+    [[2, 'unterminated quoted field (opened on line 2)']],
+  );
+  assert.deepEqual(
+    loadFile('d.csv', '', 'csv').problems.map((p) => p.message),
+    ['the file has no data rows'],
+  );
   assert.equal(loadFile('e.csv', 'review\nfine\n', 'csv', 'review').rows[0].text, 'fine');
-  assert.deepEqual(loadFile('e.jsonl', '{"sentence":"hi","label":1}', 'jsonl', 'sentence').rows, [
-    { text: 'hi', labels: { label: '1' }, line: 1 },
-  ]);
+  assert.deepEqual(loadFile('e.jsonl', '{"sentence":"hi","label":1}', 'jsonl', 'sentence').rows, [{ text: 'hi', labels: { label: '1' }, line: 1 }]);
   const latin1 = Buffer.concat([Buffer.from('{"text":"ok"}\n{"text":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
   const { rows, problems } = loadFile('f.jsonl', latin1, 'jsonl');
   assert.equal(rows.length, 2);
-  assert.deepEqual(problems.map((p) => p.line), [2]);
+  assert.deepEqual(
+    problems.map((p) => p.line),
+    [2],
+  );
   assert.match(problems[0].message, /not valid UTF-8/);
 });

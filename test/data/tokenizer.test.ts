@@ -3,7 +3,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SPECIAL_TOKENS, WordPieceTokenizer, trainWordPieceVocab } from '../../src/core/data/tokenizer';
 
-const vocab = [...SPECIAL_TOKENS, 'hello', 'world', ',', '!', "'", 'don', 't', 'un', '##want', '##ed', 'cafe', 'naive', 'runn', '##ing', '中', '国', 'x', '##y'];
+const vocab = [
+  ...SPECIAL_TOKENS,
+  'hello',
+  'world',
+  ',',
+  '!',
+  "'",
+  'don',
+  't',
+  'un',
+  '##want',
+  '##ed',
+  'cafe',
+  'naive',
+  'runn',
+  '##ing',
+  '中',
+  '国',
+  'x',
+  '##y',
+];
 const tokenizer = WordPieceTokenizer.fromVocab(vocab);
 
 test('lower-cases, strips accents and splits punctuation like BERT-uncased', () => {

@@ -37,7 +37,13 @@ export async function startCodeServer(opts: { entry: string; vsix: string; works
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\n');
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'), XDG_CACHE_HOME: path.join(home, '.cache') };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+  };
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   execFileSync(process.execPath, [opts.entry, ...common, '--install-extension', opts.vsix], { env, stdio: 'pipe' });
@@ -46,7 +52,19 @@ export async function startCodeServer(opts: { entry: string; vsix: string; works
   const log = fs.openSync(opts.logFile, 'w');
   const child = spawn(
     process.execPath,
-    [opts.entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened', opts.workspace],
+    [
+      opts.entry,
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--ignore-last-opened',
+      opts.workspace,
+    ],
     { env, detached: true, stdio: ['ignore', log, log] }, // detached: its own process group, stopped as a whole
   );
   const url = `http://127.0.0.1:${port}/`;

@@ -12,7 +12,19 @@ import type { Frame } from 'playwright-core';
 import type { RunRecord } from '../../src/common/runRecord';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  contextMenu,
+  explorerRow,
+  openWorkbench,
+  retry,
+  runCommand,
+  runRow,
+  screenshot,
+  showSideBar,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TRAINING_TIMEOUT = 180_000;
@@ -69,11 +81,39 @@ function metricLines(from: number, to: number, seed: number): string {
     const noise = Math.sin(step * 12.9898 + seed) * 0.15;
     const mood = 0.7 * Math.exp(-step / 6000) + 0.05 + noise * 0.5;
     const topic = 0.6 * Math.exp(-step / 4000) + 0.04 + noise * 0.4;
-    lines.push(JSON.stringify({ kind: 'progress', step, totalSteps: 20_000, epoch: step / 1000, loss: mood + topic, lossPerTask: { mood, topic }, learningRate: 1e-3, gradNorm: 1, elapsedMs: step * 40, examplesPerSec: 200, tokensPerSec: 3000 }));
+    lines.push(
+      JSON.stringify({
+        kind: 'progress',
+        step,
+        totalSteps: 20_000,
+        epoch: step / 1000,
+        loss: mood + topic,
+        lossPerTask: { mood, topic },
+        learningRate: 1e-3,
+        gradNorm: 1,
+        elapsedMs: step * 40,
+        examplesPerSec: 200,
+        tokensPerSec: 3000,
+      }),
+    );
     if (step % 1000 === 0) {
       const acc = (k: number) => Math.min(0.99, 0.5 + 0.45 * (1 - Math.exp(-step / k)));
-      const metrics = { mood: { accuracy: acc(5000), macroF1: acc(5000) - 0.03, loss: mood, count: 200 }, topic: { accuracy: acc(3000), macroF1: acc(3000) - 0.02, loss: topic, count: 200 } };
-      lines.push(JSON.stringify({ kind: 'eval', epoch: step / 1000, step, split: 'validation', metrics, score: (metrics.mood.accuracy + metrics.topic.accuracy) / 2, best: true, elapsedMs: step * 40 }));
+      const metrics = {
+        mood: { accuracy: acc(5000), macroF1: acc(5000) - 0.03, loss: mood, count: 200 },
+        topic: { accuracy: acc(3000), macroF1: acc(3000) - 0.02, loss: topic, count: 200 },
+      };
+      lines.push(
+        JSON.stringify({
+          kind: 'eval',
+          epoch: step / 1000,
+          step,
+          split: 'validation',
+          metrics,
+          score: (metrics.mood.accuracy + metrics.topic.accuracy) / 2,
+          best: true,
+          elapsedMs: step * 40,
+        }),
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -114,7 +154,12 @@ before(async () => {
   workspace = dir;
   const slow = tinyConfig({ name: 'slow', adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 20_000 } }); // far longer than the test: it is cancelled
   fs.writeFileSync(path.join(dir, 'slow.adapterlab.json'), JSON.stringify(slow, null, 2));
-  server = await startCodeServer({ entry: requiredEnv('ADAPTERLAB_CODE_SERVER'), vsix: requiredEnv('ADAPTERLAB_VSIX'), workspace, logFile: path.join(ARTIFACTS, 'code-server-curves.log') });
+  server = await startCodeServer({
+    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
+    vsix: requiredEnv('ADAPTERLAB_VSIX'),
+    workspace,
+    logFile: path.join(ARTIFACTS, 'code-server-curves.log'),
+  });
   workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
   // The panels' strict Content Security Policy must not block anything they need: chromium logs what it refuses.
   workbench.page.on('console', (message) => {
@@ -144,8 +189,13 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   assert.match((await curves.locator('.run-legend').textContent()) ?? '', /full\s+tiny · completed/);
   assert.equal(await curves.locator('.notice').count(), 0, 'a complete run has nothing to complain about');
   // The run's colour is the same in the panel as in the Runs tree icon.
-  const swatch = await curves.locator('.run-legend .swatch').first().evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor);
-  const icon = await runRow(page, 'full, completed').locator('.custom-view-tree-node-item-icon').evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundImage);
+  const swatch = await curves
+    .locator('.run-legend .swatch')
+    .first()
+    .evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor);
+  const icon = await runRow(page, 'full, completed')
+    .locator('.custom-view-tree-node-item-icon')
+    .evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundImage);
   const iconIndex = /run-(\d)-completed\.svg/.exec(icon)?.[1];
   assert.ok(iconIndex !== undefined, `the tree icon is a run colour icon: ${icon}`);
   const { RUN_PALETTE } = await import('../../src/common/runColors');
@@ -166,7 +216,7 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   assert.equal(await curves.locator('#smoothing-value').textContent(), '0.90');
 });
 
-step('a running run\'s curves grow while it trains (only new points are streamed)', async () => {
+step("a running run's curves grow while it trains (only new points are streamed)", async () => {
   const { page } = workbench;
   await showSideBar(page, 'Explorer');
   await contextMenu(page, explorerRow(page, 'slow.adapterlab.json'), 'Train Adapters');
@@ -199,7 +249,8 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   await compare.locator('#metrics-table tbody tr').nth(3).waitFor({ timeout: UI_TIMEOUT });
   assert.deepEqual((await compare.locator('#metrics-table tbody th').allTextContents()).sort(), names);
   const head = await compare.locator('#metrics-table thead th').allTextContents();
-  for (const column of ['mood test acc', 'topic best val acc', 'trainable params', 'train ms/step']) assert.ok(head.includes(column), `metrics column ${column}: ${head.join(' | ')}`);
+  for (const column of ['mood test acc', 'topic best val acc', 'trainable params', 'train ms/step'])
+    assert.ok(head.includes(column), `metrics column ${column}: ${head.join(' | ')}`);
   const fullRow = await compare.locator('#metrics-table tbody tr', { hasText: 'full' }).locator('td').allTextContents();
   assert.match(fullRow[1], /^\d+\.\d%$/, `full fine-tuning has a test accuracy: ${fullRow.join(' | ')}`);
 
@@ -235,7 +286,13 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   const csv = fs.readFileSync(target, 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + names.length, csv.join('\n'));
   assert.ok(csv[0].startsWith('run,status,mood test acc'), csv[0]);
-  assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), names);
+  assert.deepEqual(
+    csv
+      .slice(1)
+      .map((l) => l.split(',')[0])
+      .sort(),
+    names,
+  );
 });
 
 step('light and high-contrast themes: the panels follow the theme', async () => {
@@ -268,7 +325,10 @@ step('a run folder with a truncated metrics.jsonl and no summary.json shows what
   const damagedRow = page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row', { hasText: 'damaged' });
   await damagedRow.waitFor({ timeout: UI_TIMEOUT });
   await retry('the damaged run', async () => {
-    await page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label^="full, completed, completed"]').first().click({ timeout: 5000 });
+    await page
+      .locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label^="full, completed, completed"]')
+      .first()
+      .click({ timeout: 5000 });
   });
   const curves = await webviewFrame(page, 'curves', UI_TIMEOUT, '.notice:has-text("cut off")');
   const text = (await curves.locator('.notices').textContent()) ?? '';
@@ -332,12 +392,19 @@ step('20,000 points per series across 4 live runs: frame time while they stream 
     await page.waitForTimeout(50);
   }
   // Every point has arrived when the legend says each run is at the last step.
-  await retry('all points in the webview', async () => {
-    await page.waitForTimeout(2000);
-    const progress = await compare.locator('.run-legend .progress').allTextContents();
-    assert.deepEqual(progress, progress.map(() => ` · step ${POINTS}`));
-    assert.equal(progress.length, 4);
-  }, 30);
+  await retry(
+    'all points in the webview',
+    async () => {
+      await page.waitForTimeout(2000);
+      const progress = await compare.locator('.run-legend .progress').allTextContents();
+      assert.deepEqual(
+        progress,
+        progress.map(() => ` · step ${POINTS}`),
+      );
+      assert.equal(progress.length, 4);
+    },
+    30,
+  );
   const streamSeconds = (Date.now() - started) / 1000;
   const measured = (await compare.evaluate(`(() => {
     window.stopFrames = true;
@@ -364,12 +431,24 @@ step('20,000 points per series across 4 live runs: frame time while they stream 
     runs: 4,
     seriesPerRun: 'train loss total + 2 attributes (20,000 each), validation accuracy/F1/loss per attribute (20 each)',
     streamSeconds,
-    frameMs: { p50: percentile(measured.frames, 50), p95: percentile(measured.frames, 95), max: percentile(measured.frames, 100), frames: measured.frames.length },
-    redrawMsPerUpdate: { p50: percentile(measured.redraws, 50), p95: percentile(measured.redraws, 95), max: percentile(measured.redraws, 100), updates: measured.redraws.length },
+    frameMs: {
+      p50: percentile(measured.frames, 50),
+      p95: percentile(measured.frames, 95),
+      max: percentile(measured.frames, 100),
+      frames: measured.frames.length,
+    },
+    redrawMsPerUpdate: {
+      p50: percentile(measured.redraws, 50),
+      p95: percentile(measured.redraws, 95),
+      max: percentile(measured.redraws, 100),
+      updates: measured.redraws.length,
+    },
     fullRedrawMs: Math.round(fullRedraw),
   };
   fs.writeFileSync(path.join(ARTIFACTS, 'curves-figures.json'), JSON.stringify(figures, null, 2));
-  t.diagnostic(`load average ${figures.loadAverage1m.toFixed(1)} on ${figures.cpus} cores; curves, 4 runs × 20,000 points per series streamed in ${streamSeconds.toFixed(1)} s: frame p50 ${figures.frameMs.p50} ms, p95 ${figures.frameMs.p95} ms; redraw per streamed update p50 ${figures.redrawMsPerUpdate.p50} ms, p95 ${figures.redrawMsPerUpdate.p95} ms (${figures.redrawMsPerUpdate.updates} updates); full re-smooth + redraw ${figures.fullRedrawMs} ms`);
+  t.diagnostic(
+    `load average ${figures.loadAverage1m.toFixed(1)} on ${figures.cpus} cores; curves, 4 runs × 20,000 points per series streamed in ${streamSeconds.toFixed(1)} s: frame p50 ${figures.frameMs.p50} ms, p95 ${figures.frameMs.p95} ms; redraw per streamed update p50 ${figures.redrawMsPerUpdate.p50} ms, p95 ${figures.redrawMsPerUpdate.p95} ms (${figures.redrawMsPerUpdate.updates} updates); full re-smooth + redraw ${figures.fullRedrawMs} ms`,
+  );
   assert.ok(measured.redraws.length > 5, 'the chart was updated as points arrived, not once at the end');
   assert.equal(visibleCharts, 4);
 });

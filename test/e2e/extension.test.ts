@@ -12,7 +12,19 @@ import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  contextMenu,
+  explorerRow,
+  openWorkbench,
+  retry,
+  runCommand,
+  runRow,
+  screenshot,
+  showSideBar,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000; // waiting for the workbench to show something
 const TRAINING_TIMEOUT = 120_000; // waiting for the tiny runs to train
@@ -226,7 +238,8 @@ step('the extension host stays responsive while training (activation time and ev
   assert.ok(file, 'the extension wrote host-timings.json to its log folder');
   const timings = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.equal(typeof timings.activationMs, 'number');
-  for (const experiment of ['tiny', 'slow']) assert.ok(timings.trainingEventLoopLag[experiment].samples > 0, `the event loop was sampled while ${experiment} trained`);
+  for (const experiment of ['tiny', 'slow'])
+    assert.ok(timings.trainingEventLoopLag[experiment].samples > 0, `the event loop was sampled while ${experiment} trained`);
   const figures = {
     activationMs: timings.activationMs,
     workbenchActivationMs: Number(workbenchActivation),

@@ -14,7 +14,19 @@ import { BLOCKS } from '../../src/common/blocks';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runRow, screenshot, showSideBar, waitForSavedPanels, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  contextMenu,
+  explorerRow,
+  openWorkbench,
+  retry,
+  runRow,
+  screenshot,
+  showSideBar,
+  waitForSavedPanels,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TEST_TIMEOUT = 300_000;
@@ -62,9 +74,25 @@ before(async () => {
   // ... and a damaged one: a run record without its config snapshot, no summary.json, a torn metrics.jsonl.
   const damaged = path.join(workspace, '.adapterlab', 'runs', '2020-01-01T00-00-00-tiny-damaged');
   fs.mkdirSync(damaged, { recursive: true });
-  fs.writeFileSync(path.join(damaged, 'run.json'), JSON.stringify({ id: 'damaged', experiment: 'tiny', name: 'adapter:damaged', type: 'adapter', tasks: ['mood'], status: 'failed', createdAt: '2020-01-01T00:00:00.000Z' }));
+  fs.writeFileSync(
+    path.join(damaged, 'run.json'),
+    JSON.stringify({
+      id: 'damaged',
+      experiment: 'tiny',
+      name: 'adapter:damaged',
+      type: 'adapter',
+      tasks: ['mood'],
+      status: 'failed',
+      createdAt: '2020-01-01T00:00:00.000Z',
+    }),
+  );
   fs.writeFileSync(path.join(damaged, 'metrics.jsonl'), '{"kind":"progress","step":1,"totalSt');
-  server = await startCodeServer({ entry: requiredEnv('ADAPTERLAB_CODE_SERVER'), vsix: requiredEnv('ADAPTERLAB_VSIX'), workspace, logFile: path.join(ARTIFACTS, 'code-server-graph.log') });
+  server = await startCodeServer({
+    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
+    vsix: requiredEnv('ADAPTERLAB_VSIX'),
+    workspace,
+    logFile: path.join(ARTIFACTS, 'code-server-graph.log'),
+  });
   workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
 });
 
@@ -126,10 +154,24 @@ step('Show Graph draws a node per adapter per layer and a group per composition 
 
   const adapters = await graphNodes(frame, 'svg [data-kind="adapter"]');
   const placed = (name: string) => placementsOf(adapters, name);
-  assert.deepEqual(placed('mood'), ['0:after-attention', '0:after-feed-forward', '1:after-attention', '1:after-feed-forward', '2:after-attention', '2:after-feed-forward']);
+  assert.deepEqual(placed('mood'), [
+    '0:after-attention',
+    '0:after-feed-forward',
+    '1:after-attention',
+    '1:after-feed-forward',
+    '2:after-attention',
+    '2:after-feed-forward',
+  ]);
   assert.deepEqual(placed('topic'), ['0:after-feed-forward', '1:after-feed-forward'], 'left out of layer 2');
   assert.deepEqual(placed('lora'), ['0:inside', '1:inside', '2:inside']);
-  assert.deepEqual(adapters.filter((n) => n['data-dropped'] === 'true').map((n) => n['data-id']).sort(), ['L0.after-attention.mood', 'L0.after-feed-forward.mood'], 'AdapterDrop drops layer 0');
+  assert.deepEqual(
+    adapters
+      .filter((n) => n['data-dropped'] === 'true')
+      .map((n) => n['data-id'])
+      .sort(),
+    ['L0.after-attention.mood', 'L0.after-feed-forward.mood'],
+    'AdapterDrop drops layer 0',
+  );
   assert.equal(await frame.locator('svg [data-kind="layer"]').count(), 3);
   assert.equal(await frame.locator('svg [data-kind="head"]').count(), 2 + 3, 'a head per task, and per composition output');
 
@@ -204,7 +246,10 @@ function inspectFigures(): { adapters: Map<string, string>; full: string } {
   assert.equal(r.status, 0, r.stderr);
   const adapters = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
-    const cells = line.split('│').map((c) => c.trim()).filter(Boolean);
+    const cells = line
+      .split('│')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (cells.length > 4 && cells[0] !== 'adapter') adapters.set(cells[0], `${cells[cells.length - 3]} ${cells[cells.length - 2]}`);
   }
   return { adapters, full: /Full fine-tuning trains (\S+) parameters/.exec(r.stdout)![1] };
@@ -217,11 +262,19 @@ step('Parameters of a config: a row per run type with the numbers `inspect` prin
   const frame = await webviewFrame(page, 'parameters');
   await frame.locator('#run-types tbody tr').first().waitFor({ timeout: UI_TIMEOUT });
   const rows = await frame.locator('#run-types tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({ run: tr.getAttribute('data-run')!, trainable: Number(tr.querySelector('[data-col="trainable"]')!.getAttribute('data-value')), percent: tr.querySelector('[data-col="percent"]')!.textContent! })),
+    trs.map((tr) => ({
+      run: tr.getAttribute('data-run')!,
+      trainable: Number(tr.querySelector('[data-col="trainable"]')!.getAttribute('data-value')),
+      percent: tr.querySelector('[data-col="percent"]')!.textContent!,
+    })),
   );
-  assert.deepEqual(rows.map((r) => r.run), ['full', 'head-only', 'adapter:mood', 'adapter:topic', 'adapter:lora', 'composition:fused', 'composition:both']);
+  assert.deepEqual(
+    rows.map((r) => r.run),
+    ['full', 'head-only', 'adapter:mood', 'adapter:topic', 'adapter:lora', 'composition:fused', 'composition:both'],
+  );
   const printed = inspectFigures();
-  for (const row of rows.filter((r) => r.run.startsWith('adapter:'))) assert.equal(`${formatCount(row.trainable)} ${row.percent}`, printed.adapters.get(row.run.slice('adapter:'.length)), row.run);
+  for (const row of rows.filter((r) => r.run.startsWith('adapter:')))
+    assert.equal(`${formatCount(row.trainable)} ${row.percent}`, printed.adapters.get(row.run.slice('adapter:'.length)), row.run);
   assert.equal(formatCount(rows[0].trainable), printed.full);
   assert.equal(await frame.locator('#per-layer tbody tr[data-part^="layer-"]').count(), 3);
   assert.ok((await frame.locator('#projection tbody tr').count()) >= 3);
@@ -269,7 +322,11 @@ step('the graph and the parameters panels come back after a reload, with their c
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // Both are visible at once (side by side), so VS Code restores both together, the case where a page can miss its
   // files (see LoadFailedMessage) and the host must load it again.
-  await eventually('the restored parameters panel', async () => assert.equal(await (await webviewFrame(page, 'parameters', 5000)).locator('h1').innerText(), heading), UI_TIMEOUT);
+  await eventually(
+    'the restored parameters panel',
+    async () => assert.equal(await (await webviewFrame(page, 'parameters', 5000)).locator('h1').innerText(), heading),
+    UI_TIMEOUT,
+  );
   await eventually(
     'the restored graph panel',
     async () => {

@@ -5,12 +5,23 @@ import { webviewFrame } from './workbench';
 
 /** The data-* attributes of every element `selector` matches in the graph's frame. */
 export async function graphNodes(frame: Frame, selector: string): Promise<Record<string, string | null>[]> {
-  return frame.locator(selector).evaluateAll((els) => els.map((e) => Object.fromEntries(['data-id', 'data-adapter', 'data-layer', 'data-placement', 'data-dropped', 'data-block', 'data-trainable'].map((a) => [a, e.getAttribute(a)]))));
+  return frame
+    .locator(selector)
+    .evaluateAll((els) =>
+      els.map((e) =>
+        Object.fromEntries(
+          ['data-id', 'data-adapter', 'data-layer', 'data-placement', 'data-dropped', 'data-block', 'data-trainable'].map((a) => [a, e.getAttribute(a)]),
+        ),
+      ),
+    );
 }
 
 /** Where an adapter sits: its nodes' `layer:placement`, sorted (e.g. `0:after-feed-forward`). */
 export function placementsOf(adapterNodes: Record<string, string | null>[], adapter: string): string[] {
-  return adapterNodes.filter((n) => n['data-adapter'] === adapter).map((n) => `${n['data-layer']}:${n['data-placement']}`).sort();
+  return adapterNodes
+    .filter((n) => n['data-adapter'] === adapter)
+    .map((n) => `${n['data-layer']}:${n['data-placement']}`)
+    .sort();
 }
 
 /** The graph panel's frame once its drawing has adapter nodes (the layout runs in the webview, after the page). */

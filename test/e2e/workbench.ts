@@ -16,7 +16,15 @@ export async function openWorkbench(url: string, chromiumPath: string): Promise<
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     // Without the networking flags chromium keeps trying to reach services the closed network refuses.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     colorScheme: 'dark',
     forcedColors: 'none',
     reducedMotion: 'reduce',
@@ -105,8 +113,19 @@ export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      const found = await frame.locator(`main#root[data-view="${view}"]`).count().catch(() => 0);
-      if (found && (!showing || (await frame.locator(showing).count().catch(() => 0)))) return frame;
+      const found = await frame
+        .locator(`main#root[data-view="${view}"]`)
+        .count()
+        .catch(() => 0);
+      if (
+        found &&
+        (!showing ||
+          (await frame
+            .locator(showing)
+            .count()
+            .catch(() => 0)))
+      )
+        return frame;
     }
     await page.waitForTimeout(250);
   }

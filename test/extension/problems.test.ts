@@ -51,7 +51,7 @@ test('no quick fix without a suggestion, or for problems whose range is not the 
   assert.equal(suggestedReplacement('missing-data-file', 'did you mean "x"?'), undefined);
 });
 
-test('syntax errors are left to VS Code\'s own JSON support', () => {
+test("syntax errors are left to VS Code's own JSON support", () => {
   const problems = checkConfigText('{ "tasks": ', '/ws/x.adapterlab.json').problems;
   assert.ok(problems.length > 0 && problems.every((p) => p.code === 'syntax-error'));
   assert.deepEqual(problemsToShow(problems), []);

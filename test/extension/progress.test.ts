@@ -47,7 +47,15 @@ test('evaluations and exits are logged with the run name; a failure says why', (
   const log = new RunLog();
   const evalLine = log.message('adapter:mood', {
     type: 'eval',
-    event: { epoch: 2, step: 20, split: 'validation', metrics: { mood: { accuracy: 0.875, macroF1: 0.8, loss: 0.4, count: 16 } }, score: 0.875, best: true, elapsedMs: 100 },
+    event: {
+      epoch: 2,
+      step: 20,
+      split: 'validation',
+      metrics: { mood: { accuracy: 0.875, macroF1: 0.8, loss: 0.4, count: 16 } },
+      score: 0.875,
+      best: true,
+      elapsedMs: 100,
+    },
   });
   assert.equal(evalLine, '[adapter:mood] epoch 2 validation: mood 87.5% (best so far)');
   assert.equal(log.exit('full', { status: 'failed', reason: 'out of memory' }, '/runs/x'), '[full] failed: out of memory\n[full] folder: /runs/x');

@@ -10,7 +10,7 @@ import { checkConfigText } from '../../src/core/config/validate';
 
 const CONFIG = '/ws/exp/tiny.adapterlab.json';
 
-test('the runs folder is the config\'s runsDir, else the default, relative to the config', () => {
+test("the runs folder is the config's runsDir, else the default, relative to the config", () => {
   assert.equal(runsDirOf(CONFIG, '{ // comment\n "runsDir": "out/runs", }', '', '/ws'), path.resolve('/ws/exp/out/runs'));
   assert.equal(runsDirOf(CONFIG, '{ "tasks": {} }', '', '/ws'), path.resolve('/ws/exp/.adapterlab/runs'));
 });
@@ -55,7 +55,10 @@ test('a symbolic link inside the workspace that points outside it counts as outs
     fs.symlinkSync(path.join(ws, 'inside.jsonl'), path.join(ws, 'exp/near.jsonl'));
     const file = path.join(ws, 'exp/tiny.adapterlab.json');
     const outside = resolveConfig({ tasks: { t: {} }, data: { path: 'data.jsonl' }, base: { path: 'model' }, runsDir: 'runs/new/deeper' }, file);
-    assert.deepEqual(pathsOutside(outside, [ws]).map((o) => o.what), ['runs folder', 'data file', 'base model']);
+    assert.deepEqual(
+      pathsOutside(outside, [ws]).map((o) => o.what),
+      ['runs folder', 'data file', 'base model'],
+    );
     const inside = resolveConfig({ tasks: { t: {} }, data: { path: 'near.jsonl' }, runsDir: 'not-yet/made' }, file);
     assert.deepEqual(pathsOutside(inside, [ws]), []);
     // A workspace opened through a link is still itself.
@@ -75,7 +78,10 @@ test('a base model folder inside the workspace whose files link outside it count
     fs.writeFileSync(path.join(ws, 'model/config.json'), '{}');
     fs.symlinkSync(path.join(root, 'weights.safetensors'), path.join(ws, 'model/model.safetensors'));
     const config = resolveConfig({ tasks: { t: {} }, base: { path: 'model' } }, path.join(ws, 'tiny.adapterlab.json'));
-    assert.deepEqual(pathsOutside(config, [ws]).map((o) => o.what), ['base model']);
+    assert.deepEqual(
+      pathsOutside(config, [ws]).map((o) => o.what),
+      ['base model'],
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -91,7 +97,15 @@ test("the editor's config checks read a path base's config.json only inside the 
   try {
     const ws = path.join(root, 'ws');
     fs.mkdirSync(ws);
-    const bert = { model_type: 'bert', hidden_size: 64, num_hidden_layers: 3, num_attention_heads: 4, intermediate_size: 256, vocab_size: 500, max_position_embeddings: 32 };
+    const bert = {
+      model_type: 'bert',
+      hidden_size: 64,
+      num_hidden_layers: 3,
+      num_attention_heads: 4,
+      intermediate_size: 256,
+      vocab_size: 500,
+      max_position_embeddings: 32,
+    };
     for (const dir of [path.join(root, 'outside-bert'), path.join(ws, 'inside-bert')]) {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(bert));

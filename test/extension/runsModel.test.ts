@@ -74,7 +74,18 @@ test('a completed run shows test accuracy per task; others show their status', (
 });
 
 test('a running run shows its live progress, and says so to screen readers', () => {
-  const live: ProgressEvent = { step: 12, totalSteps: 40, epoch: 1, loss: 0.5321, lossPerTask: {}, learningRate: 0.01, gradNorm: 1, elapsedMs: 6000, examplesPerSec: 10, tokensPerSec: 100 };
+  const live: ProgressEvent = {
+    step: 12,
+    totalSteps: 40,
+    epoch: 1,
+    loss: 0.5321,
+    lossPerTask: {},
+    learningRate: 0.01,
+    gradNorm: 1,
+    elapsedMs: 6000,
+    examplesPerSec: 10,
+    tokensPerSec: 100,
+  };
   const running = run('adapter:mood', 'a', '2026-01-01T10:00:00Z', 'running');
   assert.equal(runDescription(running, live), '12/40 · loss 0.532 · ETA 0:14');
   assert.equal(runDescription(running), 'running');
@@ -84,7 +95,14 @@ test('a running run shows its live progress, and says so to screen readers', () 
 test('the tooltip summarises the config the run trained with', () => {
   const entry = { ...run('adapter:mood', 'tiny', '2026-01-01T10:00:00Z'), summary: summary({ mood: 0.875 }) };
   const tooltip = runTooltip(entry);
-  for (const part of ['**adapter:mood** · completed', 'Base: random, 2 layers × 128 hidden', 'Adapter: pfeiffer, reductionFactor 16, bottleneckSize 4, nonLinearity relu', 'Training: 3 epochs', 'mood 87.5%', '1,200 of 20,000 parameters']) {
+  for (const part of [
+    '**adapter:mood** · completed',
+    'Base: random, 2 layers × 128 hidden',
+    'Adapter: pfeiffer, reductionFactor 16, bottleneckSize 4, nonLinearity relu',
+    'Training: 3 epochs',
+    'mood 87.5%',
+    '1,200 of 20,000 parameters',
+  ]) {
     assert.ok(tooltip.includes(part), `tooltip has "${part}":\n${tooltip}`);
   }
 });

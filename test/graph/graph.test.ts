@@ -49,25 +49,63 @@ test('layers bottom to top, with each adapter after attention / after the feed-f
   assert.ok(adapters.every((n) => n.trainable && !n.dropped));
 
   const layers = groups(g).filter((x) => x.kind === 'layer');
-  assert.deepEqual(layers.map((l) => l.layer), [0, 1, 2]);
-  assert.ok(nodes(g).filter((n) => n.kind === 'attention' || n.kind === 'feed-forward').every((n) => !n.trainable));
+  assert.deepEqual(
+    layers.map((l) => l.layer),
+    [0, 1, 2],
+  );
+  assert.ok(
+    nodes(g)
+      .filter((n) => n.kind === 'attention' || n.kind === 'feed-forward')
+      .every((n) => !n.trainable),
+  );
 
   // The hidden states flow through layer 0's attention, its Houlsby adapter, the feed-forward block, then the
   // adapters after it (and the parallel one beside it) into layer 1.
   const flow = new Set(g.edges.filter((e) => e.kind === 'flow').map((e) => `${e.from} -> ${e.to}`));
-  for (const e of ['embeddings -> L0.attention', 'L0.attention -> L0.after-attention.mood', 'L0.after-attention.mood -> L0.feed-forward', 'L0.feed-forward -> L0.after-feed-forward.topic', 'L0.after-feed-forward.topic -> L1.attention', 'L0.parallel.side -> L1.attention', 'L2.attention -> L2.feed-forward', 'L2.after-feed-forward.topic -> head.mood']) {
+  for (const e of [
+    'embeddings -> L0.attention',
+    'L0.attention -> L0.after-attention.mood',
+    'L0.after-attention.mood -> L0.feed-forward',
+    'L0.feed-forward -> L0.after-feed-forward.topic',
+    'L0.after-feed-forward.topic -> L1.attention',
+    'L0.parallel.side -> L1.attention',
+    'L2.attention -> L2.feed-forward',
+    'L2.after-feed-forward.topic -> head.mood',
+  ]) {
     assert.ok(flow.has(e), e);
   }
   const ids = new Set(nodes(g).map((n) => n.id));
-  assert.ok(g.edges.every((e) => ids.has(e.from) || groups(g).some((x) => x.id === e.from)), 'edges join existing items');
+  assert.ok(
+    g.edges.every((e) => ids.has(e.from) || groups(g).some((x) => x.id === e.from)),
+    'edges join existing items',
+  );
 
   // Clicking an adapter selects its definition; a head its task.
-  assert.equal(selected(text, adapters.find((n) => n.adapter === 'topic')!), `"topic": ${JSON.stringify({ method: 'pfeiffer', bottleneckSize: 4 }, null, 2).replace(/\n/g, '\n    ')}`);
-  assert.equal(selected(text, nodes(g).find((n) => n.id === 'head.topic')!).split(':')[0], '"topic"');
+  assert.equal(
+    selected(
+      text,
+      adapters.find((n) => n.adapter === 'topic')!,
+    ),
+    `"topic": ${JSON.stringify({ method: 'pfeiffer', bottleneckSize: 4 }, null, 2).replace(/\n/g, '\n    ')}`,
+  );
+  assert.equal(
+    selected(
+      text,
+      nodes(g).find((n) => n.id === 'head.topic')!,
+    ).split(':')[0],
+    '"topic"',
+  );
 });
 
 test('parameter counts per node add up to the parameters view figures', () => {
-  const raw = tinyConfig({ tasks, adapters: { mood: { method: 'houlsby', bottleneckSize: 4 }, lora: { method: 'lora', task: 'topic', r: 2 }, arc: { method: 'arc', task: 'topic', bottleneckSize: 3 } } });
+  const raw = tinyConfig({
+    tasks,
+    adapters: {
+      mood: { method: 'houlsby', bottleneckSize: 4 },
+      lora: { method: 'lora', task: 'topic', r: 2 },
+      arc: { method: 'arc', task: 'topic', bottleneckSize: 3 },
+    },
+  });
   const text = JSON.stringify(raw);
   const g = graphOf(text);
   const { config } = checkConfigText(text, path.join(ROOT, 'examples', 'x.adapterlab.json'));
@@ -75,7 +113,9 @@ test('parameter counts per node add up to the parameters view figures', () => {
   const report = parameterReport(config!, shape.config, labelCounts(config!), '');
   for (const row of report.rows.filter((r) => r.kind === 'adapter')) {
     const name = row.name.slice('adapter:'.length);
-    const counted = nodes(g).filter((n) => n.adapter === name && (n.kind === 'adapter' || n.kind === 'shared')).reduce((s, n) => s + n.params, 0);
+    const counted = nodes(g)
+      .filter((n) => n.adapter === name && (n.kind === 'adapter' || n.kind === 'shared'))
+      .reduce((s, n) => s + n.params, 0);
     assert.equal(counted + row.heads, row.trainable, name);
   }
   const baseNodes = nodes(g).filter((n) => n.kind === 'embeddings' || n.kind === 'attention' || n.kind === 'feed-forward');
@@ -86,13 +126,28 @@ test('parameter counts per node add up to the parameters view figures', () => {
   assert.ok(modifies.includes('L0.inside.lora -> L0.attention'));
   assert.ok(!modifies.includes('L0.inside.lora -> L0.feed-forward'), 'LoRA defaults to q and v only');
   assert.ok(modifies.includes('L1.inside.arc -> L1.feed-forward'), 'ARC also acts on the intermediate layer');
-  assert.equal(nodes(g).filter((n) => n.kind === 'shared').map((n) => n.adapter).join(), 'arc', "ARC's shared projections: one node");
+  assert.equal(
+    nodes(g)
+      .filter((n) => n.kind === 'shared')
+      .map((n) => n.adapter)
+      .join(),
+    'arc',
+    "ARC's shared projections: one node",
+  );
 });
 
 test('specialised AdapterDrop greys out the first layers; robust AdapterDrop drops none at inference', () => {
-  const raw = tinyConfig({ tasks, adapters: { mood: { method: 'houlsby', bottleneckSize: 4, adapterDrop: { mode: 'specialised', layers: 1 } }, topic: { method: 'pfeiffer', bottleneckSize: 4, adapterDrop: { mode: 'robust' } } } });
+  const raw = tinyConfig({
+    tasks,
+    adapters: {
+      mood: { method: 'houlsby', bottleneckSize: 4, adapterDrop: { mode: 'specialised', layers: 1 } },
+      topic: { method: 'pfeiffer', bottleneckSize: 4, adapterDrop: { mode: 'robust' } },
+    },
+  });
   const g = graphOf(JSON.stringify(raw));
-  const dropped = nodes(g).filter((n) => n.dropped).map((n) => n.id);
+  const dropped = nodes(g)
+    .filter((n) => n.dropped)
+    .map((n) => n.id);
   assert.deepEqual(dropped, ['L0.after-attention.mood', 'L0.after-feed-forward.mood']);
   assert.match(nodes(g).find((n) => n.id === 'L1.after-feed-forward.topic')!.detail!, /AdapterDrop robust/);
 });
@@ -103,16 +158,27 @@ test('compositions are nested block groups whose clicks select the block in the 
   const g = graphOf(text, file);
   const { config } = checkConfigText(text, file);
   const blocks = groups(g).filter((x) => x.kind === 'block');
-  const written = config!.compositions.flatMap((c) => [...JSON.stringify(c.setup).matchAll(/"kind":"(Stack|Fuse|Split|BatchSplit|Parallel|Average)"/g)].map((m) => m[1]));
+  const written = config!.compositions.flatMap((c) =>
+    [...JSON.stringify(c.setup).matchAll(/"kind":"(Stack|Fuse|Split|BatchSplit|Parallel|Average)"/g)].map((m) => m[1]),
+  );
   assert.deepEqual(blocks.map((b) => b.block).sort(), written.sort(), 'one group per composition block');
   const fuse = blocks.find((b) => b.block === 'Fuse')!;
   assert.equal(selected(text, fuse), 'Fuse(sentiment, domain)');
   assert.ok(fuse.trainable && fuse.params > 0, 'the fusion layers train');
-  assert.deepEqual(fuse.children.map((c) => [c.type === 'node' && c.kind, c.label, c.trainable]), [['use', 'sentiment', false], ['use', 'domain', false]]);
+  assert.deepEqual(
+    fuse.children.map((c) => [c.type === 'node' && c.kind, c.label, c.trainable]),
+    [
+      ['use', 'sentiment', false],
+      ['use', 'domain', false],
+    ],
+  );
   assert.equal(selected(text, fuse.children[1]), 'domain');
   const composition = groups(g).find((x) => x.id === 'composition.fuse-sentiment')!;
   assert.ok(selected(text, composition).startsWith('"fuse-sentiment": {'));
-  assert.deepEqual(composition.children.slice(1).map((c) => c.label), ['head sentiment']);
+  assert.deepEqual(
+    composition.children.slice(1).map((c) => c.label),
+    ['head sentiment'],
+  );
 
   // A Stack runs bottom to top: an edge from each child to the next.
   const stack = blocks.find((b) => b.block === 'Stack')!;
@@ -120,13 +186,19 @@ test('compositions are nested block groups whose clicks select the block in the 
 });
 
 test('nested blocks written as a JSON tree select their place in the tree', () => {
-  const raw = tinyConfig({ tasks, compositions: { both: { setup: { Stack: ['topic', { Average: ['mood', 'topic'], weights: [0.25, 0.75] }] }, task: 'mood' } } });
+  const raw = tinyConfig({
+    tasks,
+    compositions: { both: { setup: { Stack: ['topic', { Average: ['mood', 'topic'], weights: [0.25, 0.75] }] }, task: 'mood' } },
+  });
   const text = JSON.stringify(raw, null, 2);
   const g = graphOf(text);
   const [stack, average] = groups(g).filter((x) => x.kind === 'block');
   assert.equal(stack.block, 'Stack');
   assert.equal(average.block, 'Average');
-  assert.deepEqual(stack.children.map((c) => c.id), [stack.children[0].id, average.id]);
+  assert.deepEqual(
+    stack.children.map((c) => c.id),
+    [stack.children[0].id, average.id],
+  );
   assert.match(average.detail!, /weights 0.25, 0.75/);
   assert.ok(selected(text, average).startsWith('{') && selected(text, average).includes('"Average"'));
   assert.equal(selected(text, stack.children[0]), 'topic', 'the name inside its string');

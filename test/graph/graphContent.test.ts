@@ -17,7 +17,12 @@ test('a valid config gives its graph; a broken edit its problems; the fix the gr
   const graph = content.message(text, configFile);
   assert.ok(isGraphToWebview(graph));
   assert.equal(graph.type, 'graph');
-  if (graph.type === 'graph') assert.equal([...walkItems(graph.model.items)].filter((i) => i.type === 'node' && i.kind === 'adapter').length, 2 * 2 + 2, 'Houlsby ×2 positions ×2 layers, Pfeiffer ×2 layers');
+  if (graph.type === 'graph')
+    assert.equal(
+      [...walkItems(graph.model.items)].filter((i) => i.type === 'node' && i.kind === 'adapter').length,
+      2 * 2 + 2,
+      'Houlsby ×2 positions ×2 layers, Pfeiffer ×2 layers',
+    );
 
   const typo = text.replace('"method": "pfeiffer"', '"method": "pfeifer"');
   const problems = content.message(typo, configFile);
@@ -45,5 +50,6 @@ test('a base whose config.json is broken is named in the message, not thrown', (
   const message = new GraphContent([dir]).message(fs.readFileSync(configFile, 'utf8'), configFile);
   // A config problem like any other (adapter-lab check reports it at "path" too), with its line and column.
   assert.equal(message.type, 'problems');
-  if (message.type === 'problems') assert.match(message.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n'), /^\d+:\d+ .*config\.json: model_type is "gpt2"/m);
+  if (message.type === 'problems')
+    assert.match(message.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n'), /^\d+:\d+ .*config\.json: model_type is "gpt2"/m);
 });

@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 
-export function assertGradientsMatchFiniteDifferences(loss: () => tf.Scalar, variables: tf.Variable[], label: (v: tf.Variable) => string = (v) => v.name): void {
+export function assertGradientsMatchFiniteDifferences(
+  loss: () => tf.Scalar,
+  variables: tf.Variable[],
+  label: (v: tf.Variable) => string = (v) => v.name,
+): void {
   const { grads } = tf.variableGrads(loss, variables);
   const eps = 1e-2;
   for (const v of variables) {

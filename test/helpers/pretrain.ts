@@ -13,13 +13,25 @@ import type { EvalEvent } from '../../src/common/events';
 export function smallPretrainConfig(objective: string, steps: number): PretrainConfig {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${objective}-`));
   const file = path.join(dir, `${objective}.pretrain.json`);
-  fs.writeFileSync(file, JSON.stringify({
-    output: path.join(dir, 'out'),
-    shape: { hiddenSize: 32, layers: 1, heads: 2, intermediateSize: 64, vocabSize: 400, maxPositions: 32 },
-    corpora: ['reviews-train'],
-    objectives: { [objective]: { weight: 1 } },
-    steps, batchSize: 32, maxLength: 24, learningRate: 0.005, warmupSteps: 10, evalEvery: steps, checkpointEvery: 1000, logEvery: 40, heldOut: 0.1, seed: 5,
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      output: path.join(dir, 'out'),
+      shape: { hiddenSize: 32, layers: 1, heads: 2, intermediateSize: 64, vocabSize: 400, maxPositions: 32 },
+      corpora: ['reviews-train'],
+      objectives: { [objective]: { weight: 1 } },
+      steps,
+      batchSize: 32,
+      maxLength: 24,
+      learningRate: 0.005,
+      warmupSteps: 10,
+      evalEvery: steps,
+      checkpointEvery: 1000,
+      logEvery: 40,
+      heldOut: 0.1,
+      seed: 5,
+    }),
+  );
   const { config, problems } = loadPretrainConfig(file);
   assert.deepEqual(problems, []);
   return config!;

@@ -22,11 +22,13 @@ const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 
 function linear(x: number[][], w: { shape: number[]; data: Float32Array }, b: { data: Float32Array }): number[][] {
   const [out, inp] = w.shape;
-  return x.map((row) => Array.from({ length: out }, (_, o) => {
-    let s = b.data[o];
-    for (let i = 0; i < inp; i++) s += w.data[o * inp + i] * row[i];
-    return s;
-  }));
+  return x.map((row) =>
+    Array.from({ length: out }, (_, o) => {
+      let s = b.data[o];
+      for (let i = 0; i < inp; i++) s += w.data[o * inp + i] * row[i];
+      return s;
+    }),
+  );
 }
 
 function layerNorm(x: number[][], g: { data: Float32Array }, b: { data: Float32Array }, eps: number): number[][] {
@@ -81,10 +83,20 @@ export function referenceBertForward(t: Tensors, c: RefConfig, ids: number[], ma
       }
     }
     const attn = linear(context, w(`${p}attention.output.dense.weight`), w(`${p}attention.output.dense.bias`));
-    h = layerNorm(attn.map((r, i) => r.map((x, e) => x + h[i][e])), w(`${p}attention.output.LayerNorm.weight`), w(`${p}attention.output.LayerNorm.bias`), c.eps);
+    h = layerNorm(
+      attn.map((r, i) => r.map((x, e) => x + h[i][e])),
+      w(`${p}attention.output.LayerNorm.weight`),
+      w(`${p}attention.output.LayerNorm.bias`),
+      c.eps,
+    );
     const inner = linear(h, w(`${p}intermediate.dense.weight`), w(`${p}intermediate.dense.bias`)).map((r) => r.map(gelu));
     const out = linear(inner, w(`${p}output.dense.weight`), w(`${p}output.dense.bias`));
-    h = layerNorm(out.map((r, i) => r.map((x, e) => x + h[i][e])), w(`${p}output.LayerNorm.weight`), w(`${p}output.LayerNorm.bias`), c.eps);
+    h = layerNorm(
+      out.map((r, i) => r.map((x, e) => x + h[i][e])),
+      w(`${p}output.LayerNorm.weight`),
+      w(`${p}output.LayerNorm.bias`),
+      c.eps,
+    );
   }
   return h;
 }

@@ -51,15 +51,42 @@ export function replay(output: string, columns: number, rows: number): Screen {
       const numbers = params.split(';').map((p) => (p === '' ? undefined : Number(p)));
       const n = numbers[0] ?? 1;
       switch (final) {
-        case 'A': row -= n; clamp(); break;
-        case 'B': row += n; clamp(); break;
-        case 'C': col += n; clamp(); break;
-        case 'D': col -= n; clamp(); break;
-        case 'E': row += n; col = 0; clamp(); break;
-        case 'F': row -= n; col = 0; clamp(); break;
-        case 'G': col = n - 1; clamp(); break;
+        case 'A':
+          row -= n;
+          clamp();
+          break;
+        case 'B':
+          row += n;
+          clamp();
+          break;
+        case 'C':
+          col += n;
+          clamp();
+          break;
+        case 'D':
+          col -= n;
+          clamp();
+          break;
+        case 'E':
+          row += n;
+          col = 0;
+          clamp();
+          break;
+        case 'F':
+          row -= n;
+          col = 0;
+          clamp();
+          break;
+        case 'G':
+          col = n - 1;
+          clamp();
+          break;
         case 'H':
-        case 'f': row = (numbers[0] ?? 1) - 1; col = (numbers[1] ?? 1) - 1; clamp(); break;
+        case 'f':
+          row = (numbers[0] ?? 1) - 1;
+          col = (numbers[1] ?? 1) - 1;
+          clamp();
+          break;
         case 'K': {
           const mode = numbers[0] ?? 0;
           const line = screen[row];

@@ -45,7 +45,15 @@ export function tinyConfig(over: Record<string, unknown> = {}): Record<string, u
     tasks: { mood: {}, topic: {} },
     adapters: { mood: { method: 'houlsby', bottleneckSize: 4 }, topic: { method: 'pfeiffer', bottleneckSize: 4 } },
     baselines: ['full', 'head-only'],
-    train: { batchSize: 8, maxLength: 16, logEvery: 2, epochs: 2, adapter: { learningRate: 0.01 }, full: { learningRate: 0.001 }, 'head-only': { learningRate: 0.01 } },
+    train: {
+      batchSize: 8,
+      maxLength: 16,
+      logEvery: 2,
+      epochs: 2,
+      adapter: { learningRate: 0.01 },
+      full: { learningRate: 0.001 },
+      'head-only': { learningRate: 0.01 },
+    },
     ...over,
   };
 }

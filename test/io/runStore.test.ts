@@ -22,8 +22,19 @@ function deadPid(): number {
 
 function record(overrides: Partial<RunRecord>): RunRecord {
   return {
-    id: 'r', experiment: 'e', name: 'adapter:a', type: 'adapter', tasks: ['a'], status: 'running', configFile: '/x.json', config: {},
-    machine: machineInfo(), createdAt: new Date().toISOString(), pid: process.pid, host: os.hostname(), ...overrides,
+    id: 'r',
+    experiment: 'e',
+    name: 'adapter:a',
+    type: 'adapter',
+    tasks: ['a'],
+    status: 'running',
+    configFile: '/x.json',
+    config: {},
+    machine: machineInfo(),
+    createdAt: new Date().toISOString(),
+    pid: process.pid,
+    host: os.hostname(),
+    ...overrides,
   };
 }
 
@@ -56,7 +67,10 @@ test('reading, listing and opening runs shows an orphaned run failed with the re
 test('pretrain does not resume a run that a live process is still writing (exit 2, names the process)', () => {
   const config = smallPretrainConfig('mlm', 10);
   const runDir = path.join(config.runsDir, '2026-01-01T00-00-00-mlm-pretrain');
-  writeRun(runDir, record({ id: 'busy', experiment: config.name, name: 'pretrain', type: 'pretrain', configFile: config.file, startedAt: new Date().toISOString() }));
+  writeRun(
+    runDir,
+    record({ id: 'busy', experiment: config.name, name: 'pretrain', type: 'pretrain', configFile: config.file, startedAt: new Date().toISOString() }),
+  );
   fs.mkdirSync(path.join(runDir, 'checkpoint'));
   fs.writeFileSync(path.join(runDir, 'checkpoint', 'state.json'), '{"step": 5}');
   const r = runCli(['pretrain', config.file], path.dirname(config.file));

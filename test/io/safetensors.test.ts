@@ -121,11 +121,7 @@ const malformed: [string, Uint8Array, RegExp][] = [
   ['invalid UTF-8', handMade([0x7b, 0xff, 0x7d], []), /the header is not valid UTF-8 JSON/],
   ['header not an object', handMade('[1,2]', []), /the header is not a JSON object/],
   ['entry not an object', handMade(json({ w: 5 }), []), /tensor "w": expected an object/],
-  [
-    'unknown dtype',
-    handMade(json({ w: { dtype: 'F7', shape: [1], data_offsets: [0, 4] } }), [0, 0, 0, 0]),
-    /tensor "w": unsupported dtype "F7"/,
-  ],
+  ['unknown dtype', handMade(json({ w: { dtype: 'F7', shape: [1], data_offsets: [0, 4] } }), [0, 0, 0, 0]), /tensor "w": unsupported dtype "F7"/],
   ['negative dim', handMade(json({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } }), []), /tensor "w": shape \[-1\] is not/],
   ['fractional dim', handMade(json({ w: { dtype: 'F32', shape: [1.5], data_offsets: [0, 0] } }), []), /tensor "w": shape/],
   ['shape not an array', handMade(json({ w: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }), []), /tensor "w": shape "2"/],
@@ -140,25 +136,15 @@ const malformed: [string, Uint8Array, RegExp][] = [
   ],
   [
     'overlap',
-    handMade(
-      json({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }),
-      new Array(8).fill(0),
-    ),
+    handMade(json({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }), new Array(8).fill(0)),
     /tensor "b": data_offsets \[4, 8\] overlap tensor "a" \[0, 8\]/,
   ],
   [
     'hole between tensors',
-    handMade(
-      json({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }),
-      new Array(12).fill(0),
-    ),
+    handMade(json({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }), new Array(12).fill(0)),
     /tensor "b": bytes \[4, 8\) before this tensor belong to no tensor/,
   ],
-  [
-    'hole at the start',
-    handMade(json({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }), new Array(8).fill(0)),
-    /tensor "a": bytes \[0, 4\)/,
-  ],
+  ['hole at the start', handMade(json({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }), new Array(8).fill(0)), /tensor "a": bytes \[0, 4\)/],
   [
     'bytes after the last tensor',
     handMade(json({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }), new Array(8).fill(0)),
@@ -217,7 +203,9 @@ test('files read from disk decode every dtype the same for every header length m
       };
       const padded = writeSafetensors(tensors);
       const n = Number(new DataView(padded.buffer).getBigUint64(0, true));
-      const json = Buffer.from(padded.subarray(8, 8 + n)).toString('utf8').trimEnd();
+      const json = Buffer.from(padded.subarray(8, 8 + n))
+        .toString('utf8')
+        .trimEnd();
       const data = padded.subarray(8 + n);
       for (let extra = 0; extra < 8; extra++) {
         const header = Buffer.from(json + ' '.repeat(extra), 'utf8');
@@ -250,17 +238,26 @@ test('readWeightsFile refuses NaN and ±Infinity in every float dtype, naming th
     ];
     for (const [tensor, expected] of cases) {
       writeSafetensorsFile(file, { ok: { dtype: 'F32', shape: [1], data: Float32Array.from([1]) }, 'layer.0.w': tensor });
-      assert.throws(() => readWeightsFile(file), (e: unknown) => {
-        assert.ok(e instanceof SafetensorsError);
-        assert.equal(e.file, file);
-        assert.equal(e.tensor, 'layer.0.w');
-        assert.match(e.message, expected, tensor.dtype);
-        return true;
-      });
+      assert.throws(
+        () => readWeightsFile(file),
+        (e: unknown) => {
+          assert.ok(e instanceof SafetensorsError);
+          assert.equal(e.file, file);
+          assert.equal(e.tensor, 'layer.0.w');
+          assert.match(e.message, expected, tensor.dtype);
+          return true;
+        },
+      );
     }
-    writeSafetensorsFile(file, { i: { dtype: 'I32', shape: [2], data: Int32Array.from([-1, 2 ** 31 - 1]) }, f: { dtype: 'F32', shape: [2], data: Float32Array.from([-3.4e38, 1e-45]) } });
+    writeSafetensorsFile(file, {
+      i: { dtype: 'I32', shape: [2], data: Int32Array.from([-1, 2 ** 31 - 1]) },
+      f: { dtype: 'F32', shape: [2], data: Float32Array.from([-3.4e38, 1e-45]) },
+    });
     assert.deepEqual([...readWeightsFile(file).tensors.get('f')!.data], [...Float32Array.from([-3.4e38, 1e-45])]);
-    assert.throws(() => readWeightsFile(join(dir, 'missing.safetensors')), { name: 'SafetensorsError', message: `${join(dir, 'missing.safetensors')}: cannot read: not found` });
+    assert.throws(() => readWeightsFile(join(dir, 'missing.safetensors')), {
+      name: 'SafetensorsError',
+      message: `${join(dir, 'missing.safetensors')}: cannot read: not found`,
+    });
     assert.throws(() => readWeightsFile(dir), { name: 'SafetensorsError', message: `${dir}: cannot read: is a folder, not a file` });
   } finally {
     rmSync(dir, { recursive: true, force: true });

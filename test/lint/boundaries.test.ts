@@ -32,9 +32,15 @@ function cruise(extra: Record<string, string>): { status: number | null; out: st
       fs.writeFileSync(path.join(dir, file), text);
     }
     fs.copyFileSync(path.join(ROOT, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true }, include: ['src', 'webview'] }));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true }, include: ['src', 'webview'] }),
+    );
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    const r = spawnSync(process.execPath, [DEPCRUISE, 'src', 'webview', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [DEPCRUISE, 'src', 'webview', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     return { status: r.status, out: r.stdout + r.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -51,12 +57,31 @@ const WRONG: [string, Record<string, string>, RegExp][] = [
   ['the protocol importing core', { 'src/protocol/curves.ts': "import { plan } from '../core/run/plan';\nexport const c = plan;\n" }, /protocol-imports/],
   ['core importing the protocol', { 'src/core/run/events.ts': "import { b } from '../../protocol/trainer';\nexport const x = b;\n" }, /core-imports/],
   ['the trainer importing the runner', { 'src/trainer/host.ts': "import { q } from '../runner/queue';\nexport const h = q;\n" }, /trainer-imports/],
-  ['the model importing adapters (a lower layer a higher one)', { 'src/core/model/bert.ts': "import { m } from '../adapters/modules/lora';\nexport const bert = m;\n" }, /core-layer-io-data-config-model/],
+  [
+    'the model importing adapters (a lower layer a higher one)',
+    { 'src/core/model/bert.ts': "import { m } from '../adapters/modules/lora';\nexport const bert = m;\n" },
+    /core-layer-io-data-config-model/,
+  ],
   ['the extension importing the trainer', { 'src/extension/training.ts': "import { t } from '../trainer/main';\nexport const tr = t;\n" }, /extension-imports/],
-  ['the extension reaching TensorFlow.js through core', { 'src/extension/training.ts': "import { m } from '../core/adapters/modules/lora';\nexport const tr = m;\n" }, /extension-without-tfjs/],
-  ['a method descriptor reaching TensorFlow.js', { 'src/core/adapters/methods/arc.ts': "import { dense } from '../../model/ops';\nexport const arc = dense;\n" }, /descriptors-without-tfjs/],
+  [
+    'the extension reaching TensorFlow.js through core',
+    { 'src/extension/training.ts': "import { m } from '../core/adapters/modules/lora';\nexport const tr = m;\n" },
+    /extension-without-tfjs/,
+  ],
+  [
+    'a method descriptor reaching TensorFlow.js',
+    { 'src/core/adapters/methods/arc.ts': "import { dense } from '../../model/ops';\nexport const arc = dense;\n" },
+    /descriptors-without-tfjs/,
+  ],
   ['browser code importing a Node built-in', { 'src/common/files.ts': "import * as fs from 'fs';\nexport const f = fs;\n" }, /browser-safe/],
-  ['an import cycle', { 'src/core/run/a.ts': "import { y } from './b';\nexport const x = () => y;\n", 'src/core/run/b.ts': "import { x } from './a';\nexport const y = () => x;\n" }, /no-circular/],
+  [
+    'an import cycle',
+    {
+      'src/core/run/a.ts': "import { y } from './b';\nexport const x = () => y;\n",
+      'src/core/run/b.ts': "import { x } from './a';\nexport const y = () => x;\n",
+    },
+    /no-circular/,
+  ],
 ];
 
 for (const [what, extra, rule] of WRONG) {

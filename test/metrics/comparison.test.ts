@@ -16,7 +16,7 @@ const config = {
   train: { adapter: { epochs: 2, learningRate: 0.01 }, full: { epochs: 2, learningRate: 0.001 } },
 };
 
-test('a run\'s config view has the shared settings, its own adapter and the training options of its type', () => {
+test("a run's config view has the shared settings, its own adapter and the training options of its type", () => {
   const mood = runConfigView(runRecord({ name: 'adapter:mood', type: 'adapter', config }));
   assert.equal(mood['adapter.method'], 'houlsby');
   assert.equal(mood['adapter.bottleneckSize'], '4');
@@ -55,7 +55,15 @@ test('"differences only" keeps the settings that are not the same for every run'
 });
 
 test('the metrics table has a row per run: test metrics, best and final validation accuracy, parameters and speed', () => {
-  const summary = { test: { mood: { accuracy: 0.875, macroF1: 0.8, loss: 0.3, count: 8 } }, trainableParams: 1234, totalParams: 100000, trainablePercent: 1.234, msPerStep: 12.345, inferenceMsPerExample: 0.5, wallMs: 4200 };
+  const summary = {
+    test: { mood: { accuracy: 0.875, macroF1: 0.8, loss: 0.3, count: 8 } },
+    trainableParams: 1234,
+    totalParams: 100000,
+    trainablePercent: 1.234,
+    msPerStep: 12.345,
+    inferenceMsPerExample: 0.5,
+    wallMs: 4200,
+  };
   const table = metricsTable([
     { label: 'adapter:mood', status: 'completed', summary, validation: { mood: { best: 0.9, final: 0.85 } } },
     { label: 'full', status: 'running', validation: {} },

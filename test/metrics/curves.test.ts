@@ -57,7 +57,10 @@ test('validation evals give accuracy, macro-F1 and loss per attribute; test eval
 test('metric lines are checked: a missing number or an unknown kind says what is wrong', () => {
   assert.equal(typeof checkMetricLine(progress(1, { mood: 1 })), 'object');
   assert.match(checkMetricLine({ ...progress(1, { mood: 1 }), loss: null }) as string, /numeric "loss"/);
-  assert.match(checkMetricLine({ kind: 'eval', step: 1, epoch: 1, elapsedMs: 1, split: 'validation', metrics: { mood: { accuracy: 1 } } }) as string, /incomplete metrics for "mood"/);
+  assert.match(
+    checkMetricLine({ kind: 'eval', step: 1, epoch: 1, elapsedMs: 1, split: 'validation', metrics: { mood: { accuracy: 1 } } }) as string,
+    /incomplete metrics for "mood"/,
+  );
   assert.match(checkMetricLine({ kind: 'other' }) as string, /unknown kind "other"/);
   assert.match(checkMetricLine([1]) as string, /not an object/);
 });
@@ -74,7 +77,10 @@ test('the JSON-lines tail parses complete lines only and keeps a partial line fo
 test('a bad line in the middle is reported by number and skipped; a cut-off last line is reported when the run stopped', () => {
   const tail = new JsonlTail();
   const read = tail.push('{"a":1}\nnot json\n{"c":3}\n{"d":');
-  assert.deepEqual(read.values.map((v) => v.line), [1, 3]);
+  assert.deepEqual(
+    read.values.map((v) => v.line),
+    [1, 3],
+  );
   assert.equal(read.problems.length, 1);
   assert.match(read.problems[0].message, /^line 2 is not valid JSON: not json$/);
   const end = tail.finish();

@@ -12,7 +12,10 @@ test('below the bucket limit every point is kept', () => {
   const { xs, ys } = series(100);
   const d = new MinMaxDownsampler(600);
   d.update(xs, ys);
-  assert.deepEqual(d.points, xs.map((x, i) => ({ x, y: ys[i] })));
+  assert.deepEqual(
+    d.points,
+    xs.map((x, i) => ({ x, y: ys[i] })),
+  );
 });
 
 test('20,000 points become at most 2 per bucket, keeping every spike and the extremes', () => {
@@ -41,5 +44,8 @@ test('streaming in pieces gives exactly what downsampling all at once gives', ()
 test('non-finite values leave a gap instead of a point', () => {
   const d = new MinMaxDownsampler(2);
   d.update([0, 1, 2, 3], [Number.NaN, Number.NaN, 1, 2]);
-  assert.deepEqual(d.points, [{ x: 2, y: 1 }, { x: 3, y: 2 }]);
+  assert.deepEqual(d.points, [
+    { x: 2, y: 1 },
+    { x: 3, y: 2 },
+  ]);
 });

@@ -13,7 +13,14 @@ function runFolder(files: Record<string, string>): string {
   return dir;
 }
 
-const summaryText = JSON.stringify({ test: { mood: { accuracy: 0.9, macroF1: 0.8, loss: 0.3, count: 10 } }, trainableParams: 10, totalParams: 100, trainablePercent: 10, msPerStep: 5, inferenceMsPerExample: 1 });
+const summaryText = JSON.stringify({
+  test: { mood: { accuracy: 0.9, macroF1: 0.8, loss: 0.3, count: 10 } },
+  trainableParams: 10,
+  totalParams: 100,
+  trainablePercent: 10,
+  msPerStep: 5,
+  inferenceMsPerExample: 1,
+});
 
 test('a complete run folder has its record and summary and no problems', () => {
   const folder = readRunFolder(runFolder({ 'run.json': JSON.stringify(runRecord()), 'summary.json': summaryText, 'metrics.jsonl': '' }));

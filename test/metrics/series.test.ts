@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { EmaSmoother, bestPoint, smoothEma } from '../../src/common/series';
 
 test('EMA smoothing is debiased like TensorBoard: the first value is kept, a constant stays constant', () => {
-  assert.deepEqual(smoothEma([5, 5, 5], 0.9), [5, 5, 5].map(() => 5));
+  assert.deepEqual(
+    smoothEma([5, 5, 5], 0.9),
+    [5, 5, 5].map(() => 5),
+  );
   const [first, second] = smoothEma([1, 3], 0.5);
   assert.equal(first, 1);
   // last = 0.5·(0.5·1) + 0.5·3 = 1.75, debiased by 1 − 0.5² = 0.75
@@ -20,7 +23,10 @@ test('weight 0 is no smoothing; smoothing damps noise', () => {
 test('smoothing point by point gives the same values as smoothing the whole series', () => {
   const values = Array.from({ length: 50 }, (_, i) => Math.sin(i) + i / 10);
   const smoother = new EmaSmoother(0.7);
-  assert.deepEqual(values.map((v) => smoother.push(v)), smoothEma(values, 0.7));
+  assert.deepEqual(
+    values.map((v) => smoother.push(v)),
+    smoothEma(values, 0.7),
+  );
 });
 
 test('a NaN passes through without poisoning the following values', () => {

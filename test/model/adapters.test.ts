@@ -37,7 +37,10 @@ for (const method of ['houlsby', 'pfeiffer', 'parallel'] as const) {
 
 test('placement: houlsby after attention and FFN, pfeiffer and parallel after the FFN only; leaveOut skips layers', () => {
   const names = (method: 'houlsby' | 'pfeiffer' | 'parallel', leaveOut: number[] = []) =>
-    new BottleneckAdapter(adapterSpec({ method, leaveOut }), TINY.hiddenSize, TINY.layers, 1).weights.names().filter((n) => n.endsWith('adapter_up.weight')).sort();
+    new BottleneckAdapter(adapterSpec({ method, leaveOut }), TINY.hiddenSize, TINY.layers, 1).weights
+      .names()
+      .filter((n) => n.endsWith('adapter_up.weight'))
+      .sort();
   assert.deepEqual(names('houlsby'), [
     'bert.encoder.layer.0.attention.output.adapters.a.adapter_up.weight',
     'bert.encoder.layer.0.output.adapters.a.adapter_up.weight',
@@ -67,13 +70,27 @@ test('an adapter run changes only adapter and head weights: the base stays bit-i
   const adapterBefore = adapter.weights.snapshot();
   const model = new Classifier(encoder, [head], adapter, false);
   assert.deepEqual(
-    model.trainable().map(([n]) => n).sort(),
+    model
+      .trainable()
+      .map(([n]) => n)
+      .sort(),
     [...adapter.weights.names(), ...head.weights.names()].sort(),
     'only adapter and head variables are trained',
   );
   const examples = Array.from({ length: 16 }, (_, i) => ({ ids: [2, 4 + (i % 5), 10 + (i % 3), 3], labels: [i % 2] }));
   const data = { tasks: [{ name: 't', labels: ['no', 'yes'] }], train: examples, validation: examples.slice(0, 4), test: examples.slice(0, 4), padId: 0 };
-  const options = { epochs: 2, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0.01, maxGradNorm: 1, dropout: 0.1, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+  const options = {
+    epochs: 2,
+    batchSize: 4,
+    learningRate: 1e-2,
+    warmupRatio: 0,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    dropout: 0.1,
+    maxLength: 16,
+    logEvery: 1,
+    earlyStoppingPatience: 0,
+  };
   const outcome = await train(model, data, options, 1, { progress() {}, evaluated() {}, improved() {}, cancelled: () => false });
   assert.equal(outcome.status, 'completed');
   assert.equal(outcome.optimizerStateParams, 2 * (adapter.weights.size() + head.weights.size()), 'optimiser state only for trained weights');
@@ -81,5 +98,8 @@ test('an adapter run changes only adapter and head weights: the base stays bit-i
     assert.ok(Buffer.from(values.buffer).equals(Buffer.from(before.get(name)!.data.buffer)), `base weight ${name} changed`);
   }
   const after = adapter.weights.snapshot();
-  assert.ok([...after].some(([name, { data: values }]) => values.some((v, i) => v !== adapterBefore.get(name)!.data[i])), 'the adapter trained');
+  assert.ok(
+    [...after].some(([name, { data: values }]) => values.some((v, i) => v !== adapterBefore.get(name)!.data[i])),
+    'the adapter trained',
+  );
 });

@@ -33,7 +33,11 @@ for (const shape of [[1], [3], [5, 7], [64, 33]]) {
   });
 }
 
-for (const [rows, d] of [[1, 4], [7, 12], [33, 128]]) {
+for (const [rows, d] of [
+  [1, 4],
+  [7, 12],
+  [33, 128],
+]) {
   test(`fused LayerNorm = stock LayerNorm, values and gradients of x, gamma, beta ([${rows}, ${d}])`, (t) => {
     if (needsWasm(t)) return;
     const x = tf.add(tf.mul(tf.randomNormal([rows, d], 0, 1, 'float32', 5), 3), 1) as tf.Tensor2D;
@@ -41,7 +45,8 @@ for (const [rows, d] of [[1, 4], [7, 12], [33, 128]]) {
     const beta = tf.randomNormal([d], 0, 0.2, 'float32', 7) as tf.Tensor1D;
     const up = tf.randomNormal([rows, d], 0, 1, 'float32', 8);
     assertClose(fusedLayerNorm(x, gamma, beta, 1e-12), stockLayerNorm(x, gamma, beta, 1e-12), 'layerNorm', 1e-5);
-    const grads = (f: typeof fusedLayerNorm) => tf.grads((a, g, b) => tf.sum(tf.mul(f(a as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12), up)))([x, gamma, beta]);
+    const grads = (f: typeof fusedLayerNorm) =>
+      tf.grads((a, g, b) => tf.sum(tf.mul(f(a as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12), up)))([x, gamma, beta]);
     const [fused, stock] = [grads(fusedLayerNorm), grads(stockLayerNorm)];
     ['dx', 'dgamma', 'dbeta'].forEach((name, i) => assertClose(fused[i], stock[i], name, 1e-4));
   });
@@ -62,13 +67,33 @@ test('fused embedding sum = stock gathers + tiled positions, values and gradient
     position: tf.randomNormal([positions, d], 0, 1, 'float32', 2) as tf.Tensor2D,
     type: tf.randomNormal([types, d], 0, 1, 'float32', 3) as tf.Tensor2D,
   };
-  const ids = tf.tensor2d([[2, 5, 5, 9, 3, 0, 0], [2, 10, 3, 5, 2, 2, 7], [1, 1, 1, 1, 1, 1, 1]], [3, 7], 'int32'); // repeated ids
-  const typeIds = tf.tensor2d([[0, 0, 0, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0]], [3, 7], 'int32');
+  const ids = tf.tensor2d(
+    [
+      [2, 5, 5, 9, 3, 0, 0],
+      [2, 10, 3, 5, 2, 2, 7],
+      [1, 1, 1, 1, 1, 1, 1],
+    ],
+    [3, 7],
+    'int32',
+  ); // repeated ids
+  const typeIds = tf.tensor2d(
+    [
+      [0, 0, 0, 1, 1, 1, 1],
+      [0, 0, 0, 0, 0, 0, 0],
+      [1, 1, 1, 1, 0, 0, 0],
+    ],
+    [3, 7],
+    'int32',
+  );
   const up = tf.randomNormal([21, d], 0, 1, 'float32', 4);
   assertClose(fusedEmbeddingSum(tables, ids, typeIds, true), stockEmbeddingSum(tables, ids, typeIds, true), 'sum');
   assertClose(fusedEmbeddingSum(tables, ids, typeIds, false), stockEmbeddingSum(tables, ids, typeIds, false), 'sum (frozen)');
   const grads = (f: typeof stockEmbeddingSum) =>
-    tf.grads((w, p, ty) => tf.sum(tf.mul(f({ word: w as tf.Tensor2D, position: p as tf.Tensor2D, type: ty as tf.Tensor2D }, ids, typeIds, true), up)))([tables.word, tables.position, tables.type]);
+    tf.grads((w, p, ty) => tf.sum(tf.mul(f({ word: w as tf.Tensor2D, position: p as tf.Tensor2D, type: ty as tf.Tensor2D }, ids, typeIds, true), up)))([
+      tables.word,
+      tables.position,
+      tables.type,
+    ]);
   const [fused, stock] = [grads(fusedEmbeddingSum), grads(stockEmbeddingSum)];
   ['word', 'position', 'type'].forEach((name, i) => assertClose(fused[i], stock[i], `d${name}`));
 });
@@ -99,8 +124,19 @@ test('the kernel binary imports only env.memory and writes only its outputs', ()
     return r;
   });
   const out = {
-    y: region(7), cdf: region(7), dx: region(7), sum: region(rows * d), dword: region(vocab * d), dposition: region(positions * d), dtype: region(types * d),
-    normed: region(rows * d), mean: region(rows), rstd: region(rows), dnormIn: region(rows * d), dgamma: region(d), dbeta: region(d),
+    y: region(7),
+    cdf: region(7),
+    dx: region(7),
+    sum: region(rows * d),
+    dword: region(vocab * d),
+    dposition: region(positions * d),
+    dtype: region(types * d),
+    normed: region(rows * d),
+    mean: region(rows),
+    rstd: region(rows),
+    dnormIn: region(rows * d),
+    dgamma: region(d),
+    dbeta: region(d),
   };
   const before = heap.slice();
   const byte = (r: { at: number }) => r.at * 4;

@@ -5,7 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { GRADIENTS_WASM, type GradientExports, allowGradientKernels, useGradientKernels, weightAndBiasGradients, weightGradient } from '../../src/core/model/kernels/gradients';
+import {
+  GRADIENTS_WASM,
+  type GradientExports,
+  allowGradientKernels,
+  useGradientKernels,
+  weightAndBiasGradients,
+  weightGradient,
+} from '../../src/core/model/kernels/gradients';
 import { dense } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
 import { U, assertSumsClose, kernelOnCanaryMemory, needsWasm } from '../helpers/kernels';
@@ -81,7 +88,11 @@ test('no tensors are left behind (the scratch is freed)', (t) => {
   assert.equal(tf.memory().numTensors, before - 2);
 });
 
-for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17]]) {
+for (const [rows, inputs, outputs] of [
+  [6, 4, 3],
+  [37, 17, 5],
+  [130, 256, 17],
+]) {
   for (const bias of [true, false]) {
     test(`ops.dense's gradients with the kernels = the stock formulation ([${rows}, ${inputs}] → ${outputs}, ${bias ? 'bias' : 'no bias'})`, (t) => {
       if (needsWasm(t)) return;
@@ -116,7 +127,10 @@ for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17]]) 
 
 // 600 rows: two blocks of rows; in 7 and out 15, 3: edge tiles in both directions, and tails of 3 floats (the widest
 // partial stores) in the low and the high half of a strip of 8.
-for (const [rows, inputs, outputs] of [[600, 7, 15], [5, 3, 3]]) {
+for (const [rows, inputs, outputs] of [
+  [600, 7, 15],
+  [5, 3, 3],
+]) {
   test(`the kernel binary imports only env.memory and writes only its outputs and scratch ([${rows}, ${inputs}] → ${outputs})`, () => {
     const { kernel, heap } = kernelOnCanaryMemory<GradientExports>(GRADIENTS_WASM, 8);
     let next = 1024; // floats; the lowest 4 KB stay canary

@@ -16,7 +16,11 @@ function checkGradients(model: Classifier, names: string[]): void {
   const trainable = new Map(model.trainable());
   const variables = names.map((n) => trainable.get(n)!);
   const nameOf = new Map(variables.map((v, k) => [v, names[k]]));
-  assertGradientsMatchFiniteDifferences(() => crossEntropy(model.logits(input, 0, null)[0], labels), variables, (v) => nameOf.get(v)!);
+  assertGradientsMatchFiniteDifferences(
+    () => crossEntropy(model.logits(input, 0, null)[0], labels),
+    variables,
+    (v) => nameOf.get(v)!,
+  );
 }
 
 test('full fine-tuning: gradients of embeddings, attention, FFN, LayerNorm and head match finite differences', () => {

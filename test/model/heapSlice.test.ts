@@ -47,7 +47,10 @@ for (const { shape, begin, size, what } of CASES) {
 }
 
 test('slices stay right when allocating their output grows the heap', () => {
-  const x = tf.tensor2d(Array.from({ length: 64 * 32 }, (_, i) => i), [64, 32]);
+  const x = tf.tensor2d(
+    Array.from({ length: 64 * 32 }, (_, i) => i),
+    [64, 32],
+  );
   const big = tf.zeros([4_000_000]); // forces the wasm memory to grow around the next allocations
   const y = tf.slice(x, [10, 3], [20, 7]);
   assert.deepEqual(Array.from(y.dataSync()), referenceSlice(Array.from(x.dataSync()), [64, 32], [10, 3], [20, 7]));
@@ -55,7 +58,21 @@ test('slices stay right when allocating their output grows the heap', () => {
 });
 
 test('the gradient through a slice puts dy back in place and zeros elsewhere', () => {
-  const x = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-  const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, [1, 1], [2, 2]), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+  const x = tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ]);
+  const dx = tf.grad((t: tf.Tensor) =>
+    tf.sum(
+      tf.mul(
+        tf.slice(t, [1, 1], [2, 2]),
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ),
+  )(x);
   assert.deepEqual(Array.from(dx.dataSync()), [0, 0, 0, 0, 1, 2, 0, 3, 4]);
 });

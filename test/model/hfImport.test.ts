@@ -17,15 +17,40 @@ import { referenceBertForward } from '../helpers/referenceBert';
 
 before(backendReady);
 
-const D = 8, LAYERS = 2, HEADS = 2, FFN = 16, VOCAB = 30, POSITIONS = 16;
-const VOCAB_TXT = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'film', 'was', 'great', 'bad', ',', '!', '##s', 'food', ...Array.from({ length: 16 }, (_, i) => `w${i}`)];
+const D = 8,
+  LAYERS = 2,
+  HEADS = 2,
+  FFN = 16,
+  VOCAB = 30,
+  POSITIONS = 16;
+const VOCAB_TXT = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+  'the',
+  'film',
+  'was',
+  'great',
+  'bad',
+  ',',
+  '!',
+  '##s',
+  'food',
+  ...Array.from({ length: 16 }, (_, i) => `w${i}`),
+];
 
 /** HF BertModel tensors (PyTorch layout: Linear weight [out, in]), random but seeded. */
 function hfTensors(): Map<string, { shape: number[]; data: Float32Array }> {
   const t = new Map<string, { shape: number[]; data: Float32Array }>();
   let seed = 1;
   const add = (name: string, shape: number[], std = 0.5, mean = 0) => {
-    const data = normalValues(shape.reduce((a, b) => a * b, 1), std, seed++).map((v) => v + mean);
+    const data = normalValues(
+      shape.reduce((a, b) => a * b, 1),
+      std,
+      seed++,
+    ).map((v) => v + mean);
     t.set(name, { shape, data });
   };
   add('embeddings.word_embeddings.weight', [VOCAB, D]);
@@ -57,7 +82,19 @@ function hfTensors(): Map<string, { shape: number[]; data: Float32Array }> {
 
 function writeCheckpoint(tensors: Map<string, { shape: number[]; data: Float32Array }>, over: { config?: object; safetensors?: Uint8Array } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hf-bert-'));
-  const config = { model_type: 'bert', hidden_size: D, num_hidden_layers: LAYERS, num_attention_heads: HEADS, intermediate_size: FFN, vocab_size: VOCAB, max_position_embeddings: POSITIONS, type_vocab_size: 2, layer_norm_eps: 1e-12, hidden_act: 'gelu', ...over.config };
+  const config = {
+    model_type: 'bert',
+    hidden_size: D,
+    num_hidden_layers: LAYERS,
+    num_attention_heads: HEADS,
+    intermediate_size: FFN,
+    vocab_size: VOCAB,
+    max_position_embeddings: POSITIONS,
+    type_vocab_size: 2,
+    layer_norm_eps: 1e-12,
+    hidden_act: 'gelu',
+    ...over.config,
+  };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
   const record: Record<string, TensorToWrite> = {};
   for (const [name, t] of tensors) record[name] = { dtype: 'F32', shape: t.shape, data: t.data };
@@ -66,8 +103,14 @@ function writeCheckpoint(tensors: Map<string, { shape: number[]; data: Float32Ar
   return dir;
 }
 
-const IDS = [[2, 5, 6, 7, 8, 11, 3], [2, 13, 7, 9, 3, 0, 0]];
-const MASK = [[1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0, 0]];
+const IDS = [
+  [2, 5, 6, 7, 8, 11, 3],
+  [2, 13, 7, 9, 3, 0, 0],
+];
+const MASK = [
+  [1, 1, 1, 1, 1, 1, 1],
+  [1, 1, 1, 1, 1, 0, 0],
+];
 
 function engineForward(dir: string): number[][][] {
   const loaded = loadBertCheckpoint(dir);
@@ -76,7 +119,7 @@ function engineForward(dir: string): number[][][] {
     { ids: tf.tensor2d(IDS, undefined, 'int32'), typeIds: tf.zeros([2, 7], 'int32') as tf.Tensor2D, mask: tf.tensor2d(MASK) },
     { trainBase: false, dropoutRate: 0, dropoutSeed: null },
   );
-  return (hidden.reshape([2, 7, D]).arraySync() as number[][][]);
+  return hidden.reshape([2, 7, D]).arraySync() as number[][][];
 }
 
 function assertMatchesReference(dir: string, tensors: Map<string, { shape: number[]; data: Float32Array }>): void {
@@ -117,13 +160,22 @@ test('a missing or misnamed tensor is an error naming it', () => {
   const v = tensors.get('encoder.layer.1.attention.self.value.weight')!;
   tensors.delete('encoder.layer.1.attention.self.value.weight');
   tensors.set('encoder.layer.1.attention.self.valu.weight', v);
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(tensors)), (e: Error) => e instanceof CheckpointError && /missing tensor "bert\.encoder\.layer\.1\.attention\.self\.value\.weight" \(shape \[8,8\]\)/.test(e.message) && /model\.safetensors/.test(e.message));
+  assert.throws(
+    () => loadBertCheckpoint(writeCheckpoint(tensors)),
+    (e: Error) =>
+      e instanceof CheckpointError &&
+      /missing tensor "bert\.encoder\.layer\.1\.attention\.self\.value\.weight" \(shape \[8,8\]\)/.test(e.message) &&
+      /model\.safetensors/.test(e.message),
+  );
 });
 
 test('a mis-shaped tensor is an error giving both shapes', () => {
   const tensors = hfTensors();
   tensors.set('encoder.layer.0.intermediate.dense.weight', { shape: [D, FFN], data: new Float32Array(D * FFN) }); // [in, out]: wrong way round
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(tensors)), /"bert\.encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[8,16\], expected \[16,8\]/);
+  assert.throws(
+    () => loadBertCheckpoint(writeCheckpoint(tensors)),
+    /"bert\.encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[8,16\], expected \[16,8\]/,
+  );
 });
 
 test('a malformed safetensors file is rejected with the file named', () => {

@@ -4,7 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ATTENTION_WASM, type AttentionExports, backwardScratch, forwardScratch, fusedAttention, fusedAttentionAvailable } from '../../src/core/model/kernels/attention';
+import {
+  ATTENTION_WASM,
+  type AttentionExports,
+  backwardScratch,
+  forwardScratch,
+  fusedAttention,
+  fusedAttentionAvailable,
+} from '../../src/core/model/kernels/attention';
 import { compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
 import { allowFusedAttention, attentionImplementation, batchedAttention, crossEntropy, dropout, dropoutMultiplier } from '../../src/core/model/ops';
 import { BottleneckAdapter } from '../../src/core/adapters/modules/bottleneck';
@@ -38,7 +45,10 @@ function inputs(c: Case) {
   const d = c.heads * c.headSize;
   const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([n, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
   // Example b has its last b positions padded (at least one real token).
-  const mask = tf.tensor2d(Array.from({ length: n }, (_, i) => (i % c.length < Math.max(1, c.length - Math.floor(i / c.length)) ? 0 : -1e9)), [c.batch, c.length]);
+  const mask = tf.tensor2d(
+    Array.from({ length: n }, (_, i) => (i % c.length < Math.max(1, c.length - Math.floor(i / c.length)) ? 0 : -1e9)),
+    [c.batch, c.length],
+  );
   const keep = c.dropout ? (dropoutMultiplier([c.batch, c.heads, c.length, c.length], 0.2, 9) as tf.Tensor4D) : null;
   return { q, k, v, up, mask, keep, shape: { batch: c.batch, length: c.length, heads: c.heads } };
 }
@@ -59,7 +69,8 @@ for (const c of CASES) {
     tf.tidy(() => {
       const { q, k, v, up, mask, keep, shape } = inputs(c);
       assertClose(fusedAttention(q, k, v, mask, keep, shape), batchedAttention(q, k, v, mask, keep, shape), 'context');
-      const loss = (f: typeof fusedAttention) => (a: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D, cc as tf.Tensor2D, mask, keep, shape), up));
+      const loss = (f: typeof fusedAttention) => (a: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) =>
+        tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D, cc as tf.Tensor2D, mask, keep, shape), up));
       const ours = tf.grads(loss(fusedAttention))([q, k, v]);
       const stock = tf.grads(loss(batchedAttention))([q, k, v]);
       ours.forEach((g, i) => assertClose(g, stock[i], `d${'qkv'[i]}`));
@@ -88,9 +99,22 @@ test('on wasm the encoder uses the fused kernel, and a training step (dropout on
   const adapter = new BottleneckAdapter(adapterSpec(), config.hiddenSize, config.layers, 2);
   const model = new Classifier(encoder, [new ClassificationHead('t', ['a', 'b'], 'mean', config.hiddenSize, 3)], adapter, true);
   const input = {
-    ids: tf.tensor2d([[2, 5, 7, 9, 3, 4], [2, 11, 3, 0, 0, 0]], [2, 6], 'int32'),
+    ids: tf.tensor2d(
+      [
+        [2, 5, 7, 9, 3, 4],
+        [2, 11, 3, 0, 0, 0],
+      ],
+      [2, 6],
+      'int32',
+    ),
     typeIds: tf.zeros([2, 6], 'int32') as tf.Tensor2D,
-    mask: tf.tensor2d([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]], [2, 6]),
+    mask: tf.tensor2d(
+      [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 0, 0, 0],
+      ],
+      [2, 6],
+    ),
   };
   const variables = model.trainable().map(([, v]) => v);
   const step = (implementation: 'fused' | 'batched') => {
@@ -123,17 +147,56 @@ test('the kernel binary imports only env.memory and writes only its outputs and 
   const region = (floats: number) => ({ at: bump(floats), floats });
   const { q, k, v, up, mask, keep, shape } = inputs(c);
   const data = { q, k, v, mask, keep: keep as tf.Tensor, dctx: up };
-  const input = Object.fromEntries(Object.entries(data).map(([name, t]) => {
-    const r = region(t.size);
-    heap.set(t.dataSync(), r.at);
-    return [name, r];
-  }));
-  const out = { probs: region(pp), ctx: region(n), dq: region(n), dk: region(n), dv: region(n), scratch: region(Math.max(forwardScratch(c.length, c.headSize), backwardScratch(c.length, c.headSize))) };
+  const input = Object.fromEntries(
+    Object.entries(data).map(([name, t]) => {
+      const r = region(t.size);
+      heap.set(t.dataSync(), r.at);
+      return [name, r];
+    }),
+  );
+  const out = {
+    probs: region(pp),
+    ctx: region(n),
+    dq: region(n),
+    dk: region(n),
+    dv: region(n),
+    scratch: region(Math.max(forwardScratch(c.length, c.headSize), backwardScratch(c.length, c.headSize))),
+  };
   const before = heap.slice();
   const byte = (r: { at: number }) => r.at * 4;
   const scale = 1 / Math.sqrt(c.headSize);
-  kernel.attention_forward(byte(input.q), byte(input.k), byte(input.v), byte(input.mask), byte(input.keep), byte(out.probs), byte(out.ctx), byte(out.scratch), c.batch, c.length, c.heads, c.headSize, scale);
-  kernel.attention_backward(byte(input.dctx), byte(input.q), byte(input.k), byte(input.v), byte(out.probs), byte(input.keep), byte(out.dq), byte(out.dk), byte(out.dv), byte(out.scratch), c.batch, c.length, c.heads, c.headSize, scale);
+  kernel.attention_forward(
+    byte(input.q),
+    byte(input.k),
+    byte(input.v),
+    byte(input.mask),
+    byte(input.keep),
+    byte(out.probs),
+    byte(out.ctx),
+    byte(out.scratch),
+    c.batch,
+    c.length,
+    c.heads,
+    c.headSize,
+    scale,
+  );
+  kernel.attention_backward(
+    byte(input.dctx),
+    byte(input.q),
+    byte(input.k),
+    byte(input.v),
+    byte(out.probs),
+    byte(input.keep),
+    byte(out.dq),
+    byte(out.dk),
+    byte(out.dv),
+    byte(out.scratch),
+    c.batch,
+    c.length,
+    c.heads,
+    c.headSize,
+    scale,
+  );
 
   const written = Object.values(out);
   for (let i = 0; i < heap.length; i++) {
@@ -144,6 +207,10 @@ test('the kernel binary imports only env.memory and writes only its outputs and 
   const d = c.heads * c.headSize;
   const rows = c.batch * c.length;
   assertClose(result(out.ctx, [rows, d]), batchedAttention(q, k, v, mask, keep, shape), 'context');
-  const stock = tf.grads((a, b, cc) => tf.sum(tf.mul(batchedAttention(a as tf.Tensor2D, b as tf.Tensor2D, cc as tf.Tensor2D, mask, keep, shape), up)))([q, k, v]);
+  const stock = tf.grads((a, b, cc) => tf.sum(tf.mul(batchedAttention(a as tf.Tensor2D, b as tf.Tensor2D, cc as tf.Tensor2D, mask, keep, shape), up)))([
+    q,
+    k,
+    v,
+  ]);
   [out.dq, out.dk, out.dv].forEach((r, i) => assertClose(result(r, [rows, d]), stock[i], `d${'qkv'[i]}`));
 });

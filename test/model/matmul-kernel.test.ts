@@ -36,7 +36,13 @@ function compare(m: number, k: number, n: number, seed: number): void {
     assertSumsClose(matmulTransposed(a, bT), tf.matMul(a, tf.transpose(bT)), scaleT, k, `a·bTᵀ, ${shape}`);
     // Not tf.fused.matMul({ …, transposeB: true }): on tfjs-wasm 4.22 it returns wrong sums for some shapes (e.g.
     // a [4, 3], bT [2, 3], with the bias: two of eight outputs off by ~0.1; a [1, 256], bT [1, 256]: −21.0 for −13.0).
-    assertSumsClose(matmulTransposed(a, bT, bias), tf.fused.matMul({ a, b: tf.transpose(bT), bias }), tf.add(scaleT, tf.abs(bias)), k + 1, `a·bTᵀ + bias, ${shape}`);
+    assertSumsClose(
+      matmulTransposed(a, bT, bias),
+      tf.fused.matMul({ a, b: tf.transpose(bT), bias }),
+      tf.add(scaleT, tf.abs(bias)),
+      k + 1,
+      `a·bTᵀ + bias, ${shape}`,
+    );
   });
 }
 
@@ -70,7 +76,10 @@ test("the mini model's shapes (2,048 rows; 256 ↔ 1,024) and the adapters' (256
 test('the same inputs give bit-identical products run to run', (t) => {
   if (needsWasm(t)) return;
   tf.tidy(() => {
-    for (const [m, k, n] of [[1100, 300, 45], [37, 517, 17]]) {
+    for (const [m, k, n] of [
+      [1100, 300, 45],
+      [37, 517, 17],
+    ]) {
       const { a, b, bT, bias } = data(m, k, n, 3);
       assert.deepEqual(matmul(a, b, bias).dataSync(), matmul(a, b, bias).dataSync());
       assert.deepEqual(matmulTransposed(a, bT).dataSync(), matmulTransposed(a, bT).dataSync());
@@ -103,10 +112,15 @@ test('no tensors are left behind (the scratch is freed), also by a dense layer f
       // Frozen: the weights are closed over; only the input has a gradient.
       const args = trainable ? (withBias ? [a, b, bias] : [a, b]) : [a];
       const grads = tf.grads((...v: tf.Tensor[]) =>
-        tf.sum(dense(v[0] as tf.Tensor2D, trainable ? (v[1] as tf.Tensor2D) : b, withBias ? (trainable ? (v[2] as tf.Tensor1D) : bias) : null, trainable)));
+        tf.sum(dense(v[0] as tf.Tensor2D, trainable ? (v[1] as tf.Tensor2D) : b, withBias ? (trainable ? (v[2] as tf.Tensor1D) : bias) : null, trainable)),
+      );
       const middle = tf.memory().numTensors;
       tf.dispose(grads(args));
-      assert.equal(tf.memory().numTensors, middle, `a dense layer (${trainable ? 'trainable' : 'frozen'}, ${withBias ? 'bias' : 'no bias'}) leaves no tensors behind`);
+      assert.equal(
+        tf.memory().numTensors,
+        middle,
+        `a dense layer (${trainable ? 'trainable' : 'frozen'}, ${withBias ? 'bias' : 'no bias'}) leaves no tensors behind`,
+      );
     }
   }
   tf.dispose([a, b, bT, bias]);
@@ -116,7 +130,12 @@ test('no tensors are left behind (the scratch is freed), also by a dense layer f
 // ops.dense with the kernel (forward x·w + b, input gradient dy·wᵀ) against the same layer with allowMatmulKernel(false)
 // (tfjs's _FusedMatMul / matMul and a transposed copy of w): values and gradients. The weight and bias gradients come
 // from the same ops either way (kernels/gradients.c), so they must be bit-identical.
-for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17], [300, 64, 600]]) {
+for (const [rows, inputs, outputs] of [
+  [6, 4, 3],
+  [37, 17, 5],
+  [130, 256, 17],
+  [300, 64, 600],
+]) {
   for (const trainable of [true, false]) {
     for (const bias of [true, false]) {
       const name = `[${rows}, ${inputs}] → ${outputs}, ${trainable ? 'trainable' : 'frozen'}, ${bias ? 'bias' : 'no bias'}`;
@@ -129,7 +148,8 @@ for (const [rows, inputs, outputs] of [[6, 4, 3], [37, 17, 5], [130, 256, 17], [
           const up = tf.randomNormal([rows, outputs], 0, 1, 'float32', 4);
           // Frozen: the weights are closed over, and only the input gradient exists.
           const args = trainable ? (bias ? [x, w, b] : [x, w]) : [x];
-          const layer = (v: tf.Tensor[]) => dense(v[0] as tf.Tensor2D, trainable ? (v[1] as tf.Tensor2D) : w, bias ? (trainable ? (v[2] as tf.Tensor1D) : b) : null, trainable);
+          const layer = (v: tf.Tensor[]) =>
+            dense(v[0] as tf.Tensor2D, trainable ? (v[1] as tf.Tensor2D) : w, bias ? (trainable ? (v[2] as tf.Tensor1D) : b) : null, trainable);
           const run = () => ({ value: layer(args), grads: tf.grads((...v: tf.Tensor[]) => tf.sum(tf.mul(layer(v), up)))(args) });
           assert.equal(useMatmulKernel(), true, 'the kernel is used on wasm');
           const ours = run();
@@ -168,7 +188,12 @@ function testHeap(pages: number) {
 // n 45 (packed a, an edge panel of 5) and 20, 3 (a in place; edge panels of 4 and 3: the widest partial stores in the
 // low and the high half of a panel); m 131 (two blocks of rows, an edge strip of 3); k 517 (three blocks of k, the
 // last of 5: a 4-value group and a tail of 1).
-for (const [m, k, n] of [[131, 517, 45], [131, 517, 20], [5, 3, 3], [1, 1, 1]]) {
+for (const [m, k, n] of [
+  [131, 517, 45],
+  [131, 517, 20],
+  [5, 3, 3],
+  [1, 1, 1],
+]) {
   test(`the kernel binary imports only env.memory, writes only its outputs and scratch, and sums in order (${m} × ${k} × ${n})`, () => {
     const { kernel, heap, region, fill, fits } = testHeap(32);
     const a = region(m * k);

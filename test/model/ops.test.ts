@@ -63,12 +63,15 @@ test('gelu (erf form, no pow) matches the definition and its derivative', () => 
   const expected = xs.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
   assertClose(gelu(x), tf.tensor1d(expected));
   const [g] = tf.grads((t) => tf.sum(gelu(t)))([x]);
-  const pdf = (v: number) => Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI);
+  const pdf = (v: number) => Math.exp((-v * v) / 2) / Math.sqrt(2 * Math.PI);
   assertClose(g, tf.tensor1d(xs.map((v) => 0.5 * (1 + erf(v / Math.SQRT2)) + v * pdf(v))), 1e-4);
 });
 
 test('cross-entropy equals -log softmax of the true class, and stays finite for huge logits', () => {
-  const logits = tf.tensor2d([[1, 2, 3], [1000, 0, -1000]]);
+  const logits = tf.tensor2d([
+    [1, 2, 3],
+    [1000, 0, -1000],
+  ]);
   const labels = tf.tensor1d([2, 0], 'int32');
   const p = Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3));
   assertClose(crossEntropy(logits, labels), tf.scalar((-Math.log(p) + 0) / 2));

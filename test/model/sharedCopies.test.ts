@@ -9,7 +9,10 @@ before(backendReady);
 
 test('clone and float32→float32 cast share the data (no new buffer) and keep their values after the source is disposed', (t) => {
   if (tf.getBackend() !== 'wasm') return t.skip('needs the wasm backend');
-  const x = tf.tensor2d([[1.5, -2], [3, 4.25]]);
+  const x = tf.tensor2d([
+    [1.5, -2],
+    [3, 4.25],
+  ]);
   const buffers = tf.memory().numDataBuffers;
   const copy = tf.clone(x);
   const cast = tf.cast(x, 'float32');

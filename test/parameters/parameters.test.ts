@@ -63,7 +63,12 @@ test('each run type of a tiny encoder, counted by hand', () => {
 });
 
 test('a Fuse composition trains fusion layers where its bottleneck adapters act, and the heads', () => {
-  const config = configOf(tinyConfig({ tasks: { mood: { labels: ['neg', 'pos'] }, topic: { labels: ['film', 'food'] } }, compositions: { fused: { setup: 'Fuse(mood, topic)', task: 'mood' } } }));
+  const config = configOf(
+    tinyConfig({
+      tasks: { mood: { labels: ['neg', 'pos'] }, topic: { labels: ['film', 'food'] } },
+      compositions: { fused: { setup: 'Fuse(mood, topic)', task: 'mood' } },
+    }),
+  );
   const shape = baseShapeOf(config.base);
   const row = parameterReport(config, shape.config, labelCounts(config), '').rows.find((r) => r.name === 'composition:fused')!;
   const d = 16;
@@ -77,7 +82,13 @@ test('labels: listed in the config, else counted in the data', () => {
   const listed = configOf({ ...tinyConfig(), data: { path: './missing.jsonl' }, tasks: { mood: { labels: ['a', 'b', 'c'] } }, adapters: {} });
   assert.deepEqual([...labelCounts(listed)], [['mood', 3]], 'the data file is not read when every task lists its labels');
   const reviews = configOf({ tasks: { sentiment: {}, domain: {} } });
-  assert.deepEqual([...labelCounts(reviews)], [['sentiment', 2], ['domain', 3]]);
+  assert.deepEqual(
+    [...labelCounts(reviews)],
+    [
+      ['sentiment', 2],
+      ['domain', 3],
+    ],
+  );
 });
 
 test('the base shape of the built-in model comes from its config.json; a bad config.json is named', () => {
@@ -97,7 +108,10 @@ function inspectFigures(configFile: string): { adapters: Map<string, [string, st
   assert.equal(r.status, 0, r.stderr);
   const adapters = new Map<string, [string, string]>();
   for (const line of r.stdout.split('\n')) {
-    const cells = line.split('│').map((c) => c.trim()).filter(Boolean);
+    const cells = line
+      .split('│')
+      .map((c) => c.trim())
+      .filter(Boolean);
     if (cells.length > 4 && cells[0] !== 'adapter') adapters.set(cells[0], [cells[cells.length - 3], cells[cells.length - 2]]);
   }
   return { adapters, full: /Full fine-tuning trains (\S+) parameters/.exec(r.stdout)![1] };
@@ -112,7 +126,10 @@ function inspectableCopy(example: string): string {
   const { config } = checkConfigText(fs.readFileSync(file, 'utf8'), file);
   if (config!.base.kind === 'random') return file;
   const { layers, hiddenSize, heads, intermediateSize, vocabSize, maxPositions } = baseShapeOf(config!.base).config;
-  const text = applyEdits(fs.readFileSync(file, 'utf8'), modify(fs.readFileSync(file, 'utf8'), ['base'], { random: { hiddenSize, layers, heads, intermediateSize, vocabSize, maxPositions } }, {}));
+  const text = applyEdits(
+    fs.readFileSync(file, 'utf8'),
+    modify(fs.readFileSync(file, 'utf8'), ['base'], { random: { hiddenSize, layers, heads, intermediateSize, vocabSize, maxPositions } }, {}),
+  );
   const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-inspect-')), `${example}.adapterlab.json`);
   fs.writeFileSync(copy, text.replace(/"\$schema": "[^"]*",/, ''));
   return copy;
@@ -148,7 +165,17 @@ test('a damaged run folder gives a message that names the file, never an excepti
   assert.match(notJson.error!, /run\.json: cannot read the run record/);
   assert.equal(notJson.report, undefined);
 
-  const record = { id: 'r1', experiment: 'tiny', name: 'adapter:mood', type: 'adapter', tasks: ['mood'], status: 'failed', configFile: '/x', config: tiny(), createdAt: '2025-01-01T00:00:00Z' };
+  const record = {
+    id: 'r1',
+    experiment: 'tiny',
+    name: 'adapter:mood',
+    type: 'adapter',
+    tasks: ['mood'],
+    status: 'failed',
+    configFile: '/x',
+    config: tiny(),
+    createdAt: '2025-01-01T00:00:00Z',
+  };
   const unfinished = parametersForRun(runFolder({ 'run.json': JSON.stringify(record), 'metrics.jsonl': '{"kind":"progress","step":1,"lo' }));
   assert.equal(unfinished.error, undefined);
   assert.ok(unfinished.report, 'the counts from shapes are still shown');

@@ -19,7 +19,12 @@ const tokenizer = WordPieceTokenizer.fromVocab([...SPECIAL_TOKENS, 'the', 'sky',
 const id = (piece: string) => tokenizer.vocabList().indexOf(piece);
 
 test('bag-of-words targets: 1/n on each distinct piece of the unmasked sentence, none on special tokens', () => {
-  const examples = buildExamples([{ words: ['the', 'sky', 'the', 'greenish'] }, { words: ['qwerty'] }], tokenizer, [{ type: 'bag-of-words', name: 'bow', weight: 1 }], 16);
+  const examples = buildExamples(
+    [{ words: ['the', 'sky', 'the', 'greenish'] }, { words: ['qwerty'] }],
+    tokenizer,
+    [{ type: 'bag-of-words', name: 'bow', weight: 1 }],
+    16,
+  );
   const batch = makePretrainBatch(examples, [0, 1], tokenizer, 0.9, createRng(3), SPECIAL_TOKENS.length, true);
   const targets = batch.bagOfWords!.arraySync();
   const expected = new Array(tokenizer.vocabSize).fill(0);
@@ -71,5 +76,8 @@ test('pre-training with bow alone: the pooled sentence predicts its own pieces b
   const commonestShare = Math.max(...counts.values()) / targets.length;
   const heldOut = evaluations.at(-1)!.metrics.bow;
   assert.ok(heldOut.loss < constantLoss - 0.1, `held-out loss ${heldOut.loss.toFixed(3)} vs ${constantLoss.toFixed(3)} for the best constant prediction`);
-  assert.ok(heldOut.accuracy > commonestShare + 0.03, `held-out precision at 1: ${heldOut.accuracy.toFixed(3)} vs ${commonestShare.toFixed(3)} always naming the commonest piece`);
+  assert.ok(
+    heldOut.accuracy > commonestShare + 0.03,
+    `held-out precision at 1: ${heldOut.accuracy.toFixed(3)} vs ${commonestShare.toFixed(3)} always naming the commonest piece`,
+  );
 });

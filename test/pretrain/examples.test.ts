@@ -22,10 +22,7 @@ const objectives: Objective[] = [
 test('token labels go on the first word piece of each word; [CLS], [SEP] and later pieces get -1', () => {
   assert.deepEqual(tokenizer.pieceIds('greenish'), [id('green'), id('##ish')]);
   const [labelled, bare] = buildExamples(
-    [
-      { words: ['the', 'greenish', 'sky', '.'], wordLabels: { tags: ['O', 'COLOUR', null, 'O'] }, labels: { mood: 'grim' } },
-      { words: ['sky', 'is', 'green'] },
-    ],
+    [{ words: ['the', 'greenish', 'sky', '.'], wordLabels: { tags: ['O', 'COLOUR', null, 'O'] }, labels: { mood: 'grim' } }, { words: ['sky', 'is', 'green'] }],
     tokenizer,
     objectives,
     16,

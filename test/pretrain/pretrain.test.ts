@@ -15,14 +15,17 @@ before(backendReady);
 
 function tinyPretrainConfig(dir: string, output: string) {
   const file = path.join(dir, 'tiny.pretrain.json');
-  fs.writeFileSync(file, `// comments are allowed
+  fs.writeFileSync(
+    file,
+    `// comments are allowed
 {
   "output": "${output}",
   "shape": { "hiddenSize": 16, "layers": 1, "heads": 2, "intermediateSize": 32, "vocabSize": 300, "maxPositions": 32 },
   "corpora": ["reviews-train"],
   "objectives": { "mlm": { "weight": 1 }, "polarity": { "weight": 1 } },
   "steps": 6, "batchSize": 16, "maxLength": 24, "warmupSteps": 1, "evalEvery": 3, "checkpointEvery": 3, "logEvery": 1, "heldOut": 0.02
-}`);
+}`,
+  );
   const { config, problems } = loadPretrainConfig(file);
   assert.deepEqual(problems, []);
   return config!;

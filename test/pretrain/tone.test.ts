@@ -38,7 +38,10 @@ test('tone labels each sentence once, from its raw text when it has one (the rev
   const tokenizer = WordPieceTokenizer.fromVocab([...SPECIAL_TOKENS, 'it', 'was', 'not', 'good', 'great', '.']);
   const sentences = [{ words: ['it', 'was', 'not', 'good'] }, { words: [], text: "I don't like it." }, { words: ['It', 'was', '.'] }];
   const examples = buildExamples(sentences, tokenizer, objectives, 16);
-  assert.deepEqual(examples.map((e) => e.textLabels.tone), [label('negative'), label('negative'), label('neutral')]);
+  assert.deepEqual(
+    examples.map((e) => e.textLabels.tone),
+    [label('negative'), label('negative'), label('neutral')],
+  );
 });
 
 test('pre-training with tone alone: held-out accuracy beats always naming the commonest tone', async () => {
@@ -49,6 +52,9 @@ test('pre-training with tone alone: held-out accuracy beats always naming the co
   const commonestShare = Math.max(...counts) / corpus.heldOut.length;
   const heldOut = evaluations.at(-1)!.metrics;
   assert.equal(heldOut.tone.count, corpus.heldOut.length, 'every held-out sentence has a tone');
-  assert.ok(heldOut.tone.accuracy > commonestShare + 0.08, `held-out accuracy ${heldOut.tone.accuracy.toFixed(3)} vs ${commonestShare.toFixed(3)} for the commonest tone`);
+  assert.ok(
+    heldOut.tone.accuracy > commonestShare + 0.08,
+    `held-out accuracy ${heldOut.tone.accuracy.toFixed(3)} vs ${commonestShare.toFixed(3)} for the commonest tone`,
+  );
   assert.ok(heldOut['tone-recall'].accuracy > 0.5, `recall on polar sentences ${heldOut['tone-recall'].accuracy.toFixed(3)}`);
 });

@@ -68,7 +68,10 @@ test('user objectives learn their labels: loss falls and held-out accuracy beats
   const { hooks, progress, logs } = recording();
   const outcome = await pretrain(config, corpus, path.join(dir, 'run'), 'test', hooks);
   assert.equal(outcome.status, 'completed', outcome.reason);
-  assert.ok(logs.some((l) => l.startsWith('topic (text-classification): 2 labels (food, sport)')), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.startsWith('topic (text-classification): 2 labels (food, sport)')),
+    logs.join('\n'),
+  );
 
   for (const name of ['topic', 'colours']) {
     // A batch drawn only from the other corpus has no label for this objective and reports a loss of 0: skip those.
@@ -107,5 +110,8 @@ test('with user objectives an interrupted + resumed run equals an uninterrupted 
   // A corpus edited between sessions so that a head would change shape: a clear error, not a shape mismatch.
   fs.appendFileSync(path.join(dir, 'tags.jsonl'), `${JSON.stringify({ tokens: Array(30).fill('seven'), tags: Array(30).fill('DATE') })}\n`);
   const edited = userConfig(dir, 'resumed', 8);
-  await assert.rejects(pretrain(edited.config, edited.corpus, path.join(dir, 'run-b'), 'test', recording().hooks), /the labels of objective "colours" changed since the checkpoint \(COLOUR, NUM, O → COLOUR, DATE, NUM, O\); start over with --fresh/);
+  await assert.rejects(
+    pretrain(edited.config, edited.corpus, path.join(dir, 'run-b'), 'test', recording().hooks),
+    /the labels of objective "colours" changed since the checkpoint \(COLOUR, NUM, O → COLOUR, DATE, NUM, O\); start over with --fresh/,
+  );
 });

@@ -9,11 +9,30 @@ import { type FromTrainer, isFromTrainer, isToTrainer } from '../../src/protocol
 
 const progress: FromTrainer = {
   type: 'progress',
-  event: { step: 3, totalSteps: 90, epoch: 0.1, loss: 0.69, lossPerTask: { mood: 0.69 }, learningRate: 1e-3, gradNorm: 0.5, elapsedMs: 120, examplesPerSec: 40, tokensPerSec: 900 },
+  event: {
+    step: 3,
+    totalSteps: 90,
+    epoch: 0.1,
+    loss: 0.69,
+    lossPerTask: { mood: 0.69 },
+    learningRate: 1e-3,
+    gradNorm: 0.5,
+    elapsedMs: 120,
+    examplesPerSec: 40,
+    tokensPerSec: 900,
+  },
 };
 const evaluation: FromTrainer = {
   type: 'eval',
-  event: { epoch: 1, step: 30, split: 'validation', metrics: { mood: { accuracy: 0.8, macroF1: 0.79, loss: 0.4, count: 20 } }, score: 0.8, best: true, elapsedMs: 900 },
+  event: {
+    epoch: 1,
+    step: 30,
+    split: 'validation',
+    metrics: { mood: { accuracy: 0.8, macroF1: 0.79, loss: 0.4, count: 20 } },
+    score: 0.8,
+    best: true,
+    elapsedMs: 900,
+  },
 };
 
 test('trainer → host: every kind of message a trainer sends passes, broken ones do not', () => {
@@ -67,10 +86,15 @@ test('streamed points, statuses and notices are checked once for both panels', (
   assert.ok(isCurvesToWebview({ type: 'error', message: 'cannot read', detail: 'EACCES' }));
 });
 
-test('each panel accepts its own opening message and not the other panel\'s', () => {
+test("each panel accepts its own opening message and not the other panel's", () => {
   const run = { id: 'r1', dir: '/runs/r1', name: 'full', experiment: 'reviews', color: '#2f7fd1', status: 'completed' };
   const runs = { type: 'runs', title: 'Curves', runs: [run], notices: [] };
-  const compare = { type: 'compare', title: 'Compare', runs: [{ ...run, type: 'full', createdAt: '2026-12-05T10:00:00Z', config: { seed: '42' } }], notices: [] };
+  const compare = {
+    type: 'compare',
+    title: 'Compare',
+    runs: [{ ...run, type: 'full', createdAt: '2026-12-05T10:00:00Z', config: { seed: '42' } }],
+    notices: [],
+  };
   assert.ok(isCurvesToWebview(runs));
   assert.equal(isCompareToWebview(runs), false);
   assert.ok(isCompareToWebview(compare));

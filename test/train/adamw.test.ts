@@ -26,7 +26,11 @@ for (const maxNorm of [0.5, 100, 0]) {
   test(`clipAndStep = clipByGlobalNorm + step over 4 steps (max norm ${maxNorm})`, () => {
     const [a, b] = [params(1), params(1)];
     const decays = [true, false, true, false];
-    const make = (vs: tf.Variable[]) => new AdamW(vs.map((variable, i) => ({ name: `w${i}`, variable, decay: decays[i] })), 0.1);
+    const make = (vs: tf.Variable[]) =>
+      new AdamW(
+        vs.map((variable, i) => ({ name: `w${i}`, variable, decay: decays[i] })),
+        0.1,
+      );
     const [fused, stock] = [make(a), make(b)];
     for (let step = 0; step < 4; step++) {
       // The third tensor has no gradient in odd steps (as a layer AdapterDrop skipped): it must stay as it is.
@@ -61,7 +65,26 @@ test('the optimizer kernel binary imports only env.memory and writes only its ou
   const outputs = [region(), region(), region()];
   const before = heap.slice();
   assert.ok(Math.abs(kernel.sum_squares(g * 4, n) - Array.from({ length: n }, (_, i) => Math.sin(i) ** 2).reduce((s, x) => s + x)) < 1e-5);
-  kernel.adamw_update(p * 4, g * 4, m * 4, v * 4, outputs[0] * 4, outputs[1] * 4, outputs[2] * 4, n, 0.5, 0.01, 0.9, 0.1, 0.999, 0.001, 0.1, 0.001, 1e-8, 0.001);
+  kernel.adamw_update(
+    p * 4,
+    g * 4,
+    m * 4,
+    v * 4,
+    outputs[0] * 4,
+    outputs[1] * 4,
+    outputs[2] * 4,
+    n,
+    0.5,
+    0.01,
+    0.9,
+    0.1,
+    0.999,
+    0.001,
+    0.1,
+    0.001,
+    1e-8,
+    0.001,
+  );
   for (let i = 0; i < heap.length; i++) {
     if (outputs.some((at) => i >= at && i < at + n)) {
       assert.ok(Number.isFinite(heap[i]), `output at ${i} is not finite`);

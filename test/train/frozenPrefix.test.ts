@@ -21,13 +21,27 @@ const examples = Array.from({ length: 24 }, (_, i) => ({
   labels: [i % 2, (i >> 1) % 3],
 }));
 const data = {
-  tasks: [{ name: 't', labels: ['no', 'yes'] }, { name: 'u', labels: ['a', 'b', 'c'] }],
+  tasks: [
+    { name: 't', labels: ['no', 'yes'] },
+    { name: 'u', labels: ['a', 'b', 'c'] },
+  ],
   train: examples,
   validation: examples.slice(0, 6),
   test: examples.slice(6, 12),
   padId: 0,
 };
-const options = { epochs: 3, batchSize: 5, learningRate: 1e-2, warmupRatio: 0, weightDecay: 0.01, maxGradNorm: 1, dropout: 0, maxLength: 16, logEvery: 1, earlyStoppingPatience: 0 };
+const options = {
+  epochs: 3,
+  batchSize: 5,
+  learningRate: 1e-2,
+  warmupRatio: 0,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+  dropout: 0,
+  maxLength: 16,
+  logEvery: 1,
+  earlyStoppingPatience: 0,
+};
 
 type Kind = 'head-only' | 'full' | AdapterSpec;
 

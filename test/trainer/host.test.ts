@@ -42,7 +42,9 @@ test('killing the trainer mid-run marks the run failed and keeps its metrics up 
   assert.equal(record.status, 'failed');
   assert.match(record.reason ?? '', /killed/);
   assert.ok(record.finishedAt);
-  const steps = readMetrics(run.dir).filter((m) => m.kind === 'progress').map((m) => (m as { step: number }).step);
+  const steps = readMetrics(run.dir)
+    .filter((m) => m.kind === 'progress')
+    .map((m) => (m as { step: number }).step);
   assert.deepEqual(steps.slice(0, 5), [1, 2, 3, 4, 5]);
 });
 
@@ -53,7 +55,10 @@ test('cancelling stops the run after its current step and marks it cancelled', a
   const exit = await trainer.done;
   assert.equal(exit.status, 'cancelled');
   assert.equal(readRun(run.dir).status, 'cancelled');
-  assert.ok(messages.some((m) => m.type === 'done' && m.status === 'cancelled'), 'the trainer said so itself (graceful)');
+  assert.ok(
+    messages.some((m) => m.type === 'done' && m.status === 'cancelled'),
+    'the trainer said so itself (graceful)',
+  );
   const steps = readMetrics(run.dir).filter((m) => m.kind === 'progress').length;
   assert.ok(steps >= 3 && steps < 50 * 12, `stopped early (${steps} steps logged)`);
 });

@@ -6,7 +6,11 @@ import { logAxisTicks, logTicks } from '../../webview/shared/logTicks';
 /** Every pair of neighbouring labels at least `labelPx` apart on an axis `lengthPx` long. */
 function assertReadable(ticks: number[], min: number, max: number, lengthPx: number, labelPx: number): void {
   const px = (v: number) => ((Math.log10(v) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))) * lengthPx;
-  for (let i = 1; i < ticks.length; i++) assert.ok(px(ticks[i]) - px(ticks[i - 1]) >= labelPx - 1e-6, `${ticks[i - 1]} and ${ticks[i]} are ${(px(ticks[i]) - px(ticks[i - 1])).toFixed(1)} px apart`);
+  for (let i = 1; i < ticks.length; i++)
+    assert.ok(
+      px(ticks[i]) - px(ticks[i - 1]) >= labelPx - 1e-6,
+      `${ticks[i - 1]} and ${ticks[i]} are ${(px(ticks[i]) - px(ticks[i - 1])).toFixed(1)} px apart`,
+    );
   for (const t of ticks) assert.ok(t >= min && t <= max, `${t} inside [${min}, ${max}]`);
 }
 
@@ -35,7 +39,7 @@ test('a range too narrow for any 1-2-5 value gets a few evenly spaced round valu
 
 test('random ranges and sizes: always readable, round and inside the range; two ticks at least when four labels fit', () => {
   let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let i = 0; i < 2000; i++) {
     const min = 10 ** (random() * 12 - 6);
     const max = min * 10 ** (random() ** 3 * 8 + 1e-3);
@@ -56,8 +60,17 @@ test('no ticks for a range a log axis cannot show', () => {
 test('the chart.js hook replaces the ticks of a vertical axis by its height, of a horizontal one by its width', () => {
   const vertical = { min: 0.672, max: 1.35, width: 40, height: 170, isHorizontal: () => false, ticks: [0.672, 0.69, 0.7, 1.35].map((value) => ({ value })) };
   logAxisTicks(vertical);
-  assert.deepEqual(vertical.ticks.map((t) => t.value), [0.7, 0.8, 0.9, 1]);
+  assert.deepEqual(
+    vertical.ticks.map((t) => t.value),
+    [0.7, 0.8, 0.9, 1],
+  );
   const horizontal = { min: 300, max: 2e6, width: 300, height: 20, isHorizontal: () => true, ticks: [] as { value: number }[] };
   logAxisTicks(horizontal);
-  assertReadable(horizontal.ticks.map((t) => t.value), 300, 2e6, 300, 56);
+  assertReadable(
+    horizontal.ticks.map((t) => t.value),
+    300,
+    2e6,
+    300,
+    56,
+  );
 });

@@ -10,7 +10,20 @@ import { RunSet } from '../../src/extension/webviews/runSet';
 import type { RunStreamMessage } from '../../src/protocol/runStream';
 import { runRecord } from '../metrics/fixtures';
 
-const line = (step: number) => JSON.stringify({ kind: 'progress', step, totalSteps: 10, epoch: step / 5, loss: 1 / step, lossPerTask: { mood: 1 / step }, learningRate: 0.1, gradNorm: 1, elapsedMs: step * 10, examplesPerSec: 1, tokensPerSec: 1 }) + '\n';
+const line = (step: number) =>
+  JSON.stringify({
+    kind: 'progress',
+    step,
+    totalSteps: 10,
+    epoch: step / 5,
+    loss: 1 / step,
+    lossPerTask: { mood: 1 / step },
+    learningRate: 0.1,
+    gradNorm: 1,
+    elapsedMs: step * 10,
+    examplesPerSec: 1,
+    tokensPerSec: 1,
+  }) + '\n';
 
 function runDir(status: 'running' | 'completed', metrics: string, id = 'r1'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-runset-'));
@@ -29,7 +42,8 @@ function collector() {
       messages.push(m);
       for (const w of waiting.filter((w) => w.match(m))) w.resolve();
     },
-    until: (match: (m: RunStreamMessage) => boolean) => (messages.some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ match, resolve }))),
+    until: (match: (m: RunStreamMessage) => boolean) =>
+      messages.some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ match, resolve })),
   };
 }
 
@@ -49,7 +63,10 @@ test('a live run: first what is there, then only the appended points, then its s
   await c.until((m) => m.type === 'runStatus');
   runs.dispose();
   assert.deepEqual(steps(c.messages), [1, 2, 3, 4], 'each point once, in order');
-  assert.deepEqual(c.messages.filter((m) => m.type === 'runStatus'), [{ type: 'runStatus', runId: 'r1', status: 'completed', summary: undefined }]);
+  assert.deepEqual(
+    c.messages.filter((m) => m.type === 'runStatus'),
+    [{ type: 'runStatus', runId: 'r1', status: 'completed', summary: undefined }],
+  );
   assert.equal(c.messages.filter((m) => m.type === 'notice').length, 0);
 });
 
@@ -72,25 +89,44 @@ test('a run.json that is not JSON is an error notice; the other runs are still s
   fs.writeFileSync(path.join(bad, 'run.json'), '{"id": "bad", ');
   const c = collector();
   const runs = new RunSet([good, bad], c.post);
-  assert.deepEqual(runs.folders.map((f) => f.record?.id), ['good', undefined]);
+  assert.deepEqual(
+    runs.folders.map((f) => f.record?.id),
+    ['good', undefined],
+  );
   const [notice, ...others] = runs.notices().filter((n) => n.severity === 'error');
   assert.equal(others.length, 0);
   assert.equal(notice.runId, undefined);
   assert.match(notice.message, /run\.json: cannot read the run record/);
   runs.start();
   runs.dispose();
-  assert.deepEqual(c.messages.map((m) => m.type === 'points' && m.runId), ['good']);
+  assert.deepEqual(
+    c.messages.map((m) => m.type === 'points' && m.runId),
+    ['good'],
+  );
 });
 
 test('the file tail reads by byte offset: a UTF-8 character split between reads and a replaced file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-tail-'));
   const file = path.join(dir, 'metrics.jsonl');
-  const text = JSON.stringify({ kind: 'eval', step: 1, epoch: 1, split: 'validation', metrics: { 'émotion': { accuracy: 0.5, macroF1: 0.5, loss: 1, count: 2 } }, score: 0.5, best: true, elapsedMs: 1 }) + '\n';
+  const text =
+    JSON.stringify({
+      kind: 'eval',
+      step: 1,
+      epoch: 1,
+      split: 'validation',
+      metrics: { émotion: { accuracy: 0.5, macroF1: 0.5, loss: 1, count: 2 } },
+      score: 0.5,
+      best: true,
+      elapsedMs: 1,
+    }) + '\n';
   const bytes = Buffer.from(text);
   const cut = bytes.indexOf(Buffer.from('é')) + 1; // in the middle of the two bytes of é
   fs.writeFileSync(file, bytes.subarray(0, cut));
   const tail = new MetricsFileTail(dir);
-  assert.equal(tail.read().reduce((n, r) => n + r.lines, 0), 0);
+  assert.equal(
+    tail.read().reduce((n, r) => n + r.lines, 0),
+    0,
+  );
   fs.appendFileSync(file, bytes.subarray(cut));
   const [read] = tail.read();
   assert.deepEqual(Object.keys(read.batch), ['validation/accuracy/émotion', 'validation/macroF1/émotion', 'validation/loss/émotion']);

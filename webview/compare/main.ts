@@ -3,7 +3,17 @@
 // (all of it, or only what differs); and the curves overlaid. The table exports as CSV or Markdown.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { type MetricsRow, type Table, type ValidationStats, configTable, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
+import {
+  type MetricsRow,
+  type Table,
+  type ValidationStats,
+  configTable,
+  joinTables,
+  meanTestAccuracy,
+  metricsTable,
+  toCsv,
+  toMarkdown,
+} from '../../src/common/comparison';
 import { seriesKey } from '../../src/common/curves';
 import { bestPoint } from '../../src/common/series';
 import { type CompareRun, type CompareState, type ExportFormat, isCompareState, isCompareToWebview } from '../../src/protocol/compare';
@@ -39,7 +49,13 @@ root.replaceChildren(
   legend,
   noticeBox,
   h('section', { 'aria-labelledby': 'metrics-h' }, h('h2', { id: 'metrics-h' }, 'Metrics, parameters and speed'), exportBar, metricsBox),
-  h('section', { 'aria-labelledby': 'scatter-h' }, h('h2', { id: 'scatter-h' }, 'Accuracy vs trainable parameters'), h('div', { className: 'chart-box', id: 'scatter' }, scatterCanvas), scatterNote),
+  h(
+    'section',
+    { 'aria-labelledby': 'scatter-h' },
+    h('h2', { id: 'scatter-h' }, 'Accuracy vs trainable parameters'),
+    h('div', { className: 'chart-box', id: 'scatter' }, scatterCanvas),
+    scatterNote,
+  ),
   h('section', { 'aria-labelledby': 'config-h' }, h('h2', { id: 'config-h' }, 'Configuration'), configBar, configBox),
   h('section', { 'aria-labelledby': 'curves-h' }, h('h2', { id: 'curves-h' }, 'Curves'), curveBar, grid),
 );
@@ -104,7 +120,10 @@ function metricsRows(): MetricsRow[] {
 }
 
 function currentConfigTable(): Table {
-  return configTable(view.runs.map((r) => ({ label: r.name, config: r.config })), state.differencesOnly);
+  return configTable(
+    view.runs.map((r) => ({ label: r.name, config: r.config })),
+    state.differencesOnly,
+  );
 }
 
 function exportTable(): Table {
@@ -118,7 +137,11 @@ function renderTable(box: HTMLElement, table: Table, caption: string): void {
     h(
       'tr',
       { 'data-run': view.runs[r]?.id },
-      ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, view.runs[r] ? swatch(view.runs[r].color) : null, cell) : h('td', { className: i > 1 && box.id === 'metrics-table' ? 'num' : undefined }, cell))),
+      ...row.map((cell, i) =>
+        i === 0
+          ? h('th', { scope: 'row' }, view.runs[r] ? swatch(view.runs[r].color) : null, cell)
+          : h('td', { className: i > 1 && box.id === 'metrics-table' ? 'num' : undefined }, cell),
+      ),
     ),
   );
   box.replaceChildren(h('table', {}, h('caption', { className: 'muted' }, caption), h('thead', {}, head), h('tbody', {}, ...body)));
@@ -135,7 +158,9 @@ function renderTables(): void {
 function renderScatter(): void {
   const plotted = view.runs.flatMap((r) => {
     const accuracy = r.summary ? meanTestAccuracy(r.summary) : undefined;
-    return r.summary && accuracy !== undefined && r.summary.trainableParams > 0 ? [{ label: r.name, color: r.color, params: r.summary.trainableParams, accuracy }] : [];
+    return r.summary && accuracy !== undefined && r.summary.trainableParams > 0
+      ? [{ label: r.name, color: r.color, params: r.summary.trainableParams, accuracy }]
+      : [];
   });
   scatter.show(plotted, colors);
   const missing = view.runs.filter((r) => !plotted.some((p) => p.label === r.name));

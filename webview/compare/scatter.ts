@@ -25,7 +25,14 @@ export class TradeOffScatter {
     this.chart = new Chart(this.canvas, {
       type: 'scatter',
       data: {
-        datasets: points.map((p) => ({ label: p.label, data: [{ x: p.params, y: p.accuracy }], borderColor: p.color, backgroundColor: p.color, pointRadius: 6, pointHoverRadius: 8 })),
+        datasets: points.map((p) => ({
+          label: p.label,
+          data: [{ x: p.params, y: p.accuracy }],
+          borderColor: p.color,
+          backgroundColor: p.color,
+          pointRadius: 6,
+          pointHoverRadius: 8,
+        })),
       },
       options: {
         animation: false,
@@ -35,8 +42,21 @@ export class TradeOffScatter {
         font: { family: colors.font },
         scales: {
           // Some room beyond the outermost runs: a point on the axis's end would be cut in half.
-          x: { type: 'logarithmic', ...paddedRange(points.map((p) => p.params)), grid, ticks: { ...ticks, callback: (v) => formatParams(Number(v)) }, afterBuildTicks: logAxisTicks, title: { display: true, text: 'trainable parameters (log)', color: colors.description } },
-          y: { type: 'linear', grace: '10%', grid, ticks: { ...ticks, callback: (v) => `${(100 * Number(v)).toFixed(0)}%` }, title: { display: true, text: 'mean test accuracy', color: colors.description } },
+          x: {
+            type: 'logarithmic',
+            ...paddedRange(points.map((p) => p.params)),
+            grid,
+            ticks: { ...ticks, callback: (v) => formatParams(Number(v)) },
+            afterBuildTicks: logAxisTicks,
+            title: { display: true, text: 'trainable parameters (log)', color: colors.description },
+          },
+          y: {
+            type: 'linear',
+            grace: '10%',
+            grid,
+            ticks: { ...ticks, callback: (v) => `${(100 * Number(v)).toFixed(0)}%` },
+            title: { display: true, text: 'mean test accuracy', color: colors.description },
+          },
         },
         plugins: {
           legend: { labels: { color: colors.foreground } },
@@ -46,7 +66,10 @@ export class TradeOffScatter {
             bodyColor: colors.foreground,
             borderColor: colors.border,
             borderWidth: 1,
-            callbacks: { label: (item) => `${item.dataset.label}: ${(100 * (item.parsed.y ?? 0)).toFixed(1)}% with ${formatParams(item.parsed.x ?? 0)} trainable parameters` },
+            callbacks: {
+              label: (item) =>
+                `${item.dataset.label}: ${(100 * (item.parsed.y ?? 0)).toFixed(1)}% with ${formatParams(item.parsed.x ?? 0)} trainable parameters`,
+            },
           },
         },
       },

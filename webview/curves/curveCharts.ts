@@ -178,9 +178,28 @@ export class CurveCharts {
       smooth: new MinMaxDownsampler(BUCKETS),
       bestMarker,
       datasets: {
-        raw: { ...common, borderDash: [], label: `${label} (raw)`, data: [], borderColor: withAlpha(run.color, 0.25), backgroundColor: withAlpha(run.color, 0.25), borderWidth: 1 },
+        raw: {
+          ...common,
+          borderDash: [],
+          label: `${label} (raw)`,
+          data: [],
+          borderColor: withAlpha(run.color, 0.25),
+          backgroundColor: withAlpha(run.color, 0.25),
+          borderWidth: 1,
+        },
         smooth: { ...common, label, data: [], borderColor: run.color, backgroundColor: run.color, borderWidth: 1.75 },
-        best: { ...common, label: `${label} best`, data: bestMarker, showLine: false, pointRadius: 6, pointHoverRadius: 8, pointStyle: 'star', borderColor: run.color, backgroundColor: run.color, borderWidth: 2 },
+        best: {
+          ...common,
+          label: `${label} best`,
+          data: bestMarker,
+          showLine: false,
+          pointRadius: 6,
+          pointHoverRadius: 8,
+          pointStyle: 'star',
+          borderColor: run.color,
+          backgroundColor: run.color,
+          borderWidth: 2,
+        },
       },
     };
     for (const role of ['raw', 'smooth', 'best'] as const) this.trackOf.set(track.datasets[role], { track, role });
@@ -257,13 +276,29 @@ export class CurveCharts {
     chart.options.color = c.foreground;
     chart.options.font = { family: c.font };
     chart.options.scales = {
-      x: { type: 'linear', grid, ticks: { ...ticks, callback: (v) => formatX(Number(v), this.options.xAxis) }, title: { display: true, text: X_TITLES[this.options.xAxis], color: c.description } },
+      x: {
+        type: 'linear',
+        grid,
+        ticks: { ...ticks, callback: (v) => formatX(Number(v), this.options.xAxis) },
+        title: { display: true, text: X_TITLES[this.options.xAxis], color: c.description },
+      },
       // On a log axis chart.js's own ticks crowd on a narrow range ("0.69" over "0.67"): logAxisTicks picks readable ones.
-      y: { type: this.options.logScale ? 'logarithmic' : 'linear', grid, ticks: { ...ticks, callback: (v) => formatY(Number(v), percent) }, afterBuildTicks: this.options.logScale ? logAxisTicks : undefined },
+      y: {
+        type: this.options.logScale ? 'logarithmic' : 'linear',
+        grid,
+        ticks: { ...ticks, callback: (v) => formatY(Number(v), percent) },
+        afterBuildTicks: this.options.logScale ? logAxisTicks : undefined,
+      },
     };
     if (chart.options.plugins?.legend?.labels) chart.options.plugins.legend.labels.color = c.foreground;
     if (chart.options.plugins?.tooltip) {
-      Object.assign(chart.options.plugins.tooltip, { backgroundColor: c.background, titleColor: c.foreground, bodyColor: c.foreground, borderColor: c.border, borderWidth: 1 });
+      Object.assign(chart.options.plugins.tooltip, {
+        backgroundColor: c.background,
+        titleColor: c.foreground,
+        bodyColor: c.foreground,
+        borderColor: c.border,
+        borderWidth: 1,
+      });
     }
     for (const dataset of chart.data.datasets) {
       const info = this.trackOf.get(dataset);

@@ -37,7 +37,8 @@ curveControls(toolbar, state, (change) => {
 function updateEmpty(): void {
   if (charts.hasPoints()) empty.textContent = '';
   else if (view.runs.length === 0) empty.textContent = notices.count ? 'There is nothing to draw: see the message above.' : 'No runs to show.';
-  else if (view.runs.some((r) => r.status === 'running' || r.status === 'queued')) empty.textContent = 'Waiting for the first steps: the curves appear as the run logs them.';
+  else if (view.runs.some((r) => r.status === 'running' || r.status === 'queued'))
+    empty.textContent = 'Waiting for the first steps: the curves appear as the run logs them.';
   else empty.textContent = 'These runs logged no metrics, so there are no curves to draw.';
 }
 

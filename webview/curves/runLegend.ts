@@ -4,7 +4,14 @@ import { h, swatch } from '../shared/dom';
 import type { CurveCharts } from './curveCharts';
 
 export function legendItem(run: CurveRun): HTMLLIElement {
-  return h('li', { 'data-run': run.id }, swatch(run.color), h('span', {}, run.name), h('span', { className: 'muted status' }, ` ${run.experiment} · ${run.status}`), h('span', { className: 'muted progress' }));
+  return h(
+    'li',
+    { 'data-run': run.id },
+    swatch(run.color),
+    h('span', {}, run.name),
+    h('span', { className: 'muted status' }, ` ${run.experiment} · ${run.status}`),
+    h('span', { className: 'muted progress' }),
+  );
 }
 
 export function showStatus(legend: HTMLElement, run: CurveRun): void {

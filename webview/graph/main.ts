@@ -44,7 +44,11 @@ const toolbar = h(
   button('Export SVG', 'export-svg', () => exportAs('svg')),
   button('Export PNG', 'export-png', () => exportAs('png')),
 );
-const legend = h('p', { className: 'graph-legend muted' }, 'Solid border: trainable · dashed border: frozen · faded: dropped by AdapterDrop · click an item to select its definition in the config');
+const legend = h(
+  'p',
+  { className: 'graph-legend muted' },
+  'Solid border: trainable · dashed border: frozen · faded: dropped by AdapterDrop · click an item to select its definition in the config',
+);
 const problemsBox = h('div', { id: 'problems', role: 'alert' });
 const canvas = h('div', { id: 'graph', className: 'graph-canvas', tabindex: -1 });
 root.replaceChildren(title, summary, toolbar, legend, problemsBox, canvas);

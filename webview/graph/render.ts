@@ -8,7 +8,11 @@ import { type Layout, LINE_HEIGHT, PADDING, nodeLines } from './layout';
 const SVG = 'http://www.w3.org/2000/svg';
 export const FONT_SIZE = 12;
 
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (SVGElement | string)[]): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...children: (SVGElement | string)[]
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   e.append(...children);
@@ -17,7 +21,8 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
 
 /** The accent of an item: what it is, independent of whether it trains. */
 function accent(item: GraphItem, c: ThemeColors): string {
-  if (item.type === 'group') return item.kind === 'block' && item.block === 'Fuse' ? c.charts.purple : item.kind === 'composition' || item.kind === 'merge' ? c.foreground : c.border;
+  if (item.type === 'group')
+    return item.kind === 'block' && item.block === 'Fuse' ? c.charts.purple : item.kind === 'composition' || item.kind === 'merge' ? c.foreground : c.border;
   switch (item.kind) {
     case 'adapter':
     case 'shared':
@@ -47,10 +52,24 @@ function dataOf(item: GraphItem): Record<string, string | number> {
 
 export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement {
   const font = `${FONT_SIZE}px ${colors.font}`;
-  const svg = el('svg', { xmlns: SVG, viewBox: `0 0 ${layout.width} ${layout.height}`, width: layout.width, height: layout.height, role: 'img', 'font-family': colors.font, 'font-size': FONT_SIZE });
+  const svg = el('svg', {
+    xmlns: SVG,
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    width: layout.width,
+    height: layout.height,
+    role: 'img',
+    'font-family': colors.font,
+    'font-size': FONT_SIZE,
+  });
   const contrast = colors.kind.startsWith('high-contrast');
   const defs = el('defs', {});
-  defs.append(el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, el('path', { d: 'M0,0 L10,5 L0,10 z', fill: colors.description })));
+  defs.append(
+    el(
+      'marker',
+      { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      el('path', { d: 'M0,0 L10,5 L0,10 z', fill: colors.description }),
+    ),
+  );
   svg.append(defs, el('rect', { x: 0, y: 0, width: layout.width, height: layout.height, fill: colors.background }));
 
   const groups = el('g', { class: 'groups' });
@@ -60,12 +79,29 @@ export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement 
 
   for (const { item, box } of layout.items) {
     const color = accent(item, colors);
-    const g = el('g', { ...dataOf(item), class: `item ${item.type}`, tabindex: 0, role: 'button', 'aria-label': `${nodeLines(item).join(', ')}. Select its definition in the config.` });
+    const g = el('g', {
+      ...dataOf(item),
+      class: `item ${item.type}`,
+      tabindex: 0,
+      role: 'button',
+      'aria-label': `${nodeLines(item).join(', ')}. Select its definition in the config.`,
+    });
     const frozenDash: Record<string, string> = item.trainable ? {} : { 'stroke-dasharray': '5 3' };
     if (item.type === 'group') {
       const fill = item.kind === 'base' || item.kind === 'composition' || item.kind === 'merge' ? colors.background : color;
       g.append(
-        el('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 4, fill, 'fill-opacity': fill === colors.background ? 1 : 0.06, stroke: color, 'stroke-width': item.trainable ? 2 : 1, ...frozenDash }),
+        el('rect', {
+          x: box.x,
+          y: box.y,
+          width: box.width,
+          height: box.height,
+          rx: 4,
+          fill,
+          'fill-opacity': fill === colors.background ? 1 : 0.06,
+          stroke: color,
+          'stroke-width': item.trainable ? 2 : 1,
+          ...frozenDash,
+        }),
         el('text', { x: box.x + PADDING, y: box.y + PADDING + FONT_SIZE, fill: colors.foreground, 'font-weight': 600 }, nodeLines(item)[0]),
       );
       groups.append(g);

@@ -23,7 +23,14 @@ export class ParametersChart {
         labels: rows.map((r) => r.name),
         datasets: [
           { label: 'trainable', data: rows.map((r) => r.trainable), backgroundColor: colors.charts.blue, borderColor: colors.charts.blue, borderWidth: 1 },
-          { label: 'total at inference', data: rows.map((r) => r.total), backgroundColor: 'transparent', borderColor: colors.description, borderWidth: 1.5, borderDash: [4, 3] } as never,
+          {
+            label: 'total at inference',
+            data: rows.map((r) => r.total),
+            backgroundColor: 'transparent',
+            borderColor: colors.description,
+            borderWidth: 1.5,
+            borderDash: [4, 3],
+          } as never,
         ],
       },
       options: {
@@ -32,7 +39,13 @@ export class ParametersChart {
         animation: false,
         scales: {
           x: { grid: { color: colors.border }, ticks: { color: colors.foreground } },
-          y: { type: logScale ? 'logarithmic' : 'linear', grid: { color: colors.border }, ticks: { color: colors.foreground, callback: (v) => count(Number(v)) }, afterBuildTicks: logScale ? logAxisTicks : undefined, title: { display: true, text: 'parameters', color: colors.description } },
+          y: {
+            type: logScale ? 'logarithmic' : 'linear',
+            grid: { color: colors.border },
+            ticks: { color: colors.foreground, callback: (v) => count(Number(v)) },
+            afterBuildTicks: logScale ? logAxisTicks : undefined,
+            title: { display: true, text: 'parameters', color: colors.description },
+          },
         },
         plugins: {
           legend: { labels: { color: colors.foreground } },

@@ -29,13 +29,48 @@ function kindLabel(r: RunTypeParameters): string {
 
 function runTypeTable(report: ParameterReport, data: ParametersData): HTMLElement {
   const measured = data.run?.measured;
-  const head = h('tr', {}, h('th', {}, 'run type'), h('th', {}, 'kind'), h('th', { className: 'num' }, 'trainable'), h('th', { className: 'num' }, 'total'), h('th', { className: 'num' }, '% of base'), h('th', {}, 'bytes per attribute (float32)'), measured ? h('th', {}, 'measured (summary.json)') : null);
+  const head = h(
+    'tr',
+    {},
+    h('th', {}, 'run type'),
+    h('th', {}, 'kind'),
+    h('th', { className: 'num' }, 'trainable'),
+    h('th', { className: 'num' }, 'total'),
+    h('th', { className: 'num' }, '% of base'),
+    h('th', {}, 'bytes per attribute (float32)'),
+    measured ? h('th', {}, 'measured (summary.json)') : null,
+  );
   const rows = report.rows.map((r) => {
     const isRun = data.run?.name === r.name;
     // One line per attribute (and per measure): a half-width panel has no room for them side by side.
     const perTask = Object.entries(r.bytesPerTask).map(([task, b]) => h('div', { className: 'nowrap' }, `${task} ${bytes(b)}`));
-    const measuredCell = measured ? h('td', {}, ...(isRun ? [h('div', { className: 'nowrap' }, `${count(measured.trainableParams)} trainable of ${count(measured.totalParams)} (${percent(measured.trainablePercent)})`), h('div', { className: 'nowrap' }, `${bytes(measured.bytesOnDisk)} on disk`)] : [])) : null;
-    return h('tr', { 'data-run': r.name, className: isRun ? 'this-run' : undefined }, h('th', { scope: 'row' }, r.name, isRun ? ' (this run)' : ''), h('td', {}, kindLabel(r)), num(r.trainable, count(r.trainable), 'trainable'), num(r.total, count(r.total), 'total'), num(r.percentOfBase, percent(r.percentOfBase), 'percent'), h('td', { 'data-col': 'bytes' }, ...perTask), measuredCell);
+    const measuredCell = measured
+      ? h(
+          'td',
+          {},
+          ...(isRun
+            ? [
+                h(
+                  'div',
+                  { className: 'nowrap' },
+                  `${count(measured.trainableParams)} trainable of ${count(measured.totalParams)} (${percent(measured.trainablePercent)})`,
+                ),
+                h('div', { className: 'nowrap' }, `${bytes(measured.bytesOnDisk)} on disk`),
+              ]
+            : []),
+        )
+      : null;
+    return h(
+      'tr',
+      { 'data-run': r.name, className: isRun ? 'this-run' : undefined },
+      h('th', { scope: 'row' }, r.name, isRun ? ' (this run)' : ''),
+      h('td', {}, kindLabel(r)),
+      num(r.trainable, count(r.trainable), 'trainable'),
+      num(r.total, count(r.total), 'total'),
+      num(r.percentOfBase, percent(r.percentOfBase), 'percent'),
+      h('td', { 'data-col': 'bytes' }, ...perTask),
+      measuredCell,
+    );
   });
   return h('div', { className: 'table-scroll' }, h('table', { id: 'run-types' }, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
@@ -43,14 +78,24 @@ function runTypeTable(report: ParameterReport, data: ParametersData): HTMLElemen
 function perLayerTable(report: ParameterReport): HTMLElement {
   const rows = report.rows;
   const line = (label: string, base: number, values: (r: RunTypeParameters) => number, key: string) =>
-    h('tr', { 'data-part': key }, h('th', { scope: 'row' }, label), num(base, count(base), 'base'), ...rows.map((r) => num(values(r), values(r) ? count(values(r)) : '–', r.name)));
+    h(
+      'tr',
+      { 'data-part': key },
+      h('th', { scope: 'row' }, label),
+      num(base, count(base), 'base'),
+      ...rows.map((r) => num(values(r), values(r) ? count(values(r)) : '–', r.name)),
+    );
   return h(
     'div',
     { className: 'table-scroll' },
     h(
       'table',
       { id: 'per-layer' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'part'), h('th', { className: 'num' }, 'base (frozen)'), ...rows.map((r) => h('th', { className: 'num' }, `${r.name} trains`)))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'part'), h('th', { className: 'num' }, 'base (frozen)'), ...rows.map((r) => h('th', { className: 'num' }, `${r.name} trains`))),
+      ),
       h(
         'tbody',
         {},
@@ -76,9 +121,18 @@ function projection(report: ParameterReport, s: ParametersState): HTMLElement {
     body.replaceChildren(
       ...projected.map((r) => {
         const total = projectedBytes(r.storage!, n);
-        const how = r.storage!.shared ? `one base (${bytes(r.storage!.shared)}) + ${n} × ${bytes(r.storage!.perAttribute)}` : `${n} × ${bytes(r.storage!.perAttribute)} (a whole model each)`;
+        const how = r.storage!.shared
+          ? `one base (${bytes(r.storage!.shared)}) + ${n} × ${bytes(r.storage!.perAttribute)}`
+          : `${n} × ${bytes(r.storage!.perAttribute)} (a whole model each)`;
         const vsFull = full ? `${((100 * total) / projectedBytes(full.storage!, n)).toFixed(1)}%` : '–';
-        return h('tr', { 'data-run': r.name }, h('th', { scope: 'row' }, r.name), h('td', {}, how), num(total, bytes(total), 'projected'), h('td', { className: 'num' }, vsFull));
+        return h(
+          'tr',
+          { 'data-run': r.name },
+          h('th', { scope: 'row' }, r.name),
+          h('td', {}, how),
+          num(total, bytes(total), 'projected'),
+          h('td', { className: 'num' }, vsFull),
+        );
       }),
     );
   };
@@ -92,9 +146,33 @@ function projection(report: ParameterReport, s: ParametersState): HTMLElement {
     'section',
     {},
     h('h2', {}, 'Storage for N attributes'),
-    h('p', { className: 'muted' }, 'Full fine-tuning stores a whole model per attribute; adapters store the frozen base once and one small adapter (with its head) per attribute.'),
+    h(
+      'p',
+      { className: 'muted' },
+      'Full fine-tuning stores a whole model per attribute; adapters store the frozen base once and one small adapter (with its head) per attribute.',
+    ),
     h('div', { className: 'toolbar' }, h('label', {}, 'N attributes', input, shownN)),
-    h('div', { className: 'table-scroll' }, h('table', { id: 'projection' }, h('thead', {}, h('tr', {}, h('th', {}, 'run type'), h('th', {}, 'stores'), h('th', { className: 'num' }, 'bytes'), h('th', { className: 'num' }, 'vs full fine-tuning'))), body)),
+    h(
+      'div',
+      { className: 'table-scroll' },
+      h(
+        'table',
+        { id: 'projection' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'run type'),
+            h('th', {}, 'stores'),
+            h('th', { className: 'num' }, 'bytes'),
+            h('th', { className: 'num' }, 'vs full fine-tuning'),
+          ),
+        ),
+        body,
+      ),
+    ),
   );
 }
 
@@ -106,12 +184,19 @@ function show(source: ParametersSource, data: ParametersData): void {
   const parts: (HTMLElement | null)[] = [h('h1', {}, data.title)];
   if (data.run) parts.push(h('p', { className: 'muted' }, `Run ${data.run.name} · ${data.run.status} · `, h('span', { className: 'mono' }, data.run.dir)));
   for (const note of data.notes) parts.push(h('div', { className: 'notice', role: 'status' }, h('strong', {}, 'Note'), note));
-  if (data.error) parts.push(h('div', { className: 'notice error', role: 'alert', id: 'parameters-error' }, h('strong', {}, 'Cannot show the parameters'), data.error));
+  if (data.error)
+    parts.push(h('div', { className: 'notice error', role: 'alert', id: 'parameters-error' }, h('strong', {}, 'Cannot show the parameters'), data.error));
   chart = undefined;
   const report = data.report;
   if (report) {
     const b = report.base;
-    parts.push(h('p', { id: 'base-summary' }, `Base: ${b.description} · ${b.layers} layers × ${b.hiddenSize} hidden, ${b.heads} heads, FFN ${b.intermediateSize}, vocabulary ${b.vocabSize} · ${count(b.total)} parameters (${bytes(b.bytes)} as float32)`));
+    parts.push(
+      h(
+        'p',
+        { id: 'base-summary' },
+        `Base: ${b.description} · ${b.layers} layers × ${b.hiddenSize} hidden, ${b.heads} heads, FFN ${b.intermediateSize}, vocabulary ${b.vocabSize} · ${count(b.total)} parameters (${bytes(b.bytes)} as float32)`,
+      ),
+    );
     const s = state;
     const log = document.createElement('vscode-checkbox');
     log.id = 'log-scale';

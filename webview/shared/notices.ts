@@ -16,7 +16,9 @@ export class Notices {
     this.shown.add(key);
     const heading = notice.severity === 'error' ? 'Cannot show this run' : notice.severity === 'warning' ? 'Damaged run data' : 'Note';
     const title = runName ? `${heading}: ${runName}` : heading;
-    this.container.append(h('div', { className: `notice ${notice.severity}`, role: notice.severity === 'error' ? 'alert' : 'status' }, h('strong', {}, title), notice.message));
+    this.container.append(
+      h('div', { className: `notice ${notice.severity}`, role: notice.severity === 'error' ? 'alert' : 'status' }, h('strong', {}, title), notice.message),
+    );
   }
 
   clear(): void {

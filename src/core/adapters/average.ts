@@ -12,12 +12,14 @@ export function averageAdapters(spec: AdapterSpec, sources: AdapterModule[], wei
   const targets = merged.weights.entries();
   const sourceEntries = sources.map((s) => s.weights.entries());
   sourceEntries.forEach((entries, i) => {
-    if (entries.length !== targets.length) throw new Error(`adapter "${sources[i].name}" has ${entries.length} tensors, expected ${targets.length}: not the same config`);
+    if (entries.length !== targets.length)
+      throw new Error(`adapter "${sources[i].name}" has ${entries.length} tensors, expected ${targets.length}: not the same config`);
   });
   targets.forEach(([name, target], k) => {
     for (const [i, entries] of sourceEntries.entries()) {
       const [sourceName, source] = entries[k];
-      if (source.shape.join() !== target.shape.join()) throw new Error(`"${sourceName}" of adapter "${sources[i].name}" has shape [${source.shape}], "${name}" [${target.shape}]`);
+      if (source.shape.join() !== target.shape.join())
+        throw new Error(`"${sourceName}" of adapter "${sources[i].name}" has shape [${source.shape}], "${name}" [${target.shape}]`);
     }
     tf.tidy(() => target.assign(tf.addN(sourceEntries.map((entries, i) => tf.mul(entries[k][1], weights[i])))));
   });

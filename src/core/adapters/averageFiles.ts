@@ -32,7 +32,8 @@ function readSaved(dir: string): SavedAdapter {
   } catch (e) {
     throw new AdapterLoadError(`${configFile}: cannot read it as JSON (${e instanceof Error ? e.message : e})`);
   }
-  if (typeof json?.name !== 'string' || typeof json?.config !== 'object') throw new AdapterLoadError(`${configFile}: not an AdapterHub adapter config (needs "name" and "config")`);
+  if (typeof json?.name !== 'string' || typeof json?.config !== 'object')
+    throw new AdapterLoadError(`${configFile}: not an AdapterHub adapter config (needs "name" and "config")`);
   return { dir, name: json.name, json, tensors: readFloatTensors(path.join(dir, ADAPTER_WEIGHTS_FILE)) };
 }
 
@@ -45,9 +46,15 @@ export function mergeAdapterFolders(dirs: string[], weights: number[], name: str
   for (const other of saved.slice(1)) {
     for (const key of new Set([...Object.keys(first.json.config), ...Object.keys(other.json.config)])) {
       const [a, b] = [first.json.config[key], other.json.config[key]].map((v) => JSON.stringify(v));
-      if (a !== b) throw new AdapterLoadError(`adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) differ in ${key} (${a} vs ${b}); parameter averaging needs the same config`);
+      if (a !== b)
+        throw new AdapterLoadError(
+          `adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) differ in ${key} (${a} vs ${b}); parameter averaging needs the same config`,
+        );
     }
-    if (other.json.hidden_size !== first.json.hidden_size) throw new AdapterLoadError(`adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) belong to models of other widths: hidden_size ${first.json.hidden_size} vs ${other.json.hidden_size}`);
+    if (other.json.hidden_size !== first.json.hidden_size)
+      throw new AdapterLoadError(
+        `adapters "${first.name}" (${first.dir}) and "${other.name}" (${other.dir}) belong to models of other widths: hidden_size ${first.json.hidden_size} vs ${other.json.hidden_size}`,
+      );
   }
   checkSameTensors(saved, renameAdapterTensor);
   const out: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
@@ -56,11 +63,13 @@ export function mergeAdapterFolders(dirs: string[], weights: number[], name: str
     const sum = new Float32Array(shape.reduce((a, b) => a * b, 1));
     saved.forEach((s, i) => {
       const source = s.tensors.get(renameAdapterTensor(tensor, first.name, s.name));
-      if (!source || source.shape.join() !== shape.join()) throw new AdapterLoadError(`${s.dir}: adapter "${s.name}" has no tensor matching "${tensor}" [${shape}]`);
+      if (!source || source.shape.join() !== shape.join())
+        throw new AdapterLoadError(`${s.dir}: adapter "${s.name}" has no tensor matching "${tensor}" [${shape}]`);
       source.data.forEach((v, k) => (sum[k] += weights[i] * v));
     });
     // Finite inputs can still overflow float32 with large weights: never write what could not be read back.
-    if (!sum.every(Number.isFinite)) throw new AdapterLoadError(`tensor "${target}" of the merge overflows float32 with weights ${weights.join(', ')}: use smaller weights`);
+    if (!sum.every(Number.isFinite))
+      throw new AdapterLoadError(`tensor "${target}" of the merge overflows float32 with weights ${weights.join(', ')}: use smaller weights`);
     out[target] = { dtype: 'F32', shape, data: sum };
   }
   for (const s of saved.slice(1)) {

@@ -20,7 +20,9 @@ export const MERGED_ADAPTER_FILE = 'merged_adapter.json';
 /** The base weights with the adapter merged in (a new map). */
 export function mergedBaseValues(module: AdapterModule, base: Values): Values {
   if (!isMergeable(module)) {
-    throw new NotMergeableError(`adapter "${module.name}" (${module.method}) is not a linear change of the frozen weights, so it cannot be merged into them; lora, ia3 and arc adapters can (train one of those, or keep this adapter unmerged)`);
+    throw new NotMergeableError(
+      `adapter "${module.name}" (${module.method}) is not a linear change of the frozen weights, so it cannot be merged into them; lora, ia3 and arc adapters can (train one of those, or keep this adapter unmerged)`,
+    );
   }
   return module.mergedInto(base);
 }

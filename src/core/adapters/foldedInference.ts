@@ -9,7 +9,14 @@ import { mergedBaseValues } from './foldIntoBase';
 import type { AdapterModule, LinearName } from './modules/module';
 import { isMergeable } from './modules/index';
 
-const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense'];
+const LINEARS: LinearName[] = [
+  'attention.self.query',
+  'attention.self.key',
+  'attention.self.value',
+  'attention.output.dense',
+  'intermediate.dense',
+  'output.dense',
+];
 
 type Values = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -19,7 +26,9 @@ export class MergedLinears {
   /** The merged weight and bias of every dense layer `module` adapts; null when it is not mergeable. */
   static build(module: AdapterModule, base: Weights, layers: number): MergedLinears | null {
     if (!isMergeable(module)) return null;
-    const sites = Array.from({ length: layers }, (_, layer) => LINEARS.filter((name) => module.acts({ kind: 'linear', layer, name })).map((name) => `bert.encoder.layer.${layer}.${name}`)).flat();
+    const sites = Array.from({ length: layers }, (_, layer) =>
+      LINEARS.filter((name) => module.acts({ kind: 'linear', layer, name })).map((name) => `bert.encoder.layer.${layer}.${name}`),
+    ).flat();
     // Only the adapted layers' weights are read back: the merge reads nothing else.
     const values: Values = new Map();
     for (const site of sites) {

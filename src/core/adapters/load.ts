@@ -48,7 +48,9 @@ export function loadAdapter(dir: string, spec: AdapterSpec, dims: EncoderDims): 
     module.importTensors(tensors);
   } catch (e) {
     module.weights.dispose();
-    throw new AdapterLoadError(`${file} does not match adapter "${spec.name}" as configured (${e instanceof Error ? e.message : e}); the config changed since it was trained: train adapter:${spec.name} again`);
+    throw new AdapterLoadError(
+      `${file} does not match adapter "${spec.name}" as configured (${e instanceof Error ? e.message : e}); the config changed since it was trained: train adapter:${spec.name} again`,
+    );
   }
   return module;
 }
@@ -58,9 +60,13 @@ export function loadHead(dir: string, task: string, labels: string[], pooling: P
   const configFile = path.join(dir, HEAD_CONFIG_FILE);
   if (!fs.existsSync(configFile)) throw new AdapterLoadError(`${configFile} is missing: no head for task "${task}" was saved there`);
   const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { name?: string; config?: { label2id?: Record<string, number> } };
-  const savedLabels = Object.entries(saved.config?.label2id ?? {}).sort((a, b) => a[1] - b[1]).map(([l]) => l);
+  const savedLabels = Object.entries(saved.config?.label2id ?? {})
+    .sort((a, b) => a[1] - b[1])
+    .map(([l]) => l);
   if (savedLabels.join('\u0000') !== labels.join('\u0000')) {
-    throw new AdapterLoadError(`${configFile}: the head was trained for labels ${JSON.stringify(savedLabels)}, but task "${task}" now has ${JSON.stringify(labels)}`);
+    throw new AdapterLoadError(
+      `${configFile}: the head was trained for labels ${JSON.stringify(savedLabels)}, but task "${task}" now has ${JSON.stringify(labels)}`,
+    );
   }
   const tensors = readFloatTensors(path.join(dir, HEAD_WEIGHTS_FILE));
   const head = new ClassificationHead(saved.name ?? task, labels, pooling, hiddenSize, 0);

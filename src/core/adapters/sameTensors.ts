@@ -33,12 +33,19 @@ export function checkSameTensors(saved: SavedTensors[], rename: (tensor: string,
     if (majority.length * 2 > saved.length) {
       const odd = [...groups].find(([key]) => key !== majorityKey)!;
       const i = odd[1][0];
-      const what = odd[0] === 'missing' ? `has no tensor "${shown(i)}"` : majorityKey === 'missing' ? `has a tensor "${shown(i)}" ${odd[0]}` : `has tensor "${shown(i)}" with shape ${odd[0]}`;
+      const what =
+        odd[0] === 'missing'
+          ? `has no tensor "${shown(i)}"`
+          : majorityKey === 'missing'
+            ? `has a tensor "${shown(i)}" ${odd[0]}`
+            : `has tensor "${shown(i)}" with shape ${odd[0]}`;
       const others = majorityKey === 'missing' ? 'the other adapters have none' : `the other adapters have ${majorityKey}`;
       throw new AdapterLoadError(`${saved[i].dir}: adapter "${saved[i].name}" ${what}; ${others}: it was saved with another config, or its file is damaged`);
     }
     const each = saved.map((s, i) => `${s.dir}: ${byFolder[i].has(tensor) ? shapeText(byFolder[i].get(tensor)!) : 'missing'}`).join('\n  ');
-    throw new AdapterLoadError(`tensor "${tensor}" differs between the adapters (shown under the name "${first.name}"):\n  ${each}\nthey were saved with different configs, or a file is damaged`);
+    throw new AdapterLoadError(
+      `tensor "${tensor}" differs between the adapters (shown under the name "${first.name}"):\n  ${each}\nthey were saved with different configs, or a file is damaged`,
+    );
   }
 }
 
@@ -55,6 +62,8 @@ function checkLayersAgree(s: SavedTensors): void {
     if (counts.size === 1) continue;
     const common = [...counts].sort((a, b) => b[1] - a[1])[0][0];
     const [odd, shape] = members.find(([, shape]) => shapeText(shape) !== common)!;
-    throw new AdapterLoadError(`${s.dir}: tensor "${odd}" has shape ${shapeText(shape)}, but the same tensor of the other layers has ${common}: the file is damaged`);
+    throw new AdapterLoadError(
+      `${s.dir}: tensor "${odd}" has shape ${shapeText(shape)}, but the same tensor of the other layers has ${common}: the file is damaged`,
+    );
   }
 }

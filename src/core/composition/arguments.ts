@@ -59,7 +59,10 @@ export function checkBlockArguments(block: Block): ArgumentProblem | undefined {
   const n = block.children.length;
   const min = block.kind === 'Stack' ? 1 : 2;
   if (n < min) {
-    return { code: 'too-few-children', message: `${block.kind} needs at least ${min === 1 ? 'one adapter' : 'two children'}, e.g. ${BLOCK_EXAMPLES[block.kind]}` };
+    return {
+      code: 'too-few-children',
+      message: `${block.kind} needs at least ${min === 1 ? 'one adapter' : 'two children'}, e.g. ${BLOCK_EXAMPLES[block.kind]}`,
+    };
   }
   for (const name of ARGUMENT_NAMES) {
     const values = getArgument(block, name);
@@ -71,7 +74,11 @@ export function checkBlockArguments(block: Block): ArgumentProblem | undefined {
       continue;
     }
     if (!allowed) {
-      return { code: 'unknown-argument', argument: name, message: `${block.kind} takes no "${name}" (that belongs to ${argumentOwner(name)}); ${takesText(block.kind)}` };
+      return {
+        code: 'unknown-argument',
+        argument: name,
+        message: `${block.kind} takes no "${name}" (that belongs to ${argumentOwner(name)}); ${takesText(block.kind)}`,
+      };
     }
     if (values.length === 0) return { code: 'empty-list', argument: name, message: `${name} is empty: give one number per child` };
     if (name !== 'weights' && values.some((v) => !Number.isInteger(v) || v < 0)) {
@@ -79,7 +86,11 @@ export function checkBlockArguments(block: Block): ArgumentProblem | undefined {
     }
     if (values.length === 1 && name !== 'weights') setArgument(block, name, new Array<number>(n).fill(values[0]));
     else if (values.length !== n) {
-      return { code: 'argument-count', argument: name, message: `${name} has ${values.length} value(s) but ${block.kind} has ${n} children: give one per child` };
+      return {
+        code: 'argument-count',
+        argument: name,
+        message: `${name} has ${values.length} value(s) but ${block.kind} has ${n} children: give one per child`,
+      };
     }
     if (name === 'weights' && Math.abs(values.reduce((a, b) => a + b, 0)) < 1e-9) {
       return { code: 'invalid-argument', argument: name, message: 'weights sum to 0, so they cannot be normalised: change one' };

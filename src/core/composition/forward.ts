@@ -75,7 +75,6 @@ export class SetupForward {
     }
   }
 
-
   /**
    * The keys and values `node` puts in front of `below` (the prefixes of adapters before it) at one layer, or null
    * when there are none. Rows are examples: [B, P, d].
@@ -108,7 +107,11 @@ export class SetupForward {
 
   private prefixByExamples(node: Block, sizes: number[], below: KeyValuePrefix | null, ctx: PrefixContext): KeyValuePrefix | null {
     const cut = (p: KeyValuePrefix | null, start: number, size: number): KeyValuePrefix | null =>
-      p && { keys: tf.slice(p.keys, [start, 0, 0], [size, -1, -1]), values: tf.slice(p.values, [start, 0, 0], [size, -1, -1]), additiveMask: tf.slice(p.additiveMask, [start, 0], [size, -1]) };
+      p && {
+        keys: tf.slice(p.keys, [start, 0, 0], [size, -1, -1]),
+        values: tf.slice(p.values, [start, 0, 0], [size, -1, -1]),
+        additiveMask: tf.slice(p.additiveMask, [start, 0], [size, -1]),
+      };
     const parts = ranges(sizes, ctx.batch).map(({ start, size, child }) => {
       const part = { ...ctx, batch: size, replicated: node.kind === 'Parallel' ? false : ctx.replicated };
       return { size, state: child === undefined ? cut(below, start, size) : this.prefix(node.children[child], cut(below, start, size), part) };
@@ -207,7 +210,20 @@ function once(inner: SiteInner, x: tf.Tensor2D, ctx: SiteContext): SiteInner {
 /** Prefixes joined along positions (axis 1: the first in front) or examples (axis 0). */
 function concatPrefixes(parts: KeyValuePrefix[], axis: 0 | 1): KeyValuePrefix {
   if (parts.length === 1) return parts[0];
-  return { keys: tf.concat(parts.map((p) => p.keys), axis), values: tf.concat(parts.map((p) => p.values), axis), additiveMask: tf.concat(parts.map((p) => p.additiveMask), axis) };
+  return {
+    keys: tf.concat(
+      parts.map((p) => p.keys),
+      axis,
+    ),
+    values: tf.concat(
+      parts.map((p) => p.values),
+      axis,
+    ),
+    additiveMask: tf.concat(
+      parts.map((p) => p.additiveMask),
+      axis,
+    ),
+  };
 }
 
 /** A child's context whose block input is cut from the parent's only when read (only parallel bottlenecks read it). */

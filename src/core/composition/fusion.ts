@@ -73,7 +73,9 @@ export class FusionLayer {
   forward(layer: number, position: AdapterPosition, hidden: tf.Tensor2D, deltas: tf.Tensor2D[], drop: { rate: number; seed: number | null }): tf.Tensor2D {
     const w = this.at(layer, position);
     const probs = this.attention(layer, position, hidden, deltas, drop);
-    const values = deltas.map((delta, i) => tf.mul(dense(delta, w('value.weight') as tf.Tensor2D, w('value.bias') as tf.Tensor1D, true), tf.slice(probs, [0, i], [-1, 1])));
+    const values = deltas.map((delta, i) =>
+      tf.mul(dense(delta, w('value.weight') as tf.Tensor2D, w('value.bias') as tf.Tensor1D, true), tf.slice(probs, [0, i], [-1, 1])),
+    );
     return tf.add(hidden, tf.addN(values)) as tf.Tensor2D;
   }
 

@@ -26,11 +26,20 @@ export function setupFromJson(value: unknown, path: JsonPath): { node?: SetupNod
   for (const [key] of entries) {
     if (blockKeys.includes(key) || (ARGUMENT_NAMES as readonly string[]).includes(key)) continue;
     const guess = closest(key, [...BLOCKS, ...ARGUMENT_NAMES]);
-    return issue([...path, key], 'unknown-block', `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} A setup object has one block key (${BLOCKS.join(', ')}) and its arguments (${ARGUMENT_NAMES.join(', ')})`, 'key');
+    return issue(
+      [...path, key],
+      'unknown-block',
+      `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} A setup object has one block key (${BLOCKS.join(', ')}) and its arguments (${ARGUMENT_NAMES.join(', ')})`,
+      'key',
+    );
   }
   if (blockKeys.length !== 1) {
     const at = blockKeys.length ? [...path, blockKeys[1]] : path;
-    return issue(at, 'block-count', `a setup object needs exactly one block key (${BLOCKS.join(', ')}), found ${blockKeys.length}; nest blocks inside the children array instead`);
+    return issue(
+      at,
+      'block-count',
+      `a setup object needs exactly one block key (${BLOCKS.join(', ')}), found ${blockKeys.length}; nest blocks inside the children array instead`,
+    );
   }
   const kind = blockKeys[0] as BlockKind;
   const childrenValue = (value as Record<string, unknown>)[kind];

@@ -90,7 +90,8 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
       const values: number[] = [];
       for (;;) {
         const v = next();
-        if (v.type === 'punct' && v.text === ']' && values.length === 0) fail(open.start, v.end - open.start, 'empty-list', 'the list is empty: give one number per child');
+        if (v.type === 'punct' && v.text === ']' && values.length === 0)
+          fail(open.start, v.end - open.start, 'empty-list', 'the list is empty: give one number per child');
         if (v.type !== 'number') fail(v.start, v.end - v.start, 'syntax', `expected a number, found ${describe(v)}`);
         values.push(v.value);
         const sep = next();
@@ -109,7 +110,12 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
       if (!opens || t.quoted) return { kind: 'adapter', name: t.text, source: source(t.start, t.end) };
       if (!(BLOCKS as readonly string[]).includes(t.text)) {
         const guess = closest(t.text, BLOCKS);
-        fail(t.start, t.end - t.start, 'unknown-block', `unknown composition block "${t.text}"${guess ? `; did you mean "${guess}"?` : ''} Blocks: ${BLOCKS.join(', ')}`);
+        fail(
+          t.start,
+          t.end - t.start,
+          'unknown-block',
+          `unknown composition block "${t.text}"${guess ? `; did you mean "${guess}"?` : ''} Blocks: ${BLOCKS.join(', ')}`,
+        );
       }
       const kind = t.text as BlockKind;
       next(); // (
@@ -128,7 +134,12 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
         const sep = peek();
         if (sep.type === 'punct' && sep.text === ',') next();
         else if (!(sep.type === 'punct' && sep.text === ')')) {
-          fail(sep.start, sep.end - sep.start, 'syntax', sep.type === 'end' ? `missing ")" to close ${kind}(` : `expected "," or ")" in ${kind}(…), found ${describe(sep)}`);
+          fail(
+            sep.start,
+            sep.end - sep.start,
+            'syntax',
+            sep.type === 'end' ? `missing ")" to close ${kind}(` : `expected "," or ")" in ${kind}(…), found ${describe(sep)}`,
+          );
         }
       }
       const close = next();
@@ -142,7 +153,9 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
       if (!(allowed as readonly string[]).includes(key.text)) {
         const owner = argumentOwner(key.text);
         const guess = closest(key.text, allowed.length ? allowed : ARGUMENT_NAMES);
-        const reason = owner ? `${block.kind} takes no "${key.text}" (that belongs to ${owner})` : `unknown argument "${key.text}"${guess ? `; did you mean "${guess}"?` : ''}`;
+        const reason = owner
+          ? `${block.kind} takes no "${key.text}" (that belongs to ${owner})`
+          : `unknown argument "${key.text}"${guess ? `; did you mean "${guess}"?` : ''}`;
         fail(key.start, key.end - key.start, 'unknown-argument', `${reason}; ${takesText(block.kind)}`);
       }
       if (seen.has(key.text)) fail(key.start, key.end - key.start, 'duplicate-argument', `"${key.text}" is given twice`);
@@ -166,7 +179,13 @@ export function parseSetup(text: string, path: (string | number)[] = []): ParseR
 
     const node = parseNode();
     const rest = peek();
-    if (rest.type !== 'end') fail(rest.start, text.length - rest.start, 'syntax', `unexpected ${describe(rest)} after the setup; combine several adapters in a block, e.g. Stack(a, b)`);
+    if (rest.type !== 'end')
+      fail(
+        rest.start,
+        text.length - rest.start,
+        'syntax',
+        `unexpected ${describe(rest)} after the setup; combine several adapters in a block, e.g. Stack(a, b)`,
+      );
     return { node };
   } catch (e) {
     if (e instanceof SyntaxFailure) return { error: e.detail };

@@ -15,7 +15,14 @@ import { SetupForward, type SiteContext } from './forward';
 import type { FusionLayer } from './fusion';
 import { type SetupNode, isBlock, parallelBlock } from './tree';
 
-const LINEARS: LinearName[] = ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense'];
+const LINEARS: LinearName[] = [
+  'attention.self.query',
+  'attention.self.key',
+  'attention.self.value',
+  'attention.output.dense',
+  'intermediate.dense',
+  'output.dense',
+];
 
 /** Every site of a layer, in the order the forward pass meets them. */
 export function sitesOf(layer: number): Site[] {
@@ -49,7 +56,10 @@ export class AdapterSetup {
 
   /** A single adapter, trained (an adapter run). */
   static single(module: AdapterModule, layers: number, adapterDrop?: AdapterDropSpec): AdapterSetup {
-    return new AdapterSetup({ kind: 'adapter', name: module.name, source: { path: [] } }, new Map([[module.name, module]]), new Map(), layers, { trainAdapters: true, adapterDrop });
+    return new AdapterSetup({ kind: 'adapter', name: module.name, source: { path: [] } }, new Map([[module.name, module]]), new Map(), layers, {
+      trainAdapters: true,
+      adapterDrop,
+    });
   }
 
   /** Outputs of a forward pass: one per Parallel branch, else one. */
@@ -99,7 +109,9 @@ export class AdapterSetup {
       ...(copies > 1 && { replicate: { atLayer: replicateAt, copies } }),
       ...(hasPrefix && {
         prefixHook: (layer: number, shape: { batch: number }) =>
-          layer < skip ? null : this.forward.prefix(this.tree, null, { layer, batch: shape.batch, replicated: copies > 1 && layer >= replicateAt, keyValues: prefixKeyValues }),
+          layer < skip
+            ? null
+            : this.forward.prefix(this.tree, null, { layer, batch: shape.batch, replicated: copies > 1 && layer >= replicateAt, keyValues: prefixKeyValues }),
       }),
       hook: (layer, position, hidden, blockInput, shape) => {
         if (layer < skip) return hidden;

@@ -29,7 +29,8 @@ export function adapterOptionIssues(config: ExperimentConfig, raw: RawConfig, la
         message: `"${key}" does not apply to method "${a.method}" (it is an option of ${owners.join(', ')}); ${a.method} takes ${own.join(', ')}`,
       });
     }
-    for (const issue of descriptorOf(a.method).issues(a, a.name)) issues.push({ path: ['adapters', a.name, issue.option], code: issue.code, message: issue.message });
+    for (const issue of descriptorOf(a.method).issues(a, a.name))
+      issues.push({ path: ['adapters', a.name, issue.option], code: issue.code, message: issue.message });
     issues.push(...dropIssues(a.adapterDrop, ['adapters', a.name, 'adapterDrop'], layers));
   }
   return issues;
@@ -39,13 +40,32 @@ function dropIssues(drop: AdapterDropSpec | undefined, path: JSONPath, layers: n
   if (!drop) return [];
   const given = (drop as { layers?: number }).layers;
   if (drop.mode === 'robust' && given !== undefined) {
-    return [{ path: [...path, 'layers'], part: 'key', code: 'robust-layers', message: 'robust AdapterDrop draws the number of dropped layers per batch: remove "layers" (or use "mode": "specialised")' }];
+    return [
+      {
+        path: [...path, 'layers'],
+        part: 'key',
+        code: 'robust-layers',
+        message: 'robust AdapterDrop draws the number of dropped layers per batch: remove "layers" (or use "mode": "specialised")',
+      },
+    ];
   }
   if (drop.mode === 'specialised' && given === undefined) {
-    return [{ path: [...path, 'mode'], code: 'missing-property', message: 'specialised AdapterDrop needs "layers": how many of the lowest layers run without adapters' }];
+    return [
+      {
+        path: [...path, 'mode'],
+        code: 'missing-property',
+        message: 'specialised AdapterDrop needs "layers": how many of the lowest layers run without adapters',
+      },
+    ];
   }
   if (drop.mode === 'specialised' && layers !== undefined && given! >= layers) {
-    return [{ path: [...path, 'layers'], code: 'drop-too-many', message: `dropping ${given} layers leaves no adapter: the base has ${layers} layers, so drop at most ${layers - 1}` }];
+    return [
+      {
+        path: [...path, 'layers'],
+        code: 'drop-too-many',
+        message: `dropping ${given} layers leaves no adapter: the base has ${layers} layers, so drop at most ${layers - 1}`,
+      },
+    ];
   }
   return [];
 }
@@ -82,23 +102,51 @@ export function compositionIssues(config: ExperimentConfig, raw: RawConfig, laye
 
 /** The batch size and maxLength composition runs use, and the keys that set them (the one the user wrote, if any). */
 function runShape(config: ExperimentConfig, raw: RawConfig): RunShape {
-  const key = (field: 'batchSize' | 'maxLength') => (raw.train?.composition?.[field] === undefined && raw.train?.[field] !== undefined ? `train.${field}` : `train.composition.${field}`);
+  const key = (field: 'batchSize' | 'maxLength') =>
+    raw.train?.composition?.[field] === undefined && raw.train?.[field] !== undefined ? `train.${field}` : `train.composition.${field}`;
   const { batchSize, maxLength } = config.train.composition;
   return { batchSize, maxLength, batchSizeKey: key('batchSize'), maxLengthKey: key('maxLength') };
 }
 
 /** One task per output, each known, distinct across Parallel branches, and with a head unless the run trains one. */
-function taskIssues(setup: SetupNode, spec: ExperimentConfig['compositions'][number], raw: NonNullable<RawConfig['compositions']>[string], config: ExperimentConfig, knownTasks: string[], path: JSONPath): Issue[] {
+function taskIssues(
+  setup: SetupNode,
+  spec: ExperimentConfig['compositions'][number],
+  raw: NonNullable<RawConfig['compositions']>[string],
+  config: ExperimentConfig,
+  knownTasks: string[],
+  path: JSONPath,
+): Issue[] {
   const parallel = parallelBlock(setup);
   const outputs = parallel ? parallel.children : [setup];
   if (parallel && raw.task !== undefined) {
-    return [{ path: [...path, 'task'], part: 'key', code: 'task-with-parallel', message: `a Parallel setup has one output per branch: replace "task" with "tasks": [${outputs.map(() => '…').join(', ')}]` }];
+    return [
+      {
+        path: [...path, 'task'],
+        part: 'key',
+        code: 'task-with-parallel',
+        message: `a Parallel setup has one output per branch: replace "task" with "tasks": [${outputs.map(() => '…').join(', ')}]`,
+      },
+    ];
   }
   if (!parallel && raw.tasks !== undefined) {
-    return [{ path: [...path, 'tasks'], part: 'key', code: 'tasks-without-parallel', message: 'only a Parallel setup has several outputs: use "task" with one task name' }];
+    return [
+      {
+        path: [...path, 'tasks'],
+        part: 'key',
+        code: 'tasks-without-parallel',
+        message: 'only a Parallel setup has several outputs: use "task" with one task name',
+      },
+    ];
   }
   if (spec.tasks.length !== outputs.length) {
-    return [{ path: [...path, 'tasks'], code: 'task-count', message: `"tasks" has ${spec.tasks.length} task(s) but Parallel has ${outputs.length} branches: give one per branch` }];
+    return [
+      {
+        path: [...path, 'tasks'],
+        code: 'task-count',
+        message: `"tasks" has ${spec.tasks.length} task(s) but Parallel has ${outputs.length} branches: give one per branch`,
+      },
+    ];
   }
   const issues: Issue[] = [];
   const fused = blocksOf(setup, 'Fuse').length > 0;
@@ -109,7 +157,11 @@ function taskIssues(setup: SetupNode, spec: ExperimentConfig['compositions'][num
     } else if (spec.tasks.indexOf(task) !== i) {
       issues.push({ path: at, code: 'duplicate-task', message: `two Parallel branches predict "${task}"; each branch needs its own task` });
     } else if (!fused && !spec.trainHeads && !adapterNames(outputs[i]).some((n) => config.adapters.find((a) => a.name === n)?.task === task)) {
-      issues.push({ path: at, code: 'no-head', message: `no adapter in ${parallel ? `branch ${i + 1}` : 'this setup'} was trained for "${task}", so there is no head to evaluate with: add "trainHeads": true to train one` });
+      issues.push({
+        path: at,
+        code: 'no-head',
+        message: `no adapter in ${parallel ? `branch ${i + 1}` : 'this setup'} was trained for "${task}", so there is no head to evaluate with: add "trainHeads": true to train one`,
+      });
     }
   });
   return issues;
@@ -121,24 +173,46 @@ export function mergeIssues(config: ExperimentConfig, raw: RawConfig): Issue[] {
   for (const m of config.merges) {
     const path = ['merges', m.name];
     if (byName.has(m.name)) {
-      issues.push({ path, part: 'key', code: 'merge-name-taken', message: `merge "${m.name}" has the name of an adapter; the merged adapter needs its own name` });
+      issues.push({
+        path,
+        part: 'key',
+        code: 'merge-name-taken',
+        message: `merge "${m.name}" has the name of an adapter; the merged adapter needs its own name`,
+      });
     }
     const unknown = m.adapters.findIndex((n) => !byName.has(n));
     if (unknown >= 0) {
-      issues.push({ path: [...path, 'adapters', unknown], code: 'unknown-adapter', message: `unknown adapter "${m.adapters[unknown]}"; adapters: ${quoteList([...byName.keys()])}` });
+      issues.push({
+        path: [...path, 'adapters', unknown],
+        code: 'unknown-adapter',
+        message: `unknown adapter "${m.adapters[unknown]}"; adapters: ${quoteList([...byName.keys()])}`,
+      });
       continue;
     }
     const rawWeights = raw.merges?.[m.name]?.weights;
     if (rawWeights && rawWeights.length !== m.adapters.length) {
-      issues.push({ path: [...path, 'weights'], code: 'argument-count', message: `"weights" has ${rawWeights.length} value(s) for ${m.adapters.length} adapters: give one per adapter` });
+      issues.push({
+        path: [...path, 'weights'],
+        code: 'argument-count',
+        message: `"weights" has ${rawWeights.length} value(s) for ${m.adapters.length} adapters: give one per adapter`,
+      });
     }
     const first = byName.get(m.adapters[0])!;
     m.adapters.slice(1).forEach((n, i) => {
       const difference = configDifference(first, byName.get(n)!);
-      if (difference) issues.push({ path: [...path, 'adapters', i + 1], code: 'different-config', message: `adapter "${n}" cannot be averaged with "${first.name}": ${difference} (parameter averaging needs the same config)` });
+      if (difference)
+        issues.push({
+          path: [...path, 'adapters', i + 1],
+          code: 'different-config',
+          message: `adapter "${n}" cannot be averaged with "${first.name}": ${difference} (parameter averaging needs the same config)`,
+        });
     });
     if (!m.adapters.some((n) => byName.get(n)!.task === m.task)) {
-      issues.push({ path: [...path, raw.merges?.[m.name]?.task !== undefined ? 'task' : 'adapters'], code: 'no-head', message: `none of the merged adapters was trained for "${m.task}", so there is no head to evaluate the merged adapter with` });
+      issues.push({
+        path: [...path, raw.merges?.[m.name]?.task !== undefined ? 'task' : 'adapters'],
+        code: 'no-head',
+        message: `none of the merged adapters was trained for "${m.task}", so there is no head to evaluate the merged adapter with`,
+      });
     }
   }
   return issues;

@@ -18,7 +18,22 @@ import {
 import { type AdapterMethod, DEFAULT_METHOD, descriptorOf, isAdapterMethod } from '../adapters/methods/index';
 import { setupFromJson } from '../composition/json';
 import { type SetupNode, formatSetup, lastAdapter, parallelBlock } from '../composition/tree';
-import type { AdapterDropSpec, AdapterSpec, BaseSpec, BaselineName, CompositionSpec, DataSpec, EncoderShape, ExperimentConfig, FusionSpec, MergeSpec, Pooling, SplitSpec, TaskSpec, TrainOptions } from './types';
+import type {
+  AdapterDropSpec,
+  AdapterSpec,
+  BaseSpec,
+  BaselineName,
+  CompositionSpec,
+  DataSpec,
+  EncoderShape,
+  ExperimentConfig,
+  FusionSpec,
+  MergeSpec,
+  Pooling,
+  SplitSpec,
+  TaskSpec,
+  TrainOptions,
+} from './types';
 import type { BackendName, RunType } from '../../common/runRecord';
 
 /** The authored file, as the schema allows it: everything but `tasks` optional. */
@@ -83,14 +98,12 @@ export function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
     base: resolveBase(raw.base, dir),
     data: resolveData(raw.data, dir),
     split: { ...DEFAULT_SPLIT, ...raw.split },
-    tasks: Object.entries(raw.tasks).map(
-      ([name, t]): TaskSpec => ({
-        name,
-        field: t.field ?? name,
-        ...(t.labels && { labels: [...t.labels] }),
-        pooling: t.pooling ?? DEFAULT_POOLING,
-      }),
-    ),
+    tasks: Object.entries(raw.tasks).map(([name, t]): TaskSpec => ({
+      name,
+      field: t.field ?? name,
+      ...(t.labels && { labels: [...t.labels] }),
+      pooling: t.pooling ?? DEFAULT_POOLING,
+    })),
     adapters,
     compositions: Object.entries(raw.compositions ?? {}).map(([name, c]) => resolveComposition(name, c, adapters)),
     merges: Object.entries(raw.merges ?? {}).map(([name, m]) => resolveMerge(name, m, adapters)),

@@ -86,11 +86,20 @@ function knownBaseShape(config: ExperimentConfig, opts: SemanticOptions): { shap
   const { base } = config;
   if (base.kind === 'random') return { shape: base.shape, issues: [] };
   if (!opts.baseShape) return { issues: [] };
-  if (base.kind === 'path' && (opts.pathProblem ? opts.pathProblem(base.path, 'folder') : opts.fileExists && !opts.fileExists(base.path))) return { issues: [] };
+  if (base.kind === 'path' && (opts.pathProblem ? opts.pathProblem(base.path, 'folder') : opts.fileExists && !opts.fileExists(base.path)))
+    return { issues: [] };
   try {
     return { shape: opts.baseShape(base), issues: [] };
   } catch (e) {
-    return { issues: [{ path: ['base', base.kind], code: 'unreadable-base-config', message: `the base's shape cannot be read: ${e instanceof Error ? e.message : String(e)}` }] };
+    return {
+      issues: [
+        {
+          path: ['base', base.kind],
+          code: 'unreadable-base-config',
+          message: `the base's shape cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+        },
+      ],
+    };
   }
 }
 
@@ -101,12 +110,17 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
   const at = ['base', 'random'];
   // Where a too-long maxLength points when the user wrote none, and what to raise instead of lowering it.
   const positionsAt: JSONPath = random ? [...at, 'maxPositions'] : ['base', config.base.kind];
-  const positions = random ? `${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions` : `${shape.maxPositions} positions (max_position_embeddings in its config.json); lower maxLength to at most ${shape.maxPositions}`;
+  const positions = random
+    ? `${shape.maxPositions} positions ("maxPositions"); lower maxLength or raise maxPositions`
+    : `${shape.maxPositions} positions (max_position_embeddings in its config.json); lower maxLength to at most ${shape.maxPositions}`;
   if (random && shape.hiddenSize % shape.heads !== 0) {
     const lower = shape.hiddenSize - (shape.hiddenSize % shape.heads);
     const suggestions = [lower, lower + shape.heads].filter((n) => n > 0).join(' or ');
     issues.push({
-      path: firstGiven(raw, [[...at, 'hiddenSize'], [...at, 'heads']]),
+      path: firstGiven(raw, [
+        [...at, 'hiddenSize'],
+        [...at, 'heads'],
+      ]),
       code: 'heads-not-divisor',
       message: `"hiddenSize" (${shape.hiddenSize}) must be divisible by "heads" (${shape.heads}), so that every head gets hiddenSize / heads dimensions; use a hiddenSize of ${suggestions}, or other heads`,
     });
@@ -186,7 +200,10 @@ function fileIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOpti
     issues.push({
       path: ['data', 'path'],
       code: dataProblem === 'not found' ? 'missing-data-file' : 'unusable-data-path',
-      message: dataProblem === 'not found' ? `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)` : `data file ${data.path}: ${dataProblem}; fix "path" (it is relative to the config's folder)`,
+      message:
+        dataProblem === 'not found'
+          ? `data file not found: ${data.path}; fix "path" (it is relative to the config's folder)`
+          : `data file ${data.path}: ${dataProblem}; fix "path" (it is relative to the config's folder)`,
     });
   }
   const baseProblem = base.kind === 'path' ? problemOf(base.path, 'folder') : undefined;
@@ -194,7 +211,10 @@ function fileIssues(config: ExperimentConfig, raw: RawConfig, opts: SemanticOpti
     issues.push({
       path: ['base', 'path'],
       code: baseProblem === 'not found' ? 'missing-base-model' : 'unusable-base-path',
-      message: baseProblem === 'not found' ? `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)` : `base model folder ${base.path}: ${baseProblem}; fix "path" (it is relative to the config's folder)`,
+      message:
+        baseProblem === 'not found'
+          ? `base model folder not found: ${base.path}; fix "path" (it is relative to the config's folder)`
+          : `base model folder ${base.path}: ${baseProblem}; fix "path" (it is relative to the config's folder)`,
     });
   }
   const runsProblem = problemOf(config.runsDir, 'folder', true);

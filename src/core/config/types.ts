@@ -8,7 +8,6 @@ import type { BottleneckMethod } from '../adapters/methods/bottleneck';
 export type { AdapterMethod } from '../adapters/methods/index';
 import type { SourceRange } from '../../common/sourceRange';
 
-
 export type Pooling = 'mean' | 'cls' | 'pooler';
 export type BaselineName = 'full' | 'head-only';
 
@@ -22,14 +21,9 @@ export interface EncoderShape {
   maxPositions: number; // max_position_embeddings
 }
 
-export type BaseSpec =
-  | { kind: 'random'; shape: EncoderShape }
-  | { kind: 'builtin'; name: string }
-  | { kind: 'path'; path: string }; // absolute after resolution against the config's folder
+export type BaseSpec = { kind: 'random'; shape: EncoderShape } | { kind: 'builtin'; name: string } | { kind: 'path'; path: string }; // absolute after resolution against the config's folder
 
-export type DataSpec =
-  | { kind: 'builtin'; name: 'reviews' }
-  | { kind: 'file'; path: string; format: 'jsonl' | 'csv'; textField: string };
+export type DataSpec = { kind: 'builtin'; name: 'reviews' } | { kind: 'file'; path: string; format: 'jsonl' | 'csv'; textField: string };
 
 export interface SplitSpec {
   validation: number; // fraction of all rows

@@ -59,26 +59,22 @@ export function checkConfigText(text: string, file: string, opts: SemanticOption
 }
 
 function structuralProblems(doc: JsoncDocument, file: string): ConfigProblem[] {
-  const syntax = doc.syntaxErrors.map(
-    (e): ConfigProblem => ({
-      file,
-      range: rangeAt(doc, e.offset, e.length),
-      severity: 'error',
-      message: e.message,
-      path: [],
-      code: 'syntax-error',
-    }),
-  );
-  const duplicates = duplicateKeys(doc.root).map(
-    ({ key, path }): ConfigProblem => ({
-      file,
-      range: rangeAt(doc, key.offset, key.length),
-      severity: 'error',
-      message: `duplicate property ${JSON.stringify(path[path.length - 1])}: only the last one would count; rename or remove one`,
-      path,
-      code: 'duplicate-key',
-    }),
-  );
+  const syntax = doc.syntaxErrors.map((e): ConfigProblem => ({
+    file,
+    range: rangeAt(doc, e.offset, e.length),
+    severity: 'error',
+    message: e.message,
+    path: [],
+    code: 'syntax-error',
+  }));
+  const duplicates = duplicateKeys(doc.root).map(({ key, path }): ConfigProblem => ({
+    file,
+    range: rangeAt(doc, key.offset, key.length),
+    severity: 'error',
+    message: `duplicate property ${JSON.stringify(path[path.length - 1])}: only the last one would count; rename or remove one`,
+    path,
+    code: 'duplicate-key',
+  }));
   return sortByPosition([...syntax, ...duplicates]);
 }
 

@@ -27,7 +27,11 @@ export const POS_TAGS = ['NOUN', 'PROPN', 'VERB', 'AUX', 'ADJ', 'ADV', 'PRON', '
 
 export function coarseTag(brownTag: string): (typeof POS_TAGS)[number] {
   if (brownTag.startsWith('fw-')) return 'X';
-  const tag = brownTag.split('+')[0].replace(/-(tl|hl|nc)$/g, '').replace(/-(tl|hl|nc)$/g, '').replace(/\*$/, '');
+  const tag = brownTag
+    .split('+')[0]
+    .replace(/-(tl|hl|nc)$/g, '')
+    .replace(/-(tl|hl|nc)$/g, '')
+    .replace(/\*$/, '');
   if (/^[.,:;()'`"-]+$/.test(tag) || tag === '--' || tag === "''" || tag === '``') return 'PUNCT';
   if (/^np/.test(tag)) return 'PROPN';
   if (/^nn|^nr/.test(tag)) return 'NOUN';
@@ -52,7 +56,11 @@ function brownWord(word: string): string {
 export function loadBrown(): LabelledSentence[] {
   const dir = path.dirname(require.resolve(BROWN_PACKAGE));
   const genres = new Map(
-    fs.readFileSync(path.join(dir, 'cats.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/) as [string, string]),
+    fs
+      .readFileSync(path.join(dir, 'cats.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.trim().split(/\s+/) as [string, string]),
   );
   const sentences: LabelledSentence[] = [];
   for (const file of [...genres.keys()].sort()) {

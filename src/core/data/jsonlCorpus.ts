@@ -49,7 +49,11 @@ export function loadJsonlCorpus(spec: JsonlCorpusSpec, fields: readonly LabelFie
     for (const { objective, field } of fields.filter((f) => !labelled.has(f.objective))) {
       // One problem instead of silence: a misspelt field would otherwise train a head on nothing.
       const found = [...new Set(objects.flatMap((o) => Object.keys(o.value)))].sort();
-      problems.push({ file, line: objects[0].line, message: `no row has label field "${field}" for objective "${objective}" (fields found: ${found.join(', ')})` });
+      problems.push({
+        file,
+        line: objects[0].line,
+        message: `no row has label field "${field}" for objective "${objective}" (fields found: ${found.join(', ')})`,
+      });
     }
   }
   problems.sort((a, b) => a.line - b.line);
@@ -59,7 +63,13 @@ export function loadJsonlCorpus(spec: JsonlCorpusSpec, fields: readonly LabelFie
 function textOf(value: Record<string, unknown>, field: string, problem: (m: string) => void): LabelledSentence | undefined {
   const text = value[field];
   if (typeof text === 'string' && text.trim() !== '') return { words: [], text };
-  problem(text === undefined ? `missing text field "${field}"` : typeof text === 'string' ? `text field "${field}" is empty` : `text field "${field}" is ${describe(text)}, not a string`);
+  problem(
+    text === undefined
+      ? `missing text field "${field}"`
+      : typeof text === 'string'
+        ? `text field "${field}" is empty`
+        : `text field "${field}" is ${describe(text)}, not a string`,
+  );
   return undefined;
 }
 

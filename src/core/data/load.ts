@@ -120,7 +120,15 @@ function parseCsvRows(text: string, file: string, textField: string, problems: D
     if (error) problems.push({ file, line, message: error });
     else if (fields.length !== columns.length) {
       problems.push({ file, line, message: `expected ${columns.length} fields, got ${fields.length}` });
-    } else addRow(columns.map((name, k) => [name, fields[k]]), textField, line, file, rows, problems);
+    } else
+      addRow(
+        columns.map((name, k) => [name, fields[k]]),
+        textField,
+        line,
+        file,
+        rows,
+        problems,
+      );
   }
   return rows;
 }
@@ -151,11 +159,7 @@ const compareCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Checks that each row has a valid label for every task and resolves each task's label list: the given
  * labels, or the sorted distinct values found. Problems come sorted by line.
  */
-export function checkRowsForTasks(
-  rows: readonly Row[],
-  tasks: readonly TaskSpec[],
-  file: string,
-): { labels: Map<string, string[]>; problems: DataProblem[] } {
+export function checkRowsForTasks(rows: readonly Row[], tasks: readonly TaskSpec[], file: string): { labels: Map<string, string[]>; problems: DataProblem[] } {
   const labels = new Map<string, string[]>();
   const problems: DataProblem[] = [];
   for (const task of tasks) {

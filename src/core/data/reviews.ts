@@ -43,8 +43,7 @@ function fixturesDir(): string {
 }
 
 function readDomain(file: string, domain: Domain): Review[] {
-  const fail = (detail: string) =>
-    new Error(`the built-in dataset "reviews" expects sentiment@5.0.2, but ${file} differs: ${detail}`);
+  const fail = (detail: string) => new Error(`the built-in dataset "reviews" expects sentiment@5.0.2, but ${file} differs: ${detail}`);
   const records: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(records)) throw fail('not a JSON array');
   // The last record is { text: "", class: null }, an artefact of the source file's trailing newline.

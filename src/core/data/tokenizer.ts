@@ -120,9 +120,7 @@ export function trainWordPieceVocab(texts: Iterable<string>, size: number): stri
 }
 
 function byCountThenName(counts: Map<string, number>): string[] {
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([token]) => token);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([token]) => token);
 }
 
 export interface TokenizerJson {

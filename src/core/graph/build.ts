@@ -45,7 +45,16 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   const perLayerOf = new Map(config.adapters.map((a) => [a.name, adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)]));
 
   // Frozen base blocks; hidden states flow from `previous` through each layer's blocks and the adapters after them.
-  const embeddings: GraphNode = { type: 'node', id: 'embeddings', kind: 'embeddings', label: 'embeddings', detail: `vocabulary ${bert.vocabSize} · ${bert.maxPositions} positions`, params: base.embeddings, trainable: false, source: baseRange };
+  const embeddings: GraphNode = {
+    type: 'node',
+    id: 'embeddings',
+    kind: 'embeddings',
+    label: 'embeddings',
+    detail: `vocabulary ${bert.vocabSize} · ${bert.maxPositions} positions`,
+    params: base.embeddings,
+    trainable: false,
+    source: baseRange,
+  };
   const baseItems: GraphItem[] = [embeddings];
   let previous = [embeddings.id];
   const flowInto = (target: string) => {
@@ -53,7 +62,17 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   };
 
   for (let layer = 0; layer < bert.layers; layer++) {
-    const attention: GraphNode = { type: 'node', id: `L${layer}.attention`, kind: 'attention', label: 'attention', detail: `${bert.heads} heads`, params: 4 * (d * d + d) + 2 * d, trainable: false, layer, source: baseRange };
+    const attention: GraphNode = {
+      type: 'node',
+      id: `L${layer}.attention`,
+      kind: 'attention',
+      label: 'attention',
+      detail: `${bert.heads} heads`,
+      params: 4 * (d * d + d) + 2 * d,
+      trainable: false,
+      layer,
+      source: baseRange,
+    };
     const feedForward: GraphNode = {
       type: 'node',
       id: `L${layer}.feed-forward`,
@@ -106,24 +125,73 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       if (targets.feedForward.length) edge(n.id, feedForward.id, 'modifies');
     }
     previous = [...(afterFeedForward.length ? afterFeedForward.map((n) => n.id) : [feedForward.id]), ...parallel.map((n) => n.id)];
-    baseItems.push({ type: 'group', id: `L${layer}`, kind: 'layer', label: `layer ${layer}`, layer, trainable: false, params: base.perLayer[layer], children, source: baseRange });
+    baseItems.push({
+      type: 'group',
+      id: `L${layer}`,
+      kind: 'layer',
+      label: `layer ${layer}`,
+      layer,
+      trainable: false,
+      params: base.perLayer[layer],
+      children,
+      source: baseRange,
+    });
   }
 
   // ARC's projections are shared by all layers: one node per ARC adapter, outside the layers.
   for (const a of config.adapters) {
     const shared = adapterSharedParams(a, d);
-    if (shared > 0) baseItems.push({ type: 'node', id: `shared.${a.name}`, kind: 'shared', label: `${a.name} · shared projections`, detail: `${methodLabel(a.method)} · used by every layer`, params: shared, trainable: true, adapter: a.name, method: a.method, source: adapterRange(a.name) });
+    if (shared > 0)
+      baseItems.push({
+        type: 'node',
+        id: `shared.${a.name}`,
+        kind: 'shared',
+        label: `${a.name} · shared projections`,
+        detail: `${methodLabel(a.method)} · used by every layer`,
+        params: shared,
+        trainable: true,
+        adapter: a.name,
+        method: a.method,
+        source: adapterRange(a.name),
+      });
   }
 
   for (const task of config.tasks) {
-    const head: GraphNode = { type: 'node', id: `head.${task.name}`, kind: 'head', label: `head ${task.name}`, detail: `${labels.get(task.name) ?? 2} labels · ${task.pooling} pooling`, params: headParams(d, labels.get(task.name) ?? 2), trainable: true, task: task.name, source: definitionRange(doc, ['tasks', task.name]) };
+    const head: GraphNode = {
+      type: 'node',
+      id: `head.${task.name}`,
+      kind: 'head',
+      label: `head ${task.name}`,
+      detail: `${labels.get(task.name) ?? 2} labels · ${task.pooling} pooling`,
+      params: headParams(d, labels.get(task.name) ?? 2),
+      trainable: true,
+      task: task.name,
+      source: definitionRange(doc, ['tasks', task.name]),
+    };
     flowInto(head.id);
     baseItems.push(head);
   }
 
-  const items: GraphItem[] = [{ type: 'group', id: 'base', kind: 'base', label: `base: ${baseDescription}`, detail: 'frozen', trainable: false, params: base.total, children: baseItems, source: baseRange }];
+  const items: GraphItem[] = [
+    {
+      type: 'group',
+      id: 'base',
+      kind: 'base',
+      label: `base: ${baseDescription}`,
+      detail: 'frozen',
+      trainable: false,
+      params: base.total,
+      children: baseItems,
+      source: baseRange,
+    },
+  ];
 
-  const adapterTotal = (name: string) => sum(perLayerOf.get(name) ?? []) + adapterSharedParams(config.adapters.find((a) => a.name === name)!, d);
+  const adapterTotal = (name: string) =>
+    sum(perLayerOf.get(name) ?? []) +
+    adapterSharedParams(
+      config.adapters.find((a) => a.name === name)!,
+      d,
+    );
   for (const c of config.compositions) {
     const prefix = `composition.${c.name}`;
     let count = 0;
@@ -133,29 +201,101 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       const source = setupNodeRange(doc, node.source);
       if (!isBlock(node)) {
         const spec = config.adapters.find((a) => a.name === node.name);
-        return { type: 'node', id, kind: 'use', label: node.name, detail: spec ? `${methodLabel(spec.method)} · frozen` : 'frozen', params: spec ? adapterTotal(node.name) : 0, trainable: false, adapter: node.name, method: spec?.method, source };
+        return {
+          type: 'node',
+          id,
+          kind: 'use',
+          label: node.name,
+          detail: spec ? `${methodLabel(spec.method)} · frozen` : 'frozen',
+          params: spec ? adapterTotal(node.name) : 0,
+          trainable: false,
+          adapter: node.name,
+          method: spec?.method,
+          source,
+        };
       }
       const children = node.children.map(toItem);
       // A Stack runs its children bottom to top; the other blocks run them side by side.
       if (node.kind === 'Stack') for (let i = 1; i < children.length; i++) edge(children[i - 1].id, children[i].id);
       const fusion = node.kind === 'Fuse' ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) : 0;
-      const args = node.splits ? `splits ${node.splits.join(', ')}` : node.batchSizes ? `batch sizes ${node.batchSizes.join(', ')}` : node.weights ? `weights ${node.weights.map((w) => Number(w.toFixed(3))).join(', ')}` : undefined;
-      return { type: 'group', id, kind: 'block', block: node.kind, label: node.kind, detail: node.kind === 'Fuse' ? 'fusion layers trainable' : args, trainable: fusion > 0, params: fusion, children, source };
+      const args = node.splits
+        ? `splits ${node.splits.join(', ')}`
+        : node.batchSizes
+          ? `batch sizes ${node.batchSizes.join(', ')}`
+          : node.weights
+            ? `weights ${node.weights.map((w) => Number(w.toFixed(3))).join(', ')}`
+            : undefined;
+      return {
+        type: 'group',
+        id,
+        kind: 'block',
+        block: node.kind,
+        label: node.kind,
+        detail: node.kind === 'Fuse' ? 'fusion layers trainable' : args,
+        trainable: fusion > 0,
+        params: fusion,
+        children,
+        source,
+      };
     };
     const setup = toItem(c.setup);
     const heads = c.tasks.map((task): GraphNode => {
-      const head: GraphNode = { type: 'node', id: `${prefix}.head.${task}`, kind: 'head', label: `head ${task}`, detail: trainsHeads ? 'trained' : "the adapter run's", params: headParams(d, labels.get(task) ?? 2), trainable: trainsHeads, task, source: definitionRange(doc, ['compositions', c.name]) };
+      const head: GraphNode = {
+        type: 'node',
+        id: `${prefix}.head.${task}`,
+        kind: 'head',
+        label: `head ${task}`,
+        detail: trainsHeads ? 'trained' : "the adapter run's",
+        params: headParams(d, labels.get(task) ?? 2),
+        trainable: trainsHeads,
+        task,
+        source: definitionRange(doc, ['compositions', c.name]),
+      };
       edge(setup.id, head.id);
       return head;
     });
-    const drop = c.adapterDrop ? (c.adapterDrop.mode === 'robust' ? 'AdapterDrop robust' : `AdapterDrop: layers 0–${c.adapterDrop.layers - 1} skipped`) : undefined;
-    items.push({ type: 'group', id: prefix, kind: 'composition', label: `composition: ${c.name}`, detail: drop, trainable: false, params: 0, children: [setup, ...heads], source: definitionRange(doc, ['compositions', c.name]) });
+    const drop = c.adapterDrop
+      ? c.adapterDrop.mode === 'robust'
+        ? 'AdapterDrop robust'
+        : `AdapterDrop: layers 0–${c.adapterDrop.layers - 1} skipped`
+      : undefined;
+    items.push({
+      type: 'group',
+      id: prefix,
+      kind: 'composition',
+      label: `composition: ${c.name}`,
+      detail: drop,
+      trainable: false,
+      params: 0,
+      children: [setup, ...heads],
+      source: definitionRange(doc, ['compositions', c.name]),
+    });
   }
 
   for (const m of config.merges) {
     const prefix = `merge.${m.name}`;
-    const uses = m.adapters.map((name, i): GraphNode => ({ type: 'node', id: `${prefix}.${i}`, kind: 'use', label: name, detail: `weight ${Number(m.weights[i].toFixed(3))}`, params: adapterTotal(name), trainable: false, adapter: name, source: definitionRange(doc, ['merges', m.name]) }));
-    items.push({ type: 'group', id: prefix, kind: 'merge', label: `merge: ${m.name}`, detail: `parameter average → ${m.task}`, trainable: false, params: 0, children: uses, source: definitionRange(doc, ['merges', m.name]) });
+    const uses = m.adapters.map((name, i): GraphNode => ({
+      type: 'node',
+      id: `${prefix}.${i}`,
+      kind: 'use',
+      label: name,
+      detail: `weight ${Number(m.weights[i].toFixed(3))}`,
+      params: adapterTotal(name),
+      trainable: false,
+      adapter: name,
+      source: definitionRange(doc, ['merges', m.name]),
+    }));
+    items.push({
+      type: 'group',
+      id: prefix,
+      kind: 'merge',
+      label: `merge: ${m.name}`,
+      detail: `parameter average → ${m.task}`,
+      trainable: false,
+      params: 0,
+      children: uses,
+      source: definitionRange(doc, ['merges', m.name]),
+    });
   }
 
   return {

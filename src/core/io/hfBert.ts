@@ -13,7 +13,6 @@ import { nonFiniteProblem } from './weightsFile';
 import { transpose2d } from './adapterhub';
 import { CheckpointError, readBertConfig } from './hfConfig';
 
-
 export interface LoadedBert {
   config: BertConfig;
   values: Map<string, { shape: number[]; data: Float32Array }>;
@@ -26,7 +25,8 @@ export function readBertTokenizer(dir: string): WordPieceTokenizer {
   const jsonFile = path.join(dir, 'tokenizer.json');
   if (fs.existsSync(jsonFile)) {
     const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as TokenizerJson;
-    if (json.model?.type !== 'WordPiece') throw new CheckpointError(`${jsonFile}: model type ${JSON.stringify(json.model?.type)}; a BERT WordPiece tokenizer is expected`);
+    if (json.model?.type !== 'WordPiece')
+      throw new CheckpointError(`${jsonFile}: model type ${JSON.stringify(json.model?.type)}; a BERT WordPiece tokenizer is expected`);
     return new WordPieceTokenizer(json);
   }
   const vocabFile = path.join(dir, 'vocab.txt');

@@ -21,7 +21,8 @@ export function readBertConfig(dir: string): BertConfig {
   if ((raw.position_embedding_type ?? 'absolute') !== 'absolute') throw new CheckpointError(`${file}: only absolute position embeddings are supported`);
   const int = (key: string, fallback?: number): number => {
     const v = raw[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new CheckpointError(`${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw new CheckpointError(`${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
   };
   const config: BertConfig = {
@@ -34,6 +35,7 @@ export function readBertConfig(dir: string): BertConfig {
     typeVocabSize: int('type_vocab_size', 2),
     layerNormEps: typeof raw.layer_norm_eps === 'number' ? raw.layer_norm_eps : 1e-12,
   };
-  if (config.hiddenSize % config.heads !== 0) throw new CheckpointError(`${file}: hidden_size ${config.hiddenSize} is not divisible by num_attention_heads ${config.heads}`);
+  if (config.hiddenSize % config.heads !== 0)
+    throw new CheckpointError(`${file}: hidden_size ${config.hiddenSize} is not divisible by num_attention_heads ${config.heads}`);
   return config;
 }

@@ -17,7 +17,8 @@ export function runsDirOf(configFile: string, configText: string, runsFolderSett
   const override = runsFolderOverride(configFile, runsFolderSetting, workspaceFolder);
   if (override) return override;
   const raw: unknown = parse(configText, [], { allowTrailingComma: true });
-  const runsDir = raw && typeof raw === 'object' && typeof (raw as { runsDir?: unknown }).runsDir === 'string' ? (raw as { runsDir: string }).runsDir : DEFAULT_RUNS_DIR;
+  const runsDir =
+    raw && typeof raw === 'object' && typeof (raw as { runsDir?: unknown }).runsDir === 'string' ? (raw as { runsDir: string }).runsDir : DEFAULT_RUNS_DIR;
   return path.resolve(path.dirname(configFile), runsDir);
 }
 

@@ -9,7 +9,6 @@ import * as path from 'path';
 import type { MetricLine, RunRecord, RunSummary } from '../../common/runRecord';
 import { appendLine, writeJsonAtomic } from './atomic';
 
-
 export function machineInfo(): RunRecord['machine'] {
   const cpus = os.cpus();
   return {
@@ -27,7 +26,10 @@ const MAX_SLUG = 120;
 /** A sortable, readable, unique id: 2026-11-27T01-23-45-reviews-adapter-sentiment. */
 export function newRunId(experiment: string, runName: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
-  const slug = `${experiment}-${runName}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = `${experiment}-${runName}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   // A folder name must fit the file system's 255 bytes: a long slug is cut, with a hash that keeps ids apart.
   if (slug.length <= MAX_SLUG) return `${stamp}-${slug}`;
   const hash = createHash('sha256').update(`${experiment}\u0000${runName}`).digest('hex').slice(0, 8);

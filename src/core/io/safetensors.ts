@@ -72,8 +72,7 @@ const WRITE_ARRAY = {
 
 const isDtype = (value: unknown): value is Dtype => typeof value === 'string' && Object.hasOwn(BYTES_PER_ELEMENT, value);
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const compareCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -82,9 +81,7 @@ const compareCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * implementation does, so with the header padded to 8 bytes every tensor starts aligned for its type.
  */
 export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
-  const names = Object.keys(tensors).sort(
-    (a, b) => BYTES_PER_ELEMENT[tensors[b].dtype] - BYTES_PER_ELEMENT[tensors[a].dtype] || compareCodeUnits(a, b),
-  );
+  const names = Object.keys(tensors).sort((a, b) => BYTES_PER_ELEMENT[tensors[b].dtype] - BYTES_PER_ELEMENT[tensors[a].dtype] || compareCodeUnits(a, b));
   // The header is assembled by hand: JSON.stringify would move integer-like keys ("0", "1") first.
   const entries: string[] = [];
   const metadataKeys = Object.keys(metadata ?? {}).sort(compareCodeUnits);

@@ -12,8 +12,6 @@ import { type BertConfig, bertWeightShapes } from './shapes';
 
 export type { BertConfig } from './shapes';
 
-
-
 export type AdapterPosition = 'attention' | 'output';
 
 /** Examples and tokens per example of the rows [B·T, d] a hook sees (B counts every copy once replicated). */
@@ -65,8 +63,7 @@ export interface ForwardOptions {
  * projection (before dropout and the adapter hook); the layer continues at the hook.
  */
 export type ResumePoint =
-  | { layer: number; position: 'input'; hidden: tf.Tensor2D }
-  | { layer: number; position: AdapterPosition; hidden: tf.Tensor2D; blockOutput: tf.Tensor2D };
+  { layer: number; position: 'input'; hidden: tf.Tensor2D } | { layer: number; position: AdapterPosition; hidden: tf.Tensor2D; blockOutput: tf.Tensor2D };
 
 /** BERT's initialisation: N(0, 0.02) for matrices and embeddings, LayerNorm 1/0, biases 0. */
 export function initBertWeights(c: BertConfig, seed: number): Map<string, Float32Array> {
@@ -128,7 +125,13 @@ export class BertEncoder {
     // Attention block (skipped when resuming at the feed-forward block)
     const attentionBlock = () => {
       const cached = resume?.position === 'attention' ? resume.blockOutput : null;
-      let attnOut = cached ?? dropout(linear('attention.output.dense', this.selfAttention(i, x, additiveMask, batch, length, opts, linear)), opts.dropoutRate, seedOf(opts, `${i}.attn`));
+      let attnOut =
+        cached ??
+        dropout(
+          linear('attention.output.dense', this.selfAttention(i, x, additiveMask, batch, length, opts, linear)),
+          opts.dropoutRate,
+          seedOf(opts, `${i}.attn`),
+        );
       if (opts.hook) attnOut = opts.hook(i, 'attention', attnOut, x, shape);
       return norm('attention.output.LayerNorm', tf.add(attnOut, x));
     };
@@ -159,7 +162,8 @@ export class BertEncoder {
     const keyed = prefix ? prependPrefix(k, v, mask, prefix, batch, length) : { keys: k, values: v, additiveMask: mask, keyLength: length };
     const seed = seedOf(opts, `${i}.probs`);
     // The multiplier dropout() would draw for the probabilities [B, H, T, S].
-    const keep = opts.dropoutRate > 0 && seed !== null ? (dropoutMultiplier([batch, heads, length, keyed.keyLength], opts.dropoutRate, seed) as tf.Tensor4D) : null;
+    const keep =
+      opts.dropoutRate > 0 && seed !== null ? (dropoutMultiplier([batch, heads, length, keyed.keyLength], opts.dropoutRate, seed) as tf.Tensor4D) : null;
     return attention(q, keyed.keys, keyed.values, keyed.additiveMask, keep, { batch, length, heads, keyLength: keyed.keyLength });
   }
 }

@@ -18,7 +18,8 @@ export function embeddingSum(tables: EmbeddingTables, ids: tf.Tensor2D, typeIds:
 /** The same from stock ops; the lookups' gradient by scatter-add (wasm has no UnsortedSegmentSum). */
 export function stockEmbeddingSum(tables: EmbeddingTables, ids: tf.Tensor2D, typeIds: tf.Tensor2D, trainable: boolean): tf.Tensor2D {
   const [batch, length] = ids.shape;
-  const lookup = (table: tf.Tensor2D, rows: tf.Tensor2D) => (trainable ? embeddingLookup(table, tf.reshape(rows, [-1])) : tf.gather(table, tf.reshape(rows, [-1])));
+  const lookup = (table: tf.Tensor2D, rows: tf.Tensor2D) =>
+    trainable ? embeddingLookup(table, tf.reshape(rows, [-1])) : tf.gather(table, tf.reshape(rows, [-1]));
   const positions = tf.tile(tf.slice(tables.position, [0, 0], [length, -1]), [batch, 1]);
   return tf.add(tf.add(lookup(tables.word, ids), lookup(tables.type, typeIds)), positions) as tf.Tensor2D;
 }

@@ -107,9 +107,18 @@ export type KeyedAttentionShape = AttentionShape & { keyLength?: number };
  * of the probabilities [B, H, T, S] or null. Returns the context [B·T, d]. On wasm a fused SIMD kernel
  * (kernels/attention.c, S = T only) runs it 6–9× faster than batched matMul; elsewhere the stock formulation.
  */
-export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: KeyedAttentionShape): tf.Tensor2D {
+export function attention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  additiveMask: tf.Tensor2D,
+  keep: tf.Tensor4D | null,
+  shape: KeyedAttentionShape,
+): tf.Tensor2D {
   const square = (shape.keyLength ?? shape.length) === shape.length;
-  return square && attentionImplementation() === 'fused' ? fusedAttention(q, k, v, additiveMask, keep, shape) : batchedAttention(q, k, v, additiveMask, keep, shape);
+  return square && attentionImplementation() === 'fused'
+    ? fusedAttention(q, k, v, additiveMask, keep, shape)
+    : batchedAttention(q, k, v, additiveMask, keep, shape);
 }
 
 /** Keys and values prepended to every example's own (prefix tuning): [B, P, d] each, and their additive mask [B, P]. */
@@ -120,9 +129,17 @@ export interface KeyValuePrefix {
 }
 
 /** k, v [B·T, d] and mask [B, T] with the prefix in front of each example: [B·(P+T), d] and [B, P+T]. */
-export function prependPrefix(k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, prefix: KeyValuePrefix, batch: number, length: number): { keys: tf.Tensor2D; values: tf.Tensor2D; additiveMask: tf.Tensor2D; keyLength: number } {
+export function prependPrefix(
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  additiveMask: tf.Tensor2D,
+  prefix: KeyValuePrefix,
+  batch: number,
+  length: number,
+): { keys: tf.Tensor2D; values: tf.Tensor2D; additiveMask: tf.Tensor2D; keyLength: number } {
   const keyLength = prefix.keys.shape[1] + length;
-  const join = (own: tf.Tensor2D, before: tf.Tensor3D) => tf.reshape(tf.concat([before, tf.reshape(own, [batch, length, -1])], 1), [batch * keyLength, -1]) as tf.Tensor2D;
+  const join = (own: tf.Tensor2D, before: tf.Tensor3D) =>
+    tf.reshape(tf.concat([before, tf.reshape(own, [batch, length, -1])], 1), [batch * keyLength, -1]) as tf.Tensor2D;
   return { keys: join(k, prefix.keys), values: join(v, prefix.values), additiveMask: tf.concat([prefix.additiveMask, additiveMask], 1), keyLength };
 }
 
@@ -139,7 +156,14 @@ export function attentionImplementation(): 'fused' | 'batched' {
 }
 
 /** The stock formulation of `attention`: heads split to [B·H, T, dh], batched matMuls, heads merged again. */
-export function batchedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: KeyedAttentionShape): tf.Tensor2D {
+export function batchedAttention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  additiveMask: tf.Tensor2D,
+  keep: tf.Tensor4D | null,
+  shape: KeyedAttentionShape,
+): tf.Tensor2D {
   const { batch, length, heads } = shape;
   const keyLength = shape.keyLength ?? length;
   const headSize = q.shape[1] / heads;

@@ -1,7 +1,6 @@
 // Named weights of a model part (base, adapter, head): tf.Variables keyed by their Hugging Face / AdapterHub names.
 import * as tf from '@tensorflow/tfjs';
 
-
 /** True for the weights HF stores as a Linear [out, in] (transposed on import and export). */
 export function isLinearWeight(name: string, shape: readonly number[]): boolean {
   return shape.length === 2 && name.endsWith('.weight') && !name.includes('embeddings.');

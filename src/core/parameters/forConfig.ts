@@ -21,7 +21,12 @@ function reportFor(config: ExperimentConfig): ParameterReport {
 export function parametersForConfig(file: string): ParametersData {
   const title = `Parameters: ${path.basename(file)}`;
   const { config, problems } = loadConfig(file);
-  if (!config) return { title, notes: [], error: `${path.basename(file)} has ${problems.length} problem(s); fix them to see its parameters:\n${problems.map(formatProblem).join('\n')}` };
+  if (!config)
+    return {
+      title,
+      notes: [],
+      error: `${path.basename(file)} has ${problems.length} problem(s); fix them to see its parameters:\n${problems.map(formatProblem).join('\n')}`,
+    };
   try {
     return { title: `Parameters: ${config.name}`, report: reportFor(config), notes: [] };
   } catch (e) {
@@ -31,7 +36,9 @@ export function parametersForConfig(file: string): ParametersData {
 
 function isConfigSnapshot(value: unknown): value is ExperimentConfig {
   const c = value as Partial<ExperimentConfig> | null;
-  return !!c && typeof c === 'object' && typeof c.name === 'string' && !!c.base && Array.isArray(c.tasks) && Array.isArray(c.adapters) && Array.isArray(c.baselines);
+  return (
+    !!c && typeof c === 'object' && typeof c.name === 'string' && !!c.base && Array.isArray(c.tasks) && Array.isArray(c.adapters) && Array.isArray(c.baselines)
+  );
 }
 
 function readMeasured(dir: string, notes: string[]): MeasuredRun | undefined {
@@ -52,7 +59,14 @@ function readMeasured(dir: string, notes: string[]): MeasuredRun | undefined {
     notes.push(`${file} lacks parameter counts (totalParams, trainableParams, bytesOnDisk, bytesPerTask): measured sizes are not shown.`);
     return undefined;
   }
-  return { name: s.name, totalParams: s.totalParams!, trainableParams: s.trainableParams!, trainablePercent: s.trainablePercent!, bytesOnDisk: s.bytesOnDisk!, bytesPerTask: s.bytesPerTask };
+  return {
+    name: s.name,
+    totalParams: s.totalParams!,
+    trainableParams: s.trainableParams!,
+    trainablePercent: s.trainablePercent!,
+    bytesOnDisk: s.bytesOnDisk!,
+    bytesPerTask: s.bytesPerTask,
+  };
 }
 
 export function parametersForRun(dir: string): ParametersData {
@@ -61,14 +75,23 @@ export function parametersForRun(dir: string): ParametersData {
   try {
     record = readRun(dir);
   } catch (e) {
-    return { title, notes: [], error: `${message(e)}\nThis run folder is damaged: its ${RUN_FILE} must be the JSON record the trainer writes. Delete the run or train again.` };
+    return {
+      title,
+      notes: [],
+      error: `${message(e)}\nThis run folder is damaged: its ${RUN_FILE} must be the JSON record the trainer writes. Delete the run or train again.`,
+    };
   }
   const notes: string[] = [];
   const measured = readMeasured(dir, notes);
   const run = { name: record.name, status: record.status, dir, ...(measured && { measured }) };
   const heading = `Parameters: ${record.experiment} ${record.name}`;
   if (!isConfigSnapshot(record.config)) {
-    return { title: heading, run, notes, error: `${path.join(dir, RUN_FILE)} has no config snapshot (its "config" field), so the parameters per run type cannot be counted.` };
+    return {
+      title: heading,
+      run,
+      notes,
+      error: `${path.join(dir, RUN_FILE)} has no config snapshot (its "config" field), so the parameters per run type cannot be counted.`,
+    };
   }
   try {
     return { title: heading, run, report: reportFor(record.config), notes };

@@ -11,7 +11,8 @@ export function labelCounts(config: Pick<ExperimentConfig, 'tasks' | 'data'>): L
   const open = config.tasks.filter((t) => !counts.has(t.name));
   if (open.length === 0) return counts;
   const loaded = loadRows(config.data);
-  if (loaded.problems.length) throw new Error(`cannot count the labels: the data has ${loaded.problems.length} bad row(s):\n${formatProblems(loaded.problems, 5)}`);
+  if (loaded.problems.length)
+    throw new Error(`cannot count the labels: the data has ${loaded.problems.length} bad row(s):\n${formatProblems(loaded.problems, 5)}`);
   const checked = checkRowsForTasks(loaded.rows, open, loaded.file);
   for (const [task, labels] of checked.labels) counts.set(task, labels.length);
   return counts;

@@ -58,7 +58,8 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
       shared: kind === 'full' ? base.embeddings : 0,
       heads,
       bytesPerTask: bytesOf(allTasks, (t) => (kind === 'full' ? base.total : 0) + head(t)),
-      storage: kind === 'full' ? { shared: 0, perAttribute: baseBytes + meanHead * BYTES_PER_PARAM } : { shared: baseBytes, perAttribute: meanHead * BYTES_PER_PARAM },
+      storage:
+        kind === 'full' ? { shared: 0, perAttribute: baseBytes + meanHead * BYTES_PER_PARAM } : { shared: baseBytes, perAttribute: meanHead * BYTES_PER_PARAM },
     };
   };
 

@@ -18,7 +18,11 @@ const NEEDS_CORPUS: Record<string, string> = { pos: 'brown', genre: 'brown' };
 export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean, objectivesGiven: boolean): CrossCheckProblem[] {
   const problems: CrossCheckProblem[] = [];
   if (config.maxLength > config.shape.maxPositions) {
-    problems.push({ at: ['maxLength'], message: `maxLength ${config.maxLength} exceeds the ${config.shape.maxPositions} positions of "shape" (maxPositions); lower maxLength or raise maxPositions`, code: 'max-length-too-large' });
+    problems.push({
+      at: ['maxLength'],
+      message: `maxLength ${config.maxLength} exceeds the ${config.shape.maxPositions} positions of "shape" (maxPositions); lower maxLength or raise maxPositions`,
+      code: 'max-length-too-large',
+    });
   }
   const corpusNames = new Set<string>();
   config.corpora.forEach((corpus, i) => {
@@ -28,14 +32,25 @@ export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean
       return;
     }
     const at = ['corpora', i];
-    if (isBuiltinCorpus(corpus.name)) problems.push({ at: [...at, 'name'], message: `"${corpus.name}" is a built-in corpus; give yours another name`, code: 'corpus-name-taken' });
+    if (isBuiltinCorpus(corpus.name))
+      problems.push({ at: [...at, 'name'], message: `"${corpus.name}" is a built-in corpus; give yours another name`, code: 'corpus-name-taken' });
     else if (corpusNames.has(corpus.name)) problems.push({ at: [...at, 'name'], message: `two corpora are named "${corpus.name}"`, code: 'duplicate-corpus' });
     corpusNames.add(corpus.name);
     if (corpus.textField !== undefined && corpus.tokensField !== undefined) {
-      problems.push({ at: [...at, 'tokensField'], part: 'key', message: 'give either "textField" (a string per row) or "tokensField" (a list of words per row), not both', code: 'text-and-tokens' });
+      problems.push({
+        at: [...at, 'tokensField'],
+        part: 'key',
+        message: 'give either "textField" (a string per row) or "tokensField" (a list of words per row), not both',
+        code: 'text-and-tokens',
+      });
     }
     const unusable = pathProblem(corpus.path, 'file');
-    if (unusable) problems.push({ at: [...at, 'path'], message: unusable === 'not found' ? `no such file: ${corpus.path}` : `${corpus.path}: ${unusable}`, code: 'missing-file' });
+    if (unusable)
+      problems.push({
+        at: [...at, 'path'],
+        message: unusable === 'not found' ? `no such file: ${corpus.path}` : `${corpus.path}: ${unusable}`,
+        code: 'missing-file',
+      });
   });
   if (!objectivesGiven) return problems;
   const userCorpora = config.corpora.filter(isUserCorpus);
@@ -48,7 +63,12 @@ export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean
     const needs = NEEDS_CORPUS[name];
     if (!isUserObjective(spec)) {
       if (needs && !corpusNames.has(needs)) {
-        problems.push({ at, part: 'key', message: `"${name}" learns labels of the ${needs} corpus: add "${needs}" to "corpora"`, code: 'objective-without-corpus' });
+        problems.push({
+          at,
+          part: 'key',
+          message: `"${name}" learns labels of the ${needs} corpus: add "${needs}" to "corpora"`,
+          code: 'objective-without-corpus',
+        });
       }
       continue;
     }
@@ -60,7 +80,11 @@ export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean
         : `no corpus "${spec.corpus}" in ${corporaGiven ? '"corpora"' : 'the default corpora (add a "corpora" list)'}; corpora of your own: ${yours}`;
       problems.push({ at: [...at, 'corpus'], message, code: 'unknown-corpus' });
     } else if (spec.type === 'token-classification' && corpus.tokensField === undefined) {
-      problems.push({ at: [...at, 'corpus'], message: `token-classification needs each row's words with one label each: give corpus "${corpus.name}" a "tokensField"`, code: 'tokens-needed' });
+      problems.push({
+        at: [...at, 'corpus'],
+        message: `token-classification needs each row's words with one label each: give corpus "${corpus.name}" a "tokensField"`,
+        code: 'tokens-needed',
+      });
     }
   }
   return problems;

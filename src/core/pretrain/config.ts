@@ -47,7 +47,14 @@ export function loadPretrainConfig(file: string): { config?: PretrainConfig; pro
     return { problems: [{ file: absFile, range, severity: 'error', message: `cannot read config: ${fsErrorReason(e)}`, path: [], code: 'unreadable-file' }] };
   }
   const doc = parseJsonc(text);
-  const problem = (range: ConfigProblem['range'], message: string, at: (string | number)[], code: string): ConfigProblem => ({ file: absFile, range, severity: 'error', message, path: at, code });
+  const problem = (range: ConfigProblem['range'], message: string, at: (string | number)[], code: string): ConfigProblem => ({
+    file: absFile,
+    range,
+    severity: 'error',
+    message,
+    path: at,
+    code,
+  });
   const problems = doc.syntaxErrors.map((e) => problem(rangeAt(doc, e.offset, e.length), e.message, [], 'syntax-error'));
   if (problems.length) return { problems };
   const raw = valueOf(doc) as Record<string, unknown>;
@@ -55,8 +62,16 @@ export function loadPretrainConfig(file: string): { config?: PretrainConfig; pro
     const misnamed = new Set<string>();
     // An "if" error only repeats that its then/else branch failed; that branch's own errors say how.
     for (const e of (validate.errors ?? []).filter((error) => error.keyword !== 'if')) {
-      const at = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
-      const extra = e.keyword === 'additionalProperties' ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+      const at = e.instancePath
+        .split('/')
+        .slice(1)
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"`
+          : e.keyword === 'enum'
+            ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+            : '';
       const mixUp = objectiveMixUp(raw, at, e.keyword);
       if (mixUp) {
         // One clear problem at the objective's name instead of one per missing or extra property.
@@ -65,7 +80,14 @@ export function loadPretrainConfig(file: string): { config?: PretrainConfig; pro
         continue;
       }
       const key = e.keyword === 'additionalProperties' ? [...at, (e.params as { additionalProperty: string }).additionalProperty] : at;
-      problems.push(problem(rangeOfPath(doc, key, e.keyword === 'additionalProperties' ? 'key' : 'value'), `${e.instancePath || 'config'} ${e.message}${extra}`, key, e.keyword));
+      problems.push(
+        problem(
+          rangeOfPath(doc, key, e.keyword === 'additionalProperties' ? 'key' : 'value'),
+          `${e.instancePath || 'config'} ${e.message}${extra}`,
+          key,
+          e.keyword,
+        ),
+      );
     }
     return { problems };
   }
@@ -73,14 +95,24 @@ export function loadPretrainConfig(file: string): { config?: PretrainConfig; pro
   const dir = path.dirname(absFile);
   const shape = { ...DEFAULT_SHAPE, ...r.shape };
   if (shape.hiddenSize % shape.heads !== 0) {
-    problems.push(problem(rangeOfPath(doc, ['shape', 'heads']), `hiddenSize ${shape.hiddenSize} must be divisible by heads ${shape.heads}`, ['shape', 'heads'], 'heads-not-divisor'));
+    problems.push(
+      problem(
+        rangeOfPath(doc, ['shape', 'heads']),
+        `hiddenSize ${shape.hiddenSize} must be divisible by heads ${shape.heads}`,
+        ['shape', 'heads'],
+        'heads-not-divisor',
+      ),
+    );
     return { problems };
   }
   const config: PretrainConfig = {
     ...DEFAULTS,
     ...(r as object),
     file: absFile,
-    name: path.basename(absFile).replace(/\.pretrain\.json$/, '').replace(/\.json$/, ''),
+    name: path
+      .basename(absFile)
+      .replace(/\.pretrain\.json$/, '')
+      .replace(/\.json$/, ''),
     shape,
     output: path.resolve(dir, r.output),
     runsDir: path.resolve(dir, r.runsDir ?? DEFAULTS.runsDir),
@@ -89,7 +121,8 @@ export function loadPretrainConfig(file: string): { config?: PretrainConfig; pro
   config.corpora = config.corpora.map((c) =>
     isUserCorpus(c) ? { ...c, path: path.resolve(dir, c.path), ...(c.tokensField === undefined ? { textField: c.textField ?? 'text' } : {}) } : c,
   );
-  for (const p of crossCheckProblems(config, r.corpora !== undefined, r.objectives !== undefined)) problems.push(problem(rangeOfPath(doc, p.at, p.part ?? 'value'), p.message, p.at, p.code));
+  for (const p of crossCheckProblems(config, r.corpora !== undefined, r.objectives !== undefined))
+    problems.push(problem(rangeOfPath(doc, p.at, p.part ?? 'value'), p.message, p.at, p.code));
   return problems.length ? { problems } : { config, problems };
 }
 
@@ -107,7 +140,11 @@ function objectiveMixUp(raw: Record<string, unknown>, at: (string | number)[], k
     return { name, message, code: 'unknown-objective' };
   }
   if (keyword === 'additionalProperties' && isBuiltinObjective(name) && typed) {
-    return { name, message: `"${name}" is a built-in objective and takes only "weight"; give an objective of your own another name`, code: 'builtin-objective-name' };
+    return {
+      name,
+      message: `"${name}" is a built-in objective and takes only "weight"; give an objective of your own another name`,
+      code: 'builtin-objective-name',
+    };
   }
   return undefined;
 }

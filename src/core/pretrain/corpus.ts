@@ -38,7 +38,10 @@ export function loadPretrainCorpus(config: PretrainConfig): { corpus?: PretrainC
   if (config.corpora.includes('reviews-train')) {
     // The same split experiments use by default: validation and test sentences are never seen here.
     const rows = splitRows(loadRows({ kind: 'builtin', name: 'reviews' }).rows, DEFAULT_SPLIT, stratifyByLabels(['sentiment', 'domain'])).train;
-    add('held-out:reviews', rows.map((row) => ({ words: [], text: row.text })));
+    add(
+      'held-out:reviews',
+      rows.map((row) => ({ words: [], text: row.text })),
+    );
   }
   const problems: DataProblem[] = [];
   const objectives = Object.entries(config.objectives).flatMap(([name, spec]) => (isUserObjective(spec) ? [{ name, ...spec }] : []));
@@ -52,7 +55,8 @@ export function loadPretrainCorpus(config: PretrainConfig): { corpus?: PretrainC
     for (const o of reading) {
       const found = new Set(train.flatMap((s) => (o.type === 'token-classification' ? (s.wordLabels?.[o.name] ?? []) : [s.labels?.[o.name] ?? null])));
       found.delete(null);
-      if (found.size === 0) problems.push({ file: spec.path, line: 1, message: `objective "${o.name}": no row of the training part has a label in "${o.field}"` });
+      if (found.size === 0)
+        problems.push({ file: spec.path, line: 1, message: `objective "${o.name}": no row of the training part has a label in "${o.field}"` });
       corpus.labels.set(o.name, [...(found as Set<string>)].sort(compareCodeUnits));
     }
   }

@@ -14,7 +14,12 @@ export interface PretrainExample {
 }
 
 /** `sentences` have their words (texts already split by the tokenizer). */
-export function buildExamples(sentences: LabelledSentence[], tokenizer: WordPieceTokenizer, objectives: readonly Objective[], maxLength: number): PretrainExample[] {
+export function buildExamples(
+  sentences: LabelledSentence[],
+  tokenizer: WordPieceTokenizer,
+  objectives: readonly Objective[],
+  maxLength: number,
+): PretrainExample[] {
   const piecesOf = new Map<string, number[]>();
   const pieces = (word: string) => {
     let ids = piecesOf.get(word);
@@ -107,7 +112,15 @@ export function makePretrainBatch(
     mlmTargets: tf.tensor1d(targets, 'int32'),
     labels: {
       ...Object.fromEntries(tokenLabels.map(([name, labels]) => [name, tf.tensor1d(labels, 'int32')])),
-      ...Object.fromEntries(Object.keys(first.textLabels).map((name) => [name, tf.tensor1d(indices.map((i) => examples[i].textLabels[name]), 'int32')])),
+      ...Object.fromEntries(
+        Object.keys(first.textLabels).map((name) => [
+          name,
+          tf.tensor1d(
+            indices.map((i) => examples[i].textLabels[name]),
+            'int32',
+          ),
+        ]),
+      ),
     },
     maskedCount: positions.length,
   };

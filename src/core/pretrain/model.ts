@@ -69,7 +69,11 @@ export class PretrainModel {
     let pooledSentences: tf.Tensor2D | undefined;
     const pooled = () => {
       if (!pooledSentences) {
-        const pooler = { weight: this.encoder.weights.get('bert.pooler.dense.weight') as tf.Tensor2D, bias: this.encoder.weights.get('bert.pooler.dense.bias') as tf.Tensor1D, trainable: false };
+        const pooler = {
+          weight: this.encoder.weights.get('bert.pooler.dense.weight') as tf.Tensor2D,
+          bias: this.encoder.weights.get('bert.pooler.dense.bias') as tf.Tensor1D,
+          trainable: false,
+        };
         pooledSentences = pool(hidden, b.mask, 'mean', pooler);
       }
       return pooledSentences;

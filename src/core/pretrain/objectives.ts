@@ -62,16 +62,36 @@ export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus
       case 'polarity': {
         const afinn = loadAfinn();
         const neutral = POLARITY_LABELS.indexOf('neutral');
-        return { type: 'token-classification', name, weight: weight(name), labels: POLARITY_LABELS, labelOf: (s, w) => afinn.get(s.words[w].toLowerCase()) ?? neutral, recallExcept: neutral };
+        return {
+          type: 'token-classification',
+          name,
+          weight: weight(name),
+          labels: POLARITY_LABELS,
+          labelOf: (s, w) => afinn.get(s.words[w].toLowerCase()) ?? neutral,
+          recallExcept: neutral,
+        };
       }
       case 'genre':
-        return { type: 'text-classification', name, weight: weight(name), labels: corpus.genres, labelOf: (s) => (s.genre ? corpus.genres.indexOf(s.genre) : -1) };
+        return {
+          type: 'text-classification',
+          name,
+          weight: weight(name),
+          labels: corpus.genres,
+          labelOf: (s) => (s.genre ? corpus.genres.indexOf(s.genre) : -1),
+        };
       case 'bow':
         return { type: 'bag-of-words', name, weight: weight(name) };
       case 'tone': {
         const toneOf = loadSentenceTone();
         const neutral = POLARITY_LABELS.indexOf('neutral');
-        return { type: 'text-classification', name, weight: weight(name), labels: POLARITY_LABELS, labelOf: (s) => toneOf(s.text ?? s.words.join(' ')), recallExcept: neutral };
+        return {
+          type: 'text-classification',
+          name,
+          weight: weight(name),
+          labels: POLARITY_LABELS,
+          labelOf: (s) => toneOf(s.text ?? s.words.join(' ')),
+          recallExcept: neutral,
+        };
       }
     }
   });

@@ -52,7 +52,13 @@ export interface CheckpointState {
 const CHECKPOINT = 'checkpoint';
 
 /** `corpus` is loadPretrainCorpus(config)'s, loaded first so that bad rows are reported before a run folder exists. */
-export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, runDir: string, backend: string, hooks: PretrainHooks): Promise<PretrainOutcome> {
+export async function pretrain(
+  config: PretrainConfig,
+  corpus: PretrainCorpus,
+  runDir: string,
+  backend: string,
+  hooks: PretrainHooks,
+): Promise<PretrainOutcome> {
   const checkpointDir = path.join(runDir, CHECKPOINT);
   const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
   const tokenizer = resuming
@@ -66,14 +72,20 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
   const objectives = resolveObjectives(config, corpus);
   const train = buildExamples(corpus.train.map(asWords), tokenizer, objectives, config.maxLength);
   const heldOut = buildExamples(corpus.heldOut.map(asWords), tokenizer, objectives, config.maxLength);
-  hooks.log(`corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`);
-  for (const o of objectives) if ((o.type === 'token-classification' || o.type === 'text-classification') && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
+  hooks.log(
+    `corpus: ${train.length} training sentences, ${heldOut.length} held out; vocabulary ${tokenizer.vocabSize}; objectives ${Object.keys(config.objectives).join(', ')}`,
+  );
+  for (const o of objectives)
+    if ((o.type === 'token-classification' || o.type === 'text-classification') && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
 
   const shapes = bertWeightShapes(bert);
   const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
   const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
   const trainable = model.trainable();
-  const optimizer = new AdamW(trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })), config.weightDecay);
+  const optimizer = new AdamW(
+    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
+    config.weightDecay,
+  );
   let state: CheckpointState = { step: 0, elapsedMs: 0 };
   if (resuming) {
     state = loadCheckpoint(checkpointDir, trainable, optimizer, corpus.labels);
@@ -105,9 +117,23 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
       for (let k = step % stepsPerEpoch; k < batches.length && step < config.steps; k++) {
         if (hooks.cancelled()) {
           saveCheckpoint(step);
-          return { status: 'cancelled', reason: `cancelled at step ${step}; run the same command again to resume`, step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+          return {
+            status: 'cancelled',
+            reason: `cancelled at step ${step}; run the same command again to resume`,
+            step,
+            elapsedMs: elapsed(),
+            heldOut: lastHeldOut,
+          };
         }
-        const batch = makePretrainBatch(train, batches[k], tokenizer, config.maskProbability, createRng(seedFor(config.seed, `mask${step}`)), firstRegularId, bagOfWords);
+        const batch = makePretrainBatch(
+          train,
+          batches[k],
+          tokenizer,
+          config.maskProbability,
+          createRng(seedFor(config.seed, `mask${step}`)),
+          firstRegularId,
+          bagOfWords,
+        );
         const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
         const result = optimizerStep(
           () => {
@@ -155,7 +181,13 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
     saveCheckpoint(step);
     writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, {
       command: `adapter-lab pretrain ${path.relative(process.cwd(), config.file) || config.file}`,
-      config: { ...config, file: path.basename(config.file), output: path.basename(config.output), runsDir: undefined, corpora: config.corpora.map((c) => (isUserCorpus(c) ? { ...c, path: path.relative(path.dirname(config.file), c.path) } : c)) },
+      config: {
+        ...config,
+        file: path.basename(config.file),
+        output: path.basename(config.output),
+        runsDir: undefined,
+        corpora: config.corpora.map((c) => (isUserCorpus(c) ? { ...c, path: path.relative(path.dirname(config.file), c.path) } : c)),
+      },
       steps: step,
       wallMinutes: Math.round(elapsed() / 600) / 100,
       backend,
@@ -169,7 +201,13 @@ export async function pretrain(config: PretrainConfig, corpus: PretrainCorpus, r
 }
 
 /** Held-out accuracy per objective with a fixed masking seed, so evaluations are comparable across steps. */
-function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], tokenizer: WordPieceTokenizer, config: PretrainConfig, firstRegularId: number): Record<string, TaskMetrics> {
+function evaluateHeldOut(
+  model: PretrainModel,
+  examples: PretrainExample[],
+  tokenizer: WordPieceTokenizer,
+  config: PretrainConfig,
+  firstRegularId: number,
+): Record<string, TaskMetrics> {
   const sums = new Map<string, { correct: number; count: number; loss: number; batches: number }>();
   const add = (name: string, correct: number, count: number, loss: number) => {
     const s = sums.get(name) ?? { correct: 0, count: 0, loss: 0, batches: 0 };
@@ -180,8 +218,19 @@ function evaluateHeldOut(model: PretrainModel, examples: PretrainExample[], toke
     sums.set(name, s);
   };
   const rng = createRng(seedFor(config.seed, 'held-out-masking'));
-  for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), config.batchSize)) {
-    const batch = makePretrainBatch(examples, indices, tokenizer, config.maskProbability, rng, firstRegularId, model.objectives.some((o) => o.type === 'bag-of-words'));
+  for (const indices of lengthSortedBatches(
+    examples.map((e) => e.ids.length),
+    config.batchSize,
+  )) {
+    const batch = makePretrainBatch(
+      examples,
+      indices,
+      tokenizer,
+      config.maskProbability,
+      rng,
+      firstRegularId,
+      model.objectives.some((o) => o.type === 'bag-of-words'),
+    );
     const results = tf.tidy(() => {
       const out = model.forward(batch, 0, null);
       return model.objectives.map((objective) => {
@@ -239,14 +288,17 @@ function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimiz
   for (const [name, now] of labels) {
     const then = state.labels?.[name];
     if (then && then.join('\n') !== now.join('\n')) {
-      throw new Error(`${dir}: the labels of objective "${name}" changed since the checkpoint (${then.join(', ')} → ${now.join(', ')}); start over with --fresh`);
+      throw new Error(
+        `${dir}: the labels of objective "${name}" changed since the checkpoint (${then.join(', ')} → ${now.join(', ')}); start over with --fresh`,
+      );
     }
   }
   const weights = readWeightsFile(path.join(dir, 'weights.safetensors')).tensors;
   const opt = readWeightsFile(path.join(dir, 'optimizer.safetensors'));
   const get = (map: typeof weights, name: string) => {
     const t = map.get(name);
-    if (!t || !(t.data instanceof Float32Array)) throw new Error(`${dir}: the checkpoint has no tensor "${name}" (was the config changed? start over with --fresh)`);
+    if (!t || !(t.data instanceof Float32Array))
+      throw new Error(`${dir}: the checkpoint has no tensor "${name}" (was the config changed? start over with --fresh)`);
     return t.data;
   };
   tf.tidy(() => trainable.forEach(([name, v]) => v.assign(tf.tensor(get(weights, name), v.shape))));
@@ -265,7 +317,12 @@ export function writeBaseModel(dir: string, bert: BertConfig, weights: Weights, 
   writeJsonAtomic(path.join(dir, 'tokenizer.json'), tokenizer.json);
   writeFileAtomic(path.join(dir, 'vocab.txt'), `${tokenizer.vocabList().join('\n')}\n`);
   writeJsonAtomic(path.join(dir, 'tokenizer_config.json'), { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: bert.maxPositions });
-  writeJsonAtomic(path.join(dir, 'special_tokens_map.json'), { unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]' });
+  writeJsonAtomic(path.join(dir, 'special_tokens_map.json'), {
+    unk_token: '[UNK]',
+    sep_token: '[SEP]',
+    pad_token: '[PAD]',
+    cls_token: '[CLS]',
+    mask_token: '[MASK]',
+  });
   writeJsonAtomic(path.join(dir, 'pretraining.json'), record);
 }
-

@@ -53,8 +53,14 @@ export function adapterDropSweep(run: LoadedRun, split: 'validation' | 'test' = 
       else best.msPerExample = Math.min(best.msPerExample, once.msPerExample);
       if (branches.length) {
         const passes = branches.map((b) => time(b.model));
-        separate = Math.min(separate, passes.reduce((sum, p) => sum + p.msPerExample, 0));
-        separateCpu = Math.min(separateCpu, passes.reduce((sum, p) => sum + p.cpuMsPerExample, 0));
+        separate = Math.min(
+          separate,
+          passes.reduce((sum, p) => sum + p.msPerExample, 0),
+        );
+        separateCpu = Math.min(
+          separateCpu,
+          passes.reduce((sum, p) => sum + p.cpuMsPerExample, 0),
+        );
       }
     }
     points.push({

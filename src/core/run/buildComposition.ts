@@ -38,7 +38,10 @@ function loadTrained(config: ExperimentConfig, names: string[], dims: EncoderDim
   for (const name of names) {
     const spec = config.adapters.find((a) => a.name === name)!;
     const run = latestCompletedRun(config.runsDir, config.name, adapterRunName(name));
-    if (!run) throw new AdapterLoadError(`${needer} needs ${adapterRunName(name)}, which has no completed run in ${config.runsDir}: train it first (adapter-lab train <config> --only ${adapterRunName(name)})`);
+    if (!run)
+      throw new AdapterLoadError(
+        `${needer} needs ${adapterRunName(name)}, which has no completed run in ${config.runsDir}: train it first (adapter-lab train <config> --only ${adapterRunName(name)})`,
+      );
     const dir = path.join(run, 'adapters', name);
     loaded.set(name, { module: loadAdapter(dir, spec, dims), dir });
   }
@@ -47,14 +50,34 @@ function loadTrained(config: ExperimentConfig, names: string[], dims: EncoderDim
 
 /** The adapters a composition run saved in its own folder. */
 function loadSaved(config: ExperimentConfig, names: string[], runDir: string, dims: EncoderDims): Map<string, Trained> {
-  return new Map(names.map((name) => {
-    const dir = path.join(runDir, 'adapters', name);
-    return [name, { module: loadAdapter(dir, config.adapters.find((a) => a.name === name)!, dims), dir }];
-  }));
+  return new Map(
+    names.map((name) => {
+      const dir = path.join(runDir, 'adapters', name);
+      return [
+        name,
+        {
+          module: loadAdapter(
+            dir,
+            config.adapters.find((a) => a.name === name)!,
+            dims,
+          ),
+          dir,
+        },
+      ];
+    }),
+  );
 }
 
 /** The head for `task` on an output: the one saved with an adapter of that output trained for it, else new. */
-function headFor(output: SetupNode, task: TaskSpec, labels: string[], trained: Map<string, Trained>, config: ExperimentConfig, hiddenSize: number, seed: number): ClassificationHead {
+function headFor(
+  output: SetupNode,
+  task: TaskSpec,
+  labels: string[],
+  trained: Map<string, Trained>,
+  config: ExperimentConfig,
+  hiddenSize: number,
+  seed: number,
+): ClassificationHead {
   const candidates = [lastAdapter(output), ...adapterNames(output)];
   const owner = candidates.find((n) => config.adapters.find((a) => a.name === n)?.task === task.name);
   if (owner) return loadHead(trained.get(owner)!.dir, task.name, labels, task.pooling, hiddenSize);
@@ -65,9 +88,17 @@ function headFor(output: SetupNode, task: TaskSpec, labels: string[], trained: M
  * `runDir`: rebuild the model a finished composition run saved (its adapters/, fusion/ and heads/ folders) instead
  * of assembling a new one from the adapter runs.
  */
-export function buildComposition(config: ExperimentConfig, spec: CompositionSpec, labels: Map<string, string[]>, encoder: BertEncoder, runDir?: string): BuiltComposition {
+export function buildComposition(
+  config: ExperimentConfig,
+  spec: CompositionSpec,
+  labels: Map<string, string[]>,
+  encoder: BertEncoder,
+  runDir?: string,
+): BuiltComposition {
   const dims: EncoderDims = encoder.config;
-  const trained = runDir ? loadSaved(config, adapterNames(spec.setup), runDir, dims) : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`);
+  const trained = runDir
+    ? loadSaved(config, adapterNames(spec.setup), runDir, dims)
+    : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`);
   const modules = new Map([...trained].map(([n, t]) => [n, t.module]));
   // The adapters stay frozen here: prefix tuning runs its flat prefix instead of the MLP (AdapterHub's eject).
   for (const m of modules.values()) if (isPrefix(m)) m.eject();
@@ -100,7 +131,10 @@ export function buildComposition(config: ExperimentConfig, spec: CompositionSpec
       for (const [name, { module }] of trained) saveAdapter(path.join(dir, 'adapters', name), module, info);
       for (const [name, fusion] of fusions) saveFusion(path.join(dir, 'fusion', name), name, spec.fusion, fusion.weights, info);
       for (const h of heads) saveHead(path.join(dir, 'heads', h.name), h.name, h.labels, h.weights, info);
-      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), { adapter_setup: spec.setupText, head_setup: spec.tasks.length === 1 ? spec.tasks[0] : spec.tasks });
+      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), {
+        adapter_setup: spec.setupText,
+        head_setup: spec.tasks.length === 1 ? spec.tasks[0] : spec.tasks,
+      });
     },
     dispose() {
       for (const { module } of trained.values()) module.weights.dispose();
@@ -115,7 +149,12 @@ export function buildMerge(config: ExperimentConfig, spec: MergeSpec, labels: Ma
   const trained = loadTrained(config, spec.adapters, dims, `merge:${spec.name}`);
   const first = config.adapters.find((a) => a.name === spec.adapters[0])!;
   const mergedSpec: AdapterSpec = { ...first, name: spec.name, task: spec.task };
-  const merged = averageAdapters(mergedSpec, spec.adapters.map((n) => trained.get(n)!.module), spec.weights, dims);
+  const merged = averageAdapters(
+    mergedSpec,
+    spec.adapters.map((n) => trained.get(n)!.module),
+    spec.weights,
+    dims,
+  );
   const owner = spec.adapters.find((n) => config.adapters.find((a) => a.name === n)?.task === spec.task)!;
   const task = config.tasks.find((t) => t.name === spec.task)!;
   const head = loadHead(trained.get(owner)!.dir, task.name, labels.get(task.name) ?? [], task.pooling, dims.hiddenSize);
@@ -128,7 +167,11 @@ export function buildMerge(config: ExperimentConfig, spec: MergeSpec, labels: Ma
       const adapterDir = path.join(dir, 'adapters', spec.name);
       saveAdapter(adapterDir, merged, info);
       saveHead(adapterDir, head.name, head.labels, head.weights, info);
-      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), { adapter_setup: spec.name, head_setup: spec.task, merged_from: Object.fromEntries(spec.adapters.map((n, i) => [n, spec.weights[i]])) });
+      writeJsonAtomic(path.join(dir, 'adapter_setup.json'), {
+        adapter_setup: spec.name,
+        head_setup: spec.task,
+        merged_from: Object.fromEntries(spec.adapters.map((n, i) => [n, spec.weights[i]])),
+      });
     },
     dispose() {
       merged.weights.dispose();

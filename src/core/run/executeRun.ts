@@ -73,7 +73,9 @@ export async function runPlannedRun(
     if (outcome.status === 'completed') save(); // the best epoch's weights, restored by train()
 
     const baseParams = encoder.weights.size();
-    const addedParams = (model.setup ? [...model.setup.modules.values(), ...model.setup.fusions.values()].reduce((n, m) => n + m.weights.size(), 0) : 0) + model.heads.reduce((n, h) => n + h.weights.size(), 0);
+    const addedParams =
+      (model.setup ? [...model.setup.modules.values(), ...model.setup.fusions.values()].reduce((n, m) => n + m.weights.size(), 0) : 0) +
+      model.heads.reduce((n, h) => n + h.weights.size(), 0);
     const totalParams = baseParams + addedParams;
     const summary: RunSummary = {
       id: run.id,
@@ -131,10 +133,15 @@ function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentDa
         for (const h of heads) saveHead(path.join(runDir, 'heads', h.name), h.name, h.labels, h.weights, info);
       }
       if (plan.type === 'full') saveBertModel(path.join(runDir, 'model'), encoder.config, encoder.weights);
-      writeJsonAtomic(path.join(runDir, 'adapter_setup.json'), { adapter_setup: spec ? spec.name : null, head_setup: plan.tasks.length === 1 ? plan.tasks[0] : plan.tasks });
+      writeJsonAtomic(path.join(runDir, 'adapter_setup.json'), {
+        adapter_setup: spec ? spec.name : null,
+        head_setup: plan.tasks.length === 1 ? plan.tasks[0] : plan.tasks,
+      });
     },
     bytesPerTask: (runDir, task) =>
-      spec ? folderBytes(adapterDir(runDir)) : folderBytes(path.join(runDir, 'heads', task)) + (plan.type === 'full' ? folderBytes(path.join(runDir, 'model')) : 0),
+      spec
+        ? folderBytes(adapterDir(runDir))
+        : folderBytes(path.join(runDir, 'heads', task)) + (plan.type === 'full' ? folderBytes(path.join(runDir, 'model')) : 0),
     dispose() {
       adapter?.weights.dispose();
       heads.forEach((h) => h.weights.dispose());
@@ -150,7 +157,8 @@ function buildCombined(config: ExperimentConfig, plan: RunPlan, data: Experiment
   return {
     ...built,
     // The fusion layers (shared by the outputs) and the output's head; a merge: the new adapter and its head.
-    bytesPerTask: (runDir, task) => (merge ? folderBytes(path.join(runDir, 'adapters', merge.name)) : folderBytes(path.join(runDir, 'fusion')) + folderBytes(path.join(runDir, 'heads', task))),
+    bytesPerTask: (runDir, task) =>
+      merge ? folderBytes(path.join(runDir, 'adapters', merge.name)) : folderBytes(path.join(runDir, 'fusion')) + folderBytes(path.join(runDir, 'heads', task)),
   };
 }
 

@@ -39,7 +39,8 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
     throw new ExperimentInputError(`${problems.length} bad row(s) in the data; fix or remove them:\n${formatProblems(problems)}`);
   }
   for (const [task, labels] of checked.labels) {
-    if (labels.length < 2) throw new ExperimentInputError(`task "${task}" has ${labels.length} distinct label(s) in ${loaded.file}; a classifier needs at least 2`);
+    if (labels.length < 2)
+      throw new ExperimentInputError(`task "${task}" has ${labels.length} distinct label(s) in ${loaded.file}; a classifier needs at least 2`);
   }
   const rows = splitRows(loaded.rows, config.split, stratifyByLabels(config.tasks.map((t) => t.field)));
   // Fractions are rounded per label combination: few rows can leave a split empty, and then "0.0 / 0.0" or a best
@@ -47,7 +48,9 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
   for (const part of ['train', 'validation', 'test'] as const) {
     if (rows[part].length > 0) continue;
     const fix = part === 'train' ? 'lower "split.validation" and "split.test"' : `raise "split.${part}"`;
-    throw new ExperimentInputError(`the ${part} split of ${loaded.file} is empty: its ${loaded.rows.length} rows, split validation ${config.split.validation} / test ${config.split.test} per label combination, leave none for ${part}; ${fix}, or add rows`);
+    throw new ExperimentInputError(
+      `the ${part} split of ${loaded.file} is empty: its ${loaded.rows.length} rows, split validation ${config.split.validation} / test ${config.split.test} per label combination, leave none for ${part}; ${fix}, or add rows`,
+    );
   }
   return { rows, labels: checked.labels, source: loaded.file };
 }
@@ -87,7 +90,12 @@ export function loadBase(config: ExperimentConfig, data: ExperimentData): BaseMo
 }
 
 function randomBase(shape: EncoderShape, seed: number, data: ExperimentData): BaseModel {
-  const tokenizer = WordPieceTokenizer.fromVocab(trainWordPieceVocab(data.rows.train.map((r) => r.text), shape.vocabSize));
+  const tokenizer = WordPieceTokenizer.fromVocab(
+    trainWordPieceVocab(
+      data.rows.train.map((r) => r.text),
+      shape.vocabSize,
+    ),
+  );
   const bert: BertConfig = { ...shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
   const shapes = bertWeightShapes(bert);
   const values = new Map([...initBertWeights(bert, seed)].map(([name, data]) => [name, { shape: shapes.get(name) as number[], data }]));

@@ -38,7 +38,8 @@ export function foldRunIntoBase(run: LoadedRun, runDir: string, args: FoldOption
   let merged: Classifier | undefined;
   try {
     const modules = [...run.model.setup!.modules.values()];
-    if (modules.length !== 1) throw new NotMergeableError(`${run.record.name} combines ${modules.length} adapters; merge-into-base takes an adapter or merge run (one adapter)`);
+    if (modules.length !== 1)
+      throw new NotMergeableError(`${run.record.name} combines ${modules.length} adapters; merge-into-base takes an adapter or merge run (one adapter)`);
     const [module] = modules;
     const outDir = path.resolve(args.out ?? path.join(runDir, 'merged-base'));
     saveMergedBase(outDir, run.base.config, mergedBaseValues(module, run.base.values), run.base.tokenizer, {
@@ -48,7 +49,10 @@ export function foldRunIntoBase(run: LoadedRun, runDir: string, args: FoldOption
       base: run.base.modelName,
     });
     const [head] = run.model.heads;
-    saveHead(path.join(outDir, 'heads', head.name), head.name, head.labels, head.weights, { modelName: run.base.modelName, hiddenSize: run.base.config.hiddenSize });
+    saveHead(path.join(outDir, 'heads', head.name), head.name, head.labels, head.weights, {
+      modelName: run.base.modelName,
+      hiddenSize: run.base.config.hiddenSize,
+    });
 
     // The folder as a user would load it: a plain encoder, no adapter, the same head.
     const loaded = loadBertCheckpoint(outDir, run.config.seed);
@@ -90,7 +94,10 @@ export function foldRunIntoBase(run: LoadedRun, runDir: string, args: FoldOption
 /** Largest |logit difference| of two models with one head each over the examples. */
 function maxLogitDifference(a: Classifier, b: Classifier, examples: Example[], padId: number, batchSize: number): number {
   let max = 0;
-  for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
+  for (const indices of lengthSortedBatches(
+    examples.map((e) => e.ids.length),
+    batchSize,
+  )) {
     const batch = makeBatch(examples, indices, padId);
     const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(a.logits(batch.input, 0, null)[0], b.logits(batch.input, 0, null)[0]))).dataSync()[0]);
     max = Math.max(max, difference);

@@ -54,7 +54,14 @@ export function createRun(run: NewRun): { id: string; dir: string; record: RunRe
 
 /** The run is being trained by this process now (a trainer; a resumed pre-training keeps its first start). */
 export function markRunning(dir: string, backend: string, startedAt?: Date): void {
-  updateRun(dir, { status: 'running', reason: undefined, backend, ...(startedAt && { startedAt: startedAt.toISOString() }), pid: process.pid, host: os.hostname() });
+  updateRun(dir, {
+    status: 'running',
+    reason: undefined,
+    backend,
+    ...(startedAt && { startedAt: startedAt.toISOString() }),
+    pid: process.pid,
+    host: os.hostname(),
+  });
 }
 
 /** The one way a run ends: its final status, why (unless it completed), and when. */

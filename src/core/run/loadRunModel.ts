@@ -32,7 +32,8 @@ export function loadRunModel(runDir: string): LoadedRun {
   const config = record.config as ExperimentConfig;
   const plan = planRuns(config).find((p) => p.name === record.name);
   if (!plan) throw new ExperimentInputError(`${runDir}: the config snapshot has no run named ${record.name}`);
-  if (plan.type === 'full' || plan.type === 'head-only') throw new ExperimentInputError(`${record.name} has no adapters; give an adapter, composition or merge run`);
+  if (plan.type === 'full' || plan.type === 'head-only')
+    throw new ExperimentInputError(`${record.name} has no adapters; give an adapter, composition or merge run`);
   const experimentData = loadExperimentData(config);
   const base = loadBase(config, experimentData);
   const encoder = new BertEncoder(base.config, new Weights(base.values));
@@ -40,11 +41,19 @@ export function loadRunModel(runDir: string): LoadedRun {
   let model: Classifier;
   let dispose: () => void;
   if (plan.composition) {
-    const built = buildComposition(config, config.compositions.find((c) => c.name === plan.composition)!, experimentData.labels, encoder, runDir);
+    const built = buildComposition(
+      config,
+      config.compositions.find((c) => c.name === plan.composition)!,
+      experimentData.labels,
+      encoder,
+      runDir,
+    );
     [model, dispose] = [built.model, built.dispose];
   } else {
     const merge = config.merges.find((m) => m.name === plan.merge);
-    const spec = merge ? { ...config.adapters.find((a) => a.name === merge.adapters[0])!, name: merge.name, task: merge.task } : config.adapters.find((a) => a.name === plan.adapter)!;
+    const spec = merge
+      ? { ...config.adapters.find((a) => a.name === merge.adapters[0])!, name: merge.name, task: merge.task }
+      : config.adapters.find((a) => a.name === plan.adapter)!;
     const dir = path.join(runDir, 'adapters', spec.name);
     const task = config.tasks.find((t) => t.name === spec.task)!;
     const adapter = loadAdapter(dir, spec, dims);

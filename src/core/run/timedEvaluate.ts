@@ -7,7 +7,12 @@ import { type TrainData, evaluate } from '../train/loop';
  * `evaluate` with the CPU time it took per example as well: the wasm backend computes on this one thread, so CPU
  * time measures the work even when other processes share the cores (wall-clock time then measures their load too).
  */
-export function timedEvaluate(model: Classifier, examples: TrainData['test'], data: TrainData, batchSize: number): ReturnType<typeof evaluate> & { cpuMsPerExample: number } {
+export function timedEvaluate(
+  model: Classifier,
+  examples: TrainData['test'],
+  data: TrainData,
+  batchSize: number,
+): ReturnType<typeof evaluate> & { cpuMsPerExample: number } {
   const start = process.cpuUsage();
   const result = evaluate(model, examples, data, batchSize);
   const used = process.cpuUsage(start);

@@ -65,7 +65,15 @@ export class AdamW {
     const norm = Math.sqrt(kernel.sumOfSquares(grads.filter((g): g is tf.Tensor => g !== null)));
     const scale = maxNorm > 0 && Number.isFinite(norm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
     this.t++;
-    const constants = { scale, learningRate, beta1: this.beta1, beta2: this.beta2, correction1: 1 - this.beta1 ** this.t, correction2: 1 - this.beta2 ** this.t, epsilon: this.epsilon };
+    const constants = {
+      scale,
+      learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      correction1: 1 - this.beta1 ** this.t,
+      correction2: 1 - this.beta2 ** this.t,
+      epsilon: this.epsilon,
+    };
     this.params.forEach((p, i) => {
       const g = grads[i];
       if (!g) return;

@@ -45,7 +45,10 @@ export function lengthSortedBatches(lengths: number[], batchSize: number): numbe
  */
 export function bucketedBatches(lengths: number[], batchSize: number, seed: number, poolBatches = 50): number[][] {
   const rng = createRng(seed);
-  const order = shuffleInPlace(Array.from({ length: lengths.length }, (_, i) => i), rng);
+  const order = shuffleInPlace(
+    Array.from({ length: lengths.length }, (_, i) => i),
+    rng,
+  );
   const batches: number[][] = [];
   const poolSize = batchSize * poolBatches;
   for (let start = 0; start < order.length; start += poolSize) {
@@ -75,7 +78,10 @@ export function makeBatch(examples: Example[], indices: number[], padId: number)
       mask: tf.tensor2d(mask, [batch, length], 'float32'),
     },
     labels: Array.from({ length: taskCount }, (_, t) =>
-      tf.tensor1d(Int32Array.from(indices, (i) => examples[i].labels[t]), 'int32'),
+      tf.tensor1d(
+        Int32Array.from(indices, (i) => examples[i].labels[t]),
+        'int32',
+      ),
     ),
     size: batch,
     tokens,

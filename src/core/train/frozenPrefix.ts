@@ -78,7 +78,12 @@ export class FrozenPrefixCache {
   }
 
   /** A cache for this run's training examples, or why there is none (`info` for the run record either way). */
-  static forRun(model: Classifier, examples: Example[], padId: number, budgetBytes = DEFAULT_PREFIX_BUDGET_BYTES): { cache: FrozenPrefixCache | null; info: FrozenPrefixInfo } {
+  static forRun(
+    model: Classifier,
+    examples: Example[],
+    padId: number,
+    budgetBytes = DEFAULT_PREFIX_BUDGET_BYTES,
+  ): { cache: FrozenPrefixCache | null; info: FrozenPrefixInfo } {
     const cut = frozenPrefixCut(model);
     if (!('kind' in cut)) return { cache: null, info: { used: false, reason: cut.reason } };
     const d = model.encoder.config.hiddenSize;
@@ -105,9 +110,10 @@ export class FrozenPrefixCache {
     const d = this.hidden;
     missing.forEach((exampleIndex, row) => {
       const tokens = this.examples[exampleIndex].ids.length;
-      const tensors = this.cut.kind === 'pooled'
-        ? values.map((v) => v.slice(row * d, (row + 1) * d))
-        : values.map((v) => v.slice(row * length * d, (row * length + tokens) * d));
+      const tensors =
+        this.cut.kind === 'pooled'
+          ? values.map((v) => v.slice(row * d, (row + 1) * d))
+          : values.map((v) => v.slice(row * length * d, (row * length + tokens) * d));
       this.entries.set(exampleIndex, { tensors });
     });
   }
@@ -125,10 +131,17 @@ export class FrozenPrefixCache {
     const length = input.ids.shape[1];
     const cut = this.cut;
     const hidden = this.gather(indices, 0, length);
-    const resume: ResumePoint = cut.position === 'input'
-      ? { layer: cut.layer, position: 'input', hidden }
-      : { layer: cut.layer, position: cut.position, hidden, blockOutput: this.gather(indices, 1, length) };
-    const encoded = model.encoder.forward(input, { trainBase: false, dropoutRate, dropoutSeed, ...model.setup?.forwardOptions(dropoutRate, dropoutSeed), resume });
+    const resume: ResumePoint =
+      cut.position === 'input'
+        ? { layer: cut.layer, position: 'input', hidden }
+        : { layer: cut.layer, position: cut.position, hidden, blockOutput: this.gather(indices, 1, length) };
+    const encoded = model.encoder.forward(input, {
+      trainBase: false,
+      dropoutRate,
+      dropoutSeed,
+      ...model.setup?.forwardOptions(dropoutRate, dropoutSeed),
+      resume,
+    });
     return model.heads.map((head) => head.logits(pool(encoded, input.mask, head.pooling, this.pooler()), dropoutRate, dropoutSeed));
   }
 

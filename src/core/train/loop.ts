@@ -54,12 +54,20 @@ export interface EngineOptions {
   prefixBudgetBytes?: number;
 }
 
-export async function train(model: Classifier, data: TrainData, options: TrainOptions, seed: number, hooks: TrainHooks, engine: EngineOptions = {}): Promise<TrainOutcome> {
+export async function train(
+  model: Classifier,
+  data: TrainData,
+  options: TrainOptions,
+  seed: number,
+  hooks: TrainHooks,
+  engine: EngineOptions = {},
+): Promise<TrainOutcome> {
   const trainable = model.trainable();
   const budget = engine.prefixBudgetBytes ?? DEFAULT_PREFIX_BUDGET_BYTES;
-  const prefix = engine.frozenPrefixCache === false
-    ? { cache: null, info: { used: false as const, reason: 'turned off' } }
-    : FrozenPrefixCache.forRun(model, data.train, data.padId, budget);
+  const prefix =
+    engine.frozenPrefixCache === false
+      ? { cache: null, info: { used: false as const, reason: 'turned off' } }
+      : FrozenPrefixCache.forRun(model, data.train, data.padId, budget);
   const validationPrefix = prefix.cache ? FrozenPrefixCache.forRun(model, data.validation, data.padId, budget).cache : null;
   const variables = trainable.map(([, v]) => v);
   const optimizer = new AdamW(
@@ -109,7 +117,9 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
         const result = optimizerStep(
           () => {
             const dropoutSeed = seedFor(seed, `step${step}`);
-            const logits = prefix.cache ? prefix.cache.logits(indices, batch.input, options.dropout, dropoutSeed) : model.logits(batch.input, options.dropout, dropoutSeed);
+            const logits = prefix.cache
+              ? prefix.cache.logits(indices, batch.input, options.dropout, dropoutSeed)
+              : model.logits(batch.input, options.dropout, dropoutSeed);
             const losses = logits.map((l, t) => crossEntropy(l, batch.labels[t]));
             const parts = Object.fromEntries(data.tasks.map((t, i) => [t.name, losses[i]]));
             return { total: tf.addN([...losses, ...model.auxiliaryLosses()]) as tf.Scalar, parts };
@@ -121,7 +131,10 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
         );
         disposeBatch(batch);
         if (result.diverged) {
-          return outcome('diverged', `loss became ${result.loss} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`);
+          return outcome(
+            'diverged',
+            `loss became ${result.loss} at step ${step + 1} (epoch ${epoch}); lower the learning rate (was ${lr.toExponential(2)}) or the gradient clipping norm`,
+          );
         }
         step++;
         stepTimes.push(performance.now() - t0);
@@ -134,7 +147,7 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
           hooks.progress({
             step,
             totalSteps,
-            epoch: epoch - 1 + ((step - 1) % stepsPerEpoch + 1) / stepsPerEpoch,
+            epoch: epoch - 1 + (((step - 1) % stepsPerEpoch) + 1) / stepsPerEpoch,
             loss: result.loss,
             lossPerTask: result.parts,
             learningRate: lr,
@@ -165,7 +178,15 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
 
     if (bestWeights) restore(trainable, bestWeights);
     const test = evaluate(model, data.test, data, options.batchSize);
-    hooks.evaluated({ epoch: bestEpoch, step, split: 'test', metrics: test.metrics, score: meanAccuracy(test.metrics), best: true, elapsedMs: performance.now() - started });
+    hooks.evaluated({
+      epoch: bestEpoch,
+      step,
+      split: 'test',
+      metrics: test.metrics,
+      score: meanAccuracy(test.metrics),
+      best: true,
+      elapsedMs: performance.now() - started,
+    });
     return outcome('completed', undefined, test.metrics, test.msPerExample);
   } finally {
     optimizer.dispose();
@@ -173,12 +194,21 @@ export async function train(model: Classifier, data: TrainData, options: TrainOp
 }
 
 /** Metrics per task on a split, without dropout; also the forward time per example. `prefix`: a cache over `examples`. */
-export function evaluate(model: Classifier, examples: Example[], data: TrainData, batchSize: number, prefix: FrozenPrefixCache | null = null): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
+export function evaluate(
+  model: Classifier,
+  examples: Example[],
+  data: TrainData,
+  batchSize: number,
+  prefix: FrozenPrefixCache | null = null,
+): { metrics: Record<string, TaskMetrics>; msPerExample: number } {
   const predicted = data.tasks.map(() => new Int32Array(examples.length));
   const losses = data.tasks.map(() => 0);
   let forwardMs = 0;
   model.inference(() => {
-    for (const indices of lengthSortedBatches(examples.map((e) => e.ids.length), batchSize)) {
+    for (const indices of lengthSortedBatches(
+      examples.map((e) => e.ids.length),
+      batchSize,
+    )) {
       const batch = makeBatch(examples, indices, data.padId);
       prefix?.prepare(indices);
       const t0 = performance.now();

@@ -3,9 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamW } from './adamw';
 
-export type StepResult =
-  | { diverged: false; loss: number; parts: Record<string, number>; gradNorm: number }
-  | { diverged: true; loss: number };
+export type StepResult = { diverged: false; loss: number; parts: Record<string, number>; gradNorm: number } | { diverged: true; loss: number };
 
 /** `losses` returns the total to minimise and its named parts (for logging); nothing is updated if the total is not finite. */
 export function optimizerStep(

@@ -3,7 +3,15 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { runConfigView } from '../../core/metrics/runConfigView';
-import { COMPARE_VIEW_TYPE, type CompareFromWebview, type CompareRun, type CompareToWebview, type ExportFormat, isCompareMessage, isCompareState } from '../../protocol/compare';
+import {
+  COMPARE_VIEW_TYPE,
+  type CompareFromWebview,
+  type CompareRun,
+  type CompareToWebview,
+  type ExportFormat,
+  isCompareMessage,
+  isCompareState,
+} from '../../protocol/compare';
 import { curveRuns } from './curvesPanel';
 import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
@@ -13,7 +21,10 @@ import { RunSet } from './runSet';
 const open = new Map<string, PanelController<CompareToWebview, CompareFromWebview>>();
 
 export function openComparePanel(deps: PanelDeps, runDirs: string[]): void {
-  const key = [...runDirs].map((d) => path.resolve(d)).sort().join('\n');
+  const key = [...runDirs]
+    .map((d) => path.resolve(d))
+    .sort()
+    .join('\n');
   const existing = open.get(key);
   if (existing) return existing.panel.reveal();
   const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare runs', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
@@ -26,7 +37,15 @@ export function registerCompareSerializer(deps: PanelDeps): vscode.Disposable {
       deps.log.appendLine('warning: a Compare runs panel could not be restored: it saved no runs');
       return panel.dispose();
     }
-    attach(deps, panel, state.runDirs, [...state.runDirs].map((d) => path.resolve(d)).sort().join('\n'));
+    attach(
+      deps,
+      panel,
+      state.runDirs,
+      [...state.runDirs]
+        .map((d) => path.resolve(d))
+        .sort()
+        .join('\n'),
+    );
   });
 }
 

@@ -31,7 +31,12 @@ export function openCurvesPanel(deps: PanelDeps, runDirs: string[], options: { p
     return preview.controller.panel.reveal(undefined, true);
   }
   // A preview keeps the focus where the click was (the tree, and its multi-selection).
-  const panel = vscode.window.createWebviewPanel(CURVES_VIEW_TYPE, 'Training curves', { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preview ?? false }, webviewOptions(deps.extensionUri));
+  const panel = vscode.window.createWebviewPanel(
+    CURVES_VIEW_TYPE,
+    'Training curves',
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preview ?? false },
+    webviewOptions(deps.extensionUri),
+  );
   const opened = attach(deps, panel, runDirs);
   if (options.preview) preview = opened;
 }
@@ -83,7 +88,9 @@ function attach(deps: PanelDeps, panel: vscode.WebviewPanel, initialDirs: string
 
 export function curveRuns(folders: readonly RunFolder[], colors: RunColors): CurveRun[] {
   return folders.flatMap((f) =>
-    f.record ? [{ id: f.record.id, dir: f.dir, name: f.record.name, experiment: f.record.experiment, status: f.record.status, color: colors.colorOf(f.record.id) }] : [],
+    f.record
+      ? [{ id: f.record.id, dir: f.dir, name: f.record.name, experiment: f.record.experiment, status: f.record.status, color: colors.colorOf(f.record.id) }]
+      : [],
   );
 }
 
@@ -96,5 +103,8 @@ function curvesTitle(runs: CurveRun[], runDirs: string[]): string {
 }
 
 function panelKey(runDirs: string[]): string {
-  return [...runDirs].map((d) => path.resolve(d)).sort().join('\n');
+  return [...runDirs]
+    .map((d) => path.resolve(d))
+    .sort()
+    .join('\n');
 }

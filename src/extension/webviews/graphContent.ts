@@ -34,9 +34,11 @@ export class GraphContent {
   message(text: string, file: string): GraphToWebview {
     const { config, problems } = checkExperimentText(text, file, workspaceDiskChecks(this.roots));
     const errors = problems.filter((p) => p.severity === 'error');
-    if (!config || errors.length) return { type: 'problems', file, problems: errors.map((p) => ({ line: p.range.line, column: p.range.column, message: p.message })) };
+    if (!config || errors.length)
+      return { type: 'problems', file, problems: errors.map((p) => ({ line: p.range.line, column: p.range.column, message: p.message })) };
     const outside = pathsOutside(config, this.roots).filter((o) => o.what !== 'runs folder');
-    if (outside.length) return { type: 'error', message: `Adapter Lab reads only inside the workspace: ${outside.map((o) => `${o.what} ${o.path}`).join('; ')}` };
+    if (outside.length)
+      return { type: 'error', message: `Adapter Lab reads only inside the workspace: ${outside.map((o) => `${o.what} ${o.path}`).join('; ')}` };
     try {
       const shape = this.shapes.get(baseKey(config.base), () => baseShapeOf(config.base));
       const labels = this.labels.get(dataKey(config), () => labelCounts(config));

@@ -66,7 +66,12 @@ class GraphPanel {
     private readonly log: vscode.OutputChannel,
   ) {
     this.content = new GraphContent((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
-    this.controller = new PanelController<GraphToWebview, GraphRequest>(panel, extensionUri, { viewType: GRAPH_VIEW_TYPE, view: 'graph', title: panel.title, isMessage: isGraphRequest, log }, (m) => this.handle(m));
+    this.controller = new PanelController<GraphToWebview, GraphRequest>(
+      panel,
+      extensionUri,
+      { viewType: GRAPH_VIEW_TYPE, view: 'graph', title: panel.title, isMessage: isGraphRequest, log },
+      (m) => this.handle(m),
+    );
     // Every (re)load of the page gets the whole graph again.
     this.controller.onReady(() => this.redraw());
     this.controller.onDispose(() => clearTimeout(this.timer));

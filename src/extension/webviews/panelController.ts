@@ -91,7 +91,9 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
       this.spec.log.appendLine(`warning: ${this.spec.title} panel sent a message it should not: ${truncate(JSON.stringify(message))}`);
       return;
     }
-    Promise.resolve(this.onMessage(message)).catch((e: unknown) => this.spec.log.appendLine(`error: ${this.spec.title} panel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    Promise.resolve(this.onMessage(message)).catch((e: unknown) =>
+      this.spec.log.appendLine(`error: ${this.spec.title} panel: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
   }
 
   /**
@@ -119,7 +121,9 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
         return reopen();
       }
       this.watchdogReloads++;
-      this.spec.log.appendLine(`warning: ${this.spec.title} panel did not say ready within ${READY_WATCHDOG_MS / 1000} s; loading the page again (${this.watchdogReloads}/${MAX_WATCHDOG_RELOADS})`);
+      this.spec.log.appendLine(
+        `warning: ${this.spec.title} panel did not say ready within ${READY_WATCHDOG_MS / 1000} s; loading the page again (${this.watchdogReloads}/${MAX_WATCHDOG_RELOADS})`,
+      );
       this.loadPage();
     }, READY_WATCHDOG_MS);
   }
@@ -164,7 +168,12 @@ export function registerPanelSerializer(viewType: string, restore: (panel: vscod
   return vscode.window.registerWebviewPanelSerializer(viewType, {
     deserializeWebviewPanel: async (panel, state: unknown) => {
       reopenRestored.set(panel, () => {
-        const fresh = vscode.window.createWebviewPanel(viewType, panel.title, { viewColumn: panel.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: true }, { ...panel.options, ...panel.webview.options });
+        const fresh = vscode.window.createWebviewPanel(
+          viewType,
+          panel.title,
+          { viewColumn: panel.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: true },
+          { ...panel.options, ...panel.webview.options },
+        );
         // After the old panel's own dispose listeners (registered first), which forget it by the same key.
         panel.onDidDispose(() => void restore(fresh, state));
         panel.dispose();

@@ -4,7 +4,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parametersForConfig, parametersForRun } from '../../core/parameters/forConfig';
-import { PARAMETERS_VIEW_TYPE, type ParametersFromWebview, type ParametersSource, type ParametersToWebview, isParametersState } from '../../protocol/parameters';
+import {
+  PARAMETERS_VIEW_TYPE,
+  type ParametersFromWebview,
+  type ParametersSource,
+  type ParametersToWebview,
+  isParametersState,
+} from '../../protocol/parameters';
 import { isReadyMessage } from '../../protocol/webview';
 import { PanelController, registerPanelSerializer } from './panelController';
 

@@ -34,12 +34,18 @@ export class RunSet implements vscode.Disposable {
     private readonly post: (message: RunStreamMessage) => void,
   ) {
     this.folders = dirs.map((dir) => readRunFolder(dir));
-    this.followed = this.folders.flatMap((folder) => (folder.record ? [{ folder: folder as FollowedRun['folder'], tail: new MetricsFileTail(folder.dir), runFileMtime: mtime(folder.dir), finished: false }] : []));
+    this.followed = this.folders.flatMap((folder) =>
+      folder.record
+        ? [{ folder: folder as FollowedRun['folder'], tail: new MetricsFileTail(folder.dir), runFileMtime: mtime(folder.dir), finished: false }]
+        : [],
+    );
   }
 
   /** Notices for what readRunFolder found: a run without a record is an error, the rest warnings. */
   notices(): Notice[] {
-    return this.folders.flatMap((f) => f.problems.map((message) => ({ severity: f.record ? 'warning' : 'error', message, runId: f.record?.id }) satisfies Notice));
+    return this.folders.flatMap((f) =>
+      f.problems.map((message) => ({ severity: f.record ? 'warning' : 'error', message, runId: f.record?.id }) satisfies Notice),
+    );
   }
 
   /** Sends every run's points so far, then keeps sending new ones while runs are live. */

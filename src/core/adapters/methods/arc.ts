@@ -13,7 +13,10 @@ export const ARC_POSITIONS = ['attention', 'intermediate'] as const;
 export const arc: MethodDescriptor<ArcOptions> = {
   label: 'ARC',
   options: ['reductionFactor', 'bottleneckSize'],
-  resolve: (written) => ({ ...withDefaults({ reductionFactor: 16 }, written), ...(written.bottleneckSize !== undefined && { bottleneckSize: written.bottleneckSize }) }),
+  resolve: (written) => ({
+    ...withDefaults({ reductionFactor: 16 }, written),
+    ...(written.bottleneckSize !== undefined && { bottleneckSize: written.bottleneckSize }),
+  }),
   issues: () => [],
   // per position (attention, feed-forward): r + d
   paramsPerLayer: (o, { hiddenSize: d }) => 2 * (bottleneckWidth(o, d) + d),
@@ -23,5 +26,11 @@ export const arc: MethodDescriptor<ArcOptions> = {
   placements: ['inside'],
   insideTargets: () => ({ attention: ['q', 'k', 'v'], feedForward: ['intermediate'] }),
   sizeLabel: (o, { hiddenSize }) => `r ${bottleneckWidth(o, hiddenSize)}`,
-  hubConfig: (o, leaveOut, { hiddenSize }) => ({ architecture: 'arc', r: bottleneckWidth(o, hiddenSize), positions: [...ARC_POSITIONS], shared_projections: true, leave_out: leaveOut }),
+  hubConfig: (o, leaveOut, { hiddenSize }) => ({
+    architecture: 'arc',
+    r: bottleneckWidth(o, hiddenSize),
+    positions: [...ARC_POSITIONS],
+    shared_projections: true,
+    leave_out: leaveOut,
+  }),
 };

@@ -15,7 +15,12 @@ export interface BottleneckOptions {
 /** Where in a layer: AdapterHub's mh_adapter (after attention) and output_adapter (after the feed-forward). */
 export type BottleneckPosition = 'attention' | 'output';
 
-export const BOTTLENECK_DEFAULTS: Readonly<Omit<BottleneckOptions, 'bottleneckSize'>> = { reductionFactor: 16, nonLinearity: 'relu', scaling: 1, initStd: 0.01 };
+export const BOTTLENECK_DEFAULTS: Readonly<Omit<BottleneckOptions, 'bottleneckSize'>> = {
+  reductionFactor: 16,
+  nonLinearity: 'relu',
+  scaling: 1,
+  initStd: 0.01,
+};
 /** AdapterHub's default output scaling for parallel adapters (He et al., 2022). */
 export const PARALLEL_SCALING = 4;
 

@@ -17,13 +17,26 @@ export const LORA_DEFAULTS: Readonly<LoraOptions> = { r: 8, alpha: 8, attnMatric
 export const IA3_DEFAULTS: Readonly<LoraOptions> = { r: 1, alpha: 1, attnMatrices: ['k', 'v'], intermediateLora: true, outputLora: false };
 
 /** [in, out] of each dense layer the adapter acts on. */
-export function loraMatrices(o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>, { hiddenSize: d, intermediateSize: ff }: EncoderDims): [number, number][] {
-  return [...o.attnMatrices.map((): [number, number] => [d, d]), ...(o.intermediateLora ? [[d, ff] as [number, number]] : []), ...(o.outputLora ? [[ff, d] as [number, number]] : [])];
+export function loraMatrices(
+  o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>,
+  { hiddenSize: d, intermediateSize: ff }: EncoderDims,
+): [number, number][] {
+  return [
+    ...o.attnMatrices.map((): [number, number] => [d, d]),
+    ...(o.intermediateLora ? [[d, ff] as [number, number]] : []),
+    ...(o.outputLora ? [[ff, d] as [number, number]] : []),
+  ];
 }
 
 export function loraIssues(o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>, name: string): OptionIssue[] {
   if (o.attnMatrices.length > 0 || o.intermediateLora || o.outputLora) return [];
-  return [{ option: 'attnMatrices', code: 'adapts-nothing', message: `adapter "${name}" adapts no matrix: list at least one of "q", "k", "v" or set intermediateLora` }];
+  return [
+    {
+      option: 'attnMatrices',
+      code: 'adapts-nothing',
+      message: `adapter "${name}" adapts no matrix: list at least one of "q", "k", "v" or set intermediateLora`,
+    },
+  ];
 }
 
 export const insideTargets = (o: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>): InsideTargets => ({
@@ -32,7 +45,11 @@ export const insideTargets = (o: Pick<LoraOptions, 'attnMatrices' | 'intermediat
 });
 
 /** AdapterHub's LoRAConfig fields, shared by LoRA, IA³ and VeRA. */
-export function loraHubConfig(o: LoraOptions, leaveOut: readonly number[], variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' | 'vera' }): Record<string, unknown> {
+export function loraHubConfig(
+  o: LoraOptions,
+  leaveOut: readonly number[],
+  variant: { r: number; composition_mode: 'add' | 'scale'; init_weights: 'lora' | 'ia3' | 'vera' },
+): Record<string, unknown> {
   return {
     architecture: 'lora',
     selfattn_lora: o.attnMatrices.length > 0,

@@ -25,5 +25,9 @@ export const vera: MethodDescriptor<VeraOptions> = {
   placements: ['inside'],
   insideTargets,
   sizeLabel: (o) => `r ${o.r}`,
-  hubConfig: (o, leaveOut) => ({ ...loraHubConfig({ ...o, alpha: o.r }, leaveOut, { r: o.r, composition_mode: 'add', init_weights: 'vera' }), vera_d: o.veraD, vera_b: o.veraB }),
+  hubConfig: (o, leaveOut) => ({
+    ...loraHubConfig({ ...o, alpha: o.r }, leaveOut, { r: o.r, composition_mode: 'add', init_weights: 'vera' }),
+    vera_d: o.veraD,
+    vera_b: o.veraB,
+  }),
 };

@@ -49,7 +49,11 @@ export class ArcAdapter implements AdapterModule {
       // Xavier-uniform, as the paper's code: U(−√(6 / (d + r)), √(6 / (d + r))).
       const rng = createRng(seedFor(seed, arcSharedName(spec.name, position)));
       const bound = Math.sqrt(6 / (d + r));
-      this.weights.set(arcSharedName(spec.name, position), [d, r], Float32Array.from({ length: d * r }, () => (2 * rng() - 1) * bound));
+      this.weights.set(
+        arcSharedName(spec.name, position),
+        [d, r],
+        Float32Array.from({ length: d * r }, () => (2 * rng() - 1) * bound),
+      );
       for (let layer = 0; layer < dims.layers; layer++) {
         if (spec.leaveOut.includes(layer)) continue;
         const p = arcLayerPrefix(layer, position, spec.name);
@@ -103,7 +107,10 @@ export class ArcAdapter implements AdapterModule {
           const down = this.weights.get(arcSharedName(this.spec.name, position));
           const m = tf.add(tf.eye(this.dims.hiddenSize), tf.matMul(tf.mul(down, this.weights.get(`${p}.rescale`)), tf.transpose(down))); // [d, d]
           const wq = tf.tensor2d(w.data, w.shape as [number, number]);
-          return [tf.matMul(m, wq).dataSync(), tf.add(tf.matMul(tf.reshape(this.weights.get(`${p}.bias`), [1, -1]), wq), tf.tensor1d(b.data)).dataSync()] as Float32Array[];
+          return [
+            tf.matMul(m, wq).dataSync(),
+            tf.add(tf.matMul(tf.reshape(this.weights.get(`${p}.bias`), [1, -1]), wq), tf.tensor1d(b.data)).dataSync(),
+          ] as Float32Array[];
         });
         merged.set(`bert.encoder.layer.${layer}.${linear}.weight`, { shape: w.shape, data: weight });
         merged.set(`bert.encoder.layer.${layer}.${linear}.bias`, { shape: b.shape, data: bias });

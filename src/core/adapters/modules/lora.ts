@@ -20,7 +20,11 @@ const ATTENTION: Record<AttentionMatrix, LinearName> = { q: 'attention.self.quer
 
 /** The dense layers LoRA / IA³ options select (AdapterHub: attn_matrices, intermediate_lora, output_lora). */
 export function adaptedLinears(options: Pick<LoraOptions, 'attnMatrices' | 'intermediateLora' | 'outputLora'>): LinearName[] {
-  return [...options.attnMatrices.map((m) => ATTENTION[m]), ...(options.intermediateLora ? ['intermediate.dense' as const] : []), ...(options.outputLora ? ['output.dense' as const] : [])];
+  return [
+    ...options.attnMatrices.map((m) => ATTENTION[m]),
+    ...(options.intermediateLora ? ['intermediate.dense' as const] : []),
+    ...(options.outputLora ? ['output.dense' as const] : []),
+  ];
 }
 
 /** [in, out] of a layer's dense layer. */
@@ -31,7 +35,12 @@ export function linearShape(name: LinearName, dims: EncoderDims): [number, numbe
 }
 
 /** Calls `add` for each dense layer the adapter acts on: every chosen linear of every layer not left out. */
-export function forEachAdaptedLinear(leaveOut: readonly number[], linears: readonly LinearName[], dims: EncoderDims, add: (layer: number, linear: LinearName, shape: [number, number]) => void): void {
+export function forEachAdaptedLinear(
+  leaveOut: readonly number[],
+  linears: readonly LinearName[],
+  dims: EncoderDims,
+  add: (layer: number, linear: LinearName, shape: [number, number]) => void,
+): void {
   for (let layer = 0; layer < dims.layers; layer++) {
     if (leaveOut.includes(layer)) continue;
     for (const linear of linears) add(layer, linear, linearShape(linear, dims));
@@ -57,7 +66,11 @@ export class LoraAdapter implements AdapterModule {
       // PyTorch's kaiming_uniform_(a=√5) on A [r, in]: U(−1/√in, 1/√in).
       const rng = createRng(seedFor(seed, p));
       const bound = 1 / Math.sqrt(inputs);
-      this.weights.set(`${p}.lora_A`, [inputs, spec.r], Float32Array.from({ length: inputs * spec.r }, () => (2 * rng() - 1) * bound));
+      this.weights.set(
+        `${p}.lora_A`,
+        [inputs, spec.r],
+        Float32Array.from({ length: inputs * spec.r }, () => (2 * rng() - 1) * bound),
+      );
       this.weights.set(`${p}.lora_B`, [spec.r, outputs], new Float32Array(spec.r * outputs));
     });
   }
@@ -94,7 +107,16 @@ export class LoraAdapter implements AdapterModule {
         const p = loraPrefix(layer, linear, this.spec.name);
         const name = `bert.encoder.layer.${layer}.${linear}.weight`;
         const w = base.get(name)!;
-        merged.set(name, { shape: w.shape, data: addLowRank(w.data, this.weights.get(`${p}.lora_A`).dataSync() as Float32Array, this.weights.get(`${p}.lora_B`).dataSync() as Float32Array, this.spec.r, this.scaling) });
+        merged.set(name, {
+          shape: w.shape,
+          data: addLowRank(
+            w.data,
+            this.weights.get(`${p}.lora_A`).dataSync() as Float32Array,
+            this.weights.get(`${p}.lora_B`).dataSync() as Float32Array,
+            this.spec.r,
+            this.scaling,
+          ),
+        });
       }
     }
     return merged;
@@ -102,12 +124,18 @@ export class LoraAdapter implements AdapterModule {
 
   exportTensors(): Record<string, TensorToWrite> {
     const out: Record<string, TensorToWrite> = {};
-    for (const [name, { shape, data }] of this.weights.snapshot()) out[name] = { dtype: 'F32', shape: [shape[1], shape[0]], data: transpose2d(data, shape[0], shape[1]) };
+    for (const [name, { shape, data }] of this.weights.snapshot())
+      out[name] = { dtype: 'F32', shape: [shape[1], shape[0]], data: transpose2d(data, shape[0], shape[1]) };
     return out;
   }
 
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
-    restoreWeights(this.weights, tensors, ([rows, cols]) => [cols, rows], (data, [rows, cols]) => transpose2d(data, rows, cols));
+    restoreWeights(
+      this.weights,
+      tensors,
+      ([rows, cols]) => [cols, rows],
+      (data, [rows, cols]) => transpose2d(data, rows, cols),
+    );
   }
 
   /** AdapterHub's LoRAConfig fields. */

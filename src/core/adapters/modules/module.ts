@@ -10,9 +10,11 @@ import type { Weights } from '../../model/weights';
 import type { TensorToWrite } from '../../io/safetensors';
 
 /** A layer's dense layers, by their Hugging Face names under `bert.encoder.layer.{i}.` */
-export type LinearName = 'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';
+export type LinearName =
+  'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';
 
-export type Site = { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName } | { kind: 'prefix'; layer: number };
+export type Site =
+  { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName } | { kind: 'prefix'; layer: number };
 
 export type Inner = (x: tf.Tensor2D) => tf.Tensor2D;
 

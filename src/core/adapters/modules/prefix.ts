@@ -93,7 +93,15 @@ export class PrefixAdapter implements AdapterModule {
     const kv = this.flat
       ? (tf.reshape(this.weights.get(`${p}.control_trans`), [this.spec.prefixLength, this.width]) as tf.Tensor2D)
       : dense(
-          activation(this.spec.nonLinearity, dense(this.weights.get(`${p}.wte.weight`) as tf.Tensor2D, this.weights.get(`${p}.control_trans.0.weight`) as tf.Tensor2D, this.weights.get(`${p}.control_trans.0.bias`) as tf.Tensor1D, true)),
+          activation(
+            this.spec.nonLinearity,
+            dense(
+              this.weights.get(`${p}.wte.weight`) as tf.Tensor2D,
+              this.weights.get(`${p}.control_trans.0.weight`) as tf.Tensor2D,
+              this.weights.get(`${p}.control_trans.0.bias`) as tf.Tensor1D,
+              true,
+            ),
+          ),
           this.weights.get(`${p}.control_trans.2.weight`) as tf.Tensor2D,
           this.weights.get(`${p}.control_trans.2.bias`) as tf.Tensor1D,
           true,
@@ -130,12 +138,19 @@ export class PrefixAdapter implements AdapterModule {
   importTensors(tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): void {
     if (!this.flat && tensors.has(`${prefixTuningPrefix(this.spec.name)}.control_trans`)) {
       this.weights.dispose();
-      this.weights.set(`${prefixTuningPrefix(this.spec.name)}.control_trans`, [this.spec.prefixLength * this.width], new Float32Array(this.spec.prefixLength * this.width));
+      this.weights.set(
+        `${prefixTuningPrefix(this.spec.name)}.control_trans`,
+        [this.spec.prefixLength * this.width],
+        new Float32Array(this.spec.prefixLength * this.width),
+      );
       this.flat = true;
     }
     // The MLP's Linear weights are saved [out, in] as PyTorch keeps them; ours are [in, out].
     const ours = new Map(
-      [...tensors].map(([name, t]) => [name, isLinear(name) && t.shape.length === 2 ? { shape: [t.shape[1], t.shape[0]], data: transpose2d(t.data, t.shape[0], t.shape[1]) } : t] as const),
+      [...tensors].map(
+        ([name, t]) =>
+          [name, isLinear(name) && t.shape.length === 2 ? { shape: [t.shape[1], t.shape[0]], data: transpose2d(t.data, t.shape[0], t.shape[1]) } : t] as const,
+      ),
     );
     restoreWeights(this.weights, ours, (shape) => shape);
   }

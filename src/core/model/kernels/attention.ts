@@ -6,10 +6,38 @@ import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 
 /** The C functions of attention.c; every pointer is a byte offset in the shared memory. */
 export interface AttentionExports {
-  attention_forward(q: number, k: number, v: number, mask: number, keep: number, probs: number, ctx: number, scratch: number,
-    batch: number, len: number, heads: number, dh: number, scale: number): void;
-  attention_backward(dctx: number, q: number, k: number, v: number, probs: number, keep: number, dq: number, dk: number,
-    dv: number, scratch: number, batch: number, len: number, heads: number, dh: number, scale: number): void;
+  attention_forward(
+    q: number,
+    k: number,
+    v: number,
+    mask: number,
+    keep: number,
+    probs: number,
+    ctx: number,
+    scratch: number,
+    batch: number,
+    len: number,
+    heads: number,
+    dh: number,
+    scale: number,
+  ): void;
+  attention_backward(
+    dctx: number,
+    q: number,
+    k: number,
+    v: number,
+    probs: number,
+    keep: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    scratch: number,
+    batch: number,
+    len: number,
+    heads: number,
+    dh: number,
+    scale: number,
+  ): void;
 }
 
 export interface AttentionShape {
@@ -35,7 +63,14 @@ export function fusedAttentionAvailable(): boolean {
  * dropout multiplier of the probabilities [B, H, T, T] (null: no dropout). Returns the context [B·T, d], heads
  * merged. Gradients flow to q, k and v. Needs fusedAttentionAvailable().
  */
-export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor2D, keep: tf.Tensor4D | null, shape: AttentionShape): tf.Tensor2D {
+export function fusedAttention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  additiveMask: tf.Tensor2D,
+  keep: tf.Tensor4D | null,
+  shape: AttentionShape,
+): tf.Tensor2D {
   const { backend, exports, at } = requireKernel<AttentionExports>(ATTENTION_WASM, 'the fused attention kernel');
   const { batch, length, heads } = shape;
   const d = q.shape[1];
@@ -47,7 +82,21 @@ export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, a
     const probs = allocate(backend, [batch, heads, length, length]); // before dropout, for the backward
     const context = allocate(backend, [batch * length, d]);
     const scratch = allocate(backend, [forwardScratch(length, dh)]);
-    exports.attention_forward(at(qt), at(kt), at(vt), at(additiveMask), keep ? at(keep) : 0, at(probs), at(context), at(scratch), batch, length, heads, dh, scale);
+    exports.attention_forward(
+      at(qt),
+      at(kt),
+      at(vt),
+      at(additiveMask),
+      keep ? at(keep) : 0,
+      at(probs),
+      at(context),
+      at(scratch),
+      batch,
+      length,
+      heads,
+      dh,
+      scale,
+    );
     scratch.dispose();
     // Saved, not closed over: tfjs disposes the forward pass's intermediates (such as `keep`) before the backward.
     (save as tf.GradSaveFunc)(keep ? [qt, kt, vt, probs, keep] : [qt, kt, vt, probs]);
@@ -57,7 +106,23 @@ export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, a
         const [qs, ks, vs, ps, keeps] = saved;
         const [dq, dk, dv] = [0, 1, 2].map(() => allocate(backend, [batch * length, d]));
         const work = allocate(backend, [backwardScratch(length, dh)]);
-        exports.attention_backward(at(dy as tf.Tensor), at(qs), at(ks), at(vs), at(ps), keeps ? at(keeps) : 0, at(dq), at(dk), at(dv), at(work), batch, length, heads, dh, scale);
+        exports.attention_backward(
+          at(dy as tf.Tensor),
+          at(qs),
+          at(ks),
+          at(vs),
+          at(ps),
+          keeps ? at(keeps) : 0,
+          at(dq),
+          at(dk),
+          at(dv),
+          at(work),
+          batch,
+          length,
+          heads,
+          dh,
+          scale,
+        );
         work.dispose();
         return [dq, dk, dv];
       },

@@ -9,10 +9,33 @@ export interface ElementwiseExports {
   gelu_forward(x: number, y: number, cdf: number, n: number): void;
   gelu_backward(x: number, cdf: number, dy: number, dx: number, n: number): void;
   embed_forward(word: number, ids: number, position: number, type: number, types: number, out: number, rows: number, length: number, d: number): void;
-  embed_backward(dy: number, ids: number, types: number, dword: number, dposition: number, dtype: number,
-    rows: number, length: number, d: number, vocab: number, positions: number, typeCount: number): void;
+  embed_backward(
+    dy: number,
+    ids: number,
+    types: number,
+    dword: number,
+    dposition: number,
+    dtype: number,
+    rows: number,
+    length: number,
+    d: number,
+    vocab: number,
+    positions: number,
+    typeCount: number,
+  ): void;
   layer_norm_forward(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
-  layer_norm_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
+  layer_norm_backward(
+    dy: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    d: number,
+  ): void;
 }
 
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
@@ -75,7 +98,20 @@ export function fusedEmbeddingSum(tables: EmbeddingTables, ids: tf.Tensor2D, typ
     gradFunc: (dy) => {
       const grads = [tables.word, tables.position, tables.type].map((t) => allocate(backend, t.shape));
       const [dw, dp, dt] = grads.map(at);
-      exports.embed_backward(at(dy as tf.Tensor), at(ids), at(typeIds), dw, dp, dt, rows, length, d, tables.word.shape[0], tables.position.shape[0], tables.type.shape[0]);
+      exports.embed_backward(
+        at(dy as tf.Tensor),
+        at(ids),
+        at(typeIds),
+        dw,
+        dp,
+        dt,
+        rows,
+        length,
+        d,
+        tables.word.shape[0],
+        tables.position.shape[0],
+        tables.type.shape[0],
+      );
       return grads;
     },
   })) as (w: tf.Tensor2D, p: tf.Tensor2D, t: tf.Tensor2D) => tf.Tensor2D;

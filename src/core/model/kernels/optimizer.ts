@@ -7,8 +7,26 @@ import { address, allocate, kernelInTfjsHeap } from './loader';
 /** The C functions of optimizer.c; every pointer is a byte offset in the shared memory. */
 export interface OptimizerExports {
   sum_squares(g: number, n: number): number;
-  adamw_update(p: number, grad: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
-    scale: number, lr: number, beta1: number, oneBeta1: number, beta2: number, oneBeta2: number, c1: number, c2: number, eps: number, decay: number): void;
+  adamw_update(
+    p: number,
+    grad: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    scale: number,
+    lr: number,
+    beta1: number,
+    oneBeta1: number,
+    beta2: number,
+    oneBeta2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    decay: number,
+  ): void;
 }
 
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
@@ -25,8 +43,26 @@ export function optimizerKernel() {
     /** New parameter, first and second moment tensors after one AdamW step (inputs unchanged). */
     update(p: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamWConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
       const out = [p, m, v].map((t) => allocate(k.backend, t.shape)) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      k.exports.adamw_update(at(p), at(grad), at(m), at(v), at(out[0]), at(out[1]), at(out[2]), p.size,
-        c.scale, c.learningRate, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, c.correction1, c.correction2, c.epsilon, c.decay);
+      k.exports.adamw_update(
+        at(p),
+        at(grad),
+        at(m),
+        at(v),
+        at(out[0]),
+        at(out[1]),
+        at(out[2]),
+        p.size,
+        c.scale,
+        c.learningRate,
+        c.beta1,
+        1 - c.beta1,
+        c.beta2,
+        1 - c.beta2,
+        c.correction1,
+        c.correction2,
+        c.epsilon,
+        c.decay,
+      );
       return out;
     },
   };
