@@ -11,7 +11,7 @@ import { CLI, makeWorkspace, requireBuild, runCli, tinyConfig } from '../helpers
 before(requireBuild);
 
 /** Far more steps than the tests wait for: the runs only end by being stopped. */
-const LONG = { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 5000 };
+const LONG = { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 1000 }; // the most a config may ask for
 
 interface Started {
   child: ChildProcess;
@@ -30,8 +30,14 @@ function startCli(args: string[], cwd: string): Started {
   return { child, exited, output: () => output };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 50));
+/** Waits for `condition`; fails at once if the CLI it watches has ended instead (a test never hangs on it). */
+async function until(condition: () => boolean, cli?: Started): Promise<void> {
+  let ended = false;
+  void cli?.exited.then(() => (ended = true));
+  while (!condition()) {
+    if (ended) throw new Error(`the CLI ended before the test could go on:\n${cli!.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function runsByName(dir: string): Map<string, string> {
@@ -55,7 +61,7 @@ const alive = (pid: number) => {
 test('Ctrl-C: the running run stops after its step, the queued run is marked cancelled, exit 1', async () => {
   const { dir, configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full', 'head-only'], train: LONG }));
   const cli = startCli(['train', configFile, '--parallel', '1'], dir);
-  await until(() => runsByName(dir).size === 2 && stepsLogged(runsByName(dir).get('full')!) >= 2);
+  await until(() => runsByName(dir).size === 2 && stepsLogged(runsByName(dir).get('full')!) >= 2, cli);
   process.kill(-cli.child.pid!, 'SIGINT'); // what the terminal does: the CLI's whole foreground process group
   const { code } = await cli.exited;
   assert.equal(code, 1, cli.output());
@@ -78,7 +84,7 @@ test('Ctrl-C: the running run stops after its step, the queued run is marked can
 test('Ctrl-C with the SIGINT forwarded once more at once (as wrappers like npm do) still cancels gracefully', async () => {
   const { dir, configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: LONG }));
   const cli = startCli(['train', configFile], dir);
-  await until(() => runsByName(dir).size === 1 && stepsLogged(runsByName(dir).get('full')!) >= 2);
+  await until(() => runsByName(dir).size === 1 && stepsLogged(runsByName(dir).get('full')!) >= 2, cli);
   process.kill(-cli.child.pid!, 'SIGINT');
   process.kill(cli.child.pid!, 'SIGINT');
   const { code } = await cli.exited;
@@ -92,7 +98,7 @@ test('a CLI killed hard (SIGKILL) takes its trainers with it: they stop after th
   // Long enough that a trainer left running would be seen finishing it; short enough to end if it does.
   const { dir, configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: { ...LONG, epochs: 60 } }));
   const cli = startCli(['train', configFile], dir);
-  await until(() => runsByName(dir).size === 1 && stepsLogged(runsByName(dir).get('full')!) >= 2);
+  await until(() => runsByName(dir).size === 1 && stepsLogged(runsByName(dir).get('full')!) >= 2, cli);
   const runDir = runsByName(dir).get('full')!;
   const trainerPid = readRunFile(runDir).pid!;
   assert.notEqual(trainerPid, cli.child.pid, 'run.json names the trainer once it runs');
