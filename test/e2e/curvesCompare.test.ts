@@ -152,7 +152,7 @@ before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const { dir } = makeWorkspace(tinyConfig());
   workspace = dir;
-  const slow = tinyConfig({ name: 'slow', adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 20_000 } }); // far longer than the test: it is cancelled
+  const slow = tinyConfig({ name: 'slow', adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 1000 } }); // far longer than the test: it is cancelled
   fs.writeFileSync(path.join(dir, 'slow.adapterlab.json'), JSON.stringify(slow, null, 2));
   server = await startCodeServer({
     entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
