@@ -6,17 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Weights } from '../model/weights';
 import { mergedBaseValues } from './foldIntoBase';
-import type { AdapterModule, LinearName } from './modules/module';
+import { type AdapterModule, LINEAR_NAMES } from './modules/module';
 import { isMergeable } from './modules/index';
-
-const LINEARS: LinearName[] = [
-  'attention.self.query',
-  'attention.self.key',
-  'attention.self.value',
-  'attention.output.dense',
-  'intermediate.dense',
-  'output.dense',
-];
 
 type Values = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -27,7 +18,7 @@ export class MergedLinears {
   static build(module: AdapterModule, base: Weights, layers: number): MergedLinears | null {
     if (!isMergeable(module)) return null;
     const sites = Array.from({ length: layers }, (_, layer) =>
-      LINEARS.filter((name) => module.acts({ kind: 'linear', layer, name })).map((name) => `bert.encoder.layer.${layer}.${name}`),
+      LINEAR_NAMES.filter((name) => module.acts({ kind: 'linear', layer, name })).map((name) => `bert.encoder.layer.${layer}.${name}`),
     ).flat();
     // Only the adapted layers' weights are read back: the merge reads nothing else.
     const values: Values = new Map();

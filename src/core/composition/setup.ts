@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { AdapterDropSpec } from '../config/types';
 import { droppedLayers, inferenceDrop } from './adapterDrop';
 import { MergedLinears } from '../adapters/foldedInference';
-import type { AdapterModule, LinearName, Site } from '../adapters/modules/module';
+import { type AdapterModule, LINEAR_NAMES, type LinearName, type Site } from '../adapters/modules/module';
 import { isPrefix } from '../adapters/modules/index';
 import type { PrefixAdapter } from '../adapters/modules/prefix';
 import type { ForwardOptions } from '../model/bert';
@@ -15,23 +15,14 @@ import { SetupForward, type SiteContext } from './forward';
 import type { FusionLayer } from './fusion';
 import { type SetupNode, isBlock, parallelBlock } from './tree';
 
-const LINEARS: LinearName[] = [
-  'attention.self.query',
-  'attention.self.key',
-  'attention.self.value',
-  'attention.output.dense',
-  'intermediate.dense',
-  'output.dense',
-];
-
 /** Every site of a layer, in the order the forward pass meets them. */
 export function sitesOf(layer: number): Site[] {
   return [
-    ...LINEARS.slice(0, 3).map((name): Site => ({ kind: 'linear', layer, name })),
+    ...LINEAR_NAMES.slice(0, 3).map((name): Site => ({ kind: 'linear', layer, name })),
     { kind: 'prefix', layer },
-    { kind: 'linear', layer, name: LINEARS[3] },
+    { kind: 'linear', layer, name: LINEAR_NAMES[3] },
     { kind: 'block', layer, position: 'attention' },
-    ...LINEARS.slice(4).map((name): Site => ({ kind: 'linear', layer, name })),
+    ...LINEAR_NAMES.slice(4).map((name): Site => ({ kind: 'linear', layer, name })),
     { kind: 'block', layer, position: 'output' },
   ];
 }

@@ -2,6 +2,7 @@
 // random sample, each repeated for every seed (innermost). The same config gives the same points in the same order.
 import type { JSONPath } from 'jsonc-parser';
 import type { RawConfig } from '../config/resolve';
+import { createRng } from '../data/random';
 import { pathLabels, pointName, uniqueNames } from './pointName';
 import type { SweepDimension, SweepRange, SweepSpec } from './spec';
 
@@ -81,7 +82,7 @@ function randomSamples(
   seed: number,
   setting: (d: SweepDimension, value: unknown, at: JSONPath) => SweepSetting,
 ): SweepSetting[][] {
-  const next = mulberry32(seed);
+  const next = createRng(seed);
   const samples: SweepSetting[][] = [];
   for (let i = 0; i < count; i++) {
     samples.push(
@@ -103,16 +104,4 @@ export function draw(range: SweepRange, u: number): number {
   const x = log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
   if (integer) return Math.min(max, Math.max(min, Math.round(x)));
   return Math.min(max, Math.max(min, Number(x.toPrecision(3))));
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same numbers on every system. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

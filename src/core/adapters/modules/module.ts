@@ -10,8 +10,15 @@ import type { Weights } from '../../model/weights';
 import type { TensorToWrite } from '../../io/safetensors';
 
 /** A layer's dense layers, by their Hugging Face names under `bert.encoder.layer.{i}.` */
-export type LinearName =
-  'attention.self.query' | 'attention.self.key' | 'attention.self.value' | 'attention.output.dense' | 'intermediate.dense' | 'output.dense';
+export const LINEAR_NAMES = [
+  'attention.self.query',
+  'attention.self.key',
+  'attention.self.value',
+  'attention.output.dense',
+  'intermediate.dense',
+  'output.dense',
+] as const;
+export type LinearName = (typeof LINEAR_NAMES)[number];
 
 export type Site =
   { kind: 'block'; layer: number; position: AdapterPosition } | { kind: 'linear'; layer: number; name: LinearName } | { kind: 'prefix'; layer: number };
