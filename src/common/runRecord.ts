@@ -1,6 +1,7 @@
 // What a run folder's run.json, summary.json and metrics.jsonl hold (src/core/io/runStore.ts reads and writes them).
 // Types only, shared by the engine, both hosts and the views.
 import type { EvalEvent, ProgressEvent, TaskMetrics } from './events';
+import type { SweepRunInfo } from './sweep';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type RunType = 'adapter' | 'full' | 'head-only' | 'composition';
@@ -24,6 +25,7 @@ export interface RunRecord {
   finishedAt?: string;
   pid?: number; // the process answerable for the run now: the one that queued it, then its trainer
   host?: string; // where that process runs (a pid means nothing on another machine)
+  sweep?: SweepRunInfo; // a run trained as part of the config's sweep
 }
 
 export type MetricLine = ({ kind: 'progress' } & ProgressEvent) | ({ kind: 'eval' } & EvalEvent);

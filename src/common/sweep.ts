@@ -1,0 +1,82 @@
+// What a sweep's runs record about their place in it, and the report aggregated from them (src/core/sweep/aggregate.ts
+// computes it; `adapter-lab report`, the Runs view and the sweep panel show it). Types only.
+import type { RunType } from './runRecord';
+
+/** In run.json of a run trained as part of a sweep. */
+export interface SweepRunInfo {
+  /**
+   * A hash of everything the run's training reads (its adapter, options, base, data, split, seed; for a composition
+   * also its adapters' keys). Points that share a run (every point of a seed trains the same `full`) share its key, so
+   * it is trained once; a resumed sweep skips a completed run with the key it needs.
+   */
+  key: string;
+  /** The setting this run is one seed of: its run name and the swept values it depends on, e.g. "adapter:lora · r=8". */
+  setting: string;
+  /** Swept path → value, only the paths this run depends on, the seed aside. */
+  values: Record<string, unknown>;
+  seed: number;
+  /** How many runs the whole sweep has (a run shared by several points counts once): for "12/30 done". */
+  total: number;
+  /** The keys of the runs it loads (compositions, merges), by run name. */
+  needs?: Record<string, string>;
+}
+
+/** Mean, sample standard deviation (n − 1; 0 when n = 1) and n over seeds. */
+export interface Stats {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+/** A paired difference against the reference setting: per seed (same seed, same split), then mean and standard error. */
+export interface PairedDifference {
+  reference: string; // the reference setting
+  mean: number;
+  se: number; // sd of the per-seed differences / √n; 0 when n = 1
+  n: number; // seeds both have
+}
+
+export interface SettingTaskResult {
+  test: Stats; // accuracy
+  testF1: Stats; // macro-F1
+  validation: Stats; // accuracy
+  difference?: PairedDifference; // test accuracy minus the reference's, paired by seed
+}
+
+export interface SettingRow {
+  setting: string;
+  runName: string; // "adapter:lora", "full"
+  runType: RunType;
+  values: Record<string, unknown>;
+  seeds: number[];
+  runIds: string[];
+  runDirs: string[];
+  tasks: Record<string, SettingTaskResult>;
+  trainableParams: number; // the same for every seed
+  /** Bytes stored per attribute (mean over the setting's tasks). */
+  bytesPerAttribute: number;
+  msPerStep: Stats;
+  inferenceMsPerExample: Stats;
+}
+
+/** The settings on the trade-off frontier of one attribute (none does better on both axes). */
+export interface Frontiers {
+  params: string[]; // accuracy vs trainable parameters
+  speed: string[]; // accuracy vs train ms/step
+  storage: string[]; // accuracy vs bytes stored per attribute
+}
+
+export interface SweepReport {
+  experiment: string;
+  base: string;
+  /** The swept paths, as written, seed aside. */
+  paths: string[];
+  settings: SettingRow[];
+  reference?: string;
+  tasks: string[];
+  /** Per attribute: the setting with the best mean validation accuracy, and its test accuracy. */
+  best: Record<string, { setting: string; validation: Stats; test: Stats }>;
+  frontiers: Record<string, Frontiers>;
+  /** Runs of the sweep: completed and in total (a run shared by several points counts once). */
+  progress: { completed: number; total: number; failed: number };
+}
