@@ -1,7 +1,6 @@
 // What a run folder's run.json, summary.json and metrics.jsonl hold (src/core/io/runStore.ts reads and writes them).
 // Types only, shared by the engine, both hosts and the views.
 import type { EvalEvent, ProgressEvent, TaskMetrics } from './events';
-import type { SweepRunInfo } from './sweep';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type RunType = 'adapter' | 'full' | 'head-only' | 'composition';
@@ -57,3 +56,22 @@ export interface RunSummary {
 
 /** Whether the frozen prefix of the encoder was cached (src/core/train/frozenPrefix.ts), where, and that dropout was off in it. */
 export type FrozenPrefixInfo = { used: true; cut: string; dropoutOff: string; bytes: number; budgetBytes: number } | { used: false; reason: string };
+
+/** In run.json of a run trained as part of a sweep. */
+export interface SweepRunInfo {
+  /**
+   * A hash of everything the run's training reads (its adapter, options, base, data, split, seed; for a composition
+   * also its adapters' keys). Points that share a run (every point of a seed trains the same `full`) share its key, so
+   * it is trained once; a resumed sweep skips a completed run with the key it needs.
+   */
+  key: string;
+  /** The setting this run is one seed of: its run name and the swept values it depends on, e.g. "adapter:lora · r=8". */
+  setting: string;
+  /** Swept path → value, only the paths this run depends on, the seed aside. */
+  values: Record<string, unknown>;
+  seed: number;
+  /** How many runs the whole sweep has (a run shared by several points counts once): for "12/30 done". */
+  total: number;
+  /** The keys of the runs it loads (compositions, merges), by run name. */
+  needs?: Record<string, string>;
+}

@@ -1,25 +1,8 @@
-// What a sweep's runs record about their place in it, and the report aggregated from them (src/core/sweep/aggregate.ts
+// The report aggregated from a sweep's runs (src/core/sweep/aggregate.ts
 // computes it; `adapter-lab report`, the Runs view and the sweep panel show it). Types only.
 import type { RunType } from './runRecord';
 
-/** In run.json of a run trained as part of a sweep. */
-export interface SweepRunInfo {
-  /**
-   * A hash of everything the run's training reads (its adapter, options, base, data, split, seed; for a composition
-   * also its adapters' keys). Points that share a run (every point of a seed trains the same `full`) share its key, so
-   * it is trained once; a resumed sweep skips a completed run with the key it needs.
-   */
-  key: string;
-  /** The setting this run is one seed of: its run name and the swept values it depends on, e.g. "adapter:lora · r=8". */
-  setting: string;
-  /** Swept path → value, only the paths this run depends on, the seed aside. */
-  values: Record<string, unknown>;
-  seed: number;
-  /** How many runs the whole sweep has (a run shared by several points counts once): for "12/30 done". */
-  total: number;
-  /** The keys of the runs it loads (compositions, merges), by run name. */
-  needs?: Record<string, string>;
-}
+export type { SweepRunInfo } from './runRecord';
 
 /** Mean, sample standard deviation (n − 1; 0 when n = 1) and n over seeds. */
 export interface Stats {
