@@ -20,8 +20,9 @@ const CORE_LAYERS = [
   ['adapters'],
   ['composition'],
   ['classifier'],
-  ['train', 'pretrain', 'parameters', 'graph', 'metrics', 'sweep'],
+  ['train', 'pretrain', 'parameters', 'graph', 'metrics'],
   ['run'],
+  ['sweep'],
 ];
 
 const layerRules = CORE_LAYERS.flatMap((layer, i) => {

@@ -13,6 +13,7 @@ import { pretrainCommand } from './pretrain';
 import { RunNotFound, resolveAdapterFolder, resolveRunsOrReport } from './findRuns';
 import { compareCommand, runsCommand } from './runs';
 import { trainCommand } from './train';
+import { reportCommand } from './sweepReport';
 
 const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -44,7 +45,9 @@ const program = new Command('adapter-lab')
 
 program
   .command('train')
-  .description('train every run of an experiment (each adapter, full fine-tuning, head-only) and print the comparison')
+  .description(
+    "train every run of an experiment (each adapter, full fine-tuning, head-only) and print the comparison; with a sweep, every point's runs not completed before, then the sweep's report",
+  )
   .argument('<config>', 'an *.adapterlab.json experiment')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')}); overrides the config`, backendOption)
   .option('-p, --parallel <n>', 'runs trained at the same time, one process each (default: number of cores)', positiveInt)
@@ -139,6 +142,20 @@ program
   .argument('[where]', 'a folder to search, a runs folder, or a config')
   .action((where: string | undefined) => {
     process.exitCode = runsCommand(where);
+  });
+
+program
+  .command('report')
+  .description(
+    "a sweep's results over its seeds: mean ± sd per setting and attribute, paired differences against a reference with their standard error, the best setting chosen on validation, the Pareto frontiers",
+  )
+  .argument('<config>', 'an *.adapterlab.json experiment with a sweep')
+  .option('--reference <setting>', 'the setting differences are taken against (default: full fine-tuning)')
+  .option('--markdown', 'print Markdown tables')
+  .option('--csv', 'print CSV: one row per setting and attribute')
+  .option('--json', 'print the report as JSON')
+  .action((config: string, opts: { reference?: string; markdown?: boolean; csv?: boolean; json?: boolean }) => {
+    process.exitCode = reportCommand(path.resolve(config), opts);
   });
 
 program

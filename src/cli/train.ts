@@ -9,13 +9,14 @@ import { planRuns } from '../core/run/plan';
 import { readRun, readSummary } from '../core/io/runStore';
 import { latestCompletedRun } from '../core/adapters/load';
 import type { ExperimentConfig } from '../core/config/types';
-import { type TrainerExit, defaultTrainerScript } from '../runner/trainerProcess';
-import { type PlannedRun, ExperimentExecution, createRuns, defaultParallelism } from '../runner/runExperiment';
+import type { TrainerExit } from '../runner/trainerProcess';
+import { type PlannedRun, createRuns, defaultParallelism } from '../runner/runExperiment';
 import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
 import { fsErrorReason, isFsError } from '../core/io/fsErrors';
 import { shownPath } from './findRuns';
-import { createTrainProgress } from './trainProgress';
+import { executeRuns } from './executeRuns';
+import { trainSweep } from './trainSweep';
 import { terminalColumns, wrapWords } from './terminalWidth';
 
 export interface TrainArgs {
@@ -28,13 +29,6 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   const { config, problems, sweep } = loadExperiment(configFile);
   for (const p of problems) console.error(formatProblem(p));
   if (!config || problems.some((p) => p.severity === 'error')) return EXIT.badInput;
-  if (sweep) {
-    // Training a sweep's points is not built yet: say so rather than train only the config without its sweep.
-    console.error(
-      `${configFile}: ${sweep.summary ?? 'a sweep'}; training sweeps is not supported yet — \`adapter-lab check\` checks every point. Remove "sweep" to train the config as written.`,
-    );
-    return EXIT.badInput;
-  }
 
   try {
     // Bad rows and unusable bases are input errors: report them before any run folder is made.
@@ -44,6 +38,8 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
     console.error(e.message);
     return EXIT.badInput;
   }
+
+  if (sweep) return trainSweep(config, sweep, args);
 
   let plans = planRuns(config);
   if (args.only?.length) {
@@ -81,50 +77,9 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   }
   say(`Run folders: ${config.runsDir}`);
 
-  const progress = createTrainProgress(runs);
-  const execution = new ExperimentExecution(config, runs, {
-    trainerScript: defaultTrainerScript(),
-    parallel,
-    backend: args.backend,
-    onStart: (run) => progress.started(run),
-    onMessage: (run, m) => progress.message(run, m),
-    onExit: (run, exit) => progress.exit(run, exit),
-  });
-  // The trainers have process groups of their own, so a Ctrl-C reaches only this process: the first cancels (each
-  // run stops after its step, queued runs are marked cancelled), a second one kills them. A SIGINT repeated at once is
-  // one Ctrl-C passed on by a wrapper (npm, a shell script, a task runner), not a second one. SIGTERM cancels too.
-  let cancelledAt: number | undefined;
-  let killed = false;
-  const onInterrupt = () => {
-    const now = Date.now();
-    if (cancelledAt === undefined) {
-      cancelledAt = now;
-      progress.log('Cancelling: runs stop after their current step (Ctrl-C again to kill them)…');
-      execution.cancel();
-    } else if (!killed && now - cancelledAt >= REPEATED_SIGNAL_MS) {
-      killed = true;
-      progress.log('Killing the trainers…');
-      execution.kill();
-    }
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-  try {
-    let results: Map<string, TrainerExit>;
-    try {
-      results = await execution.finished;
-    } finally {
-      progress.stop();
-    }
-    return finishSession(config, runs, results);
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
-  }
+  const results = await executeRuns(runs, parallel, args.backend);
+  return finishSession(config, runs, results);
 }
-
-/** Signals closer together than this are one (a wrapper passing a Ctrl-C on), not a second Ctrl-C. */
-const REPEATED_SIGNAL_MS = 1000;
 
 function finishSession(config: ExperimentConfig, runs: PlannedRun[], results: Map<string, TrainerExit>): number {
   const rows = runs.flatMap((run) => {

@@ -35,14 +35,14 @@ interface Tracked {
 }
 
 export function createTrainProgress(runs: PlannedRun[]): TrainProgress {
-  const nameWidth = Math.max(...runs.map((r) => r.plan.name.length));
-  const label = (run: PlannedRun) => run.plan.name.padEnd(nameWidth);
+  const nameWidth = Math.max(...runs.map((r) => r.label.length));
+  const label = (run: PlannedRun) => run.label.padEnd(nameWidth);
   const tracked = new Map<string, Tracked>(
-    runs.map((run) => [run.id, { run, view: { name: run.plan.name, state: 'queued', epochs: run.plan.options.epochs }, rate: new StepRate() }]),
+    runs.map((run) => [run.id, { run, view: { name: run.label, state: 'queued', epochs: run.plan.options.epochs }, rate: new StepRate() }]),
   );
-  const finished = new Set<string>();
+  const finished = new Set<string>(); // keys
   const waitingFor = (t: Tracked) => {
-    const needs = t.run.plan.needs.filter((n) => runs.some((r) => r.plan.name === n && !finished.has(r.plan.name)));
+    const needs = runs.filter((r) => t.run.needs.includes(r.key) && !finished.has(r.key)).map((r) => r.plan.name);
     return needs.length ? `waits for ${needs.join(', ')}` : undefined;
   };
   const update = (run: PlannedRun, m: FromTrainer) => {
@@ -65,7 +65,7 @@ export function createTrainProgress(runs: PlannedRun[]): TrainProgress {
   };
   const finish = (run: PlannedRun, exit: TrainerExit) => {
     const t = tracked.get(run.id)!;
-    finished.add(run.plan.name);
+    finished.add(run.key);
     const tookMs = t.startedAt !== undefined ? Date.now() - t.startedAt : undefined;
     Object.assign(t.view, {
       state: exit.status,

@@ -5,11 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../core/config/types';
-import { loadConfig } from '../core/config/validate';
+import { loadExperiment } from '../core/sweep/check';
+import { sweepState } from '../core/sweep/resume';
+import { planSweepRuns } from '../core/sweep/runs';
 import { planRuns } from '../core/run/plan';
 import type { ProgressEvent } from '../common/events';
 import type { TrainerExit } from '../runner/trainerProcess';
-import { type PlannedRun, ExperimentExecution, createRuns } from '../runner/runExperiment';
+import { type PlannedRun, ExperimentExecution, createRuns, createSweepRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
 import { formatDuration, progressSummary, sessionFraction } from './progressText';
 import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
@@ -57,17 +59,17 @@ export class Training implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return explainRestrictedMode();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
     if (open?.isDirty) await open.save(); // the trainer reads the file, not the editor
-    const loaded = loadConfig(configUri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
+    const loaded = loadExperiment(configUri.fsPath, workspaceDiskChecks((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)));
     if (!loaded.config) return reportConfigProblems(configUri, loaded.problems.length);
 
     const settings = readSettings(configUri);
     const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath;
     const runsDir = runsFolderOverride(configUri.fsPath, settings.runsFolder, folder) ?? loaded.config.runsDir;
     const config: ExperimentConfig = { ...loaded.config, runsDir };
-    const outside = pathsOutside(
-      config,
-      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-    );
+    const sweepRuns = loaded.sweep ? planSweepRuns(loaded.sweep.points) : undefined;
+    const configs = sweepRuns ? [...new Map(sweepRuns.map((r) => [r.config, { ...r.config, runsDir }])).values()] : [config];
+    const workspace = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const outside = configs.flatMap((c) => pathsOutside(c, workspace)).filter((o, i, all) => all.findIndex((x) => x.path === o.path) === i);
     if (outside.length) {
       const list = outside.map((o) => `${o.what} ${o.path}`).join('; ');
       void vscode.window.showErrorMessage(
@@ -76,11 +78,27 @@ export class Training implements vscode.Disposable {
       return;
     }
 
-    const runs = createRuns(config, planRuns(config));
+    let runs: PlannedRun[];
+    if (sweepRuns) {
+      // A sweep trains what is not completed yet: after a cancel or a crash, the same command finishes it.
+      const state = sweepState(sweepRuns, runsDir, config.name);
+      this.output.appendLine(
+        `Sweep "${config.name}": ${loaded.sweep!.summary}, ${sweepRuns.length} distinct runs; ${state.done.length} done before, ${state.toTrain.length} to train; run folders in ${runsDir}`,
+      );
+      if (state.toTrain.length === 0) {
+        void vscode.window.showInformationMessage(`Adapter Lab: every run of the sweep ${config.name} is done (${sweepRuns.length}).`);
+        return;
+      }
+      runs = createSweepRuns(config.name, runsDir, state.toTrain);
+    } else {
+      runs = createRuns(config, planRuns(config));
+    }
     const parallel = Math.min(settings.maxParallelRuns, runs.length);
-    this.output.appendLine(
-      `Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
-    );
+    if (!sweepRuns) {
+      this.output.appendLine(
+        `Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
+      );
+    }
     this.runsView.refresh();
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Adapter Lab: training ${config.name}`, cancellable: true },
@@ -118,7 +136,7 @@ export class Training implements vscode.Disposable {
       const percent = 100 * sessionFraction(steps, finished, runs.length);
       const current = latest ? steps.get(latest) : undefined;
       const run = current && runs.find((r) => r.id === latest);
-      const detail = run && current ? ` · ${run.plan.name} ${progressSummary(current)}` : '';
+      const detail = run && current ? ` · ${run.label} ${progressSummary(current)}` : '';
       progress.report({ increment: percent - reportedPercent, message: `${finished}/${runs.length} runs done${detail}` });
       reportedPercent = percent;
       this.renderStatusBar();
@@ -127,13 +145,13 @@ export class Training implements vscode.Disposable {
     this.lag.begin();
     const started = Date.now();
     progress.report({ message: `0/${runs.length} runs done · starting` });
-    const execution = new ExperimentExecution(config, runs, {
+    const execution = new ExperimentExecution(runs, {
       trainerScript: this.engineScript,
       parallel,
       backend,
       onStart: (_run, trainer) => lowerPriority(trainer.pid),
       onMessage: (run, m) => {
-        const line = log.message(run.plan.name, m);
+        const line = log.message(run.label, m);
         if (line) this.output.appendLine(line);
         if (m.type === 'progress') {
           steps.set(run.id, m.event);
@@ -147,13 +165,13 @@ export class Training implements vscode.Disposable {
         }
       },
       onOutput: (run, line) => {
-        if (line.trim()) this.output.appendLine(`[${run.plan.name}] ${line}`);
+        if (line.trim()) this.output.appendLine(`[${run.label}] ${line}`);
       },
       onExit: (run, exit) => {
         finished++;
         steps.delete(run.id);
         this.live.delete(run.dir);
-        this.output.appendLine(log.exit(run.plan.name, exit, run.dir));
+        this.output.appendLine(log.exit(run.label, exit, run.dir));
         render();
         this.runsView.refresh();
       },

@@ -6,6 +6,7 @@ import * as os from 'os';
 import type { ExperimentConfig } from '../core/config/types';
 import type { BackendName } from '../common/runRecord';
 import type { RunPlan } from '../core/run/plan';
+import type { SweepRun } from '../core/sweep/runs';
 import { createRun, finishRun } from '../core/run/lifecycle';
 import type { FromTrainer } from '../protocol/trainer';
 import { type TrainerExit, TrainerProcess } from './trainerProcess';
@@ -14,6 +15,14 @@ export interface PlannedRun {
   plan: RunPlan;
   id: string;
   dir: string;
+  /** The config the run trains: the experiment's, or a sweep point's (then also in its run.json). */
+  config: ExperimentConfig;
+  /** Tells it apart from the other runs of the execution: its run name, or a sweep run's key. */
+  key: string;
+  /** Keys of the runs it loads (run names; a sweep run's needs' keys). */
+  needs: string[];
+  /** How the run is shown in progress: its run name, or a sweep run's setting and seed. */
+  label: string;
 }
 
 export interface ExperimentRunOptions {
@@ -44,7 +53,28 @@ export function createRuns(config: ExperimentConfig, plans: RunPlan[], now = new
       status: 'queued',
       now,
     });
-    return { plan, id, dir };
+    return { plan, id, dir, config, key: plan.name, needs: plan.needs, label: plan.name };
+  });
+}
+
+/** Run folders (status queued) for the sweep runs to train; each records its place in the sweep. */
+export function createSweepRuns(experiment: string, runsDir: string, runs: SweepRun[], now = new Date()): PlannedRun[] {
+  return runs.map((run) => {
+    const label = `${run.info.setting} · seed ${run.info.seed}`;
+    const { id, dir } = createRun({
+      runsDir,
+      experiment,
+      name: run.plan.name,
+      idName: label,
+      type: run.plan.type,
+      tasks: run.plan.tasks,
+      configFile: run.config.file,
+      config: { ...run.config, runsDir },
+      status: 'queued',
+      sweep: run.info,
+      now,
+    });
+    return { plan: run.plan, id, dir, config: run.config, key: run.key, needs: Object.values(run.info.needs ?? {}), label };
   });
 }
 
@@ -54,26 +84,26 @@ export class ExperimentExecution {
   private stopped = false;
   private failure?: string;
 
-  constructor(config: ExperimentConfig, runs: PlannedRun[], options: ExperimentRunOptions) {
+  constructor(runs: PlannedRun[], options: ExperimentRunOptions) {
     const results = new Map<string, TrainerExit>();
     const queue = [...runs];
     let startError: unknown;
     // A run starts once every run it needs that is part of this execution has finished (plans list their needs
     // after them, so this cannot deadlock); needed runs outside it were trained before and are found on disk.
-    const unfinished = new Set(runs.map((r) => r.plan.name));
-    const exitsByName = new Map<string, TrainerExit>();
+    const unfinished = new Set(runs.map((r) => r.key));
+    const exitsByKey = new Map<string, TrainerExit>();
     let wake: () => void = () => {};
     let changed = new Promise<void>((resolve) => (wake = resolve));
     const finish = (run: PlannedRun, exit: TrainerExit) => {
       results.set(run.id, exit);
-      exitsByName.set(run.plan.name, exit);
-      unfinished.delete(run.plan.name);
+      exitsByKey.set(run.key, exit);
+      unfinished.delete(run.key);
       options.onExit?.(run, exit);
       wake();
       changed = new Promise<void>((resolve) => (wake = resolve));
     };
     const takeReady = () => {
-      const i = queue.findIndex((r) => r.plan.needs.every((n) => !unfinished.has(n)));
+      const i = queue.findIndex((r) => r.needs.every((n) => !unfinished.has(n)));
       return i < 0 ? undefined : queue.splice(i, 1)[0];
     };
     const worker = async () => {
@@ -96,9 +126,10 @@ export class ExperimentExecution {
           finish(run, { status: 'cancelled', reason });
           continue;
         }
-        const failedNeed = run.plan.needs.find((n) => exitsByName.has(n) && exitsByName.get(n)!.status !== 'completed');
+        const failedNeed = run.needs.find((n) => exitsByKey.has(n) && exitsByKey.get(n)!.status !== 'completed');
         if (failedNeed) {
-          const reason = `needs ${failedNeed}, which ${exitsByName.get(failedNeed)!.status === 'cancelled' ? 'was cancelled' : 'failed'}`;
+          const needName = runs.find((r) => r.key === failedNeed)?.plan.name ?? failedNeed;
+          const reason = `needs ${needName}, which ${exitsByKey.get(failedNeed)!.status === 'cancelled' ? 'was cancelled' : 'failed'}`;
           finishRun(run.dir, 'failed', reason);
           finish(run, { status: 'failed', reason });
           continue;
@@ -107,7 +138,7 @@ export class ExperimentExecution {
         try {
           trainer = new TrainerProcess({
             trainerScript: options.trainerScript,
-            configFile: config.file,
+            configFile: run.config.file,
             runName: run.plan.name,
             runDir: run.dir,
             backend: options.backend,

@@ -12,6 +12,9 @@ import { loadBase, loadExperimentData } from '../core/run/experiment';
 import { planRuns } from '../core/run/plan';
 import { endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { runPlannedRun } from '../core/run/executeRun';
+import { readRunFile } from '../core/io/runStore';
+import { completedSweepRun } from '../core/adapters/load';
+import type { ExperimentConfig } from '../core/config/types';
 
 let cancelRequested = false;
 let started = false;
@@ -36,11 +39,20 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     send({ type: 'done', status: 'failed', reason });
   };
   try {
-    const loaded = loadConfig(msg.configFile);
-    if (!loaded.config) return fail(loaded.problems.map(formatProblem).join('\n'));
+    // A sweep run trains its point's config, as checked and recorded when it was queued; other runs the config file.
+    const record = readRunFile(msg.runDir);
+    const sweep = record.sweep;
+    let fileConfig: ExperimentConfig | undefined;
+    if (!sweep) {
+      const loaded = loadConfig(msg.configFile);
+      if (!loaded.config) return fail(loaded.problems.map(formatProblem).join('\n'));
+      fileConfig = loaded.config;
+    }
     // The host chose the runs folder (the extension's adapterLab.runsFolder setting can override the config's
     // runsDir); runs this one needs (compositions, merges) are looked up there.
-    const config = { ...loaded.config, runsDir: path.dirname(msg.runDir) };
+    const runsDir = path.dirname(msg.runDir);
+    const config: ExperimentConfig = { ...(fileConfig ?? (record.config as ExperimentConfig)), runsDir };
+    const findRun = sweep?.needs ? (runName: string) => completedSweepRun(runsDir, config.name, sweep.needs![runName] ?? '') : undefined;
     const plan = planRuns(config).find((p) => p.name === msg.runName);
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
     const backend = await selectBackend(msg.backend ?? config.backend);
@@ -58,7 +70,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       plan,
       data,
       base,
-      { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name },
+      { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name, findRun },
       {
         progress: (event) => send({ type: 'progress', event }),
         evaluated: (event) => send({ type: 'eval', event }),

@@ -44,7 +44,7 @@ test('composition runs wait for their adapters; a failed adapter fails them with
   );
   const runs = createRuns(config!, plans);
   const events: string[] = [];
-  const execution = new ExperimentExecution(config!, runs, {
+  const execution = new ExperimentExecution(runs, {
     trainerScript: trainer,
     parallel: 2,
     onStart: (run) => events.push(`start ${run.plan.name}`),

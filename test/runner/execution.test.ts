@@ -30,7 +30,7 @@ function experiment(trainerScript: string, parallel: number) {
   const runs = createRuns(config!, planRuns(config!));
   let started!: () => void;
   const firstStarted = new Promise<void>((resolve) => (started = resolve));
-  const execution = new ExperimentExecution(config!, runs, {
+  const execution = new ExperimentExecution(runs, {
     trainerScript,
     parallel,
     onMessage: (_run, m) => m.type === 'ready' && started(),

@@ -307,10 +307,11 @@ test('adapter-lab check prints the number of points, or every point problem at l
   assert.deepEqual(plain.lines, ['exp.adapterlab.json: ok']);
 });
 
-test('adapter-lab train refuses a sweep it cannot train yet, instead of training the config without it', async () => {
+test('adapter-lab train refuses a sweep with an invalid point before any run folder is made', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-train-'));
   const file = join(dir, 'exp.adapterlab.json');
-  writeFileSync(file, withSeeds(`{ "grid": { "train.full.epochs": [1, 2] }, "seeds": [1, 2] }`));
+  const text = withSeeds(`{ "grid": { "train.full.epochs": [1, 2000] }, "seeds": [1, 2] }`);
+  writeFileSync(file, text);
   const errors: string[] = [];
   const original = console.error;
   console.error = (line: string) => errors.push(line);
@@ -319,6 +320,7 @@ test('adapter-lab train refuses a sweep it cannot train yet, instead of training
   } finally {
     console.error = original;
   }
-  assert.match(errors.join('\n'), /4 points .*training sweeps is not supported yet/);
+  const at = positionOf(text, '2000');
+  assert.match(errors.join('\n'), new RegExp(`:${at.line}:${at.column}: error: sweep points "epochs=2000,seed=1" and 1 more: `));
   assert.deepEqual(readdirSync(dir), ['exp.adapterlab.json'], 'no run folder made');
 });

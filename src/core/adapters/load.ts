@@ -16,9 +16,15 @@ export type FloatTensors = Map<string, { shape: number[]; data: Float32Array }>;
 
 export class AdapterLoadError extends Error {}
 
-/** The newest completed run of `runName` (e.g. "adapter:sentiment") of this experiment, or undefined. */
+/** The newest completed run of `runName` (e.g. "adapter:sentiment") of this experiment, not of its sweep, or undefined. */
 export function latestCompletedRun(runsDir: string, experiment: string, runName: string): string | undefined {
-  return listRuns(runsDir).runs.find((r) => r.record.experiment === experiment && r.record.name === runName && r.record.status === 'completed')?.dir;
+  return listRuns(runsDir).runs.find((r) => r.record.experiment === experiment && r.record.name === runName && r.record.status === 'completed' && !r.record.sweep)
+    ?.dir;
+}
+
+/** The newest completed run of a sweep with that key, or undefined. */
+export function completedSweepRun(runsDir: string, experiment: string, key: string): string | undefined {
+  return listRuns(runsDir).runs.find((r) => r.record.experiment === experiment && r.record.sweep?.key === key && r.record.status === 'completed')?.dir;
 }
 
 /** F32 weights of an adapter, head or fusion file; a missing, damaged or non-finite file is an AdapterLoadError naming it. */

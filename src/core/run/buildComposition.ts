@@ -33,11 +33,20 @@ interface Trained {
   dir: string; // adapters/<name>/ of the run that trained it: adapter and head files
 }
 
-function loadTrained(config: ExperimentConfig, names: string[], dims: EncoderDims, needer: string): Map<string, Trained> {
+/** The folder of the completed run a composition or merge loads, by run name ("adapter:sentiment"). */
+export type RunFinder = (runName: string) => string | undefined;
+
+/** The newest completed run of that name of the experiment (not of its sweep). */
+const newestRunOf =
+  (config: ExperimentConfig): RunFinder =>
+  (runName) =>
+    latestCompletedRun(config.runsDir, config.name, runName);
+
+function loadTrained(config: ExperimentConfig, names: string[], dims: EncoderDims, needer: string, findRun: RunFinder): Map<string, Trained> {
   const loaded = new Map<string, Trained>();
   for (const name of names) {
     const spec = config.adapters.find((a) => a.name === name)!;
-    const run = latestCompletedRun(config.runsDir, config.name, adapterRunName(name));
+    const run = findRun(adapterRunName(name));
     if (!run)
       throw new AdapterLoadError(
         `${needer} needs ${adapterRunName(name)}, which has no completed run in ${config.runsDir}: train it first (adapter-lab train <config> --only ${adapterRunName(name)})`,
@@ -94,11 +103,12 @@ export function buildComposition(
   labels: Map<string, string[]>,
   encoder: BertEncoder,
   runDir?: string,
+  findRun: RunFinder = newestRunOf(config),
 ): BuiltComposition {
   const dims: EncoderDims = encoder.config;
   const trained = runDir
     ? loadSaved(config, adapterNames(spec.setup), runDir, dims)
-    : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`);
+    : loadTrained(config, adapterNames(spec.setup), dims, `composition:${spec.name}`, findRun);
   const modules = new Map([...trained].map(([n, t]) => [n, t.module]));
   // The adapters stay frozen here: prefix tuning runs its flat prefix instead of the MLP (AdapterHub's eject).
   for (const m of modules.values()) if (isPrefix(m)) m.eject();
@@ -144,9 +154,15 @@ export function buildComposition(
   };
 }
 
-export function buildMerge(config: ExperimentConfig, spec: MergeSpec, labels: Map<string, string[]>, encoder: BertEncoder): BuiltComposition {
+export function buildMerge(
+  config: ExperimentConfig,
+  spec: MergeSpec,
+  labels: Map<string, string[]>,
+  encoder: BertEncoder,
+  findRun: RunFinder = newestRunOf(config),
+): BuiltComposition {
   const dims: EncoderDims = encoder.config;
-  const trained = loadTrained(config, spec.adapters, dims, `merge:${spec.name}`);
+  const trained = loadTrained(config, spec.adapters, dims, `merge:${spec.name}`, findRun);
   const first = config.adapters.find((a) => a.name === spec.adapters[0])!;
   const mergedSpec: AdapterSpec = { ...first, name: spec.name, task: spec.task };
   const merged = averageAdapters(

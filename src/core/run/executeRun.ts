@@ -6,7 +6,7 @@ import type { ExperimentConfig } from '../config/types';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
 import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
-import { type BuiltComposition, buildComposition, buildMerge } from './buildComposition';
+import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { endStatus } from './lifecycle';
 import { type RunPlan } from './plan';
@@ -38,13 +38,13 @@ export async function runPlannedRun(
   plan: RunPlan,
   data: ExperimentData,
   base: BaseModel,
-  run: { id: string; dir: string; backend: string },
+  run: { id: string; dir: string; backend: string; findRun?: RunFinder },
   hooks: RunHooks,
 ): Promise<RunResult> {
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
   const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };
-  const built = plan.type === 'composition' ? buildCombined(config, plan, data, encoder) : buildSingle(config, plan, data, encoder);
+  const built = plan.type === 'composition' ? buildCombined(config, plan, data, encoder, run.findRun) : buildSingle(config, plan, data, encoder);
   const model = built.model;
   const save = () => built.save(run.dir, info);
 
@@ -150,10 +150,12 @@ function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentDa
 }
 
 /** A composition or merge run of trained adapters. */
-function buildCombined(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder): BuiltRun {
+function buildCombined(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder, findRun?: RunFinder): BuiltRun {
   const merge = plan.merge ? config.merges.find((m) => m.name === plan.merge) : undefined;
   const composition = config.compositions.find((c) => c.name === plan.composition);
-  const built = merge ? buildMerge(config, merge, data.labels, encoder) : buildComposition(config, composition!, data.labels, encoder);
+  const built = merge
+    ? buildMerge(config, merge, data.labels, encoder, findRun)
+    : buildComposition(config, composition!, data.labels, encoder, undefined, findRun);
   return {
     ...built,
     // The fusion layers (shared by the outputs) and the output's head; a merge: the new adapter and its head.

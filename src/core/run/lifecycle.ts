@@ -1,6 +1,7 @@
 // How every run — an experiment's runs in their trainer processes and `adapter-lab pretrain` alike — is recorded
 // from start to end: its run.json is written once with what the run is, then updated as it starts and ends.
 // No TensorFlow.js here: the hosts that queue runs (the CLI, the VS Code extension) use it too.
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { RunRecord, RunStatus } from '../../common/runRecord';
@@ -25,12 +26,15 @@ export interface NewRun {
   status: Extract<RunStatus, 'queued' | 'running'>;
   backend?: string;
   now?: Date;
+  /** Names the folder instead of `name` when several runs of one name are made at once (a sweep's). */
+  idName?: string;
+  sweep?: RunRecord['sweep'];
 }
 
 /** Writes a new run folder's run.json; returns its id and folder. */
 export function createRun(run: NewRun): { id: string; dir: string; record: RunRecord } {
   const now = run.now ?? new Date();
-  const id = newRunId(run.experiment, run.name, now);
+  const id = uniqueRunId(run.runsDir, newRunId(run.experiment, run.idName ?? run.name, now));
   const dir = path.join(run.runsDir, id);
   const record: RunRecord = {
     id,
@@ -47,9 +51,17 @@ export function createRun(run: NewRun): { id: string; dir: string; record: RunRe
     ...(run.status === 'running' && { startedAt: now.toISOString() }),
     pid: process.pid,
     host: os.hostname(),
+    ...(run.sweep && { sweep: run.sweep }),
   };
   writeRun(dir, record);
   return { id, dir, record };
+}
+
+/** The id, or the id with -2, -3, … when a folder of that name exists (two runs of one name within a second). */
+function uniqueRunId(runsDir: string, id: string): string {
+  let candidate = id;
+  for (let n = 2; fs.existsSync(path.join(runsDir, candidate)); n++) candidate = `${id}-${n}`;
+  return candidate;
 }
 
 /** The run is being trained by this process now (a trainer; a resumed pre-training keeps its first start). */

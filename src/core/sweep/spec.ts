@@ -132,6 +132,8 @@ function targetsOf(raw: RawConfig, path: string, at: JSONPath, issues: Issue[]):
   const segments = path.split('.');
   if (segments.some((s) => s === '')) return problem('invalid-sweep-path', 'write the keys separated by single dots, e.g. "adapters.*.r"');
   if (segments[0] === 'sweep') return problem('invalid-sweep-path', 'a sweep cannot sweep itself');
+  // The points of a sweep are one experiment: runs are found by its name in its runs folder.
+  if (segments[0] === 'name' || segments[0] === 'runsDir') return problem('invalid-sweep-path', `"${segments[0]}" is the same for every point of a sweep`);
   let found: { path: JSONPath; value: unknown }[] = [{ path: [], value: raw }];
   for (const [depth, segment] of segments.entries()) {
     const next: { path: JSONPath; value: unknown }[] = [];
