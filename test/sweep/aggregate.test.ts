@@ -114,7 +114,7 @@ const h = two(2_000, { sentiment: 400, topic: 600 }, 5, 1); // 500 bytes per att
  *   adapter:lora · r=8  seeds 1 2 3  test .80 .82 .87, F1 .70 .75 .77, validation .81 .83 .85, 10 12 14 ms, 2000 3000 4000 B
  *   full                seeds 1 2 3  sentiment test .78 .83 .84 (validation .86 each), topic test .60 .62 .64 (validation .65)
  *   head-only           seeds 1 2    sentiment test .70 .74, topic .50 .52; seed 3 failed, then was cancelled
- *   adapter:lora · r=16 seed 1 still running
+ *   adapter:lora · r=16 seed 1 failed, and is running again
  */
 function fixture(reference?: string): SweepAggregateInput {
   const [A1, A2, A3] = [1, 2, 3].map((s) => planned(A, s));
@@ -123,7 +123,7 @@ function fixture(reference?: string): SweepAggregateInput {
   const R1 = planned(R16, 1);
   const newestFirst: FoundRun[] = [
     found(A2, a(0, 0, 0.99, 1, 1), { experiment: 'another-experiment' }), // same key, another experiment: ignored
-    found(R1), // running
+    found(R1), // running again after the failure below: not failed
     found(H3, undefined, { status: 'cancelled' }),
     found(F2, undefined, { status: 'failed' }), // a retry that failed after a completed run: F2 stays done
     found(A1, a(0.8, 0.7, 0.81, 10, 2000)), // the newer of two completed A1 runs: the one counted
@@ -137,6 +137,7 @@ function fixture(reference?: string): SweepAggregateInput {
     found(H3, undefined, { status: 'failed' }),
     found(A1, a(0.1, 0.1, 0.1, 99, 1)), // older duplicate: not counted
     found(A1, a(0.99, 0.99, 0.99, 1, 1), { key: 'stale-key' }), // a key the sweep no longer plans
+    found(R1, undefined, { status: 'failed' }),
   ];
   return {
     experiment: EXPERIMENT,
@@ -155,7 +156,7 @@ const row = (report: ReturnType<typeof aggregateSweep>, setting: string) => {
 
 test('progress counts each planned run once: failed/cancelled last and never completed is failed; stale keys and other experiments are not counted', () => {
   const report = aggregateSweep(fixture());
-  // done: A1 A2 A3, F1 F2 F3, H1 H2 = 8 of 10; failed: H3 (R1 is running)
+  // done: A1 A2 A3, F1 F2 F3, H1 H2 = 8 of 10; failed: H3 (R1 failed once but is running again)
   assert.deepEqual(report.progress, { completed: 8, total: 10, failed: 1 });
   assert.deepEqual(
     report.settings.map((s) => s.setting),
