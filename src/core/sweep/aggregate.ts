@@ -1,0 +1,171 @@
+// A sweep's finished runs folded into its report: the seeds of each setting together (mean ± sd), each setting's
+// test accuracy against a reference setting's paired by seed, the best setting per attribute chosen on validation
+// (never on test), and the settings on the accuracy/cost frontiers. Pure: the callers list the runs folders.
+import { paretoFrontier } from '../../common/pareto';
+import type { RunRecord, RunSummary, RunType, SweepRunInfo } from '../../common/runRecord';
+import type { Frontiers, PairedDifference, SettingRow, SettingTaskResult, Stats, SweepReport } from '../../common/sweep';
+
+/** What the report needs of a planned run; a SweepRun (runs.ts) has it. */
+export interface PlannedRun {
+  key: string;
+  plan: { name: string; type: RunType; tasks: string[] };
+  info: SweepRunInfo;
+}
+
+export interface FoundRun {
+  dir: string;
+  record: RunRecord;
+  summary?: RunSummary;
+}
+
+export interface SweepAggregateInput {
+  experiment: string;
+  paths: string[];
+  runs: PlannedRun[];
+  /** A runs folder's listing, newest first. */
+  found: FoundRun[];
+  /** A setting's name; by default the first "full" setting, else the first "head-only" one. */
+  reference?: string;
+}
+
+interface DoneRun {
+  run: PlannedRun;
+  dir: string;
+  record: RunRecord;
+  summary: RunSummary;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]) => sum(xs) / xs.length;
+
+/** Mean and sample standard deviation (n − 1; 0 when n = 1) of at least one value. */
+function stats(xs: number[]): Stats {
+  const m = mean(xs);
+  const n = xs.length;
+  return { mean: m, sd: n > 1 ? Math.sqrt(sum(xs.map((x) => (x - m) ** 2)) / (n - 1)) : 0, n };
+}
+
+export function aggregateSweep(input: SweepAggregateInput): SweepReport {
+  const { done, failed } = matchRuns(input);
+  const planned = plannedSettings(input.runs);
+  const reference = referenceSetting(input, planned);
+
+  const groups = planned
+    .map(({ setting }) => input.runs.filter((r) => r.info.setting === setting).flatMap((r) => done.get(r.key) ?? []))
+    .filter((runs) => runs.length > 0);
+  const settingOf = (runs: DoneRun[]) => runs[0].run.info.setting;
+  const refRuns = groups.find((runs) => settingOf(runs) === reference);
+  const settings = groups.map((runs) => settingRow(runs, refRuns && runs !== refRuns ? { setting: settingOf(refRuns), runs: refRuns } : undefined));
+  const tasks = [...new Set(settings.flatMap((s) => Object.keys(s.tasks)))];
+
+  return {
+    experiment: input.experiment,
+    base: input.runs.flatMap((r) => done.get(r.key) ?? [])[0]?.summary.base ?? '',
+    paths: input.paths,
+    settings,
+    reference,
+    tasks,
+    best: Object.fromEntries(tasks.map((t) => [t, bestOnValidation(settings, t)])),
+    frontiers: Object.fromEntries(tasks.map((t) => [t, frontiers(settings, t)])),
+    progress: { completed: done.size, total: input.runs.length, failed },
+  };
+}
+
+/**
+ * Each planned run's newest completed record with a summary (of this experiment, with the run's key), and how many
+ * planned runs have none and failed or were cancelled last. A record whose key no planned run has (the config
+ * changed since) is not counted.
+ */
+function matchRuns(input: SweepAggregateInput): { done: Map<string, DoneRun>; failed: number } {
+  const planned = new Map(input.runs.map((r) => [r.key, r]));
+  const done = new Map<string, DoneRun>();
+  const newestStatus = new Map<string, RunRecord['status']>();
+  for (const { dir, record, summary } of input.found) {
+    const run = record.sweep && planned.get(record.sweep.key);
+    if (!run || record.experiment !== input.experiment) continue;
+    if (!newestStatus.has(run.key)) newestStatus.set(run.key, record.status);
+    if (!done.has(run.key) && record.status === 'completed' && summary) done.set(run.key, { run, dir, record, summary });
+  }
+  const failed = input.runs.filter((r) => !done.has(r.key) && ['failed', 'cancelled'].includes(newestStatus.get(r.key) ?? '')).length;
+  return { done, failed };
+}
+
+/** The sweep's settings in the order their first run is planned, with that run's name. */
+function plannedSettings(runs: PlannedRun[]): { setting: string; runName: string }[] {
+  const first = new Map<string, string>();
+  for (const r of runs) if (!first.has(r.info.setting)) first.set(r.info.setting, r.plan.name);
+  return [...first].map(([setting, runName]) => ({ setting, runName }));
+}
+
+/** Chosen among the planned settings, not the finished ones, so that it does not change as runs finish. */
+function referenceSetting(input: SweepAggregateInput, planned: { setting: string; runName: string }[]): string | undefined {
+  if (input.reference === undefined) return (planned.find((s) => s.runName === 'full') ?? planned.find((s) => s.runName === 'head-only'))?.setting;
+  if (planned.some((s) => s.setting === input.reference)) return input.reference;
+  const names = planned.map((s) => JSON.stringify(s.setting)).join(', ');
+  throw new Error(
+    `The reference "${input.reference}" is not a setting of the sweep of ${input.experiment}. Name one of: ${names || '(the sweep plans no runs)'}.`,
+  );
+}
+
+/** The seeds of a setting that have both the task's test and validation metrics. */
+const scoredOn = (runs: DoneRun[], task: string) => runs.filter((r) => r.summary.test[task] && r.summary.validation[task]);
+
+/** A setting's row; with the reference's runs (none for the reference itself), the paired differences against them. */
+function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun[] } | undefined): SettingRow {
+  const [{ run, summary }] = runs;
+  const taskNames = [...new Set(runs.flatMap((r) => r.run.plan.tasks))];
+  const tasks = Object.fromEntries(
+    taskNames.flatMap((task) => {
+      const scored = scoredOn(runs, task);
+      if (scored.length === 0) return [];
+      const result: SettingTaskResult = {
+        test: stats(scored.map((r) => r.summary.test[task].accuracy)),
+        testF1: stats(scored.map((r) => r.summary.test[task].macroF1)),
+        validation: stats(scored.map((r) => r.summary.validation[task].accuracy)),
+      };
+      const difference = reference && pairedDifference(scored, scoredOn(reference.runs, task), task, reference.setting);
+      return [[task, difference ? { ...result, difference } : result]];
+    }),
+  );
+  return {
+    setting: run.info.setting,
+    runName: run.plan.name,
+    runType: run.plan.type,
+    values: run.info.values,
+    seeds: runs.map((r) => r.run.info.seed),
+    runIds: runs.map((r) => r.record.id),
+    runDirs: runs.map((r) => r.dir),
+    tasks,
+    trainableParams: summary.trainableParams,
+    bytesPerAttribute: mean(runs.map((r) => mean(Object.values(r.summary.bytesPerTask)))),
+    msPerStep: stats(runs.map((r) => r.summary.msPerStep)),
+    inferenceMsPerExample: stats(runs.map((r) => r.summary.inferenceMsPerExample)),
+  };
+}
+
+/** Test accuracy minus the reference's on the same seed (the same split and initialisation), over the seeds both have. */
+function pairedDifference(runs: DoneRun[], refRuns: DoneRun[], task: string, reference: string): PairedDifference | undefined {
+  const refAccuracy = new Map(refRuns.map((r) => [r.run.info.seed, r.summary.test[task].accuracy]));
+  const differences = runs.flatMap((r) => {
+    const ref = refAccuracy.get(r.run.info.seed);
+    return ref === undefined ? [] : [r.summary.test[task].accuracy - ref];
+  });
+  if (differences.length === 0) return undefined;
+  const { mean, sd, n } = stats(differences);
+  return { reference, mean, se: sd / Math.sqrt(n), n };
+}
+
+/** Highest mean validation accuracy; on a tie the fewer trainable parameters, then the first. */
+function bestOnValidation(settings: SettingRow[], task: string): SweepReport['best'][string] {
+  const validation = (s: SettingRow) => s.tasks[task].validation.mean;
+  const better = (s: SettingRow, than: SettingRow) =>
+    validation(s) > validation(than) || (validation(s) === validation(than) && s.trainableParams < than.trainableParams);
+  const best = settings.filter((s) => s.tasks[task]).reduce((best, s) => (better(s, best) ? s : best));
+  return { setting: best.setting, validation: best.tasks[task].validation, test: best.tasks[task].test };
+}
+
+function frontiers(settings: SettingRow[], task: string): Frontiers {
+  const having = settings.filter((s) => s.tasks[task]);
+  const on = (cost: (s: SettingRow) => number) => paretoFrontier(having.map((s) => ({ id: s.setting, x: cost(s), y: s.tasks[task].test.mean })));
+  return { params: on((s) => s.trainableParams), speed: on((s) => s.msPerStep.mean), storage: on((s) => s.bytesPerAttribute) };
+}
