@@ -40,7 +40,7 @@ export function planSweepRuns(points: CheckedSweepPoint[]): SweepRun[] {
       const values = Object.fromEntries(settings.map((s) => [s.path, s.value]));
       const info: SweepRunInfo = {
         key,
-        setting: settingName(plan.name, settings),
+        setting: settingName(plan, settings),
         values,
         seed: config.seed,
         total: 0,
@@ -49,15 +49,24 @@ export function planSweepRuns(points: CheckedSweepPoint[]): SweepRun[] {
       byKey.set(key, { key, plan, config, info, points: [point.name] });
     }
   }
-  const runs = [...byKey.values()];
+  // Grouped by run name in plan order (the adapters', the baselines', the compositions'), each in point order: the
+  // report lists a run's settings together, and adapters train before the compositions that load them.
+  const order = new Map<string, number>();
+  for (const run of byKey.values()) if (!order.has(run.plan.name)) order.set(run.plan.name, order.size);
+  const runs = [...byKey.values()].sort((a, b) => order.get(a.plan.name)! - order.get(b.plan.name)!);
   separateSettings(runs, points);
   for (const run of runs) run.info.total = runs.length;
   return runs;
 }
 
-/** "adapter:lora · r=8", or the run name alone when no swept value reaches it. */
-function settingName(runName: string, settings: SweepSetting[]): string {
-  return settings.length === 0 ? runName : `${runName} · ${pointName(settings.map((s) => ({ label: s.label, value: s.value })))}`;
+/**
+ * "adapter:lora · r=8", or the run name alone when no swept value reaches it. A value of the run's own adapter is
+ * named by its key alone ("adapters.lora.r" → "r" for adapter:lora), whatever label the point names needed.
+ */
+function settingName(plan: RunPlan, settings: SweepSetting[]): string {
+  const own = plan.adapter ? `adapters.${plan.adapter}.` : undefined;
+  const label = (s: SweepSetting) => (own && s.path.startsWith(own) && !s.path.slice(own.length).includes('.') ? s.path.slice(own.length) : s.label);
+  return settings.length === 0 ? plan.name : `${plan.name} · ${pointName(settings.map((s) => ({ label: label(s), value: s.value })))}`;
 }
 
 /**
@@ -105,7 +114,7 @@ function separateSettings(runs: SweepRun[], points: CheckedSweepPoint[]): void {
     if (!clashing.has(run.info.setting)) continue;
     const point = points.find((p) => p.name === run.points[0])!;
     const settings = point.settings.filter((s) => s.path !== 'seed');
-    run.info.setting = settingName(run.plan.name, settings);
+    run.info.setting = settingName(run.plan, settings);
     run.info.values = Object.fromEntries(settings.map((s) => [s.path, s.value]));
   }
 }
