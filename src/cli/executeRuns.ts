@@ -5,6 +5,13 @@ import { type TrainerExit, defaultTrainerScript } from '../runner/trainerProcess
 import { type PlannedRun, ExperimentExecution } from '../runner/runExperiment';
 import { createTrainProgress } from './trainProgress';
 
+/** The options of `adapter-lab train`. */
+export interface TrainArgs {
+  backend?: BackendName;
+  parallel?: number;
+  only?: string[];
+}
+
 /** Trains the runs with live progress; Ctrl-C cancels, a second one kills. */
 export async function executeRuns(runs: PlannedRun[], parallel: number, backend: BackendName | undefined): Promise<Map<string, TrainerExit>> {
   const progress = createTrainProgress(runs);
@@ -46,4 +53,3 @@ export async function executeRuns(runs: PlannedRun[], parallel: number, backend:
 
 /** Signals closer together than this are one (a wrapper passing a Ctrl-C on), not a second Ctrl-C. */
 const REPEATED_SIGNAL_MS = 1000;
-

@@ -99,9 +99,9 @@ function localTime(iso: string): string {
 
 /**
  * Row labels for runs: the run name, and where names repeat, what tells those runs apart — the experiment if theirs
- * differ, then the time the run was created, and the run id if that is the same too.
+ * differ, a sweep run's setting and seed, then the time the run was created, and the run id if that is the same too.
  */
-export function distinctLabels(records: Pick<RunRecord, 'id' | 'name' | 'experiment' | 'createdAt'>[]): string[] {
+export function distinctLabels(records: Pick<RunRecord, 'id' | 'name' | 'experiment' | 'createdAt' | 'sweep'>[]): string[] {
   const labels = records.map((r) => r.name);
   const tellApart = (detail: (r: (typeof records)[number]) => string, evenIfSame: boolean) => {
     const byLabel = new Map<string, number[]>();
@@ -113,6 +113,7 @@ export function distinctLabels(records: Pick<RunRecord, 'id' | 'name' | 'experim
     }
   };
   tellApart((r) => r.experiment, false);
+  tellApart((r) => (r.sweep ? `${r.sweep.setting.slice(r.name.length).replace(/^ · /, '') || 'sweep'} · seed ${r.sweep.seed}` : 'no sweep'), false);
   tellApart((r) => localTime(r.createdAt), false);
   tellApart((r) => r.id, true);
   return labels;

@@ -52,7 +52,9 @@ export function sweepReport(config: ExperimentConfig, sweep: SweepExpansion, run
 export function printSweepReport(config: ExperimentConfig, sweep: SweepExpansion, runs: SweepRun[], width: number | undefined): number {
   const report = sweepReport(config, sweep, runs);
   if (report.progress.completed === 0) return EXIT.trainingFailed;
-  console.log(`\n${wrapWords(`Sweep results (${config.name}; base: ${report.base}; test accuracy, mean ± sd over seeds; Δ paired by seed ± standard error)`, width && width - 1)}`);
+  console.log(
+    `\n${wrapWords(`Sweep results (${config.name}; base: ${report.base}; test accuracy, mean ± sd over seeds; Δ paired by seed ± standard error)`, width && width - 1)}`,
+  );
   console.log(sweepTable(report, { width: width && width - 1 }));
   return EXIT.ok;
 }

@@ -1,7 +1,6 @@
 // `adapter-lab train <config>`: validates the config, starts one trainer process per run (up to --parallel at a
 // time), shows progress (a live line per run on a terminal, plain lines otherwise), Ctrl-C cancels cleanly, then prints
 // the comparison.
-import type { BackendName } from '../common/runRecord';
 import { formatProblem } from '../core/config/validate';
 import { loadExperiment } from '../core/sweep/check';
 import { ExperimentInputError, loadBase, loadExperimentData } from '../core/run/experiment';
@@ -15,15 +14,10 @@ import { comparisonTable, storageProjection } from './report';
 import { EXIT } from './exit';
 import { fsErrorReason, isFsError } from '../core/io/fsErrors';
 import { shownPath } from './findRuns';
-import { executeRuns } from './executeRuns';
+import { type TrainArgs, executeRuns } from './executeRuns';
 import { trainSweep } from './trainSweep';
 import { terminalColumns, wrapWords } from './terminalWidth';
 
-export interface TrainArgs {
-  backend?: BackendName;
-  parallel?: number;
-  only?: string[];
-}
 
 export async function trainCommand(configFile: string, args: TrainArgs): Promise<number> {
   const { config, problems, sweep } = loadExperiment(configFile);

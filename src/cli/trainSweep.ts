@@ -11,11 +11,10 @@ import { fsErrorReason, isFsError } from '../core/io/fsErrors';
 import { type PlannedRun, createSweepRuns, defaultParallelism } from '../runner/runExperiment';
 import type { TrainerExit } from '../runner/trainerProcess';
 import { EXIT } from './exit';
-import { executeRuns } from './executeRuns';
+import { type TrainArgs, executeRuns } from './executeRuns';
 import { shownPath } from './findRuns';
 import { printSweepReport } from './sweepReport';
 import { terminalColumns, wrapWords } from './terminalWidth';
-import type { TrainArgs } from './train';
 
 export async function trainSweep(config: ExperimentConfig, sweep: SweepExpansion, args: TrainArgs): Promise<number> {
   const runs = planSweepRuns(sweep.points);

@@ -60,7 +60,10 @@ test('a shared train option reaches every run; a baseline option only its baseli
 });
 
 test('a composition is a run of its point: it needs that point’s adapters, by key, and their swept values name it', () => {
-  const runs = plan(`{ "grid": { "adapters.sentiment.bottleneckSize": [4, 8] }, "seeds": [1] }`, `"compositions": { "fused": { "setup": "Fuse(sentiment, domain)", "task": "sentiment" } },`);
+  const runs = plan(
+    `{ "grid": { "adapters.sentiment.bottleneckSize": [4, 8] }, "seeds": [1] }`,
+    `"compositions": { "fused": { "setup": "Fuse(sentiment, domain)", "task": "sentiment" } },`,
+  );
   const fused = runs.filter((r) => r.plan.name === 'composition:fused');
   assert.equal(fused.length, 2);
   for (const f of fused) {

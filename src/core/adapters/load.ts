@@ -18,8 +18,9 @@ export class AdapterLoadError extends Error {}
 
 /** The newest completed run of `runName` (e.g. "adapter:sentiment") of this experiment, not of its sweep, or undefined. */
 export function latestCompletedRun(runsDir: string, experiment: string, runName: string): string | undefined {
-  return listRuns(runsDir).runs.find((r) => r.record.experiment === experiment && r.record.name === runName && r.record.status === 'completed' && !r.record.sweep)
-    ?.dir;
+  return listRuns(runsDir).runs.find(
+    (r) => r.record.experiment === experiment && r.record.name === runName && r.record.status === 'completed' && !r.record.sweep,
+  )?.dir;
 }
 
 /** The newest completed run of a sweep with that key, or undefined. */
