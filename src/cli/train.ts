@@ -18,7 +18,6 @@ import { type TrainArgs, executeRuns } from './executeRuns';
 import { trainSweep } from './trainSweep';
 import { terminalColumns, wrapWords } from './terminalWidth';
 
-
 export async function trainCommand(configFile: string, args: TrainArgs): Promise<number> {
   const { config, problems, sweep } = loadExperiment(configFile);
   for (const p of problems) console.error(formatProblem(p));
