@@ -1,4 +1,4 @@
-// Fuzz of the shipped configs: every number in examples/*.adapterlab.json replaced by absurd values, and the
+// Fuzz of the shipped configs (their sweeps' points checked too, as the CLI and the editor check them): every number in examples/*.adapterlab.json replaced by absurd values, and the
 // mistakes issue #14 lists written into each. Checking never throws; every problem points inside the text; an absurd
 // value is an error at its own line:column (as `adapter-lab check` and the editor report it), unless the field is one
 // where any size is harmless.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { type JSONPath, applyEdits, findNodeAtLocation, modify, parseTree, type Node } from 'jsonc-parser';
-import { checkConfigText } from '../../src/core/config/validate';
+import { checkExperimentText } from '../../src/core/sweep/check';
 import { DISK_CHECKS } from '../../src/core/config/diskChecks';
 import type { ConfigProblem } from '../../src/core/config/types';
 
@@ -29,7 +29,7 @@ function numbers(node: Node | undefined, at: JSONPath = []): { path: JSONPath; n
 }
 
 function check(text: string, file: string): ConfigProblem[] {
-  const { config, problems } = checkConfigText(text, file, DISK_CHECKS);
+  const { config, problems } = checkExperimentText(text, file, DISK_CHECKS);
   assert.ok(config || problems.length > 0);
   for (const p of problems) {
     assert.ok(p.range.offset >= 0 && p.range.offset + p.range.length <= text.length, `range inside the text: ${p.message}`);
