@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { listRuns, readRun, readSummary } from '../core/io/runStore';
 import { isReallyInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
-import { type RunsTreeNode, runDirOf } from './runsTree';
+import { type RunsTreeNode, runDirOf, runsOfNode } from './runsTreeNodes';
 import { readSettings } from './settings';
 import { openComparePanel } from './webviews/comparePanel';
 import { openCurvesPanel } from './webviews/curvesPanel';
@@ -44,7 +44,7 @@ function readEntry(dir: string): RunEntry | undefined {
 /** The runs a command acts on: the tree's multi-selection when it was invoked there, else the one node or folder. */
 function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): RunEntry[] {
   const nodes = selected?.length ? selected : arg && typeof arg === 'object' && 'kind' in arg ? [arg as RunsTreeNode] : [];
-  if (nodes.length) return nodes.flatMap((n) => (n.kind === 'run' ? [n.entry] : n.group.runs));
+  if (nodes.length) return [...new Map(nodes.flatMap(runsOfNode).map((r) => [r.dir, r])).values()]; // a run and its setting, both selected: once
   const dir = runDirOf(arg);
   const entry = dir ? readEntry(dir) : undefined;
   return entry ? [entry] : [];

@@ -1,5 +1,6 @@
-// What the Runs tree shows, without VS Code types: runs grouped by experiment, a one-line description per run
-// (its headline metric, or live progress while it trains) and a tooltip that summarises its config.
+// What the Runs tree shows, without VS Code types: runs grouped by experiment (a sweep's runs apart, grouped further
+// in sweepGroups.ts), a one-line description per run (its headline metric, or live progress while it trains) and a
+// tooltip that summarises its config.
 import { descriptorOf } from '../core/adapters/methods/index';
 import type { AdapterSpec, ExperimentConfig, TrainOptions } from '../core/config/types';
 import type { RunRecord, RunSummary } from '../common/runRecord';
@@ -24,7 +25,9 @@ export interface RunEntry {
 
 export interface ExperimentGroup {
   experiment: string;
-  runs: RunEntry[];
+  runs: RunEntry[]; // all of them, newest first
+  plain: RunEntry[]; // those not trained as part of a sweep
+  sweepRuns: RunEntry[];
 }
 
 const newestFirst = (a: RunEntry, b: RunEntry) => b.record.createdAt.localeCompare(a.record.createdAt) || a.record.name.localeCompare(b.record.name);
@@ -37,7 +40,12 @@ export function groupByExperiment(runs: RunEntry[]): ExperimentGroup[] {
     list.push(run);
     groups.set(run.record.experiment, list);
   }
-  return [...groups].map(([experiment, list]) => ({ experiment, runs: list }));
+  return [...groups].map(([experiment, list]) => ({
+    experiment,
+    runs: list,
+    plain: list.filter((r) => !r.record.sweep),
+    sweepRuns: list.filter((r) => r.record.sweep),
+  }));
 }
 
 /** Test accuracy per task: `mood 87.5% · topic 100.0%`. */
@@ -55,9 +63,9 @@ export function runDescription(entry: RunEntry, live?: ProgressEvent): string {
   return status;
 }
 
-/** What a screen reader says for the run (and what the e2e finds it by). */
-export function runAccessibilityLabel(entry: RunEntry, live?: ProgressEvent): string {
-  return `${entry.record.name}, ${entry.record.status}, ${runDescription(entry, live)}`;
+/** What a screen reader says for the run (and what the e2e finds it by); a sweep's run is named by its setting and seed. */
+export function runAccessibilityLabel(entry: RunEntry, live?: ProgressEvent, name = entry.record.name): string {
+  return `${name}, ${entry.record.status}, ${runDescription(entry, live)}`;
 }
 
 /** Markdown: the run, its outcome and a summary of the config it ran with. */
@@ -66,7 +74,9 @@ export function runTooltip(entry: RunEntry): string {
   const config = record.config as Partial<ExperimentConfig> | undefined;
   const lines = [`**${record.name}** · ${record.status}${record.reason ? ` — ${firstLine(record.reason)}` : ''}`, ''];
   const took = record.startedAt && record.finishedAt ? ` · took ${formatDuration(Date.parse(record.finishedAt) - Date.parse(record.startedAt))}` : '';
-  lines.push(`Experiment \`${record.experiment}\` · ${new Date(record.createdAt).toLocaleString()}${took}`, '');
+  lines.push(`Experiment \`${record.experiment}\` · ${new Date(record.createdAt).toLocaleString()}${took}`);
+  if (record.sweep) lines.push(`Sweep: ${record.sweep.setting} · seed ${record.sweep.seed}`);
+  lines.push('');
   if (config) lines.push(...configSummary(config, record), '');
   if (record.backend) lines.push(`Backend: ${record.backend}`);
   if (summary) {

@@ -1,24 +1,28 @@
-// The Runs view: every run folder of every config in the workspace, grouped by experiment. Refreshed (throttled)
-// when a run.json changes on disk and while the extension's own trainers report progress.
-import * as path from 'path';
+// The Runs view: every run folder of every config in the workspace, grouped by experiment; a sweep's runs under a
+// sweep node, by setting, one run per seed. Refreshed (throttled) when a run.json changes on disk and while the
+// extension's own trainers report progress.
 import * as vscode from 'vscode';
 import { listRuns } from '../core/io/runStore';
 import type { ProgressEvent } from '../common/events';
 import { CONFIG_GLOB, findConfigs } from './configDocuments';
 import { isInside, runsDirOf } from './runLocations';
-import { type ExperimentGroup, type RunEntry, groupByExperiment, runAccessibilityLabel, runDescription, runTooltip } from './runsModel';
+import { type RunEntry, runAccessibilityLabel, runDescription, runTooltip } from './runsModel';
+import {
+  type ExperimentNode,
+  type RunNode,
+  type RunsTreeNode,
+  type SettingNode,
+  type SweepNode,
+  buildNodes,
+  contextValueOf,
+  idOf,
+  layoutOf,
+  runNodesUnder,
+  takeData,
+} from './runsTreeNodes';
 import { readSettings } from './settings';
+import { settingDescription, settingTooltip, sweepDescription, sweepTooltip } from './sweepGroups';
 import { throttle } from './throttle';
-
-export type RunsTreeNode = ExperimentNode | RunNode;
-interface ExperimentNode {
-  kind: 'experiment';
-  group: ExperimentGroup;
-}
-interface RunNode {
-  kind: 'run';
-  entry: RunEntry;
-}
 
 const REFRESH_EVERY_MS = 1000;
 
@@ -37,9 +41,9 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
   /** Redraws the running runs' items with the latest progress (nothing is read from disk). */
   readonly refreshLive = throttle(() => this.redrawRunning(), REFRESH_EVERY_MS);
   private runsDirs: string[] = [];
-  private groups: ExperimentNode[] = [];
+  private experiments: ExperimentNode[] = [];
   private runNodes = new Map<string, RunNode>(); // by run folder
-  private layout?: string; // experiments and run folders in display order
+  private layout?: string; // the nodes' ids in display order, nested
   private readonly reportedProblems = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -73,53 +77,54 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
   }
 
   async getChildren(node?: RunsTreeNode): Promise<RunsTreeNode[]> {
-    if (node?.kind === 'experiment') return node.group.runs.map((entry) => this.runNodes.get(entry.dir)!);
-    if (node) return [];
+    if (node) return node.children;
     if (this.layout === undefined) await this.update();
-    return this.groups;
+    return this.experiments;
   }
 
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
-    if (node.kind === 'experiment') {
-      const { experiment, runs } = node.group;
-      const item = new vscode.TreeItem(experiment, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `experiment:${experiment}`;
-      const running = runs.filter((r) => r.record.status === 'running').length;
-      item.description = `${runs.length} run${runs.length === 1 ? '' : 's'}${running ? `, ${running} running` : ''}`;
-      item.iconPath = new vscode.ThemeIcon('beaker');
-      item.contextValue = 'experiment';
-      return item;
+    switch (node.kind) {
+      case 'experiment':
+        return experimentItem(node);
+      case 'sweep':
+        return sweepItem(node);
+      case 'setting':
+        return settingItem(node);
+      case 'run':
+        return this.runItem(node);
     }
+  }
+
+  private runItem(node: RunNode): vscode.TreeItem {
     const { entry } = node;
     const live = this.liveProgress(entry.dir);
-    const item = new vscode.TreeItem(entry.record.name, vscode.TreeItemCollapsibleState.None);
-    item.id = entry.dir;
-    item.description = runDescription(entry, live);
+    const item = new vscode.TreeItem(node.label, node.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = idOf(node);
+    item.description = `${runDescription(entry, live)}${node.note ? ` · ${node.note}` : ''}`;
     item.tooltip = new vscode.MarkdownString(runTooltip(entry));
     item.iconPath = this.runIcon(entry);
-    item.contextValue = `run.${entry.record.status}`;
-    item.accessibilityInformation = { label: runAccessibilityLabel(entry, live) };
+    item.contextValue = contextValueOf(node);
+    item.accessibilityInformation = { label: runAccessibilityLabel(entry, live, node.spokenName) };
     item.resourceUri = vscode.Uri.file(entry.dir);
     item.command = { command: 'adapterLab.openCurves', title: 'Open Training Curves', arguments: [entry.dir] };
     return item;
   }
 
   private async update(): Promise<void> {
-    const groups = groupByExperiment(await this.readRuns());
-    const layout = JSON.stringify(groups.map((g) => [g.experiment, g.runs.map((r) => r.dir)]));
+    const experiments = buildNodes(await this.readRuns());
+    const layout = layoutOf(experiments);
     if (layout !== this.layout) {
       const first = this.layout === undefined;
       this.layout = layout;
-      this.groups = groups.map((group) => ({ kind: 'experiment', group }));
-      this.runNodes = new Map(groups.flatMap((g) => g.runs).map((entry) => [entry.dir, { kind: 'run', entry }]));
+      this.experiments = experiments;
+      this.runNodes = new Map(experiments.flatMap(runNodesUnder).map((node) => [node.entry.dir, node]));
       if (!first) this.changed.fire(undefined);
       return;
     }
-    groups.forEach((group, i) => {
-      const node = this.groups[i];
-      const changed = group.runs.some((entry) => shownState(entry) !== shownState(this.runNodes.get(entry.dir)!.entry));
-      for (const entry of group.runs) this.runNodes.get(entry.dir)!.entry = entry;
-      node.group = group;
+    experiments.forEach((fresh, i) => {
+      const node = this.experiments[i];
+      const changed = runNodesUnder(fresh).some((run) => shownState(run.entry) !== shownState(this.runNodes.get(run.entry.dir)!.entry));
+      takeData(node, fresh);
       if (changed) this.changed.fire(node);
     });
   }
@@ -155,9 +160,34 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
   }
 }
 
-/** The run folder a command was invoked on: a tree node, or a folder path (the status bar passes one). */
-export function runDirOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return path.resolve(arg);
-  const node = arg as RunsTreeNode | undefined;
-  return node?.kind === 'run' ? node.entry.dir : undefined;
+function experimentItem(node: ExperimentNode): vscode.TreeItem {
+  const { experiment, runs } = node.group;
+  const item = new vscode.TreeItem(experiment, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = idOf(node);
+  const running = runs.filter((r) => r.record.status === 'running').length;
+  item.description = `${runs.length} run${runs.length === 1 ? '' : 's'}${running ? `, ${running} running` : ''}`;
+  item.iconPath = new vscode.ThemeIcon('beaker');
+  item.contextValue = contextValueOf(node);
+  return item;
+}
+
+function sweepItem(node: SweepNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('sweep', vscode.TreeItemCollapsibleState.Expanded);
+  item.id = idOf(node);
+  item.description = sweepDescription(node.sweep.progress);
+  item.tooltip = new vscode.MarkdownString(sweepTooltip(node.experiment, node.sweep));
+  item.iconPath = new vscode.ThemeIcon('layers');
+  item.contextValue = contextValueOf(node);
+  return item;
+}
+
+/** Collapsed: a sweep of ten settings and three seeds would otherwise open as forty rows. */
+function settingItem(node: SettingNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.setting.setting, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = idOf(node);
+  item.description = settingDescription(node.setting);
+  item.tooltip = new vscode.MarkdownString(settingTooltip(node.setting));
+  item.iconPath = new vscode.ThemeIcon('symbol-variable');
+  item.contextValue = contextValueOf(node);
+  return item;
 }

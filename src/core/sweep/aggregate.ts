@@ -39,7 +39,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / xs.length;
 
 /** Mean and sample standard deviation (n − 1; 0 when n = 1) of at least one value. */
-function stats(xs: number[]): Stats {
+export function stats(xs: number[]): Stats {
   const m = mean(xs);
   const n = xs.length;
   return { mean: m, sd: n > 1 ? Math.sqrt(sum(xs.map((x) => (x - m) ** 2)) / (n - 1)) : 0, n };
