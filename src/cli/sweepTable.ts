@@ -46,6 +46,7 @@ function headerLines(report: SweepReport): string[] {
         ? [`Δ: test accuracy minus ${ref}'s on the same seed, in points (mean ± SE over seeds)`]
         : [`Δ: none yet, the reference ${ref} has no finished run`];
   const legend = report.settings.length ? ['frontier: P params, S storage, T train time (no other setting is as accurate for less)'] : [];
+  if (report.settings.some((s) => s.loads)) legend.push('a composition or merge counts the params, storage and step time of the adapter runs it loads');
   return [...progress, ...reference, ...legend];
 }
 

@@ -35,7 +35,9 @@ export interface SettingRow {
   runIds: string[];
   runDirs: string[];
   tasks: Record<string, SettingTaskResult>;
-  trainableParams: number; // the same for every seed
+  /** The run names a composition or merge loads: their parameters, bytes and step time are counted in its own. */
+  loads?: string[];
+  trainableParams: number; // mean over seeds (the same for every seed)
   /** Bytes stored per attribute (mean over the setting's tasks). */
   bytesPerAttribute: number;
   msPerStep: Stats;

@@ -409,3 +409,26 @@ test('JSON is the report itself', () => {
   assert.deepEqual(JSON.parse(sweepJson(report)), JSON.parse(JSON.stringify(report)));
   assert.equal(JSON.parse(sweepJson(report)).settings[0].tasks.sentiment.test.n, 3);
 });
+
+test('a composition costs what it trains plus what the adapter runs it loads trained and store', () => {
+  const P: Setting = { name: 'composition:all', runName: 'composition:all', type: 'composition', tasks: ['sentiment'] };
+  const adapter = planned(A, 1);
+  const parallel = planned(P, 1);
+  parallel.info.needs = { 'adapter:lora': adapter.key };
+  const report = aggregateSweep({
+    experiment: EXPERIMENT,
+    paths: [],
+    runs: [adapter, parallel],
+    found: [
+      found(parallel, { test: { sentiment: [0.8, 0.8] }, validation: { sentiment: 0.8 }, params: 0, bytes: { sentiment: 500 }, ms: 0 }),
+      found(adapter, a(0.8, 0.8, 0.8, 12, 3000)),
+    ],
+  });
+  const row = report.settings.find((s) => s.setting === 'composition:all')!;
+  assert.deepEqual(row.loads, ['adapter:lora']);
+  assert.equal(row.trainableParams, 10_000, '0 of its own + 10,000 of the adapter run');
+  assert.equal(row.bytesPerAttribute, 3500, '500 (heads) + 3000 (the adapter)');
+  close(row.msPerStep.mean, 12, 'step time');
+  // Equal accuracy at equal cost: both on the frontier, the composition no longer alone on it for free.
+  assert.deepEqual(report.frontiers.sentiment.params, ['adapter:lora · r=8', 'composition:all']);
+});

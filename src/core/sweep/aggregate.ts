@@ -55,7 +55,9 @@ export function aggregateSweep(input: SweepAggregateInput): SweepReport {
     .filter((runs) => runs.length > 0);
   const settingOf = (runs: DoneRun[]) => runs[0].run.info.setting;
   const refRuns = groups.find((runs) => settingOf(runs) === reference);
-  const settings = groups.map((runs) => settingRow(runs, refRuns && runs !== refRuns ? { setting: settingOf(refRuns), runs: refRuns } : undefined));
+  const settings = groups.map((runs) =>
+    settingRow(runs, refRuns && runs !== refRuns ? { setting: settingOf(refRuns), runs: refRuns } : undefined, (key) => done.get(key)),
+  );
   const tasks = [...new Set(settings.flatMap((s) => Object.keys(s.tasks)))];
 
   return {
@@ -110,9 +112,16 @@ function referenceSetting(input: SweepAggregateInput, planned: { setting: string
 /** The seeds of a setting that have both the task's test and validation metrics. */
 const scoredOn = (runs: DoneRun[], task: string) => runs.filter((r) => r.summary.test[task] && r.summary.validation[task]);
 
-/** A setting's row; with the reference's runs (none for the reference itself), the paired differences against them. */
-function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun[] } | undefined): SettingRow {
-  const [{ run, summary }] = runs;
+/**
+ * A setting's row; with the reference's runs (none for the reference itself), the paired differences against them.
+ * A composition or merge costs what it trains and what the adapter runs it loads trained and store: a `Parallel` of
+ * trained adapters trains nothing itself, yet is no cheaper than its adapters.
+ */
+function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun[] } | undefined, doneRun: (key: string) => DoneRun | undefined): SettingRow {
+  const [{ run }] = runs;
+  const loaded = (r: DoneRun) => Object.values(r.run.info.needs ?? {}).flatMap((key) => doneRun(key) ?? []);
+  const cost = (r: DoneRun, of: (s: RunSummary) => number) => of(r.summary) + sum(loaded(r).map((l) => of(l.summary)));
+  const bytesPerAttribute = (s: RunSummary) => mean(Object.values(s.bytesPerTask));
   const taskNames = [...new Set(runs.flatMap((r) => r.run.plan.tasks))];
   const tasks = Object.fromEntries(
     taskNames.flatMap((task) => {
@@ -136,9 +145,10 @@ function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun
     runIds: runs.map((r) => r.record.id),
     runDirs: runs.map((r) => r.dir),
     tasks,
-    trainableParams: summary.trainableParams,
-    bytesPerAttribute: mean(runs.map((r) => mean(Object.values(r.summary.bytesPerTask)))),
-    msPerStep: stats(runs.map((r) => r.summary.msPerStep)),
+    ...(run.info.needs && { loads: Object.keys(run.info.needs) }),
+    trainableParams: mean(runs.map((r) => cost(r, (s) => s.trainableParams))),
+    bytesPerAttribute: mean(runs.map((r) => cost(r, bytesPerAttribute))),
+    msPerStep: stats(runs.map((r) => cost(r, (s) => s.msPerStep))),
     inferenceMsPerExample: stats(runs.map((r) => r.summary.inferenceMsPerExample)),
   };
 }
