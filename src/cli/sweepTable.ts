@@ -39,12 +39,15 @@ function headerLines(report: SweepReport): string[] {
   const { completed, total, failed } = report.progress;
   const progress = completed < total ? [`${completed}/${total} runs done${failed ? `; ${failed} failed` : ''}`] : [];
   const ref = report.reference;
+  const matched = report.referenceSettings.length > 1 || (report.referenceSettings.length === 1 && report.referenceSettings[0] !== ref);
   const reference =
     ref === undefined
       ? []
-      : report.settings.some((s) => s.setting === ref)
-        ? [`Δ: test accuracy minus ${ref}'s on the same seed, in points (mean ± SE over seeds)`]
-        : [`Δ: none yet, the reference ${ref} has no finished run`];
+      : report.referenceSettings.length === 0
+        ? [`Δ: none yet, the reference ${ref} has no finished run`]
+        : matched
+          ? [`Δ: test accuracy minus ${ref}'s with the same swept values and seed (the one best on validation if several), in points (mean ± SE over seeds)`]
+          : [`Δ: test accuracy minus ${ref}'s on the same seed, in points (mean ± SE over seeds)`];
   const legend = report.settings.length ? ['frontier: P params, S storage, T train time (no other setting is as accurate for less)'] : [];
   if (report.settings.some((s) => s.loads)) legend.push('a composition or merge counts the params, storage and step time of the adapter runs it loads');
   return [...progress, ...reference, ...legend];
@@ -54,7 +57,7 @@ function taskColumns(report: SweepReport, task: string, rows: SettingRow[]): Tab
   const column = (head: string, cell: (s: SettingRow) => string): TableColumn => ({ head, cells: rows.map(cell) });
   const result = (s: SettingRow) => s.tasks[task];
   const difference = (s: SettingRow) => {
-    if (s.setting === report.reference) return 'ref';
+    if (report.referenceSettings.includes(s.setting)) return 'ref';
     const d = result(s).difference;
     return d ? differenceText(d, result(s).test.n) : '–';
   };

@@ -57,7 +57,10 @@ export interface SweepReport {
   /** The swept paths, as written, seed aside. */
   paths: string[];
   settings: SettingRow[];
+  /** What differences are taken against: a setting, or a run name ("full": its setting with the same swept values). */
   reference?: string;
+  /** The settings that serve as reference (no difference of their own). */
+  referenceSettings: string[];
   tasks: string[];
   /** Per attribute: the setting with the best mean validation accuracy, and its test accuracy. */
   best: Record<string, { setting: string; validation: Stats; test: Stats }>;

@@ -226,21 +226,56 @@ test('a named reference: a missing seed on its side lowers n too; an unknown nam
   assert.equal(lora?.n, 2);
   close(lora?.mean, 0.09, 'lora − head-only mean');
   close(lora?.se, 0.01, 'lora − head-only se');
-  assert.throws(() => aggregateSweep(fixture('adapter:lora · r=4')), /"adapter:lora · r=4" is not a setting.*"adapter:lora · r=8".*"full".*"head-only"/);
+  assert.throws(
+    () => aggregateSweep(fixture('adapter:lora · r=4')),
+    /"adapter:lora · r=4" is neither a setting nor a run.*"adapter:lora · r=8".*"full".*"head-only"/,
+  );
 });
 
-test('the default reference: the first full setting, else head-only, else none', () => {
-  const settings = (...list: Setting[]): SweepAggregateInput => {
-    const runs = list.map((s) => planned(s, 1));
-    return { experiment: EXPERIMENT, paths: [], runs, found: runs.map((r) => found(r, h([0.7, 0.6], [0.5, 0.5], 0.7, 0.5))) };
+test('the default reference: full, else head-only, else none; of several full settings the one best on validation', () => {
+  const settings = (...list: [Setting, number][]): SweepAggregateInput => {
+    const runs = list.map(([s]) => planned(s, 1));
+    return { experiment: EXPERIMENT, paths: [], runs, found: runs.map((r, i) => found(r, h([list[i][1], 0.6], [0.5, 0.5], list[i][1], 0.5))) };
   };
-  const fullSlow: Setting = { ...F, name: 'full · learningRate=0.0001' };
-  const fullFast: Setting = { ...F, name: 'full · learningRate=0.001' };
-  assert.equal(aggregateSweep(settings(A, H, fullSlow, fullFast)).reference, fullSlow.name);
-  assert.equal(aggregateSweep(settings(A, H)).reference, 'head-only');
-  const none = aggregateSweep(settings(A, R16));
+  const fullSlow: Setting = { ...F, name: 'full · learningRate=0.0001', values: { 'train.full.learningRate': 0.0001 } };
+  const fullFast: Setting = { ...F, name: 'full · learningRate=0.001', values: { 'train.full.learningRate': 0.001 } };
+  // The adapter pairs with the fast full run: best on validation (0.8 against 0.6), though its test accuracy is the same as its validation here.
+  const report = aggregateSweep(settings([A, 0.7], [H, 0.5], [fullSlow, 0.6], [fullFast, 0.8]));
+  assert.equal(report.reference, 'full');
+  assert.deepEqual(report.referenceSettings, [fullSlow.name, fullFast.name]);
+  const d = row(report, A.name).tasks.sentiment.difference!;
+  assert.equal(d.reference, fullFast.name);
+  close(d.mean, 0.7 - 0.8, 'adapter − best full');
+  assert.equal(row(report, fullSlow.name).tasks.sentiment.difference, undefined, 'a reference has no difference of its own');
+  assert.equal(aggregateSweep(settings([A, 0.7], [H, 0.5])).reference, 'head-only');
+  const none = aggregateSweep(settings([A, 0.7], [R16, 0.7]));
   assert.equal(none.reference, undefined);
   assert.ok(none.settings.every((s) => Object.values(s.tasks).every((t) => t.difference === undefined)));
+});
+
+test('a run name as reference pairs each setting with that run at the same swept values (adapter − full on the same base)', () => {
+  const base = (name: string) => ({ base: { [name]: {} } });
+  const AR: Setting = { ...A, name: 'adapter:lora · base=random', values: base('random') };
+  const AL: Setting = { ...A, name: 'adapter:lora · base=lab', values: base('lab') };
+  const FR: Setting = { ...F, name: 'full · base=random', values: base('random') };
+  const FL: Setting = { ...F, name: 'full · base=lab', values: base('lab') };
+  const runs = [AR, AL, FR, FL].flatMap((s) => [1, 2].map((seed) => planned(s, seed)));
+  // seed 1 / 2 test accuracies: adapters .60 .70 (random), .80 .84 (lab); full .70 .76 (random), .86 .86 (lab)
+  const acc: Record<string, number[]> = { [AR.name]: [0.6, 0.7], [AL.name]: [0.8, 0.84], [FR.name]: [0.7, 0.76], [FL.name]: [0.86, 0.86] };
+  const report = aggregateSweep({
+    experiment: EXPERIMENT,
+    paths: ['base'],
+    runs,
+    found: runs.map((r) => found(r, h([acc[r.info.setting][r.info.seed - 1], 0.5], [0.5, 0.5], 0.5, 0.5))),
+    reference: 'full',
+  });
+  const random = row(report, AR.name).tasks.sentiment.difference!;
+  assert.equal(random.reference, FR.name);
+  close(random.mean, (-0.1 + -0.06) / 2, 'random: differences −.10, −.06');
+  close(random.se, Math.sqrt(((-0.1 + 0.08) ** 2 + (-0.06 + 0.08) ** 2) / 1) / Math.sqrt(2), 'random se');
+  const lab = row(report, AL.name).tasks.sentiment.difference!;
+  assert.equal(lab.reference, FL.name);
+  close(lab.mean, (-0.06 + -0.02) / 2, 'lab: differences −.06, −.02');
 });
 
 test('best is chosen on validation, not test: full beats lora on validation (.86 > .83) though lora tests higher (.83 > .8167)', () => {

@@ -48,16 +48,14 @@ export function stats(xs: number[]): Stats {
 export function aggregateSweep(input: SweepAggregateInput): SweepReport {
   const { done, failed } = matchRuns(input);
   const planned = plannedSettings(input.runs);
-  const reference = referenceSetting(input, planned);
+  const reference = referenceOf(input, planned);
 
   const groups = planned
     .map(({ setting }) => input.runs.filter((r) => r.info.setting === setting).flatMap((r) => done.get(r.key) ?? []))
     .filter((runs) => runs.length > 0);
-  const settingOf = (runs: DoneRun[]) => runs[0].run.info.setting;
-  const refRuns = groups.find((runs) => settingOf(runs) === reference);
-  const settings = groups.map((runs) =>
-    settingRow(runs, refRuns && runs !== refRuns ? { setting: settingOf(refRuns), runs: refRuns } : undefined, (key) => done.get(key)),
-  );
+  const isReference = (runs: DoneRun[]) => (reference?.kind === 'setting' ? runs[0].run.info.setting : runs[0].run.plan.name) === reference?.name;
+  const references = groups.filter(isReference);
+  const settings = groups.map((runs) => settingRow(runs, isReference(runs) ? [] : references, (key) => done.get(key)));
   const tasks = [...new Set(settings.flatMap((s) => Object.keys(s.tasks)))];
 
   return {
@@ -65,7 +63,8 @@ export function aggregateSweep(input: SweepAggregateInput): SweepReport {
     base: input.runs.flatMap((r) => done.get(r.key) ?? [])[0]?.summary.base ?? '',
     paths: input.paths,
     settings,
-    reference,
+    reference: reference?.name,
+    referenceSettings: references.map((runs) => runs[0].run.info.setting),
     tasks,
     best: Object.fromEntries(tasks.map((t) => [t, bestOnValidation(settings, t)])),
     frontiers: Object.fromEntries(tasks.map((t) => [t, frontiers(settings, t)])),
@@ -99,25 +98,45 @@ function plannedSettings(runs: PlannedRun[]): { setting: string; runName: string
   return [...first].map(([setting, runName]) => ({ setting, runName }));
 }
 
-/** Chosen among the planned settings, not the finished ones, so that it does not change as runs finish. */
-function referenceSetting(input: SweepAggregateInput, planned: { setting: string; runName: string }[]): string | undefined {
-  if (input.reference === undefined) return (planned.find((s) => s.runName === 'full') ?? planned.find((s) => s.runName === 'head-only'))?.setting;
-  if (planned.some((s) => s.setting === input.reference)) return input.reference;
-  const names = planned.map((s) => JSON.stringify(s.setting)).join(', ');
+/**
+ * What differences are taken against: a setting by name, or a run name ("full") — then, for each setting, that run's
+ * setting with the same values of the paths both depend on (adapter − full on the same base, same seed), the one best
+ * on validation when several match. By default "full", else "head-only". Checked against the planned settings, not
+ * the finished ones, so that it does not change as runs finish.
+ */
+function referenceOf(input: SweepAggregateInput, planned: { setting: string; runName: string }[]): { kind: 'setting' | 'run'; name: string } | undefined {
+  if (input.reference === undefined) {
+    const runName = ['full', 'head-only'].find((n) => planned.some((s) => s.runName === n));
+    return runName ? { kind: 'run', name: runName } : undefined;
+  }
+  if (planned.some((s) => s.setting === input.reference)) return { kind: 'setting', name: input.reference };
+  if (planned.some((s) => s.runName === input.reference)) return { kind: 'run', name: input.reference };
+  const names = [...new Set(planned.flatMap((s) => [s.setting, s.runName]))].map((n) => JSON.stringify(n)).join(', ');
   throw new Error(
-    `The reference "${input.reference}" is not a setting of the sweep of ${input.experiment}. Name one of: ${names || '(the sweep plans no runs)'}.`,
+    `The reference "${input.reference}" is neither a setting nor a run of the sweep of ${input.experiment}. Name one of: ${names || '(the sweep plans no runs)'}.`,
   );
+}
+
+/** The reference for a setting and task: of the candidates, those whose shared swept values agree; the best on validation. */
+function matchingReference(runs: DoneRun[], candidates: DoneRun[][], task: string): DoneRun[] | undefined {
+  const values = runs[0].run.info.values;
+  const agrees = (ref: DoneRun[]) =>
+    Object.entries(ref[0].run.info.values).every(([path, v]) => !(path in values) || JSON.stringify(values[path]) === JSON.stringify(v));
+  const validation = (ref: DoneRun[]) => mean(scoredOn(ref, task).map((r) => r.summary.validation[task].accuracy));
+  return candidates
+    .filter((ref) => agrees(ref) && scoredOn(ref, task).length > 0)
+    .reduce<DoneRun[] | undefined>((best, ref) => (best === undefined || validation(ref) > validation(best) ? ref : best), undefined);
 }
 
 /** The seeds of a setting that have both the task's test and validation metrics. */
 const scoredOn = (runs: DoneRun[], task: string) => runs.filter((r) => r.summary.test[task] && r.summary.validation[task]);
 
 /**
- * A setting's row; with the reference's runs (none for the reference itself), the paired differences against them.
+ * A setting's row; with the reference settings' runs (none for a reference itself), the paired differences against them.
  * A composition or merge costs what it trains and what the adapter runs it loads trained and store: a `Parallel` of
  * trained adapters trains nothing itself, yet is no cheaper than its adapters.
  */
-function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun[] } | undefined, doneRun: (key: string) => DoneRun | undefined): SettingRow {
+function settingRow(runs: DoneRun[], references: DoneRun[][], doneRun: (key: string) => DoneRun | undefined): SettingRow {
   const [{ run }] = runs;
   const loaded = (r: DoneRun) => Object.values(r.run.info.needs ?? {}).flatMap((key) => doneRun(key) ?? []);
   const cost = (r: DoneRun, of: (s: RunSummary) => number) => of(r.summary) + sum(loaded(r).map((l) => of(l.summary)));
@@ -132,7 +151,8 @@ function settingRow(runs: DoneRun[], reference: { setting: string; runs: DoneRun
         testF1: stats(scored.map((r) => r.summary.test[task].macroF1)),
         validation: stats(scored.map((r) => r.summary.validation[task].accuracy)),
       };
-      const difference = reference && pairedDifference(scored, scoredOn(reference.runs, task), task, reference.setting);
+      const reference = matchingReference(runs, references, task);
+      const difference = reference && pairedDifference(scored, scoredOn(reference, task), task, reference[0].run.info.setting);
       return [[task, difference ? { ...result, difference } : result]];
     }),
   );
