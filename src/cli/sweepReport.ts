@@ -4,9 +4,8 @@
 import type { SweepReport } from '../common/sweep';
 import type { ExperimentConfig } from '../core/config/types';
 import { formatProblem } from '../core/config/validate';
-import { listRuns } from '../core/io/runStore';
-import { aggregateSweep } from '../core/sweep/aggregate';
 import { type SweepExpansion, loadExperiment } from '../core/sweep/check';
+import { sweepReport } from '../core/sweep/report';
 import { type SweepRun, planSweepRuns } from '../core/sweep/runs';
 import { EXIT } from './exit';
 import { sweepCsv, sweepJson, sweepTable } from './sweepTable';
@@ -41,11 +40,6 @@ export function reportCommand(configFile: string, args: ReportArgs): number {
     console.log(sweepTable(report, { markdown: args.markdown, width: args.markdown ? undefined : width && width - 1 }));
   }
   return report.progress.completed === 0 ? EXIT.trainingFailed : EXIT.ok;
-}
-
-export function sweepReport(config: ExperimentConfig, sweep: SweepExpansion, runs: SweepRun[], reference?: string): SweepReport {
-  const paths = [...new Set(sweep.points.flatMap((p) => p.settings.filter((s) => s.path !== 'seed').map((s) => s.path)))];
-  return aggregateSweep({ experiment: config.name, paths, runs, found: listRuns(config.runsDir).runs, reference });
 }
 
 /** The report after training a sweep; exit code ok unless nothing of the sweep is done. */

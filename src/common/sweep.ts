@@ -1,6 +1,7 @@
 // The report aggregated from a sweep's runs (src/core/sweep/aggregate.ts
-// computes it; `adapter-lab report`, the Runs view and the sweep panel show it). Types only.
-import type { RunType } from './runRecord';
+// computes it; `adapter-lab report`, the Runs view and the sweep panel show it), and the rows of its runs that the
+// sweep panel lists (src/core/sweep/report.ts). Types only.
+import type { RunStatus, RunType } from './runRecord';
 
 export type { SweepRunInfo } from './runRecord';
 
@@ -67,4 +68,30 @@ export interface SweepReport {
   frontiers: Record<string, Frontiers>;
   /** Runs of the sweep: completed and in total (a run shared by several points counts once). */
   progress: { completed: number; total: number; failed: number };
+}
+
+/** A run's score on one attribute (from its summary.json). */
+export interface RunTaskScores {
+  test: number; // accuracy
+  testF1: number; // macro-F1
+  validation: number; // accuracy
+}
+
+/**
+ * One planned run of a sweep as the sweep panel lists it: its setting and seed, the run folder that stands for it (the
+ * newest completed one, else the newest), and that run's results once it has them. Runs not started have no folder.
+ */
+export interface SweepRunRow {
+  key: string;
+  setting: string;
+  runName: string;
+  seed: number;
+  values: Record<string, unknown>;
+  status: RunStatus | 'not started';
+  id?: string;
+  dir?: string;
+  tasks: Record<string, RunTaskScores>;
+  trainableParams?: number;
+  msPerStep?: number;
+  bytesPerAttribute?: number;
 }

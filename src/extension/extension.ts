@@ -13,6 +13,7 @@ import { registerRunCommands } from './runCommands';
 import { RunsTree } from './runsTree';
 import type { RunsTreeNode } from './runsTreeNodes';
 import { showConfigParameters, showGraph } from './showGraph';
+import { SweepConfigs } from './sweepConfigs';
 import { Training } from './training';
 import { registerCompareSerializer } from './webviews/comparePanel';
 import { openCurvesPanel, registerCurvesSerializer } from './webviews/curvesPanel';
@@ -20,6 +21,7 @@ import { GraphPanels } from './webviews/graphPanel';
 import type { PanelDeps } from './webviews/panelDeps';
 import { ParametersPanels } from './webviews/parametersPanel';
 import { RunColors } from './webviews/runColors';
+import { SweepPanels } from './webviews/sweepPanel';
 
 let training: Training | undefined;
 
@@ -32,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels: PanelDeps = { extensionUri: context.extensionUri, colors, log: output };
   const graphs = new GraphPanels(context.extensionUri, output);
   const parameters = new ParametersPanels(context.extensionUri, output);
+  const sweeps = new SweepPanels(panels);
+  const sweepConfigs = new SweepConfigs();
 
   // The tree shows the trainers' live progress; training tells the tree when to redraw.
   const runsTree: RunsTree = new RunsTree(
@@ -67,6 +71,12 @@ export function activate(context: vscode.ExtensionContext): void {
     parameters,
     vscode.commands.registerCommand('adapterLab.showGraph', (arg: unknown) => showGraph(graphs, arg)),
     vscode.commands.registerCommand('adapterLab.showParameters', (arg: unknown) => showConfigParameters(parameters, arg)),
+    sweeps,
+    sweepConfigs,
+    vscode.commands.registerCommand('adapterLab.showSweep', async (arg: unknown) => {
+      const configFile = await sweepConfigs.target(arg);
+      if (configFile) sweeps.show(configFile);
+    }),
     registerCurvesSerializer(panels),
     registerCompareSerializer(panels),
     ...registerRunCommands({

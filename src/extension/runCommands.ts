@@ -1,4 +1,4 @@
-// The commands on runs: open curves, show parameters, compare, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config.
+// The commands on runs: open curves, show parameters, compare, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config; Open Training Curves and Compare Runs also take a list of run folders (from the sweep panel).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -41,8 +41,11 @@ function readEntry(dir: string): RunEntry | undefined {
   }
 }
 
-/** The runs a command acts on: the tree's multi-selection when it was invoked there, else the one node or folder. */
+const isRunFolderList = (arg: unknown): arg is string[] => Array.isArray(arg) && arg.length > 0 && arg.every((d) => typeof d === 'string');
+
+/** The runs a command acts on: the tree's multi-selection when it was invoked there, else the one node, folder or list of folders. */
 function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): RunEntry[] {
+  if (isRunFolderList(arg)) return arg.flatMap((dir) => readEntry(path.resolve(dir)) ?? []);
   const nodes = selected?.length ? selected : arg && typeof arg === 'object' && 'kind' in arg ? [arg as RunsTreeNode] : [];
   if (nodes.length) return [...new Map(nodes.flatMap(runsOfNode).map((r) => [r.dir, r])).values()]; // a run and its setting, both selected: once
   const dir = runDirOf(arg);
@@ -53,7 +56,7 @@ function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): Ru
 /** The curves of the run (or of the runs selected, or of an experiment's runs); a folder path comes from a click. */
 function openCurves(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): void {
   const clicked = typeof arg === 'string'; // the tree item's own command passes the folder
-  const dirs = clicked ? [path.resolve(arg)] : runsOf(arg, selected).map((r) => r.dir);
+  const dirs = clicked ? [path.resolve(arg)] : isRunFolderList(arg) ? arg.map((d) => path.resolve(d)) : runsOf(arg, selected).map((r) => r.dir);
   if (dirs.length) openCurvesPanel(ctx.panels, dirs, { preview: clicked });
 }
 
