@@ -23,7 +23,10 @@ export interface SweepMessage {
   summary: string;
   report: SweepReport;
   runs: SweepPanelRun[];
-  /** Every planned setting in plan order (the report has only those with a finished run): the reference choices. */
+  /**
+   * The reference choices: each planned run name ("full": its setting with the same swept values), then every planned
+   * setting in plan order (the report has only those with a finished run).
+   */
   settings: string[];
   /** Short, unique labels of the swept paths ("adapters.mood.bottleneckSize" → "bottleneckSize"). */
   pathLabels: Record<string, string>;
@@ -142,6 +145,7 @@ export const isSweepReport: Guard<SweepReport> = (v): v is SweepReport =>
   isStrings(v.paths) &&
   isArrayOf(isSettingRow)(v.settings) &&
   optional(isString)(v.reference) &&
+  isStrings(v.referenceSettings) &&
   isStrings(v.tasks) &&
   isRecordOf(isBest)(v.best) &&
   isRecordOf(isFrontiers)(v.frontiers) &&

@@ -33,6 +33,7 @@ const message: SweepMessage = {
       },
     ],
     reference: 'full',
+    referenceSettings: ['full'],
     tasks: ['mood'],
     best: { mood: { setting: 'adapter:mood · bottleneckSize=2', validation: stats(0.81), test: stats(0.8) } },
     frontiers: { mood: { params: ['adapter:mood · bottleneckSize=2'], speed: [], storage: [] } },

@@ -41,11 +41,15 @@ export function settingsTable(view: SettingsTableView, onPick: (setting: Setting
         swatch(view.colorOf(s)),
         s.setting,
         s.setting === best ? h('span', { className: 'badge', title: 'highest mean validation accuracy' }, 'best on validation') : null,
-        s.setting === report.reference ? h('span', { className: 'badge' }, 'reference') : null,
+        report.referenceSettings.includes(s.setting) ? h('span', { className: 'badge' }, 'reference') : null,
       ),
       h('td', { className: 'num' }, score.n),
       h('td', { className: 'num' }, `${percent(score.mean)} ± ${percent(score.sd)}`),
-      h('td', { className: 'num' }, difference ? `${points(difference.mean)} ± ${(100 * difference.se).toFixed(1)} (n=${difference.n})` : '–'),
+      h(
+        'td',
+        { className: 'num', title: difference ? `against ${difference.reference}` : undefined },
+        difference ? `${points(difference.mean)} ± ${(100 * difference.se).toFixed(1)} (n=${difference.n})` : '–',
+      ),
       h('td', { className: 'num' }, count(s.trainableParams)),
       h('td', { className: 'num' }, `${s.msPerStep.mean.toFixed(1)} ± ${s.msPerStep.sd.toFixed(1)}`),
     );

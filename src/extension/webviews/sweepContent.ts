@@ -48,9 +48,13 @@ export class SweepContent {
     return this.source.configFile;
   }
 
-  /** The planned settings (the reference choices), once the config has been read. */
+  /** The reference choices, once the config has been read: the planned run names that several settings have, then the settings. */
   get settings(): string[] {
-    return this.planned && 'runs' in this.planned ? [...new Set(this.planned.runs.map((r) => r.info.setting))] : [];
+    if (!this.planned || !('runs' in this.planned)) return [];
+    const runs = this.planned.runs;
+    const settingsOf = (name: string) => new Set(runs.filter((r) => r.plan.name === name).map((r) => r.info.setting)).size;
+    const runNames = [...new Set(runs.map((r) => r.plan.name))].filter((name) => settingsOf(name) > 1);
+    return [...runNames, ...new Set(runs.map((r) => r.info.setting))];
   }
 
   /** Reads the config and the runs folder ahead of the first update (while the panel's page loads). */
