@@ -16,6 +16,7 @@ import {
 } from 'chart.js';
 import type { PairedDifference, Stats } from '../../src/common/sweep';
 import { logAxisTicks } from '../shared/logTicks';
+import { drawChart } from '../shared/charts';
 import type { ThemeColors } from '../shared/themeColors';
 import { type Whisker, errorBars } from './errorBars';
 import { percent, points as differencePoints } from './measures';
@@ -58,13 +59,7 @@ export class FrontierScatter {
     this.groups = names.map((name) => shown.filter((p) => p.group === name));
     const line = shown.filter((p) => frontier.includes(p.setting)).sort((a, b) => a.cost - b.cost || b.score.mean - a.score.mean);
     const config = this.config(line, axes, colors);
-    if (this.chart) {
-      this.chart.data = config.data;
-      this.chart.options = config.options!;
-      this.chart.update('none');
-    } else {
-      this.chart = new Chart(this.canvas, config);
-    }
+    this.chart = drawChart(this.chart, this.canvas, config);
     this.canvas.dataset.points = String(shown.length);
     this.canvas.dataset.frontier = String(line.length);
   }

@@ -3,6 +3,7 @@
 // names. A click on a diamond selects the setting's runs, on a dot that one run.
 import { Chart, type ChartConfiguration, LinearScale, PointElement, ScatterController, Tooltip } from 'chart.js';
 import type { Stats } from '../../src/common/sweep';
+import { drawChart } from '../shared/charts';
 import type { ThemeColors } from '../shared/themeColors';
 import { withAlpha } from './colorScale';
 import { type Whisker, errorBars } from './errorBars';
@@ -36,13 +37,7 @@ export class SettingPlot {
     // Every setting gets a row of its own: the plot grows with the sweep instead of squeezing its labels.
     this.box.style.height = `${Math.max(160, 70 + ROW_PX * rows.length)}px`;
     const config = this.config(scoreLabel, colors);
-    if (this.chart) {
-      this.chart.data = config.data;
-      this.chart.options = config.options!;
-      this.chart.update('none');
-    } else {
-      this.chart = new Chart(this.canvas, config);
-    }
+    this.chart = drawChart(this.chart, this.canvas, config);
     this.canvas.dataset.settings = String(rows.length);
   }
 
