@@ -19,11 +19,17 @@ export interface Table {
   rows: string[][];
 }
 
+/** How a table is written: for people ("84.2%", "1.47M", "–"), or for other programs (plain numbers, empty cells). */
+export type TableFor = 'display' | 'data';
+
+const MISSING: Record<TableFor, string> = { display: '–', data: '' };
+
 /** One row per run and one column per config key; `differencesOnly` keeps the keys whose value is not the same for all. */
-export function configTable(runs: { label: string; config: Record<string, string> }[], differencesOnly: boolean): Table {
+export function configTable(runs: { label: string; config: Record<string, string> }[], differencesOnly: boolean, target: TableFor = 'display'): Table {
+  const missing = MISSING[target];
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.config)))].sort();
-  const shown = differencesOnly ? keys.filter((k) => new Set(runs.map((r) => r.config[k] ?? '–')).size > 1) : keys;
-  return { head: ['run', ...shown], rows: runs.map((r) => [r.label, ...shown.map((k) => r.config[k] ?? '–')]) };
+  const shown = differencesOnly ? keys.filter((k) => new Set(runs.map((r) => r.config[k] ?? missing)).size > 1) : keys;
+  return { head: ['run', ...shown], rows: runs.map((r) => [r.label, ...shown.map((k) => r.config[k] ?? missing)]) };
 }
 
 /** Per attribute: the last and the best validation accuracy seen in the curves. */
@@ -35,22 +41,31 @@ export interface ValidationStats {
 
 export interface MetricsRow {
   label: string;
+  id: string; // the run folder's name
+  experiment: string;
   status: string;
   summary?: Pick<RunSummary, 'test' | 'trainableParams' | 'totalParams' | 'trainablePercent' | 'msPerStep' | 'inferenceMsPerExample' | 'wallMs'>;
   validation: Record<string, ValidationStats>; // by attribute
 }
 
-const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
-
-/** Final (test) and best (validation) metrics per attribute, trainable parameters and speed: one row per run. */
-export function metricsTable(rows: MetricsRow[]): Table {
+/**
+ * Final (test) and best (validation) metrics per attribute, trainable parameters and speed: one row per run. For
+ * `data` (the CSV), accuracies are fractions and counts whole numbers, a missing value an empty cell, and the run id
+ * and experiment have columns of their own, so that a spreadsheet or pandas reads every column as numbers.
+ */
+export function metricsTable(rows: MetricsRow[], target: TableFor = 'display'): Table {
+  const data = target === 'data';
+  const missing = MISSING[target];
+  const number = (x: number | undefined, display: (x: number) => string) => (x === undefined ? missing : data ? String(x) : display(x));
+  const pct = (x: number | undefined) => number(x, (v) => `${(100 * v).toFixed(1)}%`);
   const tasks = [...new Set(rows.flatMap((r) => [...Object.keys(r.summary?.test ?? {}), ...Object.keys(r.validation)]))].sort();
   const head = [
     'run',
+    ...(data ? ['run id', 'experiment'] : []),
     'status',
     ...tasks.flatMap((t) => [`${t} test acc`, `${t} test F1`, `${t} best val acc`, `${t} final val acc`]),
     'trainable params',
-    '% of total',
+    data ? 'trainable fraction' : '% of total',
     'train ms/step',
     'infer ms/example',
     'wall time s',
@@ -59,13 +74,14 @@ export function metricsTable(rows: MetricsRow[]): Table {
     const s = r.summary;
     return [
       r.label,
+      ...(data ? [r.id, r.experiment] : []),
       r.status,
       ...tasks.flatMap((t) => [pct(s?.test[t]?.accuracy), pct(s?.test[t]?.macroF1), pct(r.validation[t]?.best), pct(r.validation[t]?.final)]),
-      s ? String(s.trainableParams) : '–',
-      s ? `${s.trainablePercent.toFixed(2)}%` : '–',
-      s ? s.msPerStep.toFixed(1) : '–',
-      s ? s.inferenceMsPerExample.toFixed(2) : '–',
-      s && typeof s.wallMs === 'number' ? (s.wallMs / 1000).toFixed(1) : '–',
+      number(s?.trainableParams, (v) => String(v)),
+      number(s && s.trainablePercent / (data ? 100 : 1), (v) => `${v.toFixed(2)}%`),
+      number(s?.msPerStep, (v) => v.toFixed(1)),
+      number(s?.inferenceMsPerExample, (v) => v.toFixed(2)),
+      number(s && typeof s.wallMs === 'number' ? s.wallMs / 1000 : undefined, (v) => v.toFixed(1)),
     ];
   });
   return { head, rows: body };
@@ -80,10 +96,10 @@ export function meanTestAccuracy(summary: Pick<RunSummary, 'test'>): number | un
 }
 
 /** Two tables with a row per run side by side (the second's first column, the run, is dropped): what is exported. */
-export function joinTables(left: Table, right: Table): Table {
+export function joinTables(left: Table, right: Table, target: TableFor = 'display'): Table {
   return {
     head: [...left.head, ...right.head.slice(1)],
-    rows: left.rows.map((row, i) => [...row, ...(right.rows[i]?.slice(1) ?? right.head.slice(1).map(() => '–'))]),
+    rows: left.rows.map((row, i) => [...row, ...(right.rows[i]?.slice(1) ?? right.head.slice(1).map(() => MISSING[target]))]),
   };
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runConfigView } from '../../src/core/metrics/runConfigView';
-import { configTable, flatten, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
+import { type MetricsRow, configTable, flatten, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
 import { runRecord } from './fixtures';
 
 const config = {
@@ -64,13 +64,41 @@ test('the metrics table has a row per run: test metrics, best and final validati
     inferenceMsPerExample: 0.5,
     wallMs: 4200,
   };
-  const table = metricsTable([
-    { label: 'adapter:mood', status: 'completed', summary, validation: { mood: { best: 0.9, final: 0.85 } } },
-    { label: 'full', status: 'running', validation: {} },
-  ]);
+  const rows: MetricsRow[] = [
+    {
+      label: 'adapter:mood',
+      id: '2026-12-05T10-00-00-tiny-adapter-mood',
+      experiment: 'tiny',
+      status: 'completed',
+      summary,
+      validation: { mood: { best: 0.9, final: 0.85 } },
+    },
+    { label: 'full', id: '2026-12-05T10-00-00-tiny-full', experiment: 'tiny', status: 'running', validation: {} },
+  ];
+  const table = metricsTable(rows);
   assert.deepEqual(table.head.slice(0, 6), ['run', 'status', 'mood test acc', 'mood test F1', 'mood best val acc', 'mood final val acc']);
   assert.deepEqual(table.rows[0], ['adapter:mood', 'completed', '87.5%', '80.0%', '90.0%', '85.0%', '1234', '1.23%', '12.3', '0.50', '4.2']);
   assert.deepEqual(table.rows[1], ['full', 'running', '–', '–', '–', '–', '–', '–', '–', '–', '–']);
+  // For CSV: numbers a spreadsheet reads as numbers, empty cells for missing values, the run id and experiment.
+  const data = metricsTable(rows, 'data');
+  assert.deepEqual(data.head.slice(0, 4), ['run', 'run id', 'experiment', 'status']);
+  assert.deepEqual(data.rows[0], [
+    'adapter:mood',
+    '2026-12-05T10-00-00-tiny-adapter-mood',
+    'tiny',
+    'completed',
+    '0.875',
+    '0.8',
+    '0.9',
+    '0.85',
+    '1234',
+    '0.01234',
+    '12.345',
+    '0.5',
+    '4.2',
+  ]);
+  assert.deepEqual(data.rows[1].slice(3), ['running', '', '', '', '', '', '', '', '', '']);
+  for (const cell of data.rows[0].slice(4)) assert.ok(Number.isFinite(Number(cell)), `${cell} reads as a number`);
   assert.equal(meanTestAccuracy({ test: { a: { accuracy: 0.5, macroF1: 0, loss: 0, count: 1 }, b: { accuracy: 1, macroF1: 0, loss: 0, count: 1 } } }), 0.75);
 });
 

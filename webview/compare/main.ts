@@ -11,6 +11,7 @@ import {
   joinTables,
   meanTestAccuracy,
   metricsTable,
+  type TableFor,
   toCsv,
   toMarkdown,
 } from '../../src/common/comparison';
@@ -99,8 +100,7 @@ for (const [label, type, format] of [
   button.textContent = label;
   if (type === 'copy') button.setAttribute('secondary', '');
   button.addEventListener('click', () => {
-    const table = exportTable();
-    api.post({ type, format, text: format === 'csv' ? toCsv(table) : toMarkdown(table) });
+    api.post({ type, format, text: format === 'csv' ? toCsv(exportTable('data')) : toMarkdown(exportTable('display')) });
   });
   exportBar.append(button);
 }
@@ -115,19 +115,21 @@ function metricsRows(): MetricsRow[] {
       const best = bestPoint(series.value, 'max');
       validation[task] = { final: series.value[series.value.length - 1], best: best?.value, bestEpoch: best ? series.epoch[best.index] : undefined };
     }
-    return { label: run.name, status: run.status, summary: run.summary, validation };
+    return { label: run.name, id: run.id, experiment: run.experiment, status: run.status, summary: run.summary, validation };
   });
 }
 
-function currentConfigTable(): Table {
+function currentConfigTable(target: TableFor = 'display'): Table {
   return configTable(
     view.runs.map((r) => ({ label: r.name, config: r.config })),
     state.differencesOnly,
+    target,
   );
 }
 
-function exportTable(): Table {
-  return joinTables(metricsTable(metricsRows()), currentConfigTable());
+/** What is exported: for CSV plain numbers and the run id and experiment (TableFor 'data'), for Markdown as shown. */
+function exportTable(target: TableFor): Table {
+  return joinTables(metricsTable(metricsRows(), target), currentConfigTable(target), target);
 }
 
 /** A table with the run's colour beside its name in the first column. */
