@@ -2,43 +2,16 @@
 // whole foreground process group; the tests start the CLI in a group of its own (detached) and signal that group.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readMetrics, readRun, readRunFile } from '../../src/core/io/runStore';
-import { CLI, makeWorkspace, requireBuild, runCli, tinyConfig } from '../helpers/workspace';
+import { startCli, until } from '../helpers/cliProcess';
+import { makeWorkspace, requireBuild, runCli, tinyConfig } from '../helpers/workspace';
 
 before(requireBuild);
 
 /** Far more steps than the tests wait for: the runs only end by being stopped. */
 const LONG = { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 1000 }; // the most a config may ask for
-
-interface Started {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
-
-function startCli(args: string[], cwd: string): Started {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => output };
-}
-
-/** Waits for `condition`; fails at once if the CLI it watches has ended instead (a test never hangs on it). */
-async function until(condition: () => boolean, cli?: Started): Promise<void> {
-  let ended = false;
-  void cli?.exited.then(() => (ended = true));
-  while (!condition()) {
-    if (ended) throw new Error(`the CLI ended before the test could go on:\n${cli!.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function runsByName(dir: string): Map<string, string> {
   const runsDir = path.join(dir, '.adapterlab/runs');

@@ -2,36 +2,13 @@
 // by the same command: completed runs are never trained again.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { listRuns } from '../../src/core/io/runStore';
-import { CLI, makeWorkspace, requireBuild, runCli, tinyConfig } from '../helpers/workspace';
+import { startCli, until } from '../helpers/cliProcess';
+import { makeWorkspace, requireBuild, runCli, tinyConfig } from '../helpers/workspace';
 
 before(requireBuild);
-
-interface Started {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-function startCli(args: string[], cwd: string): Started {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, exited: new Promise((resolve) => child.on('close', (code) => resolve(code))), output: () => output };
-}
-
-async function until(condition: () => boolean, cli: Started): Promise<void> {
-  let ended = false;
-  void cli.exited.then(() => (ended = true));
-  while (!condition()) {
-    if (ended) throw new Error(`the CLI ended before the test could go on:\n${cli.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const completed = (dir: string) => listRuns(path.join(dir, '.adapterlab/runs')).runs.filter((r) => r.record.status === 'completed' && r.summary);
 
@@ -48,7 +25,7 @@ test('a sweep stopped by Ctrl-C, then by a killed CLI, is finished by the same c
   const first = startCli(args, dir);
   await until(() => completed(dir).length >= 2, first);
   process.kill(-first.child.pid!, 'SIGINT');
-  assert.equal(await first.exited, 1, first.output());
+  assert.equal((await first.exited).code, 1, first.output());
   assert.match(first.output(), /8 distinct runs; 0 done before, 8 to train/);
   const afterCtrlC = completed(dir);
   assert.ok(afterCtrlC.length >= 2 && afterCtrlC.length < 8, `${afterCtrlC.length} completed`);
