@@ -19,6 +19,14 @@ export interface LoadFailedMessage {
   resource: string;
 }
 
+/**
+ * Webview → host, every view: sent by the page's inline script before the bundle loads. A page that said this is
+ * alive, only slow (a busy machine): the host does not load it again for being late with 'ready'.
+ */
+export interface PageLoadingMessage {
+  type: 'page-loading';
+}
+
 /** Host → webview, every view: something the view cannot show; the view shows the message in place of its content. */
 export interface ErrorMessage {
   type: 'error';
@@ -27,9 +35,10 @@ export interface ErrorMessage {
   detail?: string;
 }
 
-export type CommonFromWebview = ReadyMessage | LoadFailedMessage;
+export type CommonFromWebview = ReadyMessage | LoadFailedMessage | PageLoadingMessage;
 export type CommonToWebview = ErrorMessage;
 
 export const isReadyMessage = messageOf<ReadyMessage>('ready', {});
+export const isPageLoadingMessage = messageOf<PageLoadingMessage>('page-loading', {});
 export const isLoadFailedMessage = messageOf<LoadFailedMessage>('load-failed', { resource: isString });
 export const isErrorMessage = messageOf<ErrorMessage>('error', { message: isString, detail: optional(isString) });

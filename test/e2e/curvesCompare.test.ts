@@ -2,7 +2,7 @@
 // panels on the tiny experiment's real runs — live while a run trains, a run folder with damaged files, the export,
 // light and high-contrast themes — and the frame time of the curves with 20,000 points per series across 4 runs.
 // Screenshots: test-artifacts/e2e/2x-*.png; figures: test-artifacts/e2e/curves-figures.json.
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'fs';
@@ -22,7 +22,9 @@ import {
   runCommand,
   runRow,
   screenshot,
+  scenarioStep,
   showSideBar,
+  webviewContent,
   webviewFrame,
 } from './workbench';
 
@@ -36,16 +38,8 @@ let workspace: string;
 const cspViolations: string[] = [];
 const runsDir = () => path.join(workspace, '.adapterlab', 'runs');
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-2x-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('2x-', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 /** A run folder written the way the trainer writes one (run.json, then metrics.jsonl as it goes). */
 function writeRun(experiment: string, name: string, status: RunRecord['status'], metrics = ''): string {
@@ -183,8 +177,7 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   await runRow(page, 'full, completed').waitFor({ timeout: UI_TIMEOUT });
 
   await runRow(page, 'full, completed').click();
-  const curves = await webviewFrame(page, 'curves');
-  await curves.locator('.chart-card canvas').first().waitFor({ timeout: UI_TIMEOUT });
+  const curves = await webviewContent(page, 'curves', '.chart-card canvas', UI_TIMEOUT);
   assert.deepEqual(await chartTitles(curves), ['Training loss', 'Validation accuracy', 'Validation macro-F1', 'Validation loss']);
   assert.match((await curves.locator('.run-legend').textContent()) ?? '', /full\s+tiny · completed/);
   assert.equal(await curves.locator('.notice').count(), 0, 'a complete run has nothing to complain about');
@@ -245,8 +238,7 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   await runRow(page, `${names[0]}, completed`).click();
   for (const name of names.slice(1)) await runRow(page, `${name}, completed`).click({ modifiers: ['Control'] });
   await contextMenu(page, runRow(page, 'head-only, completed'), 'Compare Runs');
-  const compare = await webviewFrame(page, 'compare');
-  await compare.locator('#metrics-table tbody tr').nth(3).waitFor({ timeout: UI_TIMEOUT });
+  const compare = await webviewContent(page, 'compare', '#metrics-table tbody tr:nth-child(4)', UI_TIMEOUT);
   assert.deepEqual((await compare.locator('#metrics-table tbody th').allTextContents()).sort(), names);
   const head = await compare.locator('#metrics-table thead th').allTextContents();
   for (const column of ['mood test acc', 'topic best val acc', 'trainable params', 'train ms/step'])

@@ -3,7 +3,7 @@
 // the Problems panel at its line, cancel a run, compare runs and draw a config's graph. Every step leaves a
 // screenshot in test-artifacts/e2e/.
 // Run through scripts/e2e.mjs (npm test runs it after the unit tests when code-server is installed).
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,6 +22,7 @@ import {
   runCommand,
   runRow,
   screenshot,
+  scenarioStep,
   showSideBar,
   webviewFrame,
 } from './workbench';
@@ -30,17 +31,8 @@ const UI_TIMEOUT = 60_000; // waiting for the workbench to show something
 const TRAINING_TIMEOUT = 120_000; // waiting for the tiny runs to train
 const TEST_TIMEOUT = 300_000; // longer than any wait inside, so a failed wait reports (and screenshots) itself
 
-/** A scenario step: on failure it leaves a screenshot of what the workbench showed. */
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 let server: CodeServer;
 let workbench: Workbench;

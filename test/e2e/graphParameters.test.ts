@@ -2,7 +2,7 @@
 // layer and a group per composition block, clicks that select the definition in the editor, live redraws (and the
 // problems instead of a stale graph), light and high-contrast themes; the parameters view of a config (the same
 // numbers as `adapter-lab inspect`), of a trained run and of a damaged run folder. Screenshots: test-artifacts/e2e/3*.
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,8 +23,10 @@ import {
   retry,
   runRow,
   screenshot,
+  scenarioStep,
   showSideBar,
   waitForSavedPanels,
+  webviewContent,
   webviewFrame,
 } from './workbench';
 
@@ -53,16 +55,8 @@ const CONFIG = tinyConfig({
   train: { batchSize: 8, maxLength: 16, logEvery: 2, epochs: 1 },
 });
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-3x-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('3x-', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -217,7 +211,7 @@ step('editing the config redraws the graph; an invalid config shows its problems
   assert.equal(await frame.locator('svg').count(), 0, 'no stale graph');
   await screenshot(page, '32-graph-invalid-config');
   await page.keyboard.press('Control+z');
-  await (await webviewFrame(page, 'graph')).locator('svg [data-kind="adapter"]').first().waitFor({ timeout: UI_TIMEOUT });
+  await drawnGraphFrame(page, UI_TIMEOUT);
   assert.equal(await (await webviewFrame(page, 'graph')).locator('#problems li').count(), 0);
 });
 
@@ -259,8 +253,7 @@ step('Parameters of a config: a row per run type with the numbers `inspect` prin
   const { page } = workbench;
   await openConfig(page);
   await codeLens(page, 'Parameters');
-  const frame = await webviewFrame(page, 'parameters');
-  await frame.locator('#run-types tbody tr').first().waitFor({ timeout: UI_TIMEOUT });
+  const frame = await webviewContent(page, 'parameters', '#run-types tbody tr', UI_TIMEOUT);
   const rows = await frame.locator('#run-types tbody tr').evaluateAll((trs) =>
     trs.map((tr) => ({
       run: tr.getAttribute('data-run')!,

@@ -1,7 +1,7 @@
 // Reading the composition graph webview in the e2e tests: its SVG nodes carry what they stand for as data-*
 // attributes (render.ts), so the tests assert on the drawing's content, not on pixels.
 import type { Frame, Page } from 'playwright-core';
-import { webviewFrame } from './workbench';
+import { webviewContent } from './workbench';
 
 /** The data-* attributes of every element `selector` matches in the graph's frame. */
 export async function graphNodes(frame: Frame, selector: string): Promise<Record<string, string | null>[]> {
@@ -26,7 +26,5 @@ export function placementsOf(adapterNodes: Record<string, string | null>[], adap
 
 /** The graph panel's frame once its drawing has adapter nodes (the layout runs in the webview, after the page). */
 export async function drawnGraphFrame(page: Page, timeoutMs: number): Promise<Frame> {
-  const frame = await webviewFrame(page, 'graph', timeoutMs);
-  await frame.locator('svg [data-kind="adapter"]').first().waitFor({ timeout: timeoutMs });
-  return frame;
+  return webviewContent(page, 'graph', 'svg [data-kind="adapter"]', timeoutMs);
 }

@@ -3,7 +3,7 @@
 // and the runs table (regex filter, brush, differences only, sort), selected runs opened in Compare runs and the
 // curves; then a synthetic sweep of 200 finished runs, where opening the panel and filtering are measured.
 // Screenshots: test-artifacts/e2e/4x-*.png; figures: test-artifacts/e2e/sweep-figures.json.
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +12,20 @@ import type { Frame } from 'playwright-core';
 import { writeSyntheticSweep } from '../helpers/syntheticSweep';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, contextMenu, explorerRow, openWorkbench, retry, runCommand, screenshot, showSideBar, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  contextMenu,
+  explorerRow,
+  openWorkbench,
+  retry,
+  runCommand,
+  screenshot,
+  scenarioStep,
+  showSideBar,
+  webviewContent,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TRAINING_TIMEOUT = 240_000;
@@ -23,16 +36,8 @@ let workbench: Workbench;
 let workspace: string;
 const cspViolations: string[] = [];
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-4x-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('4x-', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 const SWEEP = tinyConfig({
   name: 'tinysweep',
@@ -272,8 +277,7 @@ step('selected runs open in Compare runs and in the training curves', async () =
     .click({ modifiers: ['Control'] });
   await retry('the selection', async () => assert.match((await frame.locator('#selection-count').textContent()) ?? '', /^2 runs selected/));
   await frame.locator('#compare-runs').click();
-  const compare = await webviewFrame(page, 'compare', UI_TIMEOUT);
-  await compare.locator('#metrics-table tbody tr').nth(1).waitFor({ timeout: UI_TIMEOUT });
+  const compare = await webviewContent(page, 'compare', '#metrics-table tbody tr:nth-child(2)', UI_TIMEOUT);
   assert.equal(await compare.locator('#metrics-table tbody tr').count(), 2);
   await screenshot(page, '46-sweep-compare-selected');
 

@@ -1,4 +1,5 @@
 // Driving the VS Code workbench in chromium: commands, context menus, views, screenshots.
+import { type TestContext, test } from 'node:test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,6 +48,51 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * A scenario step of an e2e file: on failure it leaves a screenshot (`failed-<prefix><name>.png`) of what the
+ * workbench showed and prints the end of the extension's output channel (what the host logged: warnings about
+ * panels, errors), so a failure in CI can be read without rerunning it.
+ */
+export function scenarioStep(
+  prefix: string,
+  current: () => { page: Page; userDataDir: string } | undefined,
+  timeoutMs: number,
+): (name: string, fn: (t: TestContext) => Promise<void>) => void {
+  return (name, fn) =>
+    test(name, { timeout: timeoutMs }, async (t) => {
+      try {
+        await fn(t);
+      } catch (e) {
+        const open = current();
+        if (open) {
+          await screenshot(open.page, `failed-${prefix}${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+          const log = extensionLogTail(open.userDataDir);
+          if (log) t.diagnostic(`the Adapter Lab output channel ended with:\n${log}`);
+        }
+        throw e;
+      }
+    });
+}
+
+/** The last lines the extension wrote to its output channel (code-server keeps it under the user data's logs). */
+function extensionLogTail(userDataDir: string, lines = 30): string | undefined {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/Adapter Lab\.log$/.test(entry.name)) found.push(file);
+    }
+  };
+  try {
+    walk(path.join(userDataDir, 'logs'));
+  } catch {
+    return undefined;
+  }
+  const text = found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  return text.trim() ? text.trim().split('\n').slice(-lines).join('\n') : undefined;
 }
 
 /** Retries `attempt` until it succeeds: contributions register a few seconds after the workbench shows. */
@@ -130,6 +176,28 @@ export async function webviewFrame(page: Page, view: string, timeoutMs = 60_000,
     await page.waitForTimeout(250);
   }
   throw new Error(`no "${view}" webview${showing ? ` showing ${showing}` : ''} appeared within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * The frame of a `view` webview once `selector` shows in it. The frame is looked up again while waiting: the host
+ * may load a page again (its frame is then replaced), and a locator on the old frame would wait forever.
+ */
+export async function webviewContent(page: Page, view: string, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const frame = await webviewFrame(page, view, Math.max(1000, deadline - Date.now()));
+      await frame
+        .locator(selector)
+        .first()
+        .waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      return frame;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`"${selector}" did not show in the "${view}" webview within ${timeoutMs / 1000} s: ${last instanceof Error ? last.message : String(last)}`);
 }
 
 /**

@@ -3,10 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isCompareMessage, isCompareState } from '../../src/protocol/compare';
 import { isCurvesState } from '../../src/protocol/curves';
-import { isErrorMessage, isLoadFailedMessage, isReadyMessage } from '../../src/protocol/webview';
+import { isErrorMessage, isLoadFailedMessage, isPageLoadingMessage, isReadyMessage } from '../../src/protocol/webview';
 
-test('the common messages: ready, load-failed, error', () => {
+test('the common messages: ready, page-loading, load-failed, error', () => {
   assert.ok(isReadyMessage({ type: 'ready' }));
+  assert.ok(isPageLoadingMessage({ type: 'page-loading' }));
+  assert.ok(!isPageLoadingMessage({ type: 'ready' }));
   assert.ok(!isReadyMessage({ type: 'ready', extra: 1 }), 'unknown fields are refused');
   assert.ok(isErrorMessage({ type: 'error', message: 'x' }));
   assert.ok(isErrorMessage({ type: 'error', message: 'x', detail: 'y' }));

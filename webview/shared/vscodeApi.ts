@@ -12,6 +12,13 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** Taken by the page's inline script (panelHtml.ts), which runs first. */
+declare global {
+  interface Window {
+    adapterLabVsCodeApi?: VsCodeApi;
+  }
+}
+
 export interface WebviewApi<ToHost, State> {
   post(message: ToHost | CommonFromWebview): void;
   /** The saved state, when it passes the guard (an older build's state does not). */
@@ -23,7 +30,7 @@ export interface WebviewApi<ToHost, State> {
 let api: VsCodeApi | undefined;
 
 export function vscodeApi<ToHost, State>(isState: Guard<State>): WebviewApi<ToHost, State> {
-  api ??= acquireVsCodeApi();
+  api ??= window.adapterLabVsCodeApi ?? acquireVsCodeApi();
   const vscode = api;
   return {
     post: (message) => vscode.postMessage(message),

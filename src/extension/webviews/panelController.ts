@@ -3,17 +3,19 @@
 // dropped), disposal, and a WebviewPanelSerializer so a panel comes back after a reload from the state its webview
 // saved with setState.
 import * as vscode from 'vscode';
-import { type CommonFromWebview, isLoadFailedMessage, isReadyMessage } from '../../protocol/webview';
+import { type CommonFromWebview, isLoadFailedMessage, isPageLoadingMessage, isReadyMessage } from '../../protocol/webview';
 import { type Guard } from '../../protocol/guards';
 import { loadFailedHtml, panelHtml, webviewOptions } from './panelHtml';
 
 /** How many times a page that could not load its files is loaded again before the panel shows why it gave up. */
 const MAX_PAGE_RELOADS = 3;
 /**
- * A visible page that has not said ready by then is loaded again: VS Code for the web can restore two panels at
- * once and leave one of them empty (not even the inline HTML shows), the same race as LoadFailedMessage. When the
- * page is still silent after that, a restored panel is opened afresh (a new webview) from the state it was restored
- * with: setting the HTML of a webview whose frame never came up does not always bring it back.
+ * A visible page that has said nothing by then (not even its inline script's 'page-loading') is loaded again: VS Code
+ * for the web can restore two panels at once and leave one of them empty (not even the inline HTML shows), the same
+ * race as LoadFailedMessage. When the page is still silent after that, a restored panel is opened afresh (a new
+ * webview) from the state it was restored with: setting the HTML of a webview whose frame never came up does not
+ * always bring it back. A page that said 'page-loading' is alive and only slow: it is left to finish (loading it again
+ * on a busy machine would only make it slower, and a test holding its frame would lose it).
  */
 const READY_WATCHDOG_MS = 10_000;
 const MAX_WATCHDOG_RELOADS = 2; // a page that is only slow (a busy machine) still loads; never give up on it
@@ -44,6 +46,8 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   private readonly loadPage: () => void;
   private watchdog: NodeJS.Timeout | undefined;
   private watchdogReloads = 0;
+  /** The current page's inline script ran (PageLoadingMessage). */
+  private pageAlive = false;
 
   /** Wraps `panel` (a new one, or one VS Code restores) and loads the view's HTML into it. */
   constructor(
@@ -54,6 +58,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     this.loadPage = () => {
+      this.pageAlive = false;
       panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
       this.armWatchdog();
     };
@@ -86,6 +91,10 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
 
   private receive(message: unknown): void {
     if (isReadyMessage(message)) return this.onWebviewReady();
+    if (isPageLoadingMessage(message)) {
+      this.pageAlive = true;
+      return;
+    }
     if (isLoadFailedMessage(message)) return this.onPageLoadFailed(message.resource);
     if (!this.spec.isMessage(message)) {
       this.spec.log.appendLine(`warning: ${this.spec.title} panel sent a message it should not: ${truncate(JSON.stringify(message))}`);
@@ -113,7 +122,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
   private armWatchdog(): void {
     clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
-      if (this.disposed || this.ready || !this.panel.visible || this.watchdogReloads >= MAX_WATCHDOG_RELOADS) return;
+      if (this.disposed || this.ready || this.pageAlive || !this.panel.visible || this.watchdogReloads >= MAX_WATCHDOG_RELOADS) return;
       const reopen = reopenRestored.get(this.panel);
       if (this.watchdogReloads > 0 && reopen) {
         this.spec.log.appendLine(`warning: ${this.spec.title} panel still silent after loading it again; opening it afresh`);

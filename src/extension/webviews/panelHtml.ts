@@ -37,19 +37,21 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, vie
 }
 
 /**
- * Inline, before the bundle: when theme.css or the bundle fails to load (see LoadFailedMessage), says so in the page
- * and tells the host, which loads the page again. The bundle then never ran, so the VS Code API is still free to
- * acquire; when only the style sheet failed after the bundle took the API, the view works unstyled and nothing is sent.
+ * Inline, before the bundle: takes the VS Code API (which a page may acquire only once) and leaves it to the bundle
+ * on `window.adapterLabVsCodeApi`; tells the host the page is alive (PageLoadingMessage), so a page that is only slow
+ * is not loaded again; and when theme.css or the bundle fails to load (see LoadFailedMessage), says so in the page
+ * and tells the host, which loads the page again.
  */
-const LOAD_FAILED_REPORTER = `addEventListener('error', (e) => {
+const LOAD_FAILED_REPORTER = `const api = acquireVsCodeApi();
+window.adapterLabVsCodeApi = api;
+api.postMessage({ type: 'page-loading' });
+addEventListener('error', (e) => {
   const el = e.target;
   if (!(el instanceof HTMLScriptElement || el instanceof HTMLLinkElement) || window.adapterLabLoadFailed) return;
   window.adapterLabLoadFailed = true;
   const resource = String(el instanceof HTMLScriptElement ? el.src : el.href);
-  try {
-    acquireVsCodeApi().postMessage({ type: 'load-failed', resource });
-    document.getElementById('root').textContent = 'Could not load ' + resource + ': loading the panel again…';
-  } catch {}
+  api.postMessage({ type: 'load-failed', resource });
+  document.getElementById('root').textContent = 'Could not load ' + resource + ': loading the panel again…';
 }, true);`;
 
 /** What a panel shows when its page failed to load several times in a row: a plain page, no script. */
