@@ -8,7 +8,6 @@ import { type Notice, type RunStreamMessage, isNotice, isRunStreamMessage, isRun
 
 export interface CompareRun extends CurveRun {
   type: string;
-  createdAt: string;
   summary?: RunSummary;
   config: Record<string, string>; // runConfigView
 }
@@ -32,16 +31,29 @@ export const isCompareMessage: Guard<Exclude<CompareFromWebview, ReadyMessage>> 
 
 export interface CompareState extends CurvesState {
   differencesOnly: boolean;
+  /** The metrics table: the column it is sorted by (its header) and which way, and its row filter. */
+  sort?: { column: string; descending: boolean };
+  tableFilter?: string;
+  /** The scatter's measure: "each" attribute, "all" attributes, or "attribute:<name>". */
+  scatterView?: string;
 }
 
-export const isCompareState: Guard<CompareState> = (v: unknown): v is CompareState => isCurvesState(v) && isRecord(v) && isBoolean(v.differencesOnly);
+const isSort = (v: unknown): v is CompareState['sort'] => isRecord(v) && isString(v.column) && isBoolean(v.descending);
+
+export const isCompareState: Guard<CompareState> = (v: unknown): v is CompareState =>
+  isCurvesState(v) &&
+  isRecord(v) &&
+  isBoolean(v.differencesOnly) &&
+  optional(isSort)(v.sort) &&
+  optional(isString)(v.tableFilter) &&
+  optional(isString)(v.scatterView);
 
 export const COMPARE_VIEW_TYPE = 'adapterLab.compare';
 
 const isConfigView = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every(isString);
 
 export const isCompareRun: Guard<CompareRun> = (v): v is CompareRun =>
-  isCurveRun(v) && isRecord(v) && isString(v.type) && isString(v.createdAt) && optional(isRunSummary)(v.summary) && isConfigView(v.config);
+  isCurveRun(v) && isRecord(v) && isString(v.type) && optional(isRunSummary)(v.summary) && isConfigView(v.config);
 
 /** The webview checks what it gets too: a host of another build could send an older shape. */
 export const isCompareToWebview: Guard<CompareToWebview> = anyOf<CompareToWebview>(

@@ -196,7 +196,7 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   const icon = await runRow(page, 'full, completed')
     .locator('.custom-view-tree-node-item-icon')
     .evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundImage);
-  const iconIndex = /run-(\d)-completed\.svg/.exec(icon)?.[1];
+  const iconIndex = /run-(\d+)-completed\.svg/.exec(icon)?.[1];
   assert.ok(iconIndex !== undefined, `the tree icon is a run colour icon: ${icon}`);
   const { RUN_PALETTE } = await import('../../src/common/runColors');
   const hex = RUN_PALETTE[Number(iconIndex)];

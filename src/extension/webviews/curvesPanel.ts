@@ -4,6 +4,8 @@
 // the next run in the same panel instead of opening one more.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { identify } from '../../common/runIdentity';
+import { listRuns } from '../../core/io/runStore';
 import type { RunFolder } from '../../core/metrics/runFolder';
 import { CURVES_VIEW_TYPE, type CurveRun, type CurvesFromWebview, type CurvesToWebview, isCurvesState } from '../../protocol/curves';
 import { PanelController, registerPanelSerializer } from './panelController';
@@ -86,12 +88,17 @@ function attach(deps: PanelDeps, panel: vscode.WebviewPanel, initialDirs: string
   return entry;
 }
 
+/**
+ * The runs as the panels name and draw them: their identity (the attempt counted among every run of their runs
+ * folder, not only those shown) and a colour no other run of the panel has.
+ */
 export function curveRuns(folders: readonly RunFolder[], colors: RunColors): CurveRun[] {
-  return folders.flatMap((f) =>
-    f.record
-      ? [{ id: f.record.id, dir: f.dir, name: f.record.name, experiment: f.record.experiment, status: f.record.status, color: colors.colorOf(f.record.id) }]
-      : [],
-  );
+  const records = folders.flatMap((f) => (f.record ? [{ dir: f.dir, record: f.record }] : []));
+  const experiments = new Set(records.map((r) => r.record.experiment));
+  const siblings = [...new Set(records.map((r) => path.dirname(r.dir)))].flatMap((dir) => listRuns(dir).runs.map((r) => r.record));
+  const identities = identify([...siblings, ...records.map((r) => r.record)].filter((r) => experiments.has(r.experiment)));
+  const styles = colors.panelStylesOf(records.map((r) => r.record));
+  return records.map(({ dir, record }) => ({ ...identities.get(record.id)!, dir, status: record.status, ...styles.get(record.id)! }));
 }
 
 /** `Curves: full (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
