@@ -116,14 +116,15 @@ export function metricsTable(rows: MetricsRow[], target: TableFor = 'display'): 
 
 /**
  * The shown metrics table's cells as values to sort by and the best cell of each numeric column (every tied one;
- * none when fewer than two runs have a value): [row][column], aligned with metricsTable(rows, 'display').
+ * none when fewer than two runs have a value, or all have the same): [row][column], aligned with metricsTable(rows, 'display').
  */
 export function metricsCells(rows: MetricsRow[]): { value: number | string | undefined; best: boolean }[][] {
   const columns = metricColumns(rows);
   const values = rows.map((r) => columns.map((c) => c.value(r)));
   const best = columns.map((c, j) => {
     const present = values.map((v) => v[j]).filter((v): v is number => v !== undefined && Number.isFinite(v));
-    if (present.length < 2) return undefined;
+    // Nothing to beat: fewer than two values, or all the same.
+    if (present.length < 2 || Math.min(...present) === Math.max(...present)) return undefined;
     return c.better === 'max' ? Math.max(...present) : Math.min(...present);
   });
   return rows.map((r, i) => [

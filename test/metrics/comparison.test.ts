@@ -112,7 +112,7 @@ test('CSV quotes what needs quoting; Markdown escapes pipes; joined tables keep 
   assert.equal(toMarkdown(joined), '| run | x | y |\n| --- | --- | --- |\n| a,b | say "hi" | p\\|q |\n');
 });
 
-test('the shown table: each cell a value to sort by, the best of each column marked (ties all, none without two values)', () => {
+test('the shown table: each cell a value to sort by, the best of each column marked (ties all; none when there is nothing to beat)', () => {
   const summary = (accuracy: number, trainableParams: number) => ({
     test: { mood: { accuracy, macroF1: accuracy, loss: 0.3, count: 8 } },
     trainableParams,
@@ -125,7 +125,7 @@ test('the shown table: each cell a value to sort by, the best of each column mar
   const rows: MetricsRow[] = [
     { label: 'full', id: 'f', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.9, 1_471_109), validation: {} },
     { label: 'adapter:mood', id: 'a', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.85, 12_000), validation: {} },
-    { label: 'head-only', id: 'h', experiment: 'tiny', attempt: 1, status: 'running', validation: {} },
+    { label: 'head-only', id: 'h', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.9, 500), validation: {} },
   ];
   const table = metricsTable(rows);
   const cells = metricsCells(rows);
@@ -134,23 +134,23 @@ test('the shown table: each cell a value to sort by, the best of each column mar
   assert.equal(cells[0][column('trainable params')].value, 1_471_109, 'sorted by the number, not the text');
   assert.deepEqual(
     cells.map((row) => row[column('mood test acc')].best),
-    [true, false, false],
-    'higher accuracy is better',
+    [true, false, true],
+    'higher accuracy is better; ties are all marked',
   );
   assert.deepEqual(
     cells.map((row) => row[column('trainable params')].best),
-    [false, true, false],
+    [false, false, true],
     'fewer parameters are better',
   );
   assert.deepEqual(
     cells.map((row) => row[column('train ms/step')].best),
-    [true, true, false],
-    'ties are all marked',
+    [false, false, false],
+    'all the same: nothing marked',
   );
   assert.deepEqual(
     cells.map((row) => row[column('mood best val acc')].best),
     [false, false, false],
     'nothing to beat',
   );
-  assert.equal(cells[2][column('mood test acc')].value, undefined);
+  assert.equal(cells[2][column('mood best val acc')].value, undefined);
 });

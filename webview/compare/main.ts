@@ -6,8 +6,6 @@
 // or Markdown.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import {
   type MetricsRow,
   type Table,
@@ -255,11 +253,9 @@ function renderTables(): void {
 }
 
 /** The scatter's measure picker: each attribute, all attributes, or one of them (kept in the panel state). */
-const scatterPicker = document.createElement('vscode-single-select');
-scatterPicker.id = 'scatter-view';
-scatterPicker.setAttribute('aria-label', 'Accuracy on');
+const scatterPicker = h('select', { id: 'scatter-view', className: 'select' });
 scatterPicker.addEventListener('change', () => {
-  state.scatterView = (scatterPicker as unknown as { value: string }).value;
+  state.scatterView = scatterPicker.value;
   api.saveState(state);
   renderScatter();
 });
@@ -278,15 +274,7 @@ function fillScatterPicker(): void {
     ...attributesOf(view.runs).map((a): [string, string] => [`attribute:${a}`, a]),
   ];
   if (!options.some(([value]) => value === (state.scatterView ?? 'each'))) state.scatterView = 'each';
-  scatterPicker.replaceChildren(
-    ...options.map(([value, label]) => {
-      const option = document.createElement('vscode-option');
-      option.setAttribute('value', value);
-      if (value === (state.scatterView ?? 'each')) option.setAttribute('selected', '');
-      option.textContent = label;
-      return option;
-    }),
-  );
+  scatterPicker.replaceChildren(...options.map(([value, label]) => h('option', { value, selected: value === (state.scatterView ?? 'each') }, label)));
 }
 
 function renderScatter(): void {

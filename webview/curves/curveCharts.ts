@@ -355,6 +355,15 @@ export class CurveCharts {
     for (const role of ['smooth', 'best', 'test'] as const) track.datasets[role].hidden = off;
   }
 
+  /** The chart card names the runs it draws (data-shown-runs): what assistive tools and the e2e read of a canvas. */
+  private markShownRuns(id: ChartSpec['id']): void {
+    const entry = this.charts.get(id);
+    if (!entry) return;
+    const shown = new Set<string>();
+    for (const track of this.tracks.values()) if (track.spec.id === id && !track.datasets.smooth.hidden && track.columns.value.length) shown.add(track.run.id);
+    entry.card.dataset.shownRuns = [...shown].join(' ');
+  }
+
   /** The run's test result at the end of its validation line: [] until it has one (or for training loss). */
   private testMarker(track: Track): Point[] {
     const metric = track.spec.testMetric;
@@ -407,6 +416,7 @@ export class CurveCharts {
         charts.add(track.spec.id);
       }
       this.dirty.clear();
+      for (const id of charts) this.markShownRuns(id);
       for (const id of charts) {
         if (this.visible.has(id)) this.charts.get(id)?.chart.update('none');
         else this.stale.add(id);

@@ -63,14 +63,16 @@ export class RunSelector {
   showStatus(run: SelectorRun): void {
     const item = this.itemOf(run.id);
     if (!item) return;
-    item.querySelector('.status')!.textContent = ` ${run.experiment} · ${run.status}`;
+    item.querySelector('.status')!.textContent = statusText(run);
     item.querySelector('.test')!.textContent = testText(run.summary);
+    if (!isLive(run)) item.querySelector('.progress')!.textContent = '';
   }
 
-  /** How far the run has got: the last step it logged. */
+  /** How far a live run has got: the last step it logged (a finished run shows its test result instead). */
   showProgress(runId: string, step: number | undefined): void {
+    const run = this.runs.find((r) => r.id === runId);
     const item = this.itemOf(runId)?.querySelector('.progress');
-    if (item && step !== undefined) item.textContent = ` · step ${step}`;
+    if (run && isLive(run) && item && step !== undefined) item.textContent = ` · step ${step}`;
   }
 
   private item(run: SelectorRun): HTMLLIElement {
@@ -89,9 +91,13 @@ export class RunSelector {
       'li',
       { 'data-run': run.id, 'data-color': run.color, 'data-pattern': run.pattern },
       h('label', { for: box.id }, box, dot, h('span', { className: 'run-name' }, run.label)),
-      h('span', { className: 'muted status' }, ` ${run.experiment} · ${run.status}`),
+      h('span', { className: 'muted status' }, statusText(run)),
       h('span', { className: 'muted progress' }),
-      h('span', { className: 'muted detail' }, ` · ${runDetail(run)}`),
+      h(
+        'span',
+        { className: 'muted detail', title: `attempt ${run.attempt} · started ${new Date(run.createdAt).toLocaleString()} · ${run.id}` },
+        ` · ${runDetail(run)}`,
+      ),
       h('span', { className: 'test' }, testText(run.summary)),
     );
   }
@@ -121,6 +127,13 @@ export class RunSelector {
   private itemOf(runId: string): HTMLElement | null {
     return this.list.querySelector(`[data-run="${CSS.escape(runId)}"]`);
   }
+}
+
+const isLive = (run: SelectorRun) => run.status === 'running' || run.status === 'queued';
+
+/** " tiny · completed"; the experiment only where the label does not already say it. */
+function statusText(run: SelectorRun): string {
+  return run.label.startsWith(`${run.experiment} · `) ? ` ${run.status}` : ` ${run.experiment} · ${run.status}`;
 }
 
 /** What the filter looks at: the label, the experiment and the run id (the folder name). */

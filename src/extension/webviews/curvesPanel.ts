@@ -4,7 +4,7 @@
 // the next run in the same panel instead of opening one more.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { identify } from '../../common/runIdentity';
+import { identify, runLabel } from '../../common/runIdentity';
 import { listRuns } from '../../core/io/runStore';
 import type { RunFolder } from '../../core/metrics/runFolder';
 import { CURVES_VIEW_TYPE, type CurveRun, type CurvesFromWebview, type CurvesToWebview, isCurvesState } from '../../protocol/curves';
@@ -101,10 +101,10 @@ export function curveRuns(folders: readonly RunFolder[], colors: RunColors): Cur
   return records.map(({ dir, record }) => ({ ...identities.get(record.id)!, dir, status: record.status, ...styles.get(record.id)! }));
 }
 
-/** `Curves: full (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
+/** `Curves: full #2 (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
 function curvesTitle(runs: CurveRun[], runDirs: string[]): string {
   const experiments = [...new Set(runs.map((r) => r.experiment))].join(', ');
-  if (runs.length === 1) return `Curves: ${runs[0].name} (${experiments})`;
+  if (runs.length === 1) return `Curves: ${runLabel(runs[0], false)} (${experiments})`;
   if (runs.length === 0) return `Curves: ${runDirs.map((d) => path.basename(d)).join(', ')}`;
   return `Curves: ${runs.length} runs (${experiments})`;
 }
