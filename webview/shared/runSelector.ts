@@ -93,12 +93,17 @@ export class RunSelector {
       h('label', { for: box.id }, box, dot, h('span', { className: 'run-name' }, run.label)),
       h('span', { className: 'muted status' }, statusText(run)),
       h('span', { className: 'muted progress' }),
+      // A second line, the same for every run: which training it is, and how it scored.
       h(
-        'span',
-        { className: 'muted detail', title: `attempt ${run.attempt} · started ${new Date(run.createdAt).toLocaleString()} · ${run.id}` },
-        ` · ${runDetail(run)}`,
+        'div',
+        { className: 'sub' },
+        h(
+          'span',
+          { className: 'muted detail', title: `attempt ${run.attempt} · started ${new Date(run.createdAt).toLocaleString()} · ${run.id}` },
+          runDetail(run),
+        ),
+        h('span', { className: 'test' }, testText(run.summary)),
       ),
-      h('span', { className: 'test' }, testText(run.summary)),
     );
   }
 
