@@ -285,9 +285,9 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   });
   const csv = fs.readFileSync(target, 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + names.length, csv.join('\n'));
-  assert.ok(csv[0].startsWith('run,run id,experiment,status,mood test acc'), csv[0]);
+  assert.ok(csv[0].startsWith('run,run id,experiment,attempt,status,mood test acc'), csv[0]);
   // Numbers a spreadsheet reads as numbers: no "%" and no "–" in the test accuracy column.
-  for (const line of csv.slice(1)) assert.match(line.split(',')[4], /^(0(\.\d+)?|1|)$/, line);
+  for (const line of csv.slice(1)) assert.match(line.split(',')[5], /^(0(\.\d+)?|1|)$/, line);
   assert.deepEqual(
     csv
       .slice(1)

@@ -1,5 +1,5 @@
-// End to end, in a real VS Code: a researcher's day — the same config trained twice and a second experiment, then
-// all ten runs compared in one panel. Every run must be told apart in the table, the run selector (the legend), the
+// End to end, in a real VS Code: a researcher's day — two configs each trained twice, then all twelve runs of both
+// experiments compared in one panel. Every run must be told apart in the table, the run selector (the legend), the
 // scatter and the exported CSV, no two runs may share a colour, and hiding a run in the selector must take its lines
 // out of every chart. Screenshots in the dark, light and high-contrast themes: test-artifacts/e2e/4x-*.png.
 import { type TestContext, after, before, test } from 'node:test';
@@ -30,12 +30,12 @@ function step(name: string, fn: (t: TestContext) => Promise<void>): void {
   });
 }
 
-/** Every run the three trainings made: tiny twice (4 runs each), second once (adapter:mood and full). */
+/** Every run the four trainings made: tiny twice (4 runs each), second twice (adapter:mood and full). */
 const LABELS = [
-  'second · adapter:mood',
-  'second · full',
+  ...['adapter:mood', 'full'].flatMap((name) => [`second · ${name} #1`, `second · ${name} #2`]),
   ...['adapter:mood', 'adapter:topic', 'full', 'head-only'].flatMap((name) => [`tiny · ${name} #1`, `tiny · ${name} #2`]),
 ].sort();
+const RUNS = LABELS.length;
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -44,7 +44,7 @@ before(async () => {
   const second = tinyConfig({ name: 'second', adapters: { mood: { method: 'lora', r: 2 } }, baselines: ['full'] });
   fs.writeFileSync(path.join(dir, 'second.adapterlab.json'), JSON.stringify(second, null, 2));
   // Training from the terminal is how the runs come to be here; what is tested is how the editor shows them.
-  for (const config of ['tiny.adapterlab.json', 'tiny.adapterlab.json', 'second.adapterlab.json']) {
+  for (const config of ['tiny.adapterlab.json', 'tiny.adapterlab.json', 'second.adapterlab.json', 'second.adapterlab.json']) {
     const r = runCli(['train', config], dir);
     assert.equal(r.status, 0, `${config}: ${r.stderr}`);
   }
@@ -72,18 +72,21 @@ step('the Runs tree names the second training of a config by its attempt', async
   await screenshot(page, '40-runs-tree-attempts');
 });
 
-step('ten runs of two experiments compared: each told apart in the table and the run selector, each its own colour', async () => {
+step('twelve runs of two experiments compared: each told apart in the table and the run selector, each its own colour', async () => {
   const { page } = workbench;
   const rows = page.locator('[id="workbench.view.extension.adapterLab"] .monaco-list-row[aria-label*=", completed"]');
-  await retry('all ten runs in the tree', async () => {
+  await retry('all the runs in the tree', async () => {
     await page.waitForTimeout(500);
-    assert.equal(await rows.count(), 10);
+    assert.equal(await rows.count(), RUNS);
   });
   await rows.nth(0).click();
-  for (let i = 1; i < 10; i++) await rows.nth(i).click({ modifiers: ['Control'] });
-  await contextMenu(page, rows.nth(9), 'Compare Runs');
-  compare = await webviewFrame(page, 'compare', UI_TIMEOUT, '.run-legend li:nth-child(10)');
-  await compare.locator('#metrics-table tbody tr').nth(9).waitFor({ timeout: UI_TIMEOUT });
+  for (let i = 1; i < RUNS; i++) await rows.nth(i).click({ modifiers: ['Control'] });
+  await contextMenu(page, rows.nth(RUNS - 1), 'Compare Runs');
+  compare = await webviewFrame(page, 'compare', UI_TIMEOUT, `.run-legend li:nth-child(${RUNS})`);
+  await compare
+    .locator('#metrics-table tbody tr')
+    .nth(RUNS - 1)
+    .waitFor({ timeout: UI_TIMEOUT });
 
   assert.deepEqual((await compare.locator('#metrics-table tbody th').allTextContents()).sort(), LABELS);
   assert.deepEqual((await compare.locator('.run-legend .run-name').allTextContents()).sort(), LABELS);
@@ -94,13 +97,13 @@ step('ten runs of two experiments compared: each told apart in the table and the
   const colors = await compare
     .locator('.run-legend li')
     .evaluateAll((items) => items.map((li) => (li as unknown as { dataset: Record<string, string> }).dataset.color));
-  assert.equal(new Set(colors).size, 10, colors.join(' '));
+  assert.equal(new Set(colors).size, RUNS, colors.join(' '));
   const swatches = await compare
     .locator('#metrics-table tbody .swatch')
     .evaluateAll((dots) =>
       dots.map((d) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(d).backgroundColor),
     );
-  assert.equal(new Set(swatches).size, 10, swatches.join(' '));
+  assert.equal(new Set(swatches).size, RUNS, swatches.join(' '));
 
   // Short numbers, headers on one line, the best value of each column marked without colour.
   const params = await compare.locator('#metrics-table tbody tr', { hasText: 'tiny · full #1' }).locator('td').allTextContents();
@@ -142,17 +145,17 @@ step('the table sorts by a clicked header and filters its rows', async () => {
     [...ascending].sort((a, b) => a - b),
   );
   await compare.locator('#table-filter').fill('^second');
-  await retry('the filtered table', async () => assert.equal(await compare.locator('#metrics-table tbody tr').count(), 2));
+  await retry('the filtered table', async () => assert.equal(await compare.locator('#metrics-table tbody tr').count(), 4));
   await compare.locator('#table-filter').fill('');
   await page.waitForTimeout(200);
-  assert.equal(await compare.locator('#metrics-table tbody tr').count(), 10);
+  assert.equal(await compare.locator('#metrics-table tbody tr').count(), RUNS);
 });
 
 step('the scatter plots each run on each attribute, says which accuracy, and counts the adapters together', async () => {
   const { page } = workbench;
   const points = compare.locator('#scatter-points li');
-  // tiny: 2 adapters (1 attribute each) + full and head-only (2 each), twice; second: its adapter (mood) + full (2).
-  assert.equal(await points.count(), 2 * (2 + 4) + 3);
+  // tiny: 2 adapters (1 attribute each) + full and head-only (2 each), twice; second: its adapter (mood) + full, twice.
+  assert.equal(await points.count(), 2 * (2 + 4) + 2 * (1 + 2));
   const texts = await points.allTextContents();
   assert.equal(new Set(texts).size, texts.length, 'every point is a different run and attribute');
   for (const text of texts) assert.match(text, /: (mood|topic) test accuracy \d+\.\d% with [\d.]+k? trainable parameters$/);
@@ -194,22 +197,22 @@ step('hiding a run in the selector takes its lines out of every chart and its po
       shown.every((ids) => !ids.split(' ').includes(hiddenId)),
       shown.join(' | '),
     );
-    assert.ok(shown.every((ids) => ids.split(' ').length === 9));
+    assert.ok(shown.every((ids) => ids.split(' ').length === RUNS - 1));
   });
   const pointRuns = await compare
     .locator('#scatter-points li')
     .evaluateAll((lis) => lis.map((li) => (li as unknown as { dataset: Record<string, string> }).dataset.runs));
   assert.ok(!pointRuns.some((ids) => ids.split(' ').includes(hiddenId)));
-  assert.match((await compare.locator('#run-count').textContent()) ?? '', /9 of 10 runs shown/);
+  assert.equal(await compare.locator('#run-count').textContent(), `${RUNS - 1} of ${RUNS} runs shown`);
   await compare.locator('#charts').scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   await screenshot(page, '44-compare-curves-one-hidden');
   // The filter box hides what it does not match, in every chart too.
   await compare.locator('#run-filter').fill('second');
-  await retry('the filter', async () => assert.match((await compare.locator('#run-count').textContent()) ?? '', /2 of 10 runs shown/));
+  await retry('the filter', async () => assert.equal(await compare.locator('#run-count').textContent(), `4 of ${RUNS} runs shown`));
   await compare.locator('#run-filter').fill('');
   await compare.locator('#show-all-runs').click();
-  await retry('all shown again', async () => assert.match((await compare.locator('#run-count').textContent()) ?? '', /10 of 10 runs shown/));
+  await retry('all shown again', async () => assert.equal(await compare.locator('#run-count').textContent(), `${RUNS} of ${RUNS} runs shown`));
 });
 
 step('the exported CSV tells every run apart: label, run id, experiment and attempt columns, numbers as numbers', async () => {
@@ -232,7 +235,7 @@ step('the exported CSV tells every run apart: label, run id, experiment and atte
   assert.ok(head.startsWith('run,run id,experiment,attempt,status,'), head);
   const cells = lines.map((l) => l.split(','));
   assert.deepEqual(cells.map((c) => c[0]).sort(), LABELS);
-  assert.equal(new Set(cells.map((c) => c[1])).size, 10, 'a run id each');
+  assert.equal(new Set(cells.map((c) => c[1])).size, RUNS, 'a run id each');
   assert.deepEqual([...new Set(cells.map((c) => c[2]))].sort(), ['second', 'tiny']);
   assert.deepEqual(
     cells
@@ -243,6 +246,21 @@ step('the exported CSV tells every run apart: label, run id, experiment and atte
   );
   const params = head.split(',').indexOf('trainable params');
   for (const c of cells) assert.match(c[params], /^\d+$/, 'a whole count, not 1.2k');
+});
+
+step('the smoothing slider shows where the keyboard focus is', async () => {
+  const { page } = workbench;
+  const slider = compare.locator('#smoothing');
+  await slider.scrollIntoViewIfNeeded();
+  await slider.focus();
+  await slider.press('ArrowRight'); // a keyboard user's focus: :focus-visible
+  const outline = await slider.evaluate((el) => {
+    const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(el);
+    return `${style.outlineStyle} ${style.outlineWidth}`;
+  });
+  assert.equal(outline, 'solid 1px');
+  await page.waitForTimeout(200);
+  await screenshot(page, '44b-smoothing-focus-ring');
 });
 
 async function setTheme(theme: string, bodyClass: string): Promise<void> {
