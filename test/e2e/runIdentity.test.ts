@@ -67,7 +67,7 @@ step('the Runs tree names the second training of a config by its attempt', async
   const { page } = workbench;
   await showSideBar(page, 'Adapter Lab');
   await runRow(page, 'full #2, completed').first().waitFor({ timeout: UI_TIMEOUT });
-  assert.equal(await runRow(page, 'full #1, completed').count(), 1, 'tiny trained full twice');
+  assert.equal(await runRow(page, 'full #1, completed').count(), 2, 'each experiment trained full twice');
   assert.equal(await runRow(page, 'head-only #2, completed').count(), 1);
   await screenshot(page, '40-runs-tree-attempts');
 });

@@ -35,6 +35,12 @@ export class RunColors {
   panelStylesOf(runs: readonly { id: string; createdAt: string }[]): Map<string, { color: string; pattern: number }> {
     this.ensure(runs.map((r) => r.id));
     const styles = panelRunStyles(runs.map((r) => ({ ...r, stored: this.assigned[r.id] })));
+    // A run that had to move keeps its new colour, so its Runs tree icon agrees from now on (a dashed repeat cannot).
+    const moved = [...styles].filter(([id, s]) => s.pattern === 0 && s.index !== this.assigned[id]);
+    if (moved.length) {
+      this.assigned = { ...this.assigned, ...Object.fromEntries(moved.map(([id, s]) => [id, s.index])) };
+      void this.state.update(STATE_KEY, this.assigned);
+    }
     return new Map([...styles].map(([id, s]) => [id, { color: runColor(s.index), pattern: s.pattern }]));
   }
 
