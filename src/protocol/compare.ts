@@ -1,14 +1,12 @@
 // Compare runs panel ⇄ host. The host sends the runs (with summaries and flattened configs) and streams their
 // curves like the curves panel; the webview builds the tables and asks the host to save or copy an export.
-import type { RunSummary } from '../common/runRecord';
 import { type CurveRun, type CurvesState, isCurveRun, isCurvesState } from './curves';
 import { type CommonToWebview, type ReadyMessage, isErrorMessage } from './webview';
 import { type Guard, anyOf, isArrayOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
-import { type Notice, type RunStreamMessage, isNotice, isRunStreamMessage, isRunSummary } from './runStream';
+import { type Notice, type RunStreamMessage, isNotice, isRunStreamMessage } from './runStream';
 
 export interface CompareRun extends CurveRun {
   type: string;
-  summary?: RunSummary;
   config: Record<string, string>; // runConfigView
 }
 
@@ -52,8 +50,7 @@ export const COMPARE_VIEW_TYPE = 'adapterLab.compare';
 
 const isConfigView = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every(isString);
 
-export const isCompareRun: Guard<CompareRun> = (v): v is CompareRun =>
-  isCurveRun(v) && isRecord(v) && isString(v.type) && optional(isRunSummary)(v.summary) && isConfigView(v.config);
+export const isCompareRun: Guard<CompareRun> = (v): v is CompareRun => isCurveRun(v) && isRecord(v) && isString(v.type) && isConfigView(v.config);
 
 /** The webview checks what it gets too: a host of another build could send an older shape. */
 export const isCompareToWebview: Guard<CompareToWebview> = anyOf<CompareToWebview>(

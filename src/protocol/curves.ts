@@ -1,12 +1,12 @@
 // Training curves panel ⇄ host. The host reads the run folders and streams only new points (a CurveBatch per run
 // as metrics.jsonl grows); the webview appends them to its charts. Its UI state lives in the webview (setState)
 // and comes back to the host through the panel serializer after a reload.
-import type { RunStatus } from '../common/runRecord';
+import type { RunStatus, RunSummary } from '../common/runRecord';
 import type { RunIdentity } from '../common/runIdentity';
 import type { XAxis } from '../common/curves';
 import { type CommonToWebview, type ReadyMessage, isErrorMessage } from './webview';
 import { type Guard, anyOf, isArrayOf, isBoolean, isFiniteNumber, isOneOf, isRecord, isString, messageOf, optional } from './guards';
-import { type Notice, type RunStreamMessage, isNotice, isRunStatus, isRunStreamMessage } from './runStream';
+import { type Notice, type RunStreamMessage, isNotice, isRunStatus, isRunStreamMessage, isRunSummary } from './runStream';
 
 export interface CurveRun extends RunIdentity {
   dir: string;
@@ -15,6 +15,8 @@ export interface CurveRun extends RunIdentity {
   /** 0 solid; k > 0 the k-th reuse of the colour in this panel, drawn with RUN_DASHES[k] */
   pattern: number;
   status: RunStatus;
+  /** summary.json, once the run has one: its test result is drawn with its curves */
+  summary?: RunSummary;
 }
 
 export type CurvesToWebview =
@@ -55,7 +57,8 @@ export const isCurveRun: Guard<CurveRun> = (v): v is CurveRun =>
   isRecord(v) &&
   [v.id, v.dir, v.name, v.experiment, v.color, v.createdAt].every(isString) &&
   [v.attempt, v.attempts, v.pattern].every(isFiniteNumber) &&
-  isRunStatus(v.status);
+  isRunStatus(v.status) &&
+  optional(isRunSummary)(v.summary);
 
 /** The webview checks what it gets too: a host of another build could send an older shape. */
 export const isCurvesToWebview: Guard<CurvesToWebview> = anyOf<CurvesToWebview>(

@@ -187,6 +187,8 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   await curves.locator('.chart-card canvas').first().waitFor({ timeout: UI_TIMEOUT });
   assert.deepEqual(await chartTitles(curves), ['Training loss', 'Validation accuracy', 'Validation macro-F1', 'Validation loss']);
   assert.match((await curves.locator('.run-legend').textContent()) ?? '', /full\s+tiny · completed/);
+  // A finished run's test result is in its legend row (and a triangle at the end of its validation lines).
+  assert.match((await curves.locator('.run-legend').textContent()) ?? '', /test mood \d+\.\d% · topic \d+\.\d%/);
   assert.equal(await curves.locator('.notice').count(), 0, 'a complete run has nothing to complain about');
   // The run's colour is the same in the panel as in the Runs tree icon.
   const swatch = await curves

@@ -113,4 +113,5 @@ test("each panel accepts its own opening message and not the other panel's", () 
   assert.equal(isCompareToWebview({ ...compare, runs: [{ ...compare.runs[0], config: { seed: 42 } }] }), false);
   assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, color: undefined }] }), false);
   assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, attempt: undefined }] }), false, 'a run without its attempt cannot be named apart');
+  assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, summary: { id: 'r1' } }] }), false, 'a summary is checked like a streamed one');
 });

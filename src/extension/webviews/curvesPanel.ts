@@ -90,15 +90,15 @@ function attach(deps: PanelDeps, panel: vscode.WebviewPanel, initialDirs: string
 
 /**
  * The runs as the panels name and draw them: their identity (the attempt counted among every run of their runs
- * folder, not only those shown) and a colour no other run of the panel has.
+ * folder, not only those shown), a colour no other run of the panel has, and their summary (the test result).
  */
 export function curveRuns(folders: readonly RunFolder[], colors: RunColors): CurveRun[] {
-  const records = folders.flatMap((f) => (f.record ? [{ dir: f.dir, record: f.record }] : []));
+  const records = folders.flatMap((f) => (f.record ? [{ dir: f.dir, record: f.record, summary: f.summary }] : []));
   const experiments = new Set(records.map((r) => r.record.experiment));
   const siblings = [...new Set(records.map((r) => path.dirname(r.dir)))].flatMap((dir) => listRuns(dir).runs.map((r) => r.record));
   const identities = identify([...siblings, ...records.map((r) => r.record)].filter((r) => experiments.has(r.experiment)));
   const styles = colors.panelStylesOf(records.map((r) => r.record));
-  return records.map(({ dir, record }) => ({ ...identities.get(record.id)!, dir, status: record.status, ...styles.get(record.id)! }));
+  return records.map(({ dir, record, summary }) => ({ ...identities.get(record.id)!, dir, status: record.status, ...styles.get(record.id)!, summary }));
 }
 
 /** `Curves: full #2 (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
