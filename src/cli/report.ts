@@ -1,19 +1,17 @@
 // The comparison printed after training and by `adapter-lab compare`: one row per run, accuracy / macro-F1 per
 // attribute, trainable parameters (and their share of full fine-tuning's), storage per attribute and speed.
+import { formatCount } from '../common/format';
 import type { RunSummary } from '../common/runRecord';
 import { type TableColumn, fitTable } from './fitTable';
 import { wrapWords } from './terminalWidth';
+
+/** Counts are formatted where the panels can use it too (src/common/format.ts); the CLI's modules import it from here. */
+export { formatCount };
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(2)} MB`;
-}
-
-export function formatCount(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

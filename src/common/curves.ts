@@ -25,13 +25,20 @@ export interface ChartSpec {
   direction: Direction;
   /** accuracy-like values in [0, 1] shown as percentages */
   percent: boolean;
+  /**
+   * Whether the smoothing slider applies: to the training loss (a point per logged step, noisy), not to validation
+   * series (a point per evaluation, ~15 a run), where an EMA would lag the line behind its points and its best point.
+   */
+  smoothed: boolean;
+  /** The test metric (summary.json) drawn beside the validation series at the run's end, if any. */
+  testMetric?: 'accuracy' | 'macroF1' | 'loss';
 }
 
 export const CHARTS: readonly ChartSpec[] = [
-  { id: 'train/loss', title: 'Training loss', direction: 'min', percent: false },
-  { id: 'validation/accuracy', title: 'Validation accuracy', direction: 'max', percent: true },
-  { id: 'validation/macroF1', title: 'Validation macro-F1', direction: 'max', percent: true },
-  { id: 'validation/loss', title: 'Validation loss', direction: 'min', percent: false },
+  { id: 'train/loss', title: 'Training loss', direction: 'min', percent: false, smoothed: true },
+  { id: 'validation/accuracy', title: 'Validation accuracy', direction: 'max', percent: true, smoothed: false, testMetric: 'accuracy' },
+  { id: 'validation/macroF1', title: 'Validation macro-F1', direction: 'max', percent: true, smoothed: false, testMetric: 'macroF1' },
+  { id: 'validation/loss', title: 'Validation loss', direction: 'min', percent: false, smoothed: false, testMetric: 'loss' },
 ];
 
 /** `train/loss` (summed over attributes), `train/loss/mood`, `validation/accuracy/mood`, … */

@@ -4,7 +4,21 @@
 // of VS Code's light, dark and high-contrast themes (white, #1e1e1e, black), so a line is readable in all of them.
 import type { RunStatus } from './runRecord';
 
-export const RUN_PALETTE = ['#2f7fd1', '#e8590c', '#2b9348', '#d6336c', '#8f5bd6', '#0c8599', '#a67c00', '#858585'] as const;
+// Twelve: a comparison of two experiments' runs (adapters per attribute, full, head-only, compositions) fits.
+export const RUN_PALETTE = [
+  '#2f7fd1',
+  '#e8590c',
+  '#2b9348',
+  '#d6336c',
+  '#8f5bd6',
+  '#0c8599',
+  '#a67c00',
+  '#858585',
+  '#c92a2a',
+  '#5f8700',
+  '#be4bdb',
+  '#8d6e63',
+] as const;
 
 /** The palette index a new run gets: the one used least by the runs that have colours now (ties: the first). */
 export function leastUsedColor(inUse: Iterable<number>, paletteSize: number = RUN_PALETTE.length): number {
@@ -26,6 +40,40 @@ export function assignRunColors(assigned: Readonly<Record<string, number>>, runI
     changed = true;
   }
   return { assigned: next, changed };
+}
+
+/** Line dash patterns of runs that share a colour with another run of the panel (index 0: solid). */
+export const RUN_DASHES: readonly (readonly number[])[] = [[], [8, 4], [2, 3], [12, 3, 3, 3], [4, 4]];
+
+/**
+ * The colours of the runs one panel shows, all different: a run keeps its stored colour unless an older run of
+ * the panel has it; then it takes a colour no run of the panel is stored with (else one no run has taken yet).
+ * Past the palette, colours repeat with a dash pattern, so no two runs look alike. Oldest first decides.
+ */
+export function panelRunStyles(
+  runs: readonly { id: string; createdAt: string; stored: number }[],
+  paletteSize: number = RUN_PALETTE.length,
+): Map<string, { index: number; pattern: number }> {
+  const ordered = [...runs].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const storedByShown = new Set(ordered.map((r) => r.stored % paletteSize));
+  const taken = new Map<number, number>(); // palette index → runs given it
+  const out = new Map<string, { index: number; pattern: number }>();
+  for (const run of ordered) {
+    const stored = run.stored % paletteSize;
+    let index = stored;
+    if (taken.has(stored)) {
+      const free = [...Array(paletteSize).keys()].filter((i) => !taken.has(i));
+      index = free.find((i) => !storedByShown.has(i)) ?? free[0] ?? leastUsedColor(expand(taken), paletteSize);
+    }
+    const pattern = taken.get(index) ?? 0;
+    taken.set(index, pattern + 1);
+    out.set(run.id, { index, pattern });
+  }
+  return out;
+}
+
+function expand(counts: Map<number, number>): number[] {
+  return [...counts].flatMap(([i, n]) => Array<number>(n).fill(i));
 }
 
 export function runColor(index: number): string {

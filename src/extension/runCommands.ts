@@ -129,11 +129,12 @@ async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsT
   if (deletable.length === 0) return;
   const names = deletable.map((r) => `${r.record.name} (${r.record.id})`).join('\n');
   const choice = await vscode.window.showWarningMessage(
-    `Delete ${deletable.length === 1 ? 'this run' : `these ${deletable.length} runs`} and all their files?`,
+    `Delete ${deletable.length === 1 ? 'this run and all its files' : `these ${deletable.length} runs and all their files`}?`,
     { modal: true, detail: names },
     'Delete',
   );
   if (choice !== 'Delete') return;
   for (const run of deletable) await vscode.workspace.fs.delete(vscode.Uri.file(run.dir), { recursive: true, useTrash: false });
+  ctx.panels.colors.forget(deletable.map((r) => r.record.id));
   ctx.refreshTree();
 }

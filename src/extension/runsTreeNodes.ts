@@ -2,6 +2,7 @@
 // under the sweep its settings, under each setting one run per seed, under a seed's run its earlier attempts. The
 // nodes carry what the tree items show and what commands invoked on them read.
 import * as path from 'path';
+import { identify, runLabel } from '../common/runIdentity';
 import { type ExperimentGroup, type RunEntry, groupByExperiment } from './runsModel';
 import { type SeedRuns, type SettingRuns, type SweepGroup, groupSweep } from './sweepGroups';
 
@@ -55,7 +56,12 @@ export function buildNodes(runs: RunEntry[]): ExperimentNode[] {
 
 function experimentNode(group: ExperimentGroup): ExperimentNode {
   const sweep = group.sweepRuns.length ? [sweepNode(group.experiment, groupSweep(group.sweepRuns))] : [];
-  return { kind: 'experiment', group, children: [...sweep, ...group.plain.map(plainRunNode)] };
+  const identities = identify(group.plain.map((r) => r.record));
+  return {
+    kind: 'experiment',
+    group,
+    children: [...sweep, ...group.plain.map((entry) => plainRunNode(entry, runLabel(identities.get(entry.record.id)!, false)))],
+  };
 }
 
 function sweepNode(experiment: string, sweep: SweepGroup): SweepNode {
@@ -81,7 +87,8 @@ function seedNode(setting: string, seed: SeedRuns): RunNode {
   return { kind: 'run', entry: seed.run, label: `seed ${seed.seed}`, spokenName, children: earlier };
 }
 
-const plainRunNode = (entry: RunEntry): RunNode => ({ kind: 'run', entry, label: entry.record.name, spokenName: entry.record.name, children: [] });
+/** A plain run is named as every view names it: "full", or "full #2" for the experiment's second training of it. */
+const plainRunNode = (entry: RunEntry, label: string): RunNode => ({ kind: 'run', entry, label, spokenName: label, children: [] });
 
 /** The tree item's id: unique in the tree and the same across refreshes, so VS Code keeps what is expanded. */
 export function idOf(node: RunsTreeNode): string {

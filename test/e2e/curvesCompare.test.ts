@@ -180,6 +180,8 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   const curves = await webviewContent(page, 'curves', '.chart-card canvas', UI_TIMEOUT);
   assert.deepEqual(await chartTitles(curves), ['Training loss', 'Validation accuracy', 'Validation macro-F1', 'Validation loss']);
   assert.match((await curves.locator('.run-legend').textContent()) ?? '', /full\s+tiny · completed/);
+  // A finished run's test result is in its legend row (and a triangle at the end of its validation lines).
+  assert.match((await curves.locator('.run-legend').textContent()) ?? '', /test mood \d+\.\d% · topic \d+\.\d%/);
   assert.equal(await curves.locator('.notice').count(), 0, 'a complete run has nothing to complain about');
   // The run's colour is the same in the panel as in the Runs tree icon.
   const swatch = await curves
@@ -189,7 +191,7 @@ step('the tiny experiment trains; clicking a run opens its training curves', asy
   const icon = await runRow(page, 'full, completed')
     .locator('.custom-view-tree-node-item-icon')
     .evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundImage);
-  const iconIndex = /run-(\d)-completed\.svg/.exec(icon)?.[1];
+  const iconIndex = /run-(\d+)-completed\.svg/.exec(icon)?.[1];
   assert.ok(iconIndex !== undefined, `the tree icon is a run colour icon: ${icon}`);
   const { RUN_PALETTE } = await import('../../src/common/runColors');
   const hex = RUN_PALETTE[Number(iconIndex)];
@@ -277,9 +279,9 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
   });
   const csv = fs.readFileSync(target, 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + names.length, csv.join('\n'));
-  assert.ok(csv[0].startsWith('run,run id,experiment,status,mood test acc'), csv[0]);
+  assert.ok(csv[0].startsWith('run,run id,experiment,attempt,status,mood test acc'), csv[0]);
   // Numbers a spreadsheet reads as numbers: no "%" and no "–" in the test accuracy column.
-  for (const line of csv.slice(1)) assert.match(line.split(',')[4], /^(0(\.\d+)?|1|)$/, line);
+  for (const line of csv.slice(1)) assert.match(line.split(',')[5], /^(0(\.\d+)?|1|)$/, line);
   assert.deepEqual(
     csv
       .slice(1)

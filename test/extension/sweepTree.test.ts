@@ -255,3 +255,18 @@ test('a refresh with the same runs keeps the node objects and gives them the new
   assert.equal(sweep.kind === 'sweep' && sweepDescription(sweep.sweep.progress), '4/8 done · 2 failed');
   assert.equal(idOf(sweep), 'sweep:tiny');
 });
+
+test('a config trained twice: its plain runs are told apart by attempt, named as the panels name them', () => {
+  const first = entry('full', '2026-02-01T10:00:00.000Z', 'completed');
+  const second = entry('full', '2026-02-01T11:00:00.000Z', 'completed');
+  const once = entry('head-only', '2026-02-01T10:00:00.000Z', 'completed');
+  const other = entry('full', '2026-02-01T12:00:00.000Z', 'completed', { experiment: 'other' });
+  const nodes = buildNodes([first, second, once, other]);
+  assert.deepEqual(nodes.map(outline), [
+    ['other', ['full']],
+    ['tiny', ['full #2', 'full #1', 'head-only']],
+  ]);
+  const run = nodes[1].children[0];
+  assert.ok(run.kind === 'run');
+  assert.match(runAccessibilityLabel(run.entry, undefined, run.spokenName), /^full #2, completed/);
+});

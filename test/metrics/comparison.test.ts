@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runConfigView } from '../../src/core/metrics/runConfigView';
-import { type MetricsRow, configTable, flatten, joinTables, meanTestAccuracy, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
+import { type MetricsRow, configTable, flatten, joinTables, metricsCells, metricsTable, toCsv, toMarkdown } from '../../src/common/comparison';
 import { runRecord } from './fixtures';
 
 const config = {
@@ -69,23 +69,25 @@ test('the metrics table has a row per run: test metrics, best and final validati
       label: 'adapter:mood',
       id: '2026-12-05T10-00-00-tiny-adapter-mood',
       experiment: 'tiny',
+      attempt: 2,
       status: 'completed',
       summary,
       validation: { mood: { best: 0.9, final: 0.85 } },
     },
-    { label: 'full', id: '2026-12-05T10-00-00-tiny-full', experiment: 'tiny', status: 'running', validation: {} },
+    { label: 'full', id: '2026-12-05T10-00-00-tiny-full', experiment: 'tiny', attempt: 1, status: 'running', validation: {} },
   ];
   const table = metricsTable(rows);
   assert.deepEqual(table.head.slice(0, 6), ['run', 'status', 'mood test acc', 'mood test F1', 'mood best val acc', 'mood final val acc']);
-  assert.deepEqual(table.rows[0], ['adapter:mood', 'completed', '87.5%', '80.0%', '90.0%', '85.0%', '1234', '1.23%', '12.3', '0.50', '4.2']);
+  assert.deepEqual(table.rows[0], ['adapter:mood', 'completed', '87.5%', '80.0%', '90.0%', '85.0%', '1.2k', '1.23%', '12.3', '0.50', '4.2']);
   assert.deepEqual(table.rows[1], ['full', 'running', '–', '–', '–', '–', '–', '–', '–', '–', '–']);
   // For CSV: numbers a spreadsheet reads as numbers, empty cells for missing values, the run id and experiment.
   const data = metricsTable(rows, 'data');
-  assert.deepEqual(data.head.slice(0, 4), ['run', 'run id', 'experiment', 'status']);
+  assert.deepEqual(data.head.slice(0, 5), ['run', 'run id', 'experiment', 'attempt', 'status']);
   assert.deepEqual(data.rows[0], [
     'adapter:mood',
     '2026-12-05T10-00-00-tiny-adapter-mood',
     'tiny',
+    '2',
     'completed',
     '0.875',
     '0.8',
@@ -97,9 +99,8 @@ test('the metrics table has a row per run: test metrics, best and final validati
     '0.5',
     '4.2',
   ]);
-  assert.deepEqual(data.rows[1].slice(3), ['running', '', '', '', '', '', '', '', '', '']);
-  for (const cell of data.rows[0].slice(4)) assert.ok(Number.isFinite(Number(cell)), `${cell} reads as a number`);
-  assert.equal(meanTestAccuracy({ test: { a: { accuracy: 0.5, macroF1: 0, loss: 0, count: 1 }, b: { accuracy: 1, macroF1: 0, loss: 0, count: 1 } } }), 0.75);
+  assert.deepEqual(data.rows[1].slice(3), ['1', 'running', '', '', '', '', '', '', '', '', '']);
+  for (const cell of data.rows[0].slice(5)) assert.ok(Number.isFinite(Number(cell)), `${cell} reads as a number`);
 });
 
 test('CSV quotes what needs quoting; Markdown escapes pipes; joined tables keep one run column', () => {
@@ -109,4 +110,47 @@ test('CSV quotes what needs quoting; Markdown escapes pipes; joined tables keep 
   assert.deepEqual(joined.head, ['run', 'x', 'y']);
   assert.equal(toCsv(joined), 'run,x,y\n"a,b","say ""hi""",p|q\n');
   assert.equal(toMarkdown(joined), '| run | x | y |\n| --- | --- | --- |\n| a,b | say "hi" | p\\|q |\n');
+});
+
+test('the shown table: each cell a value to sort by, the best of each column marked (ties all; none when there is nothing to beat)', () => {
+  const summary = (accuracy: number, trainableParams: number) => ({
+    test: { mood: { accuracy, macroF1: accuracy, loss: 0.3, count: 8 } },
+    trainableParams,
+    totalParams: 2_000_000,
+    trainablePercent: (100 * trainableParams) / 2_000_000,
+    msPerStep: 10,
+    inferenceMsPerExample: 0.5,
+    wallMs: 1000,
+  });
+  const rows: MetricsRow[] = [
+    { label: 'full', id: 'f', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.9, 1_471_109), validation: {} },
+    { label: 'adapter:mood', id: 'a', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.85, 12_000), validation: {} },
+    { label: 'head-only', id: 'h', experiment: 'tiny', attempt: 1, status: 'completed', summary: summary(0.9, 500), validation: {} },
+  ];
+  const table = metricsTable(rows);
+  const cells = metricsCells(rows);
+  const column = (head: string) => table.head.indexOf(head);
+  assert.equal(table.rows[0][column('trainable params')], '1.47M', 'short, like the CLI');
+  assert.equal(cells[0][column('trainable params')].value, 1_471_109, 'sorted by the number, not the text');
+  assert.deepEqual(
+    cells.map((row) => row[column('mood test acc')].best),
+    [true, false, true],
+    'higher accuracy is better; ties are all marked',
+  );
+  assert.deepEqual(
+    cells.map((row) => row[column('trainable params')].best),
+    [false, false, true],
+    'fewer parameters are better',
+  );
+  assert.deepEqual(
+    cells.map((row) => row[column('train ms/step')].best),
+    [false, false, false],
+    'all the same: nothing marked',
+  );
+  assert.deepEqual(
+    cells.map((row) => row[column('mood best val acc')].best),
+    [false, false, false],
+    'nothing to beat',
+  );
+  assert.equal(cells[2][column('mood best val acc')].value, undefined);
 });

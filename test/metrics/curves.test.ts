@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MetricLine } from '../../src/common/runRecord';
-import { type CurveBatch, addMetricLine, batchSize, checkMetricLine, parseSeriesKey } from '../../src/common/curves';
+import { CHARTS, type CurveBatch, addMetricLine, batchSize, checkMetricLine, parseSeriesKey } from '../../src/common/curves';
 import { JsonlTail } from '../../src/core/metrics/jsonlTail';
 import { MetricsReader } from '../../src/core/metrics/metricsReader';
 
@@ -104,4 +104,15 @@ test('the metrics reader turns pieces of metrics.jsonl into points and names the
   assert.deepEqual([...(first.batch['train/loss']?.value ?? []), ...(second.batch['train/loss']?.value ?? [])], [0.5]);
   assert.deepEqual(second.batch['validation/accuracy/mood'].value, [0.75]);
   assert.deepEqual(second.problems, ['/runs/r/metrics.jsonl: line 3: progress line without a numeric "step"']);
+});
+
+test('smoothing is for the training loss only: a validation series (a point per evaluation) is drawn as measured, with its test result', () => {
+  assert.deepEqual(
+    CHARTS.filter((c) => c.smoothed).map((c) => c.id),
+    ['train/loss'],
+  );
+  assert.deepEqual(
+    CHARTS.map((c) => c.testMetric),
+    [undefined, 'accuracy', 'macroF1', 'loss'],
+  );
 });

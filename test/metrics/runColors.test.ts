@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_PALETTE, assignRunColors, leastUsedColor, runColor } from '../../src/common/runColors';
+import { RUN_DASHES, RUN_PALETTE, assignRunColors, leastUsedColor, panelRunStyles, runColor } from '../../src/common/runColors';
 import { RUN_ICONS_DIR, expectedRunIcons } from '../../scripts/run-icons';
 
 /** WCAG contrast ratio of two #rrggbb colours. */
@@ -22,6 +22,26 @@ test('every run colour is readable (3:1 or more) on the light, dark and high-con
     }
   }
   assert.equal(new Set(RUN_PALETTE).size, RUN_PALETTE.length);
+  assert.ok(RUN_PALETTE.length >= 12, 'two experiments of adapters, full and head-only fit without repeats');
+});
+
+test("a panel's runs never share a colour: the older run keeps it, the newer takes one no shown run is stored with", () => {
+  // Stored colours as after deletions: a and c both got colour 1, b has 0.
+  const runs = [
+    { id: 'c', createdAt: '2026-12-05T12:00:00Z', stored: 1 },
+    { id: 'a', createdAt: '2026-12-05T10:00:00Z', stored: 1 },
+    { id: 'b', createdAt: '2026-12-05T11:00:00Z', stored: 0 },
+  ];
+  const styles = panelRunStyles(runs);
+  assert.deepEqual(styles.get('a'), { index: 1, pattern: 0 }, 'the older keeps its colour (and its tree icon agrees)');
+  assert.deepEqual(styles.get('b'), { index: 0, pattern: 0 });
+  assert.deepEqual(styles.get('c'), { index: 2, pattern: 0 }, 'the first colour no other shown run has');
+  // Past the palette: colours repeat, each repeat with its own dash pattern, so no two runs look alike.
+  const many = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, createdAt: `2026-12-05T10:0${i}:00Z`, stored: 0 }));
+  const looks = [...panelRunStyles(many, 3).values()].map((s) => `${s.index}/${s.pattern}`);
+  assert.equal(new Set(looks).size, 5, looks.join(' '));
+  assert.deepEqual(looks, ['0/0', '1/0', '2/0', '0/1', '1/1']);
+  assert.ok(RUN_DASHES[0].length === 0 && RUN_DASHES.slice(1).every((d) => d.length > 0));
 });
 
 test('new runs get the least-used colour; runs keep the colour they have', () => {

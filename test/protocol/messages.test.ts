@@ -87,12 +87,23 @@ test('streamed points, statuses and notices are checked once for both panels', (
 });
 
 test("each panel accepts its own opening message and not the other panel's", () => {
-  const run = { id: 'r1', dir: '/runs/r1', name: 'full', experiment: 'reviews', color: '#2f7fd1', status: 'completed' };
+  const run = {
+    id: 'r1',
+    dir: '/runs/r1',
+    name: 'full',
+    experiment: 'reviews',
+    attempt: 2,
+    attempts: 2,
+    createdAt: '2026-12-05T10:00:00Z',
+    color: '#2f7fd1',
+    pattern: 0,
+    status: 'completed',
+  };
   const runs = { type: 'runs', title: 'Curves', runs: [run], notices: [] };
   const compare = {
     type: 'compare',
     title: 'Compare',
-    runs: [{ ...run, type: 'full', createdAt: '2026-12-05T10:00:00Z', config: { seed: '42' } }],
+    runs: [{ ...run, type: 'full', config: { seed: '42' } }],
     notices: [],
   };
   assert.ok(isCurvesToWebview(runs));
@@ -101,4 +112,6 @@ test("each panel accepts its own opening message and not the other panel's", () 
   assert.equal(isCurvesToWebview(compare), false);
   assert.equal(isCompareToWebview({ ...compare, runs: [{ ...compare.runs[0], config: { seed: 42 } }] }), false);
   assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, color: undefined }] }), false);
+  assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, attempt: undefined }] }), false, 'a run without its attempt cannot be named apart');
+  assert.equal(isCurvesToWebview({ ...runs, runs: [{ ...run, summary: { id: 'r1' } }] }), false, 'a summary is checked like a streamed one');
 });

@@ -36,4 +36,10 @@ test('saved panel state is checked before a reload restores from it', () => {
   assert.ok(!isCurvesState({ ...curves, runDirs: [1] }));
   assert.ok(isCompareState({ ...curves, differencesOnly: false }));
   assert.ok(!isCompareState(curves));
+  // The run selector and the table's sort, filter and scatter measure are kept too; older states without them load.
+  assert.ok(isCurvesState({ ...curves, hiddenRuns: ['r1'], runFilter: 'adapter' }));
+  assert.ok(!isCurvesState({ ...curves, hiddenRuns: 'r1' }));
+  const compare = { ...curves, differencesOnly: true, sort: { column: 'mood test acc', descending: true }, tableFilter: 'tiny', scatterView: 'all' };
+  assert.ok(isCompareState(compare));
+  assert.ok(!isCompareState({ ...compare, sort: { column: 'x' } }));
 });

@@ -1,28 +1,37 @@
-// Accuracy vs trainable parameters, one point per run in its colour, parameters on a log axis: the adapter
-// trade-off at a glance (adapters far left at nearly the accuracy of full fine-tuning on the right).
-import { Chart, Legend, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
+// Accuracy vs trainable parameters (src/common/tradeOff.ts decides the points), parameters on a log axis: the
+// adapter trade-off at a glance. A point has its run's colour and, when several attributes are plotted, a shape per
+// attribute; the axis and each tooltip say which accuracy it is. The points are listed for screen readers too.
+import { Chart, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
+import { formatCount } from '../../src/common/format';
+import type { TradeOff, TradeOffPoint } from '../../src/common/tradeOff';
+import { drawChart } from '../shared/charts';
+import { h } from '../shared/dom';
 import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 
-Chart.register(ScatterController, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+Chart.register(ScatterController, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
-export interface ScatterPoint {
-  label: string;
-  color: string;
-  params: number;
-  accuracy: number;
-}
+/** The shape of an attribute's points: its place among the plotted attributes (a mean over attributes is a diamond). */
+const SHAPES = ['circle', 'triangle', 'rect', 'star', 'crossRot', 'rectRounded'] as const;
+type Shape = (typeof SHAPES)[number] | 'rectRot';
+const GLYPHS: Record<Shape, string> = { circle: '●', triangle: '▲', rect: '■', star: '★', crossRot: '✕', rectRounded: '▢', rectRot: '◆' };
 
 export class TradeOffScatter {
   private chart?: Chart<'scatter'>;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {}
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    /** the points as a list: what a screen reader (and the e2e) reads instead of the canvas */
+    private readonly list: HTMLElement,
+  ) {}
 
-  show(points: ScatterPoint[], colors: ThemeColors): void {
-    this.chart?.destroy();
+  show(tradeOff: TradeOff, colors: ThemeColors): void {
+    const { points } = tradeOff;
+    const attributes = [...new Set(points.flatMap((p) => (p.attribute ? [p.attribute] : [])))].sort();
+    const shape = (p: TradeOffPoint): Shape => (p.attribute ? SHAPES[attributes.indexOf(p.attribute) % SHAPES.length] : 'rectRot');
     const grid = { color: colors.border };
     const ticks = { color: colors.description };
-    this.chart = new Chart(this.canvas, {
+    this.chart = drawChart(this.chart, this.canvas, {
       type: 'scatter',
       data: {
         datasets: points.map((p) => ({
@@ -30,6 +39,7 @@ export class TradeOffScatter {
           data: [{ x: p.params, y: p.accuracy }],
           borderColor: p.color,
           backgroundColor: p.color,
+          pointStyle: shape(p),
           pointRadius: 6,
           pointHoverRadius: 8,
         })),
@@ -46,7 +56,7 @@ export class TradeOffScatter {
             type: 'logarithmic',
             ...paddedRange(points.map((p) => p.params)),
             grid,
-            ticks: { ...ticks, callback: (v) => formatParams(Number(v)) },
+            ticks: { ...ticks, callback: (v) => formatCount(Number(v)) },
             afterBuildTicks: logAxisTicks,
             title: { display: true, text: 'trainable parameters (log)', color: colors.description },
           },
@@ -55,39 +65,42 @@ export class TradeOffScatter {
             grace: '10%',
             grid,
             ticks: { ...ticks, callback: (v) => `${(100 * Number(v)).toFixed(0)}%` },
-            title: { display: true, text: 'mean test accuracy', color: colors.description },
+            title: { display: true, text: tradeOff.axis, color: colors.description },
           },
         },
         plugins: {
-          legend: { labels: { color: colors.foreground } },
+          legend: { display: false }, // the run selector above and the shape key below say which point is which
           tooltip: {
             backgroundColor: colors.background,
             titleColor: colors.foreground,
             bodyColor: colors.foreground,
             borderColor: colors.border,
             borderWidth: 1,
-            callbacks: {
-              label: (item) =>
-                `${item.dataset.label}: ${(100 * (item.parsed.y ?? 0)).toFixed(1)}% with ${formatParams(item.parsed.x ?? 0)} trainable parameters`,
-            },
+            callbacks: { label: (item) => pointText(points[item.datasetIndex]) },
           },
         },
       },
     });
+    this.list.replaceChildren(
+      ...points.map((p) =>
+        h('li', { 'data-runs': p.runIds.join(' '), 'data-color': p.color, 'data-attribute': p.attribute, 'data-shape': shape(p) }, pointText(p)),
+      ),
+    );
   }
+}
 
-  dispose(): void {
-    this.chart?.destroy();
-  }
+/** Which shape is which attribute, when the points are of several. */
+export function shapeKey(tradeOff: TradeOff): string {
+  const attributes = [...new Set(tradeOff.points.flatMap((p) => (p.attribute ? [p.attribute] : [])))].sort();
+  if (attributes.length < 2) return '';
+  return `Shapes: ${attributes.map((a, i) => `${GLYPHS[SHAPES[i % SHAPES.length]]} ${a}`).join(', ')}.`;
+}
+
+function pointText(p: TradeOffPoint): string {
+  return `${p.label}: ${p.measure} ${(100 * p.accuracy).toFixed(1)}% with ${formatCount(p.params)} trainable parameters`;
 }
 
 function paddedRange(values: number[]): { min?: number; max?: number } {
   const positive = values.filter((v) => v > 0);
   return positive.length ? { min: Math.min(...positive) / 1.25, max: Math.max(...positive) * 1.25 } : {};
-}
-
-function formatParams(n: number): string {
-  if (n >= 1e6) return `${+(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
-  return String(n);
 }

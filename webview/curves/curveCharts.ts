@@ -1,29 +1,22 @@
 // The curves of one or more runs: one chart per metric (training loss, validation accuracy, macro-F1, loss), one
-// line per run and attribute — the run's colour, a dash pattern per attribute. Points stream in: append() adds them
-// to the arrays the charts already hold (smoothing is incremental) and the charts redraw at most once per animation
-// frame, without animation. Each line is min-max downsampled as it grows (MinMaxDownsampler: only the new points
-// are looked at), so a 20,000-point series costs the chart ~1,200 points; the raw values are drawn faint behind the
-// smoothed ones, and the best point of each line is marked.
-import {
-  Chart,
-  type ChartDataset,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
-  Legend,
-  Tooltip,
-  type TooltipItem,
-} from 'chart.js';
+// line per run and attribute — the run's colour, a dash pattern per attribute (or the run's own, when the panel has
+// more runs than colours). Points stream in: append() adds them to the arrays the charts already hold (smoothing is
+// incremental) and the charts redraw at most once per animation frame, without animation. Each line is min-max
+// downsampled as it grows (MinMaxDownsampler: only the new points are looked at), so a 20,000-point series costs the
+// chart ~1,200 points. Training loss is smoothed with its raw values drawn faint behind; validation series (a point
+// per evaluation) are drawn as they are. The best point of each line is marked, and a finished run's test result is
+// a triangle at its end. The legend is the panel's run selector (runSelector.ts): hidden runs lose every line.
+import { Chart, type ChartDataset, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type TooltipItem } from 'chart.js';
 import { CHARTS, type ChartSpec, type SeriesColumns, type CurveBatch, type XAxis, emptyColumns, parseSeriesKey } from '../../src/common/curves';
 import { MinMaxDownsampler, type XY } from '../../src/common/downsample';
 import { type BestPoint, EmaSmoother, bestPoint } from '../../src/common/series';
+import { RUN_DASHES } from '../../src/common/runColors';
+import type { RunSummary } from '../../src/common/runRecord';
 import type { CurveRun } from '../../src/protocol/curves';
 import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 export interface CurveOptions {
   smoothing: number;
@@ -33,9 +26,13 @@ export interface CurveOptions {
 
 type Point = XY;
 
+/** A run as the charts draw it: its name as every view says it, and its summary once it has one. */
+export type ChartRun = CurveRun & { label: string; summary?: RunSummary };
+type Role = 'raw' | 'smooth' | 'best' | 'test';
+
 /** One line: a run's series (e.g. validation accuracy of "mood"), its raw and smoothed points and its best point. */
 interface Track {
-  run: CurveRun;
+  run: ChartRun;
   task?: string;
   spec: ChartSpec;
   columns: SeriesColumns;
@@ -47,7 +44,7 @@ interface Track {
   smooth: MinMaxDownsampler;
   best?: BestPoint;
   bestMarker: Point[];
-  datasets: { raw: ChartDataset<'line', Point[]>; smooth: ChartDataset<'line', Point[]>; best: ChartDataset<'line', Point[]> };
+  datasets: Record<Role, ChartDataset<'line', Point[]>>;
 }
 
 /** Buckets per line: two points each, about one point per pixel of a chart. */
@@ -61,8 +58,9 @@ export const REDRAW_MEASURE = 'adapterlab:curves-redraw';
 export class CurveCharts {
   private readonly charts = new Map<ChartSpec['id'], { chart: Chart<'line', Point[]>; card: HTMLElement }>();
   private readonly tracks = new Map<string, Track>(); // by run id + series key
-  private readonly trackOf = new WeakMap<object, { track: Track; role: 'raw' | 'smooth' | 'best' }>();
-  private runs = new Map<string, CurveRun>();
+  private readonly trackOf = new WeakMap<object, { track: Track; role: Role }>();
+  private runs = new Map<string, ChartRun>();
+  private hidden: ReadonlySet<string> = new Set();
   private tasks: string[] = []; // in order of appearance: the dash pattern of each
   private dirty = new Set<Track>();
   private frame?: number;
@@ -88,7 +86,7 @@ export class CurveCharts {
   ) {}
 
   /** Starts over with these runs (their points follow through append). */
-  setRuns(runs: CurveRun[]): void {
+  setRuns(runs: ChartRun[]): void {
     for (const { chart } of this.charts.values()) chart.destroy();
     this.observer.disconnect();
     this.charts.clear();
@@ -142,6 +140,25 @@ export class CurveCharts {
     this.scheduleRedraw();
   }
 
+  /** Hides every line of these runs (raw, smoothed, best, test) in every chart; the axes fit what is left. */
+  setHidden(hidden: ReadonlySet<string>): void {
+    this.hidden = new Set(hidden);
+    for (const track of this.tracks.values()) {
+      this.applyVisibility(track);
+      this.dirty.add(track);
+    }
+    this.scheduleRedraw();
+  }
+
+  /** A run finished: its test result joins its validation lines. */
+  setTestResult(runId: string, summary: RunSummary | undefined): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.summary = summary;
+    for (const track of this.tracks.values()) if (track.run.id === runId) this.dirty.add(track);
+    this.scheduleRedraw();
+  }
+
   setTheme(colors: ThemeColors): void {
     this.colors = colors;
     for (const { chart } of this.charts.values()) this.applyOptions(chart);
@@ -155,15 +172,21 @@ export class CurveCharts {
     for (const { chart } of this.charts.values()) chart.destroy();
   }
 
-  private track(run: CurveRun, key: string): Track | undefined {
+  private track(run: ChartRun, key: string): Track | undefined {
     const id = `${run.id}\n${key}`;
     const existing = this.tracks.get(id);
     if (existing) return existing;
     const parsed = parseSeriesKey(key);
     if (!parsed) return undefined;
     if (parsed.task !== undefined && !this.tasks.includes(parsed.task)) this.tasks.push(parsed.task);
-    const dash = parsed.task === undefined ? [] : DASHES[(this.tasks.indexOf(parsed.task) + 1) % DASHES.length];
-    const label = `${run.name} · ${parsed.task ?? 'total'}`;
+    // A run that shares its colour with another of the panel is told apart by its own dash pattern.
+    const dash =
+      run.pattern > 0
+        ? [...RUN_DASHES[run.pattern % RUN_DASHES.length]]
+        : parsed.task === undefined
+          ? []
+          : DASHES[(this.tasks.indexOf(parsed.task) + 1) % DASHES.length];
+    const label = `${run.label} · ${parsed.task ?? 'total'}`;
     const bestMarker: Point[] = [];
     const common = { parsing: false as const, normalized: true, spanGaps: true, pointRadius: 0, pointHoverRadius: 3, borderDash: dash, tension: 0 };
     const track: Track = {
@@ -172,7 +195,7 @@ export class CurveCharts {
       spec: parsed.chart,
       columns: emptyColumns(),
       smoothValues: [],
-      smoother: new EmaSmoother(this.options.smoothing),
+      smoother: new EmaSmoother(parsed.chart.smoothed ? this.options.smoothing : 0),
       resmooth: false,
       raw: new MinMaxDownsampler(BUCKETS),
       smooth: new MinMaxDownsampler(BUCKETS),
@@ -200,13 +223,25 @@ export class CurveCharts {
           backgroundColor: run.color,
           borderWidth: 2,
         },
+        test: {
+          ...common,
+          label: `${label} test`,
+          data: [],
+          showLine: false,
+          pointRadius: 6,
+          pointHoverRadius: 8,
+          pointStyle: 'triangle',
+          borderColor: run.color,
+          backgroundColor: withAlpha(run.color, 0.35),
+          borderWidth: 2,
+        },
       },
     };
-    for (const role of ['raw', 'smooth', 'best'] as const) this.trackOf.set(track.datasets[role], { track, role });
+    for (const role of ['raw', 'smooth', 'best', 'test'] as const) this.trackOf.set(track.datasets[role], { track, role });
     this.tracks.set(id, track);
     const chart = this.chart(parsed.chart);
-    chart.data.datasets.push(track.datasets.raw, track.datasets.smooth, track.datasets.best);
-    this.applyRawVisibility(track);
+    chart.data.datasets.push(track.datasets.raw, track.datasets.smooth, track.datasets.best, track.datasets.test);
+    this.applyVisibility(track);
     return track;
   }
 
@@ -242,7 +277,7 @@ export class CurveCharts {
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         plugins: {
-          legend: { labels: { filter: (item, data) => this.trackOf.get(data.datasets[item.datasetIndex!])?.role === 'smooth', boxHeight: 2 } },
+          legend: { display: false }, // the panel's run selector is the legend, shared by every chart
           tooltip: {
             filter: (item) => this.trackOf.get(item.dataset)?.role !== 'raw',
             callbacks: {
@@ -264,8 +299,8 @@ export class CurveCharts {
     if (!info) return '';
     const { track, role } = info;
     const value = formatY(item.parsed.y ?? 0, track.spec.percent);
-    const name = `${track.run.name} · ${track.task ?? 'total'}`;
-    return role === 'best' ? `${name}: best ${value}` : `${name}: ${value}`;
+    const name = `${track.run.label} · ${track.task ?? 'total'}`;
+    return role === 'best' ? `${name}: best ${value}` : role === 'test' ? `${name}: test ${value}` : `${name}: ${value}`;
   }
 
   private applyOptions(chart: Chart<'line', Point[]>, spec = this.specOf(chart)): void {
@@ -290,7 +325,6 @@ export class CurveCharts {
         afterBuildTicks: this.options.logScale ? logAxisTicks : undefined,
       },
     };
-    if (chart.options.plugins?.legend?.labels) chart.options.plugins.legend.labels.color = c.foreground;
     if (chart.options.plugins?.tooltip) {
       Object.assign(chart.options.plugins.tooltip, {
         backgroundColor: c.background,
@@ -302,7 +336,7 @@ export class CurveCharts {
     }
     for (const dataset of chart.data.datasets) {
       const info = this.trackOf.get(dataset);
-      if (info) this.applyRawVisibility(info.track);
+      if (info) this.applyVisibility(info.track);
     }
   }
 
@@ -311,9 +345,31 @@ export class CurveCharts {
     return undefined;
   }
 
-  /** Without smoothing, the raw line is the line: drawing it twice would only cost time. */
-  private applyRawVisibility(track: Track): void {
-    track.datasets.raw.hidden = this.options.smoothing === 0;
+  /**
+   * A hidden run draws nothing. Without smoothing (slider at 0, or a validation series) the raw line is the line:
+   * drawing it twice would only cost time.
+   */
+  private applyVisibility(track: Track): void {
+    const off = this.hidden.has(track.run.id);
+    track.datasets.raw.hidden = off || this.options.smoothing === 0 || !track.spec.smoothed;
+    for (const role of ['smooth', 'best', 'test'] as const) track.datasets[role].hidden = off;
+  }
+
+  /** The chart card names the runs it draws (data-shown-runs): what assistive tools and the e2e read of a canvas. */
+  private markShownRuns(id: ChartSpec['id']): void {
+    const entry = this.charts.get(id);
+    if (!entry) return;
+    const shown = new Set<string>();
+    for (const track of this.tracks.values()) if (track.spec.id === id && !track.datasets.smooth.hidden && track.columns.value.length) shown.add(track.run.id);
+    entry.card.dataset.shownRuns = [...shown].join(' ');
+  }
+
+  /** The run's test result at the end of its validation line: [] until it has one (or for training loss). */
+  private testMarker(track: Track): Point[] {
+    const metric = track.spec.testMetric;
+    const value = metric && track.task !== undefined ? track.run.summary?.test[track.task]?.[metric] : undefined;
+    const xs = track.columns[this.options.xAxis];
+    return value === undefined || xs.length === 0 ? [] : [{ x: xs[xs.length - 1], y: value }];
   }
 
   /** The x values change: the downsampled points must be regrouped, the best marker moved. */
@@ -325,7 +381,7 @@ export class CurveCharts {
 
   private resmooth(track: Track): void {
     track.resmooth = false;
-    track.smoother = new EmaSmoother(this.options.smoothing);
+    track.smoother = new EmaSmoother(track.spec.smoothed ? this.options.smoothing : 0);
     track.smoothValues = track.columns.value.map((v) => track.smoother.push(v));
     track.smooth.reset();
   }
@@ -356,9 +412,11 @@ export class CurveCharts {
         track.datasets.raw.data = track.raw.points.slice();
         track.datasets.smooth.data = track.smooth.points.slice();
         track.datasets.best.data = track.bestMarker.slice();
+        track.datasets.test.data = this.testMarker(track);
         charts.add(track.spec.id);
       }
       this.dirty.clear();
+      for (const id of charts) this.markShownRuns(id);
       for (const id of charts) {
         if (this.visible.has(id)) this.charts.get(id)?.chart.update('none');
         else this.stale.add(id);

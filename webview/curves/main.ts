@@ -1,5 +1,6 @@
 // Training curves panel: the runs' curves, live while they train. The host sends the runs, then only new points;
-// the smoothing, x axis and log scale are kept with setState (and the run folders, so the panel survives a reload).
+// the smoothing, x axis, log scale and run selection are kept with setState (and the run folders, so the panel
+// survives a reload).
 import { type CurveRun, type CurvesState, DEFAULT_SMOOTHING, isCurvesState, isCurvesToWebview } from '../../src/protocol/curves';
 import { curveControls } from '../shared/controls';
 import { h } from '../shared/dom';
@@ -15,16 +16,16 @@ const state: CurvesState = api.state() ?? { runDirs: [], smoothing: DEFAULT_SMOO
 const root = document.getElementById('root')!;
 const title = h('h1', {}, 'Training curves');
 const toolbar = h('div', { className: 'toolbar', role: 'toolbar', 'aria-label': 'Curve options' });
-const legend = h('ul', { className: 'run-legend', 'aria-label': 'Runs' });
+const selector = h('section', { 'aria-label': 'Runs' });
 const noticeBox = h('div', { className: 'notices' });
 const empty = h('p', { className: 'muted', id: 'no-points' });
 const grid = h('div', { className: 'chart-grid', id: 'charts' });
-root.replaceChildren(title, toolbar, legend, noticeBox, empty, grid);
+root.replaceChildren(title, toolbar, selector, noticeBox, empty, grid);
 root.removeAttribute('aria-busy');
 
 const notices = new Notices(noticeBox);
 const charts = new CurveCharts(grid, state, readThemeColors());
-const view = new RunCurvesView<CurveRun>({ title, legend, notices, charts, state, saveState: () => api.saveState(state) });
+const view = new RunCurvesView<CurveRun>({ title, selector, notices, charts, state, saveState: () => api.saveState(state) });
 onThemeChange((colors) => charts.setTheme(colors));
 
 curveControls(toolbar, state, (change) => {

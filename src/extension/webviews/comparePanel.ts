@@ -50,7 +50,7 @@ export function registerCompareSerializer(deps: PanelDeps): vscode.Disposable {
 }
 
 function attach(deps: PanelDeps, panel: vscode.WebviewPanel, runDirs: string[], key: string): void {
-  const title = `Compare ${runDirs.length} runs`;
+  const title = `Compare ${runDirs.length} ${runDirs.length === 1 ? 'run' : 'runs'}`;
   panel.title = title;
   const controller = new PanelController<CompareToWebview, CompareFromWebview>(
     panel,
@@ -69,7 +69,7 @@ function attach(deps: PanelDeps, panel: vscode.WebviewPanel, runDirs: string[], 
     const experiments = [...new Set(runs.folders.flatMap((f) => (f.record ? [f.record.experiment] : [])))];
     const shown = curveRuns(runs.folders, deps.colors).map((run): CompareRun => {
       const folder = runs!.folders.find((f) => f.record?.id === run.id)!;
-      return { ...run, type: folder.record!.type, createdAt: folder.record!.createdAt, summary: folder.summary, config: runConfigView(folder.record!) };
+      return { ...run, type: folder.record!.type, config: runConfigView(folder.record!) };
     });
     controller.post({ type: 'compare', title: experiments.length ? `${title}: ${experiments.join(', ')}` : title, runs: shown, notices: runs.notices() });
     runs.start();

@@ -4,6 +4,8 @@
 // the next run in the same panel instead of opening one more.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { identify, runLabel } from '../../common/runIdentity';
+import { listRuns } from '../../core/io/runStore';
 import type { RunFolder } from '../../core/metrics/runFolder';
 import { CURVES_VIEW_TYPE, type CurveRun, type CurvesFromWebview, type CurvesToWebview, isCurvesState } from '../../protocol/curves';
 import { PanelController, registerPanelSerializer } from './panelController';
@@ -86,18 +88,23 @@ function attach(deps: PanelDeps, panel: vscode.WebviewPanel, initialDirs: string
   return entry;
 }
 
+/**
+ * The runs as the panels name and draw them: their identity (the attempt counted among every run of their runs
+ * folder, not only those shown), a colour no other run of the panel has, and their summary (the test result).
+ */
 export function curveRuns(folders: readonly RunFolder[], colors: RunColors): CurveRun[] {
-  return folders.flatMap((f) =>
-    f.record
-      ? [{ id: f.record.id, dir: f.dir, name: f.record.name, experiment: f.record.experiment, status: f.record.status, color: colors.colorOf(f.record.id) }]
-      : [],
-  );
+  const records = folders.flatMap((f) => (f.record ? [{ dir: f.dir, record: f.record, summary: f.summary }] : []));
+  const experiments = new Set(records.map((r) => r.record.experiment));
+  const siblings = [...new Set(records.map((r) => path.dirname(r.dir)))].flatMap((dir) => listRuns(dir).runs.map((r) => r.record));
+  const identities = identify([...siblings, ...records.map((r) => r.record)].filter((r) => experiments.has(r.experiment)));
+  const styles = colors.panelStylesOf(records.map((r) => r.record));
+  return records.map(({ dir, record, summary }) => ({ ...identities.get(record.id)!, dir, status: record.status, ...styles.get(record.id)!, summary }));
 }
 
-/** `Curves: full (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
+/** `Curves: full #2 (tiny)`, or `Curves: 4 runs (tiny, slow)`. */
 function curvesTitle(runs: CurveRun[], runDirs: string[]): string {
   const experiments = [...new Set(runs.map((r) => r.experiment))].join(', ');
-  if (runs.length === 1) return `Curves: ${runs[0].name} (${experiments})`;
+  if (runs.length === 1) return `Curves: ${runLabel(runs[0], false)} (${experiments})`;
   if (runs.length === 0) return `Curves: ${runDirs.map((d) => path.basename(d)).join(', ')}`;
   return `Curves: ${runs.length} runs (${experiments})`;
 }

@@ -3,7 +3,7 @@
 // a reload. The tree icon is the run's colour with its status as the shape (media/run-icons).
 import * as vscode from 'vscode';
 import type { RunStatus } from '../../common/runRecord';
-import { assignRunColors, runColor, runIconFile } from '../../common/runColors';
+import { assignRunColors, panelRunStyles, runColor, runIconFile } from '../../common/runColors';
 
 const STATE_KEY = 'adapterLab.runColors';
 
@@ -26,6 +26,30 @@ export class RunColors {
 
   colorOf(runId: string): string {
     return this.colorsOf([runId])[0];
+  }
+
+  /**
+   * How the runs one panel shows are drawn: each its own colour (its stored one unless an older run of the panel has
+   * it), and past the palette a dash pattern (see panelRunStyles).
+   */
+  panelStylesOf(runs: readonly { id: string; createdAt: string }[]): Map<string, { color: string; pattern: number }> {
+    this.ensure(runs.map((r) => r.id));
+    const styles = panelRunStyles(runs.map((r) => ({ ...r, stored: this.assigned[r.id] })));
+    // A run that had to move keeps its new colour, so its Runs tree icon agrees from now on (a dashed repeat cannot).
+    const moved = [...styles].filter(([id, s]) => s.pattern === 0 && s.index !== this.assigned[id]);
+    if (moved.length) {
+      this.assigned = { ...this.assigned, ...Object.fromEntries(moved.map(([id, s]) => [id, s.index])) };
+      void this.state.update(STATE_KEY, this.assigned);
+    }
+    return new Map([...styles].map(([id, s]) => [id, { color: runColor(s.index), pattern: s.pattern }]));
+  }
+
+  /** Deleted runs give their colours back: new runs then get colours no run on screen has. */
+  forget(runIds: readonly string[]): void {
+    const next = { ...this.assigned };
+    for (const id of runIds) delete next[id];
+    this.assigned = next;
+    void this.state.update(STATE_KEY, next);
   }
 
   iconOf(runId: string, status: RunStatus): vscode.Uri {
