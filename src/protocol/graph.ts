@@ -46,7 +46,7 @@ export const isExportMessage: Guard<ExportMessage> = (v): v is ExportMessage => 
 export const isGraphRequest: Guard<GraphRequest> = anyOf<GraphRequest>(isRevealMessage, isExportMessage);
 
 const isProblem = (v: unknown): v is GraphProblem => isRecord(v) && typeof v.line === 'number' && typeof v.column === 'number' && isString(v.message);
-const isModel = (v: unknown): v is GraphModel => isRecord(v) && isString(v.experiment) && Array.isArray(v.items) && Array.isArray(v.edges);
+const isModel = (v: unknown): v is GraphModel => isRecord(v) && isString(v.experiment) && Array.isArray(v.items) && Array.isArray(v.edges) && Array.isArray(v.runs);
 
 /** The webview checks what it gets too: a host of another build could send an older shape. */
 export const isGraphToWebview: Guard<GraphToWebview> = (v): v is GraphToWebview => {
