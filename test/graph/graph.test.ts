@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseJsonc } from '../../src/core/config/parse';
 import { checkConfigText } from '../../src/core/config/validate';
 import { buildGraph } from '../../src/core/graph/build';
+import { planRuns } from '../../src/core/run/plan';
 import { type GraphGroup, type GraphItem, type GraphModel, type GraphNode, walkItems } from '../../src/common/graphModel';
 import { baseShapeOf } from '../../src/core/parameters/baseShape';
 import { labelCounts } from '../../src/core/parameters/labels';
@@ -218,6 +219,14 @@ test('the runs of a config: each adapter alone, head-only, each composition and 
       'composition:stack → composition.stack: domain,sentiment',
       'merge:sentiment-plus-domain → merge.sentiment-plus-domain: sentiment,domain',
     ],
+  );
+  // The names the runs get when they train, in the same order.
+  const { config } = checkConfigText(fs.readFileSync(attributesFile, 'utf8'), attributesFile);
+  assert.deepEqual(
+    attributes.runs.map((r) => r.name),
+    planRuns(config!)
+      .filter((p) => p.type !== 'full')
+      .map((p) => p.name),
   );
 });
 

@@ -2,7 +2,9 @@
 // cross them). elk.bundled.js runs in the page without a worker; a layout of the examples takes tens of ms.
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { GraphEdge, GraphItem, GraphModel } from '../../src/protocol/graph';
+import type { GraphEdge, GraphItem } from '../../src/protocol/graph';
+import { isCollapsedLayer, isCompact } from '../../src/common/graphCollapse';
+import type { GraphRunView } from '../../src/common/graphRuns';
 
 export interface Box {
   x: number;
@@ -33,8 +35,15 @@ export interface Layout {
 /** Text lines a node shows; the renderer draws exactly these. */
 export function nodeLines(item: GraphItem): string[] {
   const params = `${item.params.toLocaleString('en-US')} params`;
+  if (isCompact(item)) return [item.label];
   if (item.type === 'group') {
-    const first = item.kind === 'block' ? `${item.label}${item.params ? ` · ${params}` : ''}` : item.label;
+    // A layer's header is also its expand / collapse toggle.
+    const first =
+      item.kind === 'block'
+        ? `${item.label}${item.params ? ` · ${params}` : ''}`
+        : item.kind === 'layer'
+          ? `${isCollapsedLayer(item) ? '▸' : '▾'} ${item.label}`
+          : item.label;
     return [item.detail ? `${first} — ${item.detail}` : first];
   }
   const state = item.dropped ? 'dropped (AdapterDrop)' : item.trainable ? 'trainable' : 'frozen';
@@ -47,7 +56,7 @@ const GROUP_HEADER = 26;
 
 const elk = new ELK();
 
-export async function layoutGraph(model: GraphModel, measure: (text: string, bold: boolean) => number): Promise<Layout> {
+export async function layoutGraph(model: GraphRunView, measure: (text: string, bold: boolean) => number): Promise<Layout> {
   const started = performance.now();
   const parents = new Map<string, string>(); // item id → group id
   const toElk = (item: GraphItem, parent: string): ElkNode => {

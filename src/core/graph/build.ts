@@ -10,7 +10,6 @@ import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
 import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode, GraphRun } from '../../common/graphModel';
-import { planRuns } from '../run/plan';
 import { definitionRange, setupNodeRange } from './sources';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -302,16 +301,21 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   };
 }
 
-/** The runs `adapter-lab train` makes of this config, but full fine-tuning (nothing in the drawing is frozen there). */
+/**
+ * The runs `adapter-lab train` makes of this config (run/plan.ts, which this layer may not import; a test keeps the
+ * two in step), but full fine-tuning: nothing in the drawing would be frozen there.
+ */
 function runsOf(config: ExperimentConfig): GraphRun[] {
-  return planRuns(config)
-    .filter((r) => r.type !== 'full')
-    .map((r): GraphRun => {
-      if (r.composition) {
-        const c = config.compositions.find((x) => x.name === r.composition)!;
-        return { name: r.name, adapters: adapterNames(c.setup), tasks: [], group: `composition.${c.name}` };
-      }
-      if (r.merge) return { name: r.name, adapters: config.merges.find((m) => m.name === r.merge)!.adapters, tasks: [], group: `merge.${r.merge}` };
-      return { name: r.name, adapters: r.adapter ? [r.adapter] : [], tasks: r.tasks };
-    });
+  const allTasks = config.tasks.map((t) => t.name);
+  return [
+    ...config.adapters.map((a): GraphRun => ({ name: `adapter:${a.name}`, adapters: [a.name], tasks: [a.task] })),
+    ...config.baselines.filter((b) => b === 'head-only').map((b): GraphRun => ({ name: b, adapters: [], tasks: allTasks })),
+    ...config.compositions.map((c): GraphRun => ({
+      name: `composition:${c.name}`,
+      adapters: adapterNames(c.setup),
+      tasks: [],
+      group: `composition.${c.name}`,
+    })),
+    ...config.merges.map((m): GraphRun => ({ name: `merge:${m.name}`, adapters: m.adapters, tasks: [], group: `merge.${m.name}` })),
+  ];
 }
