@@ -32,6 +32,7 @@ export function layerIds(view: GraphRunView): string[] {
 
 export function collapseLayers(view: GraphRunView, collapsed: ReadonlySet<string>): GraphRunView {
   const into = new Map<string, string>(); // id of a hidden node → the layer that now stands for it
+  const chipOf = new Map<string, string>(); // id of a hidden adapter node → its chip
   const collapse = (layer: GraphGroup): CollapsedLayer => {
     const chips = new Map<string, CompactNode>();
     for (const child of layer.children) {
@@ -39,6 +40,7 @@ export function collapseLayers(view: GraphRunView, collapsed: ReadonlySet<string
       if (child.type !== 'node') continue;
       const key = child.adapter ?? child.kind;
       const chip = chips.get(key);
+      if (child.adapter) chipOf.set(child.id, chip?.id ?? child.id);
       if (chip) {
         chip.count++;
         chip.params += child.params;
@@ -57,7 +59,8 @@ export function collapseLayers(view: GraphRunView, collapsed: ReadonlySet<string
   const seen = new Set<string>();
   const edges: GraphEdge[] = [];
   for (const e of view.edges) {
-    const from = into.get(e.from) ?? e.from;
+    // A composition still takes each adapter from its chip; the flow goes through the layer as a whole.
+    const from = (e.kind === 'combines' ? chipOf.get(e.from) : undefined) ?? into.get(e.from) ?? e.from;
     const to = into.get(e.to) ?? e.to;
     const key = `${e.kind}:${from}->${to}`;
     if (from === to || seen.has(key)) continue;

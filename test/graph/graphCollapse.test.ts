@@ -51,3 +51,26 @@ test('edges reach a collapsed layer instead of its insides, and none loops insid
   assert.deepEqual(flows, ['L0 -> L1', 'L1 -> head.sentiment', 'embeddings -> L0']);
   assert.deepEqual(collapseLayers(houlsby, new Set()), houlsby, 'nothing collapsed: unchanged');
 });
+
+test('a composition takes each adapter from its chip in a collapsed layer', () => {
+  const attributesFile = path.join(ROOT, 'examples', 'reviews-attributes.adapterlab.json');
+  const attributesText = fs.readFileSync(attributesFile, 'utf8');
+  const attributes = checkConfigText(attributesText, attributesFile).config!;
+  const g = buildGraph(attributes, parseJsonc(attributesText), shape.config, labelCounts(attributes), shape.description);
+  const fuse = collapseLayers(
+    runView(
+      g,
+      g.runs.find((r) => r.name === 'composition:fuse-sentiment'),
+    ),
+    new Set(['L0', 'L1']),
+  );
+  assert.deepEqual(
+    fuse.edges
+      .filter((e) => e.kind === 'combines')
+      .map((e) => e.from)
+      .sort(),
+    ['L1.parallel.domain', 'L1.parallel.sentiment'],
+  );
+  const chips = new Set([...walkItems(fuse.items)].filter(isCompact).map((c) => c.id));
+  assert.ok(chips.has('L1.parallel.domain') && chips.has('L1.parallel.sentiment'));
+});

@@ -50,17 +50,23 @@ runPicker.addEventListener('change', () => {
   void relayout({ fit: true });
 });
 const zoomText = h('span', { className: 'mono', id: 'zoom-level', 'aria-live': 'polite' });
-const layersButton = button('Collapse all layers', 'toggle-layers', () => toggleAllLayers(), 'Collapse');
+const layersButton = button('Collapse all layers', 'toggle-layers', () => toggleAllLayers(), '⊟');
+// One line in a panel beside the editor (about 400 px): short labels, the full ones in the tooltips.
 const toolbar = h(
   'div',
   { className: 'toolbar graph-toolbar', role: 'toolbar', 'aria-label': 'Graph' },
-  h('label', {}, 'Run', runPicker),
+  runPicker,
   button('Zoom out', 'zoom-out', () => setZoom(zoom / 1.25), '−'),
   zoomText,
   button('Zoom in', 'zoom-in', () => setZoom(zoom * 1.25), '+'),
-  button('Fit: the whole graph, readable', 'fit', () => void fit()),
-  button('100%', 'actual-size', () => setZoom(1)),
+  button('Fit: the whole graph, readable', 'fit', () => void fit(), 'Fit'),
+  button('Actual size (100%)', 'actual-size', () => setZoom(1), '1:1'),
   layersButton,
+);
+const header = h(
+  'div',
+  { className: 'graph-header' },
+  title,
   button('Export SVG', 'export-svg', () => void exportAs('svg'), 'SVG'),
   button('Export PNG', 'export-png', () => void exportAs('png'), 'PNG'),
 );
@@ -68,7 +74,7 @@ const LEGEND =
   'solid border: trainable · dashed: frozen · faded: dropped by AdapterDrop · dotted blue: a composition takes the adapter (in every layer) · click an item to select its definition, a layer header to expand or collapse it';
 const problemsBox = h('div', { id: 'problems', role: 'alert' });
 const canvas = h('div', { id: 'graph', className: 'graph-canvas', tabindex: -1 });
-root.replaceChildren(title, toolbar, summary, problemsBox, canvas);
+root.replaceChildren(header, toolbar, summary, problemsBox, canvas);
 root.removeAttribute('aria-busy');
 
 let model: GraphModel | undefined;
@@ -131,7 +137,7 @@ function show(laid: Layout): void {
   canvas.scrollLeft = scroll.left;
   canvas.scrollTop = scroll.top;
   const allCollapsed = layerIds(currentView(new Set()) ?? { items: [], edges: [] }).every((id) => state.collapsed?.includes(id));
-  layersButton.textContent = allCollapsed ? 'Expand' : 'Collapse';
+  layersButton.textContent = allCollapsed ? '⊞' : '⊟';
   layersButton.setAttribute('aria-label', allCollapsed ? 'Expand all layers' : 'Collapse all layers');
   layersButton.title = layersButton.getAttribute('aria-label')!;
 }
@@ -210,7 +216,7 @@ function collapseAll(collapse: boolean): void {
 }
 
 function toggleAllLayers(): void {
-  collapseAll(layersButton.textContent === 'Collapse');
+  collapseAll(layersButton.textContent === '⊟');
 }
 
 function toggleLayer(id: string): void {
