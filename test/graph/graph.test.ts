@@ -191,7 +191,7 @@ test("compositions are block groups joined to the adapters' own nodes (no copies
   assert.equal(stack.detail, 'domain → sentiment');
   assert.deepEqual(combines(stack.id), ['L1.parallel.domain', 'L1.parallel.sentiment']);
   const merge = groups(g).find((x) => x.kind === 'merge')!;
-  assert.match(merge.detail!, /0\.75 × sentiment \+ 0\.25 × domain → sentiment/);
+  assert.equal(merge.detail, 'average 0.75 × sentiment + 0.25 × domain');
   assert.deepEqual(combines(merge.id), ['L1.parallel.domain', 'L1.parallel.sentiment']);
 });
 

@@ -109,7 +109,12 @@ export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement 
           'stroke-width': item.trainable ? 2 : 1,
           ...frozenDash,
         }),
-        el('text', { x: box.x + PADDING, y: box.y + PADDING + FONT_SIZE, fill: colors.foreground, 'font-weight': 600 }, nodeLines(item)[0]),
+        // A collapsed layer's header sits on the line of its chips.
+        el(
+          'text',
+          { x: box.x + PADDING, y: box.y + (isCollapsedLayer(item) ? 2 : 1) * PADDING + FONT_SIZE, fill: colors.foreground, 'font-weight': 600 },
+          nodeLines(item)[0],
+        ),
       );
       groups.append(g);
       continue;

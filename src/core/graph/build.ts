@@ -226,10 +226,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         block: node.kind,
         label: node.kind,
         // A Stack runs its children bottom to top; the other blocks run them side by side.
-        detail:
-          node.kind === 'Stack'
-            ? names.join(' → ')
-            : [names.join(', '), args, node.kind === 'Fuse' ? 'fusion layers trainable' : undefined].filter(Boolean).join(' · '),
+        detail: node.kind === 'Stack' ? names.join(' → ') : [names.join(', '), args].filter(Boolean).join(' · '),
         trainable: fusion > 0,
         params: fusion,
         children,
@@ -283,7 +280,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       id,
       kind: 'merge',
       label: `merge: ${m.name}`,
-      detail: `parameter average ${m.adapters.map((name, i) => `${Number(m.weights[i].toFixed(3))} × ${name}`).join(' + ')} → ${m.task}`,
+      detail: `average ${m.adapters.map((name, i) => `${Number(m.weights[i].toFixed(3))} × ${name}`).join(' + ')}`,
       trainable: false,
       params: 0,
       children: [],
