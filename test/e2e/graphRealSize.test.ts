@@ -129,6 +129,11 @@ step('reviews-methods: each method its own run, readable at the zoom it opens at
     assert.equal(await dark.locator('svg [data-kind="layer"][data-collapsed="false"]').count(), 1);
   }
   await screenshot(page, '39b-graph-methods-arc');
+  // Zooming out past readable collapses the layers again (semantic zoom).
+  await redrawn(dark, async () => {
+    while (Number((await dark.locator('#zoom-level').innerText()).replace('%', '')) >= 92) await dark.locator('#zoom-out').click();
+  });
+  assert.equal(await dark.locator('svg [data-kind="layer"][data-collapsed="false"]').count(), 0);
 });
 
 step("reviews-attributes: compositions over the adapters' own nodes, readable, in three themes", async () => {

@@ -136,7 +136,7 @@ function show(laid: Layout): void {
   draw();
   canvas.scrollLeft = scroll.left;
   canvas.scrollTop = scroll.top;
-  const allCollapsed = layerIds(currentView(new Set()) ?? { items: [], edges: [] }).every((id) => state.collapsed?.includes(id));
+  const allCollapsed = allCollapsedNow();
   layersButton.textContent = allCollapsed ? '⊞' : '⊟';
   layersButton.setAttribute('aria-label', allCollapsed ? 'Expand all layers' : 'Collapse all layers');
   layersButton.title = layersButton.getAttribute('aria-label')!;
@@ -209,14 +209,24 @@ function setZoom(next: number): void {
   if (zoom < READABLE_ZOOM && previous >= READABLE_ZOOM && model) collapseAll(true);
 }
 
+/** The layers of the run shown. */
+function allLayers(): string[] {
+  const view = currentView(new Set());
+  return view ? layerIds(view) : [];
+}
+
+function allCollapsedNow(): boolean {
+  return allLayers().every((id) => state.collapsed?.includes(id));
+}
+
 function collapseAll(collapse: boolean): void {
-  state.collapsed = collapse ? layerIds(currentView(new Set()) ?? { items: [], edges: [] }) : [];
+  state.collapsed = collapse ? allLayers() : [];
   save();
   void relayout({ fit: false });
 }
 
 function toggleAllLayers(): void {
-  collapseAll(layersButton.textContent === '⊟');
+  collapseAll(!allCollapsedNow());
 }
 
 function toggleLayer(id: string): void {
