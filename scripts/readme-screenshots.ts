@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { startCodeServer } from '../test/e2e/codeServer';
-import { drawnGraphFrame } from '../test/e2e/graphView';
+import { drawnGraphFrame, showRun } from '../test/e2e/graphView';
 import { contextMenu, explorerRow, openWorkbench, retry, runCommand, runRow, showSideBar, webviewFrame } from '../test/e2e/workbench';
 import { CHROMIUM, codeServerEntry } from './e2e-code-server.mjs';
 
@@ -80,12 +80,14 @@ async function main(): Promise<void> {
     const parameters = await webviewFrame(page, 'parameters');
     await parameters.locator('#run-types tbody tr').first().waitFor({ timeout: 60_000 });
     await save(page, 'parameters');
-    // The graph alone in the window, fitted: its composition groups sit beside the layers.
+    // The graph alone in the window, on the Fuse run: its block over both adapters' own nodes, fitted.
     await page.locator('.tab', { hasText: 'Graph:' }).click();
     await runCommand(page, 'Toggle Maximize Editor Group');
     await runCommand(page, 'Toggle Primary Side Bar Visibility');
     await page.waitForTimeout(1000);
-    await (await drawnGraphFrame(page, 60_000)).locator('#fit').click();
+    const graph = await drawnGraphFrame(page, 60_000);
+    await showRun(graph, 'composition:fuse-sentiment');
+    await graph.locator('#fit').click();
     await save(page, 'graph');
   } finally {
     await workbench.close();

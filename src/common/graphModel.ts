@@ -1,6 +1,8 @@
 // The composition graph of an experiment, as data: what the graph view draws and the e2e counts. Layers bottom to
-// top, each adapter where it sits in each layer, the heads, and the composition blocks as nested groups. Every item
-// knows where the config defines it, so a click can select that text.
+// top, each adapter where it sits in each layer (one node per adapter per layer), the heads, and the composition
+// blocks as nested groups joined by edges to the adapters they combine. Every item knows where the config defines
+// it, so a click can select that text. `runs` says which of these items each run of the config uses: the view draws
+// one run at a time, since adapters for the same task are alternatives, each trained alone.
 import type { BlockKind } from './blocks';
 import type { SourceRange } from './sourceRange';
 
@@ -10,7 +12,7 @@ import type { SourceRange } from './sourceRange';
  */
 export type AdapterPlacement = 'after-attention' | 'after-feed-forward' | 'parallel' | 'inside';
 
-export type GraphNodeKind = 'embeddings' | 'attention' | 'feed-forward' | 'adapter' | 'shared' | 'head' | 'use' | 'fusion';
+export type GraphNodeKind = 'embeddings' | 'attention' | 'feed-forward' | 'adapter' | 'shared' | 'head';
 
 export interface GraphNode {
   type: 'node';
@@ -48,12 +50,23 @@ export interface GraphGroup {
 
 export type GraphItem = GraphNode | GraphGroup;
 
-/** `flow`: hidden states go from → to; `modifies`: an adapter inside the dense layers of a block. */
+/**
+ * `flow`: hidden states go from → to; `modifies`: an adapter inside the dense layers of a block; `combines`: a
+ * composition block or merge takes this adapter (drawn from its top layer; the block acts in every layer it sits in).
+ */
 export interface GraphEdge {
   id: string;
   from: string;
   to: string;
-  kind: 'flow' | 'modifies';
+  kind: 'flow' | 'modifies' | 'combines';
+}
+
+/** One run the config makes (as `adapter-lab train` names it) and the items it uses. */
+export interface GraphRun {
+  name: string; // "adapter:houlsby", "head-only", "composition:all", "merge:avg"
+  adapters: string[]; // the adapters in the layers
+  tasks: string[]; // the base's heads it trains (compositions and merges bring their own)
+  group?: string; // the composition or merge group drawn above the base
 }
 
 export interface GraphModel {
@@ -61,6 +74,7 @@ export interface GraphModel {
   base: string; // "built-in lab-base · 2 layers × 128"
   items: GraphItem[];
   edges: GraphEdge[];
+  runs: GraphRun[];
   totals: { base: number; adapters: number };
 }
 

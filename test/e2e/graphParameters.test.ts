@@ -6,14 +6,14 @@ import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { formatCount } from '../../src/cli/report';
 import { checkConfigText } from '../../src/core/config/validate';
 import { blocksOf } from '../../src/core/composition/tree';
 import { BLOCKS } from '../../src/common/blocks';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
+import { drawnGraphFrame, graphNodes, placementsOf, showRun } from './graphView';
 import {
   ARTIFACTS,
   type Workbench,
@@ -140,15 +140,29 @@ function expectedSelection(text: string): string {
   return `Ln ${before.length}, Col ${before[before.length - 1].length + 1} (${text.length} selected)`;
 }
 
-step('Show Graph draws a node per adapter per layer and a group per composition block', async () => {
+step('Show Graph draws each run: a node per adapter per layer, a group per composition block', async () => {
   const { page } = workbench;
   await openConfig(page);
   await codeLens(page, 'Show Graph');
   const frame = await drawnGraphFrame(page, UI_TIMEOUT);
+  assert.deepEqual(await frame.locator('#graph-run option').allInnerTexts(), [
+    'adapter:mood',
+    'adapter:topic',
+    'adapter:lora',
+    'head-only',
+    'composition:fused',
+    'composition:both',
+  ]);
 
-  const adapters = await graphNodes(frame, 'svg [data-kind="adapter"]');
-  const placed = (name: string) => placementsOf(adapters, name);
-  assert.deepEqual(placed('mood'), [
+  // Each adapter run draws its adapter alone, in every layer it sits in (the layers expanded).
+  const placed = async (run: string, name: string) => {
+    await showRun(frame, run, true);
+    const adapters = await graphNodes(frame, 'svg [data-kind="adapter"]');
+    assert.deepEqual([...new Set(adapters.map((n) => n['data-adapter']))], [name], `${run} draws ${name} only`);
+    return { adapters, placements: placementsOf(adapters, name) };
+  };
+  const mood = await placed('adapter:mood', 'mood');
+  assert.deepEqual(mood.placements, [
     '0:after-attention',
     '0:after-feed-forward',
     '1:after-attention',
@@ -156,10 +170,8 @@ step('Show Graph draws a node per adapter per layer and a group per composition 
     '2:after-attention',
     '2:after-feed-forward',
   ]);
-  assert.deepEqual(placed('topic'), ['0:after-feed-forward', '1:after-feed-forward'], 'left out of layer 2');
-  assert.deepEqual(placed('lora'), ['0:inside', '1:inside', '2:inside']);
   assert.deepEqual(
-    adapters
+    mood.adapters
       .filter((n) => n['data-dropped'] === 'true')
       .map((n) => n['data-id'])
       .sort(),
@@ -167,17 +179,28 @@ step('Show Graph draws a node per adapter per layer and a group per composition 
     'AdapterDrop drops layer 0',
   );
   assert.equal(await frame.locator('svg [data-kind="layer"]').count(), 3);
-  assert.equal(await frame.locator('svg [data-kind="head"]').count(), 2 + 3, 'a head per task, and per composition output');
+  assert.equal(await frame.locator('svg [data-kind="head"]').count(), 1, "the run's head");
+  assert.deepEqual((await placed('adapter:topic', 'topic')).placements, ['0:after-feed-forward', '1:after-feed-forward'], 'left out of layer 2');
+  assert.deepEqual((await placed('adapter:lora', 'lora')).placements, ['0:inside', '1:inside', '2:inside']);
 
+  // The compositions: their blocks over the adapters' own nodes, joined by edges; no copies inside the blocks.
   const { config } = checkConfigText(configText, configFile);
-  const written = config!.compositions.flatMap((c) => BLOCKS.flatMap((kind) => blocksOf(c.setup, kind).map(() => kind))).sort();
-  const blocks = (await graphNodes(frame, 'svg [data-block]')).map((b) => b['data-block']!).sort();
-  assert.deepEqual(blocks, written);
-  assert.deepEqual(blocks, ['Fuse', 'Parallel', 'Stack']);
+  const blocks: string[] = [];
+  for (const c of config!.compositions) {
+    await showRun(frame, `composition:${c.name}`, true);
+    const written = BLOCKS.flatMap((kind) => blocksOf(c.setup, kind).map(() => kind)).sort();
+    const drawn = (await graphNodes(frame, 'svg [data-block]')).map((b) => b['data-block']!).sort();
+    assert.deepEqual(drawn, written, c.name);
+    blocks.push(...drawn);
+    assert.equal(await frame.locator('svg [data-block] [data-adapter]').count(), 0, `${c.name}: no copies of the adapters`);
+    assert.ok((await frame.locator('svg [data-edge="combines"]').count()) >= 2, `${c.name}: edges from the adapters`);
+  }
+  assert.deepEqual(blocks.sort(), ['Fuse', 'Parallel', 'Stack']);
+  await showRun(frame, 'composition:fused', true);
   assert.equal(await frame.locator('svg [data-block="Fuse"]').getAttribute('data-trainable'), 'true');
   const layoutMs = Number(await frame.locator('svg').getAttribute('data-layout-ms'));
   assert.ok(layoutMs > 0);
-  console.log(`graph layout (elkjs, in the webview): ${layoutMs} ms for ${adapters.length} adapter nodes`);
+  console.log(`graph layout (elkjs, in the webview): ${layoutMs} ms`);
   await screenshot(page, '30-graph');
   const zoomBefore = await frame.locator('#zoom-level').innerText();
   await frame.locator('#zoom-in').click();
@@ -188,12 +211,14 @@ step('Show Graph draws a node per adapter per layer and a group per composition 
 step('clicking a node selects its definition in the config', async () => {
   const { page } = workbench;
   const frame = await webviewFrame(page, 'graph');
+  await showRun(frame, 'adapter:topic', true);
   await frame.locator('[data-id="L1.after-feed-forward.topic"]').click();
   const topic = configText.slice(configText.indexOf('"topic": {\n      "method": "pfeiffer"'));
   const definition = topic.slice(0, topic.indexOf('}') + 1);
   await eventually('the selection', async () => assert.equal(await selectionStatus(page), expectedSelection(definition)));
   await screenshot(page, '31-graph-click-selects');
 
+  await showRun(await webviewFrame(page, 'graph'), 'composition:fused');
   await (await webviewFrame(page, 'graph')).locator('[data-block="Fuse"] > text').click();
   await eventually('the block selection', async () => assert.equal(await selectionStatus(page), expectedSelection('Fuse(mood, topic)')));
 });
@@ -211,7 +236,7 @@ step('editing the config redraws the graph; an invalid config shows its problems
   assert.equal(await frame.locator('svg').count(), 0, 'no stale graph');
   await screenshot(page, '32-graph-invalid-config');
   await page.keyboard.press('Control+z');
-  await drawnGraphFrame(page, UI_TIMEOUT);
+  await webviewContent(page, 'graph', 'svg [data-kind="layer"]', UI_TIMEOUT);
   assert.equal(await (await webviewFrame(page, 'graph')).locator('#problems li').count(), 0);
 });
 
@@ -306,8 +331,17 @@ step('the graph and the parameters panels come back after a reload, with their c
   const heading = await (await webviewFrame(page, 'parameters')).locator('h1').innerText();
   const graph = await drawnGraphFrame(page, UI_TIMEOUT);
   const title = await graph.locator('h1').innerText();
+  await showRun(graph, 'adapter:mood', true);
+  await graph.locator('#zoom-in').click();
+  await graph.locator('#graph').evaluate((c) => c.scrollTo(0, 40));
   const nodes = (await graphNodes(graph, 'svg [data-kind="adapter"]')).map((n) => n['data-id']).sort();
-  assert.equal(nodes.length, 6 + 2 + 3, 'mood in 3 layers × 2 places, topic in 2 layers, lora in 3');
+  assert.equal(nodes.length, 6, 'mood in 3 layers × 2 places');
+  const viewport = async (frame: Frame) => ({
+    zoom: await frame.locator('#zoom-level').innerText(),
+    run: await frame.locator('#graph-run').inputValue(),
+    top: await frame.locator('#graph').evaluate((c) => c.scrollTop),
+  });
+  const before = await viewport(graph);
   const panels = (await page.locator('.tab').allInnerTexts()).map((t) => t.trim()).filter((t) => /^(Graph|Parameters): /.test(t));
   assert.ok(panels.includes('Graph: tiny') && panels.length >= 2, `the panels open: ${panels.join(', ')}`);
   await waitForSavedPanels(page, panels);
@@ -326,6 +360,7 @@ step('the graph and the parameters panels come back after a reload, with their c
       const restored = await drawnGraphFrame(page, 5000);
       assert.equal(await restored.locator('h1').innerText(), title);
       assert.deepEqual((await graphNodes(restored, 'svg [data-kind="adapter"]')).map((n) => n['data-id']).sort(), nodes);
+      assert.deepEqual(await viewport(restored), before, 'the run, zoom and scroll position come back');
     },
     UI_TIMEOUT,
   );

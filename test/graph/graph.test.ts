@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseJsonc } from '../../src/core/config/parse';
 import { checkConfigText } from '../../src/core/config/validate';
 import { buildGraph } from '../../src/core/graph/build';
+import { planRuns } from '../../src/core/run/plan';
 import { type GraphGroup, type GraphItem, type GraphModel, type GraphNode, walkItems } from '../../src/common/graphModel';
 import { baseShapeOf } from '../../src/core/parameters/baseShape';
 import { labelCounts } from '../../src/core/parameters/labels';
@@ -152,7 +153,7 @@ test('specialised AdapterDrop greys out the first layers; robust AdapterDrop dro
   assert.match(nodes(g).find((n) => n.id === 'L1.after-feed-forward.topic')!.detail!, /AdapterDrop robust/);
 });
 
-test('compositions are nested block groups whose clicks select the block in the setup string', () => {
+test("compositions are block groups joined to the adapters' own nodes (no copies); clicks select the block in the setup string", () => {
   const file = path.join(ROOT, 'examples', 'reviews-attributes.adapterlab.json');
   const text = fs.readFileSync(file, 'utf8');
   const g = graphOf(text, file);
@@ -165,24 +166,68 @@ test('compositions are nested block groups whose clicks select the block in the 
   const fuse = blocks.find((b) => b.block === 'Fuse')!;
   assert.equal(selected(text, fuse), 'Fuse(sentiment, domain)');
   assert.ok(fuse.trainable && fuse.params > 0, 'the fusion layers train');
+  // One node per adapter per layer in the whole graph: the blocks take the adapters from their top layer's node.
+  const adapterNodes = nodes(g).filter((n) => n.adapter);
   assert.deepEqual(
-    fuse.children.map((c) => [c.type === 'node' && c.kind, c.label, c.trainable]),
-    [
-      ['use', 'sentiment', false],
-      ['use', 'domain', false],
-    ],
+    adapterNodes.map((n) => n.id),
+    ['L0.parallel.sentiment', 'L0.parallel.domain', 'L1.parallel.sentiment', 'L1.parallel.domain'],
   );
-  assert.equal(selected(text, fuse.children[1]), 'domain');
+  const combines = (id: string) =>
+    g.edges
+      .filter((e) => e.kind === 'combines' && e.to === id)
+      .map((e) => e.from)
+      .sort();
+  assert.deepEqual(combines(fuse.id), ['L1.parallel.domain', 'L1.parallel.sentiment']);
   const composition = groups(g).find((x) => x.id === 'composition.fuse-sentiment')!;
   assert.ok(selected(text, composition).startsWith('"fuse-sentiment": {'));
   assert.deepEqual(
-    composition.children.slice(1).map((c) => c.label),
-    ['head sentiment'],
+    composition.children.map((c) => c.label),
+    ['Fuse', 'head sentiment'],
   );
+  assert.ok(g.edges.some((e) => e.from === fuse.id && e.to === 'composition.fuse-sentiment.head.sentiment'));
 
-  // A Stack runs bottom to top: an edge from each child to the next.
+  // A Stack says its order, bottom to top; a merge its weights.
   const stack = blocks.find((b) => b.block === 'Stack')!;
-  assert.ok(g.edges.some((e) => e.from === stack.children[0].id && e.to === stack.children[1].id));
+  assert.equal(stack.detail, 'domain → sentiment');
+  assert.deepEqual(combines(stack.id), ['L1.parallel.domain', 'L1.parallel.sentiment']);
+  const merge = groups(g).find((x) => x.kind === 'merge')!;
+  assert.equal(merge.detail, 'average 0.75 × sentiment + 0.25 × domain');
+  assert.deepEqual(combines(merge.id), ['L1.parallel.domain', 'L1.parallel.sentiment']);
+});
+
+test('the runs of a config: each adapter alone, head-only, each composition and merge with the adapters it loads', () => {
+  const file = path.join(ROOT, 'examples', 'reviews-methods.adapterlab.json');
+  const g = graphOf(fs.readFileSync(file, 'utf8'), file);
+  assert.deepEqual(
+    g.runs.map((r) => `${r.name}: ${r.adapters.join(',')} / ${r.tasks.join(',')}`),
+    [
+      'adapter:houlsby: houlsby / sentiment',
+      'adapter:lora: lora / sentiment',
+      'adapter:ia3: ia3 / sentiment',
+      'adapter:arc: arc / sentiment',
+      'adapter:prefix: prefix / sentiment',
+      'head-only:  / sentiment',
+    ],
+  );
+  const attributesFile = path.join(ROOT, 'examples', 'reviews-attributes.adapterlab.json');
+  const attributes = graphOf(fs.readFileSync(attributesFile, 'utf8'), attributesFile);
+  assert.deepEqual(
+    attributes.runs.filter((r) => r.group).map((r) => `${r.name} → ${r.group}: ${r.adapters.join(',')}`),
+    [
+      'composition:all → composition.all: sentiment,domain',
+      'composition:fuse-sentiment → composition.fuse-sentiment: sentiment,domain',
+      'composition:stack → composition.stack: domain,sentiment',
+      'merge:sentiment-plus-domain → merge.sentiment-plus-domain: sentiment,domain',
+    ],
+  );
+  // The names the runs get when they train, in the same order.
+  const { config } = checkConfigText(fs.readFileSync(attributesFile, 'utf8'), attributesFile);
+  assert.deepEqual(
+    attributes.runs.map((r) => r.name),
+    planRuns(config!)
+      .filter((p) => p.type !== 'full')
+      .map((p) => p.name),
+  );
 });
 
 test('nested blocks written as a JSON tree select their place in the tree', () => {
@@ -197,9 +242,11 @@ test('nested blocks written as a JSON tree select their place in the tree', () =
   assert.equal(average.block, 'Average');
   assert.deepEqual(
     stack.children.map((c) => c.id),
-    [stack.children[0].id, average.id],
+    [average.id],
+    'the nested block inside its parent; the adapters are edges',
   );
-  assert.match(average.detail!, /weights 0.25, 0.75/);
+  assert.equal(stack.detail, 'topic → Average');
+  assert.match(average.detail!, /mood, topic · weights 0.25, 0.75/);
   assert.ok(selected(text, average).startsWith('{') && selected(text, average).includes('"Average"'));
-  assert.equal(selected(text, stack.children[0]), 'topic', 'the name inside its string');
+  assert.ok(g.edges.some((e) => e.kind === 'combines' && e.from === 'L1.after-feed-forward.topic' && e.to === stack.id));
 });

@@ -32,3 +32,16 @@ test('saved states from an older or damaged page are not restored', () => {
   assert.equal(isParametersState({ source: { kind: 'run', file: '/w' }, attributes: 10, logScale: true }), false);
   assert.equal(isParametersState({ source: { kind: 'config', file: '/w/x' }, attributes: 0, logScale: true }), false);
 });
+
+test('a problem location to select: 1-based whole line and column numbers only', () => {
+  assert.ok(isGraphRequest({ type: 'revealProblem', line: 3, column: 5, endLine: 3, endColumn: 12 }));
+  for (const bad of [
+    { type: 'revealProblem', line: 0, column: 5, endLine: 3, endColumn: 12 },
+    { type: 'revealProblem', line: 3, column: 1.5, endLine: 3, endColumn: 12 },
+    { type: 'revealProblem', line: 3, column: 5 },
+    { type: 'revealProblem', line: 3, column: 5, endLine: 3, endColumn: 12, file: '/etc/passwd' },
+  ])
+    assert.equal(isGraphRequest(bad), false, JSON.stringify(bad));
+  assert.ok(isGraphState({ file: '/w/x.adapterlab.json', zoom: 0.95, scroll: { left: 10, top: 20 }, run: 'adapter:lora', collapsed: ['L0'] }));
+  assert.equal(isGraphState({ file: '/w/x.adapterlab.json', collapsed: 'L0' }), false);
+});

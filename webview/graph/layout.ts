@@ -2,7 +2,9 @@
 // cross them). elk.bundled.js runs in the page without a worker; a layout of the examples takes tens of ms.
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { GraphEdge, GraphItem, GraphModel } from '../../src/protocol/graph';
+import type { GraphEdge, GraphItem } from '../../src/protocol/graph';
+import { isCollapsedLayer, isCompact } from '../../src/common/graphCollapse';
+import type { GraphRunView } from '../../src/common/graphRuns';
 
 export interface Box {
   x: number;
@@ -33,8 +35,15 @@ export interface Layout {
 /** Text lines a node shows; the renderer draws exactly these. */
 export function nodeLines(item: GraphItem): string[] {
   const params = `${item.params.toLocaleString('en-US')} params`;
+  if (isCompact(item)) return [item.label];
   if (item.type === 'group') {
-    const first = item.kind === 'block' ? `${item.label}${item.params ? ` · ${params}` : ''}` : item.label;
+    // A layer's header is also its expand / collapse toggle.
+    const first =
+      item.kind === 'block'
+        ? `${item.label}${item.params ? ` · ${params}` : ''}`
+        : item.kind === 'layer'
+          ? `${isCollapsedLayer(item) ? '▸' : '▾'} ${item.label}`
+          : item.label;
     return [item.detail ? `${first} — ${item.detail}` : first];
   }
   const state = item.dropped ? 'dropped (AdapterDrop)' : item.trainable ? 'trainable' : 'frozen';
@@ -44,18 +53,35 @@ export function nodeLines(item: GraphItem): string[] {
 export const LINE_HEIGHT = 16;
 export const PADDING = 8;
 const GROUP_HEADER = 26;
+const CHIP_GAP = 8;
 
 const elk = new ELK();
 
-export async function layoutGraph(model: GraphModel, measure: (text: string, bold: boolean) => number): Promise<Layout> {
+export async function layoutGraph(model: GraphRunView, measure: (text: string, bold: boolean) => number): Promise<Layout> {
   const started = performance.now();
   const parents = new Map<string, string>(); // item id → group id
+  const chipLayer = new Map<string, string>(); // chip id → its collapsed layer, which elk lays out as one node
+  const nodeSize = (item: GraphItem) => {
+    const lines = nodeLines(item);
+    return { width: Math.ceil(Math.max(...lines.map((l, i) => measure(l, i === 0))) + 2 * PADDING), height: lines.length * LINE_HEIGHT + 2 * PADDING };
+  };
+  /** A collapsed layer is one row: its header, then its chips, left to right. */
+  const chipRow = (layer: GraphItem & { type: 'group' }) => {
+    let x = Math.ceil(measure(nodeLines(layer)[0], true)) + 2 * PADDING;
+    return layer.children.map((chip) => {
+      const size = nodeSize(chip);
+      const box = { x, y: PADDING, ...size };
+      x += size.width + CHIP_GAP;
+      return { chip, box, right: x - CHIP_GAP + PADDING };
+    });
+  };
   const toElk = (item: GraphItem, parent: string): ElkNode => {
     parents.set(item.id, parent);
-    if (item.type === 'node') {
-      const lines = nodeLines(item);
-      const width = Math.max(...lines.map((l, i) => measure(l, i === 0))) + 2 * PADDING;
-      return { id: item.id, width: Math.ceil(width), height: lines.length * LINE_HEIGHT + 2 * PADDING };
+    if (item.type === 'node') return { id: item.id, ...nodeSize(item) };
+    if (isCollapsedLayer(item)) {
+      const row = chipRow(item);
+      for (const { chip } of row) chipLayer.set(chip.id, item.id);
+      return { id: item.id, width: row[row.length - 1]?.right ?? 80, height: LINE_HEIGHT + 4 * PADDING };
     }
     const header = measure(nodeLines(item)[0], true) + 2 * PADDING;
     return {
@@ -98,11 +124,13 @@ export async function layoutGraph(model: GraphModel, measure: (text: string, bol
   };
   index(root);
   for (const e of model.edges) {
-    if (!byId.has(e.from) || !byId.has(e.to)) continue;
-    const up = ancestors(e.to);
-    const container = ancestors(e.from).find((a) => up.includes(a)) ?? '__root';
+    const from = chipLayer.get(e.from) ?? e.from;
+    const to = chipLayer.get(e.to) ?? e.to;
+    if (!byId.has(from) || !byId.has(to)) continue;
+    const up = ancestors(to);
+    const container = ancestors(from).find((a) => up.includes(a)) ?? '__root';
     const holder = byId.get(container)!;
-    (holder.edges ??= []).push({ id: e.id, sources: [e.from], targets: [e.to] } as ElkExtendedEdge);
+    (holder.edges ??= []).push({ id: e.id, sources: [from], targets: [to] } as ElkExtendedEdge);
   }
 
   const laid = await elk.layout(root);
@@ -115,7 +143,10 @@ export async function layoutGraph(model: GraphModel, measure: (text: string, bol
     for (const c of n.children ?? []) {
       const box = { x: x0 + (c.x ?? 0), y: y0 + (c.y ?? 0), width: c.width ?? 0, height: c.height ?? 0 };
       origin.set(c.id, box);
-      items.push({ item: itemsById.get(c.id)!, box, depth });
+      const item = itemsById.get(c.id)!;
+      items.push({ item, box, depth });
+      if (isCollapsedLayer(item))
+        for (const { chip, box: at } of chipRow(item)) items.push({ item: chip, box: { ...at, x: box.x + at.x, y: box.y + at.y }, depth: depth + 1 });
       place(c, box.x, box.y, depth + 1);
     }
   };

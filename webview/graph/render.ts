@@ -2,6 +2,7 @@
 // VS Code). Trainable and frozen differ by more than colour: trainable items have a solid, thicker border, frozen
 // ones a dashed border, and every node says which in words; AdapterDrop-dropped adapters are greyed and say so.
 import type { GraphItem } from '../../src/protocol/graph';
+import { isCollapsedLayer, isCompact } from '../../src/common/graphCollapse';
 import type { ThemeColors } from '../shared/themeColors';
 import { type Layout, LINE_HEIGHT, PADDING, nodeLines } from './layout';
 
@@ -26,12 +27,9 @@ function accent(item: GraphItem, c: ThemeColors): string {
   switch (item.kind) {
     case 'adapter':
     case 'shared':
-    case 'use':
       return c.charts.blue;
     case 'head':
       return c.charts.orange;
-    case 'fusion':
-      return c.charts.purple;
     default:
       return c.description;
   }
@@ -47,7 +45,15 @@ function dataOf(item: GraphItem): Record<string, string | number> {
     if (item.placement) d['data-placement'] = item.placement;
     if (item.dropped) d['data-dropped'] = 'true';
   } else if (item.layer !== undefined) d['data-layer'] = item.layer;
+  if (isCompact(item)) d['data-compact'] = item.count;
+  if (item.type === 'group' && item.kind === 'layer') d['data-collapsed'] = String(isCollapsedLayer(item));
   return d;
+}
+
+/** What a click or Enter on the item does: a layer's header expands or collapses it; the rest select their text. */
+function action(item: GraphItem): string {
+  if (item.type === 'group' && item.kind === 'layer') return isCollapsedLayer(item) ? 'Expand the layer.' : 'Collapse the layer.';
+  return 'Select its definition in the config.';
 }
 
 export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement {
@@ -84,7 +90,8 @@ export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement 
       class: `item ${item.type}`,
       tabindex: 0,
       role: 'button',
-      'aria-label': `${nodeLines(item).join(', ')}. Select its definition in the config.`,
+      'aria-label': `${nodeLines(item).join(', ')}. ${action(item)}`,
+      ...(item.type === 'group' && item.kind === 'layer' ? { 'aria-expanded': String(!isCollapsedLayer(item)) } : {}),
     });
     const frozenDash: Record<string, string> = item.trainable ? {} : { 'stroke-dasharray': '5 3' };
     if (item.type === 'group') {
@@ -102,7 +109,12 @@ export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement 
           'stroke-width': item.trainable ? 2 : 1,
           ...frozenDash,
         }),
-        el('text', { x: box.x + PADDING, y: box.y + PADDING + FONT_SIZE, fill: colors.foreground, 'font-weight': 600 }, nodeLines(item)[0]),
+        // A collapsed layer's header sits on the line of its chips.
+        el(
+          'text',
+          { x: box.x + PADDING, y: box.y + (isCollapsedLayer(item) ? 2 : 1) * PADDING + FONT_SIZE, fill: colors.foreground, 'font-weight': 600 },
+          nodeLines(item)[0],
+        ),
       );
       groups.append(g);
       continue;
@@ -133,7 +145,10 @@ export function renderGraph(layout: Layout, colors: ThemeColors): SVGSVGElement 
 
   for (const { edge, points } of layout.edges) {
     const d = points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-    edges.append(el('path', { d, 'marker-end': 'url(#arrow)', 'data-edge': edge.kind, ...(edge.kind === 'modifies' ? { 'stroke-dasharray': '4 3' } : {}) }));
+    // A composition or merge taking an adapter: the adapters' colour, dotted (it acts in every layer, not here).
+    const style: Record<string, string> =
+      edge.kind === 'modifies' ? { 'stroke-dasharray': '4 3' } : edge.kind === 'combines' ? { 'stroke-dasharray': '2 3', stroke: colors.charts.blue } : {};
+    edges.append(el('path', { d, 'marker-end': 'url(#arrow)', 'data-edge': edge.kind, ...style }));
   }
   svg.dataset.font = font;
   return svg;

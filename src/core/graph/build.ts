@@ -2,14 +2,14 @@
 // (params.ts), so this runs in the extension host without TensorFlow.js.
 import { METHODS, descriptorOf, isAdapterMethod } from '../adapters/methods/index';
 import type { EncoderDims } from '../adapters/methods/descriptor';
-import { type SetupNode, blocksOf, isBlock } from '../composition/tree';
+import { type SetupNode, adapterNames, blocksOf, isBlock } from '../composition/tree';
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import type { BertConfig } from '../model/shapes';
 import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
-import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode } from '../../common/graphModel';
+import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode, GraphRun } from '../../common/graphModel';
 import { definitionRange, setupNodeRange } from './sources';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -43,6 +43,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   const baseRange = definitionRange(doc, ['base']);
   const adapterRange = (name: string) => definitionRange(doc, ['adapters', name]);
   const perLayerOf = new Map(config.adapters.map((a) => [a.name, adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)]));
+  // Each adapter's node in the highest layer it sits in: where compositions and merges take it from.
+  const topNodeOf = new Map<string, string>();
 
   // Frozen base blocks; hidden states flow from `previous` through each layer's blocks and the adapters after them.
   const embeddings: GraphNode = {
@@ -112,6 +114,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     const parallel = at('parallel');
     const inside = at('inside');
     children.push(...afterAttention, ...afterFeedForward, ...parallel, ...inside);
+    for (const n of [...inside, ...afterAttention, ...parallel, ...afterFeedForward]) topNodeOf.set(n.adapter!, n.id);
 
     flowInto(attention.id);
     const intoFeedForward = afterAttention.length ? afterAttention.map((n) => n.id) : [attention.id];
@@ -196,28 +199,19 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     const prefix = `composition.${c.name}`;
     let count = 0;
     const trainsHeads = blocksOf(c.setup, 'Fuse').length > 0 || c.trainHeads;
-    const toItem = (node: SetupNode): GraphItem => {
+    // Blocks are drawn once, above the base, joined to the adapters' own nodes: the layers hold the only copy.
+    const toItem = (node: SetupNode): GraphItem | undefined => {
+      if (!isBlock(node)) return undefined;
       const id = `${prefix}.${count++}`;
       const source = setupNodeRange(doc, node.source);
-      if (!isBlock(node)) {
-        const spec = config.adapters.find((a) => a.name === node.name);
-        return {
-          type: 'node',
-          id,
-          kind: 'use',
-          label: node.name,
-          detail: spec ? `${methodLabel(spec.method)} · frozen` : 'frozen',
-          params: spec ? adapterTotal(node.name) : 0,
-          trainable: false,
-          adapter: node.name,
-          method: spec?.method,
-          source,
-        };
+      for (const child of node.children) {
+        const top = isBlock(child) ? undefined : topNodeOf.get(child.name);
+        if (top) edge(top, id, 'combines');
       }
-      const children = node.children.map(toItem);
-      // A Stack runs its children bottom to top; the other blocks run them side by side.
-      if (node.kind === 'Stack') for (let i = 1; i < children.length; i++) edge(children[i - 1].id, children[i].id);
+      // Nested blocks are drawn inside their parent block.
+      const children = node.children.map(toItem).filter((c) => c !== undefined);
       const fusion = node.kind === 'Fuse' ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) : 0;
+      const names = node.children.map((c) => (isBlock(c) ? c.kind : c.name));
       const args = node.splits
         ? `splits ${node.splits.join(', ')}`
         : node.batchSizes
@@ -231,7 +225,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         kind: 'block',
         block: node.kind,
         label: node.kind,
-        detail: node.kind === 'Fuse' ? 'fusion layers trainable' : args,
+        // A Stack runs its children bottom to top; the other blocks run them side by side.
+        detail: node.kind === 'Stack' ? names.join(' → ') : [names.join(', '), args].filter(Boolean).join(' · '),
         trainable: fusion > 0,
         params: fusion,
         children,
@@ -239,6 +234,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       };
     };
     const setup = toItem(c.setup);
+    // A setup of one adapter (no block) feeds the heads from that adapter's node.
+    const output = setup?.id ?? (isBlock(c.setup) ? undefined : topNodeOf.get(c.setup.name));
     const heads = c.tasks.map((task): GraphNode => {
       const head: GraphNode = {
         type: 'node',
@@ -251,7 +248,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         task,
         source: definitionRange(doc, ['compositions', c.name]),
       };
-      edge(setup.id, head.id);
+      if (output) edge(output, head.id);
       return head;
     });
     const drop = c.adapterDrop
@@ -267,33 +264,26 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       detail: drop,
       trainable: false,
       params: 0,
-      children: [setup, ...heads],
+      children: setup ? [setup, ...heads] : heads,
       source: definitionRange(doc, ['compositions', c.name]),
     });
   }
 
   for (const m of config.merges) {
-    const prefix = `merge.${m.name}`;
-    const uses = m.adapters.map((name, i): GraphNode => ({
-      type: 'node',
-      id: `${prefix}.${i}`,
-      kind: 'use',
-      label: name,
-      detail: `weight ${Number(m.weights[i].toFixed(3))}`,
-      params: adapterTotal(name),
-      trainable: false,
-      adapter: name,
-      source: definitionRange(doc, ['merges', m.name]),
-    }));
+    const id = `merge.${m.name}`;
+    m.adapters.forEach((name) => {
+      const top = topNodeOf.get(name);
+      if (top) edge(top, id, 'combines');
+    });
     items.push({
       type: 'group',
-      id: prefix,
+      id,
       kind: 'merge',
       label: `merge: ${m.name}`,
-      detail: `parameter average → ${m.task}`,
+      detail: `average ${m.adapters.map((name, i) => `${Number(m.weights[i].toFixed(3))} × ${name}`).join(' + ')}`,
       trainable: false,
       params: 0,
-      children: uses,
+      children: [],
       source: definitionRange(doc, ['merges', m.name]),
     });
   }
@@ -303,6 +293,26 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     base: `${baseDescription} · ${bert.layers} layers × ${d}`,
     items,
     edges,
+    runs: runsOf(config),
     totals: { base: base.total, adapters: sum(config.adapters.map((a) => adapterTotal(a.name))) },
   };
+}
+
+/**
+ * The runs `adapter-lab train` makes of this config (run/plan.ts, which this layer may not import; a test keeps the
+ * two in step), but full fine-tuning: nothing in the drawing would be frozen there.
+ */
+function runsOf(config: ExperimentConfig): GraphRun[] {
+  const allTasks = config.tasks.map((t) => t.name);
+  return [
+    ...config.adapters.map((a): GraphRun => ({ name: `adapter:${a.name}`, adapters: [a.name], tasks: [a.task] })),
+    ...config.baselines.filter((b) => b === 'head-only').map((b): GraphRun => ({ name: b, adapters: [], tasks: allTasks })),
+    ...config.compositions.map((c): GraphRun => ({
+      name: `composition:${c.name}`,
+      adapters: adapterNames(c.setup),
+      tasks: [],
+      group: `composition.${c.name}`,
+    })),
+    ...config.merges.map((m): GraphRun => ({ name: `merge:${m.name}`, adapters: m.adapters, tasks: [], group: `merge.${m.name}` })),
+  ];
 }

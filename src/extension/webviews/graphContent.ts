@@ -35,7 +35,17 @@ export class GraphContent {
     const { config, problems } = checkExperimentText(text, file, workspaceDiskChecks(this.roots));
     const errors = problems.filter((p) => p.severity === 'error');
     if (!config || errors.length)
-      return { type: 'problems', file, problems: errors.map((p) => ({ line: p.range.line, column: p.range.column, message: p.message })) };
+      return {
+        type: 'problems',
+        file,
+        problems: errors.map((p) => ({
+          line: p.range.line,
+          column: p.range.column,
+          endLine: p.range.endLine,
+          endColumn: p.range.endColumn,
+          message: p.message,
+        })),
+      };
     const outside = pathsOutside(config, this.roots).filter((o) => o.what !== 'runs folder');
     if (outside.length)
       return { type: 'error', message: `Adapter Lab reads only inside the workspace: ${outside.map((o) => `${o.what} ${o.path}`).join('; ')}` };

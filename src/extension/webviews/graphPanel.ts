@@ -101,6 +101,7 @@ class GraphPanel {
 
   private async handle(message: GraphRequest): Promise<void> {
     if (message.type === 'reveal') return this.reveal(message.id);
+    if (message.type === 'revealProblem') return this.select(message.line - 1, message.column - 1, message.endLine - 1, message.endColumn - 1);
     const uri = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.file(this.config.fsPath.replace(/\.adapterlab\.json$/, `.graph.${message.format}`)),
       filters: message.format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
@@ -120,10 +121,18 @@ class GraphPanel {
       return;
     }
     const document = await vscode.workspace.openTextDocument(this.config);
-    const shown = vscode.window.visibleTextEditors.find((e) => e.document === document);
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
     const start = document.positionAt(item.source.offset);
     const end = document.positionAt(item.source.offset + item.source.length);
+    await this.select(start.line, start.character, end.line, end.character);
+  }
+
+  /** Selects a range of the config (0-based), in the editor that shows it or a new one beside the graph. */
+  private async select(line: number, character: number, endLine: number, endCharacter: number): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(this.config);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
+    const start = document.validatePosition(new vscode.Position(line, character));
+    const end = document.validatePosition(new vscode.Position(endLine, endCharacter));
     editor.selection = new vscode.Selection(start, end);
     editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
