@@ -101,7 +101,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
     const item = new vscode.TreeItem(node.label, node.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = idOf(node);
     item.description = `${runDescription(entry, live)}${node.note ? ` · ${node.note}` : ''}`;
-    item.tooltip = new vscode.MarkdownString(runTooltip(entry));
+    item.tooltip = new vscode.MarkdownString(runTooltip(entry, live));
     item.iconPath = this.runIcon(entry);
     item.contextValue = contextValueOf(node);
     item.accessibilityInformation = { label: runAccessibilityLabel(entry, live, node.spokenName) };

@@ -13,11 +13,12 @@ import type { ProgressEvent } from '../common/events';
 import type { TrainerExit } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, createSweepRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
-import { formatDuration, progressSummary, sessionFraction } from './progressText';
+import { formatDuration, notificationText } from './progressText';
 import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
 import { RunLog } from './runLog';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
+import { TrainingEstimate } from './trainingEta';
 import { TrainingStatusBar } from './trainingStatusBar';
 
 const RENDER_EVERY_MS = 250;
@@ -32,6 +33,8 @@ export interface RunsView {
 interface LiveRun {
   runName: string;
   event: ProgressEvent;
+  /** Its training's time left as last shown (all of that training's runs). */
+  trainingEtaMs: number | undefined;
 }
 
 export class Training implements vscode.Disposable {
@@ -128,36 +131,46 @@ export class Training implements vscode.Disposable {
     token: vscode.CancellationToken,
   ): Promise<void> {
     const log = new RunLog();
-    const steps = new Map<string, ProgressEvent>(); // by run id, while it trains
+    const estimate = new TrainingEstimate(
+      runs.map((r) => r.id),
+      parallel,
+    );
     let finished = 0;
     let reportedPercent = 0;
-    let latest: string | undefined;
+    let latest: { id: string; label: string; event: ProgressEvent } | undefined;
+    let trainingEtaMs: number | undefined;
     const render = throttle(() => {
-      const percent = 100 * sessionFraction(steps, finished, runs.length);
-      const current = latest ? steps.get(latest) : undefined;
-      const run = current && runs.find((r) => r.id === latest);
-      const detail = run && current ? ` · ${run.label} ${progressSummary(current)}` : '';
-      progress.report({ increment: percent - reportedPercent, message: `${finished}/${runs.length} runs done${detail}` });
-      reportedPercent = percent;
+      const now = Date.now();
+      trainingEtaMs = estimate.etaMs(now);
+      const percent = 100 * estimate.fraction(now, trainingEtaMs);
+      progress.report({ increment: Math.max(0, percent - reportedPercent), message: notificationText(finished, runs.length, trainingEtaMs, latest) });
+      reportedPercent = Math.max(reportedPercent, percent);
+      for (const run of runs) {
+        const live = this.live.get(run.dir);
+        if (live) live.trainingEtaMs = trainingEtaMs;
+      }
       this.renderStatusBar();
     }, RENDER_EVERY_MS);
 
     this.lag.begin();
     const started = Date.now();
-    progress.report({ message: `0/${runs.length} runs done · starting` });
+    progress.report({ message: notificationText(0, runs.length, undefined) });
     const execution = new ExperimentExecution(runs, {
       trainerScript: this.engineScript,
       parallel,
       backend,
-      onStart: (_run, trainer) => lowerPriority(trainer.pid),
+      onStart: (run, trainer) => {
+        estimate.started(run.id, Date.now());
+        lowerPriority(trainer.pid);
+      },
       onMessage: (run, m) => {
         const line = log.message(run.label, m);
         if (line) this.output.appendLine(line);
         if (m.type === 'progress') {
-          steps.set(run.id, m.event);
+          estimate.progressed(run.id, m.event.step, m.event.totalSteps, Date.now());
           this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
-          this.live.set(run.dir, { runName: run.plan.name, event: m.event });
-          latest = run.id;
+          this.live.set(run.dir, { runName: run.plan.name, event: m.event, trainingEtaMs });
+          latest = { id: run.id, label: run.label, event: m.event };
           render();
           this.runsView.refreshLive();
         } else {
@@ -169,7 +182,8 @@ export class Training implements vscode.Disposable {
       },
       onExit: (run, exit) => {
         finished++;
-        steps.delete(run.id);
+        estimate.finished(run.id, Date.now());
+        if (latest?.id === run.id) latest = undefined;
         this.live.delete(run.dir);
         this.output.appendLine(log.exit(run.label, exit, run.dir));
         render();
