@@ -85,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
       shownRuns: () => runsTree.runs,
       selectedNodes: () => view.selection,
       isTraining: (dir) => trainer.isTraining(dir),
+      cancelRun: (dir) => trainer.cancelRun(dir),
       refreshTree: () => runsTree.refresh(),
     }),
   );

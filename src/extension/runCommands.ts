@@ -1,4 +1,4 @@
-// The commands on runs: open curves, show parameters, compare, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config; Open Training Curves and Compare Runs also take a list of run folders (from the sweep panel).
+// The commands on runs: open curves, show parameters, compare, cancel, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config; Open Training Curves and Compare Runs also take a list of run folders (from the sweep panel).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -19,6 +19,8 @@ export interface RunCommandContext {
   shownRuns(): readonly RunEntry[];
   selectedNodes(): readonly RunsTreeNode[];
   isTraining(runDir: string): boolean;
+  /** Cancels a run this window trains; false if it does not. */
+  cancelRun(runDir: string): boolean;
   refreshTree(): void;
 }
 
@@ -27,6 +29,7 @@ export function registerRunCommands(ctx: RunCommandContext): vscode.Disposable[]
     vscode.commands.registerCommand('adapterLab.openCurves', (arg: unknown, selected?: RunsTreeNode[]) => openCurves(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.showRunParameters', (arg: unknown) => showRunParameters(ctx, arg)),
     vscode.commands.registerCommand('adapterLab.compareRuns', (arg: unknown, selected?: RunsTreeNode[]) => compareRuns(ctx, arg, selected)),
+    vscode.commands.registerCommand('adapterLab.cancelRun', (arg: unknown, selected?: RunsTreeNode[]) => cancelRuns(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.revealRun', (arg: unknown) => revealRun(arg)),
     vscode.commands.registerCommand('adapterLab.deleteRun', (arg: unknown, selected?: RunsTreeNode[]) => deleteRuns(ctx, arg, selected)),
   ];
@@ -108,6 +111,17 @@ async function pickRuns(runs: readonly RunEntry[]): Promise<RunEntry[]> {
     { canPickMany: true, placeHolder: 'Runs to compare' },
   );
   return picked?.map((p) => p.run) ?? [];
+}
+
+/** Cancels the running and queued runs among those selected; the other runs of their trainings go on. */
+function cancelRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): void {
+  const runs = runsOf(arg, selected).filter((r) => r.record.status === 'running' || r.record.status === 'queued');
+  const notHere = runs.filter((r) => !ctx.cancelRun(r.dir));
+  if (notHere.length) {
+    void vscode.window.showWarningMessage(
+      `${notHere.map((r) => r.record.name).join(', ')} ${notHere.length === 1 ? 'is' : 'are'} not being trained by this window, so ${notHere.length === 1 ? 'it' : 'they'} cannot be cancelled here.`,
+    );
+  }
 }
 
 async function revealRun(arg: unknown): Promise<void> {

@@ -40,7 +40,8 @@ interface LiveRun {
 export class Training implements vscode.Disposable {
   private readonly executions = new Set<ExperimentExecution>();
   private readonly live = new Map<string, LiveRun>(); // by run folder
-  private readonly activeRunDirs = new Set<string>();
+  /** The runs this window's sessions train or will train, by run folder, with the session that has them. */
+  private readonly activeRuns = new Map<string, { execution: ExperimentExecution; run: PlannedRun }>();
   private readonly statusBar = new TrainingStatusBar();
 
   constructor(
@@ -55,7 +56,16 @@ export class Training implements vscode.Disposable {
 
   /** Whether a session of this window trains (or will train) the run in that folder. */
   isTraining(runDir: string): boolean {
-    return this.activeRunDirs.has(runDir);
+    return this.activeRuns.has(runDir);
+  }
+
+  /** Cancels one run (running: after its current step; queued: not started); the rest of its training goes on. */
+  cancelRun(runDir: string): boolean {
+    const active = this.activeRuns.get(runDir);
+    if (!active) return false;
+    this.output.appendLine(`Cancelling ${active.run.label}: it stops after its current step; the other runs go on.`);
+    active.execution.cancelRun(active.run.id, 'cancelled from the Runs view');
+    return true;
   }
 
   async train(configUri: vscode.Uri): Promise<void> {
@@ -191,7 +201,7 @@ export class Training implements vscode.Disposable {
       },
     });
     this.executions.add(execution);
-    runs.forEach((r) => this.activeRunDirs.add(r.dir));
+    runs.forEach((run) => this.activeRuns.set(run.dir, { execution, run }));
     this.setTrainingContext();
     const onCancel = token.onCancellationRequested(() => {
       this.output.appendLine(`Cancelling "${config.name}": each run stops after its current step.`);
@@ -210,7 +220,7 @@ export class Training implements vscode.Disposable {
       this.executions.delete(execution);
       runs.forEach((r) => {
         this.live.delete(r.dir);
-        this.activeRunDirs.delete(r.dir);
+        this.activeRuns.delete(r.dir);
       });
       this.setTrainingContext();
       this.renderStatusBar();
