@@ -1,5 +1,6 @@
 // What training progress looks like in the status bar, the progress notification and the Runs tree.
 import type { ProgressEvent } from '../common/events';
+import { plural } from '../common/plural';
 
 /** "0:42", "12:05", "1:02:03". */
 export function formatDuration(ms: number): string {
@@ -38,7 +39,7 @@ export function notificationText(
   latest?: { label: string; event: ProgressEvent },
 ): string {
   const detail = latest ? ` · ${latest.label} ${stepSummary(latest.event)}` : '';
-  return `${finished}/${runCount} ${runCount === 1 ? 'run' : 'runs'} done · ${trainingEtaText(trainingEtaMs)}${detail}`;
+  return `${finished}/${plural(runCount, 'run')} done · ${trainingEtaText(trainingEtaMs)}${detail}`;
 }
 
 /** The status bar: the whole training's time left, the run that reported last, and how many others train beside it. */

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { listRuns, readRun, readSummary } from '../core/io/runStore';
 import { isReallyInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
-import { type RunsTreeNode, runDirOf, runsOfNode } from './runsTreeNodes';
+import { runsOfSelection } from './runSelection';
+import { type RunsTreeNode, runDirOf } from './runsTreeNodes';
 import { readSettings } from './settings';
 import { openComparePanel } from './webviews/comparePanel';
 import { openCurvesPanel } from './webviews/curvesPanel';
@@ -50,7 +51,7 @@ const isRunFolderList = (arg: unknown): arg is string[] => Array.isArray(arg) &&
 function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): RunEntry[] {
   if (isRunFolderList(arg)) return arg.flatMap((dir) => readEntry(path.resolve(dir)) ?? []);
   const nodes = selected?.length ? selected : arg && typeof arg === 'object' && 'kind' in arg ? [arg as RunsTreeNode] : [];
-  if (nodes.length) return [...new Map(nodes.flatMap(runsOfNode).map((r) => [r.dir, r])).values()]; // a run and its setting, both selected: once
+  if (nodes.length) return runsOfSelection(nodes);
   const dir = runDirOf(arg);
   const entry = dir ? readEntry(dir) : undefined;
   return entry ? [entry] : [];
@@ -143,7 +144,7 @@ async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsT
   if (deletable.length === 0) return;
   const names = deletable.map((r) => `${r.record.name} (${r.record.id})`).join('\n');
   const choice = await vscode.window.showWarningMessage(
-    `Delete ${deletable.length === 1 ? 'this run' : `these ${deletable.length} runs`} and all their files?`,
+    deletable.length === 1 ? 'Delete this run and all its files?' : `Delete these ${deletable.length} runs and all their files?`,
     { modal: true, detail: names },
     'Delete',
   );

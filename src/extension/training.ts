@@ -10,6 +10,7 @@ import { sweepState } from '../core/sweep/resume';
 import { planSweepRuns } from '../core/sweep/runs';
 import { planRuns } from '../core/run/plan';
 import type { ProgressEvent } from '../common/events';
+import { plural } from '../common/plural';
 import type { TrainerExit } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, createSweepRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
@@ -109,7 +110,7 @@ export class Training implements vscode.Disposable {
     const parallel = Math.min(settings.maxParallelRuns, runs.length);
     if (!sweepRuns) {
       this.output.appendLine(
-        `Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
+        `Experiment "${config.name}": ${plural(runs.length, 'run')} (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
       );
     }
     this.runsView.refresh();
