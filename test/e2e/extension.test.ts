@@ -145,13 +145,13 @@ step('a config error shows in the Problems panel at its line, with a quick fix; 
   await screenshot(page, '04-problems-panel');
 
   await row.dblclick(); // the editor, cursor on the problem
-  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change to "mood"' });
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: "Change to 'mood'" });
   await retry('the quick fix menu', async () => {
     await page.keyboard.press('Control+.');
     await fix.waitFor({ timeout: 5000 });
   });
   await screenshot(page, '05-quick-fix');
-  await page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Change to "mood"' }).waitFor();
+  await page.locator('.action-widget .monaco-list-row.focused', { hasText: "Change to 'mood'" }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown task "mod"' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 
