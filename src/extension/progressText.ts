@@ -20,10 +20,16 @@ export function stepSummary(event: ProgressEvent): string {
   return `${event.step}/${event.totalSteps} · loss ${event.loss.toFixed(3)}`;
 }
 
+/** A running run's latest progress and its time left (at its recent pace, as the whole training's estimate counts it). */
+export interface LiveProgress {
+  event: ProgressEvent;
+  etaMs: number;
+}
+
 /** A running run's row in the tree, what matters first so a narrow sidebar still shows it: `30% · ETA 0:14 · 12/40 · loss 0.532`. */
-export function runProgressText(event: ProgressEvent): string {
+export function runProgressText({ event, etaMs }: LiveProgress): string {
   const percent = event.totalSteps > 0 ? Math.floor((100 * event.step) / event.totalSteps) : 0;
-  return `${percent}% · ETA ${formatDuration(etaMs(event))} · ${stepSummary(event)}`;
+  return `${percent}% · ETA ${formatDuration(etaMs)} · ${stepSummary(event)}`;
 }
 
 /** The whole training's time left: `ETA 1:05`, or `estimating time left` until a run has shown its pace. */

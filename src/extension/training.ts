@@ -14,7 +14,7 @@ import { plural } from '../common/plural';
 import type { TrainerExit } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, createSweepRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
-import { formatDuration, notificationText } from './progressText';
+import { type LiveProgress, etaMs, formatDuration, notificationText } from './progressText';
 import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
 import { RunLog } from './runLog';
 import { readSettings } from './settings';
@@ -34,6 +34,8 @@ export interface RunsView {
 interface LiveRun {
   runName: string;
   event: ProgressEvent;
+  /** The run's own time left at its recent pace. */
+  etaMs: number;
   /** Its training's time left as last shown (all of that training's runs). */
   trainingEtaMs: number | undefined;
 }
@@ -53,7 +55,10 @@ export class Training implements vscode.Disposable {
     private readonly onSessionLag: (experiment: string, stats: LagStats) => void,
   ) {}
 
-  readonly liveProgress = (runDir: string): ProgressEvent | undefined => this.live.get(runDir)?.event;
+  readonly liveProgress = (runDir: string): LiveProgress | undefined => {
+    const live = this.live.get(runDir);
+    return live && { event: live.event, etaMs: live.etaMs };
+  };
 
   /** Whether a session of this window trains (or will train) the run in that folder. */
   isTraining(runDir: string): boolean {
@@ -180,7 +185,8 @@ export class Training implements vscode.Disposable {
         if (m.type === 'progress') {
           estimate.progressed(run.id, m.event.step, m.event.totalSteps, Date.now());
           this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
-          this.live.set(run.dir, { runName: run.plan.name, event: m.event, trainingEtaMs });
+          const now = Date.now();
+          this.live.set(run.dir, { runName: run.plan.name, event: m.event, etaMs: estimate.runEtaMs(run.id, now) ?? etaMs(m.event), trainingEtaMs });
           latest = { id: run.id, label: run.label, event: m.event };
           render();
           this.runsView.refreshLive();

@@ -61,6 +61,12 @@ export class TrainingEstimate {
     return Math.max(0, shown - at);
   }
 
+  /** One running run's time left at its recent pace; undefined until it has reported twice. */
+  runEtaMs(runId: string, at: number): number | undefined {
+    const run = this.runs.get(runId);
+    return run && timeLeft(run, at);
+  }
+
   /** Share of the training done, 0…1: time spent over time spent plus time left; finished runs over all until a pace is known. */
   fraction(at: number, etaMs: number | undefined): number {
     const all = [...this.runs.values()];

@@ -38,7 +38,7 @@ test("the status bar and the notification show the whole training's time left fi
 });
 
 test("a running run's row leads with its percent and time left, so a narrow sidebar still shows them", () => {
-  assert.equal(runProgressText(event(12)), '30% · ETA 0:14 · 12/40 · loss 0.693');
+  assert.equal(runProgressText({ event: event(12), etaMs: 14_000 }), '30% · ETA 0:14 · 12/40 · loss 0.693');
 });
 
 /** Replays a recorded training (the README's example, two runs at a time) into an estimate: each estimate with its time. */
@@ -95,6 +95,8 @@ test('queued runs wait for a free process: each takes as long as the finished ru
   // on b's process at 5 s → 12.5 s, d on a's at 10 s → 17.5 s.
   assert.equal(new TrainingEstimate(['a', 'b', 'c', 'd'], 2).etaMs(0), undefined);
   assert.equal(Math.round(estimate.etaMs(2000)!), 15_500);
+  assert.equal(estimate.runEtaMs('a', 2000), 8000, "a run's own time left, as its row shows it");
+  assert.equal(estimate.runEtaMs('c', 2000), undefined);
   estimate.finished('b', 5000);
   estimate.started('c', 5000);
   // Now the finished run's length (5 s) is the measure: a ends at 10 s, c at 10 s, d after one of them at 15 s. The

@@ -74,7 +74,7 @@ test('a completed run shows test accuracy per task; others show their status', (
 });
 
 test('a running run shows its live progress, percent and time left first, and says so to screen readers; the tooltip has all of it', () => {
-  const live: ProgressEvent = {
+  const event: ProgressEvent = {
     step: 12,
     totalSteps: 40,
     epoch: 1,
@@ -86,6 +86,7 @@ test('a running run shows its live progress, percent and time left first, and sa
     examplesPerSec: 10,
     tokensPerSec: 100,
   };
+  const live = { event, etaMs: 14_000 };
   const running = run('adapter:mood', 'a', '2026-01-01T10:00:00Z', 'running');
   assert.equal(runDescription(running, live), '30% · ETA 0:14 · 12/40 · loss 0.532');
   assert.equal(runDescription(running), 'running');
