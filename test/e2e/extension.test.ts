@@ -207,7 +207,13 @@ step('a typo inside a setup string of a copied example is underlined alone and f
 
   // The example has no "$schema": the extension's association gives a copy its hover docs.
   await retry('the schema hover', async () => {
-    await page.locator('.monaco-editor .view-line span', { hasText: '"baselines"' }).first().hover();
+    // The property's own token (not the line's span around it), then Show Hover from the keyboard.
+    await page
+      .locator('.monaco-editor .view-line span span', { hasText: /^"baselines"$/ })
+      .first()
+      .click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
     await page.locator('.monaco-hover', { hasText: 'Baselines trained for every task' }).waitFor({ timeout: 5000 });
   });
   await page.waitForTimeout(500); // the hover fades in

@@ -1,12 +1,14 @@
 // Storage for N attributes as lines, one per run type that is stored per attribute, N = 1 … the slider's maximum:
-// full fine-tuning grows by a whole model per attribute, adapters by a small adapter over one shared base. The
-// point at the chosen N is marked; the table beside it has the figures.
-import { CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
+// full fine-tuning grows by a whole model per attribute, adapters by a small adapter over one shared base. The axis
+// is logarithmic: linear, the adapters' lines would lie flat on zero beside full fine-tuning's. The point at the
+// chosen N is marked; the table below has the figures.
+import { CategoryScale, Chart, Legend, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import { type StorageModel, projectedBytes } from '../../src/common/parameterReport';
+import { logAxisTicks } from '../shared/logTicks';
 import type { ThemeColors } from '../shared/themeColors';
 import { bytes } from './format';
 
-Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, CategoryScale, LogarithmicScale, Legend, Tooltip);
 
 export interface StorageLine {
   name: string;
@@ -56,9 +58,11 @@ export class StorageChart {
             title: { display: true, text: 'attributes N', color: colors.description },
           },
           y: {
+            type: 'logarithmic',
+            afterBuildTicks: logAxisTicks,
             grid: { color: colors.border },
             ticks: { color: colors.foreground, callback: (v) => bytes(Number(v)) },
-            title: { display: true, text: 'bytes on disk', color: colors.description },
+            title: { display: true, text: 'bytes on disk (log scale)', color: colors.description },
           },
         },
         plugins: {
