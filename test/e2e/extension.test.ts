@@ -105,6 +105,14 @@ after(async () => {
 
 step('Train Adapters from the explorer context menu trains every run to completion', async () => {
   const { page } = workbench;
+  // Before any run, the Runs view says what to do with the configs it found.
+  await showSideBar(page, 'Adapter Lab');
+  await page
+    .locator('[id="workbench.view.extension.adapterLab"]')
+    .getByText('No runs yet. Right-click an experiment config (*.adapterlab.json) in the Explorer')
+    .waitFor({ timeout: UI_TIMEOUT });
+  await screenshot(page, '00-runs-view-welcome');
+  await showSideBar(page, 'Explorer');
   const config = explorerRow(page, 'tiny.adapterlab.json');
   await config.waitFor({ timeout: UI_TIMEOUT });
   await retry('the explorer context menu', async () => {
