@@ -183,9 +183,9 @@ export class Training implements vscode.Disposable {
         const line = log.message(run.label, m);
         if (line) this.output.appendLine(line);
         if (m.type === 'progress') {
-          estimate.progressed(run.id, m.event.step, m.event.totalSteps, Date.now());
-          this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
           const now = Date.now();
+          estimate.progressed(run.id, m.event.step, m.event.totalSteps, now);
+          this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
           this.live.set(run.dir, { runName: run.plan.name, event: m.event, etaMs: estimate.runEtaMs(run.id, now) ?? etaMs(m.event), trainingEtaMs });
           latest = { id: run.id, label: run.label, event: m.event };
           render();

@@ -40,10 +40,9 @@ export class TrainingEstimate {
     run.totalSteps = totalSteps;
   }
 
+  /** The run ended; one that never started (cancelled or failed in the queue) takes no time and sets no measure. */
   finished(runId: string, at: number): void {
-    const run = this.timing(runId);
-    run.startedAt ??= at;
-    run.finishedAt = at;
+    this.timing(runId).finishedAt = at;
   }
 
   /**
@@ -86,12 +85,12 @@ export class TrainingEstimate {
   private rawEtaMs(at: number): number | undefined {
     const all = [...this.runs.values()];
     const running = all.filter((r) => r.startedAt !== undefined && r.finishedAt === undefined);
-    const queued = all.filter((r) => r.startedAt === undefined);
+    const queued = all.filter((r) => r.startedAt === undefined && r.finishedAt === undefined);
     const paced = running.flatMap((r) => {
       const left = timeLeft(r, at);
       return left === undefined ? [] : [{ run: r, left }];
     });
-    const finishedLengths = all.filter((r) => r.finishedAt !== undefined).map((r) => r.finishedAt! - r.startedAt!);
+    const finishedLengths = all.filter((r) => r.finishedAt !== undefined && r.startedAt !== undefined).map((r) => r.finishedAt! - r.startedAt!);
     const lengths = finishedLengths.length ? finishedLengths : paced.map(({ run, left }) => at - run.startedAt! + left);
     const loading = running.length - paced.length;
     if (!lengths.length) return queued.length + loading ? undefined : 0;

@@ -81,6 +81,20 @@ test('the time left does not jump: between two reports it moves by the time pass
   }
 });
 
+test('a queued run cancelled before it started takes no time, and is not a run that took none', () => {
+  /** a took 10 s; b has just started; c waits, or was cancelled in the queue. */
+  const timeLeft = (cancelC: boolean) => {
+    const estimate = new TrainingEstimate(['a', 'b', 'c'], 1);
+    estimate.started('a', 0);
+    estimate.finished('a', 10_000);
+    estimate.started('b', 10_000);
+    if (cancelC) estimate.finished('c', 10_000);
+    return estimate.etaMs(10_000);
+  };
+  assert.equal(timeLeft(false), 20_000, 'b, then c, each as long as a took');
+  assert.equal(timeLeft(true), 10_000, 'b alone');
+});
+
 test('queued runs wait for a free process: each takes as long as the finished runs took', () => {
   const estimate = new TrainingEstimate(['a', 'b', 'c', 'd'], 2);
   estimate.started('a', 0);
