@@ -10,6 +10,9 @@ import { bytes } from './format';
 
 Chart.register(LineController, LineElement, PointElement, CategoryScale, LogarithmicScale, Legend, Tooltip);
 
+/** The axis counts MB (1024², as the table): its round ticks (1, 10, 100 MB) then read as round sizes. */
+const MB = 1024 ** 2;
+
 export interface StorageLine {
   name: string;
   storage: StorageModel;
@@ -37,7 +40,7 @@ export class StorageChart {
           const color = line.reference || line.name === 'full' ? colors.charts.red : palette[i % palette.length];
           return {
             label: line.reference ? `${line.name} (from shapes)` : line.name,
-            data: ns.map((n) => projectedBytes(line.storage, n)),
+            data: ns.map((n) => projectedBytes(line.storage, n) / MB),
             borderColor: color,
             backgroundColor: color,
             borderWidth: 2,
@@ -61,13 +64,13 @@ export class StorageChart {
             type: 'logarithmic',
             afterBuildTicks: logAxisTicks,
             grid: { color: colors.border },
-            ticks: { color: colors.foreground, callback: (v) => bytes(Number(v)) },
-            title: { display: true, text: 'bytes on disk (log scale)', color: colors.description },
+            ticks: { color: colors.foreground, callback: (v) => `${Number(v).toLocaleString('en-US', { maximumSignificantDigits: 3 })} MB` },
+            title: { display: true, text: 'on disk (log scale)', color: colors.description },
           },
         },
         plugins: {
           legend: { labels: { color: colors.foreground } },
-          tooltip: { callbacks: { title: (items) => `N = ${items[0]?.label}`, label: (c) => `${c.dataset.label}: ${bytes(Number(c.raw))}` } },
+          tooltip: { callbacks: { title: (items) => `N = ${items[0]?.label}`, label: (c) => `${c.dataset.label}: ${bytes(Number(c.raw) * MB)}` } },
         },
       },
     });
