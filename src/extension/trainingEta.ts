@@ -47,7 +47,9 @@ export class TrainingEstimate {
 
   /**
    * Milliseconds until the last run ends; undefined until a run has shown its pace. Follows the raw estimate
-   * smoothly, so one run ending early or a queued run starting moves it over seconds rather than at once.
+   * smoothly, so one run ending early or a queued run starting moves it over seconds rather than at once — but never
+   * below the time a running run still needs at a pace measured over a full window (its row shows that figure; a
+   * pace from the first few, slower, steps would make it jump).
    */
   etaMs(at: number): number | undefined {
     const raw = this.rawEtaMs(at);
@@ -55,7 +57,10 @@ export class TrainingEstimate {
     const finishAt = at + raw;
     const previous = this.shownFinish;
     const weight = previous ? 1 - Math.exp(-(at - previous.at) / SETTLE_MS) : 1;
-    const shown = previous ? previous.finishAt + weight * (finishAt - previous.finishAt) : finishAt;
+    const smoothed = previous ? previous.finishAt + weight * (finishAt - previous.finishAt) : finishAt;
+    const settled = [...this.runs.values()].filter((r) => r.finishedAt === undefined && r.recent.length === PACE_WINDOW);
+    const longestRunning = Math.max(0, ...settled.map((r) => timeLeft(r, at) ?? 0));
+    const shown = Math.max(smoothed, at + longestRunning);
     this.shownFinish = { at, finishAt: shown };
     return Math.max(0, shown - at);
   }

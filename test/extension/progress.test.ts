@@ -95,6 +95,22 @@ test('a queued run cancelled before it started takes no time, and is not a run t
   assert.equal(timeLeft(true), 10_000, 'b alone');
 });
 
+test("once a run's pace is settled the training's time left is never less than that run still needs", () => {
+  const estimate = new TrainingEstimate(['a', 'b'], 2);
+  estimate.started('a', 0);
+  estimate.started('b', 0);
+  estimate.progressed('a', 10, 100, 1000);
+  estimate.progressed('a', 20, 100, 2000);
+  assert.ok(estimate.etaMs(2000)! < 20_000, 'b still loading: as long as a, as far as is known');
+  // b turns out long: 1000 steps at 100 ms. Smoothing alone would take seconds to get there; its row shows it now.
+  for (let step = 1; step <= 8; step++) {
+    estimate.progressed('b', step, 1000, 2000 + 100 * (step - 1));
+    estimate.etaMs(2000 + 100 * (step - 1));
+  }
+  assert.ok(estimate.etaMs(2700)! >= estimate.runEtaMs('b', 2700)!);
+  assert.equal(Math.round(estimate.runEtaMs('b', 2700)!), 99_200);
+});
+
 test('queued runs wait for a free process: each takes as long as the finished runs took', () => {
   const estimate = new TrainingEstimate(['a', 'b', 'c', 'd'], 2);
   estimate.started('a', 0);
