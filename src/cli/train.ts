@@ -17,6 +17,7 @@ import { shownPath } from './findRuns';
 import { type TrainArgs, executeRuns } from './executeRuns';
 import { trainSweep } from './trainSweep';
 import { terminalColumns, wrapWords } from './terminalWidth';
+import { plural } from '../common/plural';
 
 export async function trainCommand(configFile: string, args: TrainArgs): Promise<number> {
   const { config, problems, sweep } = loadExperiment(configFile);
@@ -64,7 +65,7 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   const parallel = args.parallel ?? Math.min(defaultParallelism(), runs.length);
   const width = terminalColumns();
   const say = (text: string) => console.log(wrapWords(text, width && width - 1));
-  say(`Experiment "${config.name}": ${runs.length} runs (${plans.map((p) => p.name).join(', ')}), ${parallel} at a time`);
+  say(`Experiment "${config.name}": ${plural(runs.length, 'run')} (${plans.map((p) => p.name).join(', ')}), ${parallel} at a time`);
   if (config.base.kind === 'random') {
     say('Note: the base model is randomly initialised, not pre-trained — adapters and head-only runs have little to build on.');
   }

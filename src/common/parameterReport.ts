@@ -49,6 +49,8 @@ export interface ParameterReport {
   experiment: string;
   base: BaseParameters;
   rows: RunTypeParameters[];
+  /** What full fine-tuning stores, from shapes: the yardstick of the projection, also when the config trains no full baseline. */
+  fullFineTuning: StorageModel;
 }
 
 /** `shared + n · perAttribute` bytes: full fine-tuning stores n models, adapters one base and n adapters. */

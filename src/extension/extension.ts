@@ -9,6 +9,7 @@ import { ConfigDiagnostics } from './configDiagnostics';
 import { EventLoopLag } from './eventLoopLag';
 import { HostTimings } from './hostTimings';
 import { SuggestionQuickFixes } from './quickFixes';
+import { RunsViewWelcome } from './runsViewWelcome';
 import { registerRunCommands } from './runCommands';
 import { RunsTree } from './runsTree';
 import type { RunsTreeNode } from './runsTreeNodes';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   training = trainer;
   const view = vscode.window.createTreeView<RunsTreeNode>('adapterLab.runs', { treeDataProvider: runsTree, canSelectMany: true, showCollapseAll: true });
 
+  const codeLens = new ConfigCodeLens();
   context.subscriptions.push(
     output,
     trainer,
@@ -60,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     new ConfigDiagnostics(),
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new SuggestionQuickFixes(), SuggestionQuickFixes.metadata),
-    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, new ConfigCodeLens()),
+    codeLens,
+    vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, codeLens),
+    new RunsViewWelcome(view),
     vscode.commands.registerCommand('adapterLab.train', async (arg: unknown) => {
       const uri = await targetConfig(arg);
       if (uri) await trainer.train(uri);
@@ -85,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
       shownRuns: () => runsTree.runs,
       selectedNodes: () => view.selection,
       isTraining: (dir) => trainer.isTraining(dir),
+      cancelRun: (dir) => trainer.cancelRun(dir),
       refreshTree: () => runsTree.refresh(),
     }),
   );

@@ -19,12 +19,25 @@ export function problemsToShow(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => p.code !== 'syntax-error');
 }
 
-/** Problems whose range spans a quoted key or string value that the "did you mean" suggestion can replace. */
-const FIXABLE_CODES = new Set(['unknown-task', 'unknown-property', 'invalid-value']);
+/**
+ * Problems whose range is exactly the misspelt word: a quoted key or string value, or a name inside a composition
+ * setup string (an adapter, a block, an argument).
+ */
+const FIXABLE_CODES = new Set(['unknown-task', 'unknown-property', 'invalid-value', 'unknown-adapter', 'unknown-block', 'unknown-argument']);
 
-/** The JSON text that replaces the problem's range, e.g. `"sentiment"` for `did you mean "sentiment"?`. */
-export function suggestedReplacement(code: string, message: string): string | undefined {
+export interface SuggestedFix {
+  /** What the problem suggests, e.g. `sentiment`. */
+  suggestion: string;
+  /** The text that replaces the problem's range: quoted like the text it replaces (`"sentiment"`), or bare inside a setup string. */
+  replacement: string;
+}
+
+/** The "did you mean" suggestion of a problem as an edit of the text its range covers (`covered`). */
+export function suggestedFix(code: string, message: string, covered: string): SuggestedFix | undefined {
   if (!FIXABLE_CODES.has(code)) return undefined;
   const suggestion = /did you mean "([^"]+)"\?/.exec(message)?.[1];
-  return suggestion === undefined ? undefined : JSON.stringify(suggestion);
+  if (suggestion === undefined) return undefined;
+  const quote = covered[0];
+  const replacement = quote === '"' ? JSON.stringify(suggestion) : quote === "'" ? `'${suggestion}'` : suggestion;
+  return { suggestion, replacement };
 }

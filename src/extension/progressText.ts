@@ -1,5 +1,6 @@
 // What training progress looks like in the status bar, the progress notification and the Runs tree.
 import type { ProgressEvent } from '../common/events';
+import { plural } from '../common/plural';
 
 /** "0:42", "12:05", "1:02:03". */
 export function formatDuration(ms: number): string {
@@ -9,25 +10,45 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
 
-/** Time left at the pace so far. */
+/** A run's own time left at its pace so far. */
 export function etaMs(event: ProgressEvent): number {
   return event.step > 0 ? ((event.totalSteps - event.step) * event.elapsedMs) / event.step : 0;
 }
 
-/** `12/40 · loss 0.532 · ETA 0:14` */
-export function progressSummary(event: ProgressEvent): string {
-  return `${event.step}/${event.totalSteps} · loss ${event.loss.toFixed(3)} · ETA ${formatDuration(etaMs(event))}`;
+/** `12/40 · loss 0.532` */
+export function stepSummary(event: ProgressEvent): string {
+  return `${event.step}/${event.totalSteps} · loss ${event.loss.toFixed(3)}`;
 }
 
-/** The status bar: the run that reported last, and how many others train beside it. */
-export function statusBarText(runName: string, event: ProgressEvent, othersRunning: number): string {
-  return `$(loading~spin) ${runName} ${progressSummary(event)}${othersRunning > 0 ? ` (+${othersRunning})` : ''}`;
+/** A running run's latest progress and its time left (at its recent pace, as the whole training's estimate counts it). */
+export interface LiveProgress {
+  event: ProgressEvent;
+  etaMs: number;
 }
 
-/** Share of the whole session done, 0…1: each run counts equally; runs not started yet count as 0. */
-export function sessionFraction(stepsByRun: ReadonlyMap<string, { step: number; totalSteps: number }>, finishedRuns: number, runCount: number): number {
-  if (runCount === 0) return 1;
-  let running = 0;
-  for (const { step, totalSteps } of stepsByRun.values()) running += totalSteps > 0 ? step / totalSteps : 0;
-  return Math.min(1, (finishedRuns + running) / runCount);
+/** A running run's row in the tree, what matters first so a narrow sidebar still shows it: `30% · ETA 0:14 · 12/40 · loss 0.532`. */
+export function runProgressText({ event, etaMs }: LiveProgress): string {
+  const percent = event.totalSteps > 0 ? Math.floor((100 * event.step) / event.totalSteps) : 0;
+  return `${percent}% · ETA ${formatDuration(etaMs)} · ${stepSummary(event)}`;
+}
+
+/** The whole training's time left: `ETA 1:05`, or `estimating time left` until a run has shown its pace. */
+export function trainingEtaText(trainingEtaMs: number | undefined): string {
+  return trainingEtaMs === undefined ? 'estimating time left' : `ETA ${formatDuration(trainingEtaMs)}`;
+}
+
+/** The notification: runs done and the whole training's time left first, then the run that reported last. */
+export function notificationText(
+  finished: number,
+  runCount: number,
+  trainingEtaMs: number | undefined,
+  latest?: { label: string; event: ProgressEvent },
+): string {
+  const detail = latest ? ` · ${latest.label} ${stepSummary(latest.event)}` : '';
+  return `${finished}/${plural(runCount, 'run')} done · ${trainingEtaText(trainingEtaMs)}${detail}`;
+}
+
+/** The status bar: the whole training's time left, the run that reported last, and how many others train beside it. */
+export function statusBarText(runName: string, event: ProgressEvent, othersRunning: number, trainingEtaMs: number | undefined): string {
+  return `$(loading~spin) ${trainingEtaText(trainingEtaMs)} · ${runName} ${stepSummary(event)}${othersRunning > 0 ? ` (+${othersRunning})` : ''}`;
 }

@@ -1,11 +1,12 @@
-// The commands on runs: open curves, show parameters, compare, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config; Open Training Curves and Compare Runs also take a list of run folders (from the sweep panel).
+// The commands on runs: open curves, show parameters, compare, cancel, reveal and delete. Each takes what VS Code passes: tree nodes (with the multi-selection), a run folder or a config; Open Training Curves and Compare Runs also take a list of run folders (from the sweep panel).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { listRuns, readRun, readSummary } from '../core/io/runStore';
 import { isReallyInside, runsDirOf } from './runLocations';
 import type { RunEntry } from './runsModel';
-import { type RunsTreeNode, runDirOf, runsOfNode } from './runsTreeNodes';
+import { runsOfSelection } from './runSelection';
+import { type RunsTreeNode, runDirOf } from './runsTreeNodes';
 import { readSettings } from './settings';
 import { openComparePanel } from './webviews/comparePanel';
 import { openCurvesPanel } from './webviews/curvesPanel';
@@ -19,6 +20,8 @@ export interface RunCommandContext {
   shownRuns(): readonly RunEntry[];
   selectedNodes(): readonly RunsTreeNode[];
   isTraining(runDir: string): boolean;
+  /** Cancels a run this window trains; false if it does not. */
+  cancelRun(runDir: string): boolean;
   refreshTree(): void;
 }
 
@@ -27,6 +30,7 @@ export function registerRunCommands(ctx: RunCommandContext): vscode.Disposable[]
     vscode.commands.registerCommand('adapterLab.openCurves', (arg: unknown, selected?: RunsTreeNode[]) => openCurves(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.showRunParameters', (arg: unknown) => showRunParameters(ctx, arg)),
     vscode.commands.registerCommand('adapterLab.compareRuns', (arg: unknown, selected?: RunsTreeNode[]) => compareRuns(ctx, arg, selected)),
+    vscode.commands.registerCommand('adapterLab.cancelRun', (arg: unknown, selected?: RunsTreeNode[]) => cancelRuns(ctx, arg, selected)),
     vscode.commands.registerCommand('adapterLab.revealRun', (arg: unknown) => revealRun(arg)),
     vscode.commands.registerCommand('adapterLab.deleteRun', (arg: unknown, selected?: RunsTreeNode[]) => deleteRuns(ctx, arg, selected)),
   ];
@@ -47,7 +51,7 @@ const isRunFolderList = (arg: unknown): arg is string[] => Array.isArray(arg) &&
 function runsOf(arg: unknown, selected: readonly RunsTreeNode[] | undefined): RunEntry[] {
   if (isRunFolderList(arg)) return arg.flatMap((dir) => readEntry(path.resolve(dir)) ?? []);
   const nodes = selected?.length ? selected : arg && typeof arg === 'object' && 'kind' in arg ? [arg as RunsTreeNode] : [];
-  if (nodes.length) return [...new Map(nodes.flatMap(runsOfNode).map((r) => [r.dir, r])).values()]; // a run and its setting, both selected: once
+  if (nodes.length) return runsOfSelection(nodes);
   const dir = runDirOf(arg);
   const entry = dir ? readEntry(dir) : undefined;
   return entry ? [entry] : [];
@@ -110,6 +114,17 @@ async function pickRuns(runs: readonly RunEntry[]): Promise<RunEntry[]> {
   return picked?.map((p) => p.run) ?? [];
 }
 
+/** Cancels the running and queued runs among those selected; the other runs of their trainings go on. */
+function cancelRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsTreeNode[]): void {
+  const runs = runsOf(arg, selected).filter((r) => r.record.status === 'running' || r.record.status === 'queued');
+  const notHere = runs.filter((r) => !ctx.cancelRun(r.dir));
+  if (notHere.length) {
+    void vscode.window.showWarningMessage(
+      `${notHere.map((r) => r.record.name).join(', ')} ${notHere.length === 1 ? 'is' : 'are'} not being trained by this window, so ${notHere.length === 1 ? 'it' : 'they'} cannot be cancelled here.`,
+    );
+  }
+}
+
 async function revealRun(arg: unknown): Promise<void> {
   const dir = runDirOf(arg);
   if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
@@ -129,7 +144,7 @@ async function deleteRuns(ctx: RunCommandContext, arg: unknown, selected?: RunsT
   if (deletable.length === 0) return;
   const names = deletable.map((r) => `${r.record.name} (${r.record.id})`).join('\n');
   const choice = await vscode.window.showWarningMessage(
-    `Delete ${deletable.length === 1 ? 'this run and all its files' : `these ${deletable.length} runs and all their files`}?`,
+    deletable.length === 1 ? 'Delete this run and all its files?' : `Delete these ${deletable.length} runs and all their files?`,
     { modal: true, detail: names },
     'Delete',
   );

@@ -4,8 +4,7 @@
 import { descriptorOf } from '../core/adapters/methods/index';
 import type { AdapterSpec, ExperimentConfig, TrainOptions } from '../core/config/types';
 import type { RunRecord, RunSummary } from '../common/runRecord';
-import type { ProgressEvent } from '../common/events';
-import { formatDuration, progressSummary } from './progressText';
+import { type LiveProgress, formatDuration, runProgressText } from './progressText';
 
 /** The method's options as the run's config snapshot holds them: "reductionFactor 16, nonLinearity relu, …". */
 function adapterOptionsText(adapter: AdapterSpec): string {
@@ -56,23 +55,24 @@ export function headlineMetric(summary: RunSummary): string {
 }
 
 /** The tree item's description: live progress while training, the headline metric when done, else the status. */
-export function runDescription(entry: RunEntry, live?: ProgressEvent): string {
+export function runDescription(entry: RunEntry, live?: LiveProgress): string {
   const { status } = entry.record;
-  if (status === 'running') return live ? progressSummary(live) : 'running';
+  if (status === 'running') return live ? runProgressText(live) : 'running';
   if (status === 'completed' && entry.summary) return headlineMetric(entry.summary);
   return status;
 }
 
 /** What a screen reader says for the run (and what the e2e finds it by); a sweep's run is named by its setting and seed. */
-export function runAccessibilityLabel(entry: RunEntry, live?: ProgressEvent, name = entry.record.name): string {
+export function runAccessibilityLabel(entry: RunEntry, live?: LiveProgress, name = entry.record.name): string {
   return `${name}, ${entry.record.status}, ${runDescription(entry, live)}`;
 }
 
-/** Markdown: the run, its outcome and a summary of the config it ran with. */
-export function runTooltip(entry: RunEntry): string {
+/** Markdown: the run, its outcome (or its whole live progress while it trains) and a summary of the config it ran with. */
+export function runTooltip(entry: RunEntry, live?: LiveProgress): string {
   const { record, summary } = entry;
   const config = record.config as Partial<ExperimentConfig> | undefined;
   const lines = [`**${record.name}** · ${record.status}${record.reason ? ` — ${firstLine(record.reason)}` : ''}`, ''];
+  if (record.status === 'running' && live) lines.push(`Progress: ${liveDetail(live)}`, '');
   const took = record.startedAt && record.finishedAt ? ` · took ${formatDuration(Date.parse(record.finishedAt) - Date.parse(record.startedAt))}` : '';
   lines.push(`Experiment \`${record.experiment}\` · ${new Date(record.createdAt).toLocaleString()}${took}`);
   if (record.sweep) lines.push(`Sweep: ${record.sweep.setting} · seed ${record.sweep.seed}`);
@@ -111,6 +111,12 @@ function configSummary(config: Partial<ExperimentConfig>, record: RunRecord): st
   const train = (config.train as Partial<Record<string, TrainOptions>> | undefined)?.[record.type];
   if (train) lines.push(`Training: ${train.epochs} epochs, batch ${train.batchSize}, learning rate ${train.learningRate}`);
   return lines;
+}
+
+/** `30% · ETA 0:14 · 12/40 · loss 0.532 · epoch 1.50 · 64 examples/s` */
+function liveDetail(live: LiveProgress): string {
+  const { event } = live;
+  return `${runProgressText(live)} · epoch ${event.epoch.toFixed(2)} · ${Math.round(event.examplesPerSec)} examples/s`;
 }
 
 function firstLine(text: string): string {

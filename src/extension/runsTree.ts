@@ -3,8 +3,8 @@
 // extension's own trainers report progress.
 import * as vscode from 'vscode';
 import { listRuns } from '../core/io/runStore';
-import type { ProgressEvent } from '../common/events';
 import { CONFIG_GLOB, findConfigs } from './configDocuments';
+import type { LiveProgress } from './progressText';
 import { isInside, runsDirOf } from './runLocations';
 import { type RunEntry, runAccessibilityLabel, runDescription, runTooltip } from './runsModel';
 import {
@@ -48,7 +48,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly liveProgress: (runDir: string) => ProgressEvent | undefined,
+    private readonly liveProgress: (runDir: string) => LiveProgress | undefined,
     private readonly output: vscode.OutputChannel,
     /** The run's icon: its colour (the same in every panel) with its status as the shape. */
     private readonly runIcon: (entry: RunEntry) => vscode.Uri,
@@ -101,7 +101,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
     const item = new vscode.TreeItem(node.label, node.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = idOf(node);
     item.description = `${runDescription(entry, live)}${node.note ? ` · ${node.note}` : ''}`;
-    item.tooltip = new vscode.MarkdownString(runTooltip(entry));
+    item.tooltip = new vscode.MarkdownString(runTooltip(entry, live));
     item.iconPath = this.runIcon(entry);
     item.contextValue = contextValueOf(node);
     item.accessibilityInformation = { label: runAccessibilityLabel(entry, live, node.spokenName) };

@@ -4,6 +4,7 @@
 // seed's old inputs (another key). The seed counts once, by the run that decides it; the others fold under it.
 import type { RunEntry } from './runsModel';
 import { stats } from '../core/sweep/aggregate';
+import { plural } from '../common/plural';
 
 /** One seed of a setting: the run that decides it, and the seed's other run folders, newest first. */
 export interface SeedRuns {
@@ -90,7 +91,6 @@ function seedRuns(seed: number, oldestFirst: RunEntry[]): SeedRuns {
   return { seed, run, earlier };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const pct = (x: number) => (100 * x).toFixed(1);
 
 /** "12/30 done · 1 failed · 2 running" */

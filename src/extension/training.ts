@@ -10,14 +10,16 @@ import { sweepState } from '../core/sweep/resume';
 import { planSweepRuns } from '../core/sweep/runs';
 import { planRuns } from '../core/run/plan';
 import type { ProgressEvent } from '../common/events';
+import { plural } from '../common/plural';
 import type { TrainerExit } from '../runner/trainerProcess';
 import { type PlannedRun, ExperimentExecution, createRuns, createSweepRuns } from '../runner/runExperiment';
 import type { EventLoopLag, LagStats } from './eventLoopLag';
-import { formatDuration, progressSummary, sessionFraction } from './progressText';
+import { type LiveProgress, etaMs, formatDuration, notificationText } from './progressText';
 import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
 import { RunLog } from './runLog';
 import { readSettings } from './settings';
 import { throttle } from './throttle';
+import { TrainingEstimate } from './trainingEta';
 import { TrainingStatusBar } from './trainingStatusBar';
 
 const RENDER_EVERY_MS = 250;
@@ -32,12 +34,17 @@ export interface RunsView {
 interface LiveRun {
   runName: string;
   event: ProgressEvent;
+  /** The run's own time left at its recent pace. */
+  etaMs: number;
+  /** Its training's time left as last shown (all of that training's runs). */
+  trainingEtaMs: number | undefined;
 }
 
 export class Training implements vscode.Disposable {
   private readonly executions = new Set<ExperimentExecution>();
   private readonly live = new Map<string, LiveRun>(); // by run folder
-  private readonly activeRunDirs = new Set<string>();
+  /** The runs this window's sessions train or will train, by run folder, with the session that has them. */
+  private readonly activeRuns = new Map<string, { execution: ExperimentExecution; run: PlannedRun }>();
   private readonly statusBar = new TrainingStatusBar();
 
   constructor(
@@ -48,11 +55,23 @@ export class Training implements vscode.Disposable {
     private readonly onSessionLag: (experiment: string, stats: LagStats) => void,
   ) {}
 
-  readonly liveProgress = (runDir: string): ProgressEvent | undefined => this.live.get(runDir)?.event;
+  readonly liveProgress = (runDir: string): LiveProgress | undefined => {
+    const live = this.live.get(runDir);
+    return live && { event: live.event, etaMs: live.etaMs };
+  };
 
   /** Whether a session of this window trains (or will train) the run in that folder. */
   isTraining(runDir: string): boolean {
-    return this.activeRunDirs.has(runDir);
+    return this.activeRuns.has(runDir);
+  }
+
+  /** Cancels one run (running: after its current step; queued: not started); the rest of its training goes on. */
+  cancelRun(runDir: string): boolean {
+    const active = this.activeRuns.get(runDir);
+    if (!active) return false;
+    this.output.appendLine(`Cancelling ${active.run.label}: it stops after its current step; the other runs go on.`);
+    active.execution.cancelRun(active.run.id, 'cancelled from the Runs view');
+    return true;
   }
 
   async train(configUri: vscode.Uri): Promise<void> {
@@ -96,7 +115,7 @@ export class Training implements vscode.Disposable {
     const parallel = Math.min(settings.maxParallelRuns, runs.length);
     if (!sweepRuns) {
       this.output.appendLine(
-        `Experiment "${config.name}": ${runs.length} runs (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
+        `Experiment "${config.name}": ${plural(runs.length, 'run')} (${runs.map((r) => r.plan.name).join(', ')}), ${parallel} at a time; run folders in ${runsDir}`,
       );
     }
     this.runsView.refresh();
@@ -128,36 +147,47 @@ export class Training implements vscode.Disposable {
     token: vscode.CancellationToken,
   ): Promise<void> {
     const log = new RunLog();
-    const steps = new Map<string, ProgressEvent>(); // by run id, while it trains
+    const estimate = new TrainingEstimate(
+      runs.map((r) => r.id),
+      parallel,
+    );
     let finished = 0;
     let reportedPercent = 0;
-    let latest: string | undefined;
+    let latest: { id: string; label: string; event: ProgressEvent } | undefined;
+    let trainingEtaMs: number | undefined;
     const render = throttle(() => {
-      const percent = 100 * sessionFraction(steps, finished, runs.length);
-      const current = latest ? steps.get(latest) : undefined;
-      const run = current && runs.find((r) => r.id === latest);
-      const detail = run && current ? ` · ${run.label} ${progressSummary(current)}` : '';
-      progress.report({ increment: percent - reportedPercent, message: `${finished}/${runs.length} runs done${detail}` });
-      reportedPercent = percent;
+      const now = Date.now();
+      trainingEtaMs = estimate.etaMs(now);
+      const percent = 100 * estimate.fraction(now, trainingEtaMs);
+      progress.report({ increment: Math.max(0, percent - reportedPercent), message: notificationText(finished, runs.length, trainingEtaMs, latest) });
+      reportedPercent = Math.max(reportedPercent, percent);
+      for (const run of runs) {
+        const live = this.live.get(run.dir);
+        if (live) live.trainingEtaMs = trainingEtaMs;
+      }
       this.renderStatusBar();
     }, RENDER_EVERY_MS);
 
     this.lag.begin();
     const started = Date.now();
-    progress.report({ message: `0/${runs.length} runs done · starting` });
+    progress.report({ message: notificationText(0, runs.length, undefined) });
     const execution = new ExperimentExecution(runs, {
       trainerScript: this.engineScript,
       parallel,
       backend,
-      onStart: (_run, trainer) => lowerPriority(trainer.pid),
+      onStart: (run, trainer) => {
+        estimate.started(run.id, Date.now());
+        lowerPriority(trainer.pid);
+      },
       onMessage: (run, m) => {
         const line = log.message(run.label, m);
         if (line) this.output.appendLine(line);
         if (m.type === 'progress') {
-          steps.set(run.id, m.event);
+          const now = Date.now();
+          estimate.progressed(run.id, m.event.step, m.event.totalSteps, now);
           this.live.delete(run.dir); // re-inserted last: the status bar shows the run that reported last
-          this.live.set(run.dir, { runName: run.plan.name, event: m.event });
-          latest = run.id;
+          this.live.set(run.dir, { runName: run.plan.name, event: m.event, etaMs: estimate.runEtaMs(run.id, now) ?? etaMs(m.event), trainingEtaMs });
+          latest = { id: run.id, label: run.label, event: m.event };
           render();
           this.runsView.refreshLive();
         } else {
@@ -169,7 +199,8 @@ export class Training implements vscode.Disposable {
       },
       onExit: (run, exit) => {
         finished++;
-        steps.delete(run.id);
+        estimate.finished(run.id, Date.now());
+        if (latest?.id === run.id) latest = undefined;
         this.live.delete(run.dir);
         this.output.appendLine(log.exit(run.label, exit, run.dir));
         render();
@@ -177,7 +208,7 @@ export class Training implements vscode.Disposable {
       },
     });
     this.executions.add(execution);
-    runs.forEach((r) => this.activeRunDirs.add(r.dir));
+    runs.forEach((run) => this.activeRuns.set(run.dir, { execution, run }));
     this.setTrainingContext();
     const onCancel = token.onCancellationRequested(() => {
       this.output.appendLine(`Cancelling "${config.name}": each run stops after its current step.`);
@@ -196,7 +227,7 @@ export class Training implements vscode.Disposable {
       this.executions.delete(execution);
       runs.forEach((r) => {
         this.live.delete(r.dir);
-        this.activeRunDirs.delete(r.dir);
+        this.activeRuns.delete(r.dir);
       });
       this.setTrainingContext();
       this.renderStatusBar();

@@ -1,4 +1,5 @@
-// The status bar item while training: the run that reported last (step/total, loss, ETA); a click opens its metrics.
+// The status bar item while training: the whole training's time left and the run that reported last (step/total,
+// loss); a click opens its metrics.
 import * as vscode from 'vscode';
 import type { ProgressEvent } from '../common/events';
 import { statusBarText } from './progressText';
@@ -10,8 +11,8 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.item.name = 'Adapter Lab Training';
   }
 
-  showProgress(runDir: string, run: { runName: string; event: ProgressEvent }, othersRunning: number): void {
-    this.item.text = statusBarText(run.runName, run.event, othersRunning);
+  showProgress(runDir: string, run: { runName: string; event: ProgressEvent; trainingEtaMs: number | undefined }, othersRunning: number): void {
+    this.item.text = statusBarText(run.runName, run.event, othersRunning, run.trainingEtaMs);
     this.item.tooltip = `Adapter Lab: ${run.runName} is training — click to open its metrics`;
     this.item.command = { command: 'adapterLab.openCurves', title: 'Open Training Curves', arguments: [runDir] };
     this.item.show();

@@ -3,8 +3,8 @@ import type { BackendName } from '../common/runRecord';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../common/events';
 import { type Guard, anyOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
 
-/** Host → trainer. */
-export type ToTrainer = { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName } | { type: 'cancel' };
+/** Host → trainer. `cancel` stops the run after its current step; its reason (who cancelled it) goes into run.json. */
+export type ToTrainer = { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName } | { type: 'cancel'; reason?: string };
 
 /** Trainer → host. */
 export type FromTrainer =
@@ -41,7 +41,7 @@ const isDoneStatus = isOneOf<'completed' | 'cancelled' | 'failed'>(['completed',
 
 export const isToTrainer: Guard<ToTrainer> = anyOf<ToTrainer>(
   messageOf<Extract<ToTrainer, { type: 'start' }>>('start', { configFile: isString, runName: isString, runDir: isString, backend: optional(isBackend) }),
-  messageOf<Extract<ToTrainer, { type: 'cancel' }>>('cancel', {}),
+  messageOf<Extract<ToTrainer, { type: 'cancel' }>>('cancel', { reason: optional(isString) }),
 );
 
 export const isFromTrainer: Guard<FromTrainer> = anyOf<FromTrainer>(

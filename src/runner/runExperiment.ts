@@ -80,7 +80,9 @@ export function createSweepRuns(experiment: string, runsDir: string, runs: Sweep
 
 export class ExperimentExecution {
   readonly finished: Promise<Map<string, TrainerExit>>;
-  private readonly active = new Set<TrainerProcess>();
+  private readonly active = new Map<string, TrainerProcess>(); // by run id
+  /** Ends a run still in the queue as cancelled; false if it is not there (any more). */
+  private readonly cancelQueued: (runId: string, reason: string) => boolean;
   private stopped = false;
   private failure?: string;
 
@@ -105,6 +107,14 @@ export class ExperimentExecution {
     const takeReady = () => {
       const i = queue.findIndex((r) => r.needs.every((n) => !unfinished.has(n)));
       return i < 0 ? undefined : queue.splice(i, 1)[0];
+    };
+    this.cancelQueued = (runId, reason) => {
+      const i = queue.findIndex((r) => r.id === runId);
+      if (i < 0) return false;
+      const [run] = queue.splice(i, 1);
+      finishRun(run.dir, 'cancelled', reason);
+      finish(run, { status: 'cancelled', reason });
+      return true;
     };
     const worker = async () => {
       while (queue.length) {
@@ -156,10 +166,10 @@ export class ExperimentExecution {
           this.cancel();
           continue;
         }
-        this.active.add(trainer);
+        this.active.set(run.id, trainer);
         options.onStart?.(run, trainer);
         const exit = await trainer.done;
-        this.active.delete(trainer);
+        this.active.delete(run.id);
         finish(run, exit);
       }
     };
@@ -173,11 +183,19 @@ export class ExperimentExecution {
   /** Cancels running trainers gracefully and skips the runs not started yet. */
   cancel(): void {
     this.stopped = true;
-    for (const t of this.active) t.cancel();
+    for (const t of this.active.values()) t.cancel();
+  }
+
+  /**
+   * Cancels one run, recording why: a running one stops after its current step (its files stay), a queued one is not
+   * started. The other runs go on; those that need it fail, saying so.
+   */
+  cancelRun(runId: string, reason: string): void {
+    if (!this.cancelQueued(runId, reason)) this.active.get(runId)?.cancel(reason);
   }
 
   kill(): void {
     this.stopped = true;
-    for (const t of this.active) t.kill();
+    for (const t of this.active.values()) t.kill();
   }
 }

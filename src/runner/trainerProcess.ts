@@ -66,11 +66,14 @@ export class TrainerProcess {
     return this.child.pid;
   }
 
-  /** Asks the trainer to stop after the current step; kills it if it has not exited after `graceMs`. */
-  cancel(graceMs = 15000): void {
+  /**
+   * Asks the trainer to stop after the current step, recording `reason` (else the trainer's own) in run.json; kills it
+   * if it has not exited after `graceMs`.
+   */
+  cancel(reason?: string, graceMs = 15000): void {
     if (this.exited || this.cancelRequested) return;
     this.cancelRequested = true;
-    if (this.child.connected) this.child.send({ type: 'cancel' });
+    if (this.child.connected) this.child.send({ type: 'cancel', ...(reason !== undefined && { reason }) });
     this.killTimer = setTimeout(() => {
       this.killedBy = 'grace';
       this.child.kill('SIGKILL');

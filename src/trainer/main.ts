@@ -17,6 +17,8 @@ import { completedSweepRun } from '../core/adapters/load';
 import type { ExperimentConfig } from '../core/config/types';
 
 let cancelRequested = false;
+/** Who cancelled the run, when the host said (a single run cancelled from the Runs view). */
+let cancelReason: string | undefined;
 let started = false;
 /** Why the run stops when its host is gone; undefined while the host is there. */
 let hostGone: string | undefined;
@@ -79,7 +81,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       },
     );
     const status = endStatus(outcome);
-    const reason = status === 'cancelled' && hostGone ? hostGone : outcome.reason;
+    const reason = status === 'cancelled' ? (hostGone ?? cancelReason ?? outcome.reason) : outcome.reason;
     finishRun(msg.runDir, status, reason);
     send({ type: 'done', status, reason, summaryFile: path.join(msg.runDir, 'summary.json') });
   } catch (e) {
@@ -94,7 +96,10 @@ process.on('message', (msg: unknown) => {
     void start(msg).finally(() => {
       if (process.connected) process.disconnect?.();
     });
-  } else if (msg.type === 'cancel') cancelRequested = true;
+  } else if (msg.type === 'cancel') {
+    cancelRequested = true;
+    cancelReason ??= msg.reason;
+  }
 });
 
 // With the host gone its end of stdout and stderr is closed too: a late warning must not crash the trainer (EPIPE)

@@ -29,12 +29,14 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-export async function startCodeServer(opts: { entry: string; vsix: string; workspace: string; logFile: string }): Promise<CodeServer> {
+/** `restricted`: the workspace opens untrusted, in Restricted Mode (else workspace trust is off). */
+export async function startCodeServer(opts: { entry: string; vsix: string; workspace: string; logFile: string; restricted?: boolean }): Promise<CodeServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-e2e-home-'));
   const userDataDir = path.join(home, 'user-data');
   const extensionsDir = path.join(home, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const trust = opts.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\n');
   const env = {
@@ -61,7 +63,7 @@ export async function startCodeServer(opts: { entry: string; vsix: string; works
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.restricted ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
       opts.workspace,
     ],

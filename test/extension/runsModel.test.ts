@@ -73,8 +73,8 @@ test('a completed run shows test accuracy per task; others show their status', (
   assert.equal(runDescription(run('full', 'a', '2026-01-01T10:00:00Z', 'failed')), 'failed');
 });
 
-test('a running run shows its live progress, and says so to screen readers', () => {
-  const live: ProgressEvent = {
+test('a running run shows its live progress, percent and time left first, and says so to screen readers; the tooltip has all of it', () => {
+  const event: ProgressEvent = {
     step: 12,
     totalSteps: 40,
     epoch: 1,
@@ -86,10 +86,13 @@ test('a running run shows its live progress, and says so to screen readers', () 
     examplesPerSec: 10,
     tokensPerSec: 100,
   };
+  const live = { event, etaMs: 14_000 };
   const running = run('adapter:mood', 'a', '2026-01-01T10:00:00Z', 'running');
-  assert.equal(runDescription(running, live), '12/40 · loss 0.532 · ETA 0:14');
+  assert.equal(runDescription(running, live), '30% · ETA 0:14 · 12/40 · loss 0.532');
   assert.equal(runDescription(running), 'running');
-  assert.equal(runAccessibilityLabel(running, live), 'adapter:mood, running, 12/40 · loss 0.532 · ETA 0:14');
+  assert.equal(runAccessibilityLabel(running, live), 'adapter:mood, running, 30% · ETA 0:14 · 12/40 · loss 0.532');
+  assert.ok(runTooltip(running, live).includes('Progress: 30% · ETA 0:14 · 12/40 · loss 0.532 · epoch 1.00 · 10 examples/s'));
+  assert.ok(!runTooltip(running).includes('Progress:'));
 });
 
 test('the tooltip summarises the config the run trained with', () => {

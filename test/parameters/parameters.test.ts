@@ -60,6 +60,17 @@ test('each run type of a tiny encoder, counted by hand', () => {
   assert.equal(projectedBytes(full.storage!, 10), 10 * (report.base.total + head) * 4);
   assert.equal(projectedBytes(mood.storage!, 10), report.base.total * 4 + 10 * mood.trainable * 4);
   assert.ok(projectedBytes(mood.storage!, 10) < projectedBytes(full.storage!, 10));
+  assert.deepEqual(report.fullFineTuning, full.storage);
+});
+
+test("full fine-tuning's storage is counted from shapes also when the config trains no full baseline", () => {
+  const config = configOf(tinyConfig({ tasks: { mood: { labels: ['neg', 'pos'] }, topic: { labels: ['film', 'food'] } }, baselines: [] }));
+  const shape = baseShapeOf(config.base);
+  const report = parameterReport(config, shape.config, labelCounts(config), '');
+  assert.ok(!report.rows.some((r) => r.kind === 'full'));
+  const withFull = parameterReport(tiny(), shape.config, labelCounts(config), '');
+  assert.deepEqual(report.fullFineTuning, withFull.rows.find((r) => r.kind === 'full')!.storage);
+  assert.equal(report.fullFineTuning.shared, 0, 'a whole model per attribute');
 });
 
 test('a Fuse composition trains fusion layers where its bottleneck adapters act, and the heads', () => {

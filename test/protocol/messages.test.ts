@@ -66,6 +66,8 @@ test('host → trainer: start and cancel pass; an unknown backend or a missing f
   assert.ok(isToTrainer({ type: 'start', configFile: 'a.adapterlab.json', runName: 'full', runDir: '/r' }));
   assert.ok(isToTrainer({ type: 'start', configFile: 'a.adapterlab.json', runName: 'full', runDir: '/r', backend: 'wasm' }));
   assert.ok(isToTrainer({ type: 'cancel' }));
+  assert.ok(isToTrainer({ type: 'cancel', reason: 'cancelled from the Runs view' }), 'a single run cancelled says who cancelled it');
+  assert.equal(isToTrainer({ type: 'cancel', reason: 42 }), false);
   assert.equal(isToTrainer({ type: 'start', configFile: 'a.adapterlab.json', runName: 'full', runDir: '/r', backend: 'gpu' }), false);
   assert.equal(isToTrainer({ type: 'start', configFile: 'a.adapterlab.json', runDir: '/r' }), false);
   assert.equal(isToTrainer({ type: 'cancel', now: true }), false);

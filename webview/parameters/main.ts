@@ -10,6 +10,7 @@ import { h } from '../shared/dom';
 import { onThemeChange, readThemeColors } from '../shared/themeColors';
 import { listen, vscodeApi } from '../shared/vscodeApi';
 import { ParametersChart } from './chart';
+import { type StorageLine, StorageChart } from './storageChart';
 import { bytes, count, percent } from './format';
 
 const api = vscodeApi<never, ParametersState>(isParametersState);
@@ -19,6 +20,9 @@ const root = document.getElementById('root')!;
 let colors = readThemeColors();
 let shown: ParametersData | undefined;
 let chart: ParametersChart | undefined;
+let storageChart: { chart: StorageChart; lines: StorageLine[] } | undefined;
+
+const MAX_ATTRIBUTES = 200;
 
 const num = (value: number, text: string, col: string) => h('td', { className: 'num', 'data-col': col, 'data-value': value }, text);
 
@@ -109,26 +113,36 @@ function perLayerTable(report: ParameterReport): HTMLElement {
   );
 }
 
+/** The run types stored per attribute, and full fine-tuning counted from shapes when the config has no full baseline. */
+function storageLines(report: ParameterReport): StorageLine[] {
+  const lines: StorageLine[] = report.rows.flatMap((r) => (r.storage ? [{ name: r.name, storage: r.storage }] : []));
+  if (!report.rows.some((r) => r.kind === 'full')) lines.unshift({ name: 'full fine-tuning', storage: report.fullFineTuning, reference: true });
+  return lines;
+}
+
 function projection(report: ParameterReport, s: ParametersState): HTMLElement {
-  const projected = report.rows.filter((r) => r.storage);
+  const lines = storageLines(report);
   const body = h('tbody', {});
-  const input = h('input', { type: 'range', min: 1, max: 200, step: 1, value: s.attributes, id: 'attributes', 'aria-label': 'Attributes N' });
+  const input = h('input', { type: 'range', min: 1, max: MAX_ATTRIBUTES, step: 1, value: s.attributes, id: 'attributes', 'aria-label': 'Attributes N' });
+  const canvas = h('canvas', { id: 'storage-chart', 'aria-label': 'Bytes on disk for N attributes per run type; the table below has the figures' });
+  storageChart = { chart: new StorageChart(canvas, MAX_ATTRIBUTES), lines };
   const shownN = h('output', { for: 'attributes', className: 'mono', id: 'attributes-value' });
   const fill = () => {
     const n = s.attributes;
     shownN.textContent = String(n);
-    const full = projected.find((r) => r.kind === 'full');
+    const full = projectedBytes(report.fullFineTuning, n);
+    storageChart?.chart.mark(n);
     body.replaceChildren(
-      ...projected.map((r) => {
-        const total = projectedBytes(r.storage!, n);
-        const how = r.storage!.shared
-          ? `one base (${bytes(r.storage!.shared)}) + ${n} × ${bytes(r.storage!.perAttribute)}`
-          : `${n} × ${bytes(r.storage!.perAttribute)} (a whole model each)`;
-        const vsFull = full ? `${((100 * total) / projectedBytes(full.storage!, n)).toFixed(1)}%` : '–';
+      ...lines.map((r) => {
+        const total = projectedBytes(r.storage, n);
+        const how = r.storage.shared
+          ? `one base (${bytes(r.storage.shared)}) + ${n} × ${bytes(r.storage.perAttribute)}`
+          : `${n} × ${bytes(r.storage.perAttribute)} (a whole model each)`;
+        const vsFull = `${((100 * total) / full).toFixed(1)}%`;
         return h(
           'tr',
-          { 'data-run': r.name },
-          h('th', { scope: 'row' }, r.name),
+          { 'data-run': r.name, className: r.reference ? 'reference' : undefined },
+          h('th', { scope: 'row' }, r.name, r.reference ? h('span', { className: 'muted' }, ' (not in this config; from shapes)') : null),
           h('td', {}, how),
           num(total, bytes(total), 'projected'),
           h('td', { className: 'num' }, vsFull),
@@ -152,6 +166,7 @@ function projection(report: ParameterReport, s: ParametersState): HTMLElement {
       'Full fine-tuning stores a whole model per attribute; adapters store the frozen base once and one small adapter (with its head) per attribute.',
     ),
     h('div', { className: 'toolbar' }, h('label', {}, 'N attributes', input, shownN)),
+    h('div', { className: 'chart-box' }, canvas),
     h(
       'div',
       { className: 'table-scroll' },
@@ -187,6 +202,7 @@ function show(source: ParametersSource, data: ParametersData): void {
   if (data.error)
     parts.push(h('div', { className: 'notice error', role: 'alert', id: 'parameters-error' }, h('strong', {}, 'Cannot show the parameters'), data.error));
   chart = undefined;
+  storageChart = undefined;
   const report = data.report;
   if (report) {
     const b = report.base;
@@ -222,11 +238,17 @@ function show(source: ParametersSource, data: ParametersData): void {
   root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   root.removeAttribute('aria-busy');
   if (report) chart?.show(report.rows, state.logScale, colors);
+  drawStorage();
+}
+
+function drawStorage(): void {
+  if (storageChart && state) storageChart.chart.show(storageChart.lines, state.attributes, colors);
 }
 
 onThemeChange((next) => {
   colors = next;
   if (shown?.report && chart && state) chart.show(shown.report.rows, state.logScale, colors);
+  drawStorage();
 });
 
 listen(api, isParametersToWebview, (message) => {

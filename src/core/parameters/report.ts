@@ -43,6 +43,9 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
     };
   };
 
+  // One whole model (with a mean-sized head) per attribute.
+  const fullFineTuning = { shared: 0, perAttribute: baseBytes + meanHead * BYTES_PER_PARAM };
+
   const baselineRow = (kind: 'full' | 'head-only'): RunTypeParameters => {
     const heads = sum(allTasks.map(head));
     // Mean pooling by default: full fine-tuning leaves the pooler untouched, as `inspect` counts it.
@@ -58,8 +61,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
       shared: kind === 'full' ? base.embeddings : 0,
       heads,
       bytesPerTask: bytesOf(allTasks, (t) => (kind === 'full' ? base.total : 0) + head(t)),
-      storage:
-        kind === 'full' ? { shared: 0, perAttribute: baseBytes + meanHead * BYTES_PER_PARAM } : { shared: baseBytes, perAttribute: meanHead * BYTES_PER_PARAM },
+      storage: kind === 'full' ? fullFineTuning : { shared: baseBytes, perAttribute: meanHead * BYTES_PER_PARAM },
     };
   };
 
@@ -103,5 +105,6 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
       bytes: baseBytes,
     },
     rows: [...baselines.map(baselineRow), ...config.adapters.map(adapterRow), ...compositionRows],
+    fullFineTuning,
   };
 }

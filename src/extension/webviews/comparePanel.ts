@@ -17,6 +17,7 @@ import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
 import { webviewOptions } from './panelHtml';
 import { RunSet } from './runSet';
+import { plural } from '../../common/plural';
 
 const open = new Map<string, PanelController<CompareToWebview, CompareFromWebview>>();
 
@@ -50,7 +51,7 @@ export function registerCompareSerializer(deps: PanelDeps): vscode.Disposable {
 }
 
 function attach(deps: PanelDeps, panel: vscode.WebviewPanel, runDirs: string[], key: string): void {
-  const title = `Compare ${runDirs.length} ${runDirs.length === 1 ? 'run' : 'runs'}`;
+  const title = `Compare ${plural(runDirs.length, 'run')}`;
   panel.title = title;
   const controller = new PanelController<CompareToWebview, CompareFromWebview>(
     panel,
