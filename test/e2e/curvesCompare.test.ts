@@ -22,6 +22,7 @@ import {
   runCommand,
   runRow,
   screenshot,
+  setColorTheme,
   scenarioStep,
   showSideBar,
   webviewContent,
@@ -126,16 +127,6 @@ const percentile = (xs: number[], p: number) => {
 
 /** Every chart card's title in a curves or compare frame. */
 const chartTitles = (frame: Frame) => frame.locator('.chart-card h3').allTextContents();
-
-/** Switches the colour theme the way a user does: Preferences: Color Theme, then the theme's name. */
-async function setTheme(theme: string): Promise<void> {
-  const { page } = workbench;
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 5000 });
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
-}
 
 /** Run folders written by hand (not by this window's trainers) show after a refresh of the Runs view. */
 async function refreshRuns(): Promise<void> {
@@ -293,7 +284,7 @@ step('Compare runs: a row per selected run, differences only, the accuracy/param
 
 step('light and high-contrast themes: the panels follow the theme', async () => {
   const { page } = workbench;
-  await setTheme('Default Light Modern');
+  await setColorTheme(workbench.page, 'Default Light Modern');
   const compare = await webviewFrame(page, 'compare');
   await retry('the light theme in the webview', async () => {
     await page.waitForTimeout(1000);
@@ -301,14 +292,14 @@ step('light and high-contrast themes: the panels follow the theme', async () => 
   });
   await page.waitForTimeout(500);
   await screenshot(page, '23-compare-light');
-  await setTheme('Default High Contrast');
+  await setColorTheme(workbench.page, 'Default High Contrast');
   await retry('the high-contrast theme in the webview', async () => {
     await page.waitForTimeout(1000);
     assert.ok(await compare.evaluate(() => (globalThis as unknown as PageGlobals).document.body.classList.contains('vscode-high-contrast')));
   });
   await page.waitForTimeout(500);
   await screenshot(page, '24-compare-high-contrast');
-  await setTheme('Default Dark Modern');
+  await setColorTheme(workbench.page, 'Default Dark Modern');
 });
 
 step('a run folder with a truncated metrics.jsonl and no summary.json shows what is wrong, not a blank panel', async () => {

@@ -12,7 +12,7 @@ import { listRuns, readRun } from '../../src/core/io/runStore';
 import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { drawnGraphFrame, graphNodes, placementsOf } from './graphView';
+import { drawnGraphFrame, graphNodes, placementsOf, showRun } from './graphView';
 import {
   ARTIFACTS,
   type Workbench,
@@ -310,10 +310,15 @@ step('runs selected in the tree compare side by side; Show Graph draws a node pe
   await lens.click();
   const graph = await drawnGraphFrame(page, UI_TIMEOUT);
   // tinyConfig: 2 layers; Houlsby (mood) after attention and after the feed-forward, Pfeiffer (topic) after it only.
-  const adapters = await graphNodes(graph, 'svg [data-kind="adapter"]');
-  assert.deepEqual(placementsOf(adapters, 'mood'), ['0:after-attention', '0:after-feed-forward', '1:after-attention', '1:after-feed-forward']);
-  assert.deepEqual(placementsOf(adapters, 'topic'), ['0:after-feed-forward', '1:after-feed-forward']);
-  assert.equal(adapters.length, 6, 'no other adapter nodes');
+  // The graph draws one run at a time, the run picked in its toolbar.
+  await showRun(graph, 'adapter:mood', true);
+  const mood = await graphNodes(graph, 'svg [data-kind="adapter"]');
+  assert.deepEqual(placementsOf(mood, 'mood'), ['0:after-attention', '0:after-feed-forward', '1:after-attention', '1:after-feed-forward']);
+  assert.equal(mood.length, 4, 'no other adapter nodes');
+  await showRun(graph, 'adapter:topic', true);
+  const topic = await graphNodes(graph, 'svg [data-kind="adapter"]');
+  assert.deepEqual(placementsOf(topic, 'topic'), ['0:after-feed-forward', '1:after-feed-forward']);
+  assert.equal(topic.length, 2, 'no other adapter nodes');
   assert.equal(await graph.locator('svg [data-kind="layer"]').count(), 2);
   assert.match(await graph.locator('#graph-summary').innerText(), /base [\d,]+ parameters/);
   await screenshot(page, '09-show-graph');

@@ -3,7 +3,7 @@
 // every visible text at least 11 px on screen, in the dark, light and high-contrast themes; the canvas filling the
 // panel under a one-line toolbar; alternatives drawn one run at a time and compositions over the adapters' own
 // nodes; a problem's location that selects its text; an edit that keeps the viewport. Screenshots: 39*.
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,31 +12,35 @@ import type { Frame, Page } from 'playwright-core';
 import { ROOT } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, redrawn, showRun, smallestVisibleText } from './graphView';
-import { ARTIFACTS, type Workbench, explorerRow, openWorkbench, retry, runCommand, screenshot, showSideBar, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  explorerRow,
+  openWorkbench,
+  retry,
+  runCommand,
+  scenarioStep,
+  screenshot,
+  setColorTheme,
+  showSideBar,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TEST_TIMEOUT = 300_000;
 const CONFIGS = ['reviews-methods', 'reviews-attributes'];
-const THEMES: [theme: string, bodyClass: string, suffix: string][] = [
-  ['Default Dark Modern', 'vscode-dark', 'dark'],
-  ['Default Light Modern', 'vscode-light', 'light'],
-  ['Default High Contrast', 'vscode-high-contrast', 'high-contrast'],
+const THEMES: [theme: string, suffix: string][] = [
+  ['Default Dark Modern', 'dark'],
+  ['Default Light Modern', 'light'],
+  ['Default High Contrast', 'high-contrast'],
 ];
 
 let server: CodeServer;
 let workbench: Workbench;
 let workspace: string;
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-39-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('39-', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -79,15 +83,7 @@ async function openGraph(page: Page, name: string): Promise<Frame> {
   });
 }
 
-async function setTheme(page: Page, theme: string, bodyClass: string): Promise<void> {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
-  await retry(`the ${theme} theme`, async () => {
-    const frame = await webviewFrame(page, 'graph');
-    await frame.locator(`body.${bodyClass}`).waitFor({ timeout: 10_000 });
-  });
-  await page.waitForTimeout(500); // the redraw with the new colours
-}
+const graphView = () => webviewFrame(workbench.page, 'graph');
 
 /** Every visible text ≥ 11 px on screen; the canvas fills the panel under a one-line toolbar. */
 async function assertReadableAndFull(frame: Frame, what: string): Promise<void> {
@@ -112,12 +108,12 @@ step('reviews-methods: each method its own run, readable at the zoom it opens at
   const adapters = async () => [...new Set((await graphNodes(frame, 'svg [data-adapter]')).map((n) => n['data-adapter']))];
   assert.deepEqual(await adapters(), ['houlsby']);
   await assertReadableAndFull(frame, 'reviews-methods, adapter:houlsby');
-  for (const [theme, bodyClass, suffix] of THEMES) {
-    if (suffix !== 'dark') await setTheme(page, theme, bodyClass);
+  for (const [theme, suffix] of THEMES) {
+    if (suffix !== 'dark') await setColorTheme(page, theme, graphView);
     await assertReadableAndFull(await webviewFrame(page, 'graph'), `reviews-methods (${suffix})`);
     await screenshot(page, `39a-graph-methods-${suffix}`);
   }
-  await setTheme(page, 'Default Dark Modern', 'vscode-dark');
+  await setColorTheme(page, 'Default Dark Modern', graphView);
   const dark = await webviewFrame(page, 'graph');
   await showRun(dark, 'adapter:arc');
   assert.deepEqual(await adapters(), ['arc']);
@@ -145,12 +141,12 @@ step("reviews-attributes: compositions over the adapters' own nodes, readable, i
   assert.equal(new Set(adapterIds).size, adapterIds.length);
   assert.equal(await frame.locator('svg [data-block="Fuse"] [data-adapter]').count(), 0);
   assert.equal(await frame.locator('svg [data-edge="combines"]').count(), 2);
-  for (const [theme, bodyClass, suffix] of THEMES) {
-    if (suffix !== 'dark') await setTheme(page, theme, bodyClass);
+  for (const [theme, suffix] of THEMES) {
+    if (suffix !== 'dark') await setColorTheme(page, theme, graphView);
     await assertReadableAndFull(await webviewFrame(page, 'graph'), `reviews-attributes, composition:fuse-sentiment (${suffix})`);
     await screenshot(page, `39c-graph-attributes-${suffix}`);
   }
-  await setTheme(page, 'Default Dark Modern', 'vscode-dark');
+  await setColorTheme(page, 'Default Dark Modern', graphView);
   const dark = await webviewFrame(page, 'graph');
   await showRun(dark, 'adapter:sentiment');
   await assertReadableAndFull(dark, 'reviews-attributes, adapter:sentiment');

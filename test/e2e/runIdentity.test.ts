@@ -2,14 +2,26 @@
 // experiments compared in one panel. Every run must be told apart in the table, the run selector (the legend), the
 // scatter and the exported CSV, no two runs may share a colour, and hiding a run in the selector must take its lines
 // out of every chart. Screenshots in the dark, light and high-contrast themes: test-artifacts/e2e/4x-*.png.
-import { type TestContext, after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, contextMenu, openWorkbench, retry, runRow, screenshot, showSideBar, webviewFrame } from './workbench';
+import {
+  ARTIFACTS,
+  type Workbench,
+  contextMenu,
+  openWorkbench,
+  retry,
+  runRow,
+  scenarioStep,
+  screenshot,
+  setColorTheme,
+  showSideBar,
+  webviewFrame,
+} from './workbench';
 
 const UI_TIMEOUT = 60_000;
 const TEST_TIMEOUT = 400_000;
@@ -19,16 +31,8 @@ let workbench: Workbench;
 let workspace: string;
 let compare: Frame;
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: TEST_TIMEOUT }, async (t) => {
-    try {
-      await fn(t);
-    } catch (e) {
-      await screenshot(workbench.page, `failed-4x-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+/** A scenario step: on failure, a screenshot and the extension's log. */
+const step = scenarioStep('4x-', () => workbench && server && { page: workbench.page, userDataDir: server.userDataDir }, TEST_TIMEOUT);
 
 /** Every run the four trainings made: tiny twice (4 runs each), second twice (adapter:mood and full). */
 const LABELS = [
@@ -263,23 +267,14 @@ step('the smoothing slider shows where the keyboard focus is', async () => {
   await screenshot(page, '44b-smoothing-focus-ring');
 });
 
-async function setTheme(theme: string, bodyClass: string): Promise<void> {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
-  await retry(`the ${theme} theme`, async () => {
-    await compare.locator(`body.${bodyClass}`).waitFor({ timeout: 10_000 });
-  });
-  await workbench.page.waitForTimeout(500); // the redraw with the new colours
-}
-
 step('light and high-contrast themes: the selector, table, scatter and curves stay readable', async () => {
   const { page } = workbench;
   await compare.locator('#root').evaluate((el) => (el as unknown as { scrollIntoView(): void }).scrollIntoView());
-  for (const [theme, bodyClass, name] of [
-    ['Default Light Modern', 'vscode-light', 'light'],
-    ['Default High Contrast', 'vscode-high-contrast', 'high-contrast'],
+  for (const [theme, name] of [
+    ['Default Light Modern', 'light'],
+    ['Default High Contrast', 'high-contrast'],
   ] as const) {
-    await setTheme(theme, bodyClass);
+    await setColorTheme(page, theme, async () => compare);
     await compare.locator('h1').scrollIntoViewIfNeeded();
     await screenshot(page, `45-compare-${name}`);
     await compare.locator('#scatter').scrollIntoViewIfNeeded();
@@ -289,5 +284,5 @@ step('light and high-contrast themes: the selector, table, scatter and curves st
     await page.waitForTimeout(300);
     await screenshot(page, `47-compare-curves-${name}`);
   }
-  await setTheme('Default Dark Modern', 'vscode-dark');
+  await setColorTheme(page, 'Default Dark Modern', async () => compare);
 });

@@ -21,6 +21,7 @@ import {
   retry,
   runCommand,
   screenshot,
+  setColorTheme,
   scenarioStep,
   showSideBar,
   webviewContent,
@@ -68,14 +69,6 @@ async function scrollToTop(frame: Frame, selector: string): Promise<void> {
 /** Durations of a performance measure the webview recorded (webview/sweep/main.ts). */
 async function measures(frame: Frame, name: string): Promise<number[]> {
   return (await frame.evaluate(`performance.getEntriesByName(${JSON.stringify(name)}).map((e) => e.duration)`)) as number[];
-}
-
-async function setTheme(theme: string): Promise<void> {
-  const { page } = workbench;
-  await runCommand(page, 'Preferences: Color Theme');
-  await page.locator('.quick-input-widget input').fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 5000 });
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
 }
 
 const median = (xs: number[]) => {
@@ -370,7 +363,7 @@ step('light and high-contrast themes: the sweep panel follows the theme', async 
     ['Default Light Modern', 'vscode-light', '49-sweep-light'],
     ['Default High Contrast', 'vscode-high-contrast', '49b-sweep-high-contrast'],
   ]) {
-    await setTheme(theme);
+    await setColorTheme(workbench.page, theme);
     await retry(`the ${theme} theme in the webview`, async () => {
       await page.waitForTimeout(1000);
       assert.ok(await frame.evaluate(`document.body.classList.contains(${JSON.stringify(bodyClass)})`));
@@ -381,7 +374,7 @@ step('light and high-contrast themes: the sweep panel follows the theme', async 
     await screenshot(page, `${shot}-parallel`);
     await frame.evaluate('window.scrollTo(0, 0)');
   }
-  await setTheme('Default Dark Modern');
+  await setColorTheme(workbench.page, 'Default Dark Modern');
 });
 
 step('the sweep panel ran under its Content Security Policy without a refused script, style or image', async () => {

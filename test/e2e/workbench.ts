@@ -31,16 +31,21 @@ export async function openWorkbench(url: string, chromiumPath: string): Promise<
     reducedMotion: 'reduce',
     viewport: { width: 1440, height: 900 },
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return {
-    page,
-    close: async () => {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    // A loaded machine can take longer than playwright's default 30 s to load the workbench's scripts.
+    await page.goto(url, { timeout: 120_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    return { page, close };
+  } catch (e) {
+    // Nobody else holds the browser yet: left open, it would keep the test process alive after the failure.
+    await close().catch(() => undefined);
+    throw e;
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
@@ -106,6 +111,31 @@ export async function retry<T>(what: string, attempt: (retrying: boolean) => Pro
     }
   }
   throw new Error(`${what} failed after ${tries} tries: ${last instanceof Error ? last.message : String(last)}`);
+}
+
+/** The class VS Code gives a webview's body in each of the default themes the tests use. */
+const THEME_BODY_CLASS: Record<string, string> = {
+  'Default Dark Modern': 'vscode-dark',
+  'Default Light Modern': 'vscode-light',
+  'Default High Contrast': 'vscode-high-contrast',
+};
+
+/**
+ * Switches the colour theme the way a user does (Preferences: Color Theme, then its name); with `view`, waits until
+ * that webview's page wears the theme and has redrawn in its colours.
+ */
+export async function setColorTheme(page: Page, theme: string, view?: () => Promise<Frame>): Promise<void> {
+  await retry(`the ${theme} theme`, async () => {
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click({ timeout: 5000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+  });
+  if (!view) return;
+  await retry(`a webview in the ${theme} theme`, async () => {
+    await (await view()).locator(`body.${THEME_BODY_CLASS[theme]}`).waitFor({ timeout: 10_000 });
+  });
+  await page.waitForTimeout(500); // the redraw with the new colours
 }
 
 /** Runs a command from the palette by its title. */
