@@ -22,6 +22,8 @@ const MAX_WATCHDOG_RELOADS = 2; // a page that is only slow (a busy machine) sti
 
 /** How to open a restored panel afresh (set by registerPanelSerializer while it restores the panel). */
 const reopenRestored = new WeakMap<vscode.WebviewPanel, () => void>();
+/** The state a panel opened afresh starts from: the one its predecessor was restored with (its page reads it). */
+const seededState = new WeakMap<vscode.WebviewPanel, unknown>();
 
 export interface PanelSpec<FromWebview> {
   /** The webview panel type, also the serializer's key (declared as onWebviewPanel:<viewType> in package.json). */
@@ -59,7 +61,7 @@ export class PanelController<ToWebview, FromWebview> implements vscode.Disposabl
     panel.webview.options = webviewOptions(extensionUri);
     this.loadPage = () => {
       this.pageAlive = false;
-      panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title);
+      panel.webview.html = panelHtml(panel.webview, extensionUri, spec.view, spec.title, seededState.get(panel));
       this.armWatchdog();
     };
     this.loadPage();
@@ -183,6 +185,8 @@ export function registerPanelSerializer(viewType: string, restore: (panel: vscod
           { viewColumn: panel.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: true },
           { ...panel.options, ...panel.webview.options },
         );
+        // A new webview has no saved state: its page gets the old one's (the run, zoom, scroll, filters) to start from.
+        seededState.set(fresh, state);
         // After the old panel's own dispose listeners (registered first), which forget it by the same key.
         panel.onDidDispose(() => void restore(fresh, state));
         panel.dispose();

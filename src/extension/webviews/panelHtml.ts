@@ -3,13 +3,15 @@
 // media/webview/<view>.js, both through asWebviewUri. The view's script builds everything else.
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { LOAD_FAILED_REPORTER, seedStateScript } from './pageScripts';
 
 /** Options for every panel: scripts on, and nothing readable but the extension's media folder. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
 }
 
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: string, title: string): string {
+/** `seedState`: the state the page starts from when VS Code holds none for it (a panel opened afresh). */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: string, title: string, seedState?: unknown): string {
   const nonce = randomBytes(16).toString('base64');
   const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview', file));
   const csp = [
@@ -30,29 +32,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, vie
 </head>
 <body>
   <main id="root" data-view="${escapeHtml(view)}" aria-busy="true"><p class="muted">Loading ${escapeHtml(title)}…</p></main>
-  <script nonce="${nonce}">${LOAD_FAILED_REPORTER}</script>
+  <script nonce="${nonce}">${LOAD_FAILED_REPORTER}${seedState === undefined ? '' : seedStateScript(seedState)}</script>
   <script nonce="${nonce}" src="${media(`${view}.js`)}"></script>
 </body>
 </html>`;
 }
-
-/**
- * Inline, before the bundle: takes the VS Code API (which a page may acquire only once) and leaves it to the bundle
- * on `window.adapterLabVsCodeApi`; tells the host the page is alive (PageLoadingMessage), so a page that is only slow
- * is not loaded again; and when theme.css or the bundle fails to load (see LoadFailedMessage), says so in the page
- * and tells the host, which loads the page again.
- */
-const LOAD_FAILED_REPORTER = `const api = acquireVsCodeApi();
-window.adapterLabVsCodeApi = api;
-api.postMessage({ type: 'page-loading' });
-addEventListener('error', (e) => {
-  const el = e.target;
-  if (!(el instanceof HTMLScriptElement || el instanceof HTMLLinkElement) || window.adapterLabLoadFailed) return;
-  window.adapterLabLoadFailed = true;
-  const resource = String(el instanceof HTMLScriptElement ? el.src : el.href);
-  api.postMessage({ type: 'load-failed', resource });
-  document.getElementById('root').textContent = 'Could not load ' + resource + ': loading the panel again…';
-}, true);`;
 
 /** What a panel shows when its page failed to load several times in a row: a plain page, no script. */
 export function loadFailedHtml(title: string, resource: string): string {
