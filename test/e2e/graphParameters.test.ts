@@ -341,7 +341,7 @@ step('the graph and the parameters panels come back after a reload, with their c
   const before = await viewport(graph);
   const panels = (await page.locator('.tab').allInnerTexts()).map((t) => t.trim()).filter((t) => /^(Graph|Parameters): /.test(t));
   assert.ok(panels.includes('Graph: tiny') && panels.length >= 2, `the panels open: ${panels.join(', ')}`);
-  await waitForSavedPanels(page, panels);
+  await waitForSavedPanels(page, panels, { 'Graph: tiny': '"top":40' }); // the scroll, after the zoom
   await page.reload();
   await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   // Both are visible at once (side by side), so VS Code restores both together, the case where a page can miss its

@@ -233,14 +233,16 @@ export async function webviewContent(page: Page, view: string, selector: string,
 /**
  * Waits until VS Code for the web has saved these webview panels (by title) with the state their page set: it writes
  * its editors to IndexedDB a few seconds after they change, and a reload before that forgets a panel just opened, or
- * restores it without its state (which closes it) — a race in the test, not a bug to test.
+ * restores it without its state (which closes it) — a race in the test, not a bug to test. `stateHas`: text a
+ * panel's saved state must contain (by title), for a state the page changed after the panel opened — VS Code saves
+ * that on its next periodic flush, and a reload before it restores the older state.
  */
-export async function waitForSavedPanels(page: Page, titles: string[], timeoutMs = 60_000): Promise<void> {
+export async function waitForSavedPanels(page: Page, titles: string[], stateHas: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let missing = titles;
   while (Date.now() < deadline) {
-    const saved = await page.evaluate<{ title: string; state: boolean }[]>(SAVED_PANELS);
-    missing = titles.filter((t) => !saved.some((p) => p.title === t && p.state));
+    const saved = await page.evaluate<{ title: string; state?: string }[]>(SAVED_PANELS);
+    missing = titles.filter((t) => !saved.some((p) => p.title === t && p.state !== undefined && p.state.includes(stateHas[t] ?? '')));
     if (!missing.length) return;
     await page.waitForTimeout(250);
   }
@@ -249,8 +251,8 @@ export async function waitForSavedPanels(page: Page, titles: string[], timeoutMs
 
 /**
  * In the page (a string: this file is checked without the DOM's types): the webview panels in the workbench's saved
- * editors — objects with a providedId (the view type) and a title, nested as JSON strings in JSON — and whether
- * their state was saved with them.
+ * editors — objects with a providedId (the view type) and a title, nested as JSON strings in JSON — and the
+ * state saved with them.
  */
 const SAVED_PANELS = `(async () => {
   const panels = [];
@@ -260,7 +262,7 @@ const SAVED_PANELS = `(async () => {
       return;
     }
     if (!v || typeof v !== 'object') return;
-    if (typeof v.providedId === 'string' && typeof v.title === 'string') panels.push({ title: v.title, state: typeof v.state === 'string' });
+    if (typeof v.providedId === 'string' && typeof v.title === 'string') panels.push({ title: v.title, state: typeof v.state === 'string' ? v.state : undefined });
     Object.values(v).forEach(walk);
   };
   for (const { name } of await indexedDB.databases()) {
