@@ -23,7 +23,8 @@ export function readGpt2Tokenizer(dir: string): ByteLevelBpeTokenizer {
   const jsonFile = path.join(dir, 'tokenizer.json');
   if (fs.existsSync(jsonFile)) {
     const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as BpeTokenizerJson;
-    if (json.model?.type !== 'BPE') throw new CheckpointError(`${jsonFile}: model type ${JSON.stringify(json.model?.type)}; a byte-level BPE tokenizer is expected`);
+    if (json.model?.type !== 'BPE')
+      throw new CheckpointError(`${jsonFile}: model type ${JSON.stringify(json.model?.type)}; a byte-level BPE tokenizer is expected`);
     return new ByteLevelBpeTokenizer(json);
   }
   const vocabFile = path.join(dir, 'vocab.json');
@@ -76,7 +77,8 @@ export function loadGpt2Checkpoint(dir: string): LoadedGpt2 {
     problems.push('tensor "lm_head.weight" differs from "transformer.wte.weight": only tied input/output embeddings are supported');
   if (problems.length) throw new CheckpointError(`${weightsFile}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   const tokenizer = readGpt2Tokenizer(dir);
-  if (tokenizer.vocabSize > config.vocabSize) throw new CheckpointError(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but vocab_size is ${config.vocabSize}`);
+  if (tokenizer.vocabSize > config.vocabSize)
+    throw new CheckpointError(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but vocab_size is ${config.vocabSize}`);
   return { config, values, tokenizer };
 }
 
