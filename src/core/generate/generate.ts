@@ -27,9 +27,9 @@ export function* generateTokens(
   o: GenerateOptions,
   onLogits?: (logits: Float32Array) => void,
 ): Generator<number> {
-  if (prompt.length === 0) throw new Error('the prompt has no tokens: give some text (or start from the end-of-text token)');
+  const problem = promptProblem(prompt.length, decoder.config.maxPositions);
+  if (problem) throw new Error(problem);
   const room = decoder.config.maxPositions - prompt.length;
-  if (room < 1) throw new Error(`the prompt has ${prompt.length} tokens; the model reads at most ${decoder.config.maxPositions - 1} to write one more`);
   const rng = createRng(o.seed);
   const cache = o.useCache === false ? null : new KeyValueCache();
   const ids = [...prompt];
@@ -51,6 +51,13 @@ export function* generateTokens(
   } finally {
     cache?.dispose();
   }
+}
+
+/** Why a prompt of this many tokens cannot be continued by a model with `maxPositions` positions, or undefined. */
+export function promptProblem(tokens: number, maxPositions: number): string | undefined {
+  if (tokens === 0) return 'the prompt has no tokens: give some text (or start from the end-of-text token)';
+  if (tokens >= maxPositions) return `the prompt has ${tokens} tokens; the model reads at most ${maxPositions - 1} to write one more`;
+  return undefined;
 }
 
 /** Turns a stream of token ids into a stream of text: each call returns the text the new token completes. */
