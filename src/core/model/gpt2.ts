@@ -98,11 +98,8 @@ export class Gpt2Decoder {
     const wpe = this.weights.get('transformer.wpe.weight') as tf.Tensor2D;
     const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
     const tokens = opts.trainBase ? embeddingLookup(wte, flat) : tf.gather(wte, flat);
-    const positionIds = tf.tensor1d(
-      Array.from({ length: batch * length }, (_, r) => past + (r % length)),
-      'int32',
-    );
-    const positions = opts.trainBase ? embeddingLookup(wpe, positionIds) : tf.gather(wpe, positionIds);
+    // Positions past…past+T−1 for every example, from slices (no index tensor: a gradient must not read one made here).
+    const positions = tf.concat(new Array<tf.Tensor2D>(batch).fill(tf.slice(wpe, [past, 0], [length, -1])), 0);
     return dropout(tf.add(tokens, positions) as tf.Tensor2D, opts.dropoutRate, seedOf(opts, 'embeddings'));
   }
 
