@@ -21,26 +21,54 @@ export function samplingProblem(o: SamplingOptions): string | undefined {
 /** The id drawn from `logits` [vocab]; one draw of `rng` per call (none when greedy). */
 export function sampleToken(logits: Float32Array, o: SamplingOptions, rng: Rng): number {
   if (o.temperature === 0) return argmax(logits);
-  // Most likely first; ties by id, so the order (and the draw) does not depend on the sort's stability.
-  let order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
-  if (o.topK > 0) order = order.slice(0, o.topK);
-  const top = logits[order[0]];
-  const weights = order.map((id) => Math.exp((logits[id] - top) / o.temperature));
-  let total = weights.reduce((a, b) => a + b, 0);
+  const order = candidates(logits, o);
+  let top = -Infinity;
+  for (const id of order) top = Math.max(top, logits[id]);
+  const weights = new Float64Array(order.length);
+  let total = 0;
+  for (let i = 0; i < order.length; i++) total += weights[i] = Math.exp((logits[order[i]] - top) / o.temperature);
+  let kept = order.length;
   if (o.topP < 1) {
-    let kept = 0;
     let mass = 0;
-    while (kept < weights.length && mass < o.topP * total) mass += weights[kept++];
-    order = order.slice(0, kept);
-    weights.length = kept;
+    kept = 0;
+    while (kept < order.length && mass < o.topP * total) mass += weights[kept++];
     total = mass;
   }
   let u = rng() * total;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < kept; i++) {
     u -= weights[i];
     if (u < 0) return order[i];
   }
-  return order[order.length - 1];
+  return order[kept - 1];
+}
+
+/**
+ * The ids top-k and top-p may keep, most likely first (ties by id, so the draw does not depend on a sort's
+ * stability); every id, in id order, when neither is on. The cut-off value comes from a native sort of the values:
+ * a comparator sort of all ids took ~10 ms per token at 8,000 tokens, more than the model's forward step.
+ */
+function candidates(logits: Float32Array, o: SamplingOptions): ArrayLike<number> & Iterable<number> {
+  if (o.topK === 0 && o.topP >= 1) return Int32Array.from({ length: logits.length }, (_, i) => i);
+  const sorted = Float32Array.from(logits).sort().reverse();
+  const limit = o.topK > 0 ? Math.min(o.topK, sorted.length) : sorted.length;
+  let cut = sorted[limit - 1];
+  if (o.topP < 1) {
+    // The nucleus of the kept values: every id whose value reaches the last one the p-mass needs (ties included).
+    const weights = sorted.subarray(0, limit).map((v) => Math.exp((v - sorted[0]) / o.temperature));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let mass = 0;
+    for (let i = 0; i < limit; i++) {
+      mass += weights[i];
+      if (mass >= o.topP * total) {
+        cut = sorted[i];
+        break;
+      }
+    }
+  }
+  const kept: number[] = [];
+  for (let id = 0; id < logits.length; id++) if (logits[id] >= cut) kept.push(id);
+  kept.sort((a, b) => logits[b] - logits[a] || a - b);
+  return o.topK > 0 ? kept.slice(0, o.topK) : kept;
 }
 
 function argmax(values: Float32Array): number {
