@@ -113,3 +113,13 @@ test('a LoRA adapter trained as a language model on the frozen decoder lowers th
   assert.ok(after < 0.7 * before, `loss ${before} → ${after}`);
   for (const [name, { data }] of decoder.weights.snapshot()) assert.deepEqual(data, base.get(name)!.data, `base weight ${name} changed`);
 });
+
+test('weight decay skips biases and LayerNorms under GPT-2 names too, as under BERT names', () => {
+  assert.deepEqual(['transformer.h.0.ln_1.weight', 'transformer.h.11.ln_2.weight', 'transformer.ln_f.weight', 'transformer.h.0.attn.c_attn.bias'].map(decays), [
+    false,
+    false,
+    false,
+    false,
+  ]);
+  assert.deepEqual(['transformer.wte.weight', 'transformer.h.0.mlp.c_fc.weight', 'bert.embeddings.LayerNorm.weight'].map(decays), [true, true, false]);
+});
