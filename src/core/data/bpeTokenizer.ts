@@ -3,7 +3,7 @@
 // would build from them.
 import { Tokenizer } from '@huggingface/tokenizers';
 
-export const END_OF_TEXT = '<|endoftext|>';
+const END_OF_TEXT = '<|endoftext|>';
 
 export interface BpeTokenizerJson {
   model: { type: 'BPE'; vocab: Record<string, number>; merges: (string | [string, string])[]; [option: string]: unknown };
@@ -37,7 +37,7 @@ export class ByteLevelBpeTokenizer {
 }
 
 /** The merges of a merges.txt: one "a b" pair a line, after an optional `#version` line. */
-export function parseMerges(text: string): [string, string][] {
+function parseMerges(text: string): [string, string][] {
   return text
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '' && !line.startsWith('#version'))
@@ -49,7 +49,7 @@ export function parseMerges(text: string): [string, string][] {
 }
 
 /** A GPT-2 tokenizer.json: byte-level pre-tokeniser and decoder, BPE without unknown token, `<|endoftext|>` special. */
-export function bpeTokenizerJson(vocab: Record<string, number>, merges: [string, string][]): BpeTokenizerJson {
+function bpeTokenizerJson(vocab: Record<string, number>, merges: [string, string][]): BpeTokenizerJson {
   const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
   return {
     version: '1.0',

@@ -8,8 +8,6 @@ export interface SamplingOptions {
   topP: number; // keep the smallest set of most likely tokens whose probability reaches p; 1 = all
 }
 
-export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 1, topK: 0, topP: 1 };
-
 /** A problem with the options, worded for a command-line user, or undefined. */
 export function samplingProblem(o: SamplingOptions): string | undefined {
   if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) return `temperature must be a number ≥ 0, got ${o.temperature}`;

@@ -17,11 +17,6 @@ export function readConfigJson(dir: string): Record<string, unknown> {
   }
 }
 
-/** True when the folder holds a causal decoder this engine loads (GPT-2 layout). */
-export function isDecoderFolder(dir: string): boolean {
-  return readConfigJson(dir).model_type === 'gpt2';
-}
-
 export function readGpt2Config(dir: string): Gpt2Config {
   const file = path.join(dir, 'config.json');
   const raw = readConfigJson(dir);

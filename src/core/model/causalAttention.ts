@@ -16,7 +16,7 @@ export interface CausalShape {
  * t sees every key up to and including its own position S − T + t: the cache and any prefix stay visible, later
  * tokens never are.
  */
-export function causalMask(length: number, keyLength: number): tf.Tensor4D {
+function causalMask(length: number, keyLength: number): tf.Tensor4D {
   const values = new Float32Array(length * keyLength);
   for (let t = 0; t < length; t++) {
     for (let s = keyLength - length + t + 1; s < keyLength; s++) values[t * keyLength + s] = -1e9;

@@ -6,7 +6,7 @@ import { type DecoderForwardOptions, type Gpt2Decoder } from './gpt2';
 import { crossEntropy, embeddingLookup } from './ops';
 
 /** Sequences of different lengths as one right-padded batch [B, T] and the rows [B·T] whose next token is a target. */
-export function nextTokenTargets(sequences: readonly (readonly number[])[]): { ids: number[][]; rows: number[]; labels: number[] } {
+function nextTokenTargets(sequences: readonly (readonly number[])[]): { ids: number[][]; rows: number[]; labels: number[] } {
   const length = Math.max(...sequences.map((s) => s.length));
   if (length < 2) throw new Error('a language-model batch needs a sequence of at least 2 tokens');
   const rows: number[] = [];

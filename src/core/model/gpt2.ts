@@ -61,7 +61,7 @@ export function initGpt2Weights(c: Gpt2Config, seed: number): Map<string, { shap
 }
 
 /** GPT-2's "gelu_new", the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export function geluTanh(x: tf.Tensor2D): tf.Tensor2D {
+function geluTanh(x: tf.Tensor2D): tf.Tensor2D {
   const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
