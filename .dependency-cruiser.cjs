@@ -20,7 +20,7 @@ const CORE_LAYERS = [
   ['adapters'],
   ['composition'],
   ['classifier'],
-  ['train', 'pretrain', 'parameters', 'graph', 'metrics'],
+  ['train', 'pretrain', 'parameters', 'graph', 'metrics', 'generate'],
   ['run'],
   ['sweep'],
 ];

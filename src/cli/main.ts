@@ -6,6 +6,7 @@ import { version } from '../../package.json';
 import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
+import { generateCommand } from './generate';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
 import { mergeIntoBaseCommand } from './foldIntoBase';
@@ -135,6 +136,27 @@ program
     const [dir] = resolveRunsOrReport([run]) ?? [];
     process.exitCode = dir ? await mergeIntoBaseCommand(dir, { ...opts, split: opts.split }) : EXIT.badInput;
   });
+
+program
+  .command('generate')
+  .description('write text with a causal decoder (a GPT-2-family folder or builtin:<name>), streamed token by token')
+  .argument('<model>', 'a Hugging Face folder with model_type "gpt2", or builtin:<name>')
+  .option('--prompt <text>', 'the text to continue (empty: start a new document)', '')
+  .option('--temperature <t>', 'sampling temperature; 0 = always the most likely token', Number, 1)
+  .option('--top-k <k>', 'sample among the k most likely tokens (0 = all)', Number, 0)
+  .option('--top-p <p>', 'sample among the most likely tokens holding probability p (1 = all)', Number, 1)
+  .option('--max-tokens <n>', 'tokens to write at most', positiveInt, 50)
+  .option('--seed <n>', 'seed of the sampling: the same seed writes the same text', Number, 0)
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .action(
+    async (
+      model: string,
+      opts: { prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number; backend?: BackendName },
+    ) => {
+      if (!Number.isSafeInteger(opts.seed)) throw new InvalidArgumentError('--seed is a whole number');
+      process.exitCode = await generateCommand(model, opts);
+    },
+  );
 
 program
   .command('runs')

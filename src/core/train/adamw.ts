@@ -10,7 +10,8 @@ export interface OptimizedVariable {
 }
 
 export function decays(name: string): boolean {
-  return !name.endsWith('.bias') && !name.includes('LayerNorm');
+  // GPT-2 names its LayerNorms ln_1, ln_2 and ln_f.
+  return !name.endsWith('.bias') && !name.includes('LayerNorm') && !/\.ln_(\d+|f)\./.test(name);
 }
 
 export class AdamW {

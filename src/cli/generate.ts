@@ -1,0 +1,95 @@
+// `adapter-lab generate <model> --prompt …`: text from a causal decoder, streamed to the terminal token by token.
+// <model> is a Hugging Face GPT-2-family folder or a built-in decoder (`builtin:<name>`); an encoder folder or a
+// classification run is refused with what to give instead.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BackendName } from '../common/runRecord';
+import { TextStream, generateTokens, promptProblem } from '../core/generate/generate';
+import { type SamplingOptions, samplingProblem } from '../core/generate/sampling';
+import { builtinModelDir } from '../core/io/builtinModels';
+import { CheckpointError } from '../core/io/hfConfig';
+import { loadGpt2Checkpoint } from '../core/io/hfGpt2';
+import { readConfigJson } from '../core/io/hfGpt2Config';
+import { readRun } from '../core/io/runStore';
+import { SafetensorsError } from '../core/io/safetensors';
+import type { BaseSpec } from '../core/config/types';
+import { selectBackend } from '../core/model/backend';
+import { Gpt2Decoder } from '../core/model/gpt2';
+import { Weights } from '../core/model/weights';
+import { EXIT } from './exit';
+import { RunNotFound, resolveRun, shownPath } from './findRuns';
+
+export interface GenerateArgs extends SamplingOptions {
+  prompt: string;
+  maxTokens: number;
+  seed: number;
+  backend?: BackendName;
+}
+
+class NotADecoder extends Error {}
+
+/** The decoder folder `target` names, or a NotADecoder / RunNotFound that says why not. */
+export function decoderFolder(target: string, cwd = process.cwd()): string {
+  if (target.startsWith('builtin:')) {
+    const dir = builtinModelDir(target.slice('builtin:'.length));
+    if (!dir) throw new NotADecoder(`no built-in model "${target}"`);
+    return checkedDecoder(dir, target);
+  }
+  const asPath = path.resolve(cwd, target);
+  if (fs.existsSync(path.join(asPath, 'config.json'))) return checkedDecoder(asPath, shownPath(asPath, cwd));
+  const runDir = resolveRun(target, cwd);
+  const base = (readRun(runDir).config as { base?: BaseSpec }).base;
+  const baseName = base?.kind === 'builtin' ? `builtin:${base.name}` : base?.kind === 'path' ? base.path : 'a random encoder';
+  throw new NotADecoder(
+    `${shownPath(runDir, cwd)} is a classification run on an encoder (base ${baseName}): generate needs a causal decoder, a Hugging Face folder with model_type "gpt2"`,
+  );
+}
+
+function checkedDecoder(dir: string, shown: string): string {
+  const modelType = readConfigJson(dir).model_type;
+  if (modelType !== 'gpt2')
+    throw new NotADecoder(`${shown} holds ${JSON.stringify(modelType)}, an encoder: generate needs a causal decoder, a folder with model_type "gpt2"`);
+  return dir;
+}
+
+export async function generateCommand(target: string, args: GenerateArgs): Promise<number> {
+  const problem = samplingProblem(args);
+  if (problem) return fail(problem);
+  let loaded;
+  try {
+    const dir = decoderFolder(target);
+    await selectBackend(args.backend ?? 'auto');
+    loaded = loadGpt2Checkpoint(dir);
+  } catch (e) {
+    if (e instanceof NotADecoder || e instanceof RunNotFound || e instanceof CheckpointError || e instanceof SafetensorsError) return fail(e.message);
+    throw e;
+  }
+  const { config, tokenizer } = loaded;
+  const eos = config.eosTokenId ?? tokenizer.endOfTextId;
+  // An empty prompt starts from the end-of-text token, as GPT-2 was trained to begin a document.
+  const prompt = args.prompt === '' && eos !== null ? [eos] : tokenizer.encode(args.prompt);
+  const tooLong = promptProblem(prompt.length, config.maxPositions);
+  if (tooLong) return fail(tooLong);
+  const decoder = new Gpt2Decoder(config, new Weights(loaded.values));
+  try {
+    process.stdout.write(args.prompt);
+    const stream = new TextStream((ids) => tokenizer.decode(ids));
+    const started = performance.now();
+    let count = 0;
+    for (const id of generateTokens(decoder, prompt, { ...args, stopId: eos })) {
+      count++;
+      if (id !== eos) process.stdout.write(stream.push(id));
+    }
+    const ms = performance.now() - started;
+    process.stdout.write('\n');
+    process.stderr.write(`${count} tokens in ${(ms / 1000).toFixed(2)} s (${(ms / Math.max(count, 1)).toFixed(1)} ms/token)\n`);
+    return EXIT.ok;
+  } finally {
+    decoder.weights.dispose();
+  }
+}
+
+function fail(message: string): number {
+  console.error(`adapter-lab generate: ${message}`);
+  return EXIT.badInput;
+}

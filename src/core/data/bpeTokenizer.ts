@@ -1,0 +1,78 @@
+// Byte-level BPE (GPT-2's tokenizer) through @huggingface/tokenizers, from a `tokenizer.json` or from GPT-2's older
+// pair of files, `vocab.json` + `merges.txt`, turned into the tokenizer.json that Hugging Face's GPT2TokenizerFast
+// would build from them.
+import { Tokenizer } from '@huggingface/tokenizers';
+
+const END_OF_TEXT = '<|endoftext|>';
+
+export interface BpeTokenizerJson {
+  model: { type: 'BPE'; vocab: Record<string, number>; merges: (string | [string, string])[]; [option: string]: unknown };
+  [key: string]: unknown;
+}
+
+export class ByteLevelBpeTokenizer {
+  readonly vocabSize: number;
+  /** Id of `<|endoftext|>`, when the vocabulary has it. */
+  readonly endOfTextId: number | null;
+  private readonly tokenizer: Tokenizer;
+
+  constructor(readonly json: BpeTokenizerJson) {
+    this.tokenizer = new Tokenizer(json, {});
+    this.vocabSize = Math.max(...Object.values(json.model.vocab)) + 1;
+    this.endOfTextId = json.model.vocab[END_OF_TEXT] ?? null;
+  }
+
+  static fromVocabAndMerges(vocab: Record<string, number>, mergesTxt: string): ByteLevelBpeTokenizer {
+    return new ByteLevelBpeTokenizer(bpeTokenizerJson(vocab, parseMerges(mergesTxt)));
+  }
+
+  /** Token ids of a text, no special tokens added (GPT-2 adds none). */
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+}
+
+/** The merges of a merges.txt: one "a b" pair a line, after an optional `#version` line. */
+function parseMerges(text: string): [string, string][] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !line.startsWith('#version'))
+    .map((line) => {
+      const parts = line.split(' ');
+      if (parts.length !== 2) throw new Error(`merges.txt: "${line}" is not a pair of tokens separated by one space`);
+      return [parts[0], parts[1]];
+    });
+}
+
+/** A GPT-2 tokenizer.json: byte-level pre-tokeniser and decoder, BPE without unknown token, `<|endoftext|>` special. */
+function bpeTokenizerJson(vocab: Record<string, number>, merges: [string, string][]): BpeTokenizerJson {
+  const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens:
+      END_OF_TEXT in vocab
+        ? [{ id: vocab[END_OF_TEXT], content: END_OF_TEXT, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }]
+        : [],
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
+    post_processor: { type: 'ByteLevel', ...byteLevel },
+    decoder: { type: 'ByteLevel', ...byteLevel },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: merges.map(([a, b]) => `${a} ${b}`),
+    },
+  };
+}
