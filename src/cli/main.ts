@@ -6,6 +6,8 @@ import { version } from '../../package.json';
 import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
+import { EXPORT_FORMATS, type ExportFormat, exportCommand } from './export';
+import { importCommand } from './import';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
 import { mergeIntoBaseCommand } from './foldIntoBase';
@@ -134,6 +136,32 @@ program
     if (opts.split !== 'test' && opts.split !== 'validation') throw new InvalidArgumentError('--split is validation or test');
     const [dir] = resolveRunsOrReport([run]) ?? [];
     process.exitCode = dir ? await mergeIntoBaseCommand(dir, { ...opts, split: opts.split }) : EXIT.badInput;
+  });
+
+program
+  .command('export')
+  .description(
+    "a run's adapters, heads and fusions as AdapterHub's load_adapter folder, or a LoRA, IA³ or prefix-tuning adapter as PEFT's; ARC (in neither library) merged into the base",
+  )
+  .argument('<run>', RUN_ARGUMENT)
+  .requiredOption('--to <format>', EXPORT_FORMATS.join(' or '), (value: string) => {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${EXPORT_FORMATS.join(', ')}`);
+    return value as ExportFormat;
+  })
+  .option('-o, --out <dir>', 'folder to write (default: <run>/export-<format>)')
+  .action(async (run: string, opts: { to: ExportFormat; out?: string }) => {
+    const [dir] = resolveRunsOrReport([run]) ?? [];
+    process.exitCode = dir ? await exportCommand(dir, opts) : EXIT.badInput;
+  });
+
+program
+  .command('import')
+  .description('bring an AdapterHub or PEFT adapter folder (trained in Python, or exported from here) back as a run the views compare')
+  .argument('<folder>', 'an AdapterHub folder (adapter_config.json + adapter.safetensors, or adapters/<name>/) or a PEFT folder (adapter_model.safetensors)')
+  .option('--runs-dir <dir>', `runs folder to add the run to (default: .adapterlab/runs)`)
+  .option('-n, --name <name>', 'the adapter name for a PEFT folder (default: the exported name, else the folder name)')
+  .action((folder: string, opts: { runsDir?: string; name?: string }) => {
+    process.exitCode = importCommand(folder, opts);
   });
 
 program
