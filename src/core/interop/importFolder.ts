@@ -131,7 +131,7 @@ function importPeft(folder: string, runDir: string, name: string, hubCopy: HubCo
     }
   }
   if (Object.keys(adapter).length === 0) throw new ExportError(`${folder}: ${PEFT_WEIGHTS_FILE} holds no LoRA, IA³ or prefix-tuning tensor Adapter Lab reads`);
-  const hub = hubCopy ? { ...hubCopy, name } : peftAsHubConfig(peft, name, modules, modelType);
+  const hub = hubCopy ? { ...hubCopy, name } : peftAsHubConfig(peft, name, modules, modelType, peftBaseShape(folder, peft, tensors));
   if (peft.peft_type === 'IA3') hub.config = { ...hub.config, alpha: 1 }; // the vectors hold alpha already (export folded it in)
   if (peft.peft_type === 'PREFIX_TUNING') hub.config = { ...hub.config, flat: true };
   const dir = path.join(runDir, 'adapters', name);
@@ -176,11 +176,32 @@ function writePeftHead(
   return headConfig.name;
 }
 
+/**
+ * Layers and width of the base a PEFT adapter belongs to: its config.json when base_model_name_or_path is a folder
+ * (beside the adapter, as an export puts it, or anywhere), else what the adapter's own tensors say.
+ */
+function peftBaseShape(folder: string, peft: PeftConfig, tensors: ReadonlyMap<string, { shape: number[] }>): { layers?: number; hiddenSize: number } {
+  const base = peft.base_model_name_or_path;
+  const configFile = base ? [path.join(folder, base, 'config.json'), path.resolve(base, 'config.json')].find((f) => fs.existsSync(f)) : undefined;
+  if (configFile) {
+    const c = readJsonFile<{ num_hidden_layers: number; hidden_size: number }>(configFile);
+    return { layers: c.num_hidden_layers, hiddenSize: c.hidden_size };
+  }
+  const attention = [...tensors].find(([k]) => /attention\.self\.\w+\.lora_A\.weight$/.test(k));
+  return { layers: peft.num_layers, hiddenSize: peft.token_dim ?? attention?.[1].shape[1] ?? 0 };
+}
+
 /** AdapterHub's config of a PEFT adapter trained elsewhere (its adapted modules read from the tensor names). */
-function peftAsHubConfig(peft: PeftConfig, name: string, modules: Set<string>, modelType: string): HubConfigFile {
+function peftAsHubConfig(
+  peft: PeftConfig,
+  name: string,
+  modules: Set<string>,
+  modelType: string,
+  base: { layers?: number; hiddenSize: number },
+): HubConfigFile {
   const inLayer = [...modules].map((m) => m.replace(/^.*\.layer\.\d+\./, ''));
   const layers = [...modules].map((m) => Number(/\.layer\.(\d+)\./.exec(m)?.[1]));
-  const allLayers = peft.num_layers ?? Math.max(-1, ...layers) + 1;
+  const allLayers = base.layers ?? Math.max(-1, ...layers) + 1;
   const attn = (['q', 'k', 'v'] as const).filter((m) => inLayer.includes(`attention.self.${{ q: 'query', k: 'key', v: 'value' }[m]}`));
   const leaveOut = Array.from({ length: allLayers }, (_, i) => i).filter((i) => !layers.includes(i));
   const lowRank = (ia3: boolean) => ({
@@ -217,7 +238,7 @@ function peftAsHubConfig(peft: PeftConfig, name: string, modules: Set<string>, m
   else throw new ExportError(`PEFT type ${peft.peft_type} is not one Adapter Lab has (LORA, IA3, PREFIX_TUNING)`);
   return {
     config,
-    hidden_size: peft.token_dim ?? 0,
+    hidden_size: base.hiddenSize,
     model_class: modelTypeNames(modelType).adapterModelClass,
     model_name: peft.base_model_name_or_path ?? 'unknown',
     model_type: modelType,
