@@ -8,6 +8,7 @@ import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { EXPORT_FORMATS, type ExportFormat, exportCommand } from './export';
 import { importCommand } from './import';
+import { exportPythonCommand, isConfigFile } from './exportPython';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
 import { mergeIntoBaseCommand } from './foldIntoBase';
@@ -141,17 +142,22 @@ program
 program
   .command('export')
   .description(
-    "a run's adapters, heads and fusions as AdapterHub's load_adapter folder, or a LoRA, IA³ or prefix-tuning adapter as PEFT's; ARC (in neither library) merged into the base",
+    "a run's adapters, heads and fusions as AdapterHub's load_adapter folder, or a LoRA, IA³ or prefix-tuning adapter as PEFT's (ARC, in neither library, merged into the base); or a config or run as a Python folder (train.py with transformers + adapters, a Ray Tune script for a sweep)",
   )
-  .argument('<run>', RUN_ARGUMENT)
-  .requiredOption('--to <format>', EXPORT_FORMATS.join(' or '), (value: string) => {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${EXPORT_FORMATS.join(', ')}`);
-    return value as ExportFormat;
+  .argument('<source>', `a run: ${RUN_ARGUMENT}; with --to python also an *.adapterlab.json config`)
+  .requiredOption('--to <format>', [...EXPORT_FORMATS, 'python'].join(', '), (value: string) => {
+    if (![...EXPORT_FORMATS, 'python'].includes(value)) throw new InvalidArgumentError(`choose one of ${[...EXPORT_FORMATS, 'python'].join(', ')}`);
+    return value as ExportFormat | 'python';
   })
-  .option('-o, --out <dir>', 'folder to write (default: <run>/export-<format>)')
-  .action(async (run: string, opts: { to: ExportFormat; out?: string }) => {
-    const [dir] = resolveRunsOrReport([run]) ?? [];
-    process.exitCode = dir ? await exportCommand(dir, opts) : EXIT.badInput;
+  .option('-o, --out <dir>', 'folder to write (default: <run>/export-<format>, or <config folder>/<name>-python)')
+  .action(async (source: string, opts: { to: ExportFormat | 'python'; out?: string }) => {
+    if (opts.to === 'python' && isConfigFile(source)) {
+      process.exitCode = exportPythonCommand(path.resolve(source), opts.out);
+      return;
+    }
+    const [dir] = resolveRunsOrReport([source]) ?? [];
+    if (!dir) process.exitCode = EXIT.badInput;
+    else process.exitCode = opts.to === 'python' ? exportPythonCommand(dir, opts.out) : await exportCommand(dir, { to: opts.to, out: opts.out });
   });
 
 program
