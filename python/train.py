@@ -136,7 +136,7 @@ def fit(exp, run, model, tokenizer, task_specs, activate, data, out_dir):
     if optimizer:
         scheduler = get_linear_schedule_with_warmup(optimizer, int(opts["warmupRatio"] * steps), steps)
         optimizer, scheduler = accelerator.prepare(optimizer, scheduler)
-    best, best_state, patience, done, start = -1.0, None, 0, 0, time.time()
+    best, best_epoch, best_state, patience, done, start = -1.0, 0, None, 0, 0, time.time()
     for epoch in range(opts["epochs"] if params else 0):
         model.train()
         for batch in train:
@@ -154,7 +154,7 @@ def fit(exp, run, model, tokenizer, task_specs, activate, data, out_dir):
         score = sum(m["accuracy"] for m in metrics.values()) / len(metrics)
         accelerator.print(f"{run['name']} epoch {epoch + 1}: validation {score:.4f}")
         if score > best:
-            best, patience = score, 0
+            best, best_epoch, patience = score, epoch + 1, 0
             best_state = {k: v.detach().clone() for k, v in accelerator.unwrap_model(model).state_dict().items() if k in trainable_names(model, accelerator)}
         else:
             patience += 1
@@ -176,6 +176,7 @@ def fit(exp, run, model, tokenizer, task_specs, activate, data, out_dir):
         "trainableParams": sum(p.numel() for p in params),
         "totalParams": sum(p.numel() for p in inner.parameters()),
         "steps": done,
+        "bestEpoch": best_epoch,
         "trainSeconds": train_seconds,
         "evalSecondsPerExample": seconds / max(1, len(data["test"])),
     }

@@ -117,6 +117,7 @@ test('a PEFT folder trained in Python (no adapter_lab/) becomes a run: method, l
     trainableParams: 100,
     totalParams: 1000,
     steps: 50,
+    bestEpoch: 2,
     trainSeconds: 5,
     evalSecondsPerExample: 0.002,
   });
@@ -128,6 +129,7 @@ test('a PEFT folder trained in Python (no adapter_lab/) becomes a run: method, l
   assert.deepEqual(run.record.tasks, ['task']);
   assert.equal(run.summary?.test.task.accuracy, 0.8);
   assert.equal(run.summary?.msPerStep, 100);
+  assert.equal(run.summary?.bestEpoch, 2);
   const config = JSON.parse(fs.readFileSync(path.join(back.runDir, 'adapters/lo/adapter_config.json'), 'utf8'));
   assert.deepEqual(config.config.attn_matrices, ['q', 'v']);
   assert.equal(config.config.output_lora, true);

@@ -291,6 +291,7 @@ export interface PythonResults {
   trainableParams: number;
   totalParams: number;
   steps: number;
+  bestEpoch: number;
   trainSeconds: number;
   evalSecondsPerExample: number;
 }
@@ -305,7 +306,7 @@ function summaryOfResults(record: RunRecord, r: PythonResults, bytes: number): R
     base: String((record.config as { adapters: { base: string }[] }).adapters[0]?.base ?? ''),
     test: r.test,
     validation: r.validation,
-    bestEpoch: 0,
+    bestEpoch: r.bestEpoch,
     steps: r.steps,
     totalParams: r.totalParams,
     trainableParams: r.trainableParams,
@@ -314,7 +315,7 @@ function summaryOfResults(record: RunRecord, r: PythonResults, bytes: number): R
     bytesPerTask: Object.fromEntries(record.tasks.map((t) => [t, bytes])),
     msPerStep: r.steps ? (1000 * r.trainSeconds) / r.steps : 0,
     inferenceMsPerExample: 1000 * r.evalSecondsPerExample,
-    paddingShare: 0,
+    paddingShare: 0, // train.py pads each batch to its longest row and does not measure it
     wallMs: 1000 * r.trainSeconds,
   };
 }
