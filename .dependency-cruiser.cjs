@@ -23,6 +23,7 @@ const CORE_LAYERS = [
   ['train', 'pretrain', 'parameters', 'graph', 'metrics', 'generate'],
   ['run'],
   ['sweep'],
+  ['interop'],
 ];
 
 const layerRules = CORE_LAYERS.flatMap((layer, i) => {

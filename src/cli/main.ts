@@ -7,6 +7,9 @@ import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { generateCommand } from './generate';
+import { EXPORT_FORMATS, type ExportFormat, exportCommand } from './export';
+import { importCommand } from './import';
+import { exportPythonCommand, isConfigFile } from './exportPython';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
 import { mergeIntoBaseCommand } from './foldIntoBase';
@@ -157,6 +160,37 @@ program
       process.exitCode = await generateCommand(model, opts);
     },
   );
+
+program
+  .command('export')
+  .description(
+    "a run's adapters, heads and fusions as AdapterHub's load_adapter folder, or a LoRA, IA³ or prefix-tuning adapter as PEFT's (ARC, in neither library, merged into the base); or a config or run as a Python folder (train.py with transformers + adapters, a Ray Tune script for a sweep)",
+  )
+  .argument('<source>', `a run: ${RUN_ARGUMENT}; with --to python also an *.adapterlab.json config`)
+  .requiredOption('--to <format>', [...EXPORT_FORMATS, 'python'].join(', '), (value: string) => {
+    if (![...EXPORT_FORMATS, 'python'].includes(value)) throw new InvalidArgumentError(`choose one of ${[...EXPORT_FORMATS, 'python'].join(', ')}`);
+    return value as ExportFormat | 'python';
+  })
+  .option('-o, --out <dir>', 'folder to write (default: <run>/export-<format>, or <config folder>/<name>-python)')
+  .action(async (source: string, opts: { to: ExportFormat | 'python'; out?: string }) => {
+    if (opts.to === 'python' && isConfigFile(source)) {
+      process.exitCode = exportPythonCommand(path.resolve(source), opts.out);
+      return;
+    }
+    const [dir] = resolveRunsOrReport([source]) ?? [];
+    if (!dir) process.exitCode = EXIT.badInput;
+    else process.exitCode = opts.to === 'python' ? exportPythonCommand(dir, opts.out) : await exportCommand(dir, { to: opts.to, out: opts.out });
+  });
+
+program
+  .command('import')
+  .description('bring an AdapterHub or PEFT adapter folder (trained in Python, or exported from here) back as a run the views compare')
+  .argument('<folder>', 'an AdapterHub folder (adapter_config.json + adapter.safetensors, or adapters/<name>/) or a PEFT folder (adapter_model.safetensors)')
+  .option('--runs-dir <dir>', `runs folder to add the run to (default: .adapterlab/runs)`)
+  .option('-n, --name <name>', 'the adapter name for a PEFT folder (default: the exported name, else the folder name)')
+  .action((folder: string, opts: { runsDir?: string; name?: string }) => {
+    process.exitCode = importCommand(folder, opts);
+  });
 
 program
   .command('runs')
