@@ -2,7 +2,7 @@
 // Face BERT folder (config.json, model.safetensors, tokenizer.json), which any config can name as
 // "base": { "path": … }. The adapter then costs nothing at inference; the base it came from is left alone.
 import * as path from 'path';
-import type { WordPieceTokenizer } from '../data/tokenizer';
+import type { SentenceTokenizer } from '../data/hfTokenizer';
 import { saveBertModel } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertConfig } from '../model/shapes';
@@ -28,7 +28,7 @@ export function mergedBaseValues(module: AdapterModule, base: Values): Values {
 }
 
 /** Writes the merged model as a Hugging Face BERT folder, with a note of where it came from. */
-export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: WordPieceTokenizer, origin: Record<string, unknown>): void {
+export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: SentenceTokenizer, origin: Record<string, unknown>): void {
   const weights = new Weights(values);
   try {
     saveBertModel(dir, config, weights);

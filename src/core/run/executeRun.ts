@@ -43,7 +43,7 @@ export async function runPlannedRun(
 ): Promise<RunResult> {
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
-  const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };
+  const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize, modelType: base.config.modelType };
   const built = plan.type === 'composition' ? buildCombined(config, plan, data, encoder, run.findRun) : buildSingle(config, plan, data, encoder);
   const model = built.model;
   const save = () => built.save(run.dir, info);
