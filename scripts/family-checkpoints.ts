@@ -7,80 +7,29 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadReviews } from '../src/core/data/reviews';
-import { createRng } from '../src/core/data/random';
 import { trainWordPieceVocab } from '../src/core/data/tokenizer';
 import { byteLevelBpeJson } from '../src/core/data/hfTokenizer';
-import { transpose2d } from '../src/core/io/adapterhub';
-import { type EncoderFamily, familyOf } from '../src/core/io/hfFamilies';
-import { readEncoderConfig } from '../src/core/io/hfConfig';
-import { type TensorToWrite, writeSafetensors } from '../src/core/io/safetensors';
+import { saveEncoderModel } from '../src/core/io/adapterhub';
 import { initBertWeights } from '../src/core/model/bert';
-import { type BertConfig, bertWeightShapes, embeddingWidth } from '../src/core/model/shapes';
-import { isLinearWeight } from '../src/core/model/weights';
+import { type BertConfig, bertWeightShapes } from '../src/core/model/shapes';
+import { Weights } from '../src/core/model/weights';
 
 const SHAPE = { hiddenSize: 128, layers: 2, heads: 4, intermediateSize: 512, maxPositions: 128 }; // lab-base's shape
 const BPE_MERGES = 4000;
 const WORDPIECE_SIZE = 8000;
-const ROBERTA_PAD = 1;
-const WITH_POOLER = new Set(['roberta', 'xlm-roberta']); // DistilBERT and ELECTRA have none
 
 interface Tokenizer {
   files: Record<string, string>;
   vocabSize: number;
 }
 
-/** Each family's config.json, as its transformers class writes it, for SHAPE and a vocabulary of `vocab`. */
-const CONFIGS: Record<string, (vocab: number) => Record<string, unknown>> = {
-  roberta: (vocab) => robertaConfig('roberta', vocab),
-  'xlm-roberta': (vocab) => robertaConfig('xlm-roberta', vocab),
-  distilbert: (vocab) => ({
-    architectures: ['DistilBertModel'],
-    model_type: 'distilbert',
-    dim: SHAPE.hiddenSize,
-    n_layers: SHAPE.layers,
-    n_heads: SHAPE.heads,
-    hidden_dim: SHAPE.intermediateSize,
-    vocab_size: vocab,
-    max_position_embeddings: SHAPE.maxPositions,
-    sinusoidal_pos_embds: false,
-    activation: 'gelu',
-    pad_token_id: 0,
-  }),
-  electra: (vocab) => ({
-    architectures: ['ElectraModel'],
-    model_type: 'electra',
-    embedding_size: SHAPE.hiddenSize / 2, // ELECTRA-small's ratio: the projection is exercised
-    hidden_size: SHAPE.hiddenSize,
-    num_hidden_layers: SHAPE.layers,
-    num_attention_heads: SHAPE.heads,
-    intermediate_size: SHAPE.intermediateSize,
-    vocab_size: vocab,
-    max_position_embeddings: SHAPE.maxPositions,
-    type_vocab_size: 2,
-    layer_norm_eps: 1e-12,
-    hidden_act: 'gelu',
-    pad_token_id: 0,
-  }),
+/** Each family's shape: what its config.json says besides SHAPE and the vocabulary. */
+const FAMILY_SHAPES: Record<string, Pick<BertConfig, 'typeVocabSize' | 'layerNormEps' | 'embeddingSize'>> = {
+  roberta: { typeVocabSize: 1, layerNormEps: 1e-5 },
+  'xlm-roberta': { typeVocabSize: 1, layerNormEps: 1e-5 },
+  distilbert: { typeVocabSize: 0, layerNormEps: 1e-12 },
+  electra: { typeVocabSize: 2, layerNormEps: 1e-12, embeddingSize: SHAPE.hiddenSize / 2 }, // ELECTRA-small's ratio
 };
-
-function robertaConfig(modelType: string, vocab: number): Record<string, unknown> {
-  return {
-    architectures: [modelType === 'roberta' ? 'RobertaModel' : 'XLMRobertaModel'],
-    model_type: modelType,
-    hidden_size: SHAPE.hiddenSize,
-    num_hidden_layers: SHAPE.layers,
-    num_attention_heads: SHAPE.heads,
-    intermediate_size: SHAPE.intermediateSize,
-    vocab_size: vocab,
-    max_position_embeddings: SHAPE.maxPositions + ROBERTA_PAD + 1,
-    type_vocab_size: 1,
-    layer_norm_eps: 1e-5,
-    hidden_act: 'gelu',
-    pad_token_id: ROBERTA_PAD,
-    bos_token_id: 0,
-    eos_token_id: 2,
-  };
-}
 
 /** GPT-2's bytes_to_unicode: a printable stand-in for every byte ("Ġ" for a space). */
 function byteAlphabet(): string[] {
@@ -133,27 +82,6 @@ function trainByteLevelBpe(texts: string[], merges: number): Tokenizer {
   };
 }
 
-/** The family's checkpoint tensors: our random init under its names, Linear weights [out, in], RoBERTa's unused leading positions. */
-function familyTensors(modelType: string, config: BertConfig, positionOffset: number, seed: number): Record<string, TensorToWrite> {
-  const family = familyOf(modelType) as EncoderFamily;
-  const shapes = bertWeightShapes(config);
-  const out: Record<string, TensorToWrite> = {};
-  const rng = createRng(seed);
-  for (const [name, data] of initBertWeights(config, seed)) {
-    if (name.startsWith('bert.pooler.') && !WITH_POOLER.has(modelType)) continue;
-    const shape = shapes.get(name) as number[];
-    if (isLinearWeight(name, shape)) {
-      out[family.toFamilyName(name)] = { dtype: 'F32', shape: [shape[1], shape[0]], data: transpose2d(data, shape[0], shape[1]) };
-    } else if (name === 'bert.embeddings.position_embeddings.weight' && positionOffset > 0) {
-      const lead = Float32Array.from({ length: positionOffset * embeddingWidth(config) }, () => (rng() - 0.5) * 0.04);
-      out[family.toFamilyName(name)] = { dtype: 'F32', shape: [shape[0] + positionOffset, shape[1]], data: Float32Array.of(...lead, ...data) };
-    } else {
-      out[family.toFamilyName(name)] = { dtype: 'F32', shape, data };
-    }
-  }
-  return out;
-}
-
 function main(): void {
   const outDir = path.resolve(process.argv[2] ?? 'family-checkpoints');
   const texts = loadReviews().map((r) => r.text);
@@ -173,10 +101,11 @@ function main(): void {
   for (const [modelType, tokenizer] of Object.entries(tokenizers)) {
     const dir = path.join(outDir, modelType);
     fs.mkdirSync(dir, { recursive: true });
-    const raw = CONFIGS[modelType](tokenizer.vocabSize);
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(raw, null, 2) + '\n');
-    const { config, positionOffset } = readEncoderConfig(dir);
-    fs.writeFileSync(path.join(dir, 'model.safetensors'), writeSafetensors(familyTensors(modelType, config, positionOffset, 7), { format: 'pt' }));
+    const config: BertConfig = { ...SHAPE, ...FAMILY_SHAPES[modelType], vocabSize: tokenizer.vocabSize, modelType };
+    const shapes = bertWeightShapes(config);
+    const weights = new Weights(new Map([...initBertWeights(config, 7)].map(([name, data]) => [name, { shape: shapes.get(name)!, data }])));
+    saveEncoderModel(dir, config, weights); // as the family's save_pretrained writes it
+    weights.dispose();
     for (const [file, text] of Object.entries(tokenizer.files)) fs.writeFileSync(path.join(dir, file), text);
     const experiment = example
       .replace('"name": "reviews"', `"name": "reviews-${modelType}"`)

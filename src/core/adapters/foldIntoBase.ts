@@ -3,7 +3,7 @@
 // "base": { "path": … }. The adapter then costs nothing at inference; the base it came from is left alone.
 import * as path from 'path';
 import type { SentenceTokenizer } from '../data/hfTokenizer';
-import { saveBertModel } from '../io/adapterhub';
+import { saveEncoderModel } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertConfig } from '../model/shapes';
 import { Weights } from '../model/weights';
@@ -31,7 +31,7 @@ export function mergedBaseValues(module: AdapterModule, base: Values): Values {
 export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: SentenceTokenizer, origin: Record<string, unknown>): void {
   const weights = new Weights(values);
   try {
-    saveBertModel(dir, config, weights);
+    saveEncoderModel(dir, config, weights);
   } finally {
     weights.dispose();
   }

@@ -156,29 +156,28 @@ export function saveFusion(dir: string, name: string, spec: FusionSpec, weights:
   writeSafetensorsFile(path.join(dir, FUSION_WEIGHTS_FILE), inFamilyNames(toTorchLayout(weights), info.modelType), { format: 'pt' });
 }
 
-/** HF `config.json` of a BertModel. */
-export function bertConfigJson(c: BertConfig): object {
-  return {
-    architectures: ['BertModel'],
-    model_type: 'bert',
-    hidden_size: c.hiddenSize,
-    num_hidden_layers: c.layers,
-    num_attention_heads: c.heads,
-    intermediate_size: c.intermediateSize,
-    hidden_act: 'gelu',
-    hidden_dropout_prob: 0.1,
-    attention_probs_dropout_prob: 0.1,
-    max_position_embeddings: c.maxPositions,
-    type_vocab_size: c.typeVocabSize,
-    vocab_size: c.vocabSize,
-    layer_norm_eps: c.layerNormEps,
-    initializer_range: 0.02,
-    pad_token_id: 0,
-    position_embedding_type: 'absolute',
-  };
+/** HF `config.json` of the encoder's base model class (BertModel, RobertaModel, …). */
+export function encoderConfigJson(c: BertConfig): object {
+  return familyOfType(c.modelType).configJson(c);
 }
 
-export function saveBertModel(dir: string, config: BertConfig, weights: Weights): void {
-  writeJsonAtomic(path.join(dir, 'config.json'), bertConfigJson(config));
-  writeSafetensorsFile(path.join(dir, 'model.safetensors'), toTorchLayout(weights), { format: 'pt' });
+/**
+ * The encoder as `save_pretrained` of its family writes it: config.json and model.safetensors under the family's
+ * names, without the pooler a family does not have; RoBERTa's position table gets back the rows before padding_idx + 1 that no token reads (zeros, as
+ * nn.Embedding keeps its padding row).
+ */
+export function saveEncoderModel(dir: string, config: BertConfig, weights: Weights): void {
+  const family = familyOfType(config.modelType);
+  const json = family.configJson(config) as { max_position_embeddings: number };
+  const tensors = toTorchLayout(weights);
+  if (!family.pooler) for (const name of Object.keys(tensors)) if (name.startsWith('bert.pooler.')) delete tensors[name];
+  const positions = tensors['bert.embeddings.position_embeddings.weight'];
+  const unused = json.max_position_embeddings - config.maxPositions;
+  if (unused > 0) {
+    const data = new Float32Array((config.maxPositions + unused) * positions.shape[1]);
+    data.set(positions.data as Float32Array, unused * positions.shape[1]);
+    tensors['bert.embeddings.position_embeddings.weight'] = { dtype: 'F32', shape: [config.maxPositions + unused, positions.shape[1]], data };
+  }
+  writeJsonAtomic(path.join(dir, 'config.json'), json);
+  writeSafetensorsFile(path.join(dir, 'model.safetensors'), inFamilyNames(tensors, config.modelType), { format: 'pt' });
 }

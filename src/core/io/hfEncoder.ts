@@ -75,7 +75,7 @@ export function loadEncoderCheckpoint(dir: string, seed = 0): LoadedEncoder {
     const isPositions = name === 'bert.embeddings.position_embeddings.weight';
     // PyTorch Linear: [out, in]; RoBERTa's table also holds the rows before padding_idx + 1.
     const expected = linear ? [ourShape[1], ourShape[0]] : isPositions ? [ourShape[0] + positionOffset, ourShape[1]] : ourShape;
-    const key = keyOf(theirName);
+    const key = family.pooler || !name.startsWith('bert.pooler.') ? keyOf(theirName) : undefined;
     if (key === undefined) {
       if (name.startsWith('bert.pooler.')) {
         randomPooler ??= initBertWeights(config, seed);

@@ -19,8 +19,12 @@ export interface EncoderFamily {
   modelTypes: readonly string[];
   /** AdapterHub's model class for this family (adapter_config.json's model_class). */
   modelClass: string;
+  /** False for families whose base model has no pooler (the engine then starts one at random). */
+  pooler: boolean;
   /** The encoder's shape, and how many leading rows of the position table the family never uses. */
   shape(read: ConfigReader): { config: BertConfig; positionOffset: number };
+  /** The inverse of shape: the config.json `save_pretrained` of the family's base model class would write. */
+  configJson(c: BertConfig): RawConfig;
   /** Our name of a weight (`bert.…`) as this family names it, in a checkpoint and in AdapterHub's files. */
   toFamilyName(ours: string): string;
   /** The inverse of toFamilyName. */
@@ -65,6 +69,7 @@ function mapLayerPath(name: string, from: RegExp, to: string, pairs: readonly [s
 const bert: EncoderFamily = {
   modelTypes: ['bert'],
   modelClass: 'BertAdapterModel',
+  pooler: true,
   shape: (read) => ({
     config: {
       ...encoderDims(read, 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size'),
@@ -73,6 +78,15 @@ const bert: EncoderFamily = {
     },
     positionOffset: 0,
   }),
+  configJson: (c) => ({
+    architectures: ['BertModel'],
+    model_type: 'bert',
+    ...bertLikeDims(c),
+    type_vocab_size: c.typeVocabSize,
+    layer_norm_eps: c.layerNormEps,
+    pad_token_id: 0,
+    position_embedding_type: 'absolute',
+  }),
   toFamilyName: (ours) => ours,
   fromFamilyName: (theirs) => theirs,
   ignored: /^(cls\.|classifier\.|(bert\.)?embeddings\.position_ids$)/,
@@ -80,12 +94,15 @@ const bert: EncoderFamily = {
 
 // RoBERTa and XLM-R (modeling_roberta.py): BERT's layout under `roberta.`, position ids counted from
 // padding_idx + 1 (create_position_ids_from_input_ids), so the first padding_idx + 1 rows are never read by a token.
+const ROBERTA_PADDING_IDX = 1;
+
 function robertaFamily(modelType: string, modelClass: string): EncoderFamily {
   return {
     modelTypes: [modelType],
     modelClass,
+    pooler: true,
     shape: (read) => {
-      const offset = read.index('pad_token_id', 1) + 1;
+      const offset = read.index('pad_token_id', ROBERTA_PADDING_IDX) + 1;
       const positions = read.int('max_position_embeddings');
       if (positions <= offset) throw new Error(`"max_position_embeddings" ${positions} leaves no position after padding_idx + 1 = ${offset}`);
       return {
@@ -99,6 +116,18 @@ function robertaFamily(modelType: string, modelClass: string): EncoderFamily {
         positionOffset: offset,
       };
     },
+    configJson: (c) => ({
+      architectures: [modelClass.replace('AdapterModel', 'Model')],
+      model_type: modelType,
+      ...bertLikeDims(c),
+      max_position_embeddings: c.maxPositions + ROBERTA_PADDING_IDX + 1,
+      type_vocab_size: c.typeVocabSize,
+      layer_norm_eps: c.layerNormEps,
+      pad_token_id: ROBERTA_PADDING_IDX,
+      bos_token_id: 0,
+      eos_token_id: 2,
+      position_embedding_type: 'absolute',
+    }),
     ...renamedPrefix('roberta'),
     ignored: /^(lm_head\.|classifier\.|(roberta\.)?embeddings\.position_ids$)/,
   };
@@ -109,6 +138,7 @@ function robertaFamily(modelType: string, modelClass: string): EncoderFamily {
 const distilbert: EncoderFamily = {
   modelTypes: ['distilbert'],
   modelClass: 'DistilBertAdapterModel',
+  pooler: false,
   shape: (read) => {
     const activation = read.raw.activation ?? 'gelu';
     if (activation !== 'gelu' && activation !== 'relu') throw new Error(`"activation" ${JSON.stringify(activation)} is not supported (only "gelu", "relu")`);
@@ -123,6 +153,19 @@ const distilbert: EncoderFamily = {
       positionOffset: 0,
     };
   },
+  configJson: (c) => ({
+    architectures: ['DistilBertModel'],
+    model_type: 'distilbert',
+    dim: c.hiddenSize,
+    n_layers: c.layers,
+    n_heads: c.heads,
+    hidden_dim: c.intermediateSize,
+    vocab_size: c.vocabSize,
+    max_position_embeddings: c.maxPositions,
+    activation: c.activation ?? 'gelu',
+    sinusoidal_pos_embds: false, // the table is saved either way
+    pad_token_id: 0,
+  }),
   toFamilyName: (ours) =>
     mapLayerPath(ours, /^bert\.encoder\.layer\.(\d+)\./, 'distilbert.transformer.layer.', DISTILBERT_LAYER, 0) ?? ours.replace(/^bert\./, 'distilbert.'),
   fromFamilyName: (theirs) =>
@@ -135,6 +178,7 @@ const distilbert: EncoderFamily = {
 const electra: EncoderFamily = {
   modelTypes: ['electra'],
   modelClass: 'ElectraAdapterModel',
+  pooler: false,
   shape: (read) => {
     const dims = encoderDims(read, 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size');
     const embeddingSize = read.int('embedding_size', dims.hiddenSize);
@@ -149,6 +193,16 @@ const electra: EncoderFamily = {
       positionOffset: 0,
     };
   },
+  configJson: (c) => ({
+    architectures: ['ElectraModel'],
+    model_type: 'electra',
+    ...bertLikeDims(c),
+    embedding_size: c.embeddingSize ?? c.hiddenSize,
+    type_vocab_size: c.typeVocabSize,
+    layer_norm_eps: c.layerNormEps,
+    pad_token_id: 0,
+    position_embedding_type: 'absolute',
+  }),
   ...renamedPrefix('electra'),
   ignored: /^(discriminator_predictions\.|generator_|classifier\.|(electra\.)?embeddings\.position_ids$)/,
 };
@@ -183,5 +237,21 @@ function encoderDims(read: ConfigReader, hidden: string, layers: string, heads: 
     intermediateSize: read.int(intermediate),
     vocabSize: read.int('vocab_size'),
     maxPositions: read.int('max_position_embeddings'),
+  };
+}
+
+/** The config.json fields BERT, RoBERTa and ELECTRA share. */
+function bertLikeDims(c: BertConfig): RawConfig {
+  return {
+    hidden_size: c.hiddenSize,
+    num_hidden_layers: c.layers,
+    num_attention_heads: c.heads,
+    intermediate_size: c.intermediateSize,
+    hidden_act: 'gelu',
+    hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
+    max_position_embeddings: c.maxPositions,
+    vocab_size: c.vocabSize,
+    initializer_range: 0.02,
   };
 }
