@@ -145,6 +145,15 @@ test('the "bert." prefix of BertForPreTraining / AdapterHub checkpoints is accep
   assertMatchesReference(writeCheckpoint(prefixed), tensors);
 });
 
+test('LayerNorm "gamma" / "beta", as in bert-base-uncased\'s model.safetensors, load as weight / bias', () => {
+  const tensors = hfTensors();
+  const legacy = new Map(
+    [...tensors].map(([n, t]) => [`bert.${n.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')}`, t]),
+  );
+  assert.ok(legacy.has('bert.encoder.layer.1.output.LayerNorm.gamma'));
+  assertMatchesReference(writeCheckpoint(legacy), tensors);
+});
+
 test('a transposed Linear weight (same shape) is caught by the reference comparison', () => {
   const tensors = hfTensors();
   const swapped = new Map(tensors);

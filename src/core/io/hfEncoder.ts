@@ -63,7 +63,12 @@ export function loadEncoderCheckpoint(dir: string, seed = 0): LoadedEncoder {
   }
   const { tensors } = readSafetensorsFile(weightsFile);
   // A base model's save_pretrained writes "embeddings.…"; the task models and AdapterHub write "roberta.embeddings.…".
-  const keyOf = (name: string) => [name, name.replace(/^[a-z]+\./, '')].find((k) => tensors.has(k));
+  // Checkpoints ported from the original BERT code, bert-base-uncased's model.safetensors among them, still call a
+  // LayerNorm's weight and bias "gamma" and "beta" (transformers renames them on load).
+  const keyOf = (name: string) =>
+    [name, name.replace(/^[a-z]+\./, '')]
+      .flatMap((k) => [k, k.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')])
+      .find((k) => tensors.has(k));
   const used = new Set<string>();
   const values = new Map<string, { shape: number[]; data: Float32Array }>();
   const notes: string[] = [];
