@@ -1,5 +1,5 @@
 // Merged inference: a LoRA, IA³ or ARC adapter folded into a copy of the frozen base weights and saved as a Hugging
-// Face BERT folder (config.json, model.safetensors, tokenizer.json), which any config can name as
+// Face folder of the base's family (config.json, model.safetensors, tokenizer.json), which any config can name as
 // "base": { "path": … }. The adapter then costs nothing at inference; the base it came from is left alone.
 import * as path from 'path';
 import type { SentenceTokenizer } from '../data/hfTokenizer';
@@ -27,7 +27,7 @@ export function mergedBaseValues(module: AdapterModule, base: Values): Values {
   return module.mergedInto(base);
 }
 
-/** Writes the merged model as a Hugging Face BERT folder, with a note of where it came from. */
+/** Writes the merged model as a Hugging Face folder of its family, with a note of where it came from. */
 export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: SentenceTokenizer, origin: Record<string, unknown>): void {
   const weights = new Weights(values);
   try {
