@@ -11,6 +11,8 @@ import type { AdapterSpec, AdapterSpecOf } from '../../src/core/config/types';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, saveAdapter, saveFusion } from '../../src/core/io/adapterhub';
 import { readSafetensorsFile } from '../../src/core/io/safetensors';
 import { FusionLayer } from '../../src/core/composition/fusion';
+import { FAMILIES } from '../../src/core/io/hfFamilies';
+import { bertWeightShapes } from '../../src/core/model/shapes';
 import { TINY, adapterSpec, backendReady } from '../helpers/tiny';
 
 before(backendReady);
@@ -79,6 +81,21 @@ test('RoBERTa, XLM-R and ELECTRA keep BERT layout under their own prefix and nam
     assert.ok(saved.names.includes(`${prefixName}.encoder.layer.1.attention.self.query.loras.lo.lora_B`), saved.names.join());
     assert.deepEqual([saved.config.model_type, saved.config.model_class], [modelType, modelClass]);
   }
+});
+
+test('every family maps each base weight name there and back (base checkpoints and AdapterHub files share the map)', () => {
+  const config = { ...TINY, typeVocabSize: 0, embeddingSize: 4 };
+  const ours = [
+    ...bertWeightShapes(config).keys(),
+    'bert.encoder.layer.1.attention.self.arc.a.scale',
+    'bert.encoder.layer.0.output.adapter_fusion_layer.f.query.weight',
+  ];
+  for (const family of FAMILIES) {
+    for (const name of ours) assert.equal(family.fromFamilyName(family.toFamilyName(name)), name, `${family.modelTypes[0]}: ${name}`);
+  }
+  const distil = FAMILIES.find((f) => f.modelTypes.includes('distilbert'))!;
+  assert.equal(distil.toFamilyName('bert.encoder.layer.1.attention.output.dense.weight'), 'distilbert.transformer.layer.1.attention.out_lin.weight');
+  assert.equal(distil.toFamilyName('bert.encoder.layer.1.output.LayerNorm.bias'), 'distilbert.transformer.layer.1.output_layer_norm.bias');
 });
 
 test('every method saved for a DistilBERT base loads back with identical values', () => {

@@ -43,7 +43,7 @@ function renamedPrefix(prefix: string): Pick<EncoderFamily, 'toFamilyName' | 'fr
 
 // Under a layer: [ours, DistilBERT's] (modeling_distilbert.py TransformerBlock; adapters' mixin_distilbert.py puts
 // bottleneck adapters and fusion in attention_adapters / output_adapters and LoRA inside q_lin … ffn.lin2).
-// Longer paths first: the first match wins.
+// The longest matching path wins, in either direction.
 const DISTILBERT_LAYER: readonly [string, string][] = [
   ['attention.self.query.', 'attention.q_lin.'],
   ['attention.self.key.', 'attention.k_lin.'],
@@ -62,7 +62,7 @@ function mapLayerPath(name: string, from: RegExp, to: string, pairs: readonly [s
   const m = from.exec(name);
   if (!m) return undefined;
   const rest = name.slice(m[0].length);
-  const pair = pairs.find((p) => rest.startsWith(p[direction]));
+  const pair = pairs.filter((p) => rest.startsWith(p[direction])).sort((a, b) => b[direction].length - a[direction].length)[0];
   return `${to}${m[1]}.${pair ? pair[1 - direction] + rest.slice(pair[direction].length) : rest}`;
 }
 
