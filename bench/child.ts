@@ -12,7 +12,7 @@ import { type DataParallelResult, benchDataParallel } from './dataParallel';
 import { workloads } from './workloads';
 
 export type Job =
-  | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean }
+  | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean; only?: string[] }
   | { kind: 'attention'; cases: AttentionCase[]; warmup: number; repeats: number }
   | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number }
   | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number };
@@ -60,6 +60,7 @@ async function runJob(job: Job): Promise<JobResult> {
     batch,
     job.compareAttention && attentionImplementation() === 'fused',
     job.backend === 'cpu' ? undefined : syntheticExamples(bench),
+    job.only,
   );
   const tensorsBefore = tf.memory().numTensors;
   const timings = interleaved(runnables, job.warmup, job.repeats);

@@ -9,7 +9,7 @@ import { attentionCases } from './attention';
 import type { Job, JobResult } from './child';
 import type { ModelName } from './models';
 import { benchPadding } from './padding';
-import { type BenchResults, type Machine, markdown } from './report';
+import { BERT_BASE_STEPS, type BenchResults, type Machine, markdown } from './report';
 import { findTorchPython, runTorchReference } from './torch';
 
 const quick = process.argv.includes('--quick');
@@ -72,6 +72,8 @@ function main(): void {
       repeats: model === 'mini' ? miniRepeats : repeats,
       compareAttention: true,
     })),
+    // bert-base: the steps the README's per-epoch estimate needs (a step takes seconds)
+    { kind: 'model', backend: 'wasm', model: 'bert-base', warmup: 1, repeats: quick ? 1 : 3, compareAttention: false, only: [...BERT_BASE_STEPS] },
     { kind: 'model', backend: 'cpu', model: 'tiny', warmup: 0, repeats: cpuRepeats, compareAttention: false },
     { kind: 'model', backend: 'tensorflow', model: 'tiny', warmup, repeats, compareAttention: false },
     { kind: 'attention', cases: attentionCases(quick), warmup, repeats },

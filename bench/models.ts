@@ -19,7 +19,7 @@ export interface BenchModel {
   labels: number;
 }
 
-export type ModelName = 'tiny' | 'tiny-18' | 'mini';
+export type ModelName = 'tiny' | 'tiny-18' | 'mini' | 'bert-base';
 
 const base = { vocabSize: 8000, maxPositions: 128, typeVocabSize: 2, layerNormEps: 1e-12 };
 const tiny: BertConfig = { ...base, hiddenSize: 128, layers: 2, heads: 4, intermediateSize: 512 };
@@ -29,6 +29,14 @@ export const MODELS: Record<ModelName, BenchModel> = {
   // tiny at the median padded length of the reviews example's training batches
   'tiny-18': { name: 'tiny-18', config: tiny, batch: 32, length: 18, labels: 2 },
   mini: { name: 'mini', config: { ...base, hiddenSize: 256, layers: 4, heads: 4, intermediateSize: 1024 }, batch: 16, length: 128, labels: 2 },
+  // bert-base-uncased's shape: what a user's own downloaded model costs here
+  'bert-base': {
+    name: 'bert-base',
+    config: { ...base, vocabSize: 30522, maxPositions: 512, hiddenSize: 768, layers: 12, heads: 12, intermediateSize: 3072 },
+    batch: 8,
+    length: 128,
+    labels: 2,
+  },
 };
 
 /** The adapter methods measured, each with the project's defaults. */

@@ -3,6 +3,7 @@ import type { AttentionResult } from './attention';
 import type { ModelResult } from './child';
 import type { DataParallelResult } from './dataParallel';
 import type { PaddingResult } from './padding';
+import { MODELS } from './models';
 import type { PrefixResult } from './prefix';
 import type { TorchResult } from './torch';
 
@@ -28,6 +29,8 @@ export interface BenchResults {
 }
 
 const ADAPTERS = ['houlsby', 'pfeiffer', 'lora'];
+/** What is measured on the bert-base shape. */
+export const BERT_BASE_STEPS = ['forward', 'houlsby', 'lora'] as const;
 const STEPS = ['forward', 'full', ...ADAPTERS, 'head-only'];
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -94,7 +97,7 @@ function attentionBeforeAfter(models: ModelResult[]): string {
 
 function versusTorch(models: ModelResult[], torch: TorchResult): string {
   const rows = models
-    .filter((m) => m.backend === 'wasm')
+    .filter((m) => m.backend === 'wasm' && torch.ms[m.model])
     .flatMap((m) =>
       ['forward', ...ADAPTERS.map((a) => `forward+${a}`), 'full', ...ADAPTERS, 'head-only'].map((s) => {
         const theirs = torch.ms[m.model]?.[s]?.cpuMs;
@@ -161,6 +164,31 @@ function padding(p: PaddingResult, models: ModelResult[]): string {
   ]
     .filter(Boolean)
     .join('\n\n');
+}
+
+/**
+ * The README example's epoch on a bert-base-sized model, from the measured steps: the trainer's length-bucketed batches
+ * hold `meanPaddedLength` positions per sentence, and a step's cost is taken as proportional to its positions (at
+ * d 768 attention is a few % of a layer's work, so seq 128 → ~20 overstates it slightly). One validation pass per epoch.
+ */
+export function bertBaseEpochMinutes(bert: ModelResult, p: PaddingResult, validation: number): Record<'houlsby' | 'lora', number> {
+  const positions = p.ways[p.ways.length - 1].meanPaddedLength;
+  const { batch, length } = MODELS['bert-base'];
+  const perPosition = (step: string) => (cpu(bert, step) as number) / (batch * length);
+  const minutes = (step: string) => (positions * (p.examples * perPosition(step) + validation * perPosition('forward'))) / 60_000;
+  return { houlsby: minutes('houlsby'), lora: minutes('lora') };
+}
+
+function bertBase(bert: ModelResult, p: PaddingResult): string {
+  const epoch = bertBaseEpochMinutes(bert, p, 450);
+  return [
+    table(
+      ['model', 'forward', 'houlsby step', 'lora step'],
+      [['bert-base (12 × 768, 12 heads, FFN 3072), batch 8 × 128', ...BERT_BASE_STEPS.map((s) => `${ms(cpu(bert, s))} (${ms(bert.variants[s]?.wallMs)})`)]],
+    ),
+    `CPU (wall) ms. The README example on a model of this size, ${p.examples} training and 450 validation sentences at ${p.ways[p.ways.length - 1].meanPaddedLength.toFixed(1)} positions each (the trainer's length-bucketed batches), scaled by positions: ` +
+      `about ${epoch.houlsby.toFixed(0)} min per epoch with Houlsby adapters, ${epoch.lora.toFixed(0)} min with LoRA, on one core (one run per core).`,
+  ].join('\n\n');
 }
 
 function dataParallel(p: DataParallelResult): string {
@@ -230,6 +258,8 @@ export function markdown(r: BenchResults): string {
     );
   }
   if (r.padding) parts.push("## No wasted tokens: padding of the README example's training batches", padding(r.padding, r.models));
+  const bert = r.models.find((m) => m.model === 'bert-base');
+  if (bert && r.padding) parts.push('## A bert-base-sized model: what your own downloaded model costs here', bertBase(bert, r.padding));
   if (r.dataParallel) {
     parts.push(
       '## One run on two cores (data parallel), bounded',

@@ -103,18 +103,28 @@ function cachedRunnable(name: string, bench: BenchModel, encoder: BertEncoder, e
  * Every variant measured for one model: forward with and without each adapter, full fine-tuning, each adapter
  * method, head-only; each adapter method and head-only also from the frozen-prefix cache (`<name>+cache`) when
  * `examples` (the batch's) are given; `compareAttention` adds forward, full and houlsby with the stock (batched)
- * attention.
+ * attention. `only`: just those of the first kinds (no cache, no attention comparison).
  */
-export function workloads(bench: BenchModel, encoder: BertEncoder, batch: Batch, compareAttention: boolean, examples?: Example[]): Runnable[] {
+export function workloads(
+  bench: BenchModel,
+  encoder: BertEncoder,
+  batch: Batch,
+  compareAttention: boolean,
+  examples?: Example[],
+  only?: readonly string[],
+): Runnable[] {
   const adapters = ADAPTER_METHODS;
   const make = (name: string, w: Workload, attention: Attention = 'fused') => runnable(name, bench, encoder, batch, w, attention);
-  const list = [
-    make('forward', { kind: 'forward', adapter: null }),
-    ...adapters.map((a) => make(`forward+${a}`, { kind: 'forward', adapter: a })),
-    make('full', { kind: 'train', adapter: null, trainBase: true }),
-    ...adapters.map((a) => make(a, { kind: 'train', adapter: a, trainBase: false })),
-    make('head-only', { kind: 'train', adapter: null, trainBase: false }),
+  const steps: [string, Workload][] = [
+    ['forward', { kind: 'forward', adapter: null }],
+    ...adapters.map((a): [string, Workload] => [`forward+${a}`, { kind: 'forward', adapter: a }]),
+    ['full', { kind: 'train', adapter: null, trainBase: true }],
+    ...adapters.map((a): [string, Workload] => [a, { kind: 'train', adapter: a, trainBase: false }]),
+    ['head-only', { kind: 'train', adapter: null, trainBase: false }],
   ];
+  // A big model measures only the steps asked for: each variant holds its own optimiser state.
+  if (only) return steps.filter(([name]) => only.includes(name)).map(([name, w]) => make(name, w));
+  const list = steps.map(([name, w]) => make(name, w));
   if (examples) {
     list.push(...[...adapters, null].map((a) => cachedRunnable(`${a ?? 'head-only'}+cache`, bench, encoder, examples, batch, a)));
   }

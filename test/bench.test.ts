@@ -7,7 +7,9 @@ import { countFlops } from '../bench/flops';
 import { interleaved, median } from '../bench/measure';
 import { type BenchModel, MODELS, buildEncoder, syntheticBatch, syntheticExamples } from '../bench/models';
 import { workloads } from '../bench/workloads';
-import { benchPadding } from '../bench/padding';
+import { type PaddingResult, benchPadding } from '../bench/padding';
+import type { ModelResult } from '../bench/child';
+import { BERT_BASE_STEPS, bertBaseEpochMinutes } from '../bench/report';
 import { backendReady } from './helpers/tiny';
 
 before(backendReady);
@@ -73,4 +75,27 @@ test('padding of the README example: length-bucketed batches pad far less than s
   assert.equal(p.examples, 2100);
   assert.ok(bucketed < 0.1 && bucketed < shuffled && shuffled < toMax, JSON.stringify(p.ways));
   assert.ok(p.ways[2].meanPaddedLength < 2 * p.medianTokens);
+});
+
+test('a model measured with `only` runs just those steps (the bert-base job: forward, houlsby, lora)', () => {
+  const m = MODELS.tiny;
+  const encoder = buildEncoder(m);
+  const runnables = workloads(m, encoder, syntheticBatch(m), true, syntheticExamples(m), [...BERT_BASE_STEPS]);
+  assert.deepEqual(
+    runnables.map((r) => r.name),
+    ['forward', 'houlsby', 'lora'],
+  );
+  runnables.forEach((r) => r.dispose());
+  encoder.weights.dispose();
+  assert.deepEqual([MODELS['bert-base'].config.layers, MODELS['bert-base'].config.hiddenSize, MODELS['bert-base'].length], [12, 768, 128]);
+});
+
+test("bert-base minutes per epoch: each step's CPU ms per position × the example's padded positions, plus one validation pass", () => {
+  const timing = (cpuMs: number) => ({ cpuMs, wallMs: cpuMs, gflops: 0, leakedTensors: 0 }) as unknown as ModelResult['variants'][string];
+  const bert = { variants: { forward: timing(1024), houlsby: timing(3072), lora: timing(2048) } } as unknown as ModelResult;
+  const padding = { examples: 2000, ways: [{ name: 'bucketed', paddingShare: 0.1, meanPaddedLength: 20 }] } as unknown as PaddingResult;
+  // 8 × 128 = 1024 positions per measured step: forward 1 ms, houlsby 3 ms, lora 2 ms per position
+  const epoch = bertBaseEpochMinutes(bert, padding, 500);
+  assert.ok(Math.abs(epoch.houlsby - (20 * (2000 * 3 + 500 * 1)) / 60_000) < 1e-9);
+  assert.ok(Math.abs(epoch.lora - (20 * (2000 * 2 + 500 * 1)) / 60_000) < 1e-9);
 });

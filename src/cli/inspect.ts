@@ -24,7 +24,9 @@ export function inspectCommand(configFile: string): number {
   const labels = loadExperimentData(config).labels;
   const d = bert.hiddenSize;
   const say = (text: string) => console.log(wrapWords(text, tableWidth()));
-  say(`Base: ${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`);
+  say(
+    `Base: ${bert.modelType ? `${bert.modelType}, ` : ''}${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`,
+  );
   say(
     `  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`,
   );

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadAdapter } from '../../src/core/adapters/load';
 import type { ExperimentConfig } from '../../src/core/config/types';
 import { loadBase, loadExperimentData } from '../../src/core/run/experiment';
-import { loadBertCheckpoint } from '../../src/core/io/hfBert';
+import { loadEncoderCheckpoint } from '../../src/core/io/hfEncoder';
 import { readRun } from '../../src/core/io/runStore';
 import { AdapterSetup } from '../../src/core/composition/setup';
 import { BertEncoder } from '../../src/core/model/bert';
@@ -48,7 +48,7 @@ test('lora, ia3 and arc merged into the base give the adapter’s outputs; the f
     assert.ok(fs.existsSync(path.join(out, 'heads', adapters[name as 'lo'].task, 'model_head.safetensors')));
 
     // Independently: the saved folder as a plain encoder vs the base + the run's adapter file.
-    const merged = loadBertCheckpoint(out);
+    const merged = loadEncoderCheckpoint(out);
     const snapshot = readRun(runDir).config as ExperimentConfig;
     const spec = snapshot.adapters.find((a) => a.name === name)!;
     // The experiment's random base, rebuilt from the run's config snapshot (seeded).

@@ -10,7 +10,7 @@ export interface RefConfig {
 }
 
 // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): enough for a float32 comparison.
-function erf(x: number): number {
+export function erf(x: number): number {
   const sign = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
@@ -18,9 +18,9 @@ function erf(x: number): number {
   return sign * y;
 }
 
-const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+export const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 
-function linear(x: number[][], w: { shape: number[]; data: Float32Array }, b: { data: Float32Array }): number[][] {
+export function linear(x: number[][], w: { shape: number[]; data: Float32Array }, b: { data: Float32Array }): number[][] {
   const [out, inp] = w.shape;
   return x.map((row) =>
     Array.from({ length: out }, (_, o) => {
@@ -31,7 +31,7 @@ function linear(x: number[][], w: { shape: number[]; data: Float32Array }, b: { 
   );
 }
 
-function layerNorm(x: number[][], g: { data: Float32Array }, b: { data: Float32Array }, eps: number): number[][] {
+export function layerNorm(x: number[][], g: { data: Float32Array }, b: { data: Float32Array }, eps: number): number[][] {
   return x.map((row) => {
     const mean = row.reduce((a, v) => a + v, 0) / row.length;
     const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / row.length;

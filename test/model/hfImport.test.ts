@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadBertCheckpoint } from '../../src/core/io/hfBert';
+import { loadEncoderCheckpoint } from '../../src/core/io/hfEncoder';
 import { CheckpointError } from '../../src/core/io/hfConfig';
 import { type TensorToWrite, writeSafetensors } from '../../src/core/io/safetensors';
 import { BertEncoder } from '../../src/core/model/bert';
@@ -113,7 +113,7 @@ const MASK = [
 ];
 
 function engineForward(dir: string): number[][][] {
-  const loaded = loadBertCheckpoint(dir);
+  const loaded = loadEncoderCheckpoint(dir);
   const encoder = new BertEncoder(loaded.config, new Weights(loaded.values));
   const hidden = encoder.forward(
     { ids: tf.tensor2d(IDS, undefined, 'int32'), typeIds: tf.zeros([2, 7], 'int32') as tf.Tensor2D, mask: tf.tensor2d(MASK) },
@@ -145,6 +145,15 @@ test('the "bert." prefix of BertForPreTraining / AdapterHub checkpoints is accep
   assertMatchesReference(writeCheckpoint(prefixed), tensors);
 });
 
+test('LayerNorm "gamma" / "beta", as in bert-base-uncased\'s model.safetensors, load as weight / bias', () => {
+  const tensors = hfTensors();
+  const legacy = new Map(
+    [...tensors].map(([n, t]) => [`bert.${n.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')}`, t]),
+  );
+  assert.ok(legacy.has('bert.encoder.layer.1.output.LayerNorm.gamma'));
+  assertMatchesReference(writeCheckpoint(legacy), tensors);
+});
+
 test('a transposed Linear weight (same shape) is caught by the reference comparison', () => {
   const tensors = hfTensors();
   const swapped = new Map(tensors);
@@ -161,7 +170,7 @@ test('a missing or misnamed tensor is an error naming it', () => {
   tensors.delete('encoder.layer.1.attention.self.value.weight');
   tensors.set('encoder.layer.1.attention.self.valu.weight', v);
   assert.throws(
-    () => loadBertCheckpoint(writeCheckpoint(tensors)),
+    () => loadEncoderCheckpoint(writeCheckpoint(tensors)),
     (e: Error) =>
       e instanceof CheckpointError &&
       /missing tensor "bert\.encoder\.layer\.1\.attention\.self\.value\.weight" \(shape \[8,8\]\)/.test(e.message) &&
@@ -173,28 +182,31 @@ test('a mis-shaped tensor is an error giving both shapes', () => {
   const tensors = hfTensors();
   tensors.set('encoder.layer.0.intermediate.dense.weight', { shape: [D, FFN], data: new Float32Array(D * FFN) }); // [in, out]: wrong way round
   assert.throws(
-    () => loadBertCheckpoint(writeCheckpoint(tensors)),
-    /"bert\.encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[8,16\], expected \[16,8\]/,
+    () => loadEncoderCheckpoint(writeCheckpoint(tensors)),
+    /"encoder\.layer\.0\.intermediate\.dense\.weight" has shape \[8,16\], expected \[16,8\]/,
   );
 });
 
 test('a malformed safetensors file is rejected with the file named', () => {
   const bytes = new Uint8Array(16);
   new DataView(bytes.buffer).setBigUint64(0, 1000n, true); // header longer than the file
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(hfTensors(), { safetensors: bytes })), /model\.safetensors/);
+  assert.throws(() => loadEncoderCheckpoint(writeCheckpoint(hfTensors(), { safetensors: bytes })), /model\.safetensors/);
 });
 
 test('config.json problems: not BERT, unsupported activation, heads not dividing hidden size', () => {
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(hfTensors(), { config: { model_type: 'gpt2' } })), /only "bert"/);
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(hfTensors(), { config: { hidden_act: 'relu' } })), /hidden_act "relu"/);
-  assert.throws(() => loadBertCheckpoint(writeCheckpoint(hfTensors(), { config: { num_attention_heads: 3 } })), /not divisible/);
+  assert.throws(
+    () => loadEncoderCheckpoint(writeCheckpoint(hfTensors(), { config: { model_type: 'gpt2' } })),
+    /model_type is "gpt2"; Adapter Lab loads "bert", "roberta"/,
+  );
+  assert.throws(() => loadEncoderCheckpoint(writeCheckpoint(hfTensors(), { config: { hidden_act: 'relu' } })), /hidden_act "relu"/);
+  assert.throws(() => loadEncoderCheckpoint(writeCheckpoint(hfTensors(), { config: { num_attention_heads: 3 } })), /not divisible/);
 });
 
 test('a checkpoint without a pooler loads, with the pooler initialised and a note saying so', () => {
   const tensors = hfTensors();
   tensors.delete('pooler.dense.weight');
   tensors.delete('pooler.dense.bias');
-  const loaded = loadBertCheckpoint(writeCheckpoint(tensors));
+  const loaded = loadEncoderCheckpoint(writeCheckpoint(tensors));
   assert.match(loaded.notes.join(), /no pooler/);
   assert.equal(loaded.tokenizer.vocabSize, VOCAB);
   assert.deepEqual(loaded.tokenizer.tokenize('The films, great!'), ['the', 'film', '##s', ',', 'great', '!']);

@@ -10,7 +10,7 @@ import { buildExamples, disposePretrainBatch, makePretrainBatch } from '../../sr
 import { bagOfWordsHitLabels, bagOfWordsLoss } from '../../src/core/pretrain/model';
 import { backendReady } from '../helpers/tiny';
 import { runSmallPretraining, smallPretrainConfig } from '../helpers/pretrain';
-import { loadBertCheckpoint } from '../../src/core/io/hfBert';
+import { loadEncoderCheckpoint } from '../../src/core/io/hfEncoder';
 import type { LabelledSentence } from '../../src/core/data/corpora';
 
 before(backendReady);
@@ -63,7 +63,8 @@ test('pre-training with bow alone: the pooled sentence predicts its own pieces b
 
   // Baselines from the held-out sentences themselves: the best constant prediction (their mean target, which knows
   // nothing of the sentence) and always naming the commonest piece. The model must beat both.
-  const { tokenizer: trained } = loadBertCheckpoint(config.output);
+  const { tokenizer: trained } = loadEncoderCheckpoint(config.output);
+  assert.ok(trained instanceof WordPieceTokenizer, 'pre-training writes a WordPiece tokenizer');
   const asWords = (s: LabelledSentence) => (s.text === undefined ? s : { ...s, words: trained.words(s.text) });
   const targets = buildExamples(corpus.heldOut.map(asWords), trained, [{ type: 'bag-of-words', name: 'bow', weight: 1 }], config.maxLength)
     .map((e) => [...new Set(e.ids.filter((i) => i >= SPECIAL_TOKENS.length))])

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadPretrainConfig } from '../../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../../src/core/pretrain/corpus';
 import { type PretrainHooks, pretrain } from '../../src/core/pretrain/run';
-import { loadBertCheckpoint } from '../../src/core/io/hfBert';
+import { loadEncoderCheckpoint } from '../../src/core/io/hfEncoder';
 import { backendReady } from '../helpers/tiny';
 
 before(backendReady);
@@ -47,7 +47,7 @@ test('pre-training writes a loadable HF folder; an interrupted + resumed run equ
   for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json', 'pretraining.json']) {
     assert.ok(fs.existsSync(path.join(straight.output, f)), f);
   }
-  const loaded = loadBertCheckpoint(straight.output);
+  const loaded = loadEncoderCheckpoint(straight.output);
   assert.equal(loaded.config.hiddenSize, 16);
   assert.ok(loaded.tokenizer.vocabSize <= 300);
 

@@ -1,9 +1,9 @@
 // Merged inference: a LoRA, IA³ or ARC adapter folded into a copy of the frozen base weights and saved as a Hugging
-// Face BERT folder (config.json, model.safetensors, tokenizer.json), which any config can name as
+// Face folder of the base's family (config.json, model.safetensors, tokenizer.json), which any config can name as
 // "base": { "path": … }. The adapter then costs nothing at inference; the base it came from is left alone.
 import * as path from 'path';
-import type { WordPieceTokenizer } from '../data/tokenizer';
-import { saveBertModel } from '../io/adapterhub';
+import type { SentenceTokenizer } from '../data/hfTokenizer';
+import { saveEncoderModel } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertConfig } from '../model/shapes';
 import { Weights } from '../model/weights';
@@ -27,11 +27,11 @@ export function mergedBaseValues(module: AdapterModule, base: Values): Values {
   return module.mergedInto(base);
 }
 
-/** Writes the merged model as a Hugging Face BERT folder, with a note of where it came from. */
-export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: WordPieceTokenizer, origin: Record<string, unknown>): void {
+/** Writes the merged model as a Hugging Face folder of its family, with a note of where it came from. */
+export function saveMergedBase(dir: string, config: BertConfig, values: Values, tokenizer: SentenceTokenizer, origin: Record<string, unknown>): void {
   const weights = new Weights(values);
   try {
-    saveBertModel(dir, config, weights);
+    saveEncoderModel(dir, config, weights);
   } finally {
     weights.dispose();
   }

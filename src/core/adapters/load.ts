@@ -4,7 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { AdapterSpec, Pooling } from '../config/types';
-import { ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, fromTorchLayout } from '../io/adapterhub';
+import {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  HEAD_CONFIG_FILE,
+  HEAD_WEIGHTS_FILE,
+  fromFamilyNames,
+  fromTorchLayout,
+  savedModelType,
+} from '../io/adapterhub';
 import { listRuns } from '../io/runStore';
 import { SafetensorsError } from '../io/safetensors';
 import { readWeightsFile } from '../io/weightsFile';
@@ -49,7 +57,8 @@ export function readFloatTensors(file: string): FloatTensors {
 export function loadAdapter(dir: string, spec: AdapterSpec, dims: EncoderDims): AdapterModule {
   const file = path.join(dir, ADAPTER_WEIGHTS_FILE);
   if (!fs.existsSync(file)) throw new AdapterLoadError(`${file} is missing: the run that trained adapter "${spec.name}" saved no weights`);
-  const tensors = readFloatTensors(file); // a damaged file is its own error, not a change of config
+  // A damaged file is its own error, not a change of config; names back from the base's model type to ours.
+  const tensors = fromFamilyNames(readFloatTensors(file), savedModelType(path.join(dir, ADAPTER_CONFIG_FILE)));
   const module = createAdapter(spec, dims, 0);
   try {
     module.importTensors(tensors);

@@ -3,13 +3,16 @@
 //     it as head_config.json + model_head.safetensors;
 //   fusion folder (AdapterHub `save_adapter_fusion`): adapter_fusion_config.json + model_adapter_fusion.safetensors;
 //   base model (Hugging Face `save_pretrained`): config.json + model.safetensors.
-// Tensor names are AdapterHub's / HF's for a BERT model; Linear weights are written [out, in] as PyTorch keeps them.
+// Tensor names are AdapterHub's / HF's for the base's model type (io/hfFamilies.ts; BERT's inside Adapter Lab);
+// Linear weights are written [out, in] as PyTorch keeps them.
+import * as fs from 'fs';
 import * as path from 'path';
 import type { FusionSpec } from '../config/types';
 import type { BertConfig } from '../model/shapes';
 import { type Weights, isLinearWeight } from '../model/weights';
 import { writeJsonAtomic } from './atomic';
 import { type TensorToWrite, writeSafetensorsFile } from './safetensors';
+import { familyOf } from './hfFamilies';
 
 export const ADAPTERS_VERSION = 'adapters.1.1.0';
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
@@ -18,11 +21,39 @@ export const HEAD_CONFIG_FILE = 'head_config.json';
 export const HEAD_WEIGHTS_FILE = 'model_head.safetensors';
 export const FUSION_CONFIG_FILE = 'adapter_fusion_config.json';
 export const FUSION_WEIGHTS_FILE = 'model_adapter_fusion.safetensors';
-export const MODEL_CLASS = 'BertAdapterModel';
 
 export interface SavedModelInfo {
   modelName: string; // what base the weights belong to, e.g. "adapter-lab/random-2x128"
   hiddenSize: number;
+  modelType?: string; // config.json's model_type of the base; absent: "bert"
+}
+
+function familyOfType(modelType: string | undefined) {
+  const family = familyOf(modelType);
+  if (!family) throw new Error(`unknown model type ${JSON.stringify(modelType)}`);
+  return family;
+}
+
+/** Tensors under the names AdapterHub gives them in a model of this type. */
+export function inFamilyNames<T>(tensors: Record<string, T>, modelType: string | undefined): Record<string, T> {
+  const family = familyOfType(modelType);
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [family.toFamilyName(name), t]));
+}
+
+/** The model_type an AdapterHub config file (adapter, head or fusion) was saved for; absent or unreadable: "bert". */
+export function savedModelType(configFile: string): string | undefined {
+  try {
+    const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { model_type?: unknown };
+    return typeof saved.model_type === 'string' ? saved.model_type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The inverse of inFamilyNames, for files saved from a model of this type. */
+export function fromFamilyNames<T>(tensors: ReadonlyMap<string, T>, modelType: string | undefined): Map<string, T> {
+  const family = familyOfType(modelType);
+  return new Map([...tensors].map(([name, t]) => [family.fromFamilyName(name), t]));
 }
 
 /** Tensors ready to write: Linear weights transposed from our [in, out] to PyTorch's [out, in]. */
@@ -70,7 +101,9 @@ export interface SavableAdapter {
 
 /** What every AdapterHub config file carries besides its own `config`: the model it belongs to, a name, a version. */
 function hubConfigFile(config: object, name: string, info: SavedModelInfo): object {
-  return { config, hidden_size: info.hiddenSize, model_class: MODEL_CLASS, model_name: info.modelName, model_type: 'bert', name, version: ADAPTERS_VERSION };
+  const modelType = info.modelType ?? 'bert';
+  const model_class = familyOfType(modelType).modelClass;
+  return { config, hidden_size: info.hiddenSize, model_class, model_name: info.modelName, model_type: modelType, name, version: ADAPTERS_VERSION };
 }
 
 /** AdapterHub's adapter_config.json: the method's config fields, the model it belongs to, and the adapter's name. */
@@ -93,7 +126,7 @@ export function headConfigJson(name: string, labels: string[], info: SavedModelI
 
 export function saveAdapter(dir: string, adapter: SavableAdapter, info: SavedModelInfo): void {
   writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), adapterConfigJson(adapter, info));
-  writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_FILE), adapter.exportTensors(), { format: 'pt' });
+  writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_FILE), inFamilyNames(adapter.exportTensors(), info.modelType), { format: 'pt' });
 }
 
 export function saveHead(dir: string, name: string, labels: string[], weights: Weights, info: SavedModelInfo): void {
@@ -117,35 +150,34 @@ export function fusionConfigJson(name: string, spec: FusionSpec, info: SavedMode
   return hubConfigFile(config, name, info);
 }
 
-/** AdapterHub's `save_adapter_fusion` layout; tensors `bert.encoder.layer.{i}.output.adapter_fusion_layer.{name}.…`. */
+/** AdapterHub's `save_adapter_fusion` layout; tensors (for BERT) `bert.encoder.layer.{i}.output.adapter_fusion_layer.{name}.…`. */
 export function saveFusion(dir: string, name: string, spec: FusionSpec, weights: Weights, info: SavedModelInfo): void {
   writeJsonAtomic(path.join(dir, FUSION_CONFIG_FILE), fusionConfigJson(name, spec, info));
-  writeSafetensorsFile(path.join(dir, FUSION_WEIGHTS_FILE), toTorchLayout(weights), { format: 'pt' });
+  writeSafetensorsFile(path.join(dir, FUSION_WEIGHTS_FILE), inFamilyNames(toTorchLayout(weights), info.modelType), { format: 'pt' });
 }
 
-/** HF `config.json` of a BertModel. */
-export function bertConfigJson(c: BertConfig): object {
-  return {
-    architectures: ['BertModel'],
-    model_type: 'bert',
-    hidden_size: c.hiddenSize,
-    num_hidden_layers: c.layers,
-    num_attention_heads: c.heads,
-    intermediate_size: c.intermediateSize,
-    hidden_act: 'gelu',
-    hidden_dropout_prob: 0.1,
-    attention_probs_dropout_prob: 0.1,
-    max_position_embeddings: c.maxPositions,
-    type_vocab_size: c.typeVocabSize,
-    vocab_size: c.vocabSize,
-    layer_norm_eps: c.layerNormEps,
-    initializer_range: 0.02,
-    pad_token_id: 0,
-    position_embedding_type: 'absolute',
-  };
+/** HF `config.json` of the encoder's base model class (BertModel, RobertaModel, …). */
+export function encoderConfigJson(c: BertConfig): object {
+  return familyOfType(c.modelType).configJson(c);
 }
 
-export function saveBertModel(dir: string, config: BertConfig, weights: Weights): void {
-  writeJsonAtomic(path.join(dir, 'config.json'), bertConfigJson(config));
-  writeSafetensorsFile(path.join(dir, 'model.safetensors'), toTorchLayout(weights), { format: 'pt' });
+/**
+ * The encoder as `save_pretrained` of its family writes it: config.json and model.safetensors under the family's
+ * names, without the pooler a family does not have; RoBERTa's position table gets back the rows before padding_idx + 1 that no token reads (zeros, as
+ * nn.Embedding keeps its padding row).
+ */
+export function saveEncoderModel(dir: string, config: BertConfig, weights: Weights): void {
+  const family = familyOfType(config.modelType);
+  const json = family.configJson(config) as { max_position_embeddings: number };
+  const tensors = toTorchLayout(weights);
+  if (!family.pooler) for (const name of Object.keys(tensors)) if (name.startsWith('bert.pooler.')) delete tensors[name];
+  const positions = tensors['bert.embeddings.position_embeddings.weight'];
+  const unused = json.max_position_embeddings - config.maxPositions;
+  if (unused > 0) {
+    const data = new Float32Array((config.maxPositions + unused) * positions.shape[1]);
+    data.set(positions.data as Float32Array, unused * positions.shape[1]);
+    tensors['bert.embeddings.position_embeddings.weight'] = { dtype: 'F32', shape: [config.maxPositions + unused, positions.shape[1]], data };
+  }
+  writeJsonAtomic(path.join(dir, 'config.json'), json);
+  writeSafetensorsFile(path.join(dir, 'model.safetensors'), inFamilyNames(tensors, config.modelType), { format: 'pt' });
 }

@@ -8,7 +8,7 @@ import { type KeyValuePrefix, attention, dense, dropout, dropoutMultiplier, gelu
 import { embeddingSum } from './embeddings';
 import { normalValues, seedFor } from './init';
 import type { Weights } from './weights';
-import { type BertConfig, bertWeightShapes } from './shapes';
+import { type BertConfig, bertWeightShapes, embeddingWidth } from './shapes';
 
 export type { BertConfig } from './shapes';
 
@@ -106,10 +106,21 @@ export class BertEncoder {
   embed(input: EncoderInput, opts: ForwardOptions): tf.Tensor2D {
     const w = (n: string) => this.weights.get(`bert.embeddings.${n}`);
     const table = (n: string) => w(`${n}_embeddings.weight`) as tf.Tensor2D;
-    const tables = { word: table('word'), position: table('position'), type: table('token_type') };
-    const sum = embeddingSum(tables, input.ids, input.typeIds, opts.trainBase); // [B·T, d]
+    // DistilBERT has no token types: one row of zeros adds nothing and keeps the one embedding kernel.
+    const type = this.config.typeVocabSize > 0 ? table('token_type') : tf.zeros([1, embeddingWidth(this.config)]);
+    const tables = { word: table('word'), position: table('position'), type: type as tf.Tensor2D };
+    const sum = embeddingSum(tables, input.ids, input.typeIds, opts.trainBase); // [B·T, e]
     const normed = layerNorm(sum, w('LayerNorm.weight') as tf.Tensor1D, w('LayerNorm.bias') as tf.Tensor1D, this.config.layerNormEps);
-    return dropout(normed, opts.dropoutRate, seedOf(opts, 'embeddings'));
+    // ELECTRA: tables narrower than the layers, projected e → d after their LayerNorm.
+    const projected = this.weights.has('bert.embeddings_project.weight')
+      ? dense(
+          normed,
+          this.weights.get('bert.embeddings_project.weight') as tf.Tensor2D,
+          this.weights.get('bert.embeddings_project.bias') as tf.Tensor1D,
+          opts.trainBase,
+        )
+      : normed;
+    return dropout(projected, opts.dropoutRate, seedOf(opts, 'embeddings'));
   }
 
   /** One transformer layer: attention block then feed-forward block, each residual + post-LayerNorm. */
@@ -139,7 +150,8 @@ export class BertEncoder {
 
     // Feed-forward block
     const cached = resume?.position === 'output' ? resume.blockOutput : null;
-    let ffnOut = cached ?? dropout(linear('output.dense', gelu(linear('intermediate.dense', h))), opts.dropoutRate, seedOf(opts, `${i}.ffn`));
+    const activation = this.config.activation === 'relu' ? tf.relu : gelu;
+    let ffnOut = cached ?? dropout(linear('output.dense', activation(linear('intermediate.dense', h))), opts.dropoutRate, seedOf(opts, `${i}.ffn`));
     if (opts.hook) ffnOut = opts.hook(i, 'output', ffnOut, h, shape);
     return norm('output.LayerNorm', tf.add(ffnOut, h));
   }

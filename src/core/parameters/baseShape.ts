@@ -13,7 +13,10 @@ export interface BaseShape {
 /** Throws with a message naming the missing model or the bad config.json. */
 export function baseShapeOf(base: BaseSpec): BaseShape {
   if (base.kind === 'random') return { config: { ...base.shape, typeVocabSize: 2, layerNormEps: 1e-12 }, description: 'random init' };
-  if (base.kind === 'path') return { config: readBertConfig(base.path), description: base.path };
+  if (base.kind === 'path') {
+    const config = readBertConfig(base.path);
+    return { config, description: config.modelType ? `${base.path} (${config.modelType})` : base.path };
+  }
   const dir = builtinModelDir(base.name);
   if (!dir) throw new Error(`no built-in base "${base.name}"; built-in bases: ${BUILTIN_MODELS.join(', ')}`);
   return { config: readBertConfig(dir), description: `built-in ${base.name}` };

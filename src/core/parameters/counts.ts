@@ -20,7 +20,8 @@ export function baseParamCounts(c: BertConfig): BaseParamCounts {
     counts.total += n;
     const layer = /^bert\.encoder\.layer\.(\d+)\./.exec(name);
     if (layer) counts.perLayer[Number(layer[1])] += n;
-    else if (name.startsWith('bert.embeddings.')) counts.embeddings += n;
+    else if (name.startsWith('bert.embeddings'))
+      counts.embeddings += n; // the tables, their LayerNorm, ELECTRA's projection
     else counts.pooler += n;
   }
   return counts;

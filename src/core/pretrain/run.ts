@@ -8,7 +8,7 @@ import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events'
 import type { LabelledSentence } from '../data/corpora';
 import { createRng } from '../data/random';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
-import { bertConfigJson, toTorchLayout } from '../io/adapterhub';
+import { encoderConfigJson, toTorchLayout } from '../io/adapterhub';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { writeSafetensorsFile } from '../io/safetensors';
 import { readWeightsFile } from '../io/weightsFile';
@@ -312,7 +312,7 @@ function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimiz
 
 /** The Hugging Face folder of the base: config.json, model.safetensors (BERT weights only), tokenizer files. */
 export function writeBaseModel(dir: string, bert: BertConfig, weights: Weights, tokenizer: WordPieceTokenizer, record: object): void {
-  writeJsonAtomic(path.join(dir, 'config.json'), bertConfigJson(bert));
+  writeJsonAtomic(path.join(dir, 'config.json'), encoderConfigJson(bert));
   writeSafetensorsFile(path.join(dir, 'model.safetensors'), toTorchLayout(weights), { format: 'pt' });
   writeJsonAtomic(path.join(dir, 'tokenizer.json'), tokenizer.json);
   writeFileAtomic(path.join(dir, 'vocab.txt'), `${tokenizer.vocabList().join('\n')}\n`);

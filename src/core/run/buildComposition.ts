@@ -8,7 +8,7 @@ import { averageAdapters } from '../adapters/average';
 import { type EncoderDims, isPrefix } from '../adapters/modules/index';
 import type { AdapterSpec, CompositionSpec, ExperimentConfig, MergeSpec, TaskSpec } from '../config/types';
 import type { SavedModelInfo } from '../io/adapterhub';
-import { FUSION_WEIGHTS_FILE, fromTorchLayout, saveAdapter, saveFusion, saveHead } from '../io/adapterhub';
+import { FUSION_CONFIG_FILE, FUSION_WEIGHTS_FILE, fromFamilyNames, fromTorchLayout, saveAdapter, saveFusion, saveHead, savedModelType } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import type { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
@@ -121,7 +121,11 @@ export function buildComposition(
       .map((s) => ({ layer: s.layer, position: (s as { position: 'attention' | 'output' }).position }));
     const name = fusionName(fuse);
     const fusion = new FusionLayer(name, spec.fusion, dims.hiddenSize, sites, seedFor(config.seed, `fusion:${name}`));
-    if (runDir) fusion.weights.restore(fromTorchLayout(readFloatTensors(path.join(runDir, 'fusion', name, FUSION_WEIGHTS_FILE)), fusion.weights));
+    if (runDir) {
+      const dir = path.join(runDir, 'fusion', name);
+      const tensors = fromFamilyNames(readFloatTensors(path.join(dir, FUSION_WEIGHTS_FILE)), savedModelType(path.join(dir, FUSION_CONFIG_FILE)));
+      fusion.weights.restore(fromTorchLayout(tensors, fusion.weights));
+    }
     fusions.set(name, fusion);
   }
   const outputs = parallelBlock(spec.setup)?.children ?? [spec.setup];

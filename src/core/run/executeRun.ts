@@ -10,7 +10,7 @@ import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } f
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { endStatus } from './lifecycle';
 import { type RunPlan } from './plan';
-import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
+import { type SavedModelInfo, saveAdapter, saveEncoderModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import { appendMetric, folderBytes, writeSummary } from '../io/runStore';
 import { type RunSummary } from '../../common/runRecord';
@@ -43,7 +43,7 @@ export async function runPlannedRun(
 ): Promise<RunResult> {
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
-  const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };
+  const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize, modelType: base.config.modelType };
   const built = plan.type === 'composition' ? buildCombined(config, plan, data, encoder, run.findRun) : buildSingle(config, plan, data, encoder);
   const model = built.model;
   const save = () => built.save(run.dir, info);
@@ -132,7 +132,7 @@ function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentDa
       } else {
         for (const h of heads) saveHead(path.join(runDir, 'heads', h.name), h.name, h.labels, h.weights, info);
       }
-      if (plan.type === 'full') saveBertModel(path.join(runDir, 'model'), encoder.config, encoder.weights);
+      if (plan.type === 'full') saveEncoderModel(path.join(runDir, 'model'), encoder.config, encoder.weights);
       writeJsonAtomic(path.join(runDir, 'adapter_setup.json'), {
         adapter_setup: spec ? spec.name : null,
         head_setup: plan.tasks.length === 1 ? plan.tasks[0] : plan.tasks,

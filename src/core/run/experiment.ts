@@ -4,12 +4,13 @@
 import * as path from 'path';
 import type { EncoderShape, ExperimentConfig } from '../config/types';
 import { BUILTIN_MODELS, builtinModelDir } from '../io/builtinModels';
-import { loadBertCheckpoint } from '../io/hfBert';
+import { loadEncoderCheckpoint } from '../io/hfEncoder';
 import { CheckpointError } from '../io/hfConfig';
 import { SafetensorsError } from '../io/safetensors';
 import { DataReadError, type Row, checkRowsForTasks, formatProblems, loadRows } from '../data/load';
 import { splitRows, stratifyByLabels } from '../data/split';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
+import type { SentenceTokenizer } from '../data/hfTokenizer';
 import { initBertWeights } from '../model/bert';
 import { type BertConfig } from '../model/shapes';
 import { bertWeightShapes } from '../model/shapes';
@@ -57,7 +58,7 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
 
 export interface BaseModel {
   config: BertConfig;
-  tokenizer: WordPieceTokenizer;
+  tokenizer: SentenceTokenizer;
   values: Map<string, { shape: number[]; data: Float32Array }>;
   description: string; // for people: what this base is
   modelName: string; // for adapter_config.json's model_name
@@ -72,7 +73,7 @@ export function loadBase(config: ExperimentConfig, data: ExperimentData): BaseMo
   if (!dir) throw new ExperimentInputError(`no built-in base "${base.kind === 'builtin' ? base.name : ''}"; built-in bases: ${BUILTIN_MODELS.join(', ')}`);
   let loaded;
   try {
-    loaded = loadBertCheckpoint(dir, config.seed);
+    loaded = loadEncoderCheckpoint(dir, config.seed);
   } catch (e) {
     if (e instanceof CheckpointError || e instanceof SafetensorsError) throw new ExperimentInputError(e.message);
     throw e;
@@ -110,7 +111,7 @@ function randomBase(shape: EncoderShape, seed: number, data: ExperimentData): Ba
 }
 
 /** Tokenised splits with label indices for the given tasks. */
-export function trainData(data: ExperimentData, config: ExperimentConfig, taskNames: string[], tokenizer: WordPieceTokenizer, maxLength: number): TrainData {
+export function trainData(data: ExperimentData, config: ExperimentConfig, taskNames: string[], tokenizer: SentenceTokenizer, maxLength: number): TrainData {
   const tasks = taskNames.map((name) => {
     const spec = config.tasks.find((t) => t.name === name);
     if (!spec) throw new Error(`unknown task ${name}`);

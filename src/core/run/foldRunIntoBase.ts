@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NotMergeableError, mergedBaseValues, saveMergedBase } from '../adapters/foldIntoBase';
 import { Classifier } from '../classifier/classifier';
 import { saveHead } from '../io/adapterhub';
-import { loadBertCheckpoint } from '../io/hfBert';
+import { loadEncoderCheckpoint } from '../io/hfEncoder';
 import { BertEncoder } from '../model/bert';
 import { Weights } from '../model/weights';
 import { type Example, disposeBatch, lengthSortedBatches, makeBatch } from '../train/batches';
@@ -55,7 +55,7 @@ export function foldRunIntoBase(run: LoadedRun, runDir: string, args: FoldOption
     });
 
     // The folder as a user would load it: a plain encoder, no adapter, the same head.
-    const loaded = loadBertCheckpoint(outDir, run.config.seed);
+    const loaded = loadEncoderCheckpoint(outDir, run.config.seed);
     merged = new Classifier(new BertEncoder(loaded.config, new Weights(loaded.values)), [head], null, false, false);
     const examples = run.data[args.split];
     const batchSize = run.plan.options.batchSize;

@@ -2,7 +2,7 @@
 // short (median ~15 tokens), so padding every batch to maxLength would spend most of the compute on [PAD].
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderInput } from '../model/bert';
-import type { WordPieceTokenizer } from '../data/tokenizer';
+import type { SentenceTokenizer } from '../data/hfTokenizer';
 import { createRng, shuffleInPlace } from '../data/random';
 
 export interface Example {
@@ -21,7 +21,7 @@ export interface Batch {
 export function encodeExamples(
   rows: { text: string; labels: Record<string, string> }[],
   tasks: { field: string; labels: string[] }[],
-  tokenizer: WordPieceTokenizer,
+  tokenizer: SentenceTokenizer,
   maxLength: number,
 ): Example[] {
   return rows.map((row) => ({
