@@ -10,7 +10,7 @@ import { descriptorOf } from '../adapters/methods/index';
 import { adapterNames } from '../composition/tree';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { builtinModelDir } from '../io/builtinModels';
-import { bertConfigJson, fusionConfigJson } from '../io/adapterhub';
+import { encoderConfigJson, fusionConfigJson } from '../io/adapterhub';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import type { BaseModel, ExperimentData } from '../run/experiment';
 import { type RunPlan, planRuns } from '../run/plan';
@@ -135,7 +135,7 @@ function writeBase(config: ExperimentConfig, base: BaseModel, dir: string): void
     const from = builtinModelDir(config.base.name)!;
     for (const file of fs.readdirSync(from)) writeFileAtomic(path.join(dir, file), fs.readFileSync(path.join(from, file)));
   } else if (config.base.kind === 'random') {
-    writeJsonAtomic(path.join(dir, 'config.json'), bertConfigJson(base.config));
+    writeJsonAtomic(path.join(dir, 'config.json'), encoderConfigJson(base.config));
     writeJsonAtomic(path.join(dir, 'tokenizer.json'), base.tokenizer.json);
   }
 }
