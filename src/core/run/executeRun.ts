@@ -18,6 +18,7 @@ import { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
+import { headExtraInputs } from '../parameters/counts';
 import { Weights } from '../model/weights';
 import { type TrainData, type TrainOutcome, evaluate, train } from '../train/loop';
 
@@ -117,8 +118,11 @@ interface BuiltRun extends BuiltComposition {
 function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder): BuiltRun {
   const d = encoder.config.hiddenSize;
   const taskSpecs = plan.tasks.map((name) => config.tasks.find((t) => t.name === name)!);
-  const heads = taskSpecs.map((t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`)));
   const spec = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
+  const extra = spec ? headExtraInputs(spec, d) : 0;
+  const heads = taskSpecs.map(
+    (t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`), extra),
+  );
   const adapter = spec ? createAdapter(spec, encoder.config, seedFor(config.seed, `adapter:${spec.name}`)) : null;
   const setup = adapter && spec ? AdapterSetup.single(adapter, encoder.config.layers, spec.adapterDrop) : null;
   const adapterDir = (runDir: string) => path.join(runDir, 'adapters', spec?.name ?? '');
