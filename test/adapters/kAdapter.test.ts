@@ -35,6 +35,7 @@ const SPEC: AdapterSpecOf<'k-adapter'> = {
   method: 'k-adapter',
   task: 't',
   leaveOut: [],
+  knowledgeExamples: 8000,
   readLayers: [0, 2],
   transformerLayers: 2,
   adapterSize: 4,

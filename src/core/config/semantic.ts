@@ -58,7 +58,7 @@ function taskIssues(config: ExperimentConfig): Issue[] {
   }
   const issues: Issue[] = [];
   for (const a of config.adapters) {
-    if (known.includes(a.task)) continue;
+    if (known.includes(a.task) || (a.method === 'k-adapter' && a.knowledge)) continue; // a knowledge adapter's task is its knowledge
     const choices = `Known tasks: ${quoteList(known)}`;
     if (a.task !== a.name) {
       issues.push({

@@ -4,7 +4,7 @@
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
 import type { BertConfig } from '../model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headExtraInputs, headParams } from './counts';
+import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';
 import { BYTES_PER_PARAM, type ParameterReport, type RunTypeParameters } from '../../common/parameterReport';
@@ -25,7 +25,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const adapterRow = (a: AdapterSpec): RunTypeParameters => {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
     const shared = adapterSharedParams(a, d, bert.layers);
-    const heads = headParams(d, labels.get(a.task) ?? 2, headExtraInputs(a, d));
+    const heads = adapterHeadParams(a, d, labels.get(a.task) ?? 2);
     const trainable = sum(perLayer) + shared + heads;
     return {
       name: `adapter:${a.name}`,

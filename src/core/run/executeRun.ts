@@ -3,12 +3,14 @@
 // summary.json. Used by the trainer process.
 import * as path from 'path';
 import type { ExperimentConfig } from '../config/types';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import type { EvalEvent, TaskMetrics } from '../../common/events';
 import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { endStatus } from './lifecycle';
+import type { RunHooks, RunResult } from './runHooks';
+import { runKnowledge } from './knowledge';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
@@ -22,17 +24,7 @@ import { headExtraInputs } from '../parameters/counts';
 import { Weights } from '../model/weights';
 import { type TrainData, type TrainOutcome, evaluate, train } from '../train/loop';
 
-export interface RunHooks {
-  progress(e: ProgressEvent): void;
-  evaluated(e: EvalEvent): void;
-  checkpoint(epoch: number, dir: string): void;
-  cancelled(): boolean;
-}
-
-export interface RunResult {
-  outcome: TrainOutcome;
-  summary: RunSummary;
-}
+export type { RunHooks, RunResult } from './runHooks';
 
 export async function runPlannedRun(
   config: ExperimentConfig,
@@ -42,6 +34,9 @@ export async function runPlannedRun(
   run: { id: string; dir: string; backend: string; findRun?: RunFinder },
   hooks: RunHooks,
 ): Promise<RunResult> {
+  const knowledgeAdapter = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
+  if (knowledgeAdapter?.method === 'k-adapter' && knowledgeAdapter.knowledge)
+    return runKnowledge(config, plan, { ...knowledgeAdapter, knowledge: knowledgeAdapter.knowledge }, base, run, hooks);
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
   const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };

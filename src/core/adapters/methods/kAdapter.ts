@@ -5,7 +5,20 @@
 // the base, so AdapterHub's blocks do not apply; several K-adapters combine by concatenation at the head (Concat).
 import { type EncoderDims, type MethodDescriptor, withDefaults } from './descriptor';
 
+/**
+ * Knowledge that ships offline, which a K-adapter can be trained on instead of a task (run/knowledge.ts):
+ *   pos — part of speech of every word of the Brown corpus (coarse tags): linguistic knowledge.
+ */
+export const KNOWLEDGE_SOURCES = ['pos'] as const;
+export type KnowledgeSource = (typeof KNOWLEDGE_SOURCES)[number];
+/** Labels of each knowledge's tagging head (pos: data/corpora.ts's POS_TAGS, which a test keeps in step). */
+export const KNOWLEDGE_LABELS: Record<KnowledgeSource, number> = { pos: 14 };
+
 export interface KAdapterOptions {
+  /** Train on this knowledge (its run's task is then the knowledge's name), not on a task of the experiment. */
+  knowledge?: KnowledgeSource;
+  /** Knowledge runs: training sentences drawn from the knowledge's corpus (validation and test: 1,000 each, apart). */
+  knowledgeExamples: number;
   /** Hidden states read, as Hugging Face's hidden_states: 0 = embeddings output, i = output of layer i. Default all. */
   readLayers?: number[];
   transformerLayers: number; // N small transformer layers per adapter layer (the paper: 2)
@@ -15,7 +28,8 @@ export interface KAdapterOptions {
   initStd: number; // std of the projections d→m and m→d (the paper: 0.0002)
 }
 
-export const K_ADAPTER_DEFAULTS: Readonly<Omit<KAdapterOptions, 'readLayers'>> = {
+export const K_ADAPTER_DEFAULTS: Readonly<Omit<KAdapterOptions, 'readLayers' | 'knowledge'>> = {
+  knowledgeExamples: 8000,
   transformerLayers: 2,
   adapterSize: 64,
   heads: 4,
@@ -45,9 +59,10 @@ export function kAdapterParams(o: KAdapterOptions, dims: Pick<EncoderDims, 'hidd
 
 export const kAdapter: MethodDescriptor<KAdapterOptions> = {
   label: 'K-Adapter',
-  options: ['readLayers', 'transformerLayers', 'adapterSize', 'heads', 'intermediateSize', 'initStd'],
+  options: ['knowledge', 'knowledgeExamples', 'readLayers', 'transformerLayers', 'adapterSize', 'heads', 'intermediateSize', 'initStd'],
   resolve: (written) => ({
     ...withDefaults(K_ADAPTER_DEFAULTS, written),
+    ...(written.knowledge !== undefined && { knowledge: written.knowledge }),
     ...(written.readLayers !== undefined && { readLayers: [...written.readLayers] }),
   }),
   issues: (o) => [
@@ -73,5 +88,6 @@ export const kAdapter: MethodDescriptor<KAdapterOptions> = {
     intermediate_size: o.intermediateSize,
     project_hidden_size: hiddenSize,
     adapter_initializer_range: o.initStd,
+    ...(o.knowledge && { knowledge: o.knowledge }),
   }),
 };
