@@ -10,7 +10,7 @@ import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } f
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { endStatus } from './lifecycle';
 import type { RunHooks, RunResult } from './runHooks';
-import { runKnowledge } from './knowledge';
+import { knowledgeAdapterOf, runKnowledge } from './knowledge';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveBertModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
@@ -34,9 +34,8 @@ export async function runPlannedRun(
   run: { id: string; dir: string; backend: string; findRun?: RunFinder },
   hooks: RunHooks,
 ): Promise<RunResult> {
-  const knowledgeAdapter = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
-  if (knowledgeAdapter?.method === 'k-adapter' && knowledgeAdapter.knowledge)
-    return runKnowledge(config, plan, { ...knowledgeAdapter, knowledge: knowledgeAdapter.knowledge }, base, run, hooks);
+  const knowledgeAdapter = knowledgeAdapterOf(config, plan);
+  if (knowledgeAdapter) return runKnowledge(config, plan, knowledgeAdapter, base, run, hooks);
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
   const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };

@@ -153,6 +153,17 @@ export function evaluateTagger(model: KnowledgeTagger, examples: PretrainExample
   return { ...classificationMetrics(predicted, actual, model.labels.length), loss: loss / Math.max(1, actual.length) };
 }
 
+/** The knowledge adapter a run trains, when it is a knowledge run. */
+export function knowledgeAdapterOf(config: ExperimentConfig, plan: RunPlan): (KAdapterSpec & { knowledge: KnowledgeSource }) | undefined {
+  const spec = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
+  return spec?.method === 'k-adapter' && spec.knowledge ? { ...spec, knowledge: spec.knowledge } : undefined;
+}
+
+/** What a knowledge run trains on, for its log. */
+export function describeKnowledge(spec: KAdapterSpec & { knowledge: KnowledgeSource }): string {
+  return `knowledge ${spec.knowledge}: Brown corpus, ${spec.knowledgeExamples} training sentences / ${HELD_OUT} validation / ${HELD_OUT} test`;
+}
+
 /** Trains a knowledge adapter (its run adapter:<name>) and writes the run folder as any adapter run does. */
 export async function runKnowledge(
   config: ExperimentConfig,
