@@ -3,6 +3,8 @@
 // count is the closed-form formula.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { createAdapter } from '../../src/core/adapters/modules/index';
@@ -24,6 +26,8 @@ import { labelCounts } from '../../src/core/parameters/labels';
 import { parameterReport } from '../../src/core/parameters/report';
 import { type GraphNode, walkItems } from '../../src/common/graphModel';
 import { ROOT, tinyConfig } from '../helpers/workspace';
+import { saveAdapter } from '../../src/core/io/adapterhub';
+import { buildComposition } from '../../src/core/run/buildComposition';
 import { TINY, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
 
 before(backendReady);
@@ -266,4 +270,54 @@ test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond
   const row = report.rows.find((r) => r.name === 'adapter:ling')!;
   assert.equal(row.heads, headParams(shape.config.hiddenSize, 2, shape.config.hiddenSize));
   assert.equal(row.shared, kAdapterParams(c.adapters[0] as typeof SPEC, shape.config));
+});
+
+test('a composition run loads K-adapters saved by their runs by name: Concat gives a new head on [base; a; b]', () => {
+  const text = JSON.stringify(
+    tinyConfig({
+      data: { builtin: 'reviews' },
+      tasks: { mood: { field: 'sentiment' } },
+      adapters: {
+        ling: { method: 'k-adapter', knowledge: 'pos', readLayers: [0, 2], adapterSize: 4, heads: 2, intermediateSize: 6 },
+        other: { method: 'k-adapter', task: 'mood', readLayers: [1], adapterSize: 4, heads: 2, intermediateSize: 6 },
+      },
+      compositions: { both: { setup: 'Concat(ling, other)', task: 'mood', trainHeads: true } },
+      baselines: [],
+    }),
+  );
+  const config = checkConfigText(text, path.join(ROOT, 'examples', 'test.adapterlab.json')).config!;
+  const encoder = tinyEncoder(6);
+  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-kadapter-'));
+  const info = { modelName: 'tiny', hiddenSize: d };
+  const saved = new Map<string, KAdapter>();
+  for (const spec of config.adapters) {
+    const module = createAdapter(spec, TINY, 11) as KAdapter;
+    perturb(module, 12);
+    saveAdapter(path.join(runs, spec.name, 'adapters', spec.name), module, info);
+    saved.set(spec.name, module);
+  }
+  const built = buildComposition(config, config.compositions[0], new Map([['mood', ['0', '1']]]), encoder, undefined, (run) =>
+    path.join(runs, run.replace('adapter:', '')),
+  );
+  try {
+    assert.ok(built.trains);
+    assert.deepEqual(built.model.heads[0].weights.get('heads.mood.1.weight').shape, [3 * d, d], 'a new head on [base; ling; other]');
+    assert.deepEqual(
+      built.model.knowledge.map((k) => k.name),
+      ['ling', 'other'],
+    );
+    const states: tf.Tensor2D[] = [];
+    encoder.forward(tinyInput(), { trainBase: false, dropoutRate: 0, dropoutSeed: null, hiddenStates: (i, h) => (states[i] = h) });
+    for (const k of built.model.knowledge)
+      assert.ok(maxDiff(rows(k.output((i) => states[i], pass)), rows(saved.get(k.name)!.output((i) => states[i], pass))) < 1e-6, `${k.name} as saved`);
+    assert.deepEqual(built.model.logits(tinyInput(), 0, null)[0].shape, [2, 2]);
+    assert.deepEqual(
+      built.model.trainable().map(([n]) => n),
+      ['heads.mood.1.weight', 'heads.mood.1.bias', 'heads.mood.4.weight', 'heads.mood.4.bias'],
+      'only the head trains',
+    );
+  } finally {
+    built.dispose();
+    fs.rmSync(runs, { recursive: true, force: true });
+  }
 });
