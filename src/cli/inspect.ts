@@ -1,7 +1,7 @@
 // `adapter-lab inspect <config>`: parameter counts per adapter and per layer, without training.
 import { formatProblem, loadConfig } from '../core/config/validate';
 import type { BertConfig } from '../core/model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
+import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
 import { loadExperimentData } from '../core/run/experiment';
 import { baseShapeOf } from '../core/parameters/baseShape';
 import { EXIT } from './exit';
@@ -35,8 +35,8 @@ export function inspectCommand(configFile: string): number {
   const rows: string[][] = [];
   for (const a of config.adapters) {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
-    const shared = adapterSharedParams(a, d);
-    const head = headParams(d, labels.get(a.task)?.length ?? 2);
+    const shared = adapterSharedParams(a, d, bert.layers);
+    const head = adapterHeadParams(a, d, labels.get(a.task)?.length ?? 2);
     const total = perLayer.reduce((s, n) => s + n, 0) + shared + head;
     rows.push([
       a.name,

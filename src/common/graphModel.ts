@@ -8,9 +8,10 @@ import type { SourceRange } from './sourceRange';
 
 /**
  * Where an adapter acts in a layer: after the attention or the feed-forward block (bottleneck adapters), beside
- * the feed-forward block (parallel), or inside the dense layers of a block (LoRA, IA³, ARC: `matrices`).
+ * the feed-forward block (parallel), inside the dense layers of a block (LoRA, IA³, ARC: `matrices`), or beside the
+ * base as a plug-in that reads its hidden states (K-Adapter).
  */
-export type AdapterPlacement = 'after-attention' | 'after-feed-forward' | 'parallel' | 'inside';
+export type AdapterPlacement = 'after-attention' | 'after-feed-forward' | 'parallel' | 'inside' | 'plug-in';
 
 export type GraphNodeKind = 'embeddings' | 'attention' | 'feed-forward' | 'adapter' | 'shared' | 'head';
 

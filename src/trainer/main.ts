@@ -12,6 +12,7 @@ import { loadBase, loadExperimentData } from '../core/run/experiment';
 import { planRuns } from '../core/run/plan';
 import { endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { runPlannedRun } from '../core/run/executeRun';
+import { describeKnowledge, knowledgeAdapterOf } from '../core/run/knowledge';
 import { readRunFile } from '../core/io/runStore';
 import { completedSweepRun } from '../core/adapters/load';
 import type { ExperimentConfig } from '../core/config/types';
@@ -63,9 +64,10 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
 
     const data = loadExperimentData(config);
     const base = loadBase(config, data);
+    const knowledge = knowledgeAdapterOf(config, plan);
     send({
       type: 'log',
-      message: `base: ${base.description}; data: ${data.source} (${data.rows.train.length} train / ${data.rows.validation.length} validation / ${data.rows.test.length} test)`,
+      message: `base: ${base.description}; data: ${knowledge ? describeKnowledge(knowledge) : `${data.source} (${data.rows.train.length} train / ${data.rows.validation.length} validation / ${data.rows.test.length} test)`}`,
     });
     const { outcome } = await runPlannedRun(
       config,

@@ -94,7 +94,7 @@ for (const method of ['lora', 'ia3', 'arc', 'vera'] as const) {
 
 test('parameter counts match the papers’ formulas for the same shapes', () => {
   const count = (spec: AdapterSpec) => createAdapter(spec, TINY, 1).weights.size();
-  const formula = (spec: AdapterSpec) => adapterParamsPerLayer(spec, d, L, ff).reduce((a, b) => a + b, 0) + adapterSharedParams(spec, d);
+  const formula = (spec: AdapterSpec) => adapterParamsPerLayer(spec, d, L, ff).reduce((a, b) => a + b, 0) + adapterSharedParams(spec, d, L);
   // LoRA (Hu et al.): r·(d_in + d_out) per adapted matrix; q and v: 2·r·2d per layer.
   assert.equal(count(SPECS.lora), L * 2 * 2 * (d + d));
   assert.equal(formula(SPECS.lora), L * 2 * 2 * (d + d));

@@ -149,7 +149,7 @@ test('eject: the flat prefix gives the same output, under AdapterHub names, and 
 test('parameter counts match AdapterHub’s PrefixTuning for the same shapes (MLP in training, flat at inference)', () => {
   const [P, b] = [3, 5];
   const count = (s: PrefixAdapterSpec) => createAdapter(s, TINY, 1).weights.size();
-  const formula = (s: PrefixAdapterSpec) => adapterParamsPerLayer(s, d, L).reduce((x, y) => x + y, 0) + adapterSharedParams(s, d);
+  const formula = (s: PrefixAdapterSpec) => adapterParamsPerLayer(s, d, L).reduce((x, y) => x + y, 0) + adapterSharedParams(s, d, L);
   // wte P·d, control_trans.0 d·b + b, control_trans.2 b·(n·2·d) + n·2·d.
   const hub = (n: number) => P * d + d * b + b + b * n * 2 * d + n * 2 * d;
   assert.equal(count(spec()), hub(L));

@@ -94,7 +94,7 @@ test('a value outside an enum lists the allowed values', () => {
   const p = expectProblem(BAD_ENUM, '"houlsbi"', 'invalid-value');
   assert.equal(
     p.message,
-    '"method" of adapter "sentiment" must be one of "houlsby", "pfeiffer", "parallel", "lora", "ia3", "arc", "prefix", "vera", not "houlsbi"; did you mean "houlsby"?',
+    '"method" of adapter "sentiment" must be one of "houlsby", "pfeiffer", "parallel", "lora", "ia3", "arc", "prefix", "vera", "k-adapter", not "houlsbi"; did you mean "houlsby"?',
   );
 });
 

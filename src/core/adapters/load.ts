@@ -72,7 +72,8 @@ export function loadAdapter(dir: string, spec: AdapterSpec, dims: EncoderDims): 
 }
 
 /** The classification head saved in `dir` beside an adapter (or in heads/<task>/), checked against the labels. */
-export function loadHead(dir: string, task: string, labels: string[], pooling: Pooling, hiddenSize: number): ClassificationHead {
+/** `extraInputs`: what the head reads besides the base's d (K-adapter outputs). */
+export function loadHead(dir: string, task: string, labels: string[], pooling: Pooling, hiddenSize: number, extraInputs = 0): ClassificationHead {
   const configFile = path.join(dir, HEAD_CONFIG_FILE);
   if (!fs.existsSync(configFile)) throw new AdapterLoadError(`${configFile} is missing: no head for task "${task}" was saved there`);
   const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { name?: string; config?: { label2id?: Record<string, number> } };
@@ -85,7 +86,7 @@ export function loadHead(dir: string, task: string, labels: string[], pooling: P
     );
   }
   const tensors = readFloatTensors(path.join(dir, HEAD_WEIGHTS_FILE));
-  const head = new ClassificationHead(saved.name ?? task, labels, pooling, hiddenSize, 0);
+  const head = new ClassificationHead(saved.name ?? task, labels, pooling, hiddenSize, 0, extraInputs);
   try {
     head.weights.restore(fromTorchLayout(tensors, head.weights));
   } catch (e) {

@@ -1,14 +1,19 @@
 // The model a run trains: a BERT encoder, optionally an adapter setup plugged into its layers (a single adapter, or
 // a composition), and one head per task. With a Parallel setup the encoder returns one copy of the batch per
-// branch, and head p reads copy p.
+// branch, and head p reads copy p. K-adapters sit beside the encoder: they read its hidden states, and each head
+// reads the pooled base output concatenated with each K-adapter's pooled output (Wang et al. 2021).
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterModule } from '../adapters/modules/module';
+import { type KAdapter, isKAdapter } from '../adapters/modules/kAdapter';
 import { AdapterSetup } from '../composition/setup';
 import type { BertEncoder, EncoderInput } from '../model/bert';
 import { type ClassificationHead, pool } from '../model/heads';
+import type { Pooling } from '../config/types';
 
 export class Classifier {
   readonly setup: AdapterSetup | null;
+  /** The setup's K-adapters, in its order: their outputs follow the base's in what the heads read. */
+  readonly knowledge: KAdapter[];
 
   /** `adapter`: one adapter to train, or a setup of several. `trainHeads` false: the heads stay as loaded. */
   constructor(
@@ -19,6 +24,7 @@ export class Classifier {
     readonly trainHeads = true,
   ) {
     this.setup = adapter instanceof AdapterSetup || adapter === null ? adapter : AdapterSetup.single(adapter, encoder.config.layers);
+    this.knowledge = this.setup ? [...this.setup.modules.values()].filter(isKAdapter) : [];
     const outputs = this.setup?.outputs ?? 1;
     if (outputs > 1 && heads.length !== outputs) throw new Error(`a Parallel setup with ${outputs} branches needs ${outputs} heads, got ${heads.length}`);
   }
@@ -36,12 +42,24 @@ export class Classifier {
 
   /** Logits per head, [B, labels]; dropoutSeed null = inference. */
   logits(input: EncoderInput, dropoutRate: number, dropoutSeed: number | null): tf.Tensor2D[] {
+    const states = new Map<number, tf.Tensor2D>();
     const hidden = this.encoder.forward(input, {
       trainBase: this.trainBase,
       dropoutRate,
       dropoutSeed,
       ...this.setup?.forwardOptions(dropoutRate, dropoutSeed),
+      ...(this.knowledge.length > 0 && { hiddenStates: (index: number, h: tf.Tensor2D) => states.set(index, h) }),
     });
+    const stateAt = (index: number) => {
+      const h = states.get(index);
+      if (!h)
+        throw new Error(
+          `a K-adapter reads hidden state ${index}, but the base has ${this.encoder.config.layers} layers (states 0…${this.encoder.config.layers})`,
+        );
+      return h;
+    };
+    const pass = { mask: input.mask, trainable: this.setup?.options.trainAdapters ?? false, dropoutRate, dropoutSeed };
+    const plugIns = this.knowledge.map((k) => k.output(stateAt, pass));
     const w = this.encoder.weights;
     const pooler = {
       weight: w.get('bert.pooler.dense.weight') as tf.Tensor2D,
@@ -51,7 +69,15 @@ export class Classifier {
     const outputs = this.setup?.outputs ?? 1;
     const rows = hidden.shape[0] / outputs;
     const branch = (i: number) => (outputs === 1 ? hidden : (tf.slice(hidden, [i * rows, 0], [rows, -1]) as tf.Tensor2D));
-    return this.heads.map((head, i) => head.logits(pool(branch(outputs === 1 ? 0 : i), input.mask, head.pooling, pooler), dropoutRate, dropoutSeed));
+    // A plug-in's output has no pooler of its own: with pooler pooling its [CLS] row is read.
+    const features = (h: tf.Tensor2D, pooling: Pooling) =>
+      plugIns.length === 0
+        ? pool(h, input.mask, pooling, pooler)
+        : (tf.concat(
+            [pool(h, input.mask, pooling, pooler), ...plugIns.map((o) => pool(o, input.mask, pooling === 'pooler' ? 'cls' : pooling, pooler))],
+            1,
+          ) as tf.Tensor2D);
+    return this.heads.map((head, i) => head.logits(features(branch(outputs === 1 ? 0 : i), head.pooling), dropoutRate, dropoutSeed));
   }
 
   /**

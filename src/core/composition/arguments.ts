@@ -14,6 +14,7 @@ export const BLOCK_ARGUMENTS: Record<BlockKind, readonly ArgumentName[]> = {
   BatchSplit: ['batch_sizes'],
   Parallel: [],
   Average: ['weights'],
+  Concat: [],
 };
 
 export const BLOCK_EXAMPLES: Record<BlockKind, string> = {
@@ -23,6 +24,7 @@ export const BLOCK_EXAMPLES: Record<BlockKind, string> = {
   BatchSplit: 'BatchSplit(a, b, batch_sizes=[16, 16])',
   Parallel: 'Parallel(sentiment, domain)',
   Average: 'Average(a, b, weights=[0.7, 0.3])',
+  Concat: 'Concat(linguistic, lexical)',
 };
 
 export interface ArgumentProblem {

@@ -9,6 +9,7 @@
 //   BatchSplit  examples: the first batch_sizes[0] examples to child 0, … (examples past the sum get no adapter)
 //   Parallel    the batch holds one copy per branch (replicated at the first layer any branch acts in): copy p goes
 //               to branch p
+//   Concat      K-adapters beside the encoder: nothing at its sites (the classifier concatenates their outputs)
 // Prefix tuning composes keys and values instead (`prefix`, AdapterHub's PrefixTuningLayer): Stack puts each
 // adapter's prefix in front of those below it; BatchSplit and Parallel give each range of examples its branch's
 // prefix, padded at the front to the longest with masked positions.
@@ -72,6 +73,8 @@ export class SetupForward {
         const copies = node.children.length;
         return this.byExamples(node, new Array<number>(copies).fill(ctx.batch / copies), x, inner, ctx);
       }
+      case 'Concat':
+        return inner(x, ctx);
     }
   }
 

@@ -15,6 +15,8 @@ export const ALLOWED_NESTINGS: Record<BlockKind, readonly Child[]> = {
   Parallel: ['adapter', 'Stack', 'BatchSplit', 'Average'],
   BatchSplit: ['adapter', 'Stack', 'Split', 'BatchSplit', 'Average'],
   Average: ['adapter', 'Stack', 'Split', 'BatchSplit'],
+  // Not AdapterHub's: K-adapters side by side, their outputs concatenated for the heads (Wang et al. 2021).
+  Concat: ['adapter'],
 };
 
 /** Below the second level (the top block is level 0) only these may appear. */

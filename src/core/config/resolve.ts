@@ -136,7 +136,8 @@ function resolveAdapter(name: string, a: RawAdapter): AdapterSpec {
   const common = {
     name,
     method,
-    task: a.task ?? name,
+    // A knowledge adapter's run trains on its knowledge: that is its task.
+    task: (method === 'k-adapter' && typeof a.knowledge === 'string' ? a.knowledge : undefined) ?? a.task ?? name,
     leaveOut: [...(a.leaveOut ?? [])],
     ...(a.adapterDrop && { adapterDrop: { ...a.adapterDrop } }),
     ...(a.train && { train: { ...a.train } }),

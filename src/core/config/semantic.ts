@@ -58,7 +58,7 @@ function taskIssues(config: ExperimentConfig): Issue[] {
   }
   const issues: Issue[] = [];
   for (const a of config.adapters) {
-    if (known.includes(a.task)) continue;
+    if (known.includes(a.task) || (a.method === 'k-adapter' && a.knowledge)) continue; // a knowledge adapter's task is its knowledge
     const choices = `Known tasks: ${quoteList(known)}`;
     if (a.task !== a.name) {
       issues.push({
@@ -134,6 +134,15 @@ function shapeIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderSha
         message: `adapter "${a.name}" leaves out layer ${layer}, but the base has ${shape.layers} layers (0 to ${shape.layers - 1})`,
       });
     });
+    if (a.method === 'k-adapter')
+      a.readLayers?.forEach((state, i) => {
+        if (state <= shape.layers) return;
+        issues.push({
+          path: ['adapters', a.name, 'readLayers', i],
+          code: 'read-layer-out-of-range',
+          message: `K-adapter "${a.name}" reads hidden state ${state}, but the base has ${shape.layers} layers: hidden states 0 (embeddings) to ${shape.layers}`,
+        });
+      });
     // Prefix tuning's MLP may be wider than the model (AdapterHub's default is 512).
     if (a.method !== 'prefix' && 'bottleneckSize' in a && a.bottleneckSize !== undefined && a.bottleneckSize > shape.hiddenSize) {
       issues.push({

@@ -2,6 +2,7 @@
 // (params.ts), so this runs in the extension host without TensorFlow.js.
 import { METHODS, descriptorOf, isAdapterMethod } from '../adapters/methods/index';
 import type { EncoderDims } from '../adapters/methods/descriptor';
+import { kAdapterLayerParams, readLayersOf } from '../adapters/methods/kAdapter';
 import { type SetupNode, adapterNames, blocksOf, isBlock } from '../composition/tree';
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
@@ -59,6 +60,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   };
   const baseItems: GraphItem[] = [embeddings];
   let previous = [embeddings.id];
+  /** The nodes whose output is hidden state i (Hugging Face's hidden_states: 0 = embeddings, i = layer i's output). */
+  const hiddenStateNodes: string[][] = [previous];
   const flowInto = (target: string) => {
     for (const p of previous) edge(p, target);
   };
@@ -128,6 +131,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       if (targets.feedForward.length) edge(n.id, feedForward.id, 'modifies');
     }
     previous = [...(afterFeedForward.length ? afterFeedForward.map((n) => n.id) : [feedForward.id]), ...parallel.map((n) => n.id)];
+    hiddenStateNodes.push(previous);
     baseItems.push({
       type: 'group',
       id: `L${layer}`,
@@ -141,9 +145,40 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     });
   }
 
+  // K-adapters plug in beside the base: one node per adapter layer, fed by the hidden state it reads and by the
+  // adapter layer below; the last one feeds the heads.
+  const plugInEnds: string[] = [];
+  for (const a of config.adapters) {
+    if (a.method !== 'k-adapter') continue;
+    const nodes = readLayersOf(a, bert.layers).map((state, j): GraphNode => ({
+      type: 'node',
+      id: `plug-in.${a.name}.${j}`,
+      kind: 'adapter',
+      label: `${a.name} · ${methodLabel(a.method)} ${j}`,
+      detail: `reads ${state === 0 ? 'the embeddings' : `layer ${state - 1}`} · ${a.transformerLayers} × m ${a.adapterSize}`,
+      params: kAdapterLayerParams(a, d),
+      trainable: true,
+      adapter: a.name,
+      method: a.method,
+      placement: 'plug-in',
+      task: a.task,
+      source: adapterRange(a.name),
+    }));
+    nodes.forEach((n, j) => {
+      for (const from of hiddenStateNodes[readLayersOf(a, bert.layers)[j]] ?? []) edge(from, n.id);
+      if (j > 0) edge(nodes[j - 1].id, n.id);
+    });
+    baseItems.push(...nodes);
+    if (nodes.length) {
+      plugInEnds.push(nodes[nodes.length - 1].id);
+      topNodeOf.set(a.name, nodes[nodes.length - 1].id);
+    }
+  }
+
   // ARC's projections are shared by all layers: one node per ARC adapter, outside the layers.
   for (const a of config.adapters) {
-    const shared = adapterSharedParams(a, d);
+    if (a.method === 'k-adapter') continue; // drawn above, beside the base
+    const shared = adapterSharedParams(a, d, bert.layers);
     if (shared > 0)
       baseItems.push({
         type: 'node',
@@ -172,6 +207,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       source: definitionRange(doc, ['tasks', task.name]),
     };
     flowInto(head.id);
+    for (const end of plugInEnds) edge(end, head.id);
     baseItems.push(head);
   }
 
@@ -194,6 +230,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     adapterSharedParams(
       config.adapters.find((a) => a.name === name)!,
       d,
+      bert.layers,
     );
   for (const c of config.compositions) {
     const prefix = `composition.${c.name}`;

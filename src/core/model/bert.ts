@@ -55,6 +55,11 @@ export interface ForwardOptions {
   replicate?: { atLayer: number; copies: number };
   /** Start from a cached frozen prefix (train/frozenPrefix.ts) instead of the embeddings. Not with `replicate`. */
   resume?: ResumePoint;
+  /**
+   * Sees each hidden state as Hugging Face's hidden_states numbers them: 0 = the embeddings' output, i = layer i's
+   * output (K-Adapter's plug-ins read them). Not with `resume`, which skips the states below its point.
+   */
+  hiddenStates?: (index: number, hidden: tf.Tensor2D) => void;
 }
 
 /**
@@ -78,9 +83,11 @@ export function initBertWeights(c: BertConfig, seed: number): Map<string, Float3
 }
 
 export class BertEncoder {
+  /** `layerPrefix`: where the layers' weights are named (a K-adapter's small transformer layers live elsewhere). */
   constructor(
     readonly config: BertConfig,
     readonly weights: Weights,
+    readonly layerPrefix = 'bert.encoder.layer',
   ) {}
 
   /** Hidden states of the last layer, [B·T, d] ([copies·B·T, d] when replicated for Parallel). */
@@ -89,7 +96,9 @@ export class BertEncoder {
     let batch = input.ids.shape[0];
     let additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;
     if (opts.resume && opts.replicate) throw new Error('a Parallel setup cannot resume from a cached prefix');
+    if (opts.resume && opts.hiddenStates) throw new Error('the hidden states below a cached prefix are not computed');
     let h = opts.resume?.hidden ?? this.embed(input, opts);
+    opts.hiddenStates?.(0, h);
     for (let i = opts.resume?.layer ?? 0; i <= this.config.layers; i++) {
       if (opts.replicate && opts.replicate.atLayer === i) {
         const copies = opts.replicate.copies;
@@ -98,7 +107,10 @@ export class BertEncoder {
         additiveMask = tf.concat(new Array<tf.Tensor4D>(copies).fill(additiveMask), 0);
         batch *= copies;
       }
-      if (i < this.config.layers) h = this.layer(i, h, additiveMask, batch, length, opts, i === opts.resume?.layer ? opts.resume : undefined);
+      if (i < this.config.layers) {
+        h = this.layer(i, h, additiveMask, batch, length, opts, i === opts.resume?.layer ? opts.resume : undefined);
+        opts.hiddenStates?.(i + 1, h);
+      }
     }
     return h;
   }
@@ -125,7 +137,7 @@ export class BertEncoder {
 
   /** One transformer layer: attention block then feed-forward block, each residual + post-LayerNorm. */
   layer(i: number, x: tf.Tensor2D, additiveMask: tf.Tensor4D, batch: number, length: number, opts: ForwardOptions, resume?: ResumePoint): tf.Tensor2D {
-    const p = `bert.encoder.layer.${i}`;
+    const p = `${this.layerPrefix}.${i}`;
     const shape: RowShape = { batch, length };
     const frozen = (name: string) => (input: tf.Tensor2D) =>
       dense(input, this.weights.get(`${p}.${name}.weight`) as tf.Tensor2D, this.weights.get(`${p}.${name}.bias`) as tf.Tensor1D, opts.trainBase);

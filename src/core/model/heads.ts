@@ -16,17 +16,24 @@ export class ClassificationHead {
     readonly pooling: Pooling,
     readonly hiddenSize: number,
     seed: number,
+    /**
+     * Features read besides the base's d (K-adapter outputs, concatenated after it). Their rows of the first dense
+     * layer start at zero, so a new head computes what a head on the base alone with this seed computes.
+     */
+    readonly extraInputs = 0,
   ) {
     const d = hiddenSize;
     const n = labels.length;
     const p = `heads.${name}`;
-    this.weights.set(`${p}.1.weight`, denseWeightShape(d, d), normalValues(d * d, 0.02, seedFor(seed, `${p}.1`)));
+    const first = new Float32Array((d + extraInputs) * d);
+    first.set(normalValues(d * d, 0.02, seedFor(seed, `${p}.1`)));
+    this.weights.set(`${p}.1.weight`, denseWeightShape(d + extraInputs, d), first);
     this.weights.set(`${p}.1.bias`, [d], new Float32Array(d));
     this.weights.set(`${p}.4.weight`, denseWeightShape(d, n), normalValues(d * n, 0.02, seedFor(seed, `${p}.4`)));
     this.weights.set(`${p}.4.bias`, [n], new Float32Array(n));
   }
 
-  /** Logits [B, labels] from pooled sentence vectors [B, d]. */
+  /** Logits [B, labels] from pooled sentence vectors [B, d + extraInputs]. */
   logits(pooled: tf.Tensor2D, dropoutRate: number, dropoutSeed: number | null): tf.Tensor2D {
     const w = (n: string) => this.weights.get(`heads.${this.name}.${n}`);
     const seed = (site: string) => (dropoutSeed === null ? null : seedFor(dropoutSeed, `head.${this.name}.${site}`));

@@ -1,6 +1,7 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
 import type { AdapterSpec } from '../config/types';
 import { descriptorOf } from '../adapters/methods/index';
+import { KNOWLEDGE_LABELS } from '../adapters/methods/kAdapter';
 import type { BertConfig } from '../model/shapes';
 import { bertWeightShapes } from '../model/shapes';
 
@@ -33,12 +34,29 @@ export function adapterParamsPerLayer(spec: AdapterSpec, hiddenSize: number, lay
   return Array.from({ length: layers }, (_, i) => (spec.leaveOut.includes(i) ? 0 : perLayer));
 }
 
-/** Parameters shared by all layers: ARC's two down projections [d, r]; prefix tuning's embedding and first MLP layer. */
-export function adapterSharedParams(spec: AdapterSpec, hiddenSize: number): number {
-  return descriptorOf(spec.method).sharedParams(spec, { hiddenSize, intermediateSize: 4 * hiddenSize, layers: 0 });
+/**
+ * Parameters outside the layers: ARC's two down projections [d, r]; prefix tuning's embedding and first MLP layer;
+ * a K-adapter (all of it: it plugs in beside the base).
+ */
+export function adapterSharedParams(spec: AdapterSpec, hiddenSize: number, layers: number): number {
+  return descriptorOf(spec.method).sharedParams(spec, { hiddenSize, intermediateSize: 4 * hiddenSize, layers });
 }
 
-/** AdapterHub's 2-layer classification head: d·d + d + d·labels + labels. */
-export function headParams(hiddenSize: number, labels: number): number {
-  return hiddenSize * hiddenSize + hiddenSize + hiddenSize * labels + labels;
+/** AdapterHub's 2-layer classification head on d (+ extra) inputs: (d + extra)·d + d + d·labels + labels. */
+export function headParams(hiddenSize: number, labels: number, extraInputs = 0): number {
+  return (hiddenSize + extraInputs) * hiddenSize + hiddenSize + hiddenSize * labels + labels;
+}
+
+/**
+ * The head an adapter's run trains: a classification head for its task on d (+ a K-adapter's d); for a knowledge
+ * adapter the tagging head of its knowledge on [base; K-adapter], 2d·labels + labels (run/knowledge.ts).
+ */
+export function adapterHeadParams(spec: AdapterSpec, hiddenSize: number, taskLabels: number): number {
+  if (spec.method === 'k-adapter' && spec.knowledge) return 2 * hiddenSize * KNOWLEDGE_LABELS[spec.knowledge] + KNOWLEDGE_LABELS[spec.knowledge];
+  return headParams(hiddenSize, taskLabels, headExtraInputs(spec, hiddenSize));
+}
+
+/** What the head of an adapter's run reads besides the base's d: a K-adapter's output, d more. */
+export function headExtraInputs(spec: AdapterSpec, hiddenSize: number): number {
+  return spec.method === 'k-adapter' ? hiddenSize : 0;
 }

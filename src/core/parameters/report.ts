@@ -4,7 +4,7 @@
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
 import type { BertConfig } from '../model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
+import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';
 import { BYTES_PER_PARAM, type ParameterReport, type RunTypeParameters } from '../../common/parameterReport';
@@ -24,8 +24,8 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
 
   const adapterRow = (a: AdapterSpec): RunTypeParameters => {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
-    const shared = adapterSharedParams(a, d);
-    const heads = head(a.task);
+    const shared = adapterSharedParams(a, d, bert.layers);
+    const heads = adapterHeadParams(a, d, labels.get(a.task) ?? 2);
     const trainable = sum(perLayer) + shared + heads;
     return {
       name: `adapter:${a.name}`,
@@ -73,7 +73,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
     const trainsHeads = fuses.length > 0 || c.trainHeads;
     const heads = sum(c.tasks.map(head));
     const trainable = sum(perLayer) + (trainsHeads ? heads : 0);
-    const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d)));
+    const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d, bert.layers)));
     return {
       name: `composition:${c.name}`,
       kind: 'composition',

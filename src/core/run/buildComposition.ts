@@ -14,6 +14,7 @@ import type { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
+import { headExtraInputs } from '../parameters/counts';
 import { adapterRunName } from './plan';
 import { SetupForward } from '../composition/forward';
 import { FusionLayer } from '../composition/fusion';
@@ -87,10 +88,20 @@ function headFor(
   hiddenSize: number,
   seed: number,
 ): ClassificationHead {
+  // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused.
+  const extra = kAdapterInputs(output, config, hiddenSize);
   const candidates = [lastAdapter(output), ...adapterNames(output)];
-  const owner = candidates.find((n) => config.adapters.find((a) => a.name === n)?.task === task.name);
-  if (owner) return loadHead(trained.get(owner)!.dir, task.name, labels, task.pooling, hiddenSize);
-  return new ClassificationHead(task.name, labels, task.pooling, hiddenSize, seed);
+  const owner = candidates.find((n) => {
+    const spec = config.adapters.find((a) => a.name === n);
+    return spec?.task === task.name && headExtraInputs(spec, hiddenSize) === extra;
+  });
+  if (owner) return loadHead(trained.get(owner)!.dir, task.name, labels, task.pooling, hiddenSize, extra);
+  return new ClassificationHead(task.name, labels, task.pooling, hiddenSize, seed, extra);
+}
+
+/** What a head on this output reads besides the base's d: d per K-adapter in it. */
+function kAdapterInputs(output: SetupNode, config: ExperimentConfig, hiddenSize: number): number {
+  return adapterNames(output).filter((n) => config.adapters.find((a) => a.name === n)?.method === 'k-adapter').length * hiddenSize;
 }
 
 /**
@@ -133,7 +144,15 @@ export function buildComposition(
   const heads = outputs.map((output, i) => {
     const task = taskSpecs[i];
     const taskLabels = labels.get(task.name) ?? [];
-    if (runDir) return loadHead(path.join(runDir, 'heads', task.name), task.name, taskLabels, task.pooling, dims.hiddenSize);
+    if (runDir)
+      return loadHead(
+        path.join(runDir, 'heads', task.name),
+        task.name,
+        taskLabels,
+        task.pooling,
+        dims.hiddenSize,
+        kAdapterInputs(output, config, dims.hiddenSize),
+      );
     return headFor(output, task, taskLabels, trained, config, dims.hiddenSize, seedFor(config.seed, `head:composition:${spec.name}`));
   });
   const trains = fusions.size > 0 || spec.trainHeads;

@@ -3,12 +3,14 @@
 // summary.json. Used by the trainer process.
 import * as path from 'path';
 import type { ExperimentConfig } from '../config/types';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import type { EvalEvent, TaskMetrics } from '../../common/events';
 import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { endStatus } from './lifecycle';
+import type { RunHooks, RunResult } from './runHooks';
+import { knowledgeAdapterOf, runKnowledge } from './knowledge';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveEncoderModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
@@ -18,20 +20,11 @@ import { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
+import { headExtraInputs } from '../parameters/counts';
 import { Weights } from '../model/weights';
 import { type TrainData, type TrainOutcome, evaluate, train } from '../train/loop';
 
-export interface RunHooks {
-  progress(e: ProgressEvent): void;
-  evaluated(e: EvalEvent): void;
-  checkpoint(epoch: number, dir: string): void;
-  cancelled(): boolean;
-}
-
-export interface RunResult {
-  outcome: TrainOutcome;
-  summary: RunSummary;
-}
+export type { RunHooks, RunResult } from './runHooks';
 
 export async function runPlannedRun(
   config: ExperimentConfig,
@@ -41,6 +34,8 @@ export async function runPlannedRun(
   run: { id: string; dir: string; backend: string; findRun?: RunFinder },
   hooks: RunHooks,
 ): Promise<RunResult> {
+  const knowledgeAdapter = knowledgeAdapterOf(config, plan);
+  if (knowledgeAdapter) return runKnowledge(config, plan, knowledgeAdapter, base, run, hooks);
   const started = performance.now();
   const encoder = new BertEncoder(base.config, new Weights(base.values));
   const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize, modelType: base.config.modelType };
@@ -117,8 +112,11 @@ interface BuiltRun extends BuiltComposition {
 function buildSingle(config: ExperimentConfig, plan: RunPlan, data: ExperimentData, encoder: BertEncoder): BuiltRun {
   const d = encoder.config.hiddenSize;
   const taskSpecs = plan.tasks.map((name) => config.tasks.find((t) => t.name === name)!);
-  const heads = taskSpecs.map((t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`)));
   const spec = plan.adapter ? config.adapters.find((a) => a.name === plan.adapter) : undefined;
+  const extra = spec ? headExtraInputs(spec, d) : 0;
+  const heads = taskSpecs.map(
+    (t) => new ClassificationHead(t.name, data.labels.get(t.name) ?? [], t.pooling, d, seedFor(config.seed, `head:${plan.name}`), extra),
+  );
   const adapter = spec ? createAdapter(spec, encoder.config, seedFor(config.seed, `adapter:${spec.name}`)) : null;
   const setup = adapter && spec ? AdapterSetup.single(adapter, encoder.config.layers, spec.adapterDrop) : null;
   const adapterDir = (runDir: string) => path.join(runDir, 'adapters', spec?.name ?? '');

@@ -36,6 +36,7 @@ const KNOWN_FORWARD_OPTIONS = new Set(['hook', 'linearHook', 'replicate', 'prefi
 /** The cut for a run, or why the run cannot use a cache. */
 export function frozenPrefixCut(model: Classifier): PrefixCut | { reason: string } {
   if (model.trainBase) return { reason: 'full fine-tuning trains the base' };
+  if (model.knowledge.length) return { reason: 'a K-adapter reads the hidden states of every layer it plugs into' };
   const setup = model.setup;
   if (!setup) return model.trainHeads ? { kind: 'pooled' } : { reason: 'nothing is trained' };
   if (setup.outputs > 1) return { reason: 'a Parallel setup replicates the batch inside the encoder' };

@@ -5,10 +5,11 @@ import { arc } from './arc';
 import { houlsby, parallel, pfeiffer } from './bottleneck';
 import type { MethodDescriptor } from './descriptor';
 import { ia3, lora } from './lowRank';
+import { kAdapter } from './kAdapter';
 import { prefix } from './prefix';
 import { vera } from './vera';
 
-export const METHODS = { houlsby, pfeiffer, parallel, lora, ia3, arc, prefix, vera } as const;
+export const METHODS = { houlsby, pfeiffer, parallel, lora, ia3, arc, prefix, vera, 'k-adapter': kAdapter } as const;
 
 export type AdapterMethod = keyof typeof METHODS;
 export type OptionsOf<M extends AdapterMethod> = (typeof METHODS)[M] extends MethodDescriptor<infer O> ? O : never;

@@ -6,6 +6,7 @@ import type { AdapterSpec, AdapterSpecOf, BottleneckAdapterSpec } from '../../co
 import { ArcAdapter } from './arc';
 import { BottleneckAdapter } from './bottleneck';
 import { Ia3Adapter } from './ia3';
+import { KAdapter } from './kAdapter';
 import { LoraAdapter } from './lora';
 import type { AdapterModule } from './module';
 import { PrefixAdapter } from './prefix';
@@ -26,6 +27,7 @@ const MODULES: { [M in AdapterMethod]: ModuleFactory<M> } = {
   arc: (spec, dims, seed) => new ArcAdapter(spec, dims, seed),
   prefix: (spec, dims, seed) => new PrefixAdapter(spec, dims, seed),
   vera: (spec, dims) => new VeraAdapter(spec, dims),
+  'k-adapter': (spec, dims, seed) => new KAdapter(spec, dims, seed),
 };
 
 /** The resolved config fills in every option of the spec's method (config/resolve.ts). */
