@@ -14,7 +14,7 @@ import { KAdapter, type KAdapterSpec } from '../adapters/modules/kAdapter';
 import type { ExperimentConfig, TrainOptions } from '../config/types';
 import { POS_TAGS, loadBrown, type LabelledSentence } from '../data/corpora';
 import { createRng, shuffleInPlace } from '../data/random';
-import type { WordPieceTokenizer } from '../data/tokenizer';
+import { WordPieceTokenizer } from '../data/tokenizer';
 import { type SavedModelInfo, saveAdapter, toTorchLayout } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
 import { appendMetric, folderBytes, writeSummary } from '../io/runStore';
@@ -177,6 +177,11 @@ export async function runKnowledge(
   const options: TrainOptions = plan.options;
   const encoder = new BertEncoder(base.config, new Weights(base.values));
   const adapter = new KAdapter(spec, base.config, seedFor(config.seed, `adapter:${spec.name}`));
+  // Tagging labels words, and only the WordPiece tokenizer here says which word each token belongs to.
+  if (!(base.tokenizer instanceof WordPieceTokenizer))
+    throw new Error(
+      `the "${spec.knowledge}" knowledge adapter tags words and needs a base with a WordPiece tokenizer (BERT, DistilBERT, ELECTRA); ${base.modelName} has another`,
+    );
   const data = knowledgeData(spec.knowledge, base.tokenizer, options.maxLength, config.seed, spec.knowledgeExamples);
   const model = new KnowledgeTagger(encoder, adapter, spec.knowledge, data.labels, seedFor(config.seed, `head:${plan.name}`));
   const info: SavedModelInfo = { modelName: base.modelName, hiddenSize: base.config.hiddenSize };
