@@ -30,7 +30,7 @@ export function readEncoderConfig(dir: string): EncoderConfig {
   const family = familyOf(typeof raw.model_type === 'string' ? raw.model_type : undefined);
   if (!family || raw.model_type === undefined)
     throw new CheckpointError(
-      `${file}: model_type is ${JSON.stringify(raw.model_type)}; Adapter Lab loads ${MODEL_TYPES.map((t) => `"${t}"`).join(', ')} checkpoints`,
+      `${file}: model_type is ${JSON.stringify(raw.model_type)}; Adapter Lab loads ${MODEL_TYPES.map((t) => `"${t}"`).join(', ')} checkpoints as a base${raw.model_type === 'gpt2' ? ' (a GPT-2 decoder writes text: adapter-lab generate)' : ''}`,
     );
   // DistilBERT names its non-linearity "activation"; the others "hidden_act".
   const act = raw.hidden_act ?? 'gelu';
