@@ -2,6 +2,7 @@
 // pair of files, `vocab.json` + `merges.txt`, turned into the tokenizer.json that Hugging Face's GPT2TokenizerFast
 // would build from them.
 import { Tokenizer } from '@huggingface/tokenizers';
+import { BYTE_LEVEL, byteLevelBpeModel, parseMerges } from './byteLevelBpeFiles';
 
 const END_OF_TEXT = '<|endoftext|>';
 
@@ -36,21 +37,8 @@ export class ByteLevelBpeTokenizer {
   }
 }
 
-/** The merges of a merges.txt: one "a b" pair a line, after an optional `#version` line. */
-function parseMerges(text: string): [string, string][] {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '' && !line.startsWith('#version'))
-    .map((line) => {
-      const parts = line.split(' ');
-      if (parts.length !== 2) throw new Error(`merges.txt: "${line}" is not a pair of tokens separated by one space`);
-      return [parts[0], parts[1]];
-    });
-}
-
 /** A GPT-2 tokenizer.json: byte-level pre-tokeniser and decoder, BPE without unknown token, `<|endoftext|>` special. */
 function bpeTokenizerJson(vocab: Record<string, number>, merges: [string, string][]): BpeTokenizerJson {
-  const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
   return {
     version: '1.0',
     truncation: null,
@@ -60,19 +48,9 @@ function bpeTokenizerJson(vocab: Record<string, number>, merges: [string, string
         ? [{ id: vocab[END_OF_TEXT], content: END_OF_TEXT, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }]
         : [],
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
-    post_processor: { type: 'ByteLevel', ...byteLevel },
-    decoder: { type: 'ByteLevel', ...byteLevel },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '',
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab,
-      merges: merges.map(([a, b]) => `${a} ${b}`),
-    },
+    pre_tokenizer: BYTE_LEVEL,
+    post_processor: BYTE_LEVEL,
+    decoder: BYTE_LEVEL,
+    model: byteLevelBpeModel(vocab, merges),
   };
 }

@@ -3,6 +3,7 @@
 // legacy vocab.json + merges.txt become the tokenizer.json `RobertaTokenizerFast` would save for them.
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { Encoded } from './tokenizer';
+import { BYTE_LEVEL, byteLevelBpeModel, parseMerges } from './byteLevelBpeFiles';
 
 /** What training and evaluation need of a tokenizer: a sentence as ids with its specials, and the padding id. */
 export interface SentenceTokenizer {
@@ -65,10 +66,6 @@ const ROBERTA_SPECIALS = ['<s>', '<pad>', '</s>', '<unk>', '<mask>'];
 
 /** The tokenizer.json of RoBERTa's byte-level BPE files (vocab.json: token → id; merges.txt: "a b" per line). */
 export function byteLevelBpeJson(vocab: Record<string, number>, mergesText: string): object {
-  const merges = mergesText
-    .split(/\r?\n/)
-    .filter((line) => line.length > 0 && !line.startsWith('#version'))
-    .map((line) => line.split(' '));
   const special = (token: string): [string, number] => {
     const id = vocab[token];
     if (id === undefined) throw new Error(`vocab.json has no ${token} token`);
@@ -88,20 +85,9 @@ export function byteLevelBpeJson(vocab: Record<string, number>, mergesText: stri
       special: true,
     })),
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    pre_tokenizer: BYTE_LEVEL,
     post_processor: { type: 'RobertaProcessing', sep: special('</s>'), cls: special('<s>'), trim_offsets: true, add_prefix_space: false },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '',
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges,
-    },
+    decoder: { ...BYTE_LEVEL, add_prefix_space: true },
+    model: byteLevelBpeModel(vocab, parseMerges(mergesText)),
   };
 }

@@ -8,14 +8,13 @@ import { createAdapter } from '../adapters/modules/index';
 import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
-import { endStatus } from './lifecycle';
+import { writeTrainedSummary } from './trainedSummary';
 import type { RunHooks, RunResult } from './runHooks';
 import { knowledgeAdapterOf, runKnowledge } from './knowledge';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveEncoderModel, saveHead } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
-import { appendMetric, folderBytes, writeSummary } from '../io/runStore';
-import { type RunSummary } from '../../common/runRecord';
+import { appendMetric, folderBytes } from '../io/runStore';
 import { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
@@ -72,30 +71,12 @@ export async function runPlannedRun(
       (model.setup ? [...model.setup.modules.values(), ...model.setup.fusions.values()].reduce((n, m) => n + m.weights.size(), 0) : 0) +
       model.heads.reduce((n, h) => n + h.weights.size(), 0);
     const totalParams = baseParams + addedParams;
-    const summary: RunSummary = {
-      id: run.id,
-      name: plan.name,
-      type: plan.type,
-      status: endStatus(outcome),
-      backend: run.backend,
-      base: base.description,
-      test: outcome.test ?? {},
-      validation: outcome.validation ?? {},
-      bestEpoch: outcome.bestEpoch,
-      steps: outcome.steps,
+    const summary = writeTrainedSummary(
+      { ...run, name: plan.name, type: plan.type, base: base.description, startedMs: started },
+      outcome,
       totalParams,
-      trainableParams: outcome.trainableParams,
-      trainablePercent: (100 * outcome.trainableParams) / totalParams,
-      bytesOnDisk: folderBytes(run.dir),
-      bytesPerTask: Object.fromEntries(plan.tasks.map((t) => [t, built.bytesPerTask(run.dir, t)])),
-      msPerStep: outcome.msPerStep,
-      inferenceMsPerExample: outcome.inferenceMsPerExample,
-      paddingShare: outcome.paddingShare,
-      tokensPerSec: outcome.tokensPerSec,
-      frozenPrefix: outcome.frozenPrefix,
-      wallMs: performance.now() - started,
-    };
-    writeSummary(run.dir, summary);
+      Object.fromEntries(plan.tasks.map((t) => [t, built.bytesPerTask(run.dir, t)])),
+    );
     return { outcome, summary };
   } finally {
     encoder.weights.dispose();

@@ -8,7 +8,6 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
-import type { RunSummary } from '../../common/runRecord';
 import type { KnowledgeSource } from '../adapters/methods/kAdapter';
 import { KAdapter, type KAdapterSpec } from '../adapters/modules/kAdapter';
 import type { ExperimentConfig, TrainOptions } from '../config/types';
@@ -17,7 +16,7 @@ import { createRng, shuffleInPlace } from '../data/random';
 import { WordPieceTokenizer } from '../data/tokenizer';
 import { type SavedModelInfo, saveAdapter, toTorchLayout } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
-import { appendMetric, folderBytes, writeSummary } from '../io/runStore';
+import { appendMetric, folderBytes } from '../io/runStore';
 import { writeSafetensorsFile } from '../io/safetensors';
 import { BertEncoder } from '../model/bert';
 import { normalValues, seedFor } from '../model/init';
@@ -33,7 +32,7 @@ import { classificationMetrics } from '../train/metrics';
 import { linearWarmupDecay } from '../train/schedule';
 import { optimizerStep } from '../train/step';
 import type { BaseModel } from './experiment';
-import { endStatus } from './lifecycle';
+import { writeTrainedSummary } from './trainedSummary';
 import type { RunPlan } from './plan';
 import type { RunHooks, RunResult } from './runHooks';
 import type { TrainOutcome } from '../train/loop';
@@ -211,28 +210,9 @@ export async function runKnowledge(
     if (outcome.status === 'completed') save();
     const baseParams = encoder.weights.size();
     const totalParams = baseParams + outcome.trainableParams;
-    const summary: RunSummary = {
-      id: run.id,
-      name: plan.name,
-      type: plan.type,
-      status: endStatus(outcome),
-      backend: run.backend,
-      base: base.description,
-      test: outcome.test ?? {},
-      validation: outcome.validation ?? {},
-      bestEpoch: outcome.bestEpoch,
-      steps: outcome.steps,
-      totalParams,
-      trainableParams: outcome.trainableParams,
-      trainablePercent: (100 * outcome.trainableParams) / totalParams,
-      bytesOnDisk: folderBytes(run.dir),
-      bytesPerTask: { [spec.knowledge]: folderBytes(adapterDir) },
-      msPerStep: outcome.msPerStep,
-      inferenceMsPerExample: outcome.inferenceMsPerExample,
-      paddingShare: outcome.paddingShare,
-      wallMs: performance.now() - started,
-    };
-    writeSummary(run.dir, summary);
+    const summary = writeTrainedSummary({ ...run, name: plan.name, type: plan.type, base: base.description, startedMs: started }, outcome, totalParams, {
+      [spec.knowledge]: folderBytes(adapterDir),
+    });
     return { outcome, summary };
   } finally {
     encoder.weights.dispose();
