@@ -9,7 +9,7 @@ import { AdapterSetup } from '../composition/setup';
 import { type BuiltComposition, type RunFinder, buildComposition, buildMerge } from './buildComposition';
 import { type BaseModel, type ExperimentData, trainData } from './experiment';
 import { writeTrainedSummary } from './trainedSummary';
-import type { RunHooks, RunResult } from './runHooks';
+import { type RunHooks, type RunResult, recordingHooks } from './runHooks';
 import { knowledgeAdapterOf, runKnowledge } from './knowledge';
 import { type RunPlan } from './plan';
 import { type SavedModelInfo, saveAdapter, saveEncoderModel, saveHead } from '../io/adapterhub';
@@ -45,21 +45,7 @@ export async function runPlannedRun(
   try {
     const td = trainData(data, config, plan.tasks, base.tokenizer, plan.options.maxLength);
     const outcome = built.trains
-      ? await train(model, td, plan.options, seedFor(config.seed, plan.name), {
-          progress: (e) => {
-            appendMetric(run.dir, { kind: 'progress', ...e });
-            hooks.progress(e);
-          },
-          evaluated: (e) => {
-            appendMetric(run.dir, { kind: 'eval', ...e });
-            hooks.evaluated(e);
-          },
-          improved: (epoch) => {
-            save();
-            hooks.checkpoint(epoch, run.dir);
-          },
-          cancelled: hooks.cancelled,
-        })
+      ? await train(model, td, plan.options, seedFor(config.seed, plan.name), recordingHooks(run.dir, hooks, save))
       : evaluateOnly(model, td, plan.options.batchSize, (e) => {
           appendMetric(run.dir, { kind: 'eval', ...e });
           hooks.evaluated(e);

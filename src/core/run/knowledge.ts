@@ -7,7 +7,7 @@
 //         `knowledgeExamples` training sentences.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import type { TaskMetrics } from '../../common/events';
 import type { KnowledgeSource } from '../adapters/methods/kAdapter';
 import { KAdapter, type KAdapterSpec } from '../adapters/modules/kAdapter';
 import type { ExperimentConfig, TrainOptions } from '../config/types';
@@ -16,7 +16,7 @@ import { createRng, shuffleInPlace } from '../data/random';
 import { WordPieceTokenizer } from '../data/tokenizer';
 import { type SavedModelInfo, saveAdapter, toTorchLayout } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
-import { appendMetric, folderBytes } from '../io/runStore';
+import { folderBytes } from '../io/runStore';
 import { writeSafetensorsFile } from '../io/safetensors';
 import { BertEncoder } from '../model/bert';
 import { normalValues, seedFor } from '../model/init';
@@ -34,8 +34,8 @@ import { optimizerStep } from '../train/step';
 import type { BaseModel } from './experiment';
 import { writeTrainedSummary } from './trainedSummary';
 import type { RunPlan } from './plan';
-import type { RunHooks, RunResult } from './runHooks';
-import type { TrainOutcome } from '../train/loop';
+import { type RunHooks, type RunResult, recordingHooks } from './runHooks';
+import type { TrainHooks, TrainOutcome } from '../train/loop';
 
 const HELD_OUT = 1000;
 
@@ -192,21 +192,7 @@ export async function runKnowledge(
     writeJsonAtomic(path.join(run.dir, 'adapter_setup.json'), { adapter_setup: spec.name, head_setup: spec.knowledge });
   };
   try {
-    const outcome = await trainTagger(model, data, options, seedFor(config.seed, plan.name), base.tokenizer.padId, {
-      progress: (e) => {
-        appendMetric(run.dir, { kind: 'progress', ...e });
-        hooks.progress(e);
-      },
-      evaluated: (e) => {
-        appendMetric(run.dir, { kind: 'eval', ...e });
-        hooks.evaluated(e);
-      },
-      improved: (epoch) => {
-        save();
-        hooks.checkpoint(epoch, run.dir);
-      },
-      cancelled: hooks.cancelled,
-    });
+    const outcome = await trainTagger(model, data, options, seedFor(config.seed, plan.name), base.tokenizer.padId, recordingHooks(run.dir, hooks, save));
     if (outcome.status === 'completed') save();
     const baseParams = encoder.weights.size();
     const totalParams = baseParams + outcome.trainableParams;
@@ -237,20 +223,13 @@ function taggingHeadConfig(name: string, labels: readonly string[], info: SavedM
   };
 }
 
-export interface TaggerHooks {
-  progress(e: ProgressEvent): void;
-  evaluated(e: EvalEvent): void;
-  improved(epoch: number): void;
-  cancelled(): boolean;
-}
-
 export async function trainTagger(
   model: KnowledgeTagger,
   data: KnowledgeData,
   options: TrainOptions,
   seed: number,
   padId: number,
-  hooks: TaggerHooks,
+  hooks: TrainHooks,
 ): Promise<TrainOutcome> {
   const trainable = model.trainable();
   const variables = trainable.map(([, v]) => v);

@@ -1,7 +1,8 @@
 // What executing one run reports as it goes (hooks) and returns (executeRun.ts, knowledge.ts).
 import type { EvalEvent, ProgressEvent } from '../../common/events';
 import type { RunSummary } from '../../common/runRecord';
-import type { TrainOutcome } from '../train/loop';
+import { appendMetric } from '../io/runStore';
+import type { TrainHooks, TrainOutcome } from '../train/loop';
 
 export interface RunHooks {
   progress(e: ProgressEvent): void;
@@ -13,4 +14,23 @@ export interface RunHooks {
 export interface RunResult {
   outcome: TrainOutcome;
   summary: RunSummary;
+}
+
+/** A training loop's hooks for a run: each event appended to its metrics.jsonl and passed on; a better epoch saved. */
+export function recordingHooks(runDir: string, hooks: RunHooks, save: () => void): TrainHooks {
+  return {
+    progress: (e) => {
+      appendMetric(runDir, { kind: 'progress', ...e });
+      hooks.progress(e);
+    },
+    evaluated: (e) => {
+      appendMetric(runDir, { kind: 'eval', ...e });
+      hooks.evaluated(e);
+    },
+    improved: (epoch) => {
+      save();
+      hooks.checkpoint(epoch, runDir);
+    },
+    cancelled: hooks.cancelled,
+  };
 }
