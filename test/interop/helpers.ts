@@ -34,7 +34,7 @@ export function tensorsOf(file: string): Map<string, ReadTensor> {
   return readSafetensorsFile(file).tensors;
 }
 
-function head(dir: string, task: string): void {
+function head(dir: string, task: string, info = INFO): void {
   const d = TINY.hiddenSize;
   const weights = new Weights(
     new Map([
@@ -44,7 +44,7 @@ function head(dir: string, task: string): void {
       [`heads.${task}.4.bias`, { shape: [LABELS.length], data: new Float32Array(LABELS.length) }],
     ]),
   );
-  saveHead(dir, task, LABELS, weights, INFO);
+  saveHead(dir, task, LABELS, weights, info);
   weights.dispose();
   distinctValues(path.join(dir, 'model_head.safetensors'));
 }
@@ -71,16 +71,20 @@ function runExtras(runDir: string, r: RunRecord): void {
   appendMetric(runDir, { kind: 'progress', step: 1, totalSteps: 2, epoch: 0.5 } as never);
 }
 
-/** An adapter run of one adapter: adapters/<name>/ with its head, adapter_setup.json, run.json, summary, metrics. */
-export function adapterRun(root: string, spec: AdapterSpec, pooling = 'cls'): string {
+/**
+ * An adapter run of one adapter: adapters/<name>/ with its head, adapter_setup.json, run.json, summary, metrics;
+ * its files under the names of `modelType`'s family (BERT by default).
+ */
+export function adapterRun(root: string, spec: AdapterSpec, pooling = 'cls', modelType?: string): string {
+  const info = { ...INFO, modelType };
   const r = record(`adapter:${spec.name}`, 'adapter', pooling);
   const runDir = path.join(root, r.id);
   const module = createAdapter(spec, TINY, 7);
   const dir = path.join(runDir, 'adapters', spec.name);
-  saveAdapter(dir, module, INFO);
+  saveAdapter(dir, module, info);
   module.weights.dispose();
   distinctValues(path.join(dir, 'adapter.safetensors'));
-  head(dir, 't');
+  head(dir, 't', info);
   writeJsonAtomic(path.join(runDir, 'adapter_setup.json'), { adapter_setup: spec.name, head_setup: 't' });
   runExtras(runDir, r);
   return runDir;

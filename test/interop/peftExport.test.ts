@@ -110,10 +110,10 @@ test('target_modules is a full-match pattern when a short name would pick more (
   const picked = (target: string | string[]) =>
     all.filter((m) => (typeof target === 'string' ? new RegExp(`^(?:${target})$`).test(m) : target.some((t) => m === t || m.endsWith(`.${t}`))));
   const out = ['bert.encoder.layer.0.output.dense', 'bert.encoder.layer.1.output.dense'];
-  assert.deepEqual(picked(targetModules(out, 'bert', [0, 1], 2)), out);
+  assert.deepEqual(picked(targetModules(out, 'bert.encoder.layer', [0, 1], 2)), out);
   const one = ['bert.encoder.layer.1.attention.self.query'];
-  assert.deepEqual(picked(targetModules(one, 'bert', [1], 2)), one);
-  assert.deepEqual(targetModules(['bert.encoder.layer.0.attention.self.query', 'bert.encoder.layer.1.attention.self.query'], 'bert', [0, 1], 2), ['query']);
+  assert.deepEqual(picked(targetModules(one, 'bert.encoder.layer', [1], 2)), one);
+  assert.deepEqual(targetModules(['bert.encoder.layer.0.attention.self.query', 'bert.encoder.layer.1.attention.self.query'], 'bert.encoder.layer', [0, 1], 2), ['query']);
 });
 
 test('prefix tuning: prompt_embeddings [P, layers·2·d] equal to the prefix the MLP computes (AdapterHub eject)', () => {

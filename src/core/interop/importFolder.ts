@@ -11,8 +11,9 @@ import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, ADAPTERS_VERSION, HEAD_CONFI
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { METRICS_FILE, RUN_FILE, SUMMARY_FILE, folderBytes, machineInfo, newRunId, writeRun, writeSummary } from '../io/runStore';
 import { type TensorToWrite, readSafetensorsFile, writeSafetensorsFile } from '../io/safetensors';
+import { familyOf } from '../io/hfFamilies';
 import { RUN_RECORD_DIR, SETUP_FILE, listFiles } from './adapterhubExport';
-import { modelTypeNames } from './modelTypes';
+import { type ClassifierNames, modelTypeNames, modelTypeOfModule } from './modelTypes';
 import { HUB_CONFIG_COPY, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from './peftExport';
 import { ExportError, type HubConfigFile, methodOfHubConfig, readJsonFile } from './runFiles';
 
@@ -110,7 +111,7 @@ interface PeftConfig {
 function importPeft(folder: string, runDir: string, name: string, hubCopy: HubConfigFile | undefined): void {
   const peft = readJsonFile<PeftConfig>(path.join(folder, PEFT_CONFIG_FILE));
   const tensors = readSafetensorsFile(path.join(folder, PEFT_WEIGHTS_FILE)).tensors;
-  const modelType = hubCopy?.model_type ?? 'bert';
+  const modelType = hubCopy?.model_type ?? peftModelType(tensors.keys());
   const names = modelTypeNames(modelType);
   const adapter: Record<string, TensorToWrite> = {};
   const head = new Map<string, { shape: number[]; data: Float32Array }>();
@@ -137,16 +138,25 @@ function importPeft(folder: string, runDir: string, name: string, hubCopy: HubCo
   const dir = path.join(runDir, 'adapters', name);
   writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), hub);
   writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_FILE), adapter, { format: 'pt' });
-  const task = writePeftHead(folder, dir, head, names.headModules, hub);
+  const task = writePeftHead(folder, dir, head, names.head, hub);
   writeJsonAtomic(path.join(runDir, SETUP_FILE), { adapter_setup: name, head_setup: task ?? null });
 }
 
-/** modules_to_save of the pooler and classifier back as our two-layer head; returns the task name, if there was a head. */
+/** The model type whose module names a PEFT adapter's keys use (BERT when its keys name no encoder module: a prefix). */
+function peftModelType(keys: Iterable<string>): string {
+  for (const key of keys) {
+    const type = modelTypeOfModule(key.replace(/^base_model\.(model\.)?/, ''));
+    if (type) return type;
+  }
+  return 'bert';
+}
+
+/** modules_to_save of HF's head (BERT: pooler and classifier) back as our two-layer head; returns the task name, if there was a head. */
 function writePeftHead(
   folder: string,
   dir: string,
   head: Map<string, { shape: number[]; data: Float32Array }>,
-  modules: { pooler: string; classifier: string },
+  modules: ClassifierNames,
   hub: HubConfigFile,
 ): string | undefined {
   const classifier = head.get(`${modules.classifier}.weight`);
@@ -161,7 +171,7 @@ function writePeftHead(
       ) as { name: string });
   const tensors: Record<string, TensorToWrite> = {};
   for (const [layer, module] of [
-    [1, modules.pooler],
+    [1, modules.dense],
     [4, modules.classifier],
   ] as const) {
     for (const part of ['weight', 'bias']) {
@@ -184,10 +194,12 @@ function peftBaseShape(folder: string, peft: PeftConfig, tensors: ReadonlyMap<st
   const base = peft.base_model_name_or_path;
   const configFile = base ? [path.join(folder, base, 'config.json'), path.resolve(base, 'config.json')].find((f) => fs.existsSync(f)) : undefined;
   if (configFile) {
-    const c = readJsonFile<{ num_hidden_layers: number; hidden_size: number }>(configFile);
-    return { layers: c.num_hidden_layers, hiddenSize: c.hidden_size };
+    // DistilBERT's config.json says n_layers and dim.
+    const c = readJsonFile<{ num_hidden_layers?: number; hidden_size?: number; n_layers?: number; dim?: number }>(configFile);
+    return { layers: c.num_hidden_layers ?? c.n_layers, hiddenSize: c.hidden_size ?? c.dim ?? 0 };
   }
-  const attention = [...tensors].find(([k]) => /attention\.self\.\w+\.lora_A\.weight$/.test(k));
+  // lora_A [r, in] of an attention projection (BERT's attention.self.query, DistilBERT's attention.q_lin, …) is [r, d].
+  const attention = [...tensors].find(([k]) => /attention\.(self\.\w+|[qkv]_lin)\.lora_A\.weight$/.test(k));
   return { layers: peft.num_layers, hiddenSize: peft.token_dim ?? attention?.[1].shape[1] ?? 0 };
 }
 
@@ -199,8 +211,11 @@ function peftAsHubConfig(
   modelType: string,
   base: { layers?: number; hiddenSize: number },
 ): HubConfigFile {
-  const inLayer = [...modules].map((m) => m.replace(/^.*\.layer\.\d+\./, ''));
-  const layers = [...modules].map((m) => Number(/\.layer\.(\d+)\./.exec(m)?.[1]));
+  // Module names as ours (BERT's), whatever the family calls them.
+  const family = familyOf(modelType);
+  const ours = [...modules].map((m) => (family ? family.fromFamilyName(`${m}.weight`).replace(/\.weight$/, '') : m));
+  const inLayer = ours.map((m) => m.replace(/^.*\.layer\.\d+\./, ''));
+  const layers = ours.map((m) => Number(/\.layer\.(\d+)\./.exec(m)?.[1]));
   const allLayers = base.layers ?? Math.max(-1, ...layers) + 1;
   const attn = (['q', 'k', 'v'] as const).filter((m) => inLayer.includes(`attention.self.${{ q: 'query', k: 'key', v: 'value' }[m]}`));
   const leaveOut = Array.from({ length: allLayers }, (_, i) => i).filter((i) => !layers.includes(i));

@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { METRICS_FILE, RUN_FILE, SUMMARY_FILE } from '../io/runStore';
 import { type TensorToWrite, readSafetensorsFile, writeSafetensorsFile } from '../io/safetensors';
 import { type ExportedFiles, RUN_RECORD_DIR, listFiles, meanPooledTasks } from './adapterhubExport';
-import { type ModelTypeNames, modelTypeNames } from './modelTypes';
+import { type ModelTypeNames, headActivationNote, modelTypeNames } from './modelTypes';
 import { ExportError, type HubConfigFile, type RunFiles, methodOfHubConfig } from './runFiles';
 
 export const PEFT_CONFIG_FILE = 'adapter_config.json';
@@ -62,12 +62,12 @@ function lowRankTensors(tensors: ReadonlyMap<string, Tensor>, adapter: string, i
 }
 
 /** PEFT's target_modules: the short names when they pick exactly the layers adapted, else one regular expression (full match). */
-export function targetModules(modules: string[], prefix: string, layers: number[], allLayers: number): string | string[] {
+export function targetModules(modules: string[], layerPath: string, layers: number[], allLayers: number): string | string[] {
   const inLayer = [...new Set(modules.map((m) => m.replace(/^.*\.layer\.\d+\./, '')))];
   // PEFT matches a name by its end: "output.dense" would also pick attention.output.dense, and a left-out layer
   // needs the layer numbers in the pattern.
-  if (!inLayer.includes('output.dense') && layers.length === allLayers) return inLayer.map((m) => m.replace(/^attention\.self\./, ''));
-  return `${prefix}\\.encoder\\.layer\\.(${layers.join('|')})\\.(${inLayer.map((m) => m.replace(/\./g, '\\.')).join('|')})`;
+  if (!inLayer.includes('output.dense') && layers.length === allLayers) return inLayer.map((m) => m.replace(/^attention\.(self\.)?(?=\w+$)/, ''));
+  return `${layerPath.replace(/\./g, '\\.')}\\.(${layers.join('|')})\\.(${inLayer.map((m) => m.replace(/\./g, '\\.')).join('|')})`;
 }
 
 /** Our prefix as PEFT's prompt_embeddings [P, layers·2·d] (the order AdapterHub and PEFT both view it in). */
@@ -134,10 +134,10 @@ function erf(x: number): number {
   return x >= 0 ? y : -y;
 }
 
-/** The head as PEFT's modules_to_save tensors: heads.{task}.1 → the pooler's dense layer, heads.{task}.4 → the classifier. */
+/** The head as PEFT's modules_to_save tensors: heads.{task}.1 → HF's d → d layer (BERT: the pooler), heads.{task}.4 → its classifier. */
 function headTensors(file: string, task: string, names: ModelTypeNames, keyPrefix: string): Record<string, TensorToWrite> {
   const out: Record<string, TensorToWrite> = {};
-  const layers: Record<string, string> = { 1: names.headModules.pooler, 4: names.headModules.classifier };
+  const layers: Record<string, string> = { 1: names.head.dense, 4: names.head.classifier };
   for (const [name, t] of readSafetensorsFile(file).tensors) {
     const match = new RegExp(`^heads\\.${task}\\.(1|4)\\.(weight|bias)$`).exec(name);
     if (!match) throw new ExportError(`${file}: tensor "${name}" is not part of a two-layer classification head "${task}"`);
@@ -162,7 +162,7 @@ export function exportPeft(run: RunFiles, base: BaseInfo, out: string): Exported
     revision: null,
     task_type: 'SEQ_CLS',
     inference_mode: true,
-    modules_to_save: ['classifier', 'pooler'],
+    modules_to_save: names.head.modulesToSave,
   };
   let peftConfig: Record<string, unknown>;
   let weights: Record<string, TensorToWrite>;
@@ -171,7 +171,7 @@ export function exportPeft(run: RunFiles, base: BaseInfo, out: string): Exported
   if (method === 'lora' || method === 'ia3') {
     const modules = [...new Set([...tensors.keys()].map((n) => n.replace(/\.loras\..*$/, '')))];
     const layers = [...new Set(modules.map(layerOf))].sort((a, b) => a - b);
-    const target = targetModules(modules, names.encoderPrefix, layers, base.layers);
+    const target = targetModules(modules, names.layerPath, layers, base.layers);
     weights = lowRankTensors(tensors, adapter.name, method === 'ia3', Number(config.alpha));
     peftConfig =
       method === 'lora'
@@ -227,6 +227,8 @@ export function exportPeft(run: RunFiles, base: BaseInfo, out: string): Exported
     (t) =>
       `task ${t} pooled the mean of the tokens here; HF's ${names.sequenceClassification} pools the first token ([CLS]), so the head gives other outputs in Python until retrained there`,
   );
+  const activation = headActivationNote(names);
+  if (activation && fs.existsSync(headFile)) notes.push(activation);
   if (method === 'ia3' && Number(config.alpha) !== 1) notes.push(`IA³ alpha ${config.alpha} is folded into ia3_l (PEFT has no alpha for IA³)`);
   if (method === 'prefix') notes.push('the prefix is written flat (prefix_projection false): the output of its MLP, as AdapterHub ejects it for inference');
   return { out, files: listFiles(out), notes };
