@@ -1,4 +1,5 @@
 // A trained run loaded for a command, or its input problem printed (exit 2 at the caller).
+import * as path from 'path';
 import { AdapterLoadError } from '../core/adapters/load';
 import { CheckpointError } from '../core/io/hfConfig';
 import { SafetensorsError } from '../core/io/safetensors';
@@ -12,7 +13,8 @@ import { EXIT } from './exit';
 
 /** The backend is chosen before the weights are loaded, so they are created where they will run. */
 export async function loadRunOrReport(runDir: string, requested?: BackendName): Promise<{ run: LoadedRun; backend: BackendChoice } | undefined> {
-  const backend = await selectBackend(requested ?? (readRun(runDir).config as ExperimentConfig).backend);
+  const config = readRun(runDir).config as ExperimentConfig;
+  const backend = await selectBackend(requested ?? config.backend, path.dirname(config.file));
   try {
     return { run: loadRunModel(runDir), backend };
   } catch (e) {

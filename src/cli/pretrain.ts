@@ -41,7 +41,7 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     );
     return EXIT.badInput;
   }
-  const backend = await selectBackend(opts.backend ?? config.backend);
+  const backend = await selectBackend(opts.backend ?? config.backend, path.dirname(config.file));
   const runDir = resumable
     ? resumable.dir
     : createRun({

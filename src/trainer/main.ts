@@ -58,7 +58,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     const findRun = sweep?.needs ? (runName: string) => completedSweepRun(runsDir, config.name, sweep.needs![runName] ?? '') : undefined;
     const plan = planRuns(config).find((p) => p.name === msg.runName);
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
-    const backend = await selectBackend(msg.backend ?? config.backend);
+    const backend = await selectBackend(msg.backend ?? config.backend, path.dirname(config.file));
     send({ type: 'ready', backend: backend.name, pid: process.pid });
     markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date());
 

@@ -113,7 +113,9 @@ test('target_modules is a full-match pattern when a short name would pick more (
   assert.deepEqual(picked(targetModules(out, 'bert.encoder.layer', [0, 1], 2)), out);
   const one = ['bert.encoder.layer.1.attention.self.query'];
   assert.deepEqual(picked(targetModules(one, 'bert.encoder.layer', [1], 2)), one);
-  assert.deepEqual(targetModules(['bert.encoder.layer.0.attention.self.query', 'bert.encoder.layer.1.attention.self.query'], 'bert.encoder.layer', [0, 1], 2), ['query']);
+  assert.deepEqual(targetModules(['bert.encoder.layer.0.attention.self.query', 'bert.encoder.layer.1.attention.self.query'], 'bert.encoder.layer', [0, 1], 2), [
+    'query',
+  ]);
 });
 
 test('prefix tuning: prompt_embeddings [P, layers·2·d] equal to the prefix the MLP computes (AdapterHub eject)', () => {

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { MetricLine, RunRecord, RunSummary } from '../../common/runRecord';
 import { appendLine, writeJsonAtomic } from './atomic';
+import { portableRecord, resolvedRecord } from './recordPaths';
 
 export function machineInfo(): RunRecord['machine'] {
   const cpus = os.cpus();
@@ -41,7 +42,7 @@ export const METRICS_FILE = 'metrics.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 
 export function writeRun(dir: string, record: RunRecord): void {
-  writeJsonAtomic(path.join(dir, RUN_FILE), record);
+  writeJsonAtomic(path.join(dir, RUN_FILE), portableRecord(record, dir));
 }
 
 export function updateRun(dir: string, change: Partial<RunRecord>): RunRecord {
@@ -67,7 +68,7 @@ export function readRunFile(dir: string): RunRecord {
   if (!parsed || typeof parsed !== 'object' || typeof (parsed as RunRecord).id !== 'string' || typeof (parsed as RunRecord).status !== 'string') {
     throw new Error(`${file}: not a run record (needs "id" and "status")`);
   }
-  return parsed as RunRecord;
+  return resolvedRecord(parsed as RunRecord, dir);
 }
 
 export function appendMetric(dir: string, line: MetricLine): void {

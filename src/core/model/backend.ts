@@ -51,11 +51,16 @@ export interface BackendChoice {
   reason: string;
 }
 
-export async function selectBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
+/**
+ * The backend to run on. `projectDir` (the config's folder) is where, besides Adapter Lab's own node_modules, a
+ * native `@tensorflow/tfjs-node` may be installed: the packaged extension has no node_modules, so over Remote-SSH or
+ * in a container the user installs it in the project (or globally) on the machine that trains.
+ */
+export async function selectBackend(requested: BackendName = 'auto', projectDir?: string): Promise<BackendChoice> {
   const tried: string[] = [];
   const order: BackendChoice['name'][] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
   for (const name of order) {
-    const problem = await tryBackend(name);
+    const problem = await tryBackend(name, projectDir);
     if (problem === null) {
       const reason = requested === 'auto' ? (tried.length ? `auto: ${tried.join('; ')}` : 'auto: fastest available') : 'requested';
       return { name, reason };
@@ -66,13 +71,10 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
   throw new Error(`no TensorFlow.js backend could start: ${tried.join('; ')}`);
 }
 
-async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
+async function tryBackend(name: BackendChoice['name'], projectDir: string | undefined): Promise<string | null> {
   try {
-    if (name === 'tensorflow') {
-      // Optional dependency: absent or without its native library on most machines here.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('@tensorflow/tfjs-node');
-    }
+    // Optional: absent or without its native library on most machines here.
+    if (name === 'tensorflow') requireNative(nativeSearchPlaces(projectDir));
     if (name === 'wasm') {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -87,6 +89,38 @@ async function tryBackend(name: BackendChoice['name']): Promise<string | null> {
   } catch (e) {
     return firstLine(e);
   }
+}
+
+export const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
+
+/**
+ * Where `@tensorflow/tfjs-node` is looked for, in order: beside Adapter Lab (npm install of the CLI), the project
+ * and its parent folders, the global node_modules of the Node that runs (`npm install -g`). tfjs keeps its engine
+ * and kernel registry in a global, so a copy of tfjs-node found elsewhere registers its backend with ours.
+ */
+export function nativeSearchPlaces(projectDir: string | undefined): string[] {
+  const places = [__dirname];
+  if (projectDir) places.push(projectDir);
+  const prefix = path.dirname(path.dirname(process.execPath)); // <prefix>/bin/node
+  places.push(process.platform === 'win32' ? path.join(path.dirname(process.execPath), 'node_modules') : path.join(prefix, 'lib', 'node_modules'));
+  return places;
+}
+
+/** Loads the first tfjs-node the places hold; a copy that is found but fails to load (no native library) is the error. */
+export function requireNative(places: readonly string[]): void {
+  for (const place of places) {
+    let resolved: string;
+    try {
+      // require.resolve's `paths` also walks up from each place (its node_modules and its parents').
+      resolved = require.resolve(NATIVE_PACKAGE, { paths: [place] });
+    } catch {
+      continue;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(resolved);
+    return;
+  }
+  throw new Error(`${NATIVE_PACKAGE} is not installed (looked beside Adapter Lab, in the project and its parents, and globally)`);
 }
 
 /** Next to the running bundle when they ship with it (the VS Code extension has no node_modules), else the npm package's. */
