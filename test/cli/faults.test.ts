@@ -90,7 +90,7 @@ test('drop refuses a run whose adapter or head holds NaN (exit 2), naming the te
     ['adapter.safetensors', /adapter_down\.0\.weight$/],
     ['model_head.safetensors', /./],
   ] as const) {
-    const run = path.join(dir, `drop-nan-${file}`);
+    const run = path.join(path.dirname(runDir), `drop-nan-${file}`); // beside it: run.json's paths are relative to the run folder
     fs.cpSync(runDir, run, { recursive: true });
     fs.rmSync(path.join(run, 'adapters/mood'), { recursive: true });
     copyWith(adapterDir, path.join(run, 'adapters/mood'), file, poison(NaN, pattern));
@@ -131,7 +131,7 @@ test('merge of a folder with a mis-shaped tensor blames that folder, in either o
 });
 
 test('drop on a damaged adapter file says the file is damaged, not that the config changed (exit 2)', () => {
-  const run = path.join(dir, 'drop-truncated');
+  const run = path.join(path.dirname(runDir), 'drop-truncated');
   fs.cpSync(runDir, run, { recursive: true });
   const file = path.join(run, 'adapters/mood/adapter.safetensors');
   fs.truncateSync(file, fs.statSync(file).size - 10);
