@@ -17,6 +17,7 @@ import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
+  openContextMenu,
   explorerRow,
   openWorkbench,
   retry,
@@ -107,11 +108,7 @@ step('Train Adapters from the explorer context menu trains every run to completi
   await showSideBar(page, 'Explorer');
   const config = explorerRow(page, 'tiny.adapterlab.json');
   await config.waitFor({ timeout: UI_TIMEOUT });
-  await retry('the explorer context menu', async () => {
-    await page.keyboard.press('Escape');
-    await config.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Train Adapters' }).first().waitFor({ timeout: 3000 });
-  });
+  await openContextMenu(page, config, 'Train Adapters');
   await screenshot(page, '01-explorer-context-menu');
   await contextMenu(page, config, 'Train Adapters');
 

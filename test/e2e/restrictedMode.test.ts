@@ -11,7 +11,7 @@ import { planRuns } from '../../src/core/run/plan';
 import { createRuns } from '../../src/runner/runExperiment';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
 import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, explorerRow, openWorkbench, retry, runCommand, screenshot, showSideBar } from './workbench';
+import { ARTIFACTS, type Workbench, explorerRow, openContextMenu, openWorkbench, retry, runCommand, screenshot, showSideBar } from './workbench';
 
 const UI_TIMEOUT = 60_000;
 
@@ -60,11 +60,7 @@ test('in Restricted Mode the Runs view says why training is off, and neither the
     if (shown.length >= expected.length) break;
   }
   assert.deepEqual(shown, expected);
-  await retry('the explorer context menu', async () => {
-    await page.keyboard.press('Escape');
-    await config.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Show Graph' }).first().waitFor({ timeout: 3000 });
-  });
+  await openContextMenu(page, config, 'Show Graph');
   assert.equal(await page.getByRole('menuitem', { name: 'Train Adapters' }).count(), 0);
   await screenshot(page, 'restricted-config');
   await page.keyboard.press('Escape');

@@ -16,6 +16,7 @@ import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
+  openContextMenu,
   explorerRow,
   openWorkbench,
   retry,
@@ -103,15 +104,10 @@ step('Show Sweep is offered on a config with a sweep, not on one without', async
   const { page } = workbench;
   const sweepRow = explorerRow(page, 'sweep.adapterlab.json');
   await sweepRow.waitFor({ timeout: UI_TIMEOUT });
-  await retry('Show Sweep in the context menu of a sweep config', async () => {
-    await page.keyboard.press('Escape');
-    await sweepRow.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Show Sweep' }).first().waitFor({ timeout: 3000 });
-  });
+  await openContextMenu(page, sweepRow, 'Show Sweep');
   await screenshot(page, '40-sweep-context-menu');
   await page.keyboard.press('Escape');
-  await explorerRow(page, 'tiny.adapterlab.json').click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Train Adapters' }).first().waitFor({ timeout: 5000 });
+  await openContextMenu(page, explorerRow(page, 'tiny.adapterlab.json'), 'Train Adapters');
   assert.equal(await page.getByRole('menuitem', { name: 'Show Sweep' }).count(), 0, 'a config without a sweep has no Show Sweep');
   await page.keyboard.press('Escape');
 });

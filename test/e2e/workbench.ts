@@ -156,10 +156,34 @@ export function explorerRow(page: Page, fileName: string): Locator {
   return page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
 }
 
+/**
+ * Moves the mouse off every list and waits until no hover is shown: the explorer's path hover of one row covers the
+ * row below it and swallows a click meant for that row.
+ */
+export async function dismissHover(page: Page): Promise<void> {
+  await page.mouse.move(1, 1);
+  await page
+    .locator('.context-view .hover-contents, .monaco-hover:not(.hidden)')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => undefined);
+}
+
+/** Right-clicks `target` until its context menu shows `expected`, and leaves the menu open. */
+export async function openContextMenu(page: Page, target: Locator, expected: string): Promise<void> {
+  await retry(`the context menu with "${expected}"`, async () => {
+    await page.keyboard.press('Escape');
+    await dismissHover(page);
+    await target.click({ button: 'right', timeout: 5000 });
+    await page.getByRole('menuitem', { name: expected }).first().waitFor({ timeout: 3000 });
+  });
+}
+
 /** Right-clicks `target` and chooses `item` from its context menu. */
 export async function contextMenu(page: Page, target: Locator, item: string): Promise<void> {
   await retry(`context menu item "${item}"`, async (retrying) => {
     if (retrying) await page.keyboard.press('Escape'); // closes a stray menu, but would also clear a tree's selection
+    await dismissHover(page);
     await target.click({ button: 'right' });
     await page.waitForTimeout(500);
     await page.getByRole('menuitem', { name: item }).first().click({ timeout: 3000 });
