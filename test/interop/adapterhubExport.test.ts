@@ -18,24 +18,13 @@ import { checkAdapterTensorNames, checkedHubConfig, exportAdapterHub, parseAdapt
 import { ExportError, type HubConfigFile, readRunFiles } from '../../src/core/interop/runFiles';
 import { setupAsPython } from '../../src/core/interop/setupSyntax';
 import { writeSafetensorsFile } from '../../src/core/io/safetensors';
-import type { AdapterSpec } from '../../src/core/config/types';
 import { backendReady } from '../helpers/tiny';
 import { adapterSpec } from '../helpers/tiny';
-import { adapterRun, filesOf, fuseRun, tempDir } from './helpers';
+import { adapterRun, filesOf, fuseRun, lowRank, tempDir } from './helpers';
+
+const lora = lowRank();
 
 before(backendReady);
-
-const lora = {
-  name: 'lo',
-  method: 'lora',
-  task: 't',
-  leaveOut: [],
-  r: 2,
-  alpha: 4,
-  attnMatrices: ['q', 'v'],
-  intermediateLora: false,
-  outputLora: false,
-} as AdapterSpec;
 
 test('an adapter run exports as AdapterHub files: the names utils.py defines, build_full_config fields, the library version', () => {
   const root = tempDir();

@@ -14,7 +14,6 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AdapterSpec } from '../../src/core/config/types';
 import { exportAdapterHub } from '../../src/core/interop/adapterhubExport';
 import { importFolder } from '../../src/core/interop/importFolder';
 import { EXPORT_MODEL_TYPES, modelTypeNames } from '../../src/core/interop/modelTypes';
@@ -22,23 +21,12 @@ import { exportPeft } from '../../src/core/interop/peftExport';
 import { readRunFiles } from '../../src/core/interop/runFiles';
 import { MODEL_TYPES } from '../../src/core/io/hfFamilies';
 import { listRuns } from '../../src/core/io/runStore';
-import { TINY, backendReady } from '../helpers/tiny';
-import { adapterRun, filesOf, tempDir, tensorsOf } from './helpers';
+import { backendReady } from '../helpers/tiny';
+import { BASE, adapterRun, filesOf, lowRank, tempDir, tensorsOf } from './helpers';
+
+const lora = lowRank({ intermediateLora: true });
 
 before(backendReady);
-
-const BASE = { layers: TINY.layers, heads: TINY.heads, hiddenSize: TINY.hiddenSize, nameOrPath: 'base' };
-const lora = {
-  name: 'lo',
-  method: 'lora',
-  task: 't',
-  leaveOut: [],
-  r: 2,
-  alpha: 4,
-  attnMatrices: ['q', 'v'],
-  intermediateLora: true,
-  outputLora: false,
-} as AdapterSpec;
 
 interface Expected {
   loraKey: string; // layer 1's value projection, lora_A
@@ -49,23 +37,19 @@ interface Expected {
   activationNote: RegExp | undefined;
 }
 
+// XLM-R is RoBERTa's layout under RoBERTa's module names.
+const ROBERTA: Expected = {
+  loraKey: 'base_model.model.roberta.encoder.layer.1.attention.self.value.lora_A.weight',
+  target: ['query', 'value', 'intermediate.dense'],
+  modulesToSave: ['classifier'],
+  dense: 'classifier.dense',
+  classifier: 'classifier.out_proj',
+  activationNote: undefined,
+};
+
 const EXPECTED: Record<string, Expected> = {
-  roberta: {
-    loraKey: 'base_model.model.roberta.encoder.layer.1.attention.self.value.lora_A.weight',
-    target: ['query', 'value', 'intermediate.dense'],
-    modulesToSave: ['classifier'],
-    dense: 'classifier.dense',
-    classifier: 'classifier.out_proj',
-    activationNote: undefined,
-  },
-  'xlm-roberta': {
-    loraKey: 'base_model.model.roberta.encoder.layer.1.attention.self.value.lora_A.weight',
-    target: ['query', 'value', 'intermediate.dense'],
-    modulesToSave: ['classifier'],
-    dense: 'classifier.dense',
-    classifier: 'classifier.out_proj',
-    activationNote: undefined,
-  },
+  roberta: ROBERTA,
+  'xlm-roberta': ROBERTA,
   electra: {
     loraKey: 'base_model.model.electra.encoder.layer.1.attention.self.value.lora_A.weight',
     target: ['query', 'value', 'intermediate.dense'],

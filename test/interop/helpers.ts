@@ -13,6 +13,25 @@ import type { RunRecord, RunSummary } from '../../src/common/runRecord';
 import { Weights } from '../../src/core/model/weights';
 import { TINY } from '../helpers/tiny';
 
+/** The export options of a base shaped like TINY, saved as `base/`. */
+export const BASE = { layers: TINY.layers, heads: TINY.heads, hiddenSize: TINY.hiddenSize, nameOrPath: 'base' };
+
+/** A LoRA spec (r 2, alpha 4 on query and value) with `over` applied: the exports' usual adapter. */
+export function lowRank(over: Partial<AdapterSpec> = {}): AdapterSpec {
+  return {
+    name: 'lo',
+    method: 'lora',
+    task: 't',
+    leaveOut: [],
+    r: 2,
+    alpha: 4,
+    attnMatrices: ['q', 'v'],
+    intermediateLora: false,
+    outputLora: false,
+    ...over,
+  } as AdapterSpec;
+}
+
 export const INFO = { modelName: 'adapter-lab/lab-base', hiddenSize: TINY.hiddenSize };
 export const LABELS = ['negative', 'positive'];
 

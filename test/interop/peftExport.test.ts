@@ -21,24 +21,9 @@ import { readRunFiles, type HubConfigFile } from '../../src/core/interop/runFile
 import { exportPeft, flatPrefix, NotExportable, peftRefusal, targetModules } from '../../src/core/interop/peftExport';
 import { saveAdapter } from '../../src/core/io/adapterhub';
 import { TINY, adapterSpec, backendReady } from '../helpers/tiny';
-import { INFO, adapterRun, fuseRun, tempDir, tensorsOf } from './helpers';
+import { BASE, INFO, adapterRun, fuseRun, lowRank, tempDir, tensorsOf } from './helpers';
 
 before(backendReady);
-
-const BASE = { layers: TINY.layers, heads: TINY.heads, hiddenSize: TINY.hiddenSize, nameOrPath: 'base' };
-const lowRank = (over: Partial<AdapterSpec> = {}) =>
-  ({
-    name: 'lo',
-    method: 'lora',
-    task: 't',
-    leaveOut: [],
-    r: 2,
-    alpha: 4,
-    attnMatrices: ['q', 'v'],
-    intermediateLora: false,
-    outputLora: false,
-    ...over,
-  }) as AdapterSpec;
 
 function exported(spec: AdapterSpec) {
   const root = tempDir();

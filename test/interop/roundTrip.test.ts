@@ -12,22 +12,12 @@ import { readRunFiles } from '../../src/core/interop/runFiles';
 import { listRuns } from '../../src/core/io/runStore';
 import { writeJsonAtomic } from '../../src/core/io/atomic';
 import { TINY, adapterSpec, backendReady } from '../helpers/tiny';
-import { adapterRun, filesOf, fuseRun, tempDir, tensorsOf } from './helpers';
+import { BASE, adapterRun, filesOf, fuseRun, lowRank, tempDir, tensorsOf } from './helpers';
+
+const lora = lowRank({ leaveOut: [1], outputLora: true });
 
 before(backendReady);
 
-const BASE = { layers: TINY.layers, heads: TINY.heads, hiddenSize: TINY.hiddenSize, nameOrPath: 'base' };
-const lora = {
-  name: 'lo',
-  method: 'lora',
-  task: 't',
-  leaveOut: [1],
-  r: 2,
-  alpha: 4,
-  attnMatrices: ['q', 'v'],
-  intermediateLora: false,
-  outputLora: true,
-} as AdapterSpec;
 const ia3 = {
   name: 'sc',
   method: 'ia3',
