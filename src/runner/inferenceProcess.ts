@@ -47,7 +47,10 @@ export class InferenceProcess {
 
   private worker(): ChildProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
-    const child = fork(this.options.workerScript, this.options.backend ? [this.options.backend] : [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    const child = fork(this.options.workerScript, this.options.backend ? [this.options.backend] : [], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [],
+    });
     child.on('message', (m: unknown) => {
       if (!isFromInference(m)) return this.options.onOutput?.(`ignored a message the inference worker should not send: ${JSON.stringify(m).slice(0, 200)}`);
       this.options.onAnyMessage?.(m);
@@ -56,7 +59,11 @@ export class InferenceProcess {
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
-      this.options.onReply({ type: 'failed', id: this.newest, message: `the inference worker ${signal ? `was killed (${signal})` : `exited with code ${code}`}` });
+      this.options.onReply({
+        type: 'failed',
+        id: this.newest,
+        message: `the inference worker ${signal ? `was killed (${signal})` : `exited with code ${code}`}`,
+      });
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');

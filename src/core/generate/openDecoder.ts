@@ -52,8 +52,10 @@ export function openDecoder(target: string, setup?: string): OpenedDecoder {
 
 function decoderDir(target: string): string {
   const dir = target.startsWith('builtin:') ? builtinModelDir(target.slice('builtin:'.length)) : path.resolve(target);
-  if (!dir || !fs.existsSync(path.join(dir, 'config.json'))) throw new DecoderOpenError(`${target}: no decoder there (a folder with config.json, or builtin:<name>)`);
+  if (!dir || !fs.existsSync(path.join(dir, 'config.json')))
+    throw new DecoderOpenError(`${target}: no decoder there (a folder with config.json, or builtin:<name>)`);
   const modelType = readConfigJson(dir).model_type;
-  if (modelType !== 'gpt2') throw new DecoderOpenError(`${target} holds ${JSON.stringify(modelType)}, an encoder: generation needs a folder with model_type "gpt2"`);
+  if (modelType !== 'gpt2')
+    throw new DecoderOpenError(`${target} holds ${JSON.stringify(modelType)}, an encoder: generation needs a folder with model_type "gpt2"`);
   return dir;
 }
