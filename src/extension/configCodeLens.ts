@@ -1,4 +1,4 @@
-// Train · Show Graph · Parameters · Compare Runs at the top of every experiment config; no Train in Restricted Mode,
+// Train · Show Graph · Parameters · Compare Runs · Playground at the top of every experiment config; no Train in Restricted Mode,
 // where training is off (it comes back when the workspace is trusted).
 import * as vscode from 'vscode';
 
@@ -15,6 +15,7 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
       lens('$(type-hierarchy) Show Graph', 'adapterLab.showGraph', 'Layers, adapters, heads and composition blocks, with parameter counts'),
       lens('$(symbol-numeric) Parameters', 'adapterLab.showParameters', 'Trainable vs total parameters per run type, per layer, and storage for N attributes'),
       lens('$(table) Compare Runs', 'adapterLab.compareRuns', "Compare this experiment's latest runs side by side"),
+      lens('$(comment-discussion) Playground', 'adapterLab.openPlayground', 'Type a sentence and see what every finished run of this experiment predicts'),
     ];
   }
 
