@@ -62,8 +62,7 @@ export class PlaygroundPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
-    const name = source.kind === 'experiment' ? path.basename(source.configFile).replace(/\.adapterlab\.json$/, '') : source.target;
-    panel.title = `Playground: ${name}`;
+    panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
     const worker = new InferenceProcess({
       workerScript: this.deps.workerScript,
@@ -122,7 +121,11 @@ export class PlaygroundPanels implements vscode.Disposable {
 }
 
 function sourceMessage(source: PlaygroundSource): PlaygroundToWebview {
-  if (source.kind === 'decoder') return { type: 'source', source, title: source.target, runs: [] };
-  const runs = finishedRuns(source);
-  return { type: 'source', source, title: path.basename(source.configFile).replace(/\.adapterlab\.json$/, ''), runs };
+  return { type: 'source', source, title: titleOf(source), runs: source.kind === 'experiment' ? finishedRuns(source) : [] };
+}
+
+/** The experiment's config name, or the decoder's folder name (`builtin:<name>` as it is). */
+function titleOf(source: PlaygroundSource): string {
+  if (source.kind === 'experiment') return path.basename(source.configFile).replace(/\.adapterlab\.json$/, '');
+  return source.target.startsWith('builtin:') ? source.target : path.basename(source.target);
 }
