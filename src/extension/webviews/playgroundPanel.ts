@@ -16,6 +16,7 @@ import {
   isPlaygroundState,
 } from '../../protocol/playground';
 import { InferenceProcess } from '../../runner/inferenceProcess';
+import { playgroundRuns } from '../playgroundRuns';
 import type { EventLoopLag, LagStats } from '../eventLoopLag';
 import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
@@ -27,18 +28,6 @@ export interface PlaygroundDeps extends PanelDeps {
 }
 
 const keyOf = (source: PlaygroundSource) => (source.kind === 'experiment' ? `experiment:${source.configFile}` : `decoder:${source.target}`);
-
-/** The newest completed run of each name of the experiment (sweep points excepted), in the config's order of kinds. */
-export function finishedRuns(source: Extract<PlaygroundSource, { kind: 'experiment' }>): PlaygroundRun[] {
-  const latest = new Map<string, PlaygroundRun>();
-  for (const { dir, record } of listRuns(source.runsDir).runs) {
-    if (record.status !== 'completed' || record.sweep || path.resolve(record.configFile) !== path.resolve(source.configFile)) continue;
-    if (record.type === 'pretrain' || latest.has(record.name)) continue; // listRuns lists the newest first
-    latest.set(record.name, { dir, name: record.name, type: record.type });
-  }
-  const order = ['adapter', 'composition', 'full', 'head-only'];
-  return [...latest.values()].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type) || a.name.localeCompare(b.name));
-}
 
 export class PlaygroundPanels implements vscode.Disposable {
   private readonly panels = new Map<string, { controller: PanelController<PlaygroundToWebview, PlaygroundRequest>; refresh(): void }>();
@@ -121,7 +110,12 @@ export class PlaygroundPanels implements vscode.Disposable {
 }
 
 function sourceMessage(source: PlaygroundSource): PlaygroundToWebview {
-  return { type: 'source', source, title: titleOf(source), runs: source.kind === 'experiment' ? finishedRuns(source) : [] };
+  return {
+    type: 'source',
+    source,
+    title: titleOf(source),
+    runs: source.kind === 'experiment' ? playgroundRuns(listRuns(source.runsDir).runs, source.configFile) : [],
+  };
 }
 
 /** The experiment's config name, or the decoder's folder name (`builtin:<name>` as it is). */
