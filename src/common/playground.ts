@@ -21,7 +21,7 @@ export interface RunPrediction {
   name: string; // "adapter:sentiment", "full", "composition:fused", …
   type: RunType;
   tasks: TaskPrediction[];
-  /** Forward time of the sentence, best of a few passes. */
+  /** CPU time of the sentence's forward pass, the fastest of a few. */
   msPerExample: number;
   layers: number;
   /** Layers whose adapters were skipped (AdapterDrop); 0 for runs without adapters. */

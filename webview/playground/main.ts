@@ -146,7 +146,7 @@ function showPrediction(p: RunPrediction): void {
   }
   card.classList.remove('stale');
   const ms = card.querySelector('.ms')!;
-  ms.textContent = `${p.msPerExample.toFixed(2)} ms/example${p.hasAdapters ? ` · adapters of ${p.dropped}/${p.layers} layers dropped` : ' · no adapters to drop'}`;
+  ms.textContent = `${p.msPerExample.toFixed(2)} CPU ms/example${p.hasAdapters ? ` · adapters of ${p.dropped}/${p.layers} layers dropped` : ' · no adapters to drop'}`;
   ms.setAttribute('data-ms', String(p.msPerExample));
   card.querySelector('.run-body')!.replaceChildren(...p.tasks.map(taskView), ...p.fusions.map(heatMap));
 }
