@@ -58,7 +58,7 @@ async function classify(m: Extract<ToInference, { type: 'classify' }>): Promise<
 }
 
 async function generate(m: Extract<ToInference, { type: 'generate' }>): Promise<void> {
-  const key = m.decoder;
+  const key = `${m.decoder}\n${m.setup ?? ''}`; // a setup is checked (and, for now, refused) when first asked for
   const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup);
   decoders.set(key, opened);
   const pieces = opened.stream(m.prompt, m.sampling);
