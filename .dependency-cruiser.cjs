@@ -10,6 +10,7 @@ const MAY_IMPORT = {
   core: ['common'],
   runner: ['core', 'protocol', 'common'],
   trainer: ['core', 'protocol', 'common'],
+  inference: ['core', 'protocol', 'common'],
   cli: ['runner', 'core', 'protocol', 'common'],
   extension: ['runner', 'core', 'protocol', 'common'],
 };

@@ -1,4 +1,4 @@
-// Bundles the CLI, the trainer process and the benchmark with esbuild.
+// Bundles the CLI, the trainer process, the inference worker and the benchmark with esbuild.
 // TensorFlow.js stays external: its wasm binaries are loaded from node_modules at run time.
 // The VS Code extension is the exception (see extensionBuilds): a .vsix has no node_modules.
 import { build } from 'esbuild';
@@ -37,7 +37,7 @@ async function extensionBuilds() {
     ...common,
     external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm/package.json'],
     minify: true,
-    entryPoints: { engine: 'src/trainer/main.ts' },
+    entryPoints: { engine: 'src/trainer/main.ts', inference: 'src/inference/main.ts' },
     outdir: EXTENSION_DIR,
   });
   const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
@@ -76,7 +76,7 @@ async function webviewBuilds() {
 }
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/main.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/main.ts', inference: 'src/inference/main.ts' }, outdir: 'dist' }),
   extensionBuilds(),
   webviewBuilds(),
 ]);

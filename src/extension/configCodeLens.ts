@@ -1,5 +1,6 @@
-// Train · Show Graph · Parameters · Compare Runs at the top of every experiment config; no Train in Restricted Mode,
-// where training is off (it comes back when the workspace is trusted).
+// Train · Show Graph · Parameters · Compare Runs · Playground at the top of every experiment config; no Train and no
+// Playground in Restricted Mode, where the processes that read a config's data are off (they come back when the
+// workspace is trusted).
 import * as vscode from 'vscode';
 
 export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -15,6 +16,9 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
       lens('$(type-hierarchy) Show Graph', 'adapterLab.showGraph', 'Layers, adapters, heads and composition blocks, with parameter counts'),
       lens('$(symbol-numeric) Parameters', 'adapterLab.showParameters', 'Trainable vs total parameters per run type, per layer, and storage for N attributes'),
       lens('$(table) Compare Runs', 'adapterLab.compareRuns', "Compare this experiment's latest runs side by side"),
+      ...(vscode.workspace.isTrusted
+        ? [lens('$(comment-discussion) Playground', 'adapterLab.openPlayground', 'Type a sentence and see what every finished run of this experiment predicts')]
+        : []),
     ];
   }
 

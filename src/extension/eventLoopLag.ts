@@ -1,5 +1,5 @@
-// Measures how long the extension host's event loop was held up while training sessions run, to show that
-// training does not block the editor. One histogram spans all sessions that overlap.
+// Measures how long the extension host's event loop was held up while training sessions run (or Playground panels
+// are open), to show that training and inference do not block the editor. One histogram spans all sessions that overlap.
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LagStats {
@@ -20,6 +20,12 @@ export class EventLoopLag {
     if (this.sessions++ > 0) return;
     this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.histogram.enable();
+  }
+
+  /** The figures so far, the sessions going on. */
+  snapshot(): LagStats {
+    if (!this.histogram) throw new Error('EventLoopLag.snapshot() without begin()');
+    return statsOf(this.histogram);
   }
 
   /** Ends one session; returns the figures since the first of the overlapping sessions began. */

@@ -1,5 +1,5 @@
-// Adapter Lab in VS Code: glue between the editor and the core. Everything heavy (training) runs in forked engine
-// processes; the extension host validates configs, lists runs and relays progress.
+// Adapter Lab in VS Code: glue between the editor and the core. Everything heavy (training, the Playground's
+// inference) runs in forked engine processes; the extension host validates configs, lists runs and relays progress.
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
@@ -23,6 +23,8 @@ import type { PanelDeps } from './webviews/panelDeps';
 import { ParametersPanels } from './webviews/parametersPanel';
 import { RunColors } from './webviews/runColors';
 import { SweepPanels } from './webviews/sweepPanel';
+import { PlaygroundPanels } from './webviews/playgroundPanel';
+import { playgroundSource } from './openPlayground';
 
 let training: Training | undefined;
 
@@ -37,6 +39,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const parameters = new ParametersPanels(context.extensionUri, output);
   const sweeps = new SweepPanels(panels);
   const sweepConfigs = new SweepConfigs();
+  const playgrounds = new PlaygroundPanels({
+    ...panels,
+    workerScript: path.join(context.extensionPath, 'dist', 'extension', 'inference.js'),
+    lag: new EventLoopLag(),
+    recordLag: (lag) => timings.recordPlaygroundLag(lag),
+  });
 
   // The tree shows the trainers' live progress; training tells the tree when to redraw.
   const runsTree: RunsTree = new RunsTree(
@@ -80,6 +88,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('adapterLab.showSweep', async (arg: unknown) => {
       const configFile = await sweepConfigs.target(arg);
       if (configFile) sweeps.show(configFile);
+    }),
+    playgrounds,
+    vscode.commands.registerCommand('adapterLab.openPlayground', async (arg: unknown) => {
+      // Its worker reads the data and weights a config names, as training does: not in Restricted Mode.
+      if (!vscode.workspace.isTrusted) return void vscode.window.showInformationMessage('The Playground runs models: trust this workspace to use it.');
+      const source = await playgroundSource(arg);
+      if (source) playgrounds.show(source);
     }),
     registerCurvesSerializer(panels),
     registerCompareSerializer(panels),

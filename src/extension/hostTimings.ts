@@ -1,4 +1,4 @@
-// Figures about the extension host itself (activation time, event-loop lag while training), written as JSON to the
+// Figures about the extension host itself (activation time, event-loop lag while training and in the Playground), written as JSON to the
 // extension's log folder, where a developer or the end-to-end test can read them.
 import { mkdir, writeFile } from 'fs/promises';
 import * as path from 'path';
@@ -8,6 +8,8 @@ export interface HostTimingsRecord {
   activationMs?: number;
   /** Per experiment, over its last training session (and any session that overlapped it). */
   trainingEventLoopLag?: Record<string, LagStats>;
+  /** Since the first Playground panel of this window opened, updated after each answer. */
+  playgroundEventLoopLag?: LagStats;
 }
 
 export const HOST_TIMINGS_FILE = 'host-timings.json';
@@ -24,6 +26,10 @@ export class HostTimings {
 
   recordTrainingLag(experiment: string, lag: LagStats): void {
     this.update({ trainingEventLoopLag: { ...this.record.trainingEventLoopLag, [experiment]: lag } });
+  }
+
+  recordPlaygroundLag(lag: LagStats): void {
+    this.update({ playgroundEventLoopLag: lag });
   }
 
   private update(change: HostTimingsRecord): void {

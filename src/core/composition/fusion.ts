@@ -22,6 +22,11 @@ const REGULARIZATION = 0.01;
 export class FusionLayer {
   readonly weights = new Weights();
   private temperature: number;
+  /**
+   * Sees the attention over the adapters [n, adapters] at every site a forward pass computes (the Playground's heat
+   * map of which adapter each layer listens to); called inside the pass's tidy, so copy what is kept.
+   */
+  observe: ((layer: number, position: AdapterPosition, attention: tf.Tensor2D) => void) | null = null;
 
   /** `sites`: the (layer, position) pairs where at least one fused adapter acts. */
   constructor(
@@ -73,6 +78,7 @@ export class FusionLayer {
   forward(layer: number, position: AdapterPosition, hidden: tf.Tensor2D, deltas: tf.Tensor2D[], drop: { rate: number; seed: number | null }): tf.Tensor2D {
     const w = this.at(layer, position);
     const probs = this.attention(layer, position, hidden, deltas, drop);
+    this.observe?.(layer, position, probs);
     const values = deltas.map((delta, i) =>
       tf.mul(dense(delta, w('value.weight') as tf.Tensor2D, w('value.bias') as tf.Tensor1D, true), tf.slice(probs, [0, i], [-1, 1])),
     );

@@ -55,6 +55,16 @@ export function readTokenizer(dir: string): WordPieceTokenizer | HfTokenizer {
 }
 
 export function loadEncoderCheckpoint(dir: string, seed = 0): LoadedEncoder {
+  const { config, values, notes } = loadEncoderWeights(dir, seed);
+  const tokenizer = readTokenizer(dir);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new CheckpointError(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but vocab_size is ${config.vocabSize}`);
+  }
+  return { config, values, tokenizer, notes };
+}
+
+/** config.json and model.safetensors of an encoder folder, without a tokenizer (a full fine-tuning run's model/). */
+export function loadEncoderWeights(dir: string, seed = 0): Omit<LoadedEncoder, 'tokenizer'> {
   const { config, family, positionOffset } = readEncoderConfig(dir);
   const weightsFile = path.join(dir, 'model.safetensors');
   if (!fs.existsSync(weightsFile)) {
@@ -109,11 +119,7 @@ export function loadEncoderCheckpoint(dir: string, seed = 0): LoadedEncoder {
       problems.push(`unexpected tensor "${key}": not part of a ${family.modelTypes[0]} encoder as config.json describes it`);
   }
   if (problems.length) throw new CheckpointError(`${weightsFile}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
-  const tokenizer = readTokenizer(dir);
-  if (tokenizer.vocabSize > config.vocabSize) {
-    throw new CheckpointError(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but vocab_size is ${config.vocabSize}`);
-  }
-  return { config, values, tokenizer, notes };
+  return { config, values, notes };
 }
 
 function tensorProblem(t: ReadTensor, expected: number[]): string | undefined {
