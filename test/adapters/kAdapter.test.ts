@@ -316,6 +316,11 @@ test('a composition run loads K-adapters saved by their runs by name: Concat giv
       ['heads.mood.1.weight', 'heads.mood.1.bias', 'heads.mood.4.weight', 'heads.mood.4.bias'],
       'only the head trains',
     );
+    // inspect and the parameters view count that head as the run trains it: (3d)·d + d + d·2 + 2.
+    const trained = built.model.trainable().reduce((n, [, v]) => n + v.size, 0);
+    const row = parameterReport(config, encoder.config, labelCounts(config), 'tiny').rows.find((r) => r.name === 'composition:both')!;
+    assert.equal(row.heads, trained);
+    assert.equal(row.trainable, headParams(d, 2, 2 * d));
   } finally {
     built.dispose();
     fs.rmSync(runs, { recursive: true, force: true });
