@@ -260,6 +260,12 @@ test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond
     plugIns.map((n) => n.id),
     ['plug-in.ling.0', 'plug-in.ling.1'],
   );
+  const box = all.find((i) => i.type === 'group' && i.id === 'plug-in.ling');
+  assert.ok(box?.type === 'group' && box.kind === 'plug-in', 'a box around the K-adapter’s layers');
+  assert.deepEqual(
+    box.children.map((n) => n.id),
+    ['plug-in.ling.0', 'plug-in.ling.1'],
+  );
   const into = (id: string) => g.edges.filter((e) => e.to === id).map((e) => e.from);
   assert.deepEqual(into('plug-in.ling.0'), ['embeddings'], 'state 0 is the embeddings output');
   assert.deepEqual(into('plug-in.ling.1').sort(), ['L1.feed-forward', 'plug-in.ling.0'], 'state 2 is layer 1’s output, plus the adapter layer below');

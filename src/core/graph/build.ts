@@ -168,7 +168,18 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       for (const from of hiddenStateNodes[readLayersOf(a, bert.layers)[j]] ?? []) edge(from, n.id);
       if (j > 0) edge(nodes[j - 1].id, n.id);
     });
-    baseItems.push(...nodes);
+    // A box around its layers: one K-adapter, trained apart from the base (its knowledge run).
+    baseItems.push({
+      type: 'group',
+      id: `plug-in.${a.name}`,
+      kind: 'plug-in',
+      label: `${a.name} · ${methodLabel(a.method)}${a.knowledge ? ` (knowledge: ${a.knowledge})` : ''}`,
+      detail: `beside the base · reads hidden states ${readLayersOf(a, bert.layers).join(', ')}`,
+      trainable: true,
+      params: 0,
+      children: nodes,
+      source: adapterRange(a.name),
+    });
     if (nodes.length) {
       plugInEnds.push(nodes[nodes.length - 1].id);
       topNodeOf.set(a.name, nodes[nodes.length - 1].id);
