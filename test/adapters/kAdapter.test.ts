@@ -270,6 +270,9 @@ test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond
   assert.deepEqual(into('plug-in.ling.0'), ['embeddings'], 'state 0 is the embeddings output');
   assert.deepEqual(into('plug-in.ling.1').sort(), ['L1.feed-forward', 'plug-in.ling.0'], 'state 2 is layer 1’s output, plus the adapter layer below');
   assert.ok(g.edges.some((e) => e.from === 'plug-in.ling.1' && e.to === 'head.mood'));
+  const compositionHead = all.find((i) => i.id.endsWith('.head.mood') && i.id !== 'head.mood');
+  const hd = shape.config.hiddenSize;
+  assert.equal(compositionHead?.params, headParams(hd, 2, 2 * hd), 'the head on Concat(ling, lex) reads [base; ling; lex]');
   assert.equal(plugIns[0].params, kAdapterParams({ ...c.adapters[0], readLayers: [0] } as typeof SPEC, shape.config));
   // inspect's and the parameters view's head for a K-adapter run reads 2d.
   const report = parameterReport(c, shape.config, labelCounts(c), shape.description);
