@@ -17,6 +17,8 @@ import { BertEncoder } from '../../src/core/model/bert';
 import { ClassificationHead, pool } from '../../src/core/model/heads';
 import { adapterParamsPerLayer, adapterSharedParams, headExtraInputs, headParams } from '../../src/core/parameters/counts';
 import { train } from '../../src/core/train/loop';
+import { FrozenPrefixCache } from '../../src/core/train/frozenPrefix';
+import { makeBatch } from '../../src/core/train/batches';
 import { parseSetup } from '../../src/core/composition/parse';
 import { parseJsonc } from '../../src/core/config/parse';
 import { checkConfigText } from '../../src/core/config/validate';
@@ -223,6 +225,26 @@ test('Concat(a, b) of two K-adapters: the head reads [base; a; b], in the setupâ
   const mean = (h: tf.Tensor2D) => pool(h, mask, 'mean', pooler);
   const features = tf.concat([mean(last), mean(a.output((i) => states[i], pass)), mean(b.output((i) => states[i], pass))], 1) as tf.Tensor2D;
   assert.ok(maxDiff(got, rows(head.logits(features, 0, null))) < 1e-5);
+
+  // Frozen K-adapters and a head to train: the frozen-prefix cache keeps [base; a; b] per example, and a head on the
+  // cache computes what it computes on the whole model.
+  const classifier = new Classifier(encoder, [head], setup, false);
+  const examples = [
+    { ids: [2, 5, 7, 3], labels: [0] },
+    { ids: [2, 9, 3], labels: [1] },
+  ];
+  const { cache, info } = FrozenPrefixCache.forRun(classifier, examples, 0);
+  assert.ok(cache && info.used, 'frozen K-adapters are cached');
+  assert.equal(cache.pooledWidth, 3 * d);
+  const batch = makeBatch(examples, [0, 1], 0);
+  cache.prepare([0, 1]);
+  assert.ok(maxDiff(rows(cache.logits([0, 1], batch.input, 0, null)[0]), rows(classifier.logits(batch.input, 0, null)[0])) < 1e-5);
+  const modules = new Map([
+    ['a', a],
+    ['b', b],
+  ]);
+  const training = new Classifier(encoder, [head], new AdapterSetup(parseSetup('Concat(a, b)').node!, modules, new Map(), L, { trainAdapters: true }), false);
+  assert.equal(FrozenPrefixCache.forRun(training, examples, 0).cache, null, 'a K-adapter that trains is not cached');
 });
 
 test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond the base is an error; graph draws the plug-in path', () => {
