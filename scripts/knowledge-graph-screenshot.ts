@@ -40,9 +40,9 @@ async function main(): Promise<void> {
     const graph = await drawnGraphFrame(page, 60_000);
     await showRun(graph, RUN);
     // A DOM click: after maximizing, the workbench's title bar can lie over the toolbar for pointer events.
-    await graph.locator('#fit').evaluate((button) => (button as HTMLElement).click());
+    await graph.locator('#fit').evaluate((button) => (button as unknown as { click(): void }).click());
     // Fit keeps the text readable, which leaves the base's lower layers out of a 900-pixel window: zoom out once more.
-    await graph.locator('#zoom-out').evaluate((button) => (button as HTMLElement).click());
+    await graph.locator('#zoom-out').evaluate((button) => (button as unknown as { click(): void }).click());
     await page.waitForTimeout(1500);
     const out = path.join(ROOT, 'docs', 'screenshots', 'graph-knowledge.png');
     await page.screenshot({ path: out });

@@ -61,7 +61,13 @@ function parseLine(line: string, pos: string): Synset {
     const p = targetPos === 's' ? 'a' : targetPos;
     return { symbol, target: p + offset, source: parseInt(st.slice(0, 2), 16), targetWord: parseInt(st.slice(2), 16) };
   });
-  const gloss = (line.slice(bar + 3).split(';')[0].toLowerCase().match(/[a-z]+|[^\sa-z]/g) ?? []).slice(0, GLOSS_WORDS);
+  const gloss = (
+    line
+      .slice(bar + 3)
+      .split(';')[0]
+      .toLowerCase()
+      .match(/[a-z]+|[^\sa-z]/g) ?? []
+  ).slice(0, GLOSS_WORDS);
   // Word numbers in pointers count all lemmas; keep the list whole here and filter single words when pairing.
   return { id: pos + fields[0], words, gloss, pointers };
 }
@@ -135,7 +141,8 @@ function pairsWithin(keep: (id: string) => boolean, seed: number): Map<WordNetRe
     }
     const other = kept[Math.floor(rng() * kept.length)];
     const word = other.words.find(single)!;
-    if (other.id[0] === s.id[0] && other.id !== s.id && !linked.has(other.id) && word !== first) byRelation.get('unrelated')!.push(pair(first, word, 'unrelated', s));
+    if (other.id[0] === s.id[0] && other.id !== s.id && !linked.has(other.id) && word !== first)
+      byRelation.get('unrelated')!.push(pair(first, word, 'unrelated', s));
   }
   return byRelation;
 }

@@ -100,7 +100,8 @@ export class FrozenPrefixCache {
     if (!('kind' in cut)) return { cache: null, info: { used: false, reason: cut.reason } };
     const d = model.encoder.config.hiddenSize;
     const poolings = new Set(model.heads.map((h) => h.pooling)).size;
-    const perExample = (e: Example) => (cut.kind === 'pooled' ? poolings * (1 + model.knowledge.length) * d : (cut.position === 'input' ? 1 : 2) * e.ids.length * d);
+    const perExample = (e: Example) =>
+      cut.kind === 'pooled' ? poolings * (1 + model.knowledge.length) * d : (cut.position === 'input' ? 1 : 2) * e.ids.length * d;
     const bytes = 4 * examples.reduce((n, e) => n + perExample(e), 0);
     if (bytes > budgetBytes) {
       return { cache: null, info: { used: false, reason: `the cache would need ${mb(bytes)}, more than its budget of ${mb(budgetBytes)}` } };
