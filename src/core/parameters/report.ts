@@ -15,7 +15,8 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const d = bert.hiddenSize;
   const base = baseParamCounts(bert);
   const baseBytes = base.total * BYTES_PER_PARAM;
-  const head = (task: string, extraInputs = 0) => headParams(d, labels.get(task) ?? 2, extraInputs);
+  const head = (task: string) => headParams(d, labels.get(task) ?? 2);
+  const headOn = (task: string, extraInputs: number) => headParams(d, labels.get(task) ?? 2, extraInputs);
   const percent = (n: number) => (100 * n) / base.total;
   const zeros = () => new Array<number>(bert.layers).fill(0);
   const allTasks = config.tasks.map((t) => t.name);
@@ -73,7 +74,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
     const trainsHeads = fuses.length > 0 || c.trainHeads;
     // A head on K-adapters reads [base; each K-adapter's output]: d more inputs per K-adapter.
     const extra = kAdapterInputs(c.setup, config.adapters, d);
-    const heads = sum(c.tasks.map((t) => head(t, extra)));
+    const heads = sum(c.tasks.map((t) => headOn(t, extra)));
     const trainable = sum(perLayer) + (trainsHeads ? heads : 0);
     const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d, bert.layers)));
     return {
@@ -86,7 +87,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
       perLayer,
       shared: 0,
       heads: trainsHeads ? heads : 0,
-      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + head(t, extra)),
+      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + headOn(t, extra)),
     };
   });
 
