@@ -112,7 +112,8 @@ export class FrozenPrefixCache {
         : model.knowledge.length
           ? 'the encoder and the K-adapters beside it'
           : 'the encoder (embeddings, attention, feed-forward)';
-    return { cache: new FrozenPrefixCache(model, cut, examples, padId, bytes), info: { used: true, cut: describeCut(cut), dropoutOff, bytes, budgetBytes } };
+    const described = cut.kind === 'pooled' && model.knowledge.length ? 'the whole encoder, the K-adapters beside it and pooling' : describeCut(cut);
+    return { cache: new FrozenPrefixCache(model, cut, examples, padId, bytes), info: { used: true, cut: described, dropoutOff, bytes, budgetBytes } };
   }
 
   /** Computes the prefix of the examples not cached yet (outside any gradient tape). */
