@@ -33,7 +33,8 @@ export interface GraphNode {
   source?: SourceRange;
 }
 
-export type GraphGroupKind = 'base' | 'layer' | 'composition' | 'block' | 'merge';
+/** 'plug-in': a K-adapter's layers, beside the base. */
+export type GraphGroupKind = 'base' | 'layer' | 'composition' | 'block' | 'merge' | 'plug-in';
 
 export interface GraphGroup {
   type: 'group';

@@ -16,6 +16,7 @@ export function runToShow(model: GraphModel, wanted: string | undefined): GraphR
 export function runView(model: GraphModel, run: GraphRun | undefined): GraphRunView {
   if (!run) return { items: model.items, edges: model.edges };
   const keeps = (item: GraphItem): boolean => {
+    if (item.type === 'group' && item.kind === 'plug-in') return item.children.some(keeps);
     if (item.type === 'group') return item.kind === 'base' || item.kind === 'layer' || item.kind === 'block' || item.id === run.group;
     if (item.kind === 'adapter' || item.kind === 'shared') return run.adapters.includes(item.adapter!);
     // The base's own heads; a composition's heads go with its group.

@@ -17,6 +17,8 @@ import { BertEncoder } from '../../src/core/model/bert';
 import { ClassificationHead, pool } from '../../src/core/model/heads';
 import { adapterParamsPerLayer, adapterSharedParams, headExtraInputs, headParams } from '../../src/core/parameters/counts';
 import { train } from '../../src/core/train/loop';
+import { FrozenPrefixCache } from '../../src/core/train/frozenPrefix';
+import { makeBatch } from '../../src/core/train/batches';
 import { parseSetup } from '../../src/core/composition/parse';
 import { parseJsonc } from '../../src/core/config/parse';
 import { checkConfigText } from '../../src/core/config/validate';
@@ -223,6 +225,26 @@ test('Concat(a, b) of two K-adapters: the head reads [base; a; b], in the setup�
   const mean = (h: tf.Tensor2D) => pool(h, mask, 'mean', pooler);
   const features = tf.concat([mean(last), mean(a.output((i) => states[i], pass)), mean(b.output((i) => states[i], pass))], 1) as tf.Tensor2D;
   assert.ok(maxDiff(got, rows(head.logits(features, 0, null))) < 1e-5);
+
+  // Frozen K-adapters and a head to train: the frozen-prefix cache keeps [base; a; b] per example, and a head on the
+  // cache computes what it computes on the whole model.
+  const classifier = new Classifier(encoder, [head], setup, false);
+  const examples = [
+    { ids: [2, 5, 7, 3], labels: [0] },
+    { ids: [2, 9, 3], labels: [1] },
+  ];
+  const { cache, info } = FrozenPrefixCache.forRun(classifier, examples, 0);
+  assert.ok(cache && info.used, 'frozen K-adapters are cached');
+  assert.equal(cache.pooledWidth, 3 * d);
+  const batch = makeBatch(examples, [0, 1], 0);
+  cache.prepare([0, 1]);
+  assert.ok(maxDiff(rows(cache.logits([0, 1], batch.input, 0, null)[0]), rows(classifier.logits(batch.input, 0, null)[0])) < 1e-5);
+  const modules = new Map([
+    ['a', a],
+    ['b', b],
+  ]);
+  const training = new Classifier(encoder, [head], new AdapterSetup(parseSetup('Concat(a, b)').node!, modules, new Map(), L, { trainAdapters: true }), false);
+  assert.equal(FrozenPrefixCache.forRun(training, examples, 0).cache, null, 'a K-adapter that trains is not cached');
 });
 
 test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond the base is an error; graph draws the plug-in path', () => {
@@ -260,10 +282,19 @@ test('config: k-adapter options, Concat holds only k-adapters, readLayers beyond
     plugIns.map((n) => n.id),
     ['plug-in.ling.0', 'plug-in.ling.1'],
   );
+  const box = all.find((i) => i.type === 'group' && i.id === 'plug-in.ling');
+  assert.ok(box?.type === 'group' && box.kind === 'plug-in', 'a box around the K-adapter’s layers');
+  assert.deepEqual(
+    box.children.map((n) => n.id),
+    ['plug-in.ling.0', 'plug-in.ling.1'],
+  );
   const into = (id: string) => g.edges.filter((e) => e.to === id).map((e) => e.from);
   assert.deepEqual(into('plug-in.ling.0'), ['embeddings'], 'state 0 is the embeddings output');
   assert.deepEqual(into('plug-in.ling.1').sort(), ['L1.feed-forward', 'plug-in.ling.0'], 'state 2 is layer 1’s output, plus the adapter layer below');
   assert.ok(g.edges.some((e) => e.from === 'plug-in.ling.1' && e.to === 'head.mood'));
+  const compositionHead = all.find((i) => i.id.endsWith('.head.mood') && i.id !== 'head.mood');
+  const hd = shape.config.hiddenSize;
+  assert.equal(compositionHead?.params, headParams(hd, 2, 2 * hd), 'the head on Concat(ling, lex) reads [base; ling; lex]');
   assert.equal(plugIns[0].params, kAdapterParams({ ...c.adapters[0], readLayers: [0] } as typeof SPEC, shape.config));
   // inspect's and the parameters view's head for a K-adapter run reads 2d.
   const report = parameterReport(c, shape.config, labelCounts(c), shape.description);
@@ -316,6 +347,11 @@ test('a composition run loads K-adapters saved by their runs by name: Concat giv
       ['heads.mood.1.weight', 'heads.mood.1.bias', 'heads.mood.4.weight', 'heads.mood.4.bias'],
       'only the head trains',
     );
+    // inspect and the parameters view count that head as the run trains it: (3d)·d + d + d·2 + 2.
+    const trained = built.model.trainable().reduce((n, [, v]) => n + v.size, 0);
+    const row = parameterReport(config, encoder.config, labelCounts(config), 'tiny').rows.find((r) => r.name === 'composition:both')!;
+    assert.equal(row.heads, trained);
+    assert.equal(row.trainable, headParams(d, 2, 2 * d));
   } finally {
     built.dispose();
     fs.rmSync(runs, { recursive: true, force: true });

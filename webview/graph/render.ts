@@ -23,7 +23,13 @@ function el<K extends keyof SVGElementTagNameMap>(
 /** The accent of an item: what it is, independent of whether it trains. */
 function accent(item: GraphItem, c: ThemeColors): string {
   if (item.type === 'group')
-    return item.kind === 'block' && item.block === 'Fuse' ? c.charts.purple : item.kind === 'composition' || item.kind === 'merge' ? c.foreground : c.border;
+    return item.kind === 'block' && item.block === 'Fuse'
+      ? c.charts.purple
+      : item.kind === 'plug-in'
+        ? c.charts.blue
+        : item.kind === 'composition' || item.kind === 'merge'
+          ? c.foreground
+          : c.border;
   switch (item.kind) {
     case 'adapter':
     case 'shared':

@@ -42,6 +42,25 @@ export class Classifier {
 
   /** Logits per head, [B, labels]; dropoutSeed null = inference. */
   logits(input: EncoderInput, dropoutRate: number, dropoutSeed: number | null): tf.Tensor2D[] {
+    const { hidden, features } = this.encode(input, dropoutRate, dropoutSeed);
+    const outputs = this.setup?.outputs ?? 1;
+    const rows = hidden.shape[0] / outputs;
+    const branch = (i: number) => (outputs === 1 ? hidden : (tf.slice(hidden, [i * rows, 0], [rows, -1]) as tf.Tensor2D));
+    return this.heads.map((head, i) => head.logits(features(branch(outputs === 1 ? 0 : i), head.pooling), dropoutRate, dropoutSeed));
+  }
+
+  /** What the heads read, one [B, (1 + K-adapters)·d] per pooling (one-output setups): the frozen-prefix cache stores it. */
+  pooledFeatures(input: EncoderInput, poolings: readonly Pooling[], dropoutRate: number, dropoutSeed: number | null): tf.Tensor2D[] {
+    const { hidden, features } = this.encode(input, dropoutRate, dropoutSeed);
+    return poolings.map((p) => features(hidden, p));
+  }
+
+  /** The base's last hidden states, and how a head's input is pooled from them (and the K-adapters' outputs). */
+  private encode(
+    input: EncoderInput,
+    dropoutRate: number,
+    dropoutSeed: number | null,
+  ): { hidden: tf.Tensor2D; features: (h: tf.Tensor2D, pooling: Pooling) => tf.Tensor2D } {
     const states = new Map<number, tf.Tensor2D>();
     const hidden = this.encoder.forward(input, {
       trainBase: this.trainBase,
@@ -66,9 +85,6 @@ export class Classifier {
       bias: w.get('bert.pooler.dense.bias') as tf.Tensor1D,
       trainable: this.trainBase,
     };
-    const outputs = this.setup?.outputs ?? 1;
-    const rows = hidden.shape[0] / outputs;
-    const branch = (i: number) => (outputs === 1 ? hidden : (tf.slice(hidden, [i * rows, 0], [rows, -1]) as tf.Tensor2D));
     // A plug-in's output has no pooler of its own: with pooler pooling its [CLS] row is read.
     const features = (h: tf.Tensor2D, pooling: Pooling) =>
       plugIns.length === 0
@@ -77,7 +93,7 @@ export class Classifier {
             [pool(h, input.mask, pooling, pooler), ...plugIns.map((o) => pool(o, input.mask, pooling === 'pooler' ? 'cls' : pooling, pooler))],
             1,
           ) as tf.Tensor2D);
-    return this.heads.map((head, i) => head.logits(features(branch(outputs === 1 ? 0 : i), head.pooling), dropoutRate, dropoutSeed));
+    return { hidden, features };
   }
 
   /**

@@ -42,7 +42,7 @@ export interface RawConfig {
   backend?: BackendName;
   seed?: number;
   base?: { random?: Partial<EncoderShape>; builtin?: string; path?: string };
-  data?: { builtin?: 'reviews'; path?: string; textField?: string; format?: 'jsonl' | 'csv' };
+  data?: { builtin?: 'reviews' | 'wordnet-relations'; path?: string; textField?: string; format?: 'jsonl' | 'csv' };
   split?: Partial<SplitSpec>;
   tasks: Record<string, { field?: string; labels?: string[]; pooling?: Pooling }>;
   adapters?: Record<string, RawAdapter>;

@@ -23,7 +23,8 @@ export interface EncoderShape {
 
 export type BaseSpec = { kind: 'random'; shape: EncoderShape } | { kind: 'builtin'; name: string } | { kind: 'path'; path: string }; // absolute after resolution against the config's folder
 
-export type DataSpec = { kind: 'builtin'; name: 'reviews' } | { kind: 'file'; path: string; format: 'jsonl' | 'csv'; textField: string };
+export const BUILTIN_DATA = ['reviews', 'wordnet-relations'] as const;
+export type DataSpec = { kind: 'builtin'; name: (typeof BUILTIN_DATA)[number] } | { kind: 'file'; path: string; format: 'jsonl' | 'csv'; textField: string };
 
 export interface SplitSpec {
   validation: number; // fraction of all rows

@@ -5,6 +5,7 @@ import { fsErrorReason } from '../io/fsErrors';
 import type { DataSpec, TaskSpec } from '../config/types';
 import { parseCsv } from './csv';
 import { loadReviews } from './reviews';
+import { loadWordNetRelations } from './wordnet';
 
 export interface Row {
   text: string;
@@ -37,7 +38,10 @@ function readDataFile(file: string): Uint8Array {
 
 export function loadRows(spec: DataSpec): LoadedRows {
   if (spec.kind === 'builtin') {
-    const rows = loadReviews().map(({ text, sentiment, domain }, index) => ({ text, labels: { sentiment, domain }, line: index + 1 }));
+    const rows =
+      spec.name === 'wordnet-relations'
+        ? loadWordNetRelations().map(({ text, relation }, index) => ({ text, labels: { relation }, line: index + 1 }))
+        : loadReviews().map(({ text, sentiment, domain }, index) => ({ text, labels: { sentiment, domain }, line: index + 1 }));
     return { file: `builtin:${spec.name}`, rows, problems: [] };
   }
   const { path: file, format, textField } = spec;

@@ -7,7 +7,7 @@ import { type SetupNode, adapterNames, blocksOf, isBlock } from '../composition/
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import type { BertConfig } from '../model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../parameters/counts';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
 import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode, GraphRun } from '../../common/graphModel';
@@ -168,7 +168,18 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       for (const from of hiddenStateNodes[readLayersOf(a, bert.layers)[j]] ?? []) edge(from, n.id);
       if (j > 0) edge(nodes[j - 1].id, n.id);
     });
-    baseItems.push(...nodes);
+    // A box around its layers: one K-adapter, trained apart from the base (its knowledge run).
+    baseItems.push({
+      type: 'group',
+      id: `plug-in.${a.name}`,
+      kind: 'plug-in',
+      label: `${a.name} · ${methodLabel(a.method)}`,
+      detail: a.knowledge ? `knowledge: ${a.knowledge}` : 'beside the base',
+      trainable: true,
+      params: 0,
+      children: nodes,
+      source: adapterRange(a.name),
+    });
     if (nodes.length) {
       plugInEnds.push(nodes[nodes.length - 1].id);
       topNodeOf.set(a.name, nodes[nodes.length - 1].id);
@@ -280,7 +291,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         kind: 'head',
         label: `head ${task}`,
         detail: trainsHeads ? 'trained' : "the adapter run's",
-        params: headParams(d, labels.get(task) ?? 2),
+        params: headParams(d, labels.get(task) ?? 2, kAdapterInputs(c.setup, config.adapters, d)), // [base; K-adapters]
         trainable: trainsHeads,
         task,
         source: definitionRange(doc, ['compositions', c.name]),

@@ -1,5 +1,6 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
 import type { AdapterSpec } from '../config/types';
+import { type SetupNode, adapterNames } from '../composition/tree';
 import { descriptorOf } from '../adapters/methods/index';
 import { KNOWLEDGE_LABELS } from '../adapters/methods/kAdapter';
 import type { BertConfig } from '../model/shapes';
@@ -59,4 +60,9 @@ export function adapterHeadParams(spec: AdapterSpec, hiddenSize: number, taskLab
 /** What the head of an adapter's run reads besides the base's d: a K-adapter's output, d more. */
 export function headExtraInputs(spec: AdapterSpec, hiddenSize: number): number {
   return spec.method === 'k-adapter' ? hiddenSize : 0;
+}
+
+/** What a composition's head reads besides the base's d: d per K-adapter of its setup (Concat(a, b): 2d). */
+export function kAdapterInputs(setup: SetupNode, adapters: readonly AdapterSpec[], hiddenSize: number): number {
+  return adapterNames(setup).filter((n) => adapters.find((a) => a.name === n)?.method === 'k-adapter').length * hiddenSize;
 }

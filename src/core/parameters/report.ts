@@ -4,7 +4,7 @@
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
 import type { BertConfig } from '../model/shapes';
-import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from './counts';
+import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';
 import { BYTES_PER_PARAM, type ParameterReport, type RunTypeParameters } from '../../common/parameterReport';
@@ -16,6 +16,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const base = baseParamCounts(bert);
   const baseBytes = base.total * BYTES_PER_PARAM;
   const head = (task: string) => headParams(d, labels.get(task) ?? 2);
+  const headOn = (task: string, extraInputs: number) => headParams(d, labels.get(task) ?? 2, extraInputs);
   const percent = (n: number) => (100 * n) / base.total;
   const zeros = () => new Array<number>(bert.layers).fill(0);
   const allTasks = config.tasks.map((t) => t.name);
@@ -71,7 +72,9 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
     const perLayer = zeros();
     for (const fuse of fuses) fusionSitesPerLayer(fuse, config.adapters, bert.layers).forEach((sites, l) => (perLayer[l] += sites * 3 * (d * d + d)));
     const trainsHeads = fuses.length > 0 || c.trainHeads;
-    const heads = sum(c.tasks.map(head));
+    // A head on K-adapters reads [base; each K-adapter's output]: d more inputs per K-adapter.
+    const extra = kAdapterInputs(c.setup, config.adapters, d);
+    const heads = sum(c.tasks.map((t) => headOn(t, extra)));
     const trainable = sum(perLayer) + (trainsHeads ? heads : 0);
     const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d, bert.layers)));
     return {
@@ -84,7 +87,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
       perLayer,
       shared: 0,
       heads: trainsHeads ? heads : 0,
-      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + head(t)),
+      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + headOn(t, extra)),
     };
   });
 

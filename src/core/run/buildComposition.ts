@@ -14,7 +14,7 @@ import type { BertEncoder } from '../model/bert';
 import { Classifier } from '../classifier/classifier';
 import { ClassificationHead } from '../model/heads';
 import { seedFor } from '../model/init';
-import { headExtraInputs } from '../parameters/counts';
+import { headExtraInputs, kAdapterInputs } from '../parameters/counts';
 import { adapterRunName } from './plan';
 import { SetupForward } from '../composition/forward';
 import { FusionLayer } from '../composition/fusion';
@@ -89,7 +89,7 @@ function headFor(
   seed: number,
 ): ClassificationHead {
   // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused.
-  const extra = kAdapterInputs(output, config, hiddenSize);
+  const extra = kAdapterInputs(output, config.adapters, hiddenSize);
   const candidates = [lastAdapter(output), ...adapterNames(output)];
   const owner = candidates.find((n) => {
     const spec = config.adapters.find((a) => a.name === n);
@@ -97,11 +97,6 @@ function headFor(
   });
   if (owner) return loadHead(trained.get(owner)!.dir, task.name, labels, task.pooling, hiddenSize, extra);
   return new ClassificationHead(task.name, labels, task.pooling, hiddenSize, seed, extra);
-}
-
-/** What a head on this output reads besides the base's d: d per K-adapter in it. */
-function kAdapterInputs(output: SetupNode, config: ExperimentConfig, hiddenSize: number): number {
-  return adapterNames(output).filter((n) => config.adapters.find((a) => a.name === n)?.method === 'k-adapter').length * hiddenSize;
 }
 
 /**
@@ -151,7 +146,7 @@ export function buildComposition(
         taskLabels,
         task.pooling,
         dims.hiddenSize,
-        kAdapterInputs(output, config, dims.hiddenSize),
+        kAdapterInputs(output, config.adapters, dims.hiddenSize),
       );
     return headFor(output, task, taskLabels, trained, config, dims.hiddenSize, seedFor(config.seed, `head:composition:${spec.name}`));
   });

@@ -5,6 +5,10 @@
 //         each word's first piece (AdapterHub's TaggingHead naming: heads.pos.1). The Brown sentences are shuffled
 //         with the experiment's seed; the first 1,000 are validation, the next 1,000 test, the next
 //         `knowledgeExamples` training sentences.
+//   wordnet — the relation of a word to another (hypernym, hyponym, antonym, meronym, synonym, unrelated) in the
+//         context of the first word's gloss, from WordNet 3.1 (data/wordnet.ts), labelled at the second word's first
+//         piece with the same tagging head. Synsets of the downstream set `wordnet-relations` never occur; validation
+//         and test pairs (1,000 each, classes balanced) have first synsets no training pair has.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { TaskMetrics } from '../../common/events';
@@ -13,6 +17,7 @@ import { KAdapter, type KAdapterSpec } from '../adapters/modules/kAdapter';
 import type { ExperimentConfig, TrainOptions } from '../config/types';
 import { POS_TAGS, loadBrown, type LabelledSentence } from '../data/corpora';
 import { createRng, shuffleInPlace } from '../data/random';
+import { WORDNET_RELATIONS, type WordPair, wordnetKnowledge } from '../data/wordnet';
 import { WordPieceTokenizer } from '../data/tokenizer';
 import { type SavedModelInfo, saveAdapter, toTorchLayout } from '../io/adapterhub';
 import { writeJsonAtomic } from '../io/atomic';
@@ -35,7 +40,7 @@ import type { BaseModel } from './experiment';
 import { writeTrainedSummary } from './trainedSummary';
 import type { RunPlan } from './plan';
 import { type RunHooks, type RunResult, recordingHooks } from './runHooks';
-import type { TrainHooks, TrainOutcome } from '../train/loop';
+import { type TrainHooks, type TrainOutcome, medianStepMs } from '../train/loop';
 
 const HELD_OUT = 1000;
 
@@ -47,20 +52,36 @@ export interface KnowledgeData {
 }
 
 function objectiveOf(source: KnowledgeSource): TokenObjective {
-  const index = new Map<string, number>(POS_TAGS.map((t, i) => [t, i]));
-  return { type: 'token-classification', name: source, weight: 1, labels: POS_TAGS, labelOf: (s, w) => (s.pos ? (index.get(s.pos[w]) ?? -1) : -1) };
+  const labels = source === 'pos' ? POS_TAGS : WORDNET_RELATIONS;
+  const index = new Map<string, number>(labels.map((t, i) => [t, i]));
+  const labelOf = (s: LabelledSentence, w: number) => {
+    const label = source === 'pos' ? s.pos?.[w] : s.wordLabels?.wordnet[w];
+    return label ? (index.get(label) ?? -1) : -1;
+  };
+  return { type: 'token-classification', name: source, weight: 1, labels, labelOf };
 }
 
-export function knowledgeData(source: KnowledgeSource, tokenizer: WordPieceTokenizer, maxLength: number, seed: number, trainSentences: number): KnowledgeData {
+/** Brown sentences for pos; for wordnet, word pairs as sentences labelled at the second word. */
+function knowledgeSplits(source: KnowledgeSource, seed: number, trainExamples: number): Record<'train' | 'validation' | 'test', LabelledSentence[]> {
+  if (source === 'wordnet') {
+    const pairs = wordnetKnowledge(seed, trainExamples, HELD_OUT);
+    const sentences = (part: WordPair[]) =>
+      part.map((p) => ({ words: p.words, wordLabels: { wordnet: p.words.map((_, i) => (i === p.second ? p.relation : null)) } }));
+    return { train: sentences(pairs.train), validation: sentences(pairs.validation), test: sentences(pairs.test) };
+  }
   const sentences: LabelledSentence[] = shuffleInPlace(loadBrown(), createRng(seedFor(seed, `knowledge:${source}`)));
-  const objective = objectiveOf(source);
-  const examples = (part: LabelledSentence[]) => buildExamples(part, tokenizer, [objective], maxLength);
   return {
-    labels: objective.labels,
-    validation: examples(sentences.slice(0, HELD_OUT)),
-    test: examples(sentences.slice(HELD_OUT, 2 * HELD_OUT)),
-    train: examples(sentences.slice(2 * HELD_OUT, 2 * HELD_OUT + trainSentences)),
+    validation: sentences.slice(0, HELD_OUT),
+    test: sentences.slice(HELD_OUT, 2 * HELD_OUT),
+    train: sentences.slice(2 * HELD_OUT, 2 * HELD_OUT + trainExamples),
   };
+}
+
+export function knowledgeData(source: KnowledgeSource, tokenizer: WordPieceTokenizer, maxLength: number, seed: number, trainExamples: number): KnowledgeData {
+  const objective = objectiveOf(source);
+  const splits = knowledgeSplits(source, seed, trainExamples);
+  const examples = (part: LabelledSentence[]) => buildExamples(part, tokenizer, [objective], maxLength);
+  return { labels: objective.labels, validation: examples(splits.validation), test: examples(splits.test), train: examples(splits.train) };
 }
 
 interface TokenBatch {
@@ -160,7 +181,9 @@ export function knowledgeAdapterOf(config: ExperimentConfig, plan: RunPlan): (KA
 
 /** What a knowledge run trains on, for its log. */
 export function describeKnowledge(spec: KAdapterSpec & { knowledge: KnowledgeSource }): string {
-  return `knowledge ${spec.knowledge}: Brown corpus, ${spec.knowledgeExamples} training sentences / ${HELD_OUT} validation / ${HELD_OUT} test`;
+  return spec.knowledge === 'wordnet'
+    ? `knowledge wordnet: WordNet 3.1 word relations, ${spec.knowledgeExamples} training pairs / ${HELD_OUT} validation / ${HELD_OUT} test (held-out synsets)`
+    : `knowledge ${spec.knowledge}: Brown corpus, ${spec.knowledgeExamples} training sentences / ${HELD_OUT} validation / ${HELD_OUT} test`;
 }
 
 /** Trains a knowledge adapter (its run adapter:<name>) and writes the run folder as any adapter run does. */
@@ -243,6 +266,7 @@ export async function trainTagger(
   const warmupSteps = Math.round(totalSteps * options.warmupRatio);
   const started = performance.now();
   const stepTimes: number[] = [];
+  let tokens = 0;
   let step = 0;
   let best = -Infinity;
   let bestEpoch = 0;
@@ -256,11 +280,12 @@ export async function trainTagger(
     bestEpoch,
     validation: bestValidation,
     test,
-    msPerStep: [...stepTimes].sort((a, b) => a - b)[Math.floor(stepTimes.length / 2)] ?? 0,
+    msPerStep: medianStepMs(stepTimes),
     inferenceMsPerExample: 0,
     trainableParams,
     optimizerStateParams: optimizer.stateSize(),
     paddingShare: 0,
+    tokensPerSec: stepTimes.length ? (tokens * 1000) / stepTimes.reduce((a, b) => a + b, 0) : 0,
   });
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -283,6 +308,7 @@ export async function trainTagger(
         if (result.diverged) return outcome('diverged', `loss became ${result.loss} at step ${step + 1}; lower the learning rate (was ${lr.toExponential(2)})`);
         step++;
         stepTimes.push(performance.now() - t0);
+        tokens += indices.reduce((n, i) => n + data.train[i].ids.length, 0);
         if (step % options.logEvery === 0 || step === totalSteps) {
           const elapsedMs = performance.now() - started;
           hooks.progress({
@@ -295,7 +321,7 @@ export async function trainTagger(
             gradNorm: result.gradNorm,
             elapsedMs,
             examplesPerSec: (step * options.batchSize * 1000) / elapsedMs,
-            tokensPerSec: 0,
+            tokensPerSec: (tokens * 1000) / elapsedMs,
           });
         }
         await new Promise((resolve) => setImmediate(resolve)); // lets a cancel message in

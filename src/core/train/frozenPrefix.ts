@@ -13,6 +13,10 @@
 // Memory: the cache lives in this run's trainer process only (one cache per run, so never shared across bases) and
 // holds per example [tokens, d] floats (×2 at a block output: the block's input and output), or one [d] vector per
 // pooling for head-only runs. If the training split would need more than `budgetBytes`, the run trains uncached.
+//
+// K-adapters (Wang et al. 2021) sit beside the base: in a composition that trains only heads on frozen K-adapters,
+// what a head reads — [pooled base; pooled K-adapter outputs] — never changes either, so it is cached whole
+// ((1 + K)·d floats per pooling), dropout off in the K-adapters too.
 import type { FrozenPrefixInfo } from '../../common/runRecord';
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterPosition, EncoderInput, ResumePoint } from '../model/bert';
@@ -36,8 +40,12 @@ const KNOWN_FORWARD_OPTIONS = new Set(['hook', 'linearHook', 'replicate', 'prefi
 /** The cut for a run, or why the run cannot use a cache. */
 export function frozenPrefixCut(model: Classifier): PrefixCut | { reason: string } {
   if (model.trainBase) return { reason: 'full fine-tuning trains the base' };
-  if (model.knowledge.length) return { reason: 'a K-adapter reads the hidden states of every layer it plugs into' };
   const setup = model.setup;
+  if (model.knowledge.length) {
+    if (setup?.options.trainAdapters) return { reason: 'the K-adapter trains, and it reads the hidden states of every layer it plugs into' };
+    if (model.knowledge.length !== setup?.modules.size) return { reason: 'K-adapters beside adapters inside the base' };
+    return model.trainHeads ? { kind: 'pooled' } : { reason: 'nothing is trained' };
+  }
   if (!setup) return model.trainHeads ? { kind: 'pooled' } : { reason: 'nothing is trained' };
   if (setup.outputs > 1) return { reason: 'a Parallel setup replicates the batch inside the encoder' };
   const unknown = Object.keys(setup.forwardOptions(0, null)).filter((k) => !KNOWN_FORWARD_OPTIONS.has(k));
@@ -66,6 +74,8 @@ export class FrozenPrefixCache {
   private readonly entries = new Map<number, Entry>();
   private readonly poolings: Pooling[];
   readonly hidden: number;
+  /** Floats per pooling of a pooled cut: the base's d, and d more per K-adapter. */
+  readonly pooledWidth: number;
 
   private constructor(
     readonly model: Classifier,
@@ -75,6 +85,7 @@ export class FrozenPrefixCache {
     readonly bytes: number,
   ) {
     this.hidden = model.encoder.config.hiddenSize;
+    this.pooledWidth = (1 + model.knowledge.length) * this.hidden;
     this.poolings = [...new Set(model.heads.map((h) => h.pooling))];
   }
 
@@ -89,13 +100,20 @@ export class FrozenPrefixCache {
     if (!('kind' in cut)) return { cache: null, info: { used: false, reason: cut.reason } };
     const d = model.encoder.config.hiddenSize;
     const poolings = new Set(model.heads.map((h) => h.pooling)).size;
-    const perExample = (e: Example) => (cut.kind === 'pooled' ? poolings * d : (cut.position === 'input' ? 1 : 2) * e.ids.length * d);
+    const perExample = (e: Example) =>
+      cut.kind === 'pooled' ? poolings * (1 + model.knowledge.length) * d : (cut.position === 'input' ? 1 : 2) * e.ids.length * d;
     const bytes = 4 * examples.reduce((n, e) => n + perExample(e), 0);
     if (bytes > budgetBytes) {
       return { cache: null, info: { used: false, reason: `the cache would need ${mb(bytes)}, more than its budget of ${mb(budgetBytes)}` } };
     }
-    const dropoutOff = cut.kind === 'pooled' ? 'the encoder (embeddings, attention, feed-forward)' : `the embeddings and layers below the cut`;
-    return { cache: new FrozenPrefixCache(model, cut, examples, padId, bytes), info: { used: true, cut: describeCut(cut), dropoutOff, bytes, budgetBytes } };
+    const dropoutOff =
+      cut.kind !== 'pooled'
+        ? 'the embeddings and layers below the cut'
+        : model.knowledge.length
+          ? 'the encoder and the K-adapters beside it'
+          : 'the encoder (embeddings, attention, feed-forward)';
+    const described = cut.kind === 'pooled' && model.knowledge.length ? 'the whole encoder, the K-adapters beside it and pooling' : describeCut(cut);
+    return { cache: new FrozenPrefixCache(model, cut, examples, padId, bytes), info: { used: true, cut: described, dropoutOff, bytes, budgetBytes } };
   }
 
   /** Computes the prefix of the examples not cached yet (outside any gradient tape). */
@@ -109,11 +127,12 @@ export class FrozenPrefixCache {
     tf.dispose(outputs);
     disposeBatch(batch);
     const d = this.hidden;
+    const w = this.pooledWidth;
     missing.forEach((exampleIndex, row) => {
       const tokens = this.examples[exampleIndex].ids.length;
       const tensors =
         this.cut.kind === 'pooled'
-          ? values.map((v) => v.slice(row * d, (row + 1) * d))
+          ? values.map((v) => v.slice(row * w, (row + 1) * w))
           : values.map((v) => v.slice(row * length * d, (row * length + tokens) * d));
       this.entries.set(exampleIndex, { tensors });
     });
@@ -148,7 +167,7 @@ export class FrozenPrefixCache {
 
   /** Cached arrays number `which` of the examples as [B·length, d] (pooled: [B, d]), padding rows zero. */
   private gather(indices: number[], which: number, length: number): tf.Tensor2D {
-    const d = this.hidden;
+    const d = this.cut.kind === 'pooled' ? this.pooledWidth : this.hidden;
     const out = new Float32Array(indices.length * length * d);
     indices.forEach((exampleIndex, row) => {
       const entry = this.entries.get(exampleIndex);
@@ -162,10 +181,7 @@ export class FrozenPrefixCache {
   private compute(input: EncoderInput): tf.Tensor2D[] {
     const encoder = this.model.encoder;
     const opts = { trainBase: false, dropoutRate: 0, dropoutSeed: null };
-    if (this.cut.kind === 'pooled') {
-      const hidden = encoder.forward(input, opts);
-      return this.poolings.map((p) => pool(hidden, input.mask, p, this.pooler()));
-    }
+    if (this.cut.kind === 'pooled') return this.model.pooledFeatures(input, this.poolings, 0, null);
     const { layer, position } = this.cut;
     const [batch, length] = input.ids.shape;
     const additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;

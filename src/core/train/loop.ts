@@ -97,7 +97,7 @@ export async function train(
     bestEpoch,
     validation: bestValidation,
     test,
-    msPerStep: median(stepTimes),
+    msPerStep: medianStepMs(stepTimes),
     inferenceMsPerExample,
     trainableParams: variables.reduce((n, v) => n + v.size, 0),
     optimizerStateParams: optimizer.stateSize(),
@@ -248,7 +248,12 @@ function restore(trainable: [string, tf.Variable][], values: Map<string, { data:
   }
 }
 
-function median(values: number[]): number {
+/**
+ * The median time of a training step, leaving out the first when there are others: it compiles the backend's kernels
+ * and can take seconds (a one-batch run reports its only step).
+ */
+export function medianStepMs(stepTimes: readonly number[]): number {
+  const values = stepTimes.length > 1 ? stepTimes.slice(1) : stepTimes;
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -7,17 +7,18 @@ import { type EncoderDims, type MethodDescriptor, withDefaults } from './descrip
 
 /**
  * Knowledge that ships offline, which a K-adapter can be trained on instead of a task (run/knowledge.ts):
- *   pos — part of speech of every word of the Brown corpus (coarse tags): linguistic knowledge.
+ *   pos — part of speech of every word of the Brown corpus (coarse tags): linguistic knowledge;
+ *   wordnet — the relation of a word to another in the context of the first's gloss (WordNet 3.1): lexical knowledge.
  */
-export const KNOWLEDGE_SOURCES = ['pos'] as const;
+export const KNOWLEDGE_SOURCES = ['pos', 'wordnet'] as const;
 export type KnowledgeSource = (typeof KNOWLEDGE_SOURCES)[number];
-/** Labels of each knowledge's tagging head (pos: data/corpora.ts's POS_TAGS, which a test keeps in step). */
-export const KNOWLEDGE_LABELS: Record<KnowledgeSource, number> = { pos: 14 };
+/** Labels of each knowledge's tagging head (data/corpora.ts's POS_TAGS, data/wordnet.ts's WORDNET_RELATIONS; a test keeps them in step). */
+export const KNOWLEDGE_LABELS: Record<KnowledgeSource, number> = { pos: 14, wordnet: 6 };
 
 export interface KAdapterOptions {
   /** Train on this knowledge (its run's task is then the knowledge's name), not on a task of the experiment. */
   knowledge?: KnowledgeSource;
-  /** Knowledge runs: training sentences drawn from the knowledge's corpus (validation and test: 1,000 each, apart). */
+  /** Knowledge runs: training sentences (pos) or word pairs (wordnet) drawn from the knowledge (validation and test: 1,000 each, apart). */
   knowledgeExamples: number;
   /** Hidden states read, as Hugging Face's hidden_states: 0 = embeddings output, i = output of layer i. Default all. */
   readLayers?: number[];
