@@ -8,6 +8,7 @@ import type { BackendName } from '../common/runRecord';
 import type { RunPlan } from '../core/run/plan';
 import type { SweepRun } from '../core/sweep/runs';
 import { createRun, finishRun } from '../core/run/lifecycle';
+import { runThreads } from '../core/run/threads';
 import type { FromTrainer } from '../protocol/trainer';
 import { type TrainerExit, TrainerProcess } from './trainerProcess';
 
@@ -29,6 +30,8 @@ export interface ExperimentRunOptions {
   trainerScript: string;
   parallel: number;
   backend?: BackendName;
+  /** Kernel threads for every run (--threads); else each run's config train.threads, else its share of the cores. */
+  threads?: number;
   onStart?: (run: PlannedRun, trainer: TrainerProcess) => void;
   onMessage?: (run: PlannedRun, message: FromTrainer) => void;
   onOutput?: (run: PlannedRun, line: string) => void;
@@ -152,6 +155,7 @@ export class ExperimentExecution {
             runName: run.plan.name,
             runDir: run.dir,
             backend: options.backend,
+            threads: options.threads ?? runThreads(run.config.threads, defaultParallelism(), Math.min(options.parallel, unfinished.size)),
             onMessage: (m) => options.onMessage?.(run, m),
             onOutput: (line) => options.onOutput?.(run, line),
           });
