@@ -22,14 +22,13 @@ const SHARED_KERNELS = [
 const MIN_MULTIPLY_ADDS = 1 << 21;
 
 let wanted = 1;
-let pool: KernelPool | null | undefined; // undefined: not started yet; null: cannot start (warned once)
+// One pool per thread count asked for, kept while the process lives (idle workers wait on a futex and do not keep
+// it alive), so that switching back and forth (the benchmark does) starts no new threads. null: cannot start.
+const pools = new Map<number, KernelPool | null>();
 
 /** Sets how many threads the kernels use from now on (1: the single-threaded kernels in tfjs's heap, no pool). */
 export function setKernelThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`kernel threads must be a whole number ≥ 1, not ${threads}`);
-  if (threads === wanted) return;
-  void pool?.close();
-  pool = undefined;
   wanted = threads;
 }
 
@@ -45,6 +44,7 @@ export function poolFor(multiplyAdds: number): KernelPool | null {
 
 function active(): KernelPool | null {
   if (wanted <= 1) return null;
+  let pool = pools.get(wanted);
   if (pool === undefined) {
     try {
       pool = new Pool(wanted, SHARED_KERNELS);
@@ -52,6 +52,7 @@ function active(): KernelPool | null {
       process.emitWarning(`${e instanceof Error ? e.message : String(e)}; the kernels run on one thread`, 'AdapterLabKernelWarning');
       pool = null;
     }
+    pools.set(wanted, pool);
   }
   return pool;
 }

@@ -1,0 +1,63 @@
+// One model's forward pass and training steps with 1 and 2 kernel threads side by side (interleaved in one process,
+// so a busy moment of the machine hits both alike), plus each adapter step's bound: a step that computes no weight
+// gradients at all — the forward pass and the input gradients through every frozen layer, down to the embeddings
+// (measured as the gradient of the loss with respect to the word embeddings alone, not applied). An adapter step
+// cannot be cheaper than that without skipping layers (frozen-prefix cache, AdapterDrop).
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropy } from '../src/core/model/ops';
+import { setKernelThreads } from '../src/core/model/kernels/threadedKernels';
+import type { Batch } from '../src/core/train/batches';
+import type { BertEncoder } from '../src/core/model/bert';
+import { interleaved } from './measure';
+import { type BenchModel, type ModelName, buildClassifier } from './models';
+import { type Runnable, workloads } from './workloads';
+
+export const THREAD_COUNTS = [1, 2] as const;
+export const BOUND = 'bound';
+const STEPS = ['forward', 'full', 'houlsby', 'pfeiffer', 'lora', 'head-only'];
+
+export interface ThreadsResult {
+  model: ModelName;
+  /** By variant, then by thread count: medians of wall and CPU ms (CPU: of the whole process, all threads). */
+  ms: Record<string, Record<number, { wallMs: number; cpuMs: number }>>;
+}
+
+const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
+
+/** The bound of an adapter step: forward + input gradients through the frozen encoder, no weight gradient, no update. */
+function boundRunnable(bench: BenchModel, encoder: BertEncoder, batch: Batch): Runnable {
+  const { classifier, dispose } = buildClassifier(bench, encoder, null, false);
+  const embeddings = encoder.weights.get(WORD_EMBEDDINGS);
+  let step = 0;
+  return {
+    name: BOUND,
+    flops: 0,
+    run() {
+      const seed = step++;
+      const { value, grads } = tf.variableGrads(() => crossEntropy(classifier.logits(batch.input, 0.1, seed)[0], batch.labels[0]), [embeddings]);
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose,
+  };
+}
+
+export function benchThreads(bench: BenchModel, encoder: BertEncoder, batch: Batch, warmup: number, repeats: number): ThreadsResult {
+  const base = [...workloads(bench, encoder, batch, false, undefined, STEPS), boundRunnable(bench, encoder, batch)];
+  const variants = base.flatMap((r) =>
+    THREAD_COUNTS.map((threads) => ({
+      name: r.name,
+      threads,
+      run: () => {
+        setKernelThreads(threads);
+        r.run();
+      },
+    })),
+  );
+  const timings = interleaved(variants, warmup, repeats);
+  setKernelThreads(1);
+  base.forEach((r) => r.dispose());
+  const ms: ThreadsResult['ms'] = {};
+  for (const [v, t] of timings) (ms[v.name] ??= {})[v.threads] = { wallMs: t.wallMs, cpuMs: t.cpuMs };
+  return { model: bench.name, ms };
+}
