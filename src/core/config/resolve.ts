@@ -49,7 +49,7 @@ export interface RawConfig {
   compositions?: Record<string, RawComposition>;
   merges?: Record<string, RawMerge>;
   baselines?: BaselineName[];
-  train?: Partial<TrainOptions> & Partial<Record<RunType, Partial<TrainOptions>>> & { threads?: number | 'auto' };
+  train?: Partial<TrainOptions> & Partial<Record<RunType, Partial<TrainOptions>>> & { threads?: number };
   runsDir?: string;
 }
 
