@@ -53,10 +53,10 @@ export function threadsMarkdown(r: ThreadsBench): string {
     '## Adapter steps against their bound',
     '',
     `The bound (\`${BOUND}\`): a step that computes no weight gradients — the forward pass and the input gradients through ` +
-      "every frozen layer down to the embeddings' output, no update. What skipping weight gradients alone can give to a " +
-      'step whose lowest adapter is in layer 0 (Houlsby: after its attention, LoRA: in its query and value); Pfeiffer, ' +
-      'whose lowest adapter is after the feed-forward block of layer 0, needs no input gradients of that layer below it ' +
-      'and can go below this bound, as can skipping layers (frozen-prefix cache, AdapterDrop).',
+      "every frozen layer down to the embeddings' output, no update. Each adapter's lowest module sits inside layer 0, " +
+      'so an adapter step also skips the input gradients of the part of layer 0 below it (LoRA: the products of Q, K and V; ' +
+      'Houlsby: its attention; Pfeiffer: its attention and feed-forward block): its own bound is somewhat lower, and ' +
+      'step ÷ bound here understates how far the step is from it (Pfeiffer can go below 1×).',
     '',
     '| model | step | threads | step wall ms | bound wall ms | step ÷ bound |',
     '|---|---|---|---|---|---|',
