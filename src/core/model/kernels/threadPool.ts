@@ -28,7 +28,12 @@ const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the --max-memory the shared kernels are linked with (scripts/build-kernels.mjs)
 // The first bytes are never handed out, so that offset 0 can mean "none" to a kernel, as in tfjs's heap.
 const RESERVED = 16;
-const SLOT = 32; // f64 values per thread: kernel, function, argument count, arguments
+const SLOT = 32;
+// Both sides wait with a timeout and look again: a wake-up that never arrives (seen once in ~10⁴ calls on a loaded
+// machine, both threads then asleep) costs at most this long instead of hanging the run.
+const WAIT_MS = 20;
+// A call that has not finished after this long has lost a thread: fail the run rather than wait forever.
+const GIVE_UP_MS = 120_000; // f64 values per thread: kernel, function, argument count, arguments
 // Control words (Int32Array): the job's generation, threads still working, stop, a worker's error.
 const GENERATION = 0;
 const PENDING = 1;
@@ -43,8 +48,12 @@ const c = new Int32Array(control), s = new Float64Array(slots);
 const fns = modules.map((m, k) => { const e = new WebAssembly.Instance(m, { env: { memory } }).exports; return functions[k].map((f) => e[f]); });
 let generation = 0;
 for (;;) {
-  Atomics.wait(c, ${GENERATION}, generation);
-  generation = Atomics.load(c, ${GENERATION});
+  const next = Atomics.load(c, ${GENERATION});
+  if (next === generation) {
+    Atomics.wait(c, ${GENERATION}, generation, ${WAIT_MS});
+    continue;
+  }
+  generation = next;
   if (Atomics.load(c, ${STOP})) break;
   const at = index * ${SLOT};
   if (s[at] >= 0) {
@@ -139,7 +148,11 @@ export class KernelPool {
     Atomics.notify(c, GENERATION);
     const first = tasks[0];
     if (first) this.call(first.kernel, first.fn, first.args);
-    for (let left = Atomics.load(c, PENDING); left !== 0; left = Atomics.load(c, PENDING)) Atomics.wait(c, PENDING, left);
+    const started = Date.now();
+    for (let left = Atomics.load(c, PENDING); left !== 0; left = Atomics.load(c, PENDING)) {
+      if (Atomics.wait(c, PENDING, left, WAIT_MS) === 'timed-out' && Date.now() - started > GIVE_UP_MS)
+        throw new Error(`${left} kernel thread(s) did not finish a call in ${GIVE_UP_MS / 1000} s; run with --threads 1`);
+    }
     const failed = Atomics.exchange(c, FAILED, 0);
     if (failed) throw new Error(`kernel thread ${failed} failed (its error is on stderr)`);
   }
