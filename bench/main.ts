@@ -1,6 +1,7 @@
-// The benchmark suite: `npm run bench [-- --quick]`. Each backend × model runs in its own process, one after
-// another; then attention alone, the frozen-prefix measurement and the PyTorch reference. Writes
-// bench/results.json and bench/results.md.
+// The benchmark suite: `npm run bench [-- --quick] [-- --threads-only]`. Each backend × model runs in its own process,
+// one after another; then attention alone, the frozen-prefix measurement and the PyTorch reference (bench/results.json
+// and bench/results.md); then every model with 1 and 2 kernel threads and PyTorch with 1 and 2 threads
+// (bench/results-threads.json and .md; --threads-only runs just this part).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -132,5 +133,6 @@ function mainThreads(): void {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results-threads.json and bench/results-threads.md`);
 }
 
-if (threadsOnly) mainThreads();
-else main();
+// The whole suite ends with the threads part (its own report, bench/results-threads.md).
+if (!threadsOnly) main();
+mainThreads();
