@@ -10,12 +10,14 @@ import { MODELS, type ModelName, buildEncoder, syntheticBatch, syntheticExamples
 import { type PrefixResult, benchFrozenPrefix } from './prefix';
 import { type DataParallelResult, benchDataParallel } from './dataParallel';
 import { workloads } from './workloads';
+import { type ThreadsResult, benchThreads } from './threads';
 
 export type Job =
   | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean; only?: string[] }
   | { kind: 'attention'; cases: AttentionCase[]; warmup: number; repeats: number }
   | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number }
-  | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number };
+  | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number }
+  | { kind: 'threads'; model: ModelName; warmup: number; repeats: number };
 
 export interface VariantResult extends Timing {
   gflops: number; // useful FLOPs per CPU second
@@ -36,6 +38,7 @@ export type JobResult =
   | { kind: 'attention'; result: AttentionResult[] }
   | { kind: 'prefix'; result: PrefixResult & { model: ModelName } }
   | { kind: 'dataParallel'; result: DataParallelResult }
+  | { kind: 'threads'; result: ThreadsResult }
   | { kind: 'unavailable'; reason: string };
 
 async function runJob(job: Job): Promise<JobResult> {
@@ -50,6 +53,7 @@ async function runJob(job: Job): Promise<JobResult> {
   const bench = MODELS[job.model];
   const encoder = buildEncoder(bench);
   const batch = syntheticBatch(bench);
+  if (job.kind === 'threads') return { kind: 'threads', result: benchThreads(bench, encoder, batch, job.warmup, job.repeats) };
   if (job.kind === 'dataParallel') return { kind: 'dataParallel', result: benchDataParallel(bench, encoder, job.warmup, job.repeats) };
   if (job.kind === 'prefix')
     return { kind: 'prefix', result: { model: job.model, ...benchFrozenPrefix(bench, encoder, syntheticExamples(bench), batch, job.warmup, job.repeats) } };

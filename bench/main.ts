@@ -1,6 +1,7 @@
-// The benchmark suite: `npm run bench [-- --quick]`. Each backend × model runs in its own process, one after
-// another; then attention alone, the frozen-prefix measurement and the PyTorch reference. Writes
-// bench/results.json and bench/results.md.
+// The benchmark suite: `npm run bench [-- --quick] [-- --threads-only]`. Each backend × model runs in its own process,
+// one after another; then attention alone, the frozen-prefix measurement and the PyTorch reference (bench/results.json
+// and bench/results.md); then every model with 1 and 2 kernel threads and PyTorch with 1 and 2 threads
+// (bench/results-threads.json and .md; --threads-only runs just this part).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -10,9 +11,12 @@ import type { Job, JobResult } from './child';
 import type { ModelName } from './models';
 import { benchPadding } from './padding';
 import { BERT_BASE_STEPS, type BenchResults, type Machine, markdown } from './report';
-import { findTorchPython, runTorchReference } from './torch';
+import { bestTorch, findTorchPython, runTorchReference } from './torch';
+import { THREAD_COUNTS } from './threads';
+import { type ThreadsBench, threadsMarkdown } from './threadsReport';
 
 const quick = process.argv.includes('--quick');
+const threadsOnly = process.argv.includes('--threads-only');
 const warmup = quick ? 1 : 2;
 const repeats = quick ? 3 : 9;
 const miniRepeats = 3; // a mini pass takes ~10 s
@@ -87,7 +91,7 @@ function main(): void {
     else if (r.kind === 'attention') results.attention = r.result;
     else if (r.kind === 'prefix') results.prefix = r.result;
     else if (r.kind === 'dataParallel') results.dataParallel = r.result;
-    else if (job.kind === 'model') results.unavailable.push({ backend: job.backend, reason: r.reason });
+    else if (job.kind === 'model' && r.kind === 'unavailable') results.unavailable.push({ backend: job.backend, reason: r.reason });
   }
   log("padding of the README example's batches");
   results.padding = benchPadding();
@@ -104,4 +108,31 @@ function main(): void {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results.json and bench/results.md`);
 }
 
-main();
+/** `--threads-only`: every model with 1 and 2 kernel threads, the adapter steps' bounds, PyTorch at 1 and 2 threads. */
+function mainThreads(): void {
+  const started = performance.now();
+  const threadModels: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
+  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 3 }, models: [], torch: {} };
+  for (const model of threadModels) {
+    log(`threads ${model}`);
+    const r = runChild({ kind: 'threads', model, ...results.options });
+    if (r.kind !== 'threads') throw new Error(`threads ${model}: ${r.kind === 'unavailable' ? r.reason : r.kind}`);
+    results.models.push(r.result);
+  }
+  const python = findTorchPython();
+  for (const threads of THREAD_COUNTS) {
+    log(`PyTorch reference, ${threads} thread(s)`);
+    results.torch[threads] = python
+      ? bestTorch(python, threadModels, results.options.warmup, results.options.repeats, threads)
+      : { skipped: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread)' };
+  }
+  results.loadAverageAfter = os.loadavg();
+  writeFileSync(path.join(__dirname, 'results-threads.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(__dirname, 'results-threads.md'), threadsMarkdown(results));
+  process.stdout.write(threadsMarkdown(results));
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results-threads.json and bench/results-threads.md`);
+}
+
+// The whole suite ends with the threads part (its own report, bench/results-threads.md).
+if (!threadsOnly) main();
+mainThreads();

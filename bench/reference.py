@@ -8,6 +8,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import random
 import resource
 import statistics
@@ -174,6 +175,15 @@ def interleaved(runs, warmup, repeats):
     return {n: {"wallMs": statistics.median(wall[n]), "cpuMs": statistics.median(cpu[n])} for n in names}
 
 
+def blas_library():
+    """The BLAS library torch calls, as loaded in this process (Debian picks it by alternatives: reference BLAS or OpenBLAS)."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower() and line.strip().endswith(".so.3") or "openblas" in line.lower()}
+    resolved = sorted({os.path.realpath(p) for p in paths if p.startswith("/")})
+    return ", ".join(resolved) or "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="tiny,mini")
@@ -184,7 +194,8 @@ def main():
     torch.set_num_threads(args.threads)
     results = {name: interleaved(workloads(MODELS[name]), args.warmup, args.repeats) for name in args.models.split(",")}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"torch": torch.__version__, "threads": args.threads, "ms": results, "peakRssMb": peak_mb}))
+    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    print(json.dumps({"torch": torch.__version__, "threads": args.threads, "blas": blas_library(), "env": env, "ms": results, "peakRssMb": peak_mb}))
 
 
 if __name__ == "__main__":

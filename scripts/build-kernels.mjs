@@ -16,23 +16,28 @@ const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'c
 const CLANG_MAJOR = 14;
 const INSTALL = 'Debian 12: apt-get install -y clang lld';
 
-// Every kernel: the functions it exports and any flags of its own (placed before the linker flags).
+// The shared-memory variant: atomics and bulk memory are required by a shared memory; its maximum (2 GiB) is the
+// limit the pool's memory may grow to (threadPool.ts creates it with the same maximum).
+const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648'];
+
+// Every kernel: the functions it exports and any flags of its own (placed before the linker flags). `shared`: also
+// build <name>.shared.wasm from the same source for a shared memory (the kernel thread pool, kernels/threadPool.ts).
 const KERNELS = [
-  { name: 'attention', exports: ['attention_forward', 'attention_backward'] },
+  { name: 'attention', exports: ['attention_forward', 'attention_backward'], shared: true },
   {
     name: 'elementwise',
     exports: ['gelu_forward', 'gelu_backward', 'embed_forward', 'embed_backward', 'layer_norm_forward', 'layer_norm_backward'],
   },
   { name: 'optimizer', exports: ['sum_squares', 'adamw_update'] },
-  { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'] },
+  { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'], shared: true },
   // Loop strength reduction would turn the tile's constant load offsets into i32.adds (~10% slower, see matmul.c).
-  { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'] },
-];
+  { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'], shared: true },
+].flatMap((k) => (k.shared ? [k, { ...k, name: `${k.name}.shared`, source: k.name, flags: [...(k.flags ?? []), ...SHARED] }] : [k]));
 const COMPILE = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin'];
 const LINK = ['-Wl,--no-entry', '-Wl,--import-memory'];
 
 function clangArgs(kernel, out) {
-  return [...COMPILE, ...(kernel.flags ?? []), ...LINK, ...kernel.exports.map((e) => `-Wl,--export=${e}`), '-o', out, `${kernel.name}.c`];
+  return [...COMPILE, ...(kernel.flags ?? []), ...LINK, ...kernel.exports.map((e) => `-Wl,--export=${e}`), '-o', out, `${kernel.source ?? kernel.name}.c`];
 }
 
 class Refusal extends Error {}

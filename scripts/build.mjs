@@ -83,6 +83,8 @@ await Promise.all([
 
 // Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
 for (const dir of ['dist', EXTENSION_DIR]) {
-  for (const kernel of ['attention.wasm', 'elementwise.wasm', 'gradients.wasm', 'matmul.wasm', 'optimizer.wasm'])
+  for (const kernel of ['attention', 'elementwise', 'gradients', 'matmul', 'optimizer', 'attention.shared', 'gradients.shared', 'matmul.shared'].map(
+    (k) => `${k}.wasm`,
+  ))
     cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
 }

@@ -9,16 +9,19 @@ import { createTrainProgress } from './trainProgress';
 export interface TrainArgs {
   backend?: BackendName;
   parallel?: number;
+  /** Kernel threads per run; default: the config's train.threads, else each run's share of the cores. */
+  threads?: number;
   only?: string[];
 }
 
 /** Trains the runs with live progress; Ctrl-C cancels, a second one kills. */
-export async function executeRuns(runs: PlannedRun[], parallel: number, backend: BackendName | undefined): Promise<Map<string, TrainerExit>> {
+export async function executeRuns(runs: PlannedRun[], parallel: number, backend: BackendName | undefined, threads?: number): Promise<Map<string, TrainerExit>> {
   const progress = createTrainProgress(runs);
   const execution = new ExperimentExecution(runs, {
     trainerScript: defaultTrainerScript(),
     parallel,
     backend,
+    threads,
     onStart: (run) => progress.started(run),
     onMessage: (run, m) => progress.message(run, m),
     onExit: (run, exit) => progress.exit(run, exit),

@@ -55,8 +55,13 @@ program
   .argument('<config>', 'an *.adapterlab.json experiment')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')}); overrides the config`, backendOption)
   .option('-p, --parallel <n>', 'runs trained at the same time, one process each (default: number of cores)', positiveInt)
+  .option(
+    '-t, --threads <n>',
+    "kernel threads per run (default: the config's train.threads, else all cores for a run alone, cores ÷ runs in parallel otherwise)",
+    positiveInt,
+  )
   .option('--only <runs...>', 'train only these runs, e.g. adapter:sentiment full')
-  .action(async (config: string, opts: { backend?: BackendName; parallel?: number; only?: string[] }) => {
+  .action(async (config: string, opts: { backend?: BackendName; parallel?: number; threads?: number; only?: string[] }) => {
     process.exitCode = await trainCommand(path.resolve(config), opts);
   });
 
@@ -68,7 +73,8 @@ program
   .argument('<config>', 'a *.pretrain.json file')
   .option('--fresh', 'start over instead of resuming the last unfinished run')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
-  .action(async (config: string, opts: { fresh?: boolean; backend?: BackendName }) => {
+  .option('-t, --threads <n>', 'kernel threads (default: all cores)', positiveInt)
+  .action(async (config: string, opts: { fresh?: boolean; backend?: BackendName; threads?: number }) => {
     process.exitCode = await pretrainCommand(path.resolve(config), opts);
   });
 

@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { selectBackend } from '../core/model/backend';
 import { formatProblem } from '../core/config/validate';
-import { appendMetric, listRuns } from '../core/io/runStore';
+import { appendMetric, listRuns, updateRun } from '../core/io/runStore';
+import { kernelThreads, setKernelThreads } from '../core/model/kernels/threadedKernels';
+import { defaultCores } from '../core/run/threads';
 import { createRun, endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { formatProblems } from '../core/data/load';
 import { loadPretrainConfig } from '../core/pretrain/config';
@@ -15,7 +17,7 @@ import { EXIT } from './exit';
 import { LiveBlock, type RunView, StepRate, formatDuration, runLine } from './progressView';
 import { terminalColumns, wrapWords } from './terminalWidth';
 
-export async function pretrainCommand(file: string, opts: { fresh?: boolean; backend?: BackendName }): Promise<number> {
+export async function pretrainCommand(file: string, opts: { fresh?: boolean; backend?: BackendName; threads?: number }): Promise<number> {
   const { config, problems } = loadPretrainConfig(file);
   for (const p of problems) console.error(formatProblem(p));
   if (!config) return EXIT.badInput;
@@ -42,6 +44,7 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     return EXIT.badInput;
   }
   const backend = await selectBackend(opts.backend ?? config.backend, path.dirname(config.file));
+  if (backend.name === 'wasm') setKernelThreads(opts.threads ?? defaultCores()); // pre-training runs alone: every core
   const runDir = resumable
     ? resumable.dir
     : createRun({
@@ -55,9 +58,15 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
         status: 'running',
         backend: backend.name,
       }).dir;
-  if (resumable) markRunning(runDir, backend.name);
+  if (resumable) markRunning(runDir, backend.name, undefined, kernelThreads());
+  else updateRun(runDir, { threads: kernelThreads() });
   const columns = terminalColumns();
-  console.log(wrapWords(`Pre-training "${config.name}" on ${backend.name} (${backend.reason}) → ${config.output}`, columns && columns - 1));
+  console.log(
+    wrapWords(
+      `Pre-training "${config.name}" on ${backend.name} (${backend.reason}, ${kernelThreads()} kernel thread${kernelThreads() > 1 ? 's' : ''}) → ${config.output}`,
+      columns && columns - 1,
+    ),
+  );
   console.log(wrapWords(`Run folder: ${runDir}${resumable ? ' (resuming)' : ''}`, columns && columns - 1));
 
   // On a terminal one live line (steps, loss, pace, time left) that fits its width, messages scrolling above it;

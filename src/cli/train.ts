@@ -71,7 +71,7 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
   }
   say(`Run folders: ${config.runsDir}`);
 
-  const results = await executeRuns(runs, parallel, args.backend);
+  const results = await executeRuns(runs, parallel, args.backend, args.threads);
   return finishSession(config, runs, results);
 }
 

@@ -70,7 +70,7 @@ export async function trainSweep(config: ExperimentConfig, sweep: SweepExpansion
     return EXIT.badInput;
   }
   const parallel = args.parallel ?? Math.min(defaultParallelism(), planned.length);
-  const results = await executeRuns(planned, parallel, args.backend);
+  const results = await executeRuns(planned, parallel, args.backend, args.threads);
   const reportExit = printSweepReport(config, sweep, runs, width);
   const failed = reportFailures(planned, results, width);
   return failed ? EXIT.trainingFailed : reportExit;

@@ -18,6 +18,7 @@ export interface RunRecord {
   configFile: string;
   config: unknown; // snapshot of the resolved config
   backend?: string;
+  threads?: number; // kernel threads the run used (src/core/model/kernels/threadedKernels.ts)
   machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
   createdAt: string;
   startedAt?: string;
@@ -35,6 +36,7 @@ export interface RunSummary {
   type: RunType;
   status: RunStatus;
   backend: string;
+  threads?: number; // kernel threads the run used
   base: string; // what the base was, e.g. "random init (2×128)"
   test: Record<string, TaskMetrics>;
   validation: Record<string, TaskMetrics>;

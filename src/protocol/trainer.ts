@@ -4,7 +4,8 @@ import type { EvalEvent, ProgressEvent, TaskMetrics } from '../common/events';
 import { type Guard, anyOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
 
 /** Host → trainer. `cancel` stops the run after its current step; its reason (who cancelled it) goes into run.json. */
-export type ToTrainer = { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName } | { type: 'cancel'; reason?: string };
+export type ToTrainer =
+  { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName; threads?: number } | { type: 'cancel'; reason?: string };
 
 /** Trainer → host. */
 export type FromTrainer =
@@ -36,11 +37,18 @@ const isEvalEvent = (v: unknown): v is EvalEvent =>
   Object.values(v.metrics).every(isTaskMetrics) &&
   isBoolean(v.best);
 
+const isThreadCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 const isBackend = isOneOf<BackendName>(['auto', 'tensorflow', 'wasm', 'cpu']);
 const isDoneStatus = isOneOf<'completed' | 'cancelled' | 'failed'>(['completed', 'cancelled', 'failed']);
 
 export const isToTrainer: Guard<ToTrainer> = anyOf<ToTrainer>(
-  messageOf<Extract<ToTrainer, { type: 'start' }>>('start', { configFile: isString, runName: isString, runDir: isString, backend: optional(isBackend) }),
+  messageOf<Extract<ToTrainer, { type: 'start' }>>('start', {
+    configFile: isString,
+    runName: isString,
+    runDir: isString,
+    backend: optional(isBackend),
+    threads: optional(isThreadCount),
+  }),
   messageOf<Extract<ToTrainer, { type: 'cancel' }>>('cancel', { reason: optional(isString) }),
 );
 

@@ -2,12 +2,12 @@
 // the runs it needs (composition and merge runs need their adapters' runs).
 // Shared by the CLI and the extension; run folders are created (status "queued") before anything starts, so every
 // planned run is visible and a run that never starts is still accounted for.
-import * as os from 'os';
 import type { ExperimentConfig } from '../core/config/types';
 import type { BackendName } from '../common/runRecord';
 import type { RunPlan } from '../core/run/plan';
 import type { SweepRun } from '../core/sweep/runs';
 import { createRun, finishRun } from '../core/run/lifecycle';
+import { defaultCores, runThreads } from '../core/run/threads';
 import type { FromTrainer } from '../protocol/trainer';
 import { type TrainerExit, TrainerProcess } from './trainerProcess';
 
@@ -29,14 +29,17 @@ export interface ExperimentRunOptions {
   trainerScript: string;
   parallel: number;
   backend?: BackendName;
+  /** Kernel threads for every run (--threads); else each run's config train.threads, else its share of the cores. */
+  threads?: number;
   onStart?: (run: PlannedRun, trainer: TrainerProcess) => void;
   onMessage?: (run: PlannedRun, message: FromTrainer) => void;
   onOutput?: (run: PlannedRun, line: string) => void;
   onExit?: (run: PlannedRun, exit: TrainerExit) => void;
 }
 
+/** Runs at a time by default: one per core. */
 export function defaultParallelism(): number {
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return defaultCores();
 }
 
 /** Creates a run folder with run.json (status queued) for each plan. */
@@ -152,6 +155,7 @@ export class ExperimentExecution {
             runName: run.plan.name,
             runDir: run.dir,
             backend: options.backend,
+            threads: options.threads ?? runThreads(run.config.threads, defaultParallelism(), Math.min(options.parallel, unfinished.size)),
             onMessage: (m) => options.onMessage?.(run, m),
             onOutput: (line) => options.onOutput?.(run, line),
           });

@@ -23,6 +23,8 @@ export interface TrainerOptions {
   runName: string;
   runDir: string;
   backend?: BackendName;
+  /** Kernel threads the run may use (its share of the cores); the trainer decides when absent. */
+  threads?: number;
   onMessage?: (message: FromTrainer) => void;
   /** Lines the process writes to stdout/stderr (for an output channel or a log). */
   onOutput?: (line: string) => void;
@@ -59,7 +61,14 @@ export class TrainerProcess {
         resolve(reported ?? this.markCrashed(code, signal));
       });
     });
-    this.child.send({ type: 'start', configFile: options.configFile, runName: options.runName, runDir: options.runDir, backend: options.backend });
+    this.child.send({
+      type: 'start',
+      configFile: options.configFile,
+      runName: options.runName,
+      runDir: options.runDir,
+      backend: options.backend,
+      threads: options.threads,
+    });
   }
 
   get pid(): number | undefined {

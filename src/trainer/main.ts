@@ -7,6 +7,8 @@
 import * as path from 'path';
 import { type FromTrainer, type ToTrainer, isToTrainer } from '../protocol/trainer';
 import { selectBackend } from '../core/model/backend';
+import { kernelThreads, setKernelThreads } from '../core/model/kernels/threadedKernels';
+import { defaultCores, runThreads } from '../core/run/threads';
 import { loadConfig, formatProblem } from '../core/config/validate';
 import { loadBase, loadExperimentData } from '../core/run/experiment';
 import { planRuns } from '../core/run/plan';
@@ -59,8 +61,10 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     const plan = planRuns(config).find((p) => p.name === msg.runName);
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
     const backend = await selectBackend(msg.backend ?? config.backend, path.dirname(config.file));
+    // Our kernels (and so their threads) run on the wasm backend only; tfjs-node threads on its own.
+    if (backend.name === 'wasm') setKernelThreads(msg.threads ?? runThreads(config.threads, defaultCores(), 1));
     send({ type: 'ready', backend: backend.name, pid: process.pid });
-    markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date());
+    markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date(), kernelThreads());
 
     const data = loadExperimentData(config);
     const base = loadBase(config, data);

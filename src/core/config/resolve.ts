@@ -49,7 +49,7 @@ export interface RawConfig {
   compositions?: Record<string, RawComposition>;
   merges?: Record<string, RawMerge>;
   baselines?: BaselineName[];
-  train?: Partial<TrainOptions> & Partial<Record<RunType, Partial<TrainOptions>>>;
+  train?: Partial<TrainOptions> & Partial<Record<RunType, Partial<TrainOptions>>> & { threads?: number };
   runsDir?: string;
 }
 
@@ -109,6 +109,7 @@ export function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
     merges: Object.entries(raw.merges ?? {}).map(([name, m]) => resolveMerge(name, m, adapters)),
     baselines: [...(raw.baselines ?? DEFAULT_BASELINES)],
     train: resolveTrain(raw.train ?? {}),
+    threads: raw.train?.threads ?? 'auto',
     runsDir: resolve(dir, raw.runsDir ?? DEFAULT_RUNS_DIR),
   };
 }
@@ -182,7 +183,8 @@ function resolveMerge(name: string, m: RawMerge, adapters: AdapterSpec[]): Merge
 
 /** Built-in per-type default < `train.<field>` < `train.<type>.<field>`. */
 function resolveTrain(train: NonNullable<RawConfig['train']>): Record<RunType, TrainOptions> {
-  const { adapter, full, 'head-only': headOnly, composition, ...common } = train;
+  // threads is the machine's, not a training option of a run type (ExperimentConfig.threads).
+  const { adapter, full, 'head-only': headOnly, composition, threads: _threads, ...common } = train;
   const overrides: Record<RunType, Partial<TrainOptions> | undefined> = { adapter, full, 'head-only': headOnly, composition };
   const entries = RUN_TYPES.map((type) => [type, { ...TRAIN_DEFAULTS[type], ...common, ...overrides[type] }] as const);
   return Object.fromEntries(entries) as Record<RunType, TrainOptions>;

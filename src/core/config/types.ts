@@ -124,6 +124,8 @@ export interface ExperimentConfig {
   baselines: BaselineName[];
   /** Options per run type, defaults and the config's overrides merged. */
   train: Record<RunType, TrainOptions>;
+  /** Kernel threads per run (train.threads), or 'auto' when unset: the run's share of the cores (run/threads.ts). */
+  threads: number | 'auto';
   runsDir: string; // absolute
 }
 

@@ -4,6 +4,7 @@ import type { RunSummary } from '../../common/runRecord';
 import { folderBytes, writeSummary } from '../io/runStore';
 import type { TrainOutcome } from '../train/loop';
 import { endStatus } from './lifecycle';
+import { kernelThreads } from '../model/kernels/threadedKernels';
 
 export interface TrainedRun {
   id: string;
@@ -25,6 +26,7 @@ export function writeTrainedSummary(run: TrainedRun, outcome: TrainOutcome, tota
     type: run.type,
     status: endStatus(outcome),
     backend: run.backend,
+    threads: kernelThreads(),
     base: run.base,
     test: outcome.test ?? {},
     validation: outcome.validation ?? {},

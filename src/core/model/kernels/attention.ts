@@ -3,6 +3,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
+import { attentionBackwardOnThreads, attentionForwardOnThreads, poolFor } from './threadedKernels';
 
 /** The C functions of attention.c; every pointer is a byte offset in the shared memory. */
 export interface AttentionExports {
@@ -76,28 +77,41 @@ export function fusedAttention(
   const d = q.shape[1];
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
+  const pool = poolFor(batch * heads * length * length * dh);
+  const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
+  const dims = { batch, length, heads, headSize: dh, scale };
 
   const f = tf.customGrad((qi, ki, vi, save) => {
     const [qt, kt, vt] = [qi, ki, vi] as tf.Tensor[];
     const probs = allocate(backend, [batch, heads, length, length]); // before dropout, for the backward
     const context = allocate(backend, [batch * length, d]);
-    const scratch = allocate(backend, [forwardScratch(length, dh)]);
-    exports.attention_forward(
-      at(qt),
-      at(kt),
-      at(vt),
-      at(additiveMask),
-      keep ? at(keep) : 0,
-      at(probs),
-      at(context),
-      at(scratch),
-      batch,
-      length,
-      heads,
-      dh,
-      scale,
-    );
-    scratch.dispose();
+    if (pool) {
+      attentionForwardOnThreads(
+        pool,
+        { q: view(qt), k: view(kt), v: view(vt), mask: view(additiveMask), keep: keep ? view(keep) : null },
+        { probs: view(probs), ctx: view(context) },
+        dims,
+        forwardScratch(length, dh),
+      );
+    } else {
+      const scratch = allocate(backend, [forwardScratch(length, dh)]);
+      exports.attention_forward(
+        at(qt),
+        at(kt),
+        at(vt),
+        at(additiveMask),
+        keep ? at(keep) : 0,
+        at(probs),
+        at(context),
+        at(scratch),
+        batch,
+        length,
+        heads,
+        dh,
+        scale,
+      );
+      scratch.dispose();
+    }
     // Saved, not closed over: tfjs disposes the forward pass's intermediates (such as `keep`) before the backward.
     (save as tf.GradSaveFunc)(keep ? [qt, kt, vt, probs, keep] : [qt, kt, vt, probs]);
     return {
@@ -105,6 +119,11 @@ export function fusedAttention(
       gradFunc: (dy, saved) => {
         const [qs, ks, vs, ps, keeps] = saved;
         const [dq, dk, dv] = [0, 1, 2].map(() => allocate(backend, [batch * length, d]));
+        if (pool) {
+          const inputs = { dctx: view(dy as tf.Tensor), q: view(qs), k: view(ks), v: view(vs), probs: view(ps), keep: keeps ? view(keeps) : null };
+          attentionBackwardOnThreads(pool, inputs, { dq: view(dq), dk: view(dk), dv: view(dv) }, dims, backwardScratch(length, dh));
+          return [dq, dk, dv];
+        }
         const work = allocate(backend, [backwardScratch(length, dh)]);
         exports.attention_backward(
           at(dy as tf.Tensor),

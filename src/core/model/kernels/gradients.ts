@@ -4,6 +4,7 @@
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { allocate, switchableKernel } from './loader';
+import { poolFor, weightGradientOnThreads } from './threadedKernels';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
@@ -41,6 +42,12 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`weight gradient: float32 only, not ${x.dtype} and ${dy.dtype}`);
   const dw = allocate(backend, [inputs, outputs]) as tf.Tensor2D;
   const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
+  const pool = poolFor(rows * inputs * outputs);
+  if (pool) {
+    const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
+    weightGradientOnThreads(pool, view(x), view(dy), view(dw), db ? view(db) : null, rows, inputs, outputs);
+    return [dw, db];
+  }
   const scratch = allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, inputs, outputs))]);
   exports.weight_gradient(at(x), at(dy), at(dw), db ? at(db) : 0, at(scratch), rows, inputs, outputs);
   scratch.dispose();

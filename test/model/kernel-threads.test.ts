@@ -1,0 +1,133 @@
+// The kernels split over the thread pool (src/core/model/kernels/threadedKernels.ts): with 2 and 3 threads the dense
+// product, the weight and bias gradients and fused attention (forward and backward, with padding and dropout) must
+// give bit for bit what 1 thread gives, and stay within the kernel tests' float32 bound of the stock tfjs ops. The
+// shapes are above the size from which calls are split, and uneven, so that shares end mid-tile and some are short.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
+import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
+import { fusedAttention } from '../../src/core/model/kernels/attention';
+import { kernelThreads, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
+import { dropoutMultiplier } from '../../src/core/model/ops';
+import { backendReady } from '../helpers/tiny';
+import { assertSumsClose, needsWasm } from '../helpers/kernels';
+
+before(backendReady);
+after(() => setKernelThreads(1));
+
+/** The values of what `f` returns with 1, 2 and 3 threads; asserts that 2 and 3 threads really split the call. */
+function byThreads(f: () => tf.Tensor[], work: number): Float32Array[][] {
+  return [1, 2, 3].map((threads) => {
+    setKernelThreads(threads);
+    assert.equal(kernelThreads(), threads, 'the pool started');
+    assert.equal(poolFor(work) !== null, threads > 1, 'the call is split');
+    return tf
+      .tidy(() => f())
+      .map((t) => {
+        const values = t.dataSync() as Float32Array;
+        t.dispose();
+        return values;
+      });
+  });
+}
+
+function assertBitIdentical(results: Float32Array[][], what: string): void {
+  for (let t = 1; t < results.length; t++)
+    results[0].forEach((one, i) => {
+      const many = results[t][i];
+      assert.equal(many.length, one.length);
+      const differs = one.findIndex((v, j) => !Object.is(v, many[j]));
+      assert.equal(differs, -1, `${what}, output ${i}, ${t + 1} threads: [${differs}] ${many[differs]} vs ${one[differs]} with 1 thread`);
+    });
+}
+
+test('shares split rows in whole units, in order, covering everything once', () => {
+  assert.deepEqual(shares(10, 2, 4), [
+    [0, 8],
+    [8, 10],
+  ]);
+  assert.deepEqual(shares(3, 3, 4), [
+    [0, 3],
+    [3, 3],
+    [3, 3],
+  ]);
+  assert.deepEqual(shares(16, 2, 1), [
+    [0, 8],
+    [8, 16],
+  ]);
+});
+
+for (const [m, k, n] of [
+  [301, 129, 97],
+  [1030, 300, 36],
+  [64, 513, 257],
+]) {
+  test(`matmul a [${m}, ${k}] · b (+ bias, b transposed or not): 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
+    if (needsWasm(t)) return;
+    const a = tf.add(tf.randomNormal([m, k], 0, 1.5, 'float32', m), 0.3) as tf.Tensor2D;
+    const b = tf.randomNormal([k, n], 0, 0.7, 'float32', k) as tf.Tensor2D;
+    const bT = tf.randomNormal([n, k], 0, 0.7, 'float32', n) as tf.Tensor2D;
+    const bias = tf.randomNormal([n], 0.5, 2, 'float32', 7) as tf.Tensor1D;
+    const results = byThreads(() => [matmul(a, b, bias), matmulTransposed(a, bT), matmul(a, b)], m * k * n);
+    assertBitIdentical(results, `[${m}, ${k}, ${n}]`);
+    tf.tidy(() => {
+      const scale = tf.add(tf.matMul(tf.abs(a), tf.abs(b)), tf.abs(bias));
+      assertSumsClose(tf.tensor2d(results[1][0], [m, n]), tf.fused.matMul({ a, b, bias }), scale, k + 1, 'a·b + bias, 2 threads');
+      const scaleT = tf.matMul(tf.abs(a), tf.transpose(tf.abs(bT)));
+      assertSumsClose(tf.tensor2d(results[1][1], [m, n]), tf.matMul(a, tf.transpose(bT)), scaleT, k, 'a·bTᵀ, 2 threads');
+    });
+    tf.dispose([a, b, bT, bias]);
+  });
+}
+
+for (const [rows, inputs, outputs] of [
+  [1100, 130, 67],
+  [2048, 37, 256],
+]) {
+  test(`weight and bias gradients x [${rows}, ${inputs}], dy [${rows}, ${outputs}]: 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
+    if (needsWasm(t)) return;
+    const x = tf.randomNormal([rows, inputs], 0.2, 1, 'float32', rows) as tf.Tensor2D;
+    const dy = tf.randomNormal([rows, outputs], -0.1, 1, 'float32', inputs) as tf.Tensor2D;
+    const results = byThreads(() => weightAndBiasGradients(x, dy), rows * inputs * outputs);
+    assertBitIdentical(results, `[${rows}, ${inputs}, ${outputs}]`);
+    tf.tidy(() => {
+      const scale = tf.matMul(tf.transpose(tf.abs(x)), tf.abs(dy));
+      assertSumsClose(tf.tensor2d(results[1][0], [inputs, outputs]), tf.matMul(tf.transpose(x), dy), scale, rows, 'dW, 2 threads');
+      assertSumsClose(tf.tensor1d(results[1][1]), tf.sum(dy, 0), tf.sum(tf.abs(dy), 0), rows, 'db, 2 threads');
+    });
+    tf.dispose([x, dy]);
+  });
+}
+
+for (const dropout of [false, true]) {
+  test(`fused attention forward and gradients, batch 7 (padded), ${dropout ? 'with' : 'no'} dropout: 1, 2, 3 threads bit for bit`, (t) => {
+    if (needsWasm(t)) return;
+    const [batch, length, heads, headSize] = [7, 67, 3, 24];
+    const d = heads * headSize;
+    const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([batch * length, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
+    const mask = tf.tensor2d(
+      Array.from({ length: batch * length }, (_, i) => (i % length < length - 3 * Math.floor(i / length) ? 0 : -1e9)),
+      [batch, length],
+    );
+    const keep = dropout ? (dropoutMultiplier([batch, heads, length, length], 0.1, 11) as tf.Tensor4D) : null;
+    const shape = { batch, length, heads };
+    const step = () => {
+      const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
+        tf.sum(tf.mul(fusedAttention(qi as tf.Tensor2D, ki as tf.Tensor2D, vi as tf.Tensor2D, mask, keep, shape), up));
+      const { value, grads } = tf.valueAndGrads(f)([q, k, v]);
+      return [fusedAttention(q, k, v, mask, keep, shape), value, ...grads];
+    };
+    assertBitIdentical(byThreads(step, batch * heads * length * length * headSize), 'attention (context, loss, dq, dk, dv)');
+    tf.dispose([q, k, v, up, mask, ...(keep ? [keep] : [])]);
+  });
+}
+
+test('with 1 thread no pool is used, and a small call stays on one thread with 2', (t) => {
+  if (needsWasm(t)) return;
+  setKernelThreads(1);
+  assert.equal(poolFor(1e9), null);
+  setKernelThreads(2);
+  assert.equal(poolFor(1000), null);
+  assert.throws(() => setKernelThreads(0), /whole number ≥ 1/);
+});
