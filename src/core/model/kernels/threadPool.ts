@@ -28,12 +28,12 @@ const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the --max-memory the shared kernels are linked with (scripts/build-kernels.mjs)
 // The first bytes are never handed out, so that offset 0 can mean "none" to a kernel, as in tfjs's heap.
 const RESERVED = 16;
-const SLOT = 32;
+const SLOT = 32; // f64 values per thread: kernel, function, argument count, arguments
 // Both sides wait with a timeout and look again: a wake-up that never arrives (seen once in ~10⁴ calls on a loaded
 // machine, both threads then asleep) costs at most this long instead of hanging the run.
 const WAIT_MS = 20;
 // A call that has not finished after this long has lost a thread: fail the run rather than wait forever.
-const GIVE_UP_MS = 120_000; // f64 values per thread: kernel, function, argument count, arguments
+const GIVE_UP_MS = 120_000;
 // Control words (Int32Array): the job's generation, threads still working, stop, a worker's error.
 const GENERATION = 0;
 const PENDING = 1;
