@@ -23,7 +23,14 @@ export function runView(model: GraphModel, run: GraphRun | undefined): GraphRunV
     if (item.kind === 'head') return !item.id.startsWith('head.') || run.tasks.includes(item.task!);
     return true;
   };
-  const prune = (items: readonly GraphItem[]): GraphItem[] => items.filter(keeps).map((i) => (i.type === 'group' ? { ...i, children: prune(i.children) } : i));
+  // A composition or merge loads its adapters from their own runs and never trains them: drawn frozen in its view.
+  const loaded = (item: GraphItem): boolean =>
+    run.group !== undefined && (item.type === 'group' ? item.kind === 'plug-in' : item.kind === 'adapter' || item.kind === 'shared');
+  const prune = (items: readonly GraphItem[]): GraphItem[] =>
+    items
+      .filter(keeps)
+      .map((i) => (loaded(i) ? { ...i, trainable: false } : i))
+      .map((i) => (i.type === 'group' ? { ...i, children: prune(i.children) } : i));
   const items = prune(model.items);
   const kept = new Set([...walkItems(items)].map((i) => i.id));
   const inSeries = new Set(

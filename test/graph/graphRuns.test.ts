@@ -77,11 +77,24 @@ test('a composition run: its adapters in the layers, its block over them, its he
       .sort(),
     ['L1.parallel.domain', 'L1.parallel.sentiment'],
   );
+  const trainable = (v: ReturnType<typeof runView>) => [...walkItems(v.items)].filter((i) => i.type === 'node' && i.kind === 'adapter').map((i) => i.trainable);
+  assert.deepEqual(new Set(trainable(fuse)), new Set([false]), 'a composition loads its adapters frozen');
   const sentiment = view(g, 'adapter:sentiment');
+  assert.deepEqual(new Set(trainable(sentiment)), new Set([true]), 'an adapter run trains its adapter');
   assert.ok(!ids(sentiment).some((id) => id.startsWith('composition.') || id.includes('domain')));
   // A parallel adapter beside the feed-forward block only adds to the flow: leaving one out bridges nothing.
   assert.ok(!flows(sentiment).includes('L0.attention -> L1.attention'));
   assert.ok(flows(sentiment).includes('L0.feed-forward -> L1.attention'));
+});
+
+test('knowledge: a composition on K-adapters draws them frozen, their knowledge run trainable', () => {
+  const g = example('knowledge');
+  const plugIns = (run: string) => [...walkItems(view(g, run).items)].filter((i) => i.id.startsWith('plug-in.'));
+  const both = plugIns('composition:both-sentiment');
+  assert.deepEqual([...new Set(both.map((i) => i.id.split('.')[1]))].sort(), ['lexical', 'linguistic']);
+  assert.ok(both.every((i) => !i.trainable));
+  const lexical = plugIns('adapter:lexical');
+  assert.ok(lexical.length > 0 && lexical.every((i) => i.trainable));
 });
 
 test('the run shown: the one picked before while the config still makes it, else the first', () => {
