@@ -82,6 +82,7 @@ export async function pretrainDecoder(
   const sessionStart = performance.now();
   const elapsed = () => state.elapsedMs + (performance.now() - sessionStart);
   let lastHeldOut: Record<string, TaskMetrics> | undefined;
+  let evaluatedAt = -1;
   let examplesSeen = 0;
   let tokensSeen = 0;
   const variables = trainable.map(([, v]) => v);
@@ -138,6 +139,7 @@ export async function pretrainDecoder(
         }
         if (step % config.evalEvery === 0 || step === config.steps) {
           lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
+          evaluatedAt = step;
           hooks.evaluated({
             epoch: step / stepsPerEpoch,
             step,
@@ -153,6 +155,8 @@ export async function pretrainDecoder(
       }
     }
     saveCheckpoint(step);
+    // A run resumed at its last step (its step count lowered to where it was stopped) has no evaluation there yet.
+    if (evaluatedAt !== step) lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
     const values = new Map(decoder.weights.entries().map(([name, v]) => [name, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
     writeGpt2Checkpoint(config.output, gpt, values, tokenizer);
     writeJsonAtomic(path.join(config.output, 'pretraining.json'), pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
