@@ -11,6 +11,12 @@ import { CheckpointError } from '../core/io/hfConfig';
 import { loadGpt2Checkpoint } from '../core/io/hfGpt2';
 import { readConfigJson } from '../core/io/hfGpt2Config';
 import { readRun } from '../core/io/runStore';
+import { isRunFolder } from '../core/io/runFolders';
+import { type SteeredDecoder, SteeringError, openSteeredDecoder } from '../core/generate/steered';
+import { AdapterLoadError } from '../core/adapters/load';
+import { ExperimentInputError } from '../core/run/experiment';
+import { isLanguageModelExperiment } from '../core/run/plan';
+import type { ExperimentConfig } from '../core/config/types';
 import { SafetensorsError } from '../core/io/safetensors';
 import type { BaseSpec } from '../core/config/types';
 import { selectBackend } from '../core/model/backend';
@@ -21,6 +27,8 @@ import { RunNotFound, resolveRun, shownPath } from './findRuns';
 
 export interface GenerateArgs extends SamplingOptions {
   prompt: string;
+  setup?: string;
+  mergeParameters?: boolean;
   maxTokens: number;
   seed: number;
   backend?: BackendName;
@@ -38,6 +46,7 @@ export function decoderFolder(target: string, cwd = process.cwd()): string {
   const asPath = path.resolve(cwd, target);
   if (fs.existsSync(path.join(asPath, 'config.json'))) return checkedDecoder(asPath, shownPath(asPath, cwd));
   const runDir = resolveRun(target, cwd);
+  if (isLanguageModelExperiment(readRun(runDir).config as ExperimentConfig)) return runDir;
   const base = (readRun(runDir).config as { base?: BaseSpec }).base;
   const baseName = base?.kind === 'builtin' ? `builtin:${base.name}` : base?.kind === 'path' ? base.path : 'a random encoder';
   throw new NotADecoder(
@@ -55,28 +64,48 @@ function checkedDecoder(dir: string, shown: string): string {
 export async function generateCommand(target: string, args: GenerateArgs): Promise<number> {
   const problem = samplingProblem(args);
   if (problem) return fail(problem);
-  let loaded;
+  let steered: SteeredDecoder;
   try {
     const dir = decoderFolder(target);
     await selectBackend(args.backend ?? 'auto');
-    loaded = loadGpt2Checkpoint(dir);
+    if (isRunFolder(dir)) {
+      steered = openSteeredDecoder(dir, args.setup, { mergeParameters: args.mergeParameters });
+      process.stderr.write(`${steered.description}\n`);
+    } else {
+      if (args.setup !== undefined) return fail(`--setup composes the attribute adapters of a run; ${target} is a model folder: give a run of causal-lm tasks`);
+      const loaded = loadGpt2Checkpoint(dir);
+      const decoder = new Gpt2Decoder(loaded.config, new Weights(loaded.values));
+      steered = { decoder, tokenizer: loaded.tokenizer, description: target, trainableParams: 0, dispose: () => decoder.weights.dispose() };
+    }
   } catch (e) {
-    if (e instanceof NotADecoder || e instanceof RunNotFound || e instanceof CheckpointError || e instanceof SafetensorsError) return fail(e.message);
+    if (
+      e instanceof NotADecoder ||
+      e instanceof RunNotFound ||
+      e instanceof CheckpointError ||
+      e instanceof SafetensorsError ||
+      e instanceof SteeringError ||
+      e instanceof AdapterLoadError ||
+      e instanceof ExperimentInputError
+    )
+      return fail(e.message);
     throw e;
   }
-  const { config, tokenizer } = loaded;
+  const { decoder, tokenizer } = steered;
+  const config = decoder.config;
   const eos = config.eosTokenId ?? tokenizer.endOfTextId;
   // An empty prompt starts from the end-of-text token, as GPT-2 was trained to begin a document.
   const prompt = args.prompt === '' && eos !== null ? [eos] : tokenizer.encode(args.prompt);
   const tooLong = promptProblem(prompt.length, config.maxPositions);
-  if (tooLong) return fail(tooLong);
-  const decoder = new Gpt2Decoder(config, new Weights(loaded.values));
+  if (tooLong) {
+    steered.dispose();
+    return fail(tooLong);
+  }
   try {
     process.stdout.write(args.prompt);
     const stream = new TextStream((ids) => tokenizer.decode(ids));
     const started = performance.now();
     let count = 0;
-    for (const id of generateTokens(decoder, prompt, { ...args, stopId: eos })) {
+    for (const id of generateTokens(decoder, prompt, { ...args, stopId: eos, adapters: steered.adapters })) {
       count++;
       if (id !== eos) process.stdout.write(stream.push(id));
     }
@@ -85,7 +114,7 @@ export async function generateCommand(target: string, args: GenerateArgs): Promi
     process.stderr.write(`${count} tokens in ${(ms / 1000).toFixed(2)} s (${(ms / Math.max(count, 1)).toFixed(1)} ms/token)\n`);
     return EXIT.ok;
   } finally {
-    decoder.weights.dispose();
+    steered.dispose();
   }
 }
 

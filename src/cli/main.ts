@@ -142,19 +142,31 @@ program
 
 program
   .command('generate')
-  .description('write text with a causal decoder (a GPT-2-family folder or builtin:<name>), streamed token by token')
-  .argument('<model>', 'a Hugging Face folder with model_type "gpt2", or builtin:<name>')
+  .description('write text with a causal decoder (a GPT-2-family folder, builtin:<name>, or a run of causal-lm tasks), streamed token by token')
+  .argument('<model>', 'a Hugging Face folder with model_type "gpt2", builtin:<name>, or a run of an experiment of causal-lm tasks')
   .option('--prompt <text>', 'the text to continue (empty: start a new document)', '')
   .option('--temperature <t>', 'sampling temperature; 0 = always the most likely token', Number, 1)
   .option('--top-k <k>', 'sample among the k most likely tokens (0 = all)', Number, 0)
   .option('--top-p <p>', 'sample among the most likely tokens holding probability p (1 = all)', Number, 1)
   .option('--max-tokens <n>', 'tokens to write at most', positiveInt, 50)
   .option('--seed <n>', 'seed of the sampling: the same seed writes the same text', Number, 0)
+  .option('--setup <setup>', 'with a run: its experiment\'s attribute adapters composed, e.g. "Stack(restaurant, positive)" or "Average(positive, movie)"')
+  .option('--merge-parameters', 'with --setup "Average(a, b)": average the adapters\' parameters (one merged adapter) instead of their outputs')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
   .action(
     async (
       model: string,
-      opts: { prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number; backend?: BackendName },
+      opts: {
+        prompt: string;
+        temperature: number;
+        topK: number;
+        topP: number;
+        maxTokens: number;
+        seed: number;
+        setup?: string;
+        mergeParameters?: boolean;
+        backend?: BackendName;
+      },
     ) => {
       if (!Number.isSafeInteger(opts.seed)) throw new InvalidArgumentError('--seed is a whole number');
       process.exitCode = await generateCommand(model, opts);

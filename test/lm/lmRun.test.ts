@@ -87,7 +87,10 @@ test('an attribute adapter lowers the perplexity of its rows; saved with GPT-2 n
   const adapterDir = path.join(runDir, 'adapters', 'positive');
   const names = [...readFloatTensors(path.join(adapterDir, 'adapter.safetensors')).keys()];
   assert.ok(names.length > 0 && names.every((n) => n.startsWith('transformer.h.')), names.join(', '));
-  assert.ok(names.some((n) => n.includes('.attn.c_attn.q.loras.positive.')), names.join(', '));
+  assert.ok(
+    names.some((n) => n.includes('.attn.c_attn.q.loras.positive.')),
+    names.join(', '),
+  );
   const hub = JSON.parse(fs.readFileSync(path.join(adapterDir, 'adapter_config.json'), 'utf8'));
   assert.equal(hub.model_type, 'gpt2');
   assert.equal(hub.model_class, 'GPT2AdapterModel');
