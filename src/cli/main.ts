@@ -7,6 +7,7 @@ import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { generateCommand } from './generate';
+import { type SteerReportArgs, steerReportCommand } from './steerReport';
 import { EXPORT_FORMATS, type ExportFormat, exportCommand } from './export';
 import { importCommand } from './import';
 import { exportPythonCommand, isConfigFile } from './exportPython';
@@ -172,6 +173,23 @@ program
       process.exitCode = await generateCommand(model, opts);
     },
   );
+
+program
+  .command('steer-report')
+  .description('measure how the attribute adapters of a causal-lm experiment steer its decoder, judged by a full fine-tuning classifier run')
+  .argument('<config>', 'a *.adapterlab.json of causal-lm tasks, its runs trained')
+  .requiredOption('--judge <run>', 'the completed full fine-tuning run of a classification experiment (e.g. the reviews example\'s "full")')
+  .option('--samples <n>', 'samples per setup', positiveInt, 200)
+  .option('--seed <n>', 'seed of the first sample (sample i uses seed + i)', Number, 1)
+  .option('--max-tokens <n>', 'tokens per sample at most', positiveInt, 40)
+  .option('--temperature <t>', 'sampling temperature', Number, 1)
+  .option('--top-k <k>', 'sample among the k most likely tokens (0 = all)', Number, 0)
+  .option('--top-p <p>', 'nucleus sampling', Number, 0.9)
+  .option('--out <file>', 'also write the measurements as JSON')
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .action(async (config: string, opts: SteerReportArgs) => {
+    process.exitCode = await steerReportCommand(path.resolve(config), opts);
+  });
 
 program
   .command('export')

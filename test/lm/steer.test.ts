@@ -12,6 +12,13 @@ import { loadDecoderBase, runLanguageModelRun } from '../../src/core/run/lmRun';
 import { createRun, finishRun } from '../../src/core/run/lifecycle';
 import { type SteeredDecoder, openSteeredDecoder } from '../../src/core/generate/steered';
 import { generateTokens } from '../../src/core/generate/generate';
+import { distinct2, measureSetup, openBase, steerSetups } from '../../src/core/generate/steerReport';
+import { openJudge } from '../../src/core/generate/judge';
+import { loadBase } from '../../src/core/run/experiment';
+import { runPlannedRun } from '../../src/core/run/executeRun';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { backendReady } from '../helpers/tiny';
 import { lmConfigFile } from './helpers';
 
@@ -109,3 +116,81 @@ test('a seeded generation with a setup replays exactly', () => {
     ]);
   assert.deepEqual(write(), write());
 });
+
+test('distinct-2 counts distinct bigrams over all bigrams', () => {
+  assert.equal(distinct2([[1, 2, 3]]), 1);
+  assert.equal(distinct2([[1, 2, 1, 2]]), 2 / 3);
+  assert.equal(distinct2([[1, 2], [1, 2], [5]]), 1 / 2);
+  assert.equal(distinct2([]), 0);
+});
+
+test('steer-report setups and measurements, judged by a full fine-tuning run of a classifier', async () => {
+  const labels = steerSetups(config, config.runsDir).map((s) => `${s.label} → ${s.targets.map((t) => Object.values(t).join('+')).join(' | ')}`);
+  assert.deepEqual(labels, [
+    'base → positive | restaurant | positive+restaurant',
+    'positive → positive',
+    'restaurant → restaurant',
+    'full:restaurant → restaurant',
+    'Stack(positive, restaurant) → positive+restaurant',
+    'Average(positive, restaurant) → positive+restaurant',
+  ]);
+  const judgeDir = await trainJudge();
+  const judge = openJudge(judgeDir);
+  const base = openBase(runs.get('adapter:positive')!);
+  try {
+    const classified = judge.classify(['The pasta was delicious and the waiter was friendly.', 'A dull film.']);
+    assert.deepEqual([...classified.keys()], ['sentiment', 'domain']);
+    assert.equal(classified.get('sentiment')!.length, 2);
+    const setups = steerSetups(config, config.runsDir);
+    const options = { samples: 6, seed: 1, maxTokens: 8, temperature: 1, topK: 0, topP: 1 };
+    const [stack] = measureSetup(setups[4], judge, base, options);
+    assert.equal(stack.samples, 6);
+    assert.equal(stack.examples.length, 3);
+    assert.ok(stack.joint! <= Math.min(stack.share.sentiment, stack.share.domain));
+    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken > 0);
+    assert.ok(stack.trainableParams > 0);
+    const again = measureSetup(setups[4], judge, base, options)[0];
+    assert.deepEqual(again.examples, stack.examples, 'a fixed seed draws the same samples');
+    const baseRows = measureSetup(setups[0], judge, base, options);
+    assert.equal(baseRows.length, 3);
+    assert.equal(baseRows[0].trainableParams, 0);
+  } finally {
+    judge.dispose();
+    base.dispose();
+  }
+});
+
+/** A tiny classifier experiment (random 1-layer encoder) whose full fine-tuning run judges sentiment and domain. */
+async function trainJudge(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-'));
+  const file = path.join(dir, 'judge.adapterlab.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'judge',
+      base: { random: { hiddenSize: 16, layers: 1, heads: 2, intermediateSize: 32, vocabSize: 300, maxPositions: 64 } },
+      data: { builtin: 'reviews' },
+      tasks: { sentiment: {}, domain: {} },
+      baselines: ['full'],
+      train: { batchSize: 32, maxLength: 32, full: { learningRate: 0.003, epochs: 1 } },
+    }),
+  );
+  const judgeConfig = loadConfig(file).config!;
+  const data = loadExperimentData(judgeConfig);
+  const base = loadBase(judgeConfig, data);
+  const plan = planRuns(judgeConfig).find((p) => p.name === 'full')!;
+  const { id, dir: runDir } = createRun({
+    runsDir: judgeConfig.runsDir,
+    experiment: 'judge',
+    name: 'full',
+    type: 'full',
+    tasks: plan.tasks,
+    configFile: file,
+    config: judgeConfig,
+    status: 'running',
+  });
+  const { outcome } = await runPlannedRun(judgeConfig, plan, data, base, { id, dir: runDir, backend: 'test' }, quiet);
+  assert.equal(outcome.status, 'completed');
+  finishRun(runDir, 'completed');
+  return runDir;
+}

@@ -34,9 +34,11 @@ export interface SteeredDecoder {
   dispose(): void;
 }
 
-export interface SteerOptions {
+export interface SteeringOptions {
   /** Average(…) over parameters (one merged adapter) instead of over outputs. */
   mergeParameters?: boolean;
+  /** The experiment's base decoder alone, whatever the run holds. */
+  baseOnly?: boolean;
 }
 
 /**
@@ -44,16 +46,16 @@ export interface SteerOptions {
  * `full:<task>` run without a setup opens its fine-tuned decoder. `setup`: AdapterHub notation over the experiment's
  * adapter names; absent: the run's own adapter, or the base alone for a run without one.
  */
-export function openSteeredDecoder(runDir: string, setup?: string, opts: SteerOptions = {}): SteeredDecoder {
+export function openSteeredDecoder(runDir: string, setup?: string, opts: SteeringOptions = {}): SteeredDecoder {
   const record = readRun(runDir);
   const config = record.config as ExperimentConfig;
   if (!isLanguageModelExperiment(config))
     throw new SteeringError(`${record.name} belongs to "${config.name}", a classification experiment: steering needs a run of causal-lm tasks`);
-  if (record.type === 'full' && setup === undefined) return openFullRun(runDir, record.name);
+  if (record.type === 'full' && setup === undefined && !opts.baseOnly) return openFullRun(runDir, record.name);
   const base = loadDecoderBase(config);
   const decoder = new Gpt2Decoder(base.config, new Weights(base.values));
   const ownAdapter = record.type === 'adapter' ? config.adapters.find((a) => adapterRunName(a.name) === record.name)?.name : undefined;
-  const text = setup ?? ownAdapter;
+  const text = opts.baseOnly ? undefined : (setup ?? ownAdapter);
   const baseName = config.base.kind === 'builtin' ? `builtin:${config.base.name}` : path.basename(config.base.kind === 'path' ? config.base.path : '');
   if (text === undefined) return { decoder, tokenizer: base.tokenizer, description: baseName, trainableParams: 0, dispose: () => decoder.weights.dispose() };
   const parsed = parseSetup(text);
