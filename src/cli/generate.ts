@@ -12,7 +12,7 @@ import { loadGpt2Checkpoint } from '../core/io/hfGpt2';
 import { readConfigJson } from '../core/io/hfGpt2Config';
 import { readRun } from '../core/io/runStore';
 import { isRunFolder } from '../core/io/runFolders';
-import { type SteeredDecoder, SteeringError, openSteeredDecoder } from '../core/generate/steered';
+import { type SteeredDecoder, SteeringError, openSteeredDecoder } from '../core/run/steered';
 import { AdapterLoadError } from '../core/adapters/load';
 import { ExperimentInputError } from '../core/run/experiment';
 import { isLanguageModelExperiment } from '../core/run/plan';

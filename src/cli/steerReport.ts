@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
-import { openJudge } from '../core/generate/judge';
-import { type SteerRow, measureSetup, openBase, steerSetups } from '../core/generate/steerReport';
+import { openJudge } from '../core/run/judge';
+import { type SteerRow, measureSetup, openBase, steerSetups } from '../core/run/steerReport';
 import { selectBackend } from '../core/model/backend';
 import { isLanguageModelExperiment } from '../core/run/plan';
 import { EXIT } from './exit';

@@ -17,8 +17,8 @@ import { loadGpt2Checkpoint } from '../io/hfGpt2';
 import { readRun } from '../io/runStore';
 import { type DecoderForwardOptions, Gpt2Decoder } from '../model/gpt2';
 import { Weights } from '../model/weights';
-import { adapterRunName, isLanguageModelExperiment } from '../run/plan';
-import { loadDecoderBase } from '../run/lmRun';
+import { adapterRunName, isLanguageModelExperiment } from './plan';
+import { loadDecoderBase } from './lmRun';
 
 export class SteeringError extends Error {}
 

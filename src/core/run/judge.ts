@@ -11,7 +11,7 @@ import { readWeightsFile } from '../io/weightsFile';
 import { BertEncoder } from '../model/bert';
 import { Weights } from '../model/weights';
 import { disposeBatch, lengthSortedBatches, makeBatch } from '../train/batches';
-import { ExperimentInputError, loadBase, loadExperimentData } from '../run/experiment';
+import { ExperimentInputError, loadBase, loadExperimentData } from './experiment';
 
 export interface Judge {
   /** The label field each task predicts (e.g. "sentiment") → its labels. */

@@ -6,8 +6,8 @@
 import type { ExperimentConfig } from '../config/types';
 import { latestCompletedRun } from '../adapters/load';
 import { perplexity } from '../model/causalLm';
-import { adapterRunName, planRuns } from '../run/plan';
-import { generateTokens } from './generate';
+import { adapterRunName, planRuns } from './plan';
+import { generateTokens } from '../generate/generate';
 import type { Judge } from './judge';
 import { type SteeredDecoder, openSteeredDecoder } from './steered';
 
