@@ -46,7 +46,8 @@ export function decoderFolder(target: string, cwd = process.cwd()): string {
   const asPath = path.resolve(cwd, target);
   if (fs.existsSync(path.join(asPath, 'config.json'))) return checkedDecoder(asPath, shownPath(asPath, cwd));
   const runDir = resolveRun(target, cwd);
-  if (isLanguageModelExperiment(readRun(runDir).config as ExperimentConfig)) return runDir;
+  const snapshot = readRun(runDir).config as Partial<ExperimentConfig> | undefined;
+  if (Array.isArray(snapshot?.tasks) && isLanguageModelExperiment({ tasks: snapshot.tasks })) return runDir;
   const base = (readRun(runDir).config as { base?: BaseSpec }).base;
   const baseName = base?.kind === 'builtin' ? `builtin:${base.name}` : base?.kind === 'path' ? base.path : 'a random encoder';
   throw new NotADecoder(
