@@ -26,7 +26,12 @@ export function baseShapeOf(base: BaseSpec): BaseShape {
 /** An encoder's config, or a GPT-2 decoder's dimensions in the same form (modelType "gpt2": the same adapter sites). */
 function readShape(dir: string): BertConfig {
   if (readConfigJson(dir).model_type !== 'gpt2') return readBertConfig(dir);
-  const c = readGpt2Config(dir);
+  let c;
+  try {
+    c = readGpt2Config(dir);
+  } catch {
+    return readBertConfig(dir); // not a usable decoder either: the encoder reader's message names the model type
+  }
   const { hiddenSize, layers, heads, intermediateSize, vocabSize, maxPositions, layerNormEps } = c;
   return { hiddenSize, layers, heads, intermediateSize, vocabSize, maxPositions, layerNormEps, typeVocabSize: 0, modelType: 'gpt2' };
 }
