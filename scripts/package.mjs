@@ -32,6 +32,7 @@ for (const path of [
   'media/run-icons',
   'schemas/adapterlab.schema.json',
   'models/lab-base',
+  'models/lab-gpt',
   'dist/extension',
 ]) {
   cpSync(join(root, path), join(stage, path), { recursive: true });

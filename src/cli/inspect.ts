@@ -28,7 +28,7 @@ export function inspectCommand(configFile: string): number {
     `Base: ${bert.modelType ? `${bert.modelType}, ` : ''}${bert.layers} layers × ${d} hidden, ${bert.heads} heads, FFN ${bert.intermediateSize}, vocabulary ${bert.vocabSize}`,
   );
   say(
-    `  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, pooler ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`,
+    `  ${formatCount(base.total)} parameters (embeddings ${formatCount(base.embeddings)}, per layer ${formatCount(base.perLayer[0] ?? 0)}, ${bert.modelType === 'gpt2' ? 'final LayerNorm' : 'pooler'} ${formatCount(base.pooler)}), ${formatBytes(base.total * 4)} as float32\n`,
   );
 
   const columns = ['adapter', 'method', 'task', ...base.perLayer.map((_, i) => `layer ${i}`), 'shared', 'head', 'total', '% of base', 'float32'];
@@ -36,7 +36,9 @@ export function inspectCommand(configFile: string): number {
   for (const a of config.adapters) {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
     const shared = adapterSharedParams(a, d, bert.layers);
-    const head = adapterHeadParams(a, d, labels.get(a.task)?.length ?? 2);
+    // A causal-lm task writes through the decoder's own (tied) LM head: no head of its own.
+    const lm = config.tasks.find((t) => t.name === a.task)?.objective === 'causal-lm';
+    const head = lm ? 0 : adapterHeadParams(a, d, labels.get(a.task)?.length ?? 2);
     const total = perLayer.reduce((s, n) => s + n, 0) + shared + head;
     rows.push([
       a.name,
@@ -54,7 +56,8 @@ export function inspectCommand(configFile: string): number {
   for (const c of config.compositions) console.log(`composition:${c.name}  ${c.setupText}  → ${c.tasks.join(', ')}`);
   for (const m of config.merges)
     console.log(`merge:${m.name}  ${m.adapters.map((a, i) => `${Number(m.weights[i].toFixed(4))}·${a}`).join(' + ')}  → ${m.task}`);
-  const fullTrainable = base.total - base.pooler + config.tasks.reduce((s, t) => s + headParams(d, labels.get(t.name)?.length ?? 2), 0);
+  const decoder = bert.modelType === 'gpt2';
+  const fullTrainable = decoder ? base.total : base.total - base.pooler + config.tasks.reduce((s, t) => s + headParams(d, labels.get(t.name)?.length ?? 2), 0);
   say(`\nFull fine-tuning trains ${formatCount(fullTrainable)} parameters and stores a whole model (${formatBytes(base.total * 4)}) per attribute.`);
   return EXIT.ok;
 }

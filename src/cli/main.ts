@@ -7,6 +7,7 @@ import { checkCommand } from './check';
 import { EXIT } from './exit';
 import { dropCommand } from './drop';
 import { generateCommand } from './generate';
+import { type SteerReportArgs, steerReportCommand } from './steerReport';
 import { EXPORT_FORMATS, type ExportFormat, exportCommand } from './export';
 import { importCommand } from './import';
 import { exportPythonCommand, isConfigFile } from './exportPython';
@@ -148,24 +149,53 @@ program
 
 program
   .command('generate')
-  .description('write text with a causal decoder (a GPT-2-family folder or builtin:<name>), streamed token by token')
-  .argument('<model>', 'a Hugging Face folder with model_type "gpt2", or builtin:<name>')
+  .description('write text with a causal decoder (a GPT-2-family folder, builtin:<name>, or a run of causal-lm tasks), streamed token by token')
+  .argument('<model>', 'a Hugging Face folder with model_type "gpt2", builtin:<name>, or a run of an experiment of causal-lm tasks')
   .option('--prompt <text>', 'the text to continue (empty: start a new document)', '')
   .option('--temperature <t>', 'sampling temperature; 0 = always the most likely token', Number, 1)
   .option('--top-k <k>', 'sample among the k most likely tokens (0 = all)', Number, 0)
   .option('--top-p <p>', 'sample among the most likely tokens holding probability p (1 = all)', Number, 1)
   .option('--max-tokens <n>', 'tokens to write at most', positiveInt, 50)
   .option('--seed <n>', 'seed of the sampling: the same seed writes the same text', Number, 0)
+  .option('--setup <setup>', 'with a run: its experiment\'s attribute adapters composed, e.g. "Stack(restaurant, positive)" or "Average(positive, movie)"')
+  .option('--merge-parameters', 'with --setup "Average(a, b)": average the adapters\' parameters (one merged adapter) instead of their outputs')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
   .action(
     async (
       model: string,
-      opts: { prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number; backend?: BackendName },
+      opts: {
+        prompt: string;
+        temperature: number;
+        topK: number;
+        topP: number;
+        maxTokens: number;
+        seed: number;
+        setup?: string;
+        mergeParameters?: boolean;
+        backend?: BackendName;
+      },
     ) => {
       if (!Number.isSafeInteger(opts.seed)) throw new InvalidArgumentError('--seed is a whole number');
       process.exitCode = await generateCommand(model, opts);
     },
   );
+
+program
+  .command('steer-report')
+  .description('measure how the attribute adapters of a causal-lm experiment steer its decoder, judged by a full fine-tuning classifier run')
+  .argument('<config>', 'a *.adapterlab.json of causal-lm tasks, its runs trained')
+  .requiredOption('--judge <run>', 'the completed full fine-tuning run of a classification experiment (e.g. the reviews example\'s "full")')
+  .option('--samples <n>', 'samples per setup', positiveInt, 200)
+  .option('--seed <n>', 'seed of the first sample (sample i uses seed + i)', Number, 1)
+  .option('--max-tokens <n>', 'tokens per sample at most', positiveInt, 40)
+  .option('--temperature <t>', 'sampling temperature', Number, 1)
+  .option('--top-k <k>', 'sample among the k most likely tokens (0 = all)', Number, 0)
+  .option('--top-p <p>', 'nucleus sampling', Number, 0.9)
+  .option('--out <file>', 'also write the measurements as JSON')
+  .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
+  .action(async (config: string, opts: SteerReportArgs) => {
+    process.exitCode = await steerReportCommand(path.resolve(config), opts);
+  });
 
 program
   .command('export')

@@ -12,6 +12,7 @@ import { formatProblems } from '../core/data/load';
 import { loadPretrainConfig } from '../core/pretrain/config';
 import { loadPretrainCorpus } from '../core/pretrain/corpus';
 import { pretrain } from '../core/pretrain/run';
+import { pretrainDecoder } from '../core/pretrain/clmRun';
 import type { BackendName } from '../common/runRecord';
 import { EXIT } from './exit';
 import { LiveBlock, type RunView, StepRate, formatDuration, runLine } from './progressView';
@@ -83,7 +84,9 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
   };
   process.on('SIGINT', onSigint);
   let lastPrinted = 0;
-  const outcome = await pretrain(config, corpus, runDir, backend.name, {
+  // "clm" (checked to be the only objective) pre-trains a decoder; the others an encoder.
+  const run = Object.hasOwn(config.objectives, 'clm') ? pretrainDecoder : pretrain;
+  const outcome = await run(config, corpus, runDir, backend.name, {
     progress: (e) => {
       appendMetric(runDir, { kind: 'progress', ...e });
       rate.add(e);
@@ -111,7 +114,7 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
     evaluated: (e) => {
       appendMetric(runDir, { kind: 'eval', ...e });
       const metrics = Object.entries(e.metrics)
-        .map(([k, m]) => `${k} ${(100 * m.accuracy).toFixed(1)}%`)
+        .map(([k, m]) => (m.perplexity === undefined ? `${k} ${(100 * m.accuracy).toFixed(1)}%` : `${k} perplexity ${m.perplexity.toFixed(1)}`))
         .join(', ');
       say(`held-out at step ${e.step}: ${metrics}`);
     },

@@ -32,7 +32,12 @@ export function comparisonTable(rows: ComparisonRow[], options: { markdown?: boo
   const column = (head: string, cell: (s: RunSummary) => string): TableColumn => ({ head, cells: rows.map((r) => cell(r.summary)) });
   const runColumn: TableColumn = { head: 'run', cells: rows.map(({ label, summary: s }) => (s.status === 'completed' ? label : `${label} (${s.status})`)) };
   const columns: TableColumn[] = [
-    ...tasks.map((t) => column(`${t} acc / F1`, (s) => (s.test[t] ? `${pct(s.test[t].accuracy)} / ${pct(s.test[t].macroF1)}` : '–'))),
+    // A causal-lm task's score is the test perplexity of its rows (lower is better), not accuracy.
+    ...tasks.map((t) =>
+      rows.some((r) => r.summary.test[t]?.perplexity !== undefined)
+        ? column(`${t} perplexity`, (s) => (s.test[t]?.perplexity !== undefined ? s.test[t].perplexity.toFixed(1) : '–'))
+        : column(`${t} acc / F1`, (s) => (s.test[t] ? `${pct(s.test[t].accuracy)} / ${pct(s.test[t].macroF1)}` : '–')),
+    ),
     column('trainable params', (s) => `${formatCount(s.trainableParams)} (${s.trainablePercent.toFixed(2)}%)`),
     column('vs full', (s) => (full ? `${((100 * s.trainableParams) / full.trainableParams).toFixed(1)}%` : '–')),
     column('storage / attribute', (s) => formatBytes(mean(Object.values(s.bytesPerTask)))),

@@ -4,7 +4,8 @@
 import { formatProblem } from '../core/config/validate';
 import { loadExperiment } from '../core/sweep/check';
 import { ExperimentInputError, loadBase, loadExperimentData } from '../core/run/experiment';
-import { planRuns } from '../core/run/plan';
+import { loadDecoderBase, taskTexts } from '../core/run/lmRun';
+import { isLanguageModelExperiment, planRuns } from '../core/run/plan';
 import { readRun, readSummary } from '../core/io/runStore';
 import { latestCompletedRun } from '../core/adapters/load';
 import type { ExperimentConfig } from '../core/config/types';
@@ -26,7 +27,11 @@ export async function trainCommand(configFile: string, args: TrainArgs): Promise
 
   try {
     // Bad rows and unusable bases are input errors: report them before any run folder is made.
-    loadBase(config, loadExperimentData(config));
+    const data = loadExperimentData(config);
+    if (isLanguageModelExperiment(config)) {
+      loadDecoderBase(config);
+      for (const t of config.tasks) taskTexts(data, t);
+    } else loadBase(config, data);
   } catch (e) {
     if (!(e instanceof ExperimentInputError)) throw e;
     console.error(e.message);

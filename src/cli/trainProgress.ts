@@ -18,7 +18,7 @@ export interface TrainProgress {
 
 const metricsText = (event: EvalEvent) =>
   Object.entries(event.metrics)
-    .map(([t, v]) => `${t} ${(100 * v.accuracy).toFixed(1)}%`)
+    .map(([t, v]) => (v.perplexity === undefined ? `${t} ${(100 * v.accuracy).toFixed(1)}%` : `${t} perplexity ${v.perplexity.toFixed(1)}`))
     .join(', ');
 
 function evalText(event: EvalEvent): string {

@@ -6,6 +6,8 @@ export interface TaskMetrics {
   macroF1: number;
   loss: number;
   count: number;
+  /** Language-model objectives: exp of the mean loss per predicted token (accuracy is then next-token accuracy). */
+  perplexity?: number;
 }
 
 export interface ProgressEvent {

@@ -10,7 +10,7 @@ import { type FromInference, type ToInference, isToInference } from '../protocol
 import { selectBackend } from '../core/model/backend';
 import { type LoadedRun, loadTrainedRun } from '../core/run/loadRunModel';
 import { predictSentence } from '../core/run/predict';
-import { type OpenedDecoder, openDecoder } from '../core/generate/openDecoder';
+import { type OpenedDecoder, openDecoder } from '../core/run/openDecoder';
 
 let newest = -1;
 const backendReady = selectBackend((process.argv[2] as BackendName | undefined) ?? 'auto').then((b) => {
@@ -58,7 +58,7 @@ async function classify(m: Extract<ToInference, { type: 'classify' }>): Promise<
 }
 
 async function generate(m: Extract<ToInference, { type: 'generate' }>): Promise<void> {
-  const key = `${m.decoder}\n${m.setup ?? ''}`; // a setup is checked (and, for now, refused) when first asked for
+  const key = `${m.decoder}\n${m.setup ?? ''}`; // a setup is checked when first asked for
   const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup);
   decoders.set(key, opened);
   const pieces = opened.stream(m.prompt, m.sampling);

@@ -11,9 +11,11 @@ import { kernelThreads, setKernelThreads } from '../core/model/kernels/threadedK
 import { defaultCores, runThreads } from '../core/run/threads';
 import { loadConfig, formatProblem } from '../core/config/validate';
 import { loadBase, loadExperimentData } from '../core/run/experiment';
-import { planRuns } from '../core/run/plan';
+import { isLanguageModelExperiment, planRuns } from '../core/run/plan';
 import { endStatus, finishRun, markRunning } from '../core/run/lifecycle';
-import { runPlannedRun } from '../core/run/executeRun';
+import { type RunHooks, runPlannedRun } from '../core/run/executeRun';
+import { loadDecoderBase, runLanguageModelRun } from '../core/run/lmRun';
+import type { TrainOutcome } from '../core/train/loop';
 import { describeKnowledge, knowledgeAdapterOf } from '../core/run/knowledge';
 import { readRunFile } from '../core/io/runStore';
 import { completedSweepRun } from '../core/adapters/load';
@@ -66,7 +68,33 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     send({ type: 'ready', backend: backend.name, pid: process.pid });
     markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date(), kernelThreads());
 
+    const runHooks: RunHooks = {
+      progress: (event) => send({ type: 'progress', event }),
+      evaluated: (event) => send({ type: 'eval', event }),
+      checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
+      cancelled: () => cancelRequested,
+    };
+    const finish = (outcome: TrainOutcome) => {
+      const status = endStatus(outcome);
+      const reason = status === 'cancelled' ? (hostGone ?? cancelReason ?? outcome.reason) : outcome.reason;
+      finishRun(msg.runDir, status, reason);
+      send({ type: 'done', status, reason, summaryFile: path.join(msg.runDir, 'summary.json') });
+    };
     const data = loadExperimentData(config);
+    if (isLanguageModelExperiment(config)) {
+      // Attribute adapters on a decoder: their own loop (core/run/lmRun.ts).
+      const decoder = loadDecoderBase(config);
+      send({ type: 'log', message: `base: ${decoder.description}; data: ${data.source}` });
+      const { outcome } = await runLanguageModelRun(
+        config,
+        plan,
+        data,
+        decoder,
+        { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name },
+        runHooks,
+      );
+      return finish(outcome);
+    }
     const base = loadBase(config, data);
     const knowledge = knowledgeAdapterOf(config, plan);
     send({
@@ -79,17 +107,9 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       data,
       base,
       { id: path.basename(msg.runDir), dir: msg.runDir, backend: backend.name, findRun },
-      {
-        progress: (event) => send({ type: 'progress', event }),
-        evaluated: (event) => send({ type: 'eval', event }),
-        checkpoint: (epoch, dir) => send({ type: 'checkpoint', epoch, dir }),
-        cancelled: () => cancelRequested,
-      },
+      runHooks,
     );
-    const status = endStatus(outcome);
-    const reason = status === 'cancelled' ? (hostGone ?? cancelReason ?? outcome.reason) : outcome.reason;
-    finishRun(msg.runDir, status, reason);
-    send({ type: 'done', status, reason, summaryFile: path.join(msg.runDir, 'summary.json') });
+    finish(outcome);
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }

@@ -65,3 +65,10 @@ test('generate refuses an encoder folder, a classification run and bad sampling 
   assert.match(long.stderr, /the prompt has \d+ tokens; the model reads at most 11/);
   assert.equal(long.stdout, '', 'nothing is printed before the error');
 });
+
+test('--setup composes the adapters of a run; a model folder has none to compose', () => {
+  const dir = writeFolder();
+  const run = runCli(['generate', dir, '--setup', 'Stack(a, b)', ...ARGS], os.tmpdir());
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /--setup composes the attribute adapters of a run; .* is a model folder/);
+});

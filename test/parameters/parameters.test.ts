@@ -135,7 +135,8 @@ function inspectFigures(configFile: string): { adapters: Map<string, [string, st
 function inspectableCopy(example: string): string {
   const file = path.join(ROOT, 'examples', `${example}.adapterlab.json`);
   const { config } = checkConfigText(fs.readFileSync(file, 'utf8'), file);
-  if (config!.base.kind === 'random') return file;
+  // A decoder experiment keeps its built-in decoder: a random base is an encoder.
+  if (config!.base.kind === 'random' || config!.tasks.some((t) => t.objective === 'causal-lm')) return file;
   const { layers, hiddenSize, heads, intermediateSize, vocabSize, maxPositions } = baseShapeOf(config!.base).config;
   const text = applyEdits(
     fs.readFileSync(file, 'utf8'),

@@ -44,7 +44,7 @@ export interface RawConfig {
   base?: { random?: Partial<EncoderShape>; builtin?: string; path?: string };
   data?: { builtin?: 'reviews' | 'wordnet-relations'; path?: string; textField?: string; format?: 'jsonl' | 'csv' };
   split?: Partial<SplitSpec>;
-  tasks: Record<string, { field?: string; labels?: string[]; pooling?: Pooling }>;
+  tasks: Record<string, { field?: string; labels?: string[]; pooling?: Pooling; objective?: 'causal-lm'; value?: string }>;
   adapters?: Record<string, RawAdapter>;
   compositions?: Record<string, RawComposition>;
   merges?: Record<string, RawMerge>;
@@ -103,11 +103,13 @@ export function resolveConfig(raw: RawConfig, file: string): ExperimentConfig {
       field: t.field ?? name,
       ...(t.labels && { labels: [...t.labels] }),
       pooling: t.pooling ?? DEFAULT_POOLING,
+      ...(t.objective && { objective: t.objective, ...(t.value !== undefined && { value: t.value }) }),
     })),
     adapters,
     compositions: Object.entries(raw.compositions ?? {}).map(([name, c]) => resolveComposition(name, c, adapters)),
     merges: Object.entries(raw.merges ?? {}).map(([name, m]) => resolveMerge(name, m, adapters)),
-    baselines: [...(raw.baselines ?? DEFAULT_BASELINES)],
+    // A language model has no head to train alone: a decoder experiment's default reference is full fine-tuning.
+    baselines: [...(raw.baselines ?? (Object.values(raw.tasks).some((t) => t.objective === 'causal-lm') ? ['full' as const] : DEFAULT_BASELINES))],
     train: resolveTrain(raw.train ?? {}),
     threads: raw.train?.threads ?? 'auto',
     runsDir: resolve(dir, raw.runsDir ?? DEFAULT_RUNS_DIR),

@@ -31,6 +31,7 @@ export function semanticIssues(config: ExperimentConfig, raw: RawConfig, opts: S
     ...base.issues,
     ...nameIssues(raw),
     ...taskIssues(config),
+    ...languageModelIssues(config, raw, shape),
     ...adapterOptionIssues(config, raw, shape?.layers),
     ...compositionIssues(config, raw, shape?.layers),
     ...mergeIssues(config, raw),
@@ -75,6 +76,69 @@ function taskIssues(config: ExperimentConfig): Issue[] {
       });
     }
   }
+  return issues;
+}
+
+/**
+ * Causal-lm tasks: each names the value it models, all tasks of an experiment are of one kind, and that kind suits
+ * the base (a decoder for causal-lm, an encoder for classification). Compositions of attribute adapters are chosen
+ * at generation (`adapter-lab generate <run> --setup …`), not trained, so a decoder experiment lists none.
+ */
+function languageModelIssues(config: ExperimentConfig, raw: RawConfig, shape: EncoderShape | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const lm = config.tasks.filter((t) => t.objective === 'causal-lm');
+  for (const t of config.tasks) {
+    if (t.objective === 'causal-lm' && t.value === undefined)
+      issues.push({
+        path: ['tasks', t.name, 'objective'],
+        code: 'causal-lm-without-value',
+        message: `task "${t.name}" models the rows carrying one value of "${t.field}": add "value", e.g. "value": "positive"`,
+      });
+    if (t.objective === undefined && given(raw, ['tasks', t.name, 'value']))
+      issues.push({
+        path: ['tasks', t.name, 'value'],
+        part: 'key',
+        code: 'value-without-objective',
+        message: `"value" belongs to a causal-lm task: add "objective": "causal-lm" to task "${t.name}", or remove "value" (a classifier predicts every value)`,
+      });
+  }
+  if (lm.length === 0) {
+    if (shape && (shape as { modelType?: string }).modelType === 'gpt2')
+      issues.push({
+        path: firstGiven(raw, [['base', 'builtin'], ['base', 'path'], ['base']]),
+        code: 'classification-on-decoder',
+        message: `the base is a GPT-2 decoder, which writes text: give its tasks "objective": "causal-lm" (attribute adapters), or classify with an encoder base such as "lab-base"`,
+      });
+    return issues;
+  }
+  const classifiers = config.tasks.filter((t) => t.objective !== 'causal-lm');
+  for (const t of classifiers)
+    issues.push({
+      path: ['tasks', t.name],
+      part: 'key',
+      code: 'mixed-objectives',
+      message: `task "${t.name}" is a classifier but ${quoteList(lm.map((x) => x.name))} ${lm.length > 1 ? 'are' : 'is'} causal-lm: one experiment trains on one base, a decoder or an encoder; put them in two configs`,
+    });
+  if (config.base.kind === 'random' || (shape && (shape as { modelType?: string }).modelType !== 'gpt2'))
+    issues.push({
+      path: firstGiven(raw, [['base', 'builtin'], ['base', 'path'], ['base', 'random'], ['base']]),
+      code: 'causal-lm-needs-decoder',
+      message: `causal-lm tasks train on a decoder: use "base": { "builtin": "lab-gpt" } or a Hugging Face GPT-2 folder`,
+    });
+  for (const section of ['compositions', 'merges'] as const)
+    if (given(raw, [section]) && Object.keys(raw[section] ?? {}).length)
+      issues.push({
+        path: [section],
+        part: 'key',
+        code: 'causal-lm-compositions',
+        message: `attribute adapters are combined when generating, not trained: remove "${section}" and run adapter-lab generate <run> --setup "Stack(a, b)" (or Average(a, b), Merge(a, b))`,
+      });
+  if (config.baselines.includes('head-only'))
+    issues.push({
+      path: firstGiven(raw, [['baselines'], ['tasks']]),
+      code: 'causal-lm-head-only',
+      message: `a language model has no head to train alone: "baselines" may hold only "full" (the decoder fine-tuned on each task's rows)`,
+    });
   return issues;
 }
 

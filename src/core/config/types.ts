@@ -37,6 +37,12 @@ export interface TaskSpec {
   field: string; // label field in each row
   labels?: string[]; // fixed label order; inferred (sorted) from the data when absent
   pooling: Pooling;
+  /**
+   * 'causal-lm': not a classifier but a language model of the sentences whose `field` is `value` (an attribute
+   * adapter that steers a decoder base toward that value). Absent: classification.
+   */
+  objective?: 'causal-lm';
+  value?: string;
 }
 
 /**

@@ -33,6 +33,7 @@ export class ByteLevelBpeTokenizer {
   }
 
   decode(ids: readonly number[]): string {
+    if (!ids.length) return ''; // the library refuses an empty list
     return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   }
 }

@@ -12,7 +12,8 @@ import type { BertConfig } from '../model/shapes';
 import { type Weights, isLinearWeight } from '../model/weights';
 import { writeJsonAtomic } from './atomic';
 import { type TensorToWrite, writeSafetensorsFile } from './safetensors';
-import { familyOf } from './hfFamilies';
+import { type EncoderFamily, familyOf } from './hfFamilies';
+import { GPT2_ADAPTER_MODEL_CLASS, fromGpt2AdapterName, toGpt2AdapterName } from './gpt2AdapterNames';
 
 export const ADAPTERS_VERSION = 'adapters.1.1.0';
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
@@ -34,9 +35,15 @@ function familyOfType(modelType: string | undefined) {
   return family;
 }
 
+/** How adapter files name tensors for a model type: an encoder family's names, or GPT-2's (a decoder, no family). */
+function namesOfType(modelType: string | undefined): Pick<EncoderFamily, 'modelClass' | 'toFamilyName' | 'fromFamilyName'> {
+  if (modelType === 'gpt2') return { modelClass: GPT2_ADAPTER_MODEL_CLASS, toFamilyName: toGpt2AdapterName, fromFamilyName: fromGpt2AdapterName };
+  return familyOfType(modelType);
+}
+
 /** Tensors under the names AdapterHub gives them in a model of this type. */
 export function inFamilyNames<T>(tensors: Record<string, T>, modelType: string | undefined): Record<string, T> {
-  const family = familyOfType(modelType);
+  const family = namesOfType(modelType);
   return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [family.toFamilyName(name), t]));
 }
 
@@ -52,7 +59,7 @@ export function savedModelType(configFile: string): string | undefined {
 
 /** The inverse of inFamilyNames, for files saved from a model of this type. */
 export function fromFamilyNames<T>(tensors: ReadonlyMap<string, T>, modelType: string | undefined): Map<string, T> {
-  const family = familyOfType(modelType);
+  const family = namesOfType(modelType);
   return new Map([...tensors].map(([name, t]) => [family.fromFamilyName(name), t]));
 }
 
@@ -102,7 +109,7 @@ export interface SavableAdapter {
 /** What every AdapterHub config file carries besides its own `config`: the model it belongs to, a name, a version. */
 function hubConfigFile(config: object, name: string, info: SavedModelInfo): object {
   const modelType = info.modelType ?? 'bert';
-  const model_class = familyOfType(modelType).modelClass;
+  const model_class = namesOfType(modelType).modelClass;
   return { config, hidden_size: info.hiddenSize, model_class, model_name: info.modelName, model_type: modelType, name, version: ADAPTERS_VERSION };
 }
 

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const BUILTIN_MODELS = ['lab-base'] as const;
+export const BUILTIN_MODELS = ['lab-base', 'lab-gpt'] as const;
 
 /** The folder of a built-in model, found by walking up from this module (src/core in tests, dist/ when bundled). */
 export function builtinModelDir(name: string): string | undefined {

@@ -1,4 +1,5 @@
 // Parameter counts from shapes alone (no tensors), for `inspect`, the parameters view and the comparison.
+import { gpt2WeightShapes } from '../model/gpt2Shapes';
 import type { AdapterSpec } from '../config/types';
 import { type SetupNode, adapterNames } from '../composition/tree';
 import { descriptorOf } from '../adapters/methods/index';
@@ -16,6 +17,7 @@ export interface BaseParamCounts {
 }
 
 export function baseParamCounts(c: BertConfig): BaseParamCounts {
+  if (c.modelType === 'gpt2') return decoderParamCounts(c);
   const counts: BaseParamCounts = { total: 0, embeddings: 0, perLayer: new Array(c.layers).fill(0), pooler: 0 };
   for (const [name, shape] of bertWeightShapes(c)) {
     const n = product(shape);
@@ -24,6 +26,21 @@ export function baseParamCounts(c: BertConfig): BaseParamCounts {
     if (layer) counts.perLayer[Number(layer[1])] += n;
     else if (name.startsWith('bert.embeddings'))
       counts.embeddings += n; // the tables, their LayerNorm, ELECTRA's projection
+    else counts.pooler += n;
+  }
+  return counts;
+}
+
+/** A GPT-2 decoder's (its shape read as an encoder's, baseShape.ts): token and position tables, blocks, final LayerNorm (as "pooler"). */
+function decoderParamCounts(c: BertConfig): BaseParamCounts {
+  const counts: BaseParamCounts = { total: 0, embeddings: 0, perLayer: new Array(c.layers).fill(0), pooler: 0 };
+  const shapes = gpt2WeightShapes({ ...c, activation: 'gelu_new', eosTokenId: null });
+  for (const [name, shape] of shapes) {
+    const n = product(shape);
+    counts.total += n;
+    const layer = /^transformer\.h\.(\d+)\./.exec(name);
+    if (layer) counts.perLayer[Number(layer[1])] += n;
+    else if (name.startsWith('transformer.w')) counts.embeddings += n;
     else counts.pooler += n;
   }
   return counts;

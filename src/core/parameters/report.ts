@@ -15,8 +15,10 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const d = bert.hiddenSize;
   const base = baseParamCounts(bert);
   const baseBytes = base.total * BYTES_PER_PARAM;
-  const head = (task: string) => headParams(d, labels.get(task) ?? 2);
-  const headOn = (task: string, extraInputs: number) => headParams(d, labels.get(task) ?? 2, extraInputs);
+  // A causal-lm task writes through the decoder's tied LM head: no head of its own.
+  const isLm = (task: string) => config.tasks.find((t) => t.name === task)?.objective === 'causal-lm';
+  const head = (task: string) => (isLm(task) ? 0 : headParams(d, labels.get(task) ?? 2));
+  const headOn = (task: string, extraInputs: number) => (isLm(task) ? 0 : headParams(d, labels.get(task) ?? 2, extraInputs));
   const percent = (n: number) => (100 * n) / base.total;
   const zeros = () => new Array<number>(bert.layers).fill(0);
   const allTasks = config.tasks.map((t) => t.name);
@@ -26,7 +28,7 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const adapterRow = (a: AdapterSpec): RunTypeParameters => {
     const perLayer = adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize);
     const shared = adapterSharedParams(a, d, bert.layers);
-    const heads = adapterHeadParams(a, d, labels.get(a.task) ?? 2);
+    const heads = isLm(a.task) ? 0 : adapterHeadParams(a, d, labels.get(a.task) ?? 2);
     const trainable = sum(perLayer) + shared + heads;
     return {
       name: `adapter:${a.name}`,
@@ -50,7 +52,8 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
   const baselineRow = (kind: 'full' | 'head-only'): RunTypeParameters => {
     const heads = sum(allTasks.map(head));
     // Mean pooling by default: full fine-tuning leaves the pooler untouched, as `inspect` counts it.
-    const trainable = kind === 'full' ? base.total - base.pooler + heads : heads;
+    // A decoder's final LayerNorm ("pooler" in its counts) is trained with the rest; an encoder's pooler is not.
+    const trainable = kind === 'full' ? base.total - (bert.modelType === 'gpt2' ? 0 : base.pooler) + heads : heads;
     return {
       name: kind,
       kind,

@@ -54,6 +54,22 @@ export function crossCheckProblems(config: PretrainConfig, corporaGiven: boolean
   });
   if (!objectivesGiven) return problems;
   const userCorpora = config.corpora.filter(isUserCorpus);
+  if (Object.hasOwn(config.objectives, 'clm')) {
+    // clm trains a decoder, which has no sentence pooling or masked positions for the encoder's objectives to use.
+    for (const name of Object.keys(config.objectives).filter((n) => n !== 'clm'))
+      problems.push({
+        at: ['objectives', name],
+        part: 'key',
+        message: `"clm" pre-trains a decoder on its own; "${name}" belongs to an encoder: remove it or pre-train the encoder in another config`,
+        code: 'clm-alone',
+      });
+    if (config.shape.vocabSize < 257)
+      problems.push({
+        at: ['shape', 'vocabSize'],
+        message: 'a byte-level vocabulary needs at least 257 tokens (256 bytes and <|endoftext|>)',
+        code: 'vocab-too-small',
+      });
+  }
   for (const [name, spec] of Object.entries(config.objectives)) {
     const at = ['objectives', name];
     if (!NAME.test(name) || name === 'predictions') {

@@ -50,7 +50,8 @@ export type Objective = MaskedLmObjective | TokenObjective | TextObjective | Bag
 
 export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus): Objective[] {
   const weight = (name: string) => config.objectives[name].weight;
-  const builtins = BUILTIN_OBJECTIVES.filter((name) => Object.hasOwn(config.objectives, name));
+  // clm pre-trains a decoder, on its own (./clmRun), never beside these.
+  const builtins = BUILTIN_OBJECTIVES.filter((name) => name !== 'clm' && Object.hasOwn(config.objectives, name));
   const objectives: Objective[] = builtins.map((name): Objective => {
     switch (name) {
       case 'mlm':
@@ -93,6 +94,8 @@ export function resolveObjectives(config: PretrainConfig, corpus: PretrainCorpus
           recallExcept: neutral,
         };
       }
+      case 'clm':
+        throw new Error('"clm" pre-trains a decoder (pretrainDecoder), not beside the encoder objectives');
     }
   });
   for (const [name, spec] of Object.entries(config.objectives)) {

@@ -179,25 +179,30 @@ export async function pretrain(
       }
     }
     saveCheckpoint(step);
-    writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, {
-      command: `adapter-lab pretrain ${path.relative(process.cwd(), config.file) || config.file}`,
-      config: {
-        ...config,
-        file: path.basename(config.file),
-        output: path.basename(config.output),
-        runsDir: undefined,
-        corpora: config.corpora.map((c) => (isUserCorpus(c) ? { ...c, path: path.relative(path.dirname(config.file), c.path) } : c)),
-      },
-      steps: step,
-      wallMinutes: Math.round(elapsed() / 600) / 100,
-      backend,
-      heldOut: lastHeldOut,
-      finishedAt: new Date().toISOString(),
-    });
+    writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
     return { status: 'completed', step, elapsedMs: elapsed(), heldOut: lastHeldOut };
   } finally {
     optimizer.dispose();
   }
+}
+
+/** pretraining.json: how a base was made (the command, the config with paths relative to it, steps, time, held-out scores). */
+export function pretrainRecord(config: PretrainConfig, steps: number, elapsedMs: number, backend: string, heldOut?: Record<string, TaskMetrics>): object {
+  return {
+    command: `adapter-lab pretrain ${path.relative(process.cwd(), config.file) || config.file}`,
+    config: {
+      ...config,
+      file: path.basename(config.file),
+      output: path.basename(config.output),
+      runsDir: undefined,
+      corpora: config.corpora.map((c) => (isUserCorpus(c) ? { ...c, path: path.relative(path.dirname(config.file), c.path) } : c)),
+    },
+    steps,
+    wallMinutes: Math.round(elapsedMs / 600) / 100,
+    backend,
+    heldOut,
+    finishedAt: new Date().toISOString(),
+  };
 }
 
 /** Held-out accuracy per objective with a fixed masking seed, so evaluations are comparable across steps. */
@@ -269,7 +274,7 @@ function describeObjective(o: Extract<Objective, { type: 'token-classification' 
   return `${o.name} (${o.type}): ${o.labels.length} labels (${shown}) on ${labelled} of ${train.length} training sentences`;
 }
 
-function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, state: CheckpointState): void {
+export function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, state: CheckpointState): void {
   const weights = Object.fromEntries(trainable.map(([name, v]) => [name, { dtype: 'F32' as const, shape: [...v.shape], data: v.dataSync() as Float32Array }]));
   const moments = optimizer.exportState();
   const opt = Object.fromEntries(
@@ -283,7 +288,7 @@ function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], op
   writeJsonAtomic(path.join(dir, 'state.json'), state); // last: a checkpoint counts only once its state is written
 }
 
-function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, labels: Map<string, string[]>): CheckpointState {
+export function loadCheckpoint(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, labels: Map<string, string[]>): CheckpointState {
   const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
   for (const [name, now] of labels) {
     const then = state.labels?.[name];

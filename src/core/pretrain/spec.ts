@@ -4,7 +4,7 @@ import type { EncoderShape } from '../config/types';
 import { BUILTIN_CORPORA, type BuiltinCorpusName } from '../data/corpora';
 
 /** The built-in objectives, in the order their heads are built and run (which keeps their numerics fixed). */
-export const BUILTIN_OBJECTIVES = ['mlm', 'pos', 'polarity', 'genre', 'bow', 'tone'] as const;
+export const BUILTIN_OBJECTIVES = ['mlm', 'pos', 'polarity', 'genre', 'bow', 'tone', 'clm'] as const;
 export type BuiltinObjectiveName = (typeof BUILTIN_OBJECTIVES)[number];
 export type ClassificationType = 'token-classification' | 'text-classification';
 

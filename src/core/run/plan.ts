@@ -20,6 +20,9 @@ export interface RunPlan {
   options: TrainOptions;
 }
 
+/** An experiment of causal-lm tasks (attribute adapters on a decoder); the config checks keep its tasks of one kind. */
+export const isLanguageModelExperiment = (config: Pick<ExperimentConfig, 'tasks'>) => config.tasks.some((t) => t.objective === 'causal-lm');
+
 export const adapterRunName = (adapter: string) => `adapter:${adapter}`;
 
 export function planRuns(config: ExperimentConfig): RunPlan[] {
@@ -32,7 +35,10 @@ export function planRuns(config: ExperimentConfig): RunPlan[] {
     options: { ...config.train.adapter, ...a.train },
   }));
   const allTasks = config.tasks.map((t) => t.name);
-  const baselineRuns = config.baselines.map<RunPlan>((b) => ({ name: b, type: b, tasks: allTasks, needs: [], options: config.train[b] }));
+  // A decoder experiment's reference is the whole decoder fine-tuned on each task's rows: one run per task.
+  const baselineRuns = isLanguageModelExperiment(config)
+    ? config.baselines.flatMap((b) => allTasks.map<RunPlan>((t) => ({ name: `${b}:${t}`, type: b, tasks: [t], needs: [], options: config.train[b] })))
+    : config.baselines.map<RunPlan>((b) => ({ name: b, type: b, tasks: allTasks, needs: [], options: config.train[b] }));
   const compositionRuns = config.compositions.map<RunPlan>((c) => ({
     name: `composition:${c.name}`,
     type: 'composition',

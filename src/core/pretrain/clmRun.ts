@@ -1,0 +1,193 @@
+// Pre-training of a decoder base (objective "clm"): a byte-level BPE vocabulary trained on the corpora, a GPT-2-layout
+// decoder trained to predict each token from the ones before it, checkpoints that resume exactly (batch order and
+// dropout seeded by epoch and step), held-out perplexity, and a Hugging Face GPT-2 folder at the end.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { TaskMetrics } from '../../common/events';
+import { ByteLevelBpeTokenizer, type BpeTokenizerJson } from '../data/bpeTokenizer';
+import { bpeTokenizerOf, trainByteLevelBpe } from '../data/bpeTrainer';
+import { writeJsonAtomic } from '../io/atomic';
+import { writeGpt2Checkpoint } from '../io/hfGpt2';
+import { causalLmLoss, disposeLmBatch, lmBatch } from '../model/causalLm';
+import { Gpt2Decoder, type Gpt2Config, initGpt2Weights } from '../model/gpt2';
+import { seedFor } from '../model/init';
+import { crossEntropy, embeddingLookup } from '../model/ops';
+import { Weights } from '../model/weights';
+import { AdamW, decays } from '../train/adamw';
+import { bucketedBatches, lengthSortedBatches } from '../train/batches';
+import { linearWarmupDecay } from '../train/schedule';
+import { optimizerStep } from '../train/step';
+import type { PretrainConfig } from './config';
+import type { PretrainCorpus } from './corpus';
+import { type CheckpointState, type PretrainHooks, type PretrainOutcome, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
+
+const CHECKPOINT = 'checkpoint';
+
+/** A sentence as the decoder reads it: `<|endoftext|>` before (a document starts there) and after (it ends there). */
+export function clmSequence(tokenizer: ByteLevelBpeTokenizer, text: string, maxLength: number): number[] {
+  const eos = tokenizer.endOfTextId as number;
+  return [eos, ...tokenizer.encode(text), eos].slice(0, maxLength);
+}
+
+export function decoderConfigOf(config: PretrainConfig, tokenizer: ByteLevelBpeTokenizer): Gpt2Config {
+  const s = config.shape;
+  return {
+    hiddenSize: s.hiddenSize,
+    layers: s.layers,
+    heads: s.heads,
+    intermediateSize: s.intermediateSize,
+    vocabSize: tokenizer.vocabSize,
+    maxPositions: s.maxPositions,
+    layerNormEps: 1e-5,
+    activation: 'gelu_new',
+    eosTokenId: tokenizer.endOfTextId,
+  };
+}
+
+export async function pretrainDecoder(
+  config: PretrainConfig,
+  corpus: PretrainCorpus,
+  runDir: string,
+  backend: string,
+  hooks: PretrainHooks,
+): Promise<PretrainOutcome> {
+  const checkpointDir = path.join(runDir, CHECKPOINT);
+  const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
+  const tokenizer = resuming
+    ? new ByteLevelBpeTokenizer(JSON.parse(fs.readFileSync(path.join(checkpointDir, 'tokenizer.json'), 'utf8')) as BpeTokenizerJson)
+    : bpeTokenizerOf(trainByteLevelBpe(corpus.texts, config.shape.vocabSize));
+  if (!resuming) writeJsonAtomic(path.join(checkpointDir, 'tokenizer.json'), tokenizer.json);
+  const gpt: Gpt2Config = decoderConfigOf(config, tokenizer);
+  const text = (s: { text?: string; words: string[] }) => s.text ?? s.words.join(' ');
+  const train = corpus.train.map((s) => clmSequence(tokenizer, text(s), config.maxLength));
+  const heldOut = corpus.heldOut.map((s) => clmSequence(tokenizer, text(s), config.maxLength));
+  hooks.log(
+    `corpus: ${train.length} training sentences, ${heldOut.length} held out; byte-level BPE vocabulary ${tokenizer.vocabSize}; objective clm (causal language modelling)`,
+  );
+
+  const decoder = new Gpt2Decoder(gpt, new Weights(initGpt2Weights(gpt, config.seed)));
+  const trainable = decoder.weights.entries();
+  const optimizer = new AdamW(
+    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
+    config.weightDecay,
+  );
+  let state: CheckpointState = { step: 0, elapsedMs: 0 };
+  if (resuming) {
+    state = loadCheckpoint(checkpointDir, trainable, optimizer, new Map());
+    hooks.log(`resumed from the checkpoint at step ${state.step}`);
+  }
+  const lengths = train.map((s) => s.length);
+  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
+  const sessionStart = performance.now();
+  const elapsed = () => state.elapsedMs + (performance.now() - sessionStart);
+  let lastHeldOut: Record<string, TaskMetrics> | undefined;
+  let evaluatedAt = -1;
+  let examplesSeen = 0;
+  let tokensSeen = 0;
+  const variables = trainable.map(([, v]) => v);
+  const saveCheckpoint = (step: number) => saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed() });
+
+  try {
+    let step = state.step;
+    while (step < config.steps) {
+      const epoch = Math.floor(step / stepsPerEpoch);
+      const batches = bucketedBatches(lengths, config.batchSize, seedFor(config.seed, `epoch${epoch}`));
+      for (let k = step % stepsPerEpoch; k < batches.length && step < config.steps; k++) {
+        if (hooks.cancelled()) {
+          saveCheckpoint(step);
+          return {
+            status: 'cancelled',
+            reason: `cancelled at step ${step}; run the same command again to resume`,
+            step,
+            elapsedMs: elapsed(),
+            heldOut: lastHeldOut,
+          };
+        }
+        const batch = lmBatch(batches[k].map((i) => train[i]));
+        const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
+        const result = optimizerStep(
+          () => {
+            const loss = causalLmLoss(decoder, batch, { trainBase: true, dropoutRate: config.dropout, dropoutSeed: seedFor(config.seed, `step${step}`) });
+            return { total: loss, parts: { clm: loss } };
+          },
+          variables,
+          optimizer,
+          config.maxGradNorm,
+          lr,
+        );
+        examplesSeen += batches[k].length;
+        tokensSeen += batch.predictions;
+        disposeLmBatch(batch);
+        if (result.diverged)
+          return { status: 'diverged', reason: `loss became ${result.loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
+        step++;
+        if (step % config.logEvery === 0 || step === config.steps) {
+          const sessionMs = performance.now() - sessionStart;
+          hooks.progress({
+            step,
+            totalSteps: config.steps,
+            epoch: step / stepsPerEpoch,
+            loss: result.loss,
+            lossPerTask: result.parts,
+            learningRate: lr,
+            gradNorm: result.gradNorm,
+            elapsedMs: elapsed(),
+            examplesPerSec: (examplesSeen * 1000) / sessionMs,
+            tokensPerSec: (tokensSeen * 1000) / sessionMs,
+          });
+        }
+        if (step % config.evalEvery === 0 || step === config.steps) {
+          lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
+          evaluatedAt = step;
+          hooks.evaluated({
+            epoch: step / stepsPerEpoch,
+            step,
+            split: 'validation',
+            metrics: lastHeldOut,
+            score: lastHeldOut.clm.accuracy,
+            best: false,
+            elapsedMs: elapsed(),
+          });
+        }
+        if (step % config.checkpointEvery === 0) saveCheckpoint(step);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    saveCheckpoint(step);
+    // A run resumed at its last step (its step count lowered to where it was stopped) has no evaluation there yet.
+    if (evaluatedAt !== step) lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
+    const values = new Map(decoder.weights.entries().map(([name, v]) => [name, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
+    writeGpt2Checkpoint(config.output, gpt, values, tokenizer);
+    writeJsonAtomic(path.join(config.output, 'pretraining.json'), pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
+    return { status: 'completed', step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Held-out perplexity (exp of the mean loss per predicted token) and next-token accuracy. */
+export function heldOutMetrics(decoder: Gpt2Decoder, sequences: number[][], batchSize: number): TaskMetrics {
+  let nats = 0;
+  let hits = 0;
+  let count = 0;
+  const scored = sequences.filter((s) => s.length >= 2);
+  for (const indices of lengthSortedBatches(
+    scored.map((s) => s.length),
+    batchSize,
+  )) {
+    const batch = lmBatch(indices.map((i) => scored[i]));
+    const [loss, correct] = tf.tidy(() => {
+      const opts = { trainBase: false, dropoutRate: 0, dropoutSeed: null };
+      const logits = decoder.logits(embeddingLookup(decoder.forward(batch.ids, opts), batch.rows));
+      const mean = crossEntropy(logits, batch.labels).dataSync()[0];
+      return [mean, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), batch.labels), 'int32')).dataSync()[0]];
+    });
+    nats += loss * batch.predictions;
+    hits += correct;
+    count += batch.predictions;
+    disposeLmBatch(batch);
+  }
+  const loss = nats / Math.max(1, count);
+  return { accuracy: count ? hits / count : 0, macroF1: count ? hits / count : 0, loss, count, perplexity: Math.exp(loss) };
+}

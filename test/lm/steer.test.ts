@@ -1,0 +1,196 @@
+// Steering a decoder with trained attribute adapters: a run opens with its own adapter, a setup composes several
+// (Stack differs from each alone; Average of an adapter with itself is that adapter, over outputs and over
+// parameters), Fuse and unknown names are refused, and generation with a setup replays with its seed.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { loadConfig } from '../../src/core/config/validate';
+import type { ExperimentConfig } from '../../src/core/config/types';
+import { loadExperimentData } from '../../src/core/run/experiment';
+import { planRuns } from '../../src/core/run/plan';
+import { loadDecoderBase, runLanguageModelRun } from '../../src/core/run/lmRun';
+import { createRun, finishRun } from '../../src/core/run/lifecycle';
+import { type SteeredDecoder, openSteeredDecoder } from '../../src/core/run/steered';
+import { generateTokens } from '../../src/core/generate/generate';
+import { distinct2, measureSetup, openBase, steerSetups } from '../../src/core/run/steerReport';
+import { openJudge } from '../../src/core/run/judge';
+import { loadBase } from '../../src/core/run/experiment';
+import { runPlannedRun } from '../../src/core/run/executeRun';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { backendReady } from '../helpers/tiny';
+import { lmConfigFile } from './helpers';
+
+const quiet = { progress() {}, evaluated() {}, checkpoint() {}, cancelled: () => false };
+const runs = new Map<string, string>();
+let config: ExperimentConfig;
+
+before(async () => {
+  await backendReady();
+  const { file } = lmConfigFile(',\n  "seed": 4');
+  config = loadConfig(file).config!;
+  config.train.adapter.epochs = 1;
+  config.train.full.epochs = 1;
+  const data = loadExperimentData(config);
+  const base = loadDecoderBase(config);
+  for (const plan of planRuns(config).filter((p) => p.name !== 'full:positive')) {
+    const { id, dir } = createRun({
+      runsDir: config.runsDir,
+      experiment: config.name,
+      name: plan.name,
+      type: plan.type,
+      tasks: plan.tasks,
+      configFile: config.file,
+      config,
+      status: 'running',
+    });
+    const { outcome } = await runLanguageModelRun(config, plan, data, base, { id, dir, backend: 'test' }, quiet);
+    finishRun(dir, outcome.status === 'completed' ? 'completed' : 'failed', outcome.reason);
+    runs.set(plan.name, dir);
+  }
+});
+
+/** Next-token logits after a fixed prompt. */
+function logits(s: SteeredDecoder): number[] {
+  const ids = s.tokenizer.encode('The food was');
+  return tf.tidy(() => {
+    const hidden = s.decoder.forward(tf.tensor2d([ids], undefined, 'int32'), { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...s.adapters?.() });
+    return Array.from(s.decoder.logits(tf.slice(hidden, [ids.length - 1, 0], [1, -1]) as tf.Tensor2D).dataSync());
+  });
+}
+
+const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+
+function withSteered<T>(setup: string | undefined, f: (s: SteeredDecoder) => T, opts = {}, run = 'adapter:positive'): T {
+  const s = openSteeredDecoder(runs.get(run)!, setup, opts);
+  try {
+    return f(s);
+  } finally {
+    s.dispose();
+  }
+}
+
+test('a run opens with its own adapter; Stack of two adapters differs from each alone', () => {
+  const alone = withSteered(undefined, logits);
+  const named = withSteered('positive', logits);
+  assert.ok(maxDiff(alone, named) < 1e-6);
+  const base = withSteered(undefined, logits, {}, 'full:restaurant');
+  assert.ok(maxDiff(alone, base) > 1e-3, 'the full run is another decoder');
+  const stacked = withSteered('Stack(restaurant, positive)', (s) => {
+    assert.match(s.description, /^Stack\(restaurant, positive\) on /);
+    assert.ok(s.trainableParams > 0);
+    return logits(s);
+  });
+  const restaurant = withSteered('restaurant', logits);
+  assert.ok(maxDiff(stacked, alone) > 1e-4 && maxDiff(stacked, restaurant) > 1e-4);
+});
+
+test('Average of an adapter with itself is that adapter, over outputs and over parameters', () => {
+  const alone = withSteered('positive', logits);
+  assert.ok(maxDiff(withSteered('Average(positive, positive)', logits), alone) < 1e-4);
+  assert.ok(maxDiff(withSteered('Average(positive, positive)', logits, { mergeParameters: true }), alone) < 1e-4);
+  // Of two adapters, the two kinds of average differ from either adapter.
+  const outputs = withSteered('Average(positive, restaurant)', logits);
+  assert.ok(maxDiff(outputs, alone) > 1e-4);
+});
+
+test('setups that need training, unknown adapters and parameter averages of different configs are refused', () => {
+  assert.throws(() => withSteered('Fuse(positive, restaurant)', logits), /Fuse is not a steering setup/);
+  assert.throws(() => withSteered('Stack(positive, happy)', logits), /no adapter "happy"/);
+  assert.throws(() => withSteered('Average(positive, restaurant)', logits, { mergeParameters: true }), /not the same config|has shape/);
+});
+
+test('a seeded generation with a setup replays exactly', () => {
+  const write = () =>
+    withSteered('Stack(restaurant, positive)', (s) => [
+      ...generateTokens(s.decoder, [s.tokenizer.endOfTextId!], {
+        maxTokens: 12,
+        seed: 3,
+        temperature: 1,
+        topK: 0,
+        topP: 1,
+        stopId: null,
+        adapters: s.adapters,
+      }),
+    ]);
+  assert.deepEqual(write(), write());
+});
+
+test('distinct-2 counts distinct bigrams over all bigrams', () => {
+  assert.equal(distinct2([[1, 2, 3]]), 1);
+  assert.equal(distinct2([[1, 2, 1, 2]]), 2 / 3);
+  assert.equal(distinct2([[1, 2], [1, 2], [5]]), 1 / 2);
+  assert.equal(distinct2([]), 0);
+});
+
+test('steer-report setups and measurements, judged by a full fine-tuning run of a classifier', async () => {
+  const labels = steerSetups(config, config.runsDir).map((s) => `${s.label} → ${s.targets.map((t) => Object.values(t).join('+')).join(' | ')}`);
+  assert.deepEqual(labels, [
+    'base → positive | restaurant | positive+restaurant',
+    'positive → positive',
+    'restaurant → restaurant',
+    'full:restaurant → restaurant',
+    'Stack(positive, restaurant) → positive+restaurant',
+    'Average(positive, restaurant) → positive+restaurant',
+  ]);
+  const judgeDir = await trainJudge();
+  const judge = openJudge(judgeDir);
+  const base = openBase(runs.get('adapter:positive')!);
+  try {
+    const classified = judge.classify(['The pasta was delicious and the waiter was friendly.', 'A dull film.']);
+    assert.deepEqual([...classified.keys()], ['sentiment', 'domain']);
+    assert.equal(classified.get('sentiment')!.length, 2);
+    const setups = steerSetups(config, config.runsDir);
+    const options = { samples: 6, seed: 1, maxTokens: 8, temperature: 1, topK: 0, topP: 1 };
+    const [stack] = measureSetup(setups[4], judge, base, options);
+    assert.equal(stack.samples, 6);
+    assert.equal(stack.examples.length, 3);
+    assert.ok(stack.joint! <= Math.min(stack.share.sentiment, stack.share.domain));
+    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken > 0);
+    assert.ok(stack.trainableParams > 0);
+    const again = measureSetup(setups[4], judge, base, options)[0];
+    assert.deepEqual(again.examples, stack.examples, 'a fixed seed draws the same samples');
+    const baseRows = measureSetup(setups[0], judge, base, options);
+    assert.equal(baseRows.length, 3);
+    assert.equal(baseRows[0].trainableParams, 0);
+  } finally {
+    judge.dispose();
+    base.dispose();
+  }
+});
+
+/** A tiny classifier experiment (random 1-layer encoder) whose full fine-tuning run judges sentiment and domain. */
+async function trainJudge(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judge-'));
+  const file = path.join(dir, 'judge.adapterlab.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'judge',
+      base: { random: { hiddenSize: 16, layers: 1, heads: 2, intermediateSize: 32, vocabSize: 300, maxPositions: 64 } },
+      data: { builtin: 'reviews' },
+      tasks: { sentiment: {}, domain: {} },
+      baselines: ['full'],
+      train: { batchSize: 32, maxLength: 32, full: { learningRate: 0.003, epochs: 1 } },
+    }),
+  );
+  const judgeConfig = loadConfig(file).config!;
+  const data = loadExperimentData(judgeConfig);
+  const base = loadBase(judgeConfig, data);
+  const plan = planRuns(judgeConfig).find((p) => p.name === 'full')!;
+  const { id, dir: runDir } = createRun({
+    runsDir: judgeConfig.runsDir,
+    experiment: 'judge',
+    name: 'full',
+    type: 'full',
+    tasks: plan.tasks,
+    configFile: file,
+    config: judgeConfig,
+    status: 'running',
+  });
+  const { outcome } = await runPlannedRun(judgeConfig, plan, data, base, { id, dir: runDir, backend: 'test' }, quiet);
+  assert.equal(outcome.status, 'completed');
+  finishRun(runDir, 'completed');
+  return runDir;
+}
