@@ -70,5 +70,5 @@ test('--setup composes the adapters of a run; a model folder has none to compose
   const dir = writeFolder();
   const run = runCli(['generate', dir, '--setup', 'Stack(a, b)', ...ARGS], os.tmpdir());
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /--setup composes the attribute adapters of a run; .* is a model folder/);
+  assert.match(run.stderr, /a setup \("Stack\(a, b\)"\) composes the attribute adapters of a run of causal-lm tasks; .* is a model folder/);
 });

@@ -11,6 +11,7 @@ import { planRuns } from '../../src/core/run/plan';
 import { loadDecoderBase, runLanguageModelRun } from '../../src/core/run/lmRun';
 import { createRun, finishRun } from '../../src/core/run/lifecycle';
 import { type SteeredDecoder, openSteeredDecoder } from '../../src/core/run/steered';
+import { openDecoder } from '../../src/core/run/openDecoder';
 import { generateTokens } from '../../src/core/generate/generate';
 import { distinct2, measureSetup, openBase, steerSetups } from '../../src/core/run/steerReport';
 import { openJudge } from '../../src/core/run/judge';
@@ -115,6 +116,28 @@ test('a seeded generation with a setup replays exactly', () => {
       }),
     ]);
   assert.deepEqual(write(), write());
+});
+
+test('openDecoder (generate, the Playground) streams from a run with a setup what the steered decoder writes', () => {
+  const sampling = { maxTokens: 10, seed: 5, temperature: 1, topK: 0, topP: 1 };
+  const expected = withSteered('Stack(restaurant, positive)', (s) => {
+    const eos = s.tokenizer.endOfTextId!;
+    const ids = [...generateTokens(s.decoder, s.tokenizer.encode('The food'), { ...sampling, stopId: eos, adapters: s.adapters })];
+    return s.tokenizer.decode(ids.filter((id) => id !== eos));
+  });
+  const opened = openDecoder(runs.get('adapter:positive')!, 'Stack(restaurant, positive)');
+  try {
+    assert.equal([...opened.stream('The food', sampling)].join(''), expected);
+    assert.match(opened.description, /Stack\(restaurant, positive\)/);
+  } finally {
+    opened.dispose();
+  }
+  const alone = openDecoder(runs.get('adapter:positive')!);
+  try {
+    assert.notEqual([...alone.stream('The food', sampling)].join(''), expected, 'the setup changes what is written');
+  } finally {
+    alone.dispose();
+  }
 });
 
 test('distinct-2 counts distinct bigrams over all bigrams', () => {

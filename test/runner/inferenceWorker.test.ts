@@ -173,7 +173,7 @@ test('a decoder streams its text token by token; the same seed writes the same t
   assert.equal(text(await generate()), text(first));
 });
 
-test('problems come back as messages: a run folder that is not there, a steering setup, an encoder given as decoder', async () => {
+test('problems come back as messages: a run folder that is not there, a steering setup on a model folder, an encoder given as decoder', async () => {
   const missing = path.join(path.dirname(runs.get('full')!), 'no-such-run');
   const id = worker.request({ type: 'classify', runs: [missing, runs.get('full')!], text: 'x', drop: 0 });
   const out = await finished(id);
@@ -185,7 +185,7 @@ test('problems come back as messages: a run folder that is not there, a steering
   );
   const sampling = { temperature: 0, topK: 0, topP: 1, maxTokens: 3, seed: 1 };
   const steered = await finished(worker.request({ type: 'generate', decoder: writeFolder(), prompt: 'the', sampling, setup: 'Stack(positive)' }));
-  assert.match(failureOf(steered), /not supported yet/);
+  assert.match(failureOf(steered), /composes the attribute adapters of a run of causal-lm tasks; .* is a model folder/);
   const encoder = await finished(worker.request({ type: 'generate', decoder: 'builtin:lab-base', prompt: 'the', sampling }));
   assert.match(failureOf(encoder), /encoder/);
 });
