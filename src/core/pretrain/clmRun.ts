@@ -3,7 +3,6 @@
 // dropout seeded by epoch and step), held-out perplexity, and a Hugging Face GPT-2 folder at the end.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
 import type { TaskMetrics } from '../../common/events';
 import { ByteLevelBpeTokenizer, type BpeTokenizerJson } from '../data/bpeTokenizer';
 import { bpeTokenizerOf, trainByteLevelBpe } from '../data/bpeTrainer';
@@ -12,10 +11,10 @@ import { writeGpt2Checkpoint } from '../io/hfGpt2';
 import { causalLmLoss, disposeLmBatch, lmBatch } from '../model/causalLm';
 import { Gpt2Decoder, type Gpt2Config, initGpt2Weights } from '../model/gpt2';
 import { seedFor } from '../model/init';
-import { crossEntropy, embeddingLookup } from '../model/ops';
 import { Weights } from '../model/weights';
 import { AdamW, decays } from '../train/adamw';
-import { bucketedBatches, lengthSortedBatches } from '../train/batches';
+import { bucketedBatches } from '../train/batches';
+import { lmMetrics } from '../train/lmMetrics';
 import { linearWarmupDecay } from '../train/schedule';
 import { optimizerStep } from '../train/step';
 import type { PretrainConfig } from './config';
@@ -138,7 +137,7 @@ export async function pretrainDecoder(
           });
         }
         if (step % config.evalEvery === 0 || step === config.steps) {
-          lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
+          lastHeldOut = { clm: lmMetrics(decoder, heldOut, config.batchSize) };
           evaluatedAt = step;
           hooks.evaluated({
             epoch: step / stepsPerEpoch,
@@ -156,7 +155,7 @@ export async function pretrainDecoder(
     }
     saveCheckpoint(step);
     // A run resumed at its last step (its step count lowered to where it was stopped) has no evaluation there yet.
-    if (evaluatedAt !== step) lastHeldOut = { clm: heldOutMetrics(decoder, heldOut, config.batchSize) };
+    if (evaluatedAt !== step) lastHeldOut = { clm: lmMetrics(decoder, heldOut, config.batchSize) };
     const values = new Map(decoder.weights.entries().map(([name, v]) => [name, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
     writeGpt2Checkpoint(config.output, gpt, values, tokenizer);
     writeJsonAtomic(path.join(config.output, 'pretraining.json'), pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
@@ -164,30 +163,4 @@ export async function pretrainDecoder(
   } finally {
     optimizer.dispose();
   }
-}
-
-/** Held-out perplexity (exp of the mean loss per predicted token) and next-token accuracy. */
-export function heldOutMetrics(decoder: Gpt2Decoder, sequences: number[][], batchSize: number): TaskMetrics {
-  let nats = 0;
-  let hits = 0;
-  let count = 0;
-  const scored = sequences.filter((s) => s.length >= 2);
-  for (const indices of lengthSortedBatches(
-    scored.map((s) => s.length),
-    batchSize,
-  )) {
-    const batch = lmBatch(indices.map((i) => scored[i]));
-    const [loss, correct] = tf.tidy(() => {
-      const opts = { trainBase: false, dropoutRate: 0, dropoutSeed: null };
-      const logits = decoder.logits(embeddingLookup(decoder.forward(batch.ids, opts), batch.rows));
-      const mean = crossEntropy(logits, batch.labels).dataSync()[0];
-      return [mean, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), batch.labels), 'int32')).dataSync()[0]];
-    });
-    nats += loss * batch.predictions;
-    hits += correct;
-    count += batch.predictions;
-    disposeLmBatch(batch);
-  }
-  const loss = nats / Math.max(1, count);
-  return { accuracy: count ? hits / count : 0, macroF1: count ? hits / count : 0, loss, count, perplexity: Math.exp(loss) };
 }

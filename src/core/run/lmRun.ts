@@ -20,12 +20,12 @@ import { loadGpt2Checkpoint, writeGpt2Checkpoint } from '../io/hfGpt2';
 import { folderBytes } from '../io/runStore';
 import { SafetensorsError } from '../io/safetensors';
 import { causalLmLoss, disposeLmBatch, lmBatch } from '../model/causalLm';
-import { type DecoderForwardOptions, Gpt2Decoder, type Gpt2Config } from '../model/gpt2';
+import { Gpt2Decoder, type Gpt2Config } from '../model/gpt2';
 import { seedFor } from '../model/init';
-import { crossEntropy, embeddingLookup } from '../model/ops';
 import { Weights } from '../model/weights';
 import { AdamW, decays } from '../train/adamw';
-import { bucketedBatches, lengthSortedBatches } from '../train/batches';
+import { bucketedBatches } from '../train/batches';
+import { type AdapterOptions, lmMetrics } from '../train/lmMetrics';
 import type { TrainOutcome } from '../train/loop';
 import { linearWarmupDecay } from '../train/schedule';
 import { optimizerStep } from '../train/step';
@@ -81,33 +81,6 @@ export function lmSequence(tokenizer: ByteLevelBpeTokenizer, text: string, maxLe
   const eos = tokenizer.endOfTextId;
   if (eos === null) throw new ExperimentInputError("the decoder's vocabulary has no <|endoftext|> token to start and end sentences with");
   return [eos, ...tokenizer.encode(text), eos].slice(0, maxLength);
-}
-
-type AdapterOptions = () => Pick<DecoderForwardOptions, 'hook' | 'linearHook' | 'prefixHook'>;
-
-/** Perplexity and next-token accuracy of sequences under the decoder (with `adapters`, fresh per pass). */
-export function lmMetrics(decoder: Gpt2Decoder, sequences: number[][], batchSize: number, adapters?: AdapterOptions): TaskMetrics {
-  let nats = 0;
-  let hits = 0;
-  let count = 0;
-  const scored = sequences.filter((s) => s.length >= 2);
-  for (const indices of lengthSortedBatches(
-    scored.map((s) => s.length),
-    batchSize,
-  )) {
-    const batch = lmBatch(indices.map((i) => scored[i]));
-    const [loss, correct] = tf.tidy(() => {
-      const hidden = decoder.forward(batch.ids, { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...adapters?.() });
-      const logits = decoder.logits(embeddingLookup(hidden, batch.rows));
-      return [crossEntropy(logits, batch.labels).dataSync()[0], tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), batch.labels), 'int32')).dataSync()[0]];
-    });
-    nats += loss * batch.predictions;
-    hits += correct;
-    count += batch.predictions;
-    disposeLmBatch(batch);
-  }
-  const loss = nats / Math.max(1, count);
-  return { accuracy: count ? hits / count : 0, macroF1: count ? hits / count : 0, loss, count, perplexity: Math.exp(loss) };
 }
 
 export async function runLanguageModelRun(
