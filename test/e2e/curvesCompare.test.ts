@@ -11,13 +11,13 @@ import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import type { RunRecord } from '../../src/common/runRecord';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runCommand,
   runRow,
@@ -139,13 +139,7 @@ before(async () => {
   workspace = dir;
   const slow = tinyConfig({ name: 'slow', adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 1000 } }); // far longer than the test: it is cancelled
   fs.writeFileSync(path.join(dir, 'slow.adapterlab.json'), JSON.stringify(slow, null, 2));
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-curves.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-curves.log'));
   // The panels' strict Content Security Policy must not block anything they need: chromium logs what it refuses.
   workbench.page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);

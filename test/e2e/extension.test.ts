@@ -11,7 +11,7 @@ import * as path from 'path';
 import { listRuns, readRun } from '../../src/core/io/runStore';
 import { HOST_TIMINGS_FILE } from '../../src/extension/hostTimings';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, placementsOf, showRun } from './graphView';
 import {
   ARTIFACTS,
@@ -19,7 +19,7 @@ import {
   contextMenu,
   openContextMenu,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runCommand,
   runRow,
@@ -81,13 +81,7 @@ function findFile(dir: string, name: string): string | undefined {
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true }); // scripts/e2e.mjs cleared it
   workspace = writeWorkspace();
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server.log'));
 });
 
 after(async () => {

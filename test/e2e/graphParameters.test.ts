@@ -12,14 +12,14 @@ import { checkConfigText } from '../../src/core/config/validate';
 import { blocksOf } from '../../src/core/composition/tree';
 import { BLOCKS } from '../../src/common/blocks';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, placementsOf, showRun } from './graphView';
 import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runRow,
   screenshot,
@@ -82,13 +82,7 @@ before(async () => {
     }),
   );
   fs.writeFileSync(path.join(damaged, 'metrics.jsonl'), '{"kind":"progress","step":1,"totalSt');
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-graph.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-graph.log'));
 });
 
 after(async () => {

@@ -10,13 +10,13 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { ROOT } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import { drawnGraphFrame, graphNodes, redrawn, showRun, smallestVisibleText } from './graphView';
 import {
   ARTIFACTS,
   type Workbench,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runCommand,
   scenarioStep,
@@ -47,13 +47,7 @@ before(async () => {
   // The examples as a user copies them: the shipped base and data are built in, the graph needs nothing trained.
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-graph-'));
   for (const name of CONFIGS) fs.copyFileSync(path.join(ROOT, 'examples', `${name}.adapterlab.json`), path.join(workspace, `${name}.adapterlab.json`));
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-graph-real-size.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-graph-real-size.log'));
   await workbench.page.setViewportSize({ width: 1280, height: 800 });
 });
 

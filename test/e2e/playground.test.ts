@@ -12,13 +12,13 @@ import type { Frame, Page } from 'playwright-core';
 import { HOST_TIMINGS_FILE, type HostTimingsRecord } from '../../src/extension/hostTimings';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { writeFolder } from '../helpers/tinyGpt2Folder';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runCommand,
   runRow,
@@ -50,13 +50,7 @@ before(async () => {
   const trained = runCli(['train', path.join(workspace, 'tiny.adapterlab.json'), '--parallel', '1'], workspace);
   assert.equal(trained.status, 0, trained.stderr);
   fs.cpSync(writeFolder(), path.join(workspace, 'tiny-gpt2'), { recursive: true });
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-playground.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-playground.log'));
 });
 
 after(async () => {

@@ -10,8 +10,8 @@ import { finishRun } from '../../src/core/run/lifecycle';
 import { planRuns } from '../../src/core/run/plan';
 import { createRuns } from '../../src/runner/runExperiment';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
-import { ARTIFACTS, type Workbench, explorerRow, openContextMenu, openWorkbench, retry, runCommand, screenshot, showSideBar } from './workbench';
+import type { CodeServer } from './codeServer';
+import { ARTIFACTS, type Workbench, explorerRow, openContextMenu, retry, startWorkbench, runCommand, screenshot, showSideBar } from './workbench';
 
 const UI_TIMEOUT = 60_000;
 
@@ -22,14 +22,7 @@ let workspace: string;
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   workspace = makeWorkspace(tinyConfig()).dir;
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-restricted.log'),
-    restricted: true,
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-restricted.log', { restricted: true }));
 });
 
 after(async () => {

@@ -8,12 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
-  openWorkbench,
+  startWorkbench,
   retry,
   runRow,
   scenarioStep,
@@ -52,13 +52,7 @@ before(async () => {
     const r = runCli(['train', config], dir);
     assert.equal(r.status, 0, `${config}: ${r.stderr}`);
   }
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-identity.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-identity.log'));
 });
 
 after(async () => {

@@ -11,14 +11,14 @@ import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { writeSyntheticSweep } from '../helpers/syntheticSweep';
 import { makeWorkspace, tinyConfig } from '../helpers/workspace';
-import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
+import type { CodeServer } from './codeServer';
 import {
   ARTIFACTS,
   type Workbench,
   contextMenu,
   openContextMenu,
   explorerRow,
-  openWorkbench,
+  startWorkbench,
   retry,
   runCommand,
   screenshot,
@@ -82,13 +82,7 @@ before(async () => {
   const { dir } = makeWorkspace(tinyConfig());
   workspace = dir;
   fs.writeFileSync(path.join(dir, 'sweep.adapterlab.json'), JSON.stringify(SWEEP, null, 2));
-  server = await startCodeServer({
-    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
-    vsix: requiredEnv('ADAPTERLAB_VSIX'),
-    workspace,
-    logFile: path.join(ARTIFACTS, 'code-server-sweep.log'),
-  });
-  workbench = await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM'));
+  ({ server, workbench } = await startWorkbench(workspace, 'code-server-sweep.log'));
   workbench.page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
   });

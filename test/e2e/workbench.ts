@@ -4,12 +4,29 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type BrowserContext, type Frame, type Locator, type Page, chromium } from 'playwright-core';
+import { type CodeServer, requiredEnv, startCodeServer } from './codeServer';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
 
 export interface Workbench {
   page: Page;
   close(): Promise<void>;
+}
+
+/** code-server with the packaged extension on `workspace` (its log in ARTIFACTS/`logName`), and chromium on it. */
+export async function startWorkbench(
+  workspace: string,
+  logName: string,
+  opts: { restricted?: boolean } = {},
+): Promise<{ server: CodeServer; workbench: Workbench }> {
+  const server = await startCodeServer({
+    entry: requiredEnv('ADAPTERLAB_CODE_SERVER'),
+    vsix: requiredEnv('ADAPTERLAB_VSIX'),
+    workspace,
+    logFile: path.join(ARTIFACTS, logName),
+    ...opts,
+  });
+  return { server, workbench: await openWorkbench(server.url, requiredEnv('ADAPTERLAB_CHROMIUM')) };
 }
 
 export async function openWorkbench(url: string, chromiumPath: string): Promise<Workbench> {
