@@ -3,7 +3,6 @@
 // dropout seeded by epoch and step), held-out perplexity, and a Hugging Face GPT-2 folder at the end.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { TaskMetrics } from '../../common/events';
 import { ByteLevelBpeTokenizer, type BpeTokenizerJson } from '../data/bpeTokenizer';
 import { bpeTokenizerOf, trainByteLevelBpe } from '../data/bpeTrainer';
 import { writeJsonAtomic } from '../io/atomic';
@@ -13,12 +12,11 @@ import { Gpt2Decoder, type Gpt2Config, initGpt2Weights } from '../model/gpt2';
 import { seedFor } from '../model/init';
 import { Weights } from '../model/weights';
 import { AdamW, decays } from '../train/adamw';
-import { bucketedBatches } from '../train/batches';
 import { lmMetrics } from '../train/lmMetrics';
-import { linearWarmupDecay } from '../train/schedule';
 import { optimizerStep } from '../train/step';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
+import { runPretrainSteps } from './loop';
 import { type CheckpointState, type PretrainHooks, type PretrainOutcome, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
 
 const CHECKPOINT = 'checkpoint';
@@ -76,35 +74,12 @@ export async function pretrainDecoder(
     state = loadCheckpoint(checkpointDir, trainable, optimizer, new Map());
     hooks.log(`resumed from the checkpoint at step ${state.step}`);
   }
-  const lengths = train.map((s) => s.length);
-  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
-  const sessionStart = performance.now();
-  const elapsed = () => state.elapsedMs + (performance.now() - sessionStart);
-  let lastHeldOut: Record<string, TaskMetrics> | undefined;
-  let evaluatedAt = -1;
-  let examplesSeen = 0;
-  let tokensSeen = 0;
   const variables = trainable.map(([, v]) => v);
-  const saveCheckpoint = (step: number) => saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed() });
-
   try {
-    let step = state.step;
-    while (step < config.steps) {
-      const epoch = Math.floor(step / stepsPerEpoch);
-      const batches = bucketedBatches(lengths, config.batchSize, seedFor(config.seed, `epoch${epoch}`));
-      for (let k = step % stepsPerEpoch; k < batches.length && step < config.steps; k++) {
-        if (hooks.cancelled()) {
-          saveCheckpoint(step);
-          return {
-            status: 'cancelled',
-            reason: `cancelled at step ${step}; run the same command again to resume`,
-            step,
-            elapsedMs: elapsed(),
-            heldOut: lastHeldOut,
-          };
-        }
-        const batch = lmBatch(batches[k].map((i) => train[i]));
-        const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
+    const outcome = await runPretrainSteps(config, state, hooks, {
+      lengths: train.map((s) => s.length),
+      step(indices, step, learningRate) {
+        const batch = lmBatch(indices.map((i) => train[i]));
         const result = optimizerStep(
           () => {
             const loss = causalLmLoss(decoder, batch, { trainBase: true, dropoutRate: config.dropout, dropoutSeed: seedFor(config.seed, `step${step}`) });
@@ -113,53 +88,22 @@ export async function pretrainDecoder(
           variables,
           optimizer,
           config.maxGradNorm,
-          lr,
+          learningRate,
         );
-        examplesSeen += batches[k].length;
-        tokensSeen += batch.predictions;
         disposeLmBatch(batch);
-        if (result.diverged)
-          return { status: 'diverged', reason: `loss became ${result.loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
-        step++;
-        if (step % config.logEvery === 0 || step === config.steps) {
-          const sessionMs = performance.now() - sessionStart;
-          hooks.progress({
-            step,
-            totalSteps: config.steps,
-            epoch: step / stepsPerEpoch,
-            loss: result.loss,
-            lossPerTask: result.parts,
-            learningRate: lr,
-            gradNorm: result.gradNorm,
-            elapsedMs: elapsed(),
-            examplesPerSec: (examplesSeen * 1000) / sessionMs,
-            tokensPerSec: (tokensSeen * 1000) / sessionMs,
-          });
-        }
-        if (step % config.evalEvery === 0 || step === config.steps) {
-          lastHeldOut = { clm: lmMetrics(decoder, heldOut, config.batchSize) };
-          evaluatedAt = step;
-          hooks.evaluated({
-            epoch: step / stepsPerEpoch,
-            step,
-            split: 'validation',
-            metrics: lastHeldOut,
-            score: lastHeldOut.clm.accuracy,
-            best: false,
-            elapsedMs: elapsed(),
-          });
-        }
-        if (step % config.checkpointEvery === 0) saveCheckpoint(step);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    saveCheckpoint(step);
-    // A run resumed at its last step (its step count lowered to where it was stopped) has no evaluation there yet.
-    if (evaluatedAt !== step) lastHeldOut = { clm: lmMetrics(decoder, heldOut, config.batchSize) };
+        return { result, tokens: batch.predictions };
+      },
+      evaluate() {
+        const clm = lmMetrics(decoder, heldOut, config.batchSize);
+        return { metrics: { clm }, score: clm.accuracy };
+      },
+      saveCheckpoint: (step, elapsedMs) => saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs }),
+    });
+    if (outcome.status !== 'completed') return outcome;
     const values = new Map(decoder.weights.entries().map(([name, v]) => [name, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
     writeGpt2Checkpoint(config.output, gpt, values, tokenizer);
-    writeJsonAtomic(path.join(config.output, 'pretraining.json'), pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
-    return { status: 'completed', step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+    writeJsonAtomic(path.join(config.output, 'pretraining.json'), pretrainRecord(config, outcome.step, outcome.elapsedMs, backend, outcome.heldOut));
+    return outcome;
   } finally {
     optimizer.dispose();
   }

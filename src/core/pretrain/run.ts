@@ -19,11 +19,11 @@ import { seedFor } from '../model/init';
 import { Weights } from '../model/weights';
 import { AdamW, decays } from '../train/adamw';
 import { optimizerStep } from '../train/step';
-import { bucketedBatches, lengthSortedBatches } from '../train/batches';
-import { linearWarmupDecay } from '../train/schedule';
+import { lengthSortedBatches } from '../train/batches';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
 import { type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
+import { runPretrainSteps } from './loop';
 import { PretrainModel } from './model';
 import { type Objective, resolveObjectives } from './objectives';
 import { isUserCorpus } from './spec';
@@ -95,46 +95,14 @@ export async function pretrain(
   const firstRegularId = 5; // after [PAD] [UNK] [CLS] [SEP] [MASK]
   const bagOfWords = objectives.some((o) => o.type === 'bag-of-words');
   const lengths = train.map((e) => e.ids.length);
-  const stepsPerEpoch = Math.ceil(train.length / config.batchSize);
-  const sessionStart = performance.now();
-  const elapsed = () => state.elapsedMs + (performance.now() - sessionStart);
-  let lastHeldOut: Record<string, TaskMetrics> | undefined;
-  let examplesSeen = 0;
-  let tokensSeen = 0;
   const variables = trainable.map(([, v]) => v);
   const lossOrder = Object.keys(config.objectives); // the config's order, as the weighted sum has always been taken
-
-  const saveCheckpoint = (step: number) => {
-    const labels = corpus.labels.size ? { labels: Object.fromEntries(corpus.labels) } : {};
-    saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs: elapsed(), ...labels });
-  };
-
   try {
-    let step = state.step;
-    while (step < config.steps) {
-      const epoch = Math.floor(step / stepsPerEpoch);
-      const batches = bucketedBatches(lengths, config.batchSize, seedFor(config.seed, `epoch${epoch}`));
-      for (let k = step % stepsPerEpoch; k < batches.length && step < config.steps; k++) {
-        if (hooks.cancelled()) {
-          saveCheckpoint(step);
-          return {
-            status: 'cancelled',
-            reason: `cancelled at step ${step}; run the same command again to resume`,
-            step,
-            elapsedMs: elapsed(),
-            heldOut: lastHeldOut,
-          };
-        }
-        const batch = makePretrainBatch(
-          train,
-          batches[k],
-          tokenizer,
-          config.maskProbability,
-          createRng(seedFor(config.seed, `mask${step}`)),
-          firstRegularId,
-          bagOfWords,
-        );
-        const lr = linearWarmupDecay(step, config.steps, config.warmupSteps, config.learningRate);
+    const outcome = await runPretrainSteps(config, state, hooks, {
+      lengths,
+      step(indices, step, learningRate) {
+        const mask = createRng(seedFor(config.seed, `mask${step}`));
+        const batch = makePretrainBatch(train, indices, tokenizer, config.maskProbability, mask, firstRegularId, bagOfWords);
         const result = optimizerStep(
           () => {
             const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
@@ -144,43 +112,23 @@ export async function pretrain(
           variables,
           optimizer,
           config.maxGradNorm,
-          lr,
+          learningRate,
         );
-        examplesSeen += batches[k].length;
-        tokensSeen += batches[k].reduce((n, i) => n + lengths[i], 0);
         disposePretrainBatch(batch);
-        if (result.diverged) {
-          return { status: 'diverged', reason: `loss became ${result.loss} at step ${step + 1}; lower the learning rate`, step, elapsedMs: elapsed() };
-        }
-        step++;
-
-        if (step % config.logEvery === 0 || step === config.steps) {
-          const sessionMs = performance.now() - sessionStart;
-          hooks.progress({
-            step,
-            totalSteps: config.steps,
-            epoch: step / stepsPerEpoch,
-            loss: result.loss,
-            lossPerTask: result.parts,
-            learningRate: lr,
-            gradNorm: result.gradNorm,
-            elapsedMs: elapsed(),
-            examplesPerSec: (examplesSeen * 1000) / sessionMs,
-            tokensPerSec: (tokensSeen * 1000) / sessionMs,
-          });
-        }
-        if (step % config.evalEvery === 0 || step === config.steps) {
-          lastHeldOut = evaluateHeldOut(model, heldOut, tokenizer, config, firstRegularId);
-          const score = lastHeldOut.pos?.accuracy ?? lastHeldOut.mlm?.accuracy ?? lastHeldOut[objectives[0].name]?.accuracy ?? 0;
-          hooks.evaluated({ epoch: step / stepsPerEpoch, step, split: 'validation', metrics: lastHeldOut, score, best: false, elapsedMs: elapsed() });
-        }
-        if (step % config.checkpointEvery === 0) saveCheckpoint(step);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    saveCheckpoint(step);
-    writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, pretrainRecord(config, step, elapsed(), backend, lastHeldOut));
-    return { status: 'completed', step, elapsedMs: elapsed(), heldOut: lastHeldOut };
+        return { result, tokens: indices.reduce((n, i) => n + lengths[i], 0) };
+      },
+      evaluate() {
+        const metrics = evaluateHeldOut(model, heldOut, tokenizer, config, firstRegularId);
+        return { metrics, score: metrics.pos?.accuracy ?? metrics.mlm?.accuracy ?? metrics[objectives[0].name]?.accuracy ?? 0 };
+      },
+      saveCheckpoint(step, elapsedMs) {
+        const labels = corpus.labels.size ? { labels: Object.fromEntries(corpus.labels) } : {};
+        saveCheckpointFiles(checkpointDir, trainable, optimizer, { step, elapsedMs, ...labels });
+      },
+    });
+    if (outcome.status !== 'completed') return outcome;
+    writeBaseModel(config.output, bert, model.encoder.weights, tokenizer, pretrainRecord(config, outcome.step, outcome.elapsedMs, backend, outcome.heldOut));
+    return outcome;
   } finally {
     optimizer.dispose();
   }
