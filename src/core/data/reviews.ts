@@ -30,8 +30,7 @@ export function loadReviews(): Review[] {
   return SOURCES.flatMap(([name, domain]) => readDomain(join(dir, `${name}.json`), domain));
 }
 
-const fixturesDir = () =>
-  dataDir({ shipped: 'reviews', packageName: 'sentiment', inPackage: 'test/fixtures', needs: 'the built-in dataset "reviews"' });
+const fixturesDir = () => dataDir({ shipped: 'reviews', packageName: 'sentiment', inPackage: 'test/fixtures', needs: 'the built-in dataset "reviews"' });
 
 function readDomain(file: string, domain: Domain): Review[] {
   const fail = (detail: string) => new Error(`the built-in dataset "reviews" expects sentiment@5.0.2, but ${file} differs: ${detail}`);
