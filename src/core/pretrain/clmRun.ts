@@ -16,8 +16,8 @@ import { lmMetrics } from '../train/lmMetrics';
 import { optimizerStep } from '../train/step';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
-import { runPretrainSteps } from './loop';
-import { type CheckpointState, type PretrainHooks, type PretrainOutcome, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
+import { type PretrainHooks, type PretrainOutcome, runPretrainSteps } from './loop';
+import { type CheckpointState, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
 
 const CHECKPOINT = 'checkpoint';
 

@@ -1,13 +1,27 @@
 // The step loop every pre-training objective shares: seeded batch order per epoch (so a resumed run replays exactly),
 // the learning-rate schedule, progress and held-out evaluations every few steps, checkpoints, cancellation and
 // divergence. What a step computes and how the model is evaluated are the caller's.
-import type { TaskMetrics } from '../../common/events';
+import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
 import { seedFor } from '../model/init';
 import { bucketedBatches } from '../train/batches';
 import { linearWarmupDecay } from '../train/schedule';
 import type { StepResult } from '../train/step';
 import type { PretrainConfig } from './config';
-import type { PretrainHooks, PretrainOutcome } from './run';
+
+export interface PretrainHooks {
+  progress(e: ProgressEvent): void;
+  evaluated(e: EvalEvent): void;
+  log(message: string): void;
+  cancelled(): boolean;
+}
+
+export interface PretrainOutcome {
+  status: 'completed' | 'cancelled' | 'diverged';
+  reason?: string;
+  step: number;
+  elapsedMs: number; // over all sessions of this run
+  heldOut?: Record<string, TaskMetrics>;
+}
 
 export interface PretrainSteps {
   /** Length of each training example, for batches of similar lengths. */

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import type { EvalEvent, ProgressEvent, TaskMetrics } from '../../common/events';
+import type { TaskMetrics } from '../../common/events';
 import type { LabelledSentence } from '../data/corpora';
 import { createRng } from '../data/random';
 import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
@@ -23,25 +23,12 @@ import { lengthSortedBatches } from '../train/batches';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
 import { type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
-import { runPretrainSteps } from './loop';
+import { type PretrainHooks, type PretrainOutcome, runPretrainSteps } from './loop';
+
+export type { PretrainHooks } from './loop';
 import { PretrainModel } from './model';
 import { type Objective, resolveObjectives } from './objectives';
 import { isUserCorpus } from './spec';
-
-export interface PretrainHooks {
-  progress(e: ProgressEvent): void;
-  evaluated(e: EvalEvent): void;
-  log(message: string): void;
-  cancelled(): boolean;
-}
-
-export interface PretrainOutcome {
-  status: 'completed' | 'cancelled' | 'diverged';
-  reason?: string;
-  step: number;
-  elapsedMs: number; // over all sessions of this run
-  heldOut?: Record<string, TaskMetrics>;
-}
 
 export interface CheckpointState {
   step: number;
