@@ -58,8 +58,8 @@ async function classify(m: Extract<ToInference, { type: 'classify' }>): Promise<
 }
 
 async function generate(m: Extract<ToInference, { type: 'generate' }>): Promise<void> {
-  const key = `${m.decoder}\n${m.setup ?? ''}`; // a setup is checked when first asked for
-  const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup);
+  const key = JSON.stringify([m.decoder, m.setup, m.mergeParameters, m.baseOnly]); // a setup is checked when first asked for
+  const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup, { mergeParameters: m.mergeParameters, baseOnly: m.baseOnly });
   decoders.set(key, opened);
   const pieces = opened.stream(m.prompt, m.sampling);
   const started = performance.now();
