@@ -34,9 +34,7 @@ export type PlaygroundToWebview =
   | CommonToWebview;
 
 export type PlaygroundFromWebview =
-  | ReadyMessage
-  | { type: 'classify'; text: string; drop: number }
-  | { type: 'generate'; prompt: string; sampling: SamplingSettings; model?: GenerationModel };
+  ReadyMessage | { type: 'classify'; text: string; drop: number } | { type: 'generate'; prompt: string; sampling: SamplingSettings; model?: GenerationModel };
 
 export interface PlaygroundState {
   source: PlaygroundSource;
@@ -56,14 +54,17 @@ const isRun: Guard<PlaygroundRun> = (v): v is PlaygroundRun => isRecord(v) && is
 const isOffer: Guard<GenerationOffer> = (v): v is GenerationOffer => isRecord(v) && isString(v.base) && isArrayOf(isString)(v.adapters);
 
 const isModel: Guard<GenerationModel> = (v): v is GenerationModel =>
-  isRecord(v) &&
-  (v.kind === 'base' || (v.kind === 'run' && isString(v.dir)) || (v.kind === 'setup' && isString(v.setup) && isBoolean(v.mergeParameters)));
+  isRecord(v) && (v.kind === 'base' || (v.kind === 'run' && isString(v.dir)) || (v.kind === 'setup' && isString(v.setup) && isBoolean(v.mergeParameters)));
 
 const isGenerationState: Guard<PlaygroundState['generation']> = (v): v is PlaygroundState['generation'] =>
   isRecord(v) && isString(v.model) && isString(v.setup) && isBoolean(v.mergeParameters);
 
 export const isPlaygroundState: Guard<PlaygroundState> = (v): v is PlaygroundState =>
-  isRecord(v) && isSource(v.source) && isString(v.text) && isFiniteNumber(v.drop) && isString(v.prompt) &&
+  isRecord(v) &&
+  isSource(v.source) &&
+  isString(v.text) &&
+  isFiniteNumber(v.drop) &&
+  isString(v.prompt) &&
   isSamplingSettings(v.sampling) &&
   optional(isGenerationState)(v.generation);
 

@@ -103,7 +103,7 @@ test('each model the host offers streams text from the worker; a setup writes wh
     texts.set(label, text);
   }
   assert.notEqual(texts.get('full:positive'), texts.get('base'), 'a fine-tuned decoder writes otherwise than the base');
-  assert.equal(texts.get('merged'), texts.get('adapter:positive'), "the parameter average of an adapter with itself is that adapter");
+  assert.equal(texts.get('merged'), texts.get('adapter:positive'), 'the parameter average of an adapter with itself is that adapter');
 
   const request = accepted({ kind: 'setup', setup: 'Stack(restaurant, positive)', mergeParameters: false });
   const opened = openDecoder(request.decoder, request.setup);
@@ -114,13 +114,17 @@ test('each model the host offers streams text from the worker; a setup writes wh
   }
 });
 
-test("a bad setup is refused on the host with the message the worker would give, and names what to do", async () => {
+test('a bad setup is refused on the host with the message the worker would give, and names what to do', async () => {
   const bad: [string, boolean, RegExp][] = [
     ['Stack(positive,', false, /^setup "Stack\(positive,": /],
     ['Stack(positive, sarcastic)', false, /no adapter "sarcastic" in "steer"; its adapters: positive, restaurant/],
     ['Fuse(positive, restaurant)', false, /Fuse is not a steering setup: compose attribute adapters with Stack\(…\) or Average\(…\)/],
     ['Stack(positive, restaurant)', true, /parameter averaging takes Average\(a, b, …\) of adapters, not "Stack\(positive, restaurant\)"/],
-    ['Average(positive, restaurant)', true, /parameter averaging needs adapters of one config: "restaurant" \(pfeiffer\) and "positive" \(lora\) differ/],
+    [
+      'Average(positive, restaurant)',
+      true,
+      /parameter averaging needs adapters of one config: "positive" is lora, "restaurant" pfeiffer; average their outputs instead/,
+    ],
   ];
   for (const [setup, mergeParameters, message] of bad) {
     const problem = refusal({ kind: 'setup', setup, mergeParameters });

@@ -20,8 +20,7 @@ function steerableProblem(node: SetupNode, config: Pick<ExperimentConfig, 'name'
     return config.adapters.some((a) => a.name === node.name)
       ? undefined
       : `no adapter "${node.name}" in "${config.name}"; its adapters: ${config.adapters.map((a) => a.name).join(', ')}`;
-  if (node.kind !== 'Stack' && node.kind !== 'Average')
-    return `${node.kind} is not a steering setup: compose attribute adapters with Stack(…) or Average(…)`;
+  if (node.kind !== 'Stack' && node.kind !== 'Average') return `${node.kind} is not a steering setup: compose attribute adapters with Stack(…) or Average(…)`;
   for (const child of node.children) {
     const problem = steerableProblem(child, config);
     if (problem) return problem;
@@ -34,10 +33,14 @@ function mergeProblem(node: SetupNode, config: Pick<ExperimentConfig, 'adapters'
   if (!isBlock(node) || node.kind !== 'Average' || node.children.some(isBlock))
     return `parameter averaging takes Average(a, b, …) of adapters, not "${formatSetup(node)}"`;
   const specs = node.children.map((c) => config.adapters.find((a) => !isBlock(c) && a.name === c.name)!);
-  const differing = specs.find((s) => shapeOf(s) !== shapeOf(specs[0]));
-  return differing
-    ? `parameter averaging needs adapters of one config: "${differing.name}" (${differing.method}) and "${specs[0].name}" (${specs[0].method}) differ`
-    : undefined;
+  const [first] = specs;
+  const other = specs.find((s) => shapeOf(s) !== shapeOf(first));
+  if (!other) return undefined;
+  const how =
+    other.method === first.method
+      ? `"${first.name}" and "${other.name}" are ${first.method} with different options`
+      : `"${first.name}" is ${first.method}, "${other.name}" ${other.method}`;
+  return `parameter averaging needs adapters of one config: ${how}; average their outputs instead (no parameter averaging)`;
 }
 
 /** What decides an adapter's tensors: everything but its name, task, training and AdapterDrop. */
