@@ -2,6 +2,7 @@
 // adapter's, a full fine-tuning's), or a setup composing the adapters that have a finished run. A bad setup is
 // answered here at once with the check the worker would make (core/run/steeringSetup), so the page says what is
 // wrong before any model loads; the worker only ever gets requests that name runs of this experiment.
+import * as path from 'path';
 import { adapterNames } from '../core/composition/tree';
 import type { ExperimentConfig } from '../core/config/types';
 import { adapterRunName, isLanguageModelExperiment } from '../core/run/plan';
@@ -14,7 +15,12 @@ export type GenerationRequest = Pick<Extract<ToInference, { type: 'generate' }>,
 /** Undefined for a classification experiment. `runs`: the experiment's finished runs (playgroundRuns). */
 export function generationOffer(config: ExperimentConfig, runs: readonly PlaygroundRun[]): GenerationOffer | undefined {
   if (!isLanguageModelExperiment(config)) return undefined;
-  const base = config.base.kind === 'builtin' ? `builtin:${config.base.name}` : config.base.kind === 'path' ? config.base.path : 'random decoder';
+  const base =
+    config.base.kind === 'builtin'
+      ? `builtin:${config.base.name}`
+      : config.base.kind === 'path'
+        ? path.relative(path.dirname(config.file), config.base.path) || '.' // as the config writes it
+        : 'random decoder';
   return { base, adapters: config.adapters.map((a) => a.name).filter((name) => runs.some((r) => r.name === adapterRunName(name))) };
 }
 

@@ -83,7 +83,7 @@ test('a causal-lm experiment offers its base, every finished run and setups of t
   );
   const offer = generationOffer(config, runs)!;
   assert.deepEqual(offer.adapters, ['positive', 'restaurant']);
-  assert.equal(path.basename(offer.base), 'decoder');
+  assert.equal(offer.base, 'decoder', 'the base as the config names it');
   assert.deepEqual(generationOffer(config, runs.slice(1))!.adapters, ['restaurant'], 'an adapter without a finished run is not offered');
   const classification = resolveConfig({ name: 'c', tasks: { mood: {} }, adapters: { mood: { method: 'pfeiffer' } } }, '/ws/c.adapterlab.json');
   assert.equal(generationOffer(classification, runs), undefined);
