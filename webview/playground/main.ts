@@ -235,7 +235,7 @@ function decoderView(title: string, experiment?: { offer: GenerationOffer; runs:
       'p',
       { className: 'description' },
       experiment
-        ? `A causal-lm experiment on ${experiment.offer.base}: its base, a finished run or a setup of its adapters writes, in a worker process, streamed here token by token (Ctrl+Enter generates).`
+        ? `A causal-lm experiment on ${experiment.offer.base}: choose what writes — its base, a finished run, or a setup of its adapters. Text is generated in a worker process and streamed here token by token (Ctrl+Enter generates).`
         : 'A decoder: text is generated in a worker process and streamed here token by token (Ctrl+Enter generates).',
     ),
     ...(experiment ? modelChoice(experiment.offer, experiment.runs) : []),
