@@ -308,3 +308,18 @@ step('a setup of the adapters streams text; a bad setup shows its error; in ever
     if (name) await screenshot(page, name);
   }
 });
+
+step("the Runs view's context menu on a causal-lm run opens the same decoder view", async () => {
+  const { page } = workbench;
+  await steerPlayground(page);
+  await runCommand(page, 'View: Close Editor'); // the steer Playground, active since the last step
+  await showSideBar(page, 'Adapter Lab');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(0, 0);
+  const row = runRow(page, 'full:restaurant');
+  await row.first().waitFor({ timeout: UI_TIMEOUT });
+  await contextMenu(page, row.first(), 'Open Playground');
+  const frame = await steerPlayground(page);
+  assert.equal(await frame.locator('#model option').count(), 6);
+  assert.equal(await frame.locator('#model option').first().innerText(), 'base (decoder)');
+});
