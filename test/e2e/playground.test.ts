@@ -4,7 +4,7 @@
 // one row per fusion site — then the Runs view's context menu, a decoder (a GPT-2 folder in the workspace) from the
 // command palette streaming text, and a causal-lm experiment (an attribute adapter per value on a small decoder, full
 // fine-tunings; trained with the CLI) from its CodeLens: one adapter and a Stack setup stream text, a bad setup shows
-// its error. The extension host's event-loop lag while typing is read from host-timings.json.
+// its error; a run's context menu opens the same view. The extension host's event-loop lag while typing is read from host-timings.json.
 // Screenshots: test-artifacts/e2e/playground-*.png (dark, light, high contrast).
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
