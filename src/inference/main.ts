@@ -19,6 +19,7 @@ const backendReady = selectBackend((process.argv[2] as BackendName | undefined) 
 });
 const runs = new Map<string, { stamp: number; run: LoadedRun }>();
 const decoders = new Map<string, OpenedDecoder>();
+const DECODERS_KEPT = 4;
 
 function send(message: FromInference): void {
   if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
@@ -57,10 +58,23 @@ async function classify(m: Extract<ToInference, { type: 'classify' }>): Promise<
   send({ type: 'done', id: m.id });
 }
 
+/** The newest few decoders stay open: each holds its own copy of the base, and a user may try setup after setup. */
+function decoderOf(m: Extract<ToInference, { type: 'generate' }>): OpenedDecoder {
+  const key = JSON.stringify([m.decoder, m.setup, m.mergeParameters, m.baseOnly]); // a setup is checked when first asked for
+  const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup, { mergeParameters: m.mergeParameters, baseOnly: m.baseOnly });
+  decoders.delete(key);
+  decoders.set(key, opened); // the most recent last
+  // An older request's generation is superseded by this one: it stops at its next yield without using its decoder.
+  for (const [old, decoder] of decoders)
+    if (decoders.size > DECODERS_KEPT) {
+      decoder.dispose();
+      decoders.delete(old);
+    }
+  return opened;
+}
+
 async function generate(m: Extract<ToInference, { type: 'generate' }>): Promise<void> {
-  const key = `${m.decoder}\n${m.setup ?? ''}`; // a setup is checked when first asked for
-  const opened = decoders.get(key) ?? openDecoder(m.decoder, m.setup);
-  decoders.set(key, opened);
+  const opened = decoderOf(m);
   const pieces = opened.stream(m.prompt, m.sampling);
   const started = performance.now();
   let tokens = 0;

@@ -2,12 +2,24 @@
 // Every request carries an id; the newest request wins: the worker drops a request superseded while it computes
 // (and says `dropped`), and the host shows only replies to the newest id.
 import type { RunPrediction, SamplingSettings } from '../common/playground';
-import { type Guard, anyOf, isArrayOf, isFiniteNumber, isRecord, isString, messageOf, optional } from './guards';
+import { type Guard, anyOf, isArrayOf, isBoolean, isFiniteNumber, isRecord, isString, messageOf, optional } from './guards';
 
-/** Host → worker. `classify`: the sentence through every run (in order); `generate`: text from a decoder. */
+/**
+ * Host → worker. `classify`: the sentence through every run (in order); `generate`: text from a decoder — a folder,
+ * `builtin:<name>`, or a causal-lm run with its setup (openDecoder's options: `mergeParameters`, `baseOnly`).
+ */
 export type ToInference =
   | { type: 'classify'; id: number; runs: string[]; text: string; drop: number }
-  | { type: 'generate'; id: number; decoder: string; prompt: string; sampling: SamplingSettings; setup?: string };
+  | {
+      type: 'generate';
+      id: number;
+      decoder: string;
+      prompt: string;
+      sampling: SamplingSettings;
+      setup?: string;
+      mergeParameters?: boolean;
+      baseOnly?: boolean;
+    };
 
 /** Worker → host. A run that cannot be loaded or computed is a `failed` with its run; a whole request, without. */
 export type FromInference =
@@ -54,6 +66,8 @@ export const isToInference: Guard<ToInference> = anyOf<ToInference>(
     prompt: isString,
     sampling: isSampling,
     setup: optional(isString),
+    mergeParameters: optional(isBoolean),
+    baseOnly: optional(isBoolean),
   }),
 );
 

@@ -1,8 +1,10 @@
 // End to end in a real VS Code: the Playground on an experiment's finished runs (two adapters, a Fuse of them, full
 // fine-tuning, head-only; trained with the CLI) opened from the config's CodeLens — a typed sentence gets a
 // prediction per attribute from every run, the AdapterDrop slider changes ms/example, the Fuse run's heat map shows
-// one row per fusion site — then the Runs view's context menu, and a decoder (a GPT-2 folder in the workspace) from
-// the command palette streaming text. The extension host's event-loop lag while typing is read from host-timings.json.
+// one row per fusion site — then the Runs view's context menu, a decoder (a GPT-2 folder in the workspace) from the
+// command palette streaming text, and a causal-lm experiment (an attribute adapter per value on a small decoder, full
+// fine-tunings; trained with the CLI) from its CodeLens: one adapter and a Stack setup stream text, a bad setup shows
+// its error; a run's context menu opens the same view. The extension host's event-loop lag while typing is read from host-timings.json.
 // Screenshots: test-artifacts/e2e/playground-*.png (dark, light, high contrast).
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import type { Frame, Page } from 'playwright-core';
 import { HOST_TIMINGS_FILE, type HostTimingsRecord } from '../../src/extension/hostTimings';
 import { makeWorkspace, runCli, tinyConfig } from '../helpers/workspace';
 import { writeFolder } from '../helpers/tinyGpt2Folder';
+import { lmConfigFile } from '../lm/helpers';
 import type { CodeServer } from './codeServer';
 import {
   ARTIFACTS,
@@ -32,6 +35,7 @@ import {
 const UI_TIMEOUT = 120_000;
 const TEST_TIMEOUT = 400_000;
 const RUNS = ['adapter:mood', 'adapter:topic', 'composition:fused', 'full', 'head-only'];
+const STEER_CONFIG = 'steer.adapterlab.json';
 
 let server: CodeServer;
 let workbench: Workbench;
@@ -50,6 +54,13 @@ before(async () => {
   const trained = runCli(['train', path.join(workspace, 'tiny.adapterlab.json'), '--parallel', '1'], workspace);
   assert.equal(trained.status, 0, trained.stderr);
   fs.cpSync(writeFolder(), path.join(workspace, 'tiny-gpt2'), { recursive: true });
+  // A causal-lm experiment: LoRA "positive" and Pfeiffer "restaurant" on a 2 × 16 decoder, full fine-tuning of each.
+  const lm = lmConfigFile();
+  fs.cpSync(path.join(lm.dir, 'decoder'), path.join(workspace, 'decoder'), { recursive: true });
+  fs.copyFileSync(lm.file, path.join(workspace, STEER_CONFIG));
+  fs.rmSync(lm.dir, { recursive: true, force: true });
+  const steered = runCli(['train', STEER_CONFIG, '--parallel', '1'], workspace);
+  assert.equal(steered.status, 0, steered.stderr);
   ({ server, workbench } = await startWorkbench(workspace, 'code-server-playground.log'));
 });
 
@@ -106,10 +117,10 @@ function playgroundLag(): Promise<NonNullable<HostTimingsRecord['playgroundEvent
   });
 }
 
-step("the config's CodeLens opens the Playground; a typed sentence gets every run's prediction per attribute", async () => {
-  const { page } = workbench;
+/** Opens `config` from the Explorer and clicks its "Playground" CodeLens. */
+async function playgroundFromCodeLens(page: Page, config: string): Promise<void> {
   await showSideBar(page, 'Explorer');
-  const row = explorerRow(page, 'tiny.adapterlab.json');
+  const row = explorerRow(page, config);
   await row.waitFor({ timeout: UI_TIMEOUT });
   await row.click();
   const editor = page.locator('.monaco-editor .view-lines').first();
@@ -120,6 +131,11 @@ step("the config's CodeLens opens the Playground; a typed sentence gets every ru
     await page.mouse.move(0, 0); // a hover over the explorer would take the click
     await page.locator('.codelens-decoration a', { hasText: 'Playground' }).first().click({ timeout: 10_000 });
   });
+}
+
+step("the config's CodeLens opens the Playground; a typed sentence gets every run's prediction per attribute", async () => {
+  const { page } = workbench;
+  await playgroundFromCodeLens(page, 'tiny.adapterlab.json');
   const frame = await playground(page);
   assert.deepEqual(await frame.locator('.run-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-run'))), RUNS);
   await answered(frame);
@@ -220,4 +236,90 @@ step('from the command palette a decoder streams its text token by token', async
   assert.ok((await frame.locator('#continuation').innerText()).length > 0, 'text was streamed after the prompt');
   console.log(`decoder: ${status}`);
   await screenshot(page, 'playground-5-decoder');
+});
+
+/** Generates with what the page has chosen; the status line once done ("<model> · n tokens · x ms/token"). */
+async function generated(frame: Frame): Promise<string> {
+  await frame.locator('#generate').click();
+  return eventually('generation finished', async () => {
+    const text = await frame.locator('#gen-status').innerText();
+    assert.match(text, /\d+ tokens · [\d.]+ ms\/token/);
+    assert.ok((await frame.locator('#continuation').innerText()).length > 0, 'text was streamed after the prompt');
+    return text;
+  });
+}
+
+const steerPlayground = (page: Page) => webviewContent(page, 'playground', '#model', UI_TIMEOUT);
+
+step("a causal-lm experiment's CodeLens opens the decoder view: the base, each run or a setup writes; one adapter streams text", async () => {
+  const { page } = workbench;
+  await playgroundFromCodeLens(page, STEER_CONFIG);
+  const frame = await steerPlayground(page);
+  const options = await frame.locator('#model option').allInnerTexts();
+  assert.deepEqual(options, ['base (decoder)', 'adapter:positive', 'adapter:restaurant', 'full:positive', 'full:restaurant', 'setup of adapters…']);
+  assert.equal(await frame.locator('#model option:checked').innerText(), 'adapter:positive', 'the first adapter is chosen at first');
+  assert.equal(await frame.locator('#setup-row').isVisible(), false, 'the setup field shows only for a setup');
+  await frame.locator('#prompt').fill('The food');
+  await frame.locator('#maxTokens').fill('16');
+  await frame.locator('#maxTokens').dispatchEvent('change');
+  const status = await generated(frame);
+  assert.match(status, /^adapter:positive · /);
+  assert.equal(await frame.locator('#generated .prompt-text').innerText(), 'The food');
+  console.log(`causal-lm experiment, one adapter: ${status}`);
+});
+
+step('a setup of the adapters streams text; a bad setup shows its error; in every theme', async () => {
+  const { page } = workbench;
+  const frame = await steerPlayground(page);
+  await frame.locator('#model').selectOption({ label: 'setup of adapters…' });
+  await frame.locator('#setup-row').waitFor({ state: 'visible' });
+  assert.match(await frame.locator('#setup-row').innerText(), /Stack\(…\) or Average\(…\) of positive, restaurant/);
+
+  await frame.locator('#setup').fill('Fuse(positive, restaurant)');
+  await frame.locator('#generate').click();
+  const problem = frame.locator('#setup-problem [role="alert"]');
+  await problem.waitFor({ timeout: UI_TIMEOUT });
+  assert.match(await problem.innerText(), /Fuse is not a steering setup: compose attribute adapters with Stack\(…\) or Average\(…\)/);
+  assert.equal(await frame.locator('#setup').getAttribute('aria-invalid'), 'true');
+  await screenshot(page, 'playground-6-steer-bad-setup');
+
+  await frame.locator('#setup').fill('Average(positive, restaurant)');
+  assert.equal(await problem.count(), 0, 'editing the setup clears its error');
+  await frame.locator('#merge-parameters').click();
+  await frame.locator('#generate').click();
+  await problem.waitFor({ timeout: UI_TIMEOUT });
+  assert.match(await problem.innerText(), /parameter averaging needs adapters of one config: "positive" is lora, "restaurant" pfeiffer/);
+  await frame.locator('#merge-parameters').click();
+
+  await frame.locator('#setup').fill('Stack(restaurant, positive)');
+  await frame.locator('#seed').fill('4'); // a longer text than seed 1's for the screenshots (the decoder is random, 2 × 16)
+  await frame.locator('#seed').dispatchEvent('change');
+  const status = await generated(frame);
+  assert.match(status, /^Stack\(restaurant, positive\) · /);
+  assert.equal(await problem.count(), 0);
+  console.log(`causal-lm experiment, a setup: ${status}`);
+  await screenshot(page, 'playground-7-steer-dark');
+  for (const [theme, name] of [
+    ['Default Light Modern', 'playground-8-steer-light'],
+    ['Default High Contrast', 'playground-9-steer-high-contrast'],
+    ['Default Dark Modern', ''],
+  ] as const) {
+    await setColorTheme(page, theme, () => steerPlayground(page));
+    if (name) await screenshot(page, name);
+  }
+});
+
+step("the Runs view's context menu on a causal-lm run opens the same decoder view", async () => {
+  const { page } = workbench;
+  await steerPlayground(page);
+  await runCommand(page, 'View: Close Editor'); // the steer Playground, active since the last step
+  await showSideBar(page, 'Adapter Lab');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(0, 0);
+  const row = runRow(page, 'full:restaurant');
+  await row.first().waitFor({ timeout: UI_TIMEOUT });
+  await contextMenu(page, row.first(), 'Open Playground');
+  const frame = await steerPlayground(page);
+  assert.equal(await frame.locator('#model option').count(), 6);
+  assert.equal(await frame.locator('#model option').first().innerText(), 'base (decoder)');
 });

@@ -24,6 +24,8 @@ test('host → worker and worker → host: real messages pass, broken ones do no
     { type: 'classify', id: 3, runs: ['/a', '/b'], text: 'hello', drop: 1 },
     { type: 'generate', id: 4, decoder: 'builtin:lab-gpt', prompt: '', sampling },
     { type: 'generate', id: 5, decoder: '/ws/gpt2', prompt: 'x', sampling, setup: 'Stack(positive)' },
+    { type: 'generate', id: 6, decoder: '/ws/runs/r', prompt: 'x', sampling, setup: 'Average(a, b)', mergeParameters: true },
+    { type: 'generate', id: 7, decoder: '/ws/runs/r', prompt: 'x', sampling, baseOnly: true },
   ];
   for (const m of requests) assert.ok(isToInference(m), JSON.stringify(m));
   for (const bad of [
@@ -31,6 +33,7 @@ test('host → worker and worker → host: real messages pass, broken ones do no
     { type: 'classify', id: 3, runs: ['/a'], text: 'hello' },
     { type: 'classify', id: 3, runs: ['/a'], text: 'hello', drop: 1, dorp: 2 },
     { type: 'generate', id: 4, decoder: 'x', prompt: '', sampling: { ...sampling, topK: '40' } },
+    { type: 'generate', id: 4, decoder: 'x', prompt: '', sampling, mergeParameters: 'yes' },
   ])
     assert.equal(isToInference(bad), false, JSON.stringify(bad));
 
@@ -57,13 +60,22 @@ test('host → worker and worker → host: real messages pass, broken ones do no
 test('Playground panel ⇄ host: requests, replies and the saved state', () => {
   assert.ok(isPlaygroundMessage({ type: 'classify', text: 'good', drop: 0 }));
   assert.ok(isPlaygroundMessage({ type: 'generate', prompt: 'The', sampling }));
+  for (const model of [{ kind: 'base' }, { kind: 'run', dir: '/r' }, { kind: 'setup', setup: 'Stack(a, b)', mergeParameters: false }])
+    assert.ok(isPlaygroundMessage({ type: 'generate', prompt: 'The', sampling, model }), JSON.stringify(model));
+  assert.equal(isPlaygroundMessage({ type: 'generate', prompt: 'The', sampling, model: { kind: 'setup', setup: 'Stack(a, b)' } }), false);
   assert.equal(isPlaygroundMessage({ type: 'classify', text: 'good' }), false);
   assert.equal(isPlaygroundMessage({ type: 'ready' }), false, 'the common messages are handled by the panel controller');
   const source = { kind: 'experiment', configFile: '/ws/t.adapterlab.json', runsDir: '/ws/.adapterlab/runs' };
   assert.ok(isPlaygroundToWebview({ type: 'source', source, title: 't', runs: [{ dir: '/r', name: 'full', type: 'full' }] }));
+  assert.ok(isPlaygroundToWebview({ type: 'source', source, title: 't', runs: [], generation: { base: 'builtin:lab-gpt', adapters: ['positive'] } }));
+  assert.equal(isPlaygroundToWebview({ type: 'source', source, title: 't', runs: [], generation: { base: 'builtin:lab-gpt' } }), false);
+  assert.ok(isPlaygroundToWebview({ type: 'setupProblem', message: 'no adapter "x"' }));
   assert.ok(isPlaygroundToWebview({ type: 'prediction', prediction }));
   assert.ok(isPlaygroundToWebview({ type: 'error', message: 'x' }));
   assert.equal(isPlaygroundToWebview({ type: 'source', source: { kind: 'decoder' }, title: 't', runs: [] }), false);
   assert.ok(isPlaygroundState({ source: { kind: 'decoder', target: 'builtin:lab-gpt' }, text: '', drop: 0, prompt: 'The', sampling }));
   assert.equal(isPlaygroundState({ source, text: '', drop: '0', prompt: '', sampling }), false);
+  const generation = { model: 'setup', setup: 'Stack(a, b)', mergeParameters: true };
+  assert.ok(isPlaygroundState({ source, text: '', drop: 0, prompt: 'The', sampling, generation }));
+  assert.equal(isPlaygroundState({ source, text: '', drop: 0, prompt: 'The', sampling, generation: { ...generation, setup: 3 } }), false);
 });

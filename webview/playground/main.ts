@@ -1,9 +1,13 @@
 // Playground panel: type a sentence and see every finished run's prediction per attribute side by side, with an
 // AdapterDrop slider (layers whose adapters are skipped) and the time per example, and for Fuse runs which adapter
-// each layer listens to (a heat map of the fusion attention); for a decoder, text streamed token by token. Each edit
+// each layer listens to (a heat map of the fusion attention); for a decoder, text streamed token by token — and for a
+// causal-lm experiment, written by the model chosen: its base, a finished run, or a setup of its adapters. Each edit
 // is sent at once: the host's worker drops what a newer request superseded, so nothing here waits or debounces.
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { FusionAttention, RunPrediction, SamplingSettings } from '../../src/common/playground';
 import {
+  type GenerationModel,
+  type GenerationOffer,
   type PlaygroundRequest,
   type PlaygroundRun,
   type PlaygroundSource,
@@ -23,6 +27,8 @@ const DEFAULT_TEXT = 'The pasta was wonderful and the staff were friendly.';
 let state: PlaygroundState | undefined = api.state();
 let cards = new Map<string, HTMLElement>();
 let layers = 0;
+/** The model of the newest generation, named in its status line. */
+let writer: string | undefined;
 
 function save(change: Partial<PlaygroundState>): void {
   if (!state) return;
@@ -33,16 +39,24 @@ function save(change: Partial<PlaygroundState>): void {
 function show(message: PlaygroundToWebview): void {
   switch (message.type) {
     case 'source':
-      return showSource(message.source, message.title, message.runs);
+      return showSource(message.source, message.title, message.runs, message.generation);
     case 'prediction':
       return showPrediction(message.prediction);
     case 'token':
       document.getElementById('continuation')?.append(message.text);
       return;
     case 'done':
-      if (message.tokens !== undefined) status(`${message.tokens} tokens · ${message.msPerToken?.toFixed(1)} ms/token`);
+      if (message.tokens !== undefined) status(`${writer ? `${writer} · ` : ''}${message.tokens} tokens · ${message.msPerToken?.toFixed(1)} ms/token`);
       document.getElementById('generate')?.removeAttribute('disabled');
       return;
+    case 'setupProblem': {
+      const field = document.getElementById('setup');
+      field?.setAttribute('aria-invalid', 'true');
+      document.getElementById('setup-problem')?.replaceChildren(h('div', { className: 'notice error', role: 'alert' }, message.message));
+      document.getElementById('generate')?.removeAttribute('disabled');
+      status('');
+      return;
+    }
     case 'failed': {
       const card = message.run ? cards.get(message.run) : undefined;
       if (card) {
@@ -62,12 +76,13 @@ function show(message: PlaygroundToWebview): void {
   }
 }
 
-function showSource(source: PlaygroundSource, title: string, runs: PlaygroundRun[]): void {
+function showSource(source: PlaygroundSource, title: string, runs: PlaygroundRun[], offer: GenerationOffer | undefined): void {
   const same = state && JSON.stringify(state.source) === JSON.stringify(source);
   if (!same) state = { source, text: DEFAULT_TEXT, drop: 0, prompt: 'The food', sampling: DEFAULT_SAMPLING };
   save({});
   root.removeAttribute('aria-busy');
   if (source.kind === 'decoder') return decoderView(title);
+  if (offer) return decoderView(title, { offer, runs });
   encoderView(title, runs);
 }
 
@@ -196,7 +211,8 @@ function heatMap(f: FusionAttention): HTMLElement {
 
 // ---- decoders: streamed generation ----------------------------------------------------------------------------------
 
-function decoderView(title: string): void {
+/** `experiment`: a causal-lm experiment's finished runs and adapters, to choose what writes. */
+function decoderView(title: string, experiment?: { offer: GenerationOffer; runs: PlaygroundRun[] }): void {
   const prompt = h('textarea', { id: 'prompt', className: 'text-input', rows: 3, 'aria-label': 'Prompt', spellcheck: false });
   prompt.value = state!.prompt;
   prompt.addEventListener('input', () => save({ prompt: prompt.value }));
@@ -215,7 +231,14 @@ function decoderView(title: string): void {
   });
   root.replaceChildren(
     h('h2', {}, `Playground: ${title}`),
-    h('p', { className: 'description' }, 'A decoder: text is generated in a worker process and streamed here token by token (Ctrl+Enter generates).'),
+    h(
+      'p',
+      { className: 'description' },
+      experiment
+        ? `A causal-lm experiment on ${experiment.offer.base}: choose what writes — its base, a finished run, or a setup of its adapters. Text is generated in a worker process and streamed here token by token (Ctrl+Enter generates).`
+        : 'A decoder: text is generated in a worker process and streamed here token by token (Ctrl+Enter generates).',
+    ),
+    ...(experiment ? modelChoice(experiment.offer, experiment.runs) : []),
     h('label', { for: 'prompt', className: 'field-label' }, 'Prompt'),
     prompt,
     h(
@@ -234,13 +257,88 @@ function decoderView(title: string): void {
   );
 }
 
+/** The model select (base, each finished run, a setup) and the setup's field, shown while a setup is chosen. */
+function modelChoice(offer: GenerationOffer, runs: PlaygroundRun[]): HTMLElement[] {
+  const known = (model: string | undefined) => model === 'base' || model === 'setup' || runs.some((r) => r.dir === model);
+  const initial = state!.generation;
+  save({
+    generation: {
+      model: known(initial?.model) ? initial!.model : (runs.find((r) => r.type === 'adapter')?.dir ?? 'base'),
+      setup: initial?.setup ?? '',
+      mergeParameters: initial?.mergeParameters ?? false,
+    },
+  });
+  const choice = state!.generation!;
+  const option = (value: string, label: string) => h('option', { value, selected: value === choice.model }, label);
+  const select = h(
+    'select',
+    { id: 'model', className: 'select' },
+    option('base', `base (${offer.base})`),
+    ...runs.map((r) => option(r.dir, r.name)),
+    option('setup', offer.adapters.length ? 'setup of adapters…' : 'setup of adapters… (none trained yet)'),
+  );
+  const example = offer.adapters.length > 1 ? `Stack(${offer.adapters[1]}, ${offer.adapters[0]})` : 'Stack(a, b)';
+  const setup = h('input', { type: 'text', id: 'setup', className: 'text-input', placeholder: example, spellcheck: false, value: choice.setup });
+  const merge = document.createElement('vscode-checkbox');
+  merge.id = 'merge-parameters';
+  merge.setAttribute('label', 'Average parameters (one merged adapter)');
+  merge.title = 'Average(a, b, …) over the adapters’ parameters instead of their outputs: the CLI’s --merge-parameters';
+  if (choice.mergeParameters) merge.setAttribute('checked', '');
+  const setupRow = h(
+    'div',
+    { id: 'setup-row' },
+    h(
+      'div',
+      { className: 'toolbar' },
+      h('label', {}, 'Setup', setup),
+      merge,
+      h('span', { className: 'description' }, `Stack(…) or Average(…) of ${offer.adapters.join(', ') || 'trained adapters'}`),
+    ),
+    h('div', { id: 'setup-problem' }),
+  );
+  const showSetup = () => (setupRow.hidden = state!.generation!.model !== 'setup');
+  const change = (part: Partial<NonNullable<PlaygroundState['generation']>>) => save({ generation: { ...state!.generation!, ...part } });
+  select.addEventListener('change', () => {
+    change({ model: select.value });
+    showSetup();
+  });
+  setup.addEventListener('input', () => {
+    change({ setup: setup.value });
+    setup.removeAttribute('aria-invalid');
+    document.getElementById('setup-problem')!.replaceChildren();
+  });
+  setup.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') generate();
+  });
+  merge.addEventListener('change', () => change({ mergeParameters: (merge as unknown as { checked: boolean }).checked }));
+  showSetup();
+  return [h('div', { className: 'toolbar' }, h('label', {}, 'Model', select)), setupRow];
+}
+
+/** What the page asks to write with: undefined for a bare decoder. */
+function chosenModel(): { model: GenerationModel; label: string } | undefined {
+  const choice = state?.generation;
+  if (!choice) return undefined;
+  if (choice.model === 'base') return { model: { kind: 'base' }, label: 'base' };
+  if (choice.model === 'setup')
+    return {
+      model: { kind: 'setup', setup: choice.setup, mergeParameters: choice.mergeParameters },
+      label: choice.mergeParameters ? `parameter average of ${choice.setup}` : choice.setup,
+    };
+  const select = document.getElementById('model') as HTMLSelectElement | null;
+  return { model: { kind: 'run', dir: choice.model }, label: select?.selectedOptions[0]?.textContent ?? choice.model };
+}
+
 function generate(): void {
   if (!state) return;
+  const chosen = chosenModel();
   document.querySelector('#generated .prompt-text')!.textContent = state.prompt;
   document.getElementById('continuation')!.replaceChildren();
   document.getElementById('notices')!.replaceChildren();
+  document.getElementById('setup-problem')?.replaceChildren();
+  writer = chosen?.label;
   status('generating…');
-  api.post({ type: 'generate', prompt: state.prompt, sampling: state.sampling });
+  api.post({ type: 'generate', prompt: state.prompt, sampling: state.sampling, model: chosen?.model });
 }
 
 function status(text: string): void {

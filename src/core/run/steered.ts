@@ -9,9 +9,8 @@ import { loadAdapter, latestCompletedRun } from '../adapters/load';
 import { averageAdapters } from '../adapters/average';
 import { isPrefix } from '../adapters/modules/index';
 import type { AdapterModule } from '../adapters/modules/module';
-import { parseSetup } from '../composition/parse';
 import { AdapterSetup } from '../composition/setup';
-import { type SetupNode, adapterNames, formatSetup, isBlock } from '../composition/tree';
+import { type Block, adapterNames, formatSetup } from '../composition/tree';
 import type { ByteLevelBpeTokenizer } from '../data/bpeTokenizer';
 import { loadGpt2Checkpoint } from '../io/hfGpt2';
 import { readRun } from '../io/runStore';
@@ -19,6 +18,7 @@ import { type DecoderForwardOptions, Gpt2Decoder } from '../model/gpt2';
 import { Weights } from '../model/weights';
 import { adapterRunName, isLanguageModelExperiment } from './plan';
 import { loadDecoderBase } from './lmRun';
+import { steeringSetup } from './steeringSetup';
 
 export class SteeringError extends Error {}
 
@@ -58,10 +58,9 @@ export function openSteeredDecoder(runDir: string, setup?: string, opts: Steerin
   const text = opts.baseOnly ? undefined : (setup ?? ownAdapter);
   const baseName = config.base.kind === 'builtin' ? `builtin:${config.base.name}` : path.basename(config.base.kind === 'path' ? config.base.path : '');
   if (text === undefined) return { decoder, tokenizer: base.tokenizer, description: baseName, trainableParams: 0, dispose: () => decoder.weights.dispose() };
-  const parsed = parseSetup(text);
-  if (!parsed.node) throw new SteeringError(`setup "${text}": ${parsed.error.message}`);
-  const tree = parsed.node;
-  checkSteerable(tree, config);
+  const checked = steeringSetup(text, config, opts.mergeParameters);
+  if (!checked.node) throw new SteeringError(checked.error);
+  const tree = checked.node;
   const dims = { hiddenSize: base.config.hiddenSize, intermediateSize: base.config.intermediateSize, layers: base.config.layers };
   const runsDir = path.dirname(runDir);
   const modules = new Map<string, AdapterModule>();
@@ -84,14 +83,13 @@ export function openSteeredDecoder(runDir: string, setup?: string, opts: Steerin
     let adapterSetup: AdapterSetup;
     let described = formatSetup(tree);
     if (opts.mergeParameters) {
-      if (!isBlock(tree) || tree.kind !== 'Average' || tree.children.some(isBlock))
-        throw new SteeringError(`parameter averaging takes Average(a, b, …) of adapters, not "${described}"`);
-      const names = tree.children.map((c) => (c as { name: string }).name);
+      const average = tree as Block; // steeringSetup checked: Average(a, b, …) of adapters of one config
+      const names = average.children.map((c) => (c as { name: string }).name);
       const spec = config.adapters.find((a) => a.name === names[0])!;
       const merged = averageAdapters(
         { ...spec, name: 'merged' },
         names.map((n) => modules.get(n)!),
-        tree.weights ?? names.map(() => 1 / names.length),
+        average.weights ?? names.map(() => 1 / names.length),
         dims,
       );
       for (const m of modules.values()) m.weights.dispose();
@@ -115,18 +113,6 @@ export function openSteeredDecoder(runDir: string, setup?: string, opts: Steerin
     dispose();
     throw e;
   }
-}
-
-/** Only blocks that need no training compose attribute adapters here: Stack and Average (Fuse trains its fusion). */
-function checkSteerable(node: SetupNode, config: ExperimentConfig): void {
-  if (!isBlock(node)) {
-    if (!config.adapters.some((a) => a.name === node.name))
-      throw new SteeringError(`no adapter "${node.name}" in "${config.name}"; its adapters: ${config.adapters.map((a) => a.name).join(', ')}`);
-    return;
-  }
-  if (node.kind !== 'Stack' && node.kind !== 'Average')
-    throw new SteeringError(`${node.kind} is not a steering setup: compose attribute adapters with Stack(…) or Average(…)`);
-  node.children.forEach((c) => checkSteerable(c, config));
 }
 
 function openFullRun(runDir: string, name: string): SteeredDecoder {

@@ -4,7 +4,9 @@
 // and written to host-timings.json after each answer (typing must never wait for a model).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { listRuns } from '../../core/io/runStore';
+import type { ExperimentConfig } from '../../core/config/types';
+import { loadConfig } from '../../core/config/validate';
+import { listRuns, readRun } from '../../core/io/runStore';
 import type { FromInference } from '../../protocol/inference';
 import {
   PLAYGROUND_VIEW_TYPE,
@@ -17,6 +19,7 @@ import {
 } from '../../protocol/playground';
 import { InferenceProcess } from '../../runner/inferenceProcess';
 import { playgroundRuns } from '../playgroundRuns';
+import { generationOffer, generationRequest } from '../playgroundGeneration';
 import type { EventLoopLag, LagStats } from '../eventLoopLag';
 import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
@@ -53,6 +56,7 @@ export class PlaygroundPanels implements vscode.Disposable {
   private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
     panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
+    let config: ExperimentConfig | undefined;
     const worker = new InferenceProcess({
       workerScript: this.deps.workerScript,
       onReply: (m) => this.relay(controller, m),
@@ -67,13 +71,19 @@ export class PlaygroundPanels implements vscode.Disposable {
           if (runs.length) worker.request({ type: 'classify', runs: runs.map((r) => r.dir), text: message.text, drop: message.drop });
         } else if (message.type === 'generate' && source.kind === 'decoder') {
           worker.request({ type: 'generate', decoder: source.target, prompt: message.prompt, sampling: message.sampling });
+        } else if (message.type === 'generate' && config && message.model) {
+          const { model, prompt, sampling } = message;
+          const answer = generationRequest(model, config, runs);
+          if (answer.problem === undefined) worker.request({ type: 'generate', ...answer.request, prompt, sampling });
+          else controller.post(model.kind === 'setup' ? { type: 'setupProblem', message: answer.problem } : { type: 'failed', message: answer.problem });
         }
       },
     );
     const refresh = () => {
       const content = sourceMessage(source);
-      if (content.type === 'source') runs = content.runs;
-      controller.post(content);
+      runs = content.runs;
+      config = content.config;
+      controller.post({ type: 'source', source, title: titleOf(source), runs, generation: config && generationOffer(config, runs) });
     };
     controller.onReady(refresh);
     this.deps.lag.begin();
@@ -109,13 +119,12 @@ export class PlaygroundPanels implements vscode.Disposable {
   }
 }
 
-function sourceMessage(source: PlaygroundSource): PlaygroundToWebview {
-  return {
-    type: 'source',
-    source,
-    title: titleOf(source),
-    runs: source.kind === 'experiment' ? playgroundRuns(listRuns(source.runsDir).runs, source.configFile) : [],
-  };
+/** An experiment's finished runs and its config: as the file says, or (while the file has errors) as its newest run was trained. */
+function sourceMessage(source: PlaygroundSource): { runs: PlaygroundRun[]; config?: ExperimentConfig } {
+  if (source.kind === 'decoder') return { runs: [] };
+  const runs = playgroundRuns(listRuns(source.runsDir).runs, source.configFile);
+  const config = loadConfig(source.configFile).config ?? (runs[0] && (readRun(runs[0].dir).config as ExperimentConfig));
+  return { runs, config };
 }
 
 /** The experiment's config name, or the decoder's folder name (`builtin:<name>` as it is). */
