@@ -15,6 +15,9 @@ const MODULE = new Uint8Array([
   ...[0x0a, BODY.length + 2, 0x01, BODY.length, ...BODY],
 ]);
 
+/** The V8 flag that turns relaxed SIMD on in Node 20 (on by default from Node 22 / V8 11.4). */
+export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
 let supported: boolean | undefined;
 
 /** True when the runtime validates a module that uses f32x4.relaxed_madd (checked once). */
