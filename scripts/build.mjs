@@ -98,6 +98,5 @@ await Promise.all([
 for (const dir of ['dist', EXTENSION_DIR]) {
   // Plain and shared builds, and the FMA variants of the matmul-bound three (kernelVariant.ts picks one at run time).
   const matmulBound = ['attention', 'gradients', 'matmul'].flatMap((k) => [k, `${k}.fma`]).flatMap((k) => [k, `${k}.shared`]);
-  for (const kernel of [...matmulBound, 'elementwise', 'optimizer'].map((k) => `${k}.wasm`))
-    cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
+  for (const kernel of [...matmulBound, 'elementwise', 'optimizer'].map((k) => `${k}.wasm`)) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
 }

@@ -5,9 +5,11 @@
 // deterministic for a given thread count on a given machine (relaxed_madd is fused where the CPU has FMA, unfused
 // where it has not: the same binary can give other bits on a CPU without FMA).
 //
-// Wanted unless ADAPTERLAB_FMA=off (read once; the CLI's --no-fma sets it for the trainers it forks) or
-// setFmaKernels(false) (tests, the benchmark). Whether it is on by default is the runtime's: Node 20 has relaxed
-// SIMD only with --experimental-wasm-relaxed-simd, which Adapter Lab does not add (see relaxedSimd.ts for why).
+// ADAPTERLAB_FMA (read once at start-up; forked trainers inherit it): unset or `auto`, the FMA kernels where the
+// runtime has relaxed SIMD by default (VS Code / Electron, Node ≥ 22), the plain ones elsewhere (Node 20); `off`
+// (the CLI's --no-fma sets it), always the plain ones; `on`, FMA on Node 20 too: the hosts then fork their trainers
+// with --experimental-wasm-relaxed-simd (src/runner/relaxedSimdFlag.ts; why that is not the default: relaxedSimd.ts).
+// setFmaKernels switches it in a running process (tests, the benchmark).
 import * as path from 'path';
 import { relaxedSimdSupported } from './relaxedSimd';
 
@@ -16,7 +18,16 @@ export type KernelName = 'matmul' | 'gradients' | 'attention';
 /** The environment variable that turns the FMA kernels off (`off`, `0`, `false`, `no`). */
 export const FMA_ENV = 'ADAPTERLAB_FMA';
 
-let wanted = !['off', '0', 'false', 'no'].includes((process.env[FMA_ENV] ?? '').trim().toLowerCase());
+export type FmaSetting = 'auto' | 'on' | 'off';
+
+/** The ADAPTERLAB_FMA setting of this process: `off` (also 0, false, no), `on` (also 1, true, yes), else `auto`. */
+export function fmaSetting(): FmaSetting {
+  const value = (process.env[FMA_ENV] ?? '').trim().toLowerCase();
+  if (['off', '0', 'false', 'no'].includes(value)) return 'off';
+  return ['on', '1', 'true', 'yes'].includes(value) ? 'on' : 'auto';
+}
+
+let wanted = fmaSetting() !== 'off';
 
 /** Wants (or not) the FMA kernels from the next kernel call on; they are used only where the runtime has them. */
 export function setFmaKernels(on: boolean): void {
@@ -28,10 +39,9 @@ export function fmaKernels(): boolean {
   return wanted && relaxedSimdSupported();
 }
 
-/** Why the kernels run as they do, for logs and run records: "fma", "plain (turned off)", "plain (no relaxed SIMD)". */
-export function kernelVariantDescription(): string {
-  if (fmaKernels()) return 'fma';
-  return wanted ? 'plain (the runtime has no relaxed SIMD)' : `plain (FMA turned off)`;
+/** Which build runs now, for run records: `fma` or `plain`. */
+export function kernelVariant(): 'fma' | 'plain' {
+  return fmaKernels() ? 'fma' : 'plain';
 }
 
 /** The binary of `name` to load now: beside this file (tsx) or beside the bundle (dist/, dist/extension/). */

@@ -18,6 +18,9 @@ const MODULE = new Uint8Array([
 /** The V8 flag that turns relaxed SIMD on in Node 20 (on by default from Node 22 / V8 11.4). */
 export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 
+/** JavaScript that prints whether the runtime running it has relaxed SIMD (for a probe in a child process). */
+export const RELAXED_SIMD_PROBE_SCRIPT = `process.stdout.write(String(WebAssembly.validate(new Uint8Array([${MODULE.join(',')}]))))`;
+
 let supported: boolean | undefined;
 
 /** True when the runtime validates a module that uses f32x4.relaxed_madd (checked once). */
