@@ -17,6 +17,7 @@ const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
 
 export function fmaMarkdown(r: FmaBench): string {
   const m = r.machine;
+  const range = (perPass: number[]) => `${Math.min(...perPass).toFixed(2)}–${Math.max(...perPass).toFixed(2)}`;
   const lines = [
     '# FMA kernels (WebAssembly relaxed SIMD) against the plain ones',
     '',
@@ -25,21 +26,44 @@ export function fmaMarkdown(r: FmaBench): string {
     '',
     `**Load average (1 / 5 / 15 min): ${load(m.loadAverage)} at the start, ${load(r.loadAverageAfter)} at the end.**`,
     '',
-    'fma ÷ plain: the median of the per-pass ratios (plain and fma of the same pass paired), then the range over the ' +
-      'passes. Below 1 the FMA kernels are faster. Only the matmul-bound kernels have FMA variants (dense product, ' +
+    'fma ÷ plain below 1: the FMA kernels are faster. Model steps: the ratio is taken per pass (plain and fma of the ' +
+      'same pass paired), then its median and range over the passes. Only the matmul-bound kernels have FMA variants (dense product, ' +
       'input and weight gradients, fused attention); GELU, LayerNorm, the embeddings and AdamW run the same binary in both.',
     '',
-    '| model | step | plain 1 | fma 1 | fma ÷ plain, 1 thread (range) | plain 2 | fma 2 | fma ÷ plain, 2 threads (range) |',
-    '|---|---|---|---|---|---|---|---|',
+    '## The kernels alone (mini shapes, 1 thread)',
+    '',
+    'CPU ms of this process, min and median of 15 interleaved rounds each (the minimum is the least disturbed by other processes).',
+    '',
+    '| kernel | plain min | fma min | fma ÷ plain (min) | plain median | fma median | fma ÷ plain (median) |',
+    '|---|---|---|---|---|---|---|',
   ];
+  for (const result of r.models)
+    for (const k of result.kernels ?? [])
+      lines.push(
+        `| ${k.kernel} | ${ms(k.plain.minCpuMs)} | ${ms(k.fma.minCpuMs)} | **${(k.fma.minCpuMs / k.plain.minCpuMs).toFixed(2)}×** | ` +
+          `${ms(k.plain.medianCpuMs)} | ${ms(k.fma.medianCpuMs)} | ${(k.fma.medianCpuMs / k.plain.medianCpuMs).toFixed(2)}× |`,
+      );
+  lines.push(
+    '',
+    '## Model steps',
+    '',
+    'Wall ms (medians) and fma ÷ plain per pass, wall and CPU time: median (range over the passes).',
+    '',
+    '| model | step | plain 1 | fma 1 | wall fma ÷ plain, 1 thread | CPU, 1 thread | plain 2 | fma 2 | wall fma ÷ plain, 2 threads | CPU, 2 threads |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const result of r.models)
     for (const step of FMA_STEPS) {
       const cells = result.ms[step];
       if (!cells) continue;
       const cols = FMA_THREADS.flatMap((t) => {
-        const ratio = result.ratios[step][t];
-        const range = `${Math.min(...ratio.perPass).toFixed(2)}–${Math.max(...ratio.perPass).toFixed(2)}`;
-        return [ms(cells[cellKey('plain', t)].wallMs), ms(cells[cellKey('fma', t)].wallMs), `**${ratio.median.toFixed(2)}×** (${range})`];
+        const [wall, cpu] = [result.ratios[step][t], result.cpuRatios[step][t]];
+        return [
+          ms(cells[cellKey('plain', t)].wallMs),
+          ms(cells[cellKey('fma', t)].wallMs),
+          `**${wall.median.toFixed(2)}×** (${range(wall.perPass)})`,
+          `${cpu.median.toFixed(2)}× (${range(cpu.perPass)})`,
+        ];
       });
       lines.push(`| ${result.model} | ${step} | ${cols.join(' | ')} |`);
     }

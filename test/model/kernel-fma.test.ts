@@ -87,7 +87,7 @@ const word = new Int32Array(bits.buffer);
 /** The float32 next to x (a float32, finite, not 0) towards +∞ (up) or −∞. */
 function nextFloat32(x: number, up: boolean): number {
   bits[0] = x;
-  word[0] += (x > 0) === up ? 1 : -1;
+  word[0] += x > 0 === up ? 1 : -1;
   return bits[0];
 }
 
