@@ -20,6 +20,7 @@ import { playgroundRuns } from '../playgroundRuns';
 import type { EventLoopLag, LagStats } from '../eventLoopLag';
 import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
+import { applyFmaSetting, readSettings } from '../settings';
 
 export interface PlaygroundDeps extends PanelDeps {
   workerScript: string;
@@ -53,6 +54,7 @@ export class PlaygroundPanels implements vscode.Disposable {
   private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
     panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
+    applyFmaSetting(readSettings());
     const worker = new InferenceProcess({
       workerScript: this.deps.workerScript,
       onReply: (m) => this.relay(controller, m),
