@@ -10,7 +10,7 @@
 // unless ADAPTERLAB_FMA=on asks for it (src/runner/relaxedSimdFlag.ts). Why not by default (measured 2026-12-06,
 // docs/speed.md#fma-kernels-webassembly-relaxed-simd): FMA rounds once where mul + add round twice, so a run's floats
 // change, and the README example with FMA prints adapter:domain 78.4/78.5 instead of the README's 80.4/80.4 (another
-// epoch kept; the other runs the same); the gain, 0.80–0.84× the kernels' CPU time and ~0.84–0.90× a mini step's, is
+// epoch kept; the other runs the same); the gain, 0.80–0.88× the kernels' CPU time and ~0.85–0.9× a mini step's, is
 // not measurable on the example's small shapes on this loaded 2-core machine; and the flag is experimental in
 // Node 20. Results stay deterministic for a given thread count with either build (tested for 1, 2 and 3 threads),
 // but FMA results are the CPU's: relaxed_madd may run unfused on a CPU without FMA (the plain kernels' bits there).
