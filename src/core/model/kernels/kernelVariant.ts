@@ -15,7 +15,7 @@ import { relaxedSimdSupported } from './relaxedSimd';
 
 export type KernelName = 'matmul' | 'gradients' | 'attention';
 
-/** The environment variable that turns the FMA kernels off (`off`, `0`, `false`, `no`). */
+/** The environment variable that chooses the kernels: `auto` (unset), `on` or `off` (see fmaSetting). */
 export const FMA_ENV = 'ADAPTERLAB_FMA';
 
 export type FmaSetting = 'auto' | 'on' | 'off';
