@@ -52,9 +52,9 @@ export class PlaygroundPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
+    applyFmaSetting(readSettings()); // the worker, forked on its first request, runs the kernels this says
     panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
-    applyFmaSetting(readSettings());
     const worker = new InferenceProcess({
       workerScript: this.deps.workerScript,
       onReply: (m) => this.relay(controller, m),
