@@ -11,13 +11,15 @@ import { type PrefixResult, benchFrozenPrefix } from './prefix';
 import { type DataParallelResult, benchDataParallel } from './dataParallel';
 import { workloads } from './workloads';
 import { type ThreadsResult, benchThreads } from './threads';
+import { type FmaResult, benchFma } from './fma';
 
 export type Job =
   | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean; only?: string[] }
   | { kind: 'attention'; cases: AttentionCase[]; warmup: number; repeats: number }
   | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number }
   | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number }
-  | { kind: 'threads'; model: ModelName; warmup: number; repeats: number };
+  | { kind: 'threads'; model: ModelName; warmup: number; repeats: number }
+  | { kind: 'fma'; model: ModelName; warmup: number; repeats: number };
 
 export interface VariantResult extends Timing {
   gflops: number; // useful FLOPs per CPU second
@@ -39,6 +41,7 @@ export type JobResult =
   | { kind: 'prefix'; result: PrefixResult & { model: ModelName } }
   | { kind: 'dataParallel'; result: DataParallelResult }
   | { kind: 'threads'; result: ThreadsResult }
+  | { kind: 'fma'; result: FmaResult }
   | { kind: 'unavailable'; reason: string };
 
 async function runJob(job: Job): Promise<JobResult> {
@@ -53,6 +56,7 @@ async function runJob(job: Job): Promise<JobResult> {
   const bench = MODELS[job.model];
   const encoder = buildEncoder(bench);
   const batch = syntheticBatch(bench);
+  if (job.kind === 'fma') return { kind: 'fma', result: benchFma(bench, encoder, batch, job.warmup, job.repeats) };
   if (job.kind === 'threads') return { kind: 'threads', result: benchThreads(bench, encoder, batch, job.warmup, job.repeats) };
   if (job.kind === 'dataParallel') return { kind: 'dataParallel', result: benchDataParallel(bench, encoder, job.warmup, job.repeats) };
   if (job.kind === 'prefix')

@@ -1,7 +1,8 @@
-// The benchmark suite: `npm run bench [-- --quick] [-- --threads-only]`. Each backend × model runs in its own process,
-// one after another; then attention alone, the frozen-prefix measurement and the PyTorch reference (bench/results.json
-// and bench/results.md); then every model with 1 and 2 kernel threads and PyTorch with 1 and 2 threads
-// (bench/results-threads.json and .md; --threads-only runs just this part).
+// The benchmark suite: `npm run bench [-- --quick] [-- --threads-only | --fma-only]`. Each backend × model runs in its
+// own process, one after another; then attention alone, the frozen-prefix measurement and the PyTorch reference
+// (bench/results.json and bench/results.md); then every model with 1 and 2 kernel threads and PyTorch with 1 and 2
+// threads (bench/results-threads.json and .md; --threads-only runs just this part); then the plain and the FMA
+// kernels side by side (bench/results-fma.json and .md; --fma-only runs just this part).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -14,9 +15,12 @@ import { BERT_BASE_STEPS, type BenchResults, type Machine, markdown } from './re
 import { bestTorch, findTorchPython, runTorchReference } from './torch';
 import { THREAD_COUNTS } from './threads';
 import { type ThreadsBench, threadsMarkdown } from './threadsReport';
+import { type FmaBench, fmaMarkdown } from './fmaReport';
+import { RELAXED_SIMD_FLAG, relaxedSimdSupported } from '../src/core/model/kernels/relaxedSimd';
 
 const quick = process.argv.includes('--quick');
 const threadsOnly = process.argv.includes('--threads-only');
+const fmaOnly = process.argv.includes('--fma-only');
 const warmup = quick ? 1 : 2;
 const repeats = quick ? 3 : 9;
 const miniRepeats = 3; // a mini pass takes ~10 s
@@ -36,11 +40,11 @@ function machine(): Machine {
   };
 }
 
-function runChild(job: Job): JobResult {
+function runChild(job: Job, nodeFlags: string[] = []): JobResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'adapterlab-bench-'));
   const out = path.join(dir, 'result.json');
   try {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'child.ts'), JSON.stringify(job), out], {
+    const child = spawnSync(process.execPath, [...nodeFlags, '--expose-gc', '--import', 'tsx', path.join(__dirname, 'child.ts'), JSON.stringify(job), out], {
       stdio: 'inherit',
     });
     if (child.status !== 0) throw new Error(`benchmark job ${JSON.stringify(job)} failed (exit ${child.status})`);
@@ -133,6 +137,31 @@ function mainThreads(): void {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results-threads.json and bench/results-threads.md`);
 }
 
-// The whole suite ends with the threads part (its own report, bench/results-threads.md).
-if (!threadsOnly) main();
-mainThreads();
+/** `--fma-only`: every model with the plain and the FMA kernels, 1 and 2 kernel threads each, in one process a model. */
+function mainFma(): void {
+  const started = performance.now();
+  const fmaModels: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
+  // Node 20 has relaxed SIMD only behind this flag (src/core/model/kernels/relaxedSimd.ts); the child fails if it
+  // still cannot run the FMA kernels.
+  const flag = relaxedSimdSupported() ? '' : RELAXED_SIMD_FLAG;
+  const results: FmaBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 5 }, flag, models: [] };
+  for (const model of fmaModels) {
+    log(`fma ${model}`);
+    const r = runChild({ kind: 'fma', model, ...results.options }, flag ? [flag] : []);
+    if (r.kind !== 'fma') throw new Error(`fma ${model}: ${r.kind === 'unavailable' ? r.reason : r.kind}`);
+    results.models.push(r.result);
+  }
+  results.loadAverageAfter = os.loadavg();
+  writeFileSync(path.join(__dirname, 'results-fma.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(__dirname, 'results-fma.md'), fmaMarkdown(results));
+  process.stdout.write(fmaMarkdown(results));
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results-fma.json and bench/results-fma.md`);
+}
+
+// The whole suite ends with the threads and FMA parts (their own reports, bench/results-threads.md, results-fma.md).
+if (fmaOnly) mainFma();
+else {
+  if (!threadsOnly) main();
+  mainThreads();
+  if (!threadsOnly) mainFma();
+}

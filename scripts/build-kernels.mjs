@@ -1,9 +1,11 @@
-// Builds our own WebAssembly kernels (src/core/model/kernels/<name>.c → <name>.wasm, committed) with the pinned clang.
+// Builds our own WebAssembly kernels (src/core/model/kernels/<name>.c → <name>.wasm, committed) with the pinned clangs:
+// clang 14 for the kernels as they were, clang 16 for their FMA variants (<name>.fma.wasm: f32x4.relaxed_madd, whose
+// standard opcode clang 14 does not emit).
 // Usage: node scripts/build-kernels.mjs           rebuild every .wasm beside its source (npm run build:kernels)
 //        node scripts/build-kernels.mjs --check   build into a temporary folder and compare the bytes with the
 //                                                 committed binaries; exit 1 naming each one that differs (CI)
 // Both modes also check the rules of src/core/model/kernels/README.md on what was built: the only import is
-// env.memory, the exports are the table's, no DATA section, and (with llvm-objdump-14) no global.get / global.set.
+// env.memory, the exports are the table's, no DATA section, and (with llvm-objdump-14/-16) no global.get / global.set.
 // The build is reproducible: the same source and clang version give the same bytes (wasm32 has no timestamps or
 // paths in it; the "producers" section records the clang version, e.g. "Debian clang 14.0.6").
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,31 +15,42 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'model', 'kernels');
-const CLANG_MAJOR = 14;
-const INSTALL = 'Debian 12: apt-get install -y clang lld';
+// The plain kernels stay on clang 14 (their committed bytes); the FMA variants need clang 16 (the first that emits the
+// standard relaxed-SIMD opcodes).
+const PLAIN_CLANG = 14;
+const FMA_CLANG = 16;
+const INSTALL = { 14: 'Debian 12: apt-get install -y clang lld llvm', 16: 'Debian 12: apt-get install -y clang-16 lld-16' };
 
 // The shared-memory variant: atomics and bulk memory are required by a shared memory; its maximum (2 GiB) is the
 // limit the pool's memory may grow to (threadPool.ts creates it with the same maximum).
 const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648'];
 
+// The FMA variant: MADD in simd_math.h becomes f32x4.relaxed_madd.
+const FMA = ['-mrelaxed-simd', '-DKERNEL_FMA'];
+
 // Every kernel: the functions it exports and any flags of its own (placed before the linker flags). `shared`: also
 // build <name>.shared.wasm from the same source for a shared memory (the kernel thread pool, kernels/threadPool.ts).
+// `fma`: also build <name>.fma.wasm (and <name>.fma.shared.wasm if shared) with clang 16 and FMA: the kernels whose
+// inner loop is a multiply-add (matmul-bound); the elementwise ones and the optimizer keep one binary.
 const KERNELS = [
-  { name: 'attention', exports: ['attention_forward', 'attention_backward'], shared: true },
+  { name: 'attention', exports: ['attention_forward', 'attention_backward'], shared: true, fma: true },
   {
     name: 'elementwise',
     exports: ['gelu_forward', 'gelu_backward', 'embed_forward', 'embed_backward', 'layer_norm_forward', 'layer_norm_backward'],
   },
   { name: 'optimizer', exports: ['sum_squares', 'adamw_update'] },
-  { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'], shared: true },
+  { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'], shared: true, fma: true },
   // Loop strength reduction would turn the tile's constant load offsets into i32.adds (~10% slower, see matmul.c).
-  { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'], shared: true },
-].flatMap((k) => (k.shared ? [k, { ...k, name: `${k.name}.shared`, source: k.name, flags: [...(k.flags ?? []), ...SHARED] }] : [k]));
+  { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'], shared: true, fma: true },
+]
+  .map((k) => ({ ...k, source: k.name, clang: PLAIN_CLANG }))
+  .flatMap((k) => (k.fma ? [k, { ...k, name: `${k.name}.fma`, flags: [...(k.flags ?? []), ...FMA], clang: FMA_CLANG }] : [k]))
+  .flatMap((k) => (k.shared ? [k, { ...k, name: `${k.name}.shared`, flags: [...(k.flags ?? []), ...SHARED] }] : [k]));
 const COMPILE = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin'];
 const LINK = ['-Wl,--no-entry', '-Wl,--import-memory'];
 
 function clangArgs(kernel, out) {
-  return [...COMPILE, ...(kernel.flags ?? []), ...LINK, ...kernel.exports.map((e) => `-Wl,--export=${e}`), '-o', out, `${kernel.source ?? kernel.name}.c`];
+  return [...COMPILE, ...(kernel.flags ?? []), ...LINK, ...kernel.exports.map((e) => `-Wl,--export=${e}`), '-o', out, `${kernel.source}.c`];
 }
 
 class Refusal extends Error {}
@@ -53,21 +66,22 @@ function run(cmd, args) {
   return r.error || r.status !== 0 ? undefined : r.stdout;
 }
 
-function findToolchain() {
-  const clang = ['clang-14', 'clang'].find((c) => run(c, ['--version']) !== undefined);
-  if (!clang) fail(`clang ${CLANG_MAJOR} is not installed (${INSTALL})`);
-  const version = run(clang, ['--version']).split('\n')[0].trim();
-  const major = Number(/clang version (\d+)\./.exec(version)?.[1]);
-  if (major !== CLANG_MAJOR) {
-    fail(`the kernels are built with clang ${CLANG_MAJOR}, but ${clang} is "${version}" (${INSTALL}); another version gives other bytes`);
+/** clang `major` (clang-<major>, or clang if it is that version), its wasm-ld and llvm-objdump; refuses without them. */
+function findToolchain(major) {
+  const install = INSTALL[major];
+  const clang = [`clang-${major}`, 'clang'].find((c) => Number(/clang version (\d+)\./.exec(run(c, ['--version']) ?? '')?.[1]) === major);
+  if (!clang) {
+    const other = run('clang', ['--version'])?.split('\n')[0].trim();
+    fail(`clang ${major} is not installed (${install})${other ? `; clang is "${other}", and another version gives other bytes` : ''}`);
   }
+  const version = run(clang, ['--version']).split('\n')[0].trim();
   // The linker clang itself would run (Debian's clang-14 runs wasm-ld-14, found on PATH), from its dry run (-###).
   const dryRun = spawnSync(clang, ['-###', '--target=wasm32', '-nostdlib', '-Wl,--no-entry', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
   const wasmLd = /^\s*"([^"]+)"/.exec(dryRun.stderr?.trim().split('\n').at(-1) ?? '')?.[1];
   const ldVersion = wasmLd && run(wasmLd, ['--version'])?.trim();
-  if (!ldVersion) fail(`wasm-ld (lld ${CLANG_MAJOR}) is not installed (${INSTALL})`);
-  if (Number(/LLD (\d+)\./.exec(ldVersion)?.[1]) !== CLANG_MAJOR) fail(`${wasmLd} is "${ldVersion}", not lld ${CLANG_MAJOR} (${INSTALL})`);
-  const objdump = run('llvm-objdump-14', ['--version']) !== undefined ? 'llvm-objdump-14' : undefined;
+  if (!ldVersion) fail(`wasm-ld (lld ${major}) is not installed (${install})`);
+  if (Number(/LLD (\d+)\./.exec(ldVersion)?.[1]) !== major) fail(`${wasmLd} is "${ldVersion}", not lld ${major} (${install})`);
+  const objdump = run(`llvm-objdump-${major}`, ['--version']) !== undefined ? `llvm-objdump-${major}` : undefined;
   return { clang, version, objdump };
 }
 
@@ -142,23 +156,26 @@ function main() {
   const missing = sources.filter((s) => !KERNELS.some((k) => k.name === s));
   if (missing.length) fail(`${missing.map((s) => `${s}.c`).join(', ')} not in the KERNELS table of scripts/build-kernels.mjs`);
 
-  const { clang, version, objdump } = findToolchain();
+  const toolchains = new Map([...new Set(KERNELS.map((k) => k.clang))].map((major) => [major, findToolchain(major)]));
+  const version = [...toolchains.values()].map((t) => t.version).join(', ');
   const out = mkdtempSync(join(tmpdir(), 'adapterlab-kernels-'));
   try {
     let broken = false;
     for (const kernel of KERNELS) {
+      const { clang, objdump } = toolchains.get(kernel.clang);
       const r = spawnSync(clang, clangArgs(kernel, join(out, `${kernel.name}.wasm`)), { cwd: KERNEL_DIR, stdio: 'inherit' });
-      if (r.status !== 0) fail(`${kernel.name}.c did not build (${clang} exited with ${r.status ?? r.signal})`);
+      if (r.status !== 0) fail(`${kernel.source}.c (${kernel.name}.wasm) did not build (${clang} exited with ${r.status ?? r.signal})`);
       for (const p of ruleProblems(kernel, join(out, `${kernel.name}.wasm`), objdump)) {
         console.error(`build-kernels: ${kernel.name}.wasm ${p}`);
         broken = true;
       }
     }
     if (broken) fail('the kernels break the memory rules of src/core/model/kernels/README.md; nothing was written');
-    const rules = objdump ? 'memory rules checked' : 'memory rules checked but for no global.get/set: llvm-objdump-14 is not installed';
+    const noObjdump = [...toolchains.entries()].filter(([, t]) => !t.objdump).map(([major]) => `llvm-objdump-${major}`);
+    const rules = noObjdump.length ? `memory rules checked but for no global.get/set: ${noObjdump.join(', ')} not installed` : 'memory rules checked';
 
     const differing = [];
-    for (const { name } of KERNELS) {
+    for (const { name, source } of KERNELS) {
       const built = readFileSync(join(out, `${name}.wasm`));
       const committedFile = join(KERNEL_DIR, `${name}.wasm`);
       const committed = existsSync(committedFile) ? readFileSync(committedFile) : undefined;
@@ -169,7 +186,7 @@ function main() {
           committed && producer(committed) !== producer(built)
             ? `; the committed one was built by ${producer(committed) || 'an unknown compiler'}, this build by ${producer(built)}`
             : '';
-        console.error(`build-kernels: ${name}.wasm ${committed ? 'differs from a build of' : 'is missing; it is built from'} ${name}.c${by}`);
+        console.error(`build-kernels: ${name}.wasm ${committed ? 'differs from a build of' : 'is missing; it is built from'} ${source}.c${by}`);
       } else {
         copyFileSync(join(out, `${name}.wasm`), committedFile);
       }
@@ -189,8 +206,19 @@ function main() {
   }
 }
 
+// The FMA binaries use relaxed SIMD, which Node 20 compiles only with --experimental-wasm-relaxed-simd (the rule
+// checks compile every binary): run again with the flag when this runtime lacks it (a probe module, as
+// src/core/model/kernels/relaxedSimd.ts does; Node ≥ 22 has it on and is not given the flag).
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+const RELAXED_PROBE = Uint8Array.from(
+  Buffer.from('0061736d010000000105016000017b03020100' + '0a3d013b00' + `fd0c${'00'.repeat(16)}`.repeat(3) + 'fd85020b', 'hex'),
+);
+
 try {
-  main();
+  if (!WebAssembly.validate(RELAXED_PROBE) && !process.execArgv.includes(RELAXED_FLAG)) {
+    const r = spawnSync(process.execPath, [...process.execArgv, RELAXED_FLAG, ...process.argv.slice(1)], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+  } else main();
 } catch (e) {
   if (!(e instanceof Refusal)) throw e;
   console.error(`build-kernels: ${e.message}`);

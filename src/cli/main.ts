@@ -19,6 +19,7 @@ import { RunNotFound, resolveAdapterFolder, resolveRunsOrReport } from './findRu
 import { compareCommand, runsCommand } from './runs';
 import { trainCommand } from './train';
 import { reportCommand } from './sweepReport';
+import { FMA_ENV, setFmaKernels } from '../core/model/kernels/kernelVariant';
 
 const BACKENDS: BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -48,6 +49,14 @@ const program = new Command('adapter-lab')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .showHelpAfterError();
 
+const FMA_HELP = 'the plain kernels even where the runtime has relaxed SIMD (FMA kernels give other bits; same as ADAPTERLAB_FMA=off)';
+
+/** --no-fma: this process and the trainers it forks (they inherit the environment) run the plain kernels. */
+function turnFmaOff(): void {
+  process.env[FMA_ENV] = 'off';
+  setFmaKernels(false);
+}
+
 program
   .command('train')
   .description(
@@ -62,7 +71,9 @@ program
     positiveInt,
   )
   .option('--only <runs...>', 'train only these runs, e.g. adapter:sentiment full')
-  .action(async (config: string, opts: { backend?: BackendName; parallel?: number; threads?: number; only?: string[] }) => {
+  .option('--no-fma', FMA_HELP)
+  .action(async (config: string, opts: { backend?: BackendName; parallel?: number; threads?: number; only?: string[]; fma: boolean }) => {
+    if (!opts.fma) turnFmaOff();
     process.exitCode = await trainCommand(path.resolve(config), opts);
   });
 
@@ -75,7 +86,9 @@ program
   .option('--fresh', 'start over instead of resuming the last unfinished run')
   .option('-b, --backend <name>', `compute backend (${BACKENDS.join(', ')})`, backendOption)
   .option('-t, --threads <n>', 'kernel threads (default: all cores)', positiveInt)
-  .action(async (config: string, opts: { fresh?: boolean; backend?: BackendName; threads?: number }) => {
+  .option('--no-fma', FMA_HELP)
+  .action(async (config: string, opts: { fresh?: boolean; backend?: BackendName; threads?: number; fma: boolean }) => {
+    if (!opts.fma) turnFmaOff();
     process.exitCode = await pretrainCommand(path.resolve(config), opts);
   });
 

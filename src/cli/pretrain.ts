@@ -6,6 +6,7 @@ import { selectBackend } from '../core/model/backend';
 import { formatProblem } from '../core/config/validate';
 import { appendMetric, listRuns, updateRun } from '../core/io/runStore';
 import { kernelThreads, setKernelThreads } from '../core/model/kernels/threadedKernels';
+import { kernelVariant } from '../core/model/kernels/kernelVariant';
 import { defaultCores } from '../core/run/threads';
 import { createRun, endStatus, finishRun, markRunning } from '../core/run/lifecycle';
 import { formatProblems } from '../core/data/load';
@@ -59,8 +60,9 @@ export async function pretrainCommand(file: string, opts: { fresh?: boolean; bac
         status: 'running',
         backend: backend.name,
       }).dir;
-  if (resumable) markRunning(runDir, backend.name, undefined, kernelThreads());
-  else updateRun(runDir, { threads: kernelThreads() });
+  const kernels = backend.name === 'wasm' ? kernelVariant() : undefined;
+  if (resumable) markRunning(runDir, backend.name, undefined, kernelThreads(), kernels);
+  else updateRun(runDir, { threads: kernelThreads(), kernels });
   const columns = terminalColumns();
   console.log(
     wrapWords(

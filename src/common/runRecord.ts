@@ -19,6 +19,7 @@ export interface RunRecord {
   config: unknown; // snapshot of the resolved config
   backend?: string;
   threads?: number; // kernel threads the run used (src/core/model/kernels/threadedKernels.ts)
+  kernels?: 'fma' | 'plain'; // the kernel build the run used on wasm (src/core/model/kernels/kernelVariant.ts)
   machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
   createdAt: string;
   startedAt?: string;
@@ -37,6 +38,7 @@ export interface RunSummary {
   status: RunStatus;
   backend: string;
   threads?: number; // kernel threads the run used
+  kernels?: 'fma' | 'plain'; // the kernel build the run used on wasm: FMA results differ from plain ones in the last bits
   base: string; // what the base was, e.g. "random init (2×128)"
   test: Record<string, TaskMetrics>;
   validation: Record<string, TaskMetrics>;

@@ -17,7 +17,7 @@ import type { EventLoopLag, LagStats } from './eventLoopLag';
 import { type LiveProgress, etaMs, formatDuration, notificationText } from './progressText';
 import { pathsOutside, runsFolderOverride, workspaceDiskChecks } from './runLocations';
 import { RunLog } from './runLog';
-import { readSettings } from './settings';
+import { applyFmaSetting, readSettings } from './settings';
 import { throttle } from './throttle';
 import { TrainingEstimate } from './trainingEta';
 import { TrainingStatusBar } from './trainingStatusBar';
@@ -82,6 +82,7 @@ export class Training implements vscode.Disposable {
     if (!loaded.config) return reportConfigProblems(configUri, loaded.problems.length);
 
     const settings = readSettings(configUri);
+    applyFmaSetting(settings);
     const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri.fsPath;
     const runsDir = runsFolderOverride(configUri.fsPath, settings.runsFolder, folder) ?? loaded.config.runsDir;
     const config: ExperimentConfig = { ...loaded.config, runsDir };

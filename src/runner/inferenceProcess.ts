@@ -2,6 +2,7 @@
 // requests with increasing ids and passes on only the replies to the newest one, so a reply to a request the user
 // has already typed past is never shown. The worker is started again on the next request if it died.
 import { type ChildProcess, fork } from 'child_process';
+import { engineExecArgv } from './relaxedSimdFlag';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../common/runRecord';
@@ -49,7 +50,7 @@ export class InferenceProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
     const child = fork(this.options.workerScript, this.options.backend ? [this.options.backend] : [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: [],
+      execArgv: engineExecArgv(), // [] unless ADAPTERLAB_FMA=on needs the relaxed-SIMD flag (relaxedSimdFlag.ts)
     });
     child.on('message', (m: unknown) => {
       if (!isFromInference(m)) return this.options.onOutput?.(`ignored a message the inference worker should not send: ${JSON.stringify(m).slice(0, 200)}`);

@@ -5,6 +5,7 @@
 // group, reaches only the host, which then cancels over IPC and waits; a trainer whose host dies (its IPC channel
 // closes) stops by itself (src/trainer/main.ts).
 import { type ChildProcess, type ForkOptions, fork } from 'child_process';
+import { engineExecArgv } from './relaxedSimdFlag';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../common/runRecord';
@@ -45,7 +46,12 @@ export class TrainerProcess {
     if (!fs.existsSync(options.trainerScript)) throw new Error(`trainer not built: ${options.trainerScript} is missing (run npm run build)`);
     // windowsHide (passed on to spawn; ForkOptions' type lacks it): on Windows a detached process would otherwise get a
     // console window of its own.
-    const forkOptions: ForkOptions & { windowsHide: boolean } = { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], detached: true, windowsHide: true };
+    const forkOptions: ForkOptions & { windowsHide: boolean } = {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: engineExecArgv(), // [] unless ADAPTERLAB_FMA=on needs the relaxed-SIMD flag (relaxedSimdFlag.ts)
+      detached: true,
+      windowsHide: true,
+    };
     this.child = fork(options.trainerScript, [], forkOptions);
     let reported: TrainerExit | undefined;
     this.child.on('message', (m: unknown) => {

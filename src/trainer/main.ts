@@ -8,6 +8,7 @@ import * as path from 'path';
 import { type FromTrainer, type ToTrainer, isToTrainer } from '../protocol/trainer';
 import { selectBackend } from '../core/model/backend';
 import { kernelThreads, setKernelThreads } from '../core/model/kernels/threadedKernels';
+import { kernelVariant } from '../core/model/kernels/kernelVariant';
 import { defaultCores, runThreads } from '../core/run/threads';
 import { loadConfig, formatProblem } from '../core/config/validate';
 import { loadBase, loadExperimentData } from '../core/run/experiment';
@@ -66,7 +67,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     // Our kernels (and so their threads) run on the wasm backend only; tfjs-node threads on its own.
     if (backend.name === 'wasm') setKernelThreads(msg.threads ?? runThreads(config.threads, defaultCores(), 1));
     send({ type: 'ready', backend: backend.name, pid: process.pid });
-    markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date(), kernelThreads());
+    markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date(), kernelThreads(), backend.name === 'wasm' ? kernelVariant() : undefined);
 
     const runHooks: RunHooks = {
       progress: (event) => send({ type: 'progress', event }),

@@ -65,12 +65,13 @@ function uniqueRunId(runsDir: string, id: string): string {
 }
 
 /** The run is being trained by this process now (a trainer; a resumed pre-training keeps its first start). */
-export function markRunning(dir: string, backend: string, startedAt?: Date, threads?: number): void {
+export function markRunning(dir: string, backend: string, startedAt?: Date, threads?: number, kernels?: 'fma' | 'plain'): void {
   updateRun(dir, {
     status: 'running',
     reason: undefined,
     backend,
     ...(threads !== undefined && { threads }),
+    ...(kernels !== undefined && { kernels }),
     ...(startedAt && { startedAt: startedAt.toISOString() }),
     pid: process.pid,
     host: os.hostname(),

@@ -5,6 +5,7 @@ import { folderBytes, writeSummary } from '../io/runStore';
 import type { TrainOutcome } from '../train/loop';
 import { endStatus } from './lifecycle';
 import { kernelThreads } from '../model/kernels/threadedKernels';
+import { kernelVariant } from '../model/kernels/kernelVariant';
 
 export interface TrainedRun {
   id: string;
@@ -27,6 +28,7 @@ export function writeTrainedSummary(run: TrainedRun, outcome: TrainOutcome, tota
     status: endStatus(outcome),
     backend: run.backend,
     threads: kernelThreads(),
+    ...(run.backend === 'wasm' && { kernels: kernelVariant() }),
     base: run.base,
     test: outcome.test ?? {},
     validation: outcome.validation ?? {},

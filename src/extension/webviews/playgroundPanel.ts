@@ -23,6 +23,7 @@ import { generationOffer, generationRequest } from '../playgroundGeneration';
 import type { EventLoopLag, LagStats } from '../eventLoopLag';
 import { PanelController, registerPanelSerializer } from './panelController';
 import type { PanelDeps } from './panelDeps';
+import { applyFmaSetting, readSettings } from '../settings';
 
 export interface PlaygroundDeps extends PanelDeps {
   workerScript: string;
@@ -54,6 +55,7 @@ export class PlaygroundPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
+    applyFmaSetting(readSettings()); // the worker, forked on its first request, runs the kernels this says
     panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
     let config: ExperimentConfig | undefined;

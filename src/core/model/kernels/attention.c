@@ -23,7 +23,7 @@ INLINE void block(int R, int V, int k, float alpha, const float *a, int lda, con
     for (int u = 0; u < V; u++) bv[u] = wasm_v128_load(b + p * ldb + 4 * u);
     for (int r = 0; r < R; r++) {
       const v128_t x = wasm_f32x4_splat(a[r * lda + p]);
-      for (int u = 0; u < V; u++) acc[r][u] = wasm_f32x4_add(acc[r][u], wasm_f32x4_mul(x, bv[u]));
+      for (int u = 0; u < V; u++) acc[r][u] = MADD(acc[r][u], x, bv[u]);
     }
   }
   const v128_t s = wasm_f32x4_splat(alpha);
@@ -115,7 +115,7 @@ static void softmax_backward_rows(int rows, int n, const float *p, const float *
     }
     int j = 0;
     v128_t vdot = wasm_f32x4_splat(0.0f);
-    for (; j + 4 <= n; j += 4) vdot = wasm_f32x4_add(vdot, wasm_f32x4_mul(wasm_v128_load(g + j), wasm_v128_load(p + j)));
+    for (; j + 4 <= n; j += 4) vdot = MADD(vdot, wasm_v128_load(g + j), wasm_v128_load(p + j));
     float dot = hsum(vdot);
     for (; j < n; j++) dot += g[j] * p[j];
     const v128_t vd = wasm_f32x4_splat(dot);

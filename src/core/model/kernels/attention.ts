@@ -2,6 +2,7 @@
 // in tfjs's own heap. ops.attention chooses it when it is available.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { kernelBinary } from './kernelVariant';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
 import { attentionBackwardOnThreads, attentionForwardOnThreads, poolFor } from './threadedKernels';
 
@@ -47,7 +48,7 @@ export interface AttentionShape {
   heads: number;
 }
 
-/** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs must copy it). */
+/** The plain binary: beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs must copy it). */
 export const ATTENTION_WASM = path.join(__dirname, 'attention.wasm');
 
 /** Floats of scratch space the C functions need. */
@@ -56,7 +57,7 @@ export const backwardScratch = (length: number, headSize: number) => headSize * 
 
 /** True when the fused kernel can run on the current backend. */
 export function fusedAttentionAvailable(): boolean {
-  return kernelInTfjsHeap<AttentionExports>(ATTENTION_WASM) !== null;
+  return kernelInTfjsHeap<AttentionExports>(kernelBinary('attention')) !== null;
 }
 
 /**
@@ -72,7 +73,7 @@ export function fusedAttention(
   keep: tf.Tensor4D | null,
   shape: AttentionShape,
 ): tf.Tensor2D {
-  const { backend, exports, at } = requireKernel<AttentionExports>(ATTENTION_WASM, 'the fused attention kernel');
+  const { backend, exports, at } = requireKernel<AttentionExports>(kernelBinary('attention'), 'the fused attention kernel');
   const { batch, length, heads } = shape;
   const d = q.shape[1];
   const dh = d / heads;

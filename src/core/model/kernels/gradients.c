@@ -52,8 +52,8 @@ int weight_gradient_scratch(int rows, int in, int out) {
 #define STEP(a)                                                                                          \
   {                                                                                                      \
     const v128_t s = wasm_v128_load32_splat(xp + a);                                                     \
-    acc##a##0 = wasm_f32x4_add(acc##a##0, wasm_f32x4_mul(s, d0));                                         \
-    acc##a##1 = wasm_f32x4_add(acc##a##1, wasm_f32x4_mul(s, d1));                                         \
+    acc##a##0 = MADD(acc##a##0, s, d0);                                         \
+    acc##a##1 = MADD(acc##a##1, s, d1);                                         \
   }
 #define FINISH(a)                                                                                        \
   if (whole) wasm_v128_store(dw + a * out, acc##a##0), wasm_v128_store(dw + a * out + 4, acc##a##1);      \

@@ -3,6 +3,7 @@
 // when they are available. These run inside a gradFunc: they are not differentiable themselves.
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
+import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
 import { poolFor, weightGradientOnThreads } from './threadedKernels';
 
@@ -12,10 +13,11 @@ export interface GradientExports {
   weight_gradient_scratch(rows: number, inputs: number, outputs: number): number;
 }
 
-/** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
+/** The plain binary: beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
 export const GRADIENTS_WASM = path.join(__dirname, 'gradients.wasm');
 
-const kernel = switchableKernel<GradientExports>(GRADIENTS_WASM, 'the gradient kernels');
+// The FMA variant (gradients.fma.wasm) where the runtime has it and it is wanted (kernelVariant.ts).
+const kernel = switchableKernel<GradientExports>(() => kernelBinary('gradients'), 'the gradient kernels');
 
 /** Allows or forbids the kernels, so benchmarks and tests can run the stock formulation on wasm too. */
 export const allowGradientKernels = kernel.allow;

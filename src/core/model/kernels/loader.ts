@@ -68,13 +68,14 @@ export function requireKernel<Exports>(file: string, what: string, usable = true
 /**
  * A kernel that tests and benchmarks may forbid, to run the stock formulation on wasm too: `allow` switches it,
  * `available` says whether callers use it now (wasm backend, the binary found, not forbidden), `bound` binds it.
+ * `file` is asked at each call: the binary can change while the process runs (FMA or not, kernelVariant.ts).
  */
-export function switchableKernel<Exports>(file: string, what: string) {
+export function switchableKernel<Exports>(file: () => string, what: string) {
   let allowed = true;
   return {
     allow: (allow: boolean) => void (allowed = allow),
-    available: () => allowed && kernelInTfjsHeap<Exports>(file) !== null,
-    bound: () => requireKernel<Exports>(file, what, allowed),
+    available: () => allowed && kernelInTfjsHeap<Exports>(file()) !== null,
+    bound: () => requireKernel<Exports>(file(), what, allowed),
   };
 }
 

@@ -131,8 +131,8 @@ static void pack_bt(const float *bt, int ldb, int cols, int kc, float *bp) {
 #define STEP(r, source)                                                                                   \
   {                                                                                                       \
     const v128_t s = wasm_v128_load32_splat(source);                                                      \
-    acc##r##0 = wasm_f32x4_add(acc##r##0, wasm_f32x4_mul(s, b0));                                          \
-    acc##r##1 = wasm_f32x4_add(acc##r##1, wasm_f32x4_mul(s, b1));                                          \
+    acc##r##0 = MADD(acc##r##0, s, b0);                                          \
+    acc##r##1 = MADD(acc##r##1, s, b1);                                          \
   }
 #define BIAS(r) acc##r##0 = wasm_f32x4_add(acc##r##0, bias0), acc##r##1 = wasm_f32x4_add(acc##r##1, bias1);
 #define FINISH(r)                                                                                         \

@@ -3,6 +3,7 @@
 // they are available (see useMatmulKernel). These are plain ops: ops.dense defines the gradients.
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
+import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
 import { matmulOnThreads, poolFor } from './threadedKernels';
 
@@ -12,10 +13,11 @@ export interface MatmulExports {
   matmul_scratch(m: number, k: number, n: number): number;
 }
 
-/** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
+/** The plain binary: beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
 export const MATMUL_WASM = path.join(__dirname, 'matmul.wasm');
 
-const kernel = switchableKernel<MatmulExports>(MATMUL_WASM, 'the matmul kernel');
+// The FMA variant (matmul.fma.wasm) where the runtime has it and it is wanted (kernelVariant.ts).
+const kernel = switchableKernel<MatmulExports>(() => kernelBinary('matmul'), 'the matmul kernel');
 
 /** Allows or forbids the kernel, so benchmarks and tests can run the stock formulation on wasm too. */
 export const allowMatmulKernel = kernel.allow;

@@ -5,6 +5,16 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
+// c + a·b, 4 lanes: the multiply-add of the kernels' inner loops. Built with -DKERNEL_FMA (and -mrelaxed-simd, clang
+// ≥ 16: scripts/build-kernels.mjs builds <name>.fma.wasm so) it is f32x4.relaxed_madd, one fused multiply-add with a
+// single rounding where the CPU has FMA (V8 on x64 with FMA3, arm64); otherwise a multiply, then an add, each
+// rounded, written exactly as the kernels wrote it before (the clang 14 binaries are byte for byte what they were).
+#ifdef KERNEL_FMA
+#define MADD(c, a, b) ((v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(c)))
+#else
+#define MADD(c, a, b) wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
+
 // e^x, 4 lanes (Cephes expf: x = n·ln2 + r, degree-6 polynomial in r, 2^n from the exponent bits); ~1 ulp.
 // Below −87.3 (e^x < FLT_MIN) it returns 0, so masked positions (−1e9) get exactly zero weight.
 INLINE v128_t exp4(v128_t x) {

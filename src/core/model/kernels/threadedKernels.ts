@@ -5,16 +5,17 @@
 //   matmul: rows of a (and of the output), in strips of 4; each output is still summed over k in ascending order;
 //   weight gradient: columns of x (= rows of dW, copied per thread as a contiguous block); db on thread 0 only;
 //   attention: sequences of the batch (every head of a sequence on one thread).
-import * as path from 'path';
+import { fmaKernels, kernelBinary } from './kernelVariant';
 import { type KernelPool, KernelPool as Pool } from './threadPool';
 
 const MATMUL = 0;
 const GRADIENTS = 1;
 const ATTENTION = 2;
-const SHARED_KERNELS = [
-  { file: path.join(__dirname, 'matmul.shared.wasm'), functions: ['matmul', 'matmul_scratch'] },
-  { file: path.join(__dirname, 'gradients.shared.wasm'), functions: ['weight_gradient', 'weight_gradient_scratch'] },
-  { file: path.join(__dirname, 'attention.shared.wasm'), functions: ['attention_forward', 'attention_backward'] },
+// The shared builds of the variant in use now (FMA or plain, kernelVariant.ts), in the order of the indices above.
+const sharedKernels = () => [
+  { file: kernelBinary('matmul', true), functions: ['matmul', 'matmul_scratch'] },
+  { file: kernelBinary('gradients', true), functions: ['weight_gradient', 'weight_gradient_scratch'] },
+  { file: kernelBinary('attention', true), functions: ['attention_forward', 'attention_backward'] },
 ];
 
 // Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker (~20–50 µs) and the
@@ -22,9 +23,9 @@ const SHARED_KERNELS = [
 const MIN_MULTIPLY_ADDS = 1 << 21;
 
 let wanted = 1;
-// One pool per thread count asked for, kept while the process lives (idle workers wait on a futex and do not keep
-// it alive), so that switching back and forth (the benchmark does) starts no new threads. null: cannot start.
-const pools = new Map<number, KernelPool | null>();
+// One pool per thread count and variant asked for, kept while the process lives (idle workers wait on a futex and
+// do not keep it alive), so that switching back and forth (the benchmark does) starts no new threads. null: cannot start.
+const pools = new Map<string, KernelPool | null>();
 
 /** Sets how many threads the kernels use from now on (1: the single-threaded kernels in tfjs's heap, no pool). */
 export function setKernelThreads(threads: number): void {
@@ -44,15 +45,16 @@ export function poolFor(multiplyAdds: number): KernelPool | null {
 
 function active(): KernelPool | null {
   if (wanted <= 1) return null;
-  let pool = pools.get(wanted);
+  const key = `${wanted}${fmaKernels() ? ' fma' : ''}`;
+  let pool = pools.get(key);
   if (pool === undefined) {
     try {
-      pool = new Pool(wanted, SHARED_KERNELS);
+      pool = new Pool(wanted, sharedKernels());
     } catch (e) {
       process.emitWarning(`${e instanceof Error ? e.message : String(e)}; the kernels run on one thread`, 'AdapterLabKernelWarning');
       pool = null;
     }
-    pools.set(wanted, pool);
+    pools.set(key, pool);
   }
   return pool;
 }
