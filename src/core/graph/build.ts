@@ -7,7 +7,7 @@ import { type SetupNode, adapterNames, blocksOf, isBlock } from '../composition/
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import type { BertConfig } from '../model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs } from '../parameters/counts';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs, knowledgeFusionParams } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
 import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode, GraphRun } from '../../common/graphModel';
@@ -258,7 +258,11 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       }
       // Nested blocks are drawn inside their parent block.
       const children = node.children.map(toItem).filter((c) => c !== undefined);
-      const fusion = node.kind === 'Fuse' ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) : 0;
+      // AdapterFusion: 3(d² + d) at every site its adapters act at; over K-adapters, one at the heads.
+      const fusion =
+        node.kind === 'Fuse'
+          ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) + knowledgeFusionParams(node, config.adapters, d)
+          : 0;
       const names = node.children.map((c) => (isBlock(c) ? c.kind : c.name));
       const args = node.splits
         ? `splits ${node.splits.join(', ')}`
@@ -274,7 +278,12 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         block: node.kind,
         label: node.kind,
         // A Stack runs its children bottom to top; the other blocks run them side by side.
-        detail: node.kind === 'Stack' ? names.join(' → ') : [names.join(', '), args].filter(Boolean).join(' · '),
+        detail:
+          node.kind === 'Stack'
+            ? names.join(' → ')
+            : [names.join(', '), args, knowledgeFusionParams(node, config.adapters, d) > 0 ? 'at the heads, query: the base output' : undefined]
+                .filter(Boolean)
+                .join(' · '),
         trainable: fusion > 0,
         params: fusion,
         children,
