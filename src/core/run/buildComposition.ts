@@ -90,9 +90,11 @@ function headFor(
   hiddenSize: number,
   seed: number,
 ): ClassificationHead {
-  // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused.
+  // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused; a
+  // Fuse over them gives a new input (their fusion), so no head was trained on it.
   const extra = kAdapterInputs(output, config.adapters, hiddenSize);
-  const candidates = [lastAdapter(output), ...adapterNames(output)];
+  const fusesKnowledge = knowledgeFuse(output, (n) => config.adapters.find((a) => a.name === n)?.method === 'k-adapter');
+  const candidates = fusesKnowledge ? [] : [lastAdapter(output), ...adapterNames(output)];
   const owner = candidates.find((n) => {
     const spec = config.adapters.find((a) => a.name === n);
     return spec?.task === task.name && headExtraInputs(spec, hiddenSize) === extra;
