@@ -30,7 +30,7 @@ import { labelCounts } from '../../src/core/parameters/labels';
 import { parameterReport } from '../../src/core/parameters/report';
 import { type GraphNode, walkItems } from '../../src/common/graphModel';
 import { ROOT, tinyConfig } from '../helpers/workspace';
-import { FUSION_WEIGHTS_FILE, saveAdapter } from '../../src/core/io/adapterhub';
+import { FUSION_WEIGHTS_FILE, saveAdapter, saveHead } from '../../src/core/io/adapterhub';
 import { readSafetensorsFile } from '../../src/core/io/safetensors';
 import { buildComposition } from '../../src/core/run/buildComposition';
 import { TINY, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
@@ -320,4 +320,43 @@ test('config: Fuse over K-adapters is accepted, Fuse mixing them with adapters i
   assert.equal(head.params, headParams(hd, 2, hd), 'the head reads [base; fused]');
   const row = parameterReport(c, shape.config, labelCounts(c), shape.description).rows.find((r) => r.name === 'composition:fused')!;
   assert.equal(row.trainable, block.params + head.params, 'inspect and the graph agree');
+});
+
+test('a Fuse over K-adapters gets a new head, even when one K-adapter was trained for the task with a head on [base; it]', () => {
+  const text = JSON.stringify(
+    tinyConfig({
+      data: { builtin: 'reviews' },
+      tasks: { mood: { field: 'sentiment' } },
+      adapters: {
+        ling: { method: 'k-adapter', knowledge: 'pos', readLayers: [0, 2], adapterSize: 4, heads: 2, intermediateSize: 6 },
+        other: { method: 'k-adapter', task: 'mood', readLayers: [1], adapterSize: 4, heads: 2, intermediateSize: 6 },
+      },
+      compositions: { fused: { setup: 'Fuse(ling, other)', task: 'mood' } },
+      baselines: [],
+    }),
+  );
+  const config = checkConfigText(text, path.join(ROOT, 'examples', 'test.adapterlab.json')).config!;
+  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-kfuse-'));
+  const info = { modelName: 'tiny', hiddenSize: d };
+  try {
+    for (const spec of config.adapters) saveAdapter(path.join(runs, spec.name, 'adapters', spec.name), createAdapter(spec, TINY, 1), info);
+    // other's run trained a head for mood on [base; other]: its rows for the K-adapter are not zero.
+    const trainedHead = new ClassificationHead('mood', ['0', '1'], 'mean', d, 3, d);
+    perturb(trainedHead.weights, 60);
+    saveHead(path.join(runs, 'other', 'adapters', 'other'), 'mood', ['0', '1'], trainedHead.weights, info);
+    const built = buildComposition(config, config.compositions[0], new Map([['mood', ['0', '1']]]), tinyEncoder(6), undefined, (run) =>
+      path.join(runs, run.replace('adapter:', '')),
+    );
+    try {
+      const first = built.model.heads[0].weights.get('heads.mood.1.weight').arraySync() as number[][];
+      assert.ok(
+        first.slice(d).every((row) => row.every((v) => v === 0)),
+        'rows for the fused output start at zero: a new head',
+      );
+    } finally {
+      built.dispose();
+    }
+  } finally {
+    fs.rmSync(runs, { recursive: true, force: true });
+  }
 });
