@@ -312,8 +312,8 @@ test('config: Fuse over K-adapters is accepted, Fuse mixing them with adapters i
       .filter((e) => e.to === block.id && e.kind === 'combines')
       .map((e) => e.from)
       .sort(),
-    ['plug-in.lex.0', 'plug-in.ling.1'],
-    'fed by each K-adapter’s last layer',
+    ['L1.feed-forward', 'plug-in.lex.0', 'plug-in.ling.1'],
+    'fed by each K-adapter’s last layer and by the base’s output (its query)',
   );
   const head = all.find((i): i is GraphNode => i.type === 'node' && i.id === 'composition.fused.head.mood')!;
   assert.ok(g.edges.some((e) => e.from === block.id && e.to === head.id));

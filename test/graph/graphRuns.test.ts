@@ -106,7 +106,8 @@ test('knowledge: a composition on K-adapters draws them frozen, their knowledge 
       .filter((e) => e.to === block.id)
       .map((e) => e.from)
       .sort(),
-    ['plug-in.lexical.1', 'plug-in.linguistic.1'],
+    ['L1.feed-forward', 'plug-in.lexical.1', 'plug-in.linguistic.1'],
+    'the K-adapters’ last layers, and the base’s output: the query',
   );
   assert.ok(fuse.edges.some((e) => e.from === block.id && e.to === 'composition.fuse-sentiment.head.sentiment'));
   assert.ok(

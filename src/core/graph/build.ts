@@ -62,6 +62,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   let previous = [embeddings.id];
   /** The nodes whose output is hidden state i (Hugging Face's hidden_states: 0 = embeddings, i = layer i's output). */
   const hiddenStateNodes: string[][] = [previous];
+  /** The base's own output, before any adapter after its last block: what heads on K-adapters read beside theirs. */
+  let baseOutput = embeddings.id;
   const flowInto = (target: string) => {
     for (const p of previous) edge(p, target);
   };
@@ -124,6 +126,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     for (const a of afterAttention) edge(attention.id, a.id);
     for (const p of intoFeedForward) edge(p, feedForward.id);
     for (const a of afterFeedForward) edge(feedForward.id, a.id);
+    baseOutput = feedForward.id;
     for (const p of parallel) for (const i of intoFeedForward) edge(i, p.id);
     for (const n of inside) {
       const targets = insideTargets(config.adapters.find((a) => a.name === n.adapter)!);
@@ -308,6 +311,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       if (output) edge(output, head.id);
       return head;
     });
+    // Heads on K-adapters read the base's output beside theirs (under a Fuse over them, as the fusion's query).
+    if (kAdapterInputs(c.setup, config.adapters, d) > 0) for (const to of setup ? [setup.id] : heads.map((h) => h.id)) edge(baseOutput, to, 'combines');
     const drop = c.adapterDrop
       ? c.adapterDrop.mode === 'robust'
         ? 'AdapterDrop robust'
