@@ -2,7 +2,9 @@
 // (code-server + chromium, as the e2e tests do), its graph shown on composition:both-sentiment — the two K-adapters'
 // boxes beside the frozen base, fed by the hidden states they read, and the head on [base; linguistic; lexical] —
 // saved as docs/screenshots/graph-knowledge.png. Nothing is trained: the graph is drawn from the config.
-// Usage: npm run build && npx tsx scripts/knowledge-graph-screenshot.ts   (needs code-server: node scripts/e2e-install.mjs)
+// Usage: npm run build && npx tsx scripts/knowledge-graph-screenshot.ts [run] [png]   (needs code-server: node
+// scripts/e2e-install.mjs); e.g. `composition:fuse-sentiment docs/screenshots/graph-knowledge-fuse.png` for the
+// Fuse over the two K-adapters.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +16,8 @@ import { CHROMIUM, codeServerEntry } from './e2e-code-server.mjs';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIG = 'knowledge.adapterlab.json';
-const RUN = 'composition:both-sentiment';
+const RUN = process.argv[2] ?? 'composition:both-sentiment';
+const OUT = path.resolve(ROOT, process.argv[3] ?? path.join('docs', 'screenshots', 'graph-knowledge.png'));
 
 async function main(): Promise<void> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-knowledge-graph-'));
@@ -44,9 +47,8 @@ async function main(): Promise<void> {
     // Fit keeps the text readable, which leaves the base's lower layers out of a 900-pixel window: zoom out once more.
     await graph.locator('#zoom-out').evaluate((button) => (button as unknown as { click(): void }).click());
     await page.waitForTimeout(1500);
-    const out = path.join(ROOT, 'docs', 'screenshots', 'graph-knowledge.png');
-    await page.screenshot({ path: out });
-    console.log(`saved ${path.relative(ROOT, out)}`);
+    await page.screenshot({ path: OUT });
+    console.log(`saved ${path.relative(ROOT, OUT)}`);
   } finally {
     await workbench.close();
     await server.stop();

@@ -4,6 +4,7 @@ import type { BertConfig } from '../core/model/shapes';
 import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams } from '../core/parameters/counts';
 import { loadExperimentData } from '../core/run/experiment';
 import { baseShapeOf } from '../core/parameters/baseShape';
+import { parameterReport } from '../core/parameters/report';
 import { EXIT } from './exit';
 import { fitRows, tableWidth } from './fitTable';
 import { wrapWords } from './terminalWidth';
@@ -53,7 +54,16 @@ export function inspectCommand(configFile: string): number {
     ]);
   }
   console.log(fitRows(columns, rows, 1, tableWidth()));
-  for (const c of config.compositions) console.log(`composition:${c.name}  ${c.setupText}  → ${c.tasks.join(', ')}`);
+  // What each composition trains (fusion layers, heads), as the parameters view counts it.
+  const report = parameterReport(config, bert, new Map([...labels].map(([task, names]) => [task, names.length])), '');
+  for (const c of config.compositions) {
+    const row = report.rows.find((r) => r.name === `composition:${c.name}`)!;
+    const fusion = row.trainable - row.heads;
+    const parts = [...(fusion > 0 ? [`fusion ${formatCount(fusion)}`] : []), ...(row.heads > 0 ? [`heads ${formatCount(row.heads)}`] : [])];
+    console.log(
+      `composition:${c.name}  ${c.setupText}  → ${c.tasks.join(', ')}  · trains ${formatCount(row.trainable)}${parts.length ? ` (${parts.join(', ')})` : ''}`,
+    );
+  }
   for (const m of config.merges)
     console.log(`merge:${m.name}  ${m.adapters.map((a, i) => `${Number(m.weights[i].toFixed(4))}·${a}`).join(' + ')}  → ${m.task}`);
   const decoder = bert.modelType === 'gpt2';

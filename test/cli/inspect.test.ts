@@ -23,3 +23,13 @@ test('inspect reads a built-in base’s shape and prints each method’s paramet
   assert.deepEqual(row('lora').slice(3, 6), ['4.1k', '4.1k', '0']);
   assert.deepEqual(row('arc').slice(3, 6), ['288', '288', '4.1k']);
 });
+
+test('inspect prints what each composition trains: a Fuse over K-adapters 3(d² + d) for the fusion and a head on 2d', () => {
+  const r = runCli(['inspect', path.join(ROOT, 'examples/knowledge.adapterlab.json')], ROOT);
+  assert.equal(r.status, 0, r.stderr);
+  const line = (name: string) => r.stdout.split('\n').find((l) => l.startsWith(`composition:${name} `))!;
+  // d 128, 2 labels: fusion 3·(128² + 128) = 49,536; head on [base; fused] 256·128 + 128 + 128·2 + 2 = 33,154.
+  assert.match(line('fuse-sentiment'), /Fuse\(linguistic, lexical\) {2}→ sentiment {2}· trains 82\.7k \(fusion 49\.5k, heads 33\.2k\)$/);
+  // Concat: the head reads [base; linguistic; lexical], 384·128 + 128 + 128·2 + 2 = 49,538, and nothing else trains.
+  assert.match(line('both-sentiment'), /· trains 49\.5k \(heads 49\.5k\)$/);
+});

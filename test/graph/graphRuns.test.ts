@@ -87,7 +87,7 @@ test('a composition run: its adapters in the layers, its block over them, its he
   assert.ok(flows(sentiment).includes('L0.feed-forward -> L1.attention'));
 });
 
-test('knowledge: a composition on K-adapters draws them frozen, their knowledge run trainable', () => {
+test('knowledge: a composition on K-adapters draws them frozen, their knowledge run trainable; Fuse draws its fusion', () => {
   const g = example('knowledge');
   const plugIns = (run: string) => [...walkItems(view(g, run).items)].filter((i) => i.id.startsWith('plug-in.'));
   const both = plugIns('composition:both-sentiment');
@@ -95,6 +95,25 @@ test('knowledge: a composition on K-adapters draws them frozen, their knowledge 
   assert.ok(both.every((i) => !i.trainable));
   const lexical = plugIns('adapter:lexical');
   assert.ok(lexical.length > 0 && lexical.every((i) => i.trainable));
+
+  // Fuse over the same K-adapters: a trainable fusion node between their last layers and the head.
+  const fuse = view(g, 'composition:fuse-sentiment');
+  const block = [...walkItems(fuse.items)].find((i) => i.type === 'group' && i.kind === 'block' && i.block === 'Fuse');
+  assert.ok(block?.trainable, 'the fusion trains');
+  assert.equal(block.params, 3 * (128 * 128 + 128), 'query, key, value: Linear(d, d) each, at the heads only');
+  assert.deepEqual(
+    fuse.edges
+      .filter((e) => e.to === block.id)
+      .map((e) => e.from)
+      .sort(),
+    ['L1.feed-forward', 'plug-in.lexical.1', 'plug-in.linguistic.1'],
+    'the K-adapters’ last layers, and the base’s output: the query',
+  );
+  assert.ok(fuse.edges.some((e) => e.from === block.id && e.to === 'composition.fuse-sentiment.head.sentiment'));
+  assert.ok(
+    plugIns('composition:fuse-sentiment').every((i) => !i.trainable),
+    'the K-adapters stay frozen',
+  );
 });
 
 test('the run shown: the one picked before while the config still makes it, else the first', () => {

@@ -2,7 +2,7 @@
 // which composition blocks each adapter method supports (AdapterHub's table), and references to known adapters.
 import { type AdapterMethod, METHODS } from '../adapters/methods/index';
 import { didYouMean, quoteList } from '../config/wording';
-import { type NodeSource, type SetupNode, blocksOf, isBlock } from './tree';
+import { type NodeSource, type SetupNode, adapterNames, blocksOf, isBlock } from './tree';
 import { type BlockKind } from '../../common/blocks';
 
 export type Child = BlockKind | 'adapter';
@@ -15,7 +15,8 @@ export const ALLOWED_NESTINGS: Record<BlockKind, readonly Child[]> = {
   Parallel: ['adapter', 'Stack', 'BatchSplit', 'Average'],
   BatchSplit: ['adapter', 'Stack', 'Split', 'BatchSplit', 'Average'],
   Average: ['adapter', 'Stack', 'Split', 'BatchSplit'],
-  // Not AdapterHub's: K-adapters side by side, their outputs concatenated for the heads (Wang et al. 2021).
+  // Not AdapterHub's: K-adapters side by side, their outputs concatenated for the heads (Wang et al. 2021). Fuse
+  // over K-adapters (composition/knowledge.ts) follows Fuse's rules.
   Concat: ['adapter'],
 };
 
@@ -65,6 +66,26 @@ export function nestingIssues(node: SetupNode, level = 0): SetupIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * A Fuse fuses either adapters inside the base (AdapterFusion at their sites) or K-adapters beside it (at the heads):
+ * one Fuse cannot do both. Run after referenceIssues found every name.
+ */
+export function knowledgeFuseIssues(node: SetupNode, methods: ReadonlyMap<string, AdapterMethod>): SetupIssue[] {
+  return blocksOf(node, 'Fuse').flatMap((fuse) => {
+    const names = adapterNames(fuse);
+    const knowledge = names.filter((n) => methods.get(n) === 'k-adapter');
+    if (knowledge.length === 0 || knowledge.length === names.length) return [];
+    const inside = names.filter((n) => !knowledge.includes(n));
+    return [
+      {
+        source: fuse.source,
+        code: 'fuse-mixes-k-adapters',
+        message: `Fuse mixes K-adapters (${quoteList(knowledge)}, beside the base, fused at the heads) with adapters inside the base (${quoteList(inside)}, fused in its layers): fuse either kind, not both`,
+      },
+    ];
+  });
 }
 
 /** Unknown adapter names, and adapters inside a block their method does not support (each method's `blocks`). */

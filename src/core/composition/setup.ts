@@ -84,8 +84,8 @@ export class AdapterSetup {
     const skip = this.skippedLayers(dropoutSeed);
     const copies = this.outputs;
     const replicateAt = this.replicationLayer(skip);
-    this.forward.dropout = { rate: dropoutRate, seed: dropoutSeed === null ? null : seedFor(dropoutSeed, 'fusion') };
-    if (dropoutSeed !== null) for (const f of this.fusions.values()) f.step();
+    this.forward.dropout = this.fusionDropout(dropoutRate, dropoutSeed);
+    this.stepFusions(dropoutSeed);
     const context = (site: Site, shape: { batch: number; length: number }, blockInput: tf.Tensor2D | null): SiteContext => ({
       site,
       ...shape,
@@ -115,6 +115,16 @@ export class AdapterSetup {
         return this.forward.apply(this.tree, input, (x) => base(x), context({ kind: 'linear', layer, name: name as LinearName }, shape, null));
       },
     };
+  }
+
+  /** Dropout of the fusion scores in a pass (dropoutSeed null = inference: none). */
+  fusionDropout(dropoutRate: number, dropoutSeed: number | null): { rate: number; seed: number | null } {
+    return { rate: dropoutRate, seed: dropoutSeed === null ? null : seedFor(dropoutSeed, 'fusion') };
+  }
+
+  /** A training pass (seed set) anneals the fusion temperatures; every pass through the setup calls this once. */
+  stepFusions(dropoutSeed: number | null): void {
+    if (dropoutSeed !== null) for (const f of this.fusions.values()) f.step();
   }
 
   /**

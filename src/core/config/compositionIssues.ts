@@ -3,7 +3,7 @@
 // setup string when it was written as a string.
 import type { JSONPath } from 'jsonc-parser';
 import { setupFromJson } from '../composition/json';
-import { nestingIssues, referenceIssues, type SetupIssue } from '../composition/rules';
+import { knowledgeFuseIssues, nestingIssues, referenceIssues, type SetupIssue } from '../composition/rules';
 import { type RunShape, sizeIssues } from '../composition/sizes';
 import { type SetupNode, adapterNames, blocksOf, parallelBlock } from '../composition/tree';
 import { ADAPTER_METHODS, descriptorOf } from '../adapters/methods/index';
@@ -87,7 +87,8 @@ export function compositionIssues(config: ExperimentConfig, raw: RawConfig, laye
       continue;
     }
     const setup = parsed.node!;
-    const structural = [...nestingIssues(setup), ...referenceIssues(setup, methods)];
+    const references = referenceIssues(setup, methods);
+    const structural = [...nestingIssues(setup), ...references, ...(references.length ? [] : knowledgeFuseIssues(setup, methods))];
     if (structural.length) {
       issues.push(...structural.map(toIssue));
       continue;

@@ -7,7 +7,7 @@ import { type SetupNode, adapterNames, blocksOf, isBlock } from '../composition/
 import type { JsoncDocument } from '../config/parse';
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import type { BertConfig } from '../model/shapes';
-import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs } from '../parameters/counts';
+import { adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs, knowledgeFusionParams } from '../parameters/counts';
 import { fusionSitesPerLayer } from '../parameters/fusionSites';
 import type { LabelCounts } from '../parameters/labels';
 import type { AdapterPlacement, GraphEdge, GraphItem, GraphModel, GraphNode, GraphRun } from '../../common/graphModel';
@@ -62,6 +62,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
   let previous = [embeddings.id];
   /** The nodes whose output is hidden state i (Hugging Face's hidden_states: 0 = embeddings, i = layer i's output). */
   const hiddenStateNodes: string[][] = [previous];
+  /** The base's own output, before any adapter after its last block: what heads on K-adapters read beside theirs. */
+  let baseOutput = embeddings.id;
   const flowInto = (target: string) => {
     for (const p of previous) edge(p, target);
   };
@@ -124,6 +126,7 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
     for (const a of afterAttention) edge(attention.id, a.id);
     for (const p of intoFeedForward) edge(p, feedForward.id);
     for (const a of afterFeedForward) edge(feedForward.id, a.id);
+    baseOutput = feedForward.id;
     for (const p of parallel) for (const i of intoFeedForward) edge(i, p.id);
     for (const n of inside) {
       const targets = insideTargets(config.adapters.find((a) => a.name === n.adapter)!);
@@ -258,7 +261,11 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       }
       // Nested blocks are drawn inside their parent block.
       const children = node.children.map(toItem).filter((c) => c !== undefined);
-      const fusion = node.kind === 'Fuse' ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) : 0;
+      // AdapterFusion: 3(d² + d) at every site its adapters act at; over K-adapters, one at the heads.
+      const fusion =
+        node.kind === 'Fuse'
+          ? sum(fusionSitesPerLayer(node, config.adapters, bert.layers)) * 3 * (d * d + d) + knowledgeFusionParams(node, config.adapters, d)
+          : 0;
       const names = node.children.map((c) => (isBlock(c) ? c.kind : c.name));
       const args = node.splits
         ? `splits ${node.splits.join(', ')}`
@@ -274,7 +281,12 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
         block: node.kind,
         label: node.kind,
         // A Stack runs its children bottom to top; the other blocks run them side by side.
-        detail: node.kind === 'Stack' ? names.join(' → ') : [names.join(', '), args].filter(Boolean).join(' · '),
+        detail:
+          node.kind === 'Stack'
+            ? names.join(' → ')
+            : [names.join(', '), args, knowledgeFusionParams(node, config.adapters, d) > 0 ? 'at the heads, query: the base output' : undefined]
+                .filter(Boolean)
+                .join(' · '),
         trainable: fusion > 0,
         params: fusion,
         children,
@@ -299,6 +311,8 @@ export function buildGraph(config: ExperimentConfig, doc: JsoncDocument, bert: B
       if (output) edge(output, head.id);
       return head;
     });
+    // Heads on K-adapters read the base's output beside theirs (under a Fuse over them, as the fusion's query).
+    if (kAdapterInputs(c.setup, config.adapters, d) > 0) for (const to of setup ? [setup.id] : heads.map((h) => h.id)) edge(baseOutput, to, 'combines');
     const drop = c.adapterDrop
       ? c.adapterDrop.mode === 'robust'
         ? 'AdapterDrop robust'

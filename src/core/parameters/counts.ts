@@ -2,6 +2,7 @@
 import { gpt2WeightShapes } from '../model/gpt2Shapes';
 import type { AdapterSpec } from '../config/types';
 import { type SetupNode, adapterNames } from '../composition/tree';
+import { knowledgeFuse } from '../composition/knowledge';
 import { descriptorOf } from '../adapters/methods/index';
 import { KNOWLEDGE_LABELS } from '../adapters/methods/kAdapter';
 import type { BertConfig } from '../model/shapes';
@@ -79,7 +80,18 @@ export function headExtraInputs(spec: AdapterSpec, hiddenSize: number): number {
   return spec.method === 'k-adapter' ? hiddenSize : 0;
 }
 
-/** What a composition's head reads besides the base's d: d per K-adapter of its setup (Concat(a, b): 2d). */
+/**
+ * What a composition's head reads besides the base's d: d per K-adapter of its setup (Concat(a, b): 2d), or d for
+ * a Fuse over K-adapters (their fused output).
+ */
 export function kAdapterInputs(setup: SetupNode, adapters: readonly AdapterSpec[], hiddenSize: number): number {
-  return adapterNames(setup).filter((n) => adapters.find((a) => a.name === n)?.method === 'k-adapter').length * hiddenSize;
+  const isKnowledge = (n: string) => adapters.find((a) => a.name === n)?.method === 'k-adapter';
+  if (knowledgeFuse(setup, isKnowledge)) return hiddenSize;
+  return adapterNames(setup).filter(isKnowledge).length * hiddenSize;
+}
+
+/** A Fuse over K-adapters: query, key and value, each Linear(d, d), at its one site: 3(d² + d). Else 0. */
+export function knowledgeFusionParams(setup: SetupNode, adapters: readonly AdapterSpec[], hiddenSize: number): number {
+  const d = hiddenSize;
+  return knowledgeFuse(setup, (n) => adapters.find((a) => a.name === n)?.method === 'k-adapter') ? 3 * (d * d + d) : 0;
 }

@@ -4,7 +4,7 @@
 import type { AdapterSpec, ExperimentConfig } from '../config/types';
 import { adapterNames, blocksOf } from '../composition/tree';
 import type { BertConfig } from '../model/shapes';
-import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs } from './counts';
+import { adapterHeadParams, adapterParamsPerLayer, adapterSharedParams, baseParamCounts, headParams, kAdapterInputs, knowledgeFusionParams } from './counts';
 import { fusionSitesPerLayer } from './fusionSites';
 import type { LabelCounts } from './labels';
 import { BYTES_PER_PARAM, type ParameterReport, type RunTypeParameters } from '../../common/parameterReport';
@@ -75,22 +75,24 @@ export function parameterReport(config: ExperimentConfig, bert: BertConfig, labe
     const perLayer = zeros();
     for (const fuse of fuses) fusionSitesPerLayer(fuse, config.adapters, bert.layers).forEach((sites, l) => (perLayer[l] += sites * 3 * (d * d + d)));
     const trainsHeads = fuses.length > 0 || c.trainHeads;
-    // A head on K-adapters reads [base; each K-adapter's output]: d more inputs per K-adapter.
+    // A head on K-adapters reads [base; each K-adapter's output]: d more inputs per K-adapter (a Fuse over them: d).
     const extra = kAdapterInputs(c.setup, config.adapters, d);
+    // A Fuse over K-adapters: its one fusion layer sits at the heads, outside the layers.
+    const shared = knowledgeFusionParams(c.setup, config.adapters, d);
     const heads = sum(c.tasks.map((t) => headOn(t, extra)));
-    const trainable = sum(perLayer) + (trainsHeads ? heads : 0);
+    const trainable = sum(perLayer) + shared + (trainsHeads ? heads : 0);
     const frozenAdapters = sum(used.map((a) => sum(adapterParamsPerLayer(a, d, bert.layers, bert.intermediateSize)) + adapterSharedParams(a, d, bert.layers)));
     return {
       name: `composition:${c.name}`,
       kind: 'composition',
       tasks: c.tasks,
       trainable,
-      total: base.total + frozenAdapters + sum(perLayer) + heads,
+      total: base.total + frozenAdapters + sum(perLayer) + shared + heads,
       percentOfBase: percent(trainable),
       perLayer,
-      shared: 0,
+      shared,
       heads: trainsHeads ? heads : 0,
-      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + headOn(t, extra)),
+      bytesPerTask: bytesOf(c.tasks, (t) => sum(perLayer) + shared + headOn(t, extra)),
     };
   });
 

@@ -1,11 +1,12 @@
 // The model of a composition or merge run: this experiment's trained adapters loaded (frozen) from their newest
-// completed `adapter:<name>` runs, fusion layers for every Fuse, and one head per output — the head trained with
-// the output's adapter for that task when there is one, else a new head.
+// completed `adapter:<name>` runs, fusion layers for every Fuse (over K-adapters: one, at the heads), and one head
+// per output — the head trained with the output's adapter for that task when there is one, else a new head.
 import * as path from 'path';
 import { type AdapterModule } from '../adapters/modules/module';
 import { AdapterLoadError, latestCompletedRun, loadAdapter, loadHead, readFloatTensors } from '../adapters/load';
 import { averageAdapters } from '../adapters/average';
 import { type EncoderDims, isPrefix } from '../adapters/modules/index';
+import { isKAdapter } from '../adapters/modules/kAdapter';
 import type { AdapterSpec, CompositionSpec, ExperimentConfig, MergeSpec, TaskSpec } from '../config/types';
 import type { SavedModelInfo } from '../io/adapterhub';
 import { FUSION_CONFIG_FILE, FUSION_WEIGHTS_FILE, fromFamilyNames, fromTorchLayout, saveAdapter, saveFusion, saveHead, savedModelType } from '../io/adapterhub';
@@ -17,7 +18,8 @@ import { seedFor } from '../model/init';
 import { headExtraInputs, kAdapterInputs } from '../parameters/counts';
 import { adapterRunName } from './plan';
 import { SetupForward } from '../composition/forward';
-import { FusionLayer } from '../composition/fusion';
+import { FusionLayer, type FusionSites } from '../composition/fusion';
+import { knowledgeFuse } from '../composition/knowledge';
 import { AdapterSetup, sitesOf } from '../composition/setup';
 import { type SetupNode, adapterNames, blocksOf, fusionName, lastAdapter, parallelBlock } from '../composition/tree';
 
@@ -88,9 +90,11 @@ function headFor(
   hiddenSize: number,
   seed: number,
 ): ClassificationHead {
-  // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused.
+  // K-adapters: the head reads d more inputs per K-adapter, so only a head trained on the same inputs is reused; a
+  // Fuse over them gives a new input (their fusion), so no head was trained on it.
   const extra = kAdapterInputs(output, config.adapters, hiddenSize);
-  const candidates = [lastAdapter(output), ...adapterNames(output)];
+  const fusesKnowledge = knowledgeFuse(output, (n) => config.adapters.find((a) => a.name === n)?.method === 'k-adapter');
+  const candidates = fusesKnowledge ? [] : [lastAdapter(output), ...adapterNames(output)];
   const owner = candidates.find((n) => {
     const spec = config.adapters.find((a) => a.name === n);
     return spec?.task === task.name && headExtraInputs(spec, hiddenSize) === extra;
@@ -120,11 +124,16 @@ export function buildComposition(
   for (const m of modules.values()) if (isPrefix(m)) m.eject();
   const probe = new SetupForward(modules);
   const fusions = new Map<string, FusionLayer>();
+  const overKnowledge = knowledgeFuse(spec.setup, (n) => isKAdapter(modules.get(n)!));
   for (const fuse of blocksOf(spec.setup, 'Fuse')) {
-    const sites = Array.from({ length: dims.layers }, (_, l) => sitesOf(l))
-      .flat()
-      .filter((s) => s.kind === 'block' && probe.acts(fuse, s))
-      .map((s) => ({ layer: s.layer, position: (s as { position: 'attention' | 'output' }).position }));
+    // A Fuse over K-adapters has its one site at the heads; AdapterFusion, one after each block its adapters act at.
+    const sites: FusionSites =
+      fuse === overKnowledge
+        ? 'k-adapters'
+        : Array.from({ length: dims.layers }, (_, l) => sitesOf(l))
+            .flat()
+            .filter((s) => s.kind === 'block' && probe.acts(fuse, s))
+            .map((s) => ({ layer: s.layer, position: (s as { position: 'attention' | 'output' }).position }));
     const name = fusionName(fuse);
     const fusion = new FusionLayer(name, spec.fusion, dims.hiddenSize, sites, seedFor(config.seed, `fusion:${name}`));
     if (runDir) {

@@ -16,7 +16,8 @@
 //
 // K-adapters (Wang et al. 2021) sit beside the base: in a composition that trains only heads on frozen K-adapters,
 // what a head reads — [pooled base; pooled K-adapter outputs] — never changes either, so it is cached whole
-// ((1 + K)·d floats per pooling), dropout off in the K-adapters too.
+// ((1 + K)·d floats per pooling), dropout off in the K-adapters too. With a Fuse over them the fusion trains and
+// attends per token, so what is cached is per token instead: [base; K-adapter outputs], (1 + K)·d floats a token.
 import type { FrozenPrefixInfo } from '../../common/runRecord';
 import * as tf from '@tensorflow/tfjs';
 import type { AdapterPosition, EncoderInput, ResumePoint } from '../model/bert';
@@ -30,8 +31,11 @@ import { type Example, disposeBatch, makeBatch } from './batches';
 /** 256 MB: the reviews example needs ~40 MB at most (2,100 sentences × ~18 tokens × 128 floats × 2). */
 export const DEFAULT_PREFIX_BUDGET_BYTES = 256 * 2 ** 20;
 
-/** Where the cached prefix ends: before layer `layer` ('input'), at the output of one of its blocks, or pooled. */
-export type PrefixCut = { kind: 'layer'; layer: number; position: 'input' | AdapterPosition } | { kind: 'pooled' };
+/**
+ * Where the cached prefix ends: before layer `layer` ('input'), at the output of one of its blocks, pooled, or at the
+ * base's last hidden states and the K-adapters' outputs per token ('plug-ins', under a Fuse over K-adapters).
+ */
+export type PrefixCut = { kind: 'layer'; layer: number; position: 'input' | AdapterPosition } | { kind: 'pooled' } | { kind: 'plug-ins' };
 
 /** What the run record says about the cache. */
 /** The options a setup may give the encoder that this module knows the meaning of; anything else disables it. */
@@ -44,6 +48,7 @@ export function frozenPrefixCut(model: Classifier): PrefixCut | { reason: string
   if (model.knowledge.length) {
     if (setup?.options.trainAdapters) return { reason: 'the K-adapter trains, and it reads the hidden states of every layer it plugs into' };
     if (model.knowledge.length !== setup?.modules.size) return { reason: 'K-adapters beside adapters inside the base' };
+    if (model.knowledgeFusion) return { kind: 'plug-ins' };
     return model.trainHeads ? { kind: 'pooled' } : { reason: 'nothing is trained' };
   }
   if (!setup) return model.trainHeads ? { kind: 'pooled' } : { reason: 'nothing is trained' };
@@ -62,19 +67,20 @@ export function frozenPrefixCut(model: Classifier): PrefixCut | { reason: string
 
 export function describeCut(cut: PrefixCut): string {
   if (cut.kind === 'pooled') return 'the whole encoder and pooling (head-only)';
+  if (cut.kind === 'plug-ins') return 'the whole encoder and the K-adapters beside it, per token';
   const where = cut.position === 'input' ? `the input of layer ${cut.layer}` : `the ${cut.position} block output of layer ${cut.layer}`;
   return `embeddings up to ${where}`;
 }
 
 interface Entry {
-  tensors: Float32Array[]; // 'layer' cut: [tokens·d] × 1 or 2; pooled: [d] per pooling
+  tensors: Float32Array[]; // 'layer' cut: [tokens·d] × 1 or 2; pooled: [(1 + K)·d] per pooling; plug-ins: [tokens·(1 + K)·d]
 }
 
 export class FrozenPrefixCache {
   private readonly entries = new Map<number, Entry>();
   private readonly poolings: Pooling[];
   readonly hidden: number;
-  /** Floats per pooling of a pooled cut: the base's d, and d more per K-adapter. */
+  /** Floats per pooling of a pooled cut, per token of a plug-ins cut: the base's d, and d more per K-adapter. */
   readonly pooledWidth: number;
 
   private constructor(
@@ -100,14 +106,15 @@ export class FrozenPrefixCache {
     if (!('kind' in cut)) return { cache: null, info: { used: false, reason: cut.reason } };
     const d = model.encoder.config.hiddenSize;
     const poolings = new Set(model.heads.map((h) => h.pooling)).size;
+    const width = (1 + model.knowledge.length) * d;
     const perExample = (e: Example) =>
-      cut.kind === 'pooled' ? poolings * (1 + model.knowledge.length) * d : (cut.position === 'input' ? 1 : 2) * e.ids.length * d;
+      cut.kind === 'pooled' ? poolings * width : cut.kind === 'plug-ins' ? e.ids.length * width : (cut.position === 'input' ? 1 : 2) * e.ids.length * d;
     const bytes = 4 * examples.reduce((n, e) => n + perExample(e), 0);
     if (bytes > budgetBytes) {
       return { cache: null, info: { used: false, reason: `the cache would need ${mb(bytes)}, more than its budget of ${mb(budgetBytes)}` } };
     }
     const dropoutOff =
-      cut.kind !== 'pooled'
+      cut.kind === 'layer'
         ? 'the embeddings and layers below the cut'
         : model.knowledge.length
           ? 'the encoder and the K-adapters beside it'
@@ -126,8 +133,8 @@ export class FrozenPrefixCache {
     const values = outputs.map((t) => t.dataSync() as Float32Array);
     tf.dispose(outputs);
     disposeBatch(batch);
-    const d = this.hidden;
     const w = this.pooledWidth;
+    const d = this.cut.kind === 'plug-ins' ? w : this.hidden; // floats per token
     missing.forEach((exampleIndex, row) => {
       const tokens = this.examples[exampleIndex].ids.length;
       const tensors =
@@ -149,6 +156,15 @@ export class FrozenPrefixCache {
       return model.heads.map((head) => head.logits(pooled[this.poolings.indexOf(head.pooling)], dropoutRate, dropoutSeed));
     }
     const length = input.ids.shape[1];
+    if (this.cut.kind === 'plug-ins') {
+      // [base; K-adapter outputs] per token, split back; the fusion over them and the heads run as in the model.
+      const cached = this.gather(indices, 0, length);
+      const d = this.hidden;
+      const [hidden, ...plugIns] = Array.from({ length: 1 + model.knowledge.length }, (_, i) => tf.slice(cached, [0, i * d], [-1, d]) as tf.Tensor2D);
+      model.setup!.stepFusions(dropoutSeed);
+      const features = model.headInputs(hidden, plugIns, input.mask, dropoutRate, dropoutSeed);
+      return model.heads.map((head) => head.logits(features(hidden, head.pooling), dropoutRate, dropoutSeed));
+    }
     const cut = this.cut;
     const hidden = this.gather(indices, 0, length);
     const resume: ResumePoint =
@@ -165,9 +181,9 @@ export class FrozenPrefixCache {
     return model.heads.map((head) => head.logits(pool(encoded, input.mask, head.pooling, this.pooler()), dropoutRate, dropoutSeed));
   }
 
-  /** Cached arrays number `which` of the examples as [B·length, d] (pooled: [B, d]), padding rows zero. */
+  /** Cached arrays number `which` of the examples as [B·length, d] (pooled: [B, (1 + K)·d]), padding rows zero. */
   private gather(indices: number[], which: number, length: number): tf.Tensor2D {
-    const d = this.cut.kind === 'pooled' ? this.pooledWidth : this.hidden;
+    const d = this.cut.kind === 'layer' ? this.hidden : this.pooledWidth;
     const out = new Float32Array(indices.length * length * d);
     indices.forEach((exampleIndex, row) => {
       const entry = this.entries.get(exampleIndex);
@@ -182,6 +198,10 @@ export class FrozenPrefixCache {
     const encoder = this.model.encoder;
     const opts = { trainBase: false, dropoutRate: 0, dropoutSeed: null };
     if (this.cut.kind === 'pooled') return this.model.pooledFeatures(input, this.poolings, 0, null);
+    if (this.cut.kind === 'plug-ins') {
+      const { hidden, plugIns } = this.model.states(input, 0, null);
+      return [tf.concat([hidden, ...plugIns], 1) as tf.Tensor2D];
+    }
     const { layer, position } = this.cut;
     const [batch, length] = input.ids.shape;
     const additiveMask = tf.reshape(tf.mul(tf.sub(1, input.mask), -1e9), [batch, 1, 1, length]) as tf.Tensor4D;

@@ -2,7 +2,8 @@
 // Adapter layer j reads the base's hidden state at readLayers[j] plus adapter layer j−1's output, projects it down
 // d→m, runs N small transformer layers at width m, projects back m→d and adds the result to what it read. The task
 // head reads the base's last hidden state concatenated with the last adapter layer's output. Nothing runs inside
-// the base, so AdapterHub's blocks do not apply; several K-adapters combine by concatenation at the head (Concat).
+// the base, so AdapterHub's blocks do not apply; several K-adapters combine by concatenation at the head (Concat),
+// or by a fusion over their outputs at the head (Fuse, composition/fusion.ts).
 import { type EncoderDims, type MethodDescriptor, withDefaults } from './descriptor';
 
 /**
@@ -77,7 +78,7 @@ export const kAdapter: MethodDescriptor<KAdapterOptions> = {
   // Outside the base: no layer holds any of it; all of it is counted once (`sharedParams`).
   paramsPerLayer: () => 0,
   sharedParams: (o, dims) => kAdapterParams(o, dims),
-  blocks: ['Concat'],
+  blocks: ['Concat', 'Fuse'],
   placements: ['plug-in'],
   sizeLabel: (o) => `${o.transformerLayers} × m ${o.adapterSize}`,
   hubConfig: (o, _leaveOut, { hiddenSize, layers }) => ({
