@@ -13,7 +13,8 @@ export interface TaskPrediction {
 export interface FusionAttention {
   fusion: string; // AdapterHub's fusion name, e.g. "sentiment,domain"
   adapters: string[]; // what each column is: an adapter, or a Stack of them
-  sites: { layer: number; position: 'attention' | 'output'; weights: number[] }[]; // weights sum to 1
+  /** weights sum to 1; 'heads': a Fuse over K-adapters, read by the heads after the last layer (layer = the layer count). */
+  sites: { layer: number; position: 'attention' | 'output' | 'heads'; weights: number[] }[];
 }
 
 export interface RunPrediction {

@@ -52,7 +52,9 @@ const isPrediction: Guard<RunPrediction> = (v): v is RunPrediction =>
       isString(f.fusion) &&
       isStringArray(f.adapters) &&
       Array.isArray(f.sites) &&
-      f.sites.every((s) => isRecord(s) && isFiniteNumber(s.layer) && (s.position === 'attention' || s.position === 'output') && isNumberArray(s.weights)),
+      f.sites.every(
+        (s) => isRecord(s) && isFiniteNumber(s.layer) && ['attention', 'output', 'heads'].includes(s.position as string) && isNumberArray(s.weights),
+      ),
   );
 
 export const isSamplingSettings = isSampling;

@@ -1,6 +1,6 @@
 // The Playground's inference worker, forked for real (dist/inference.js) on a small trained experiment: its
 // predictions are what the core's evaluation computes for the same sentence, the newest request wins, AdapterDrop
-// changes output and time, a Fuse run's attention per layer sums to 1, a decoder streams text, and problems come
+// changes output and time, a Fuse run's attention per layer (or at the heads, over K-adapters) sums to 1, a decoder streams text, and problems come
 // back as messages naming what failed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,8 +30,14 @@ before(async () => {
   await backendReady();
   const { dir, configFile } = makeWorkspace(
     tinyConfig({
-      adapters: { mood: { method: 'houlsby', bottleneckSize: 4, adapterDrop: { mode: 'robust' } }, topic: { method: 'pfeiffer', bottleneckSize: 4 } },
-      compositions: { fuse: { setup: 'Fuse(mood, topic)', task: 'mood' } },
+      adapters: {
+        mood: { method: 'houlsby', bottleneckSize: 4, adapterDrop: { mode: 'robust' } },
+        topic: { method: 'pfeiffer', bottleneckSize: 4 },
+        // K-adapters with the experiment's own tasks as their knowledge, for a Fuse over K-adapters.
+        kmood: { method: 'k-adapter', task: 'mood', readLayers: [0, 2], transformerLayers: 1, adapterSize: 4, heads: 2, intermediateSize: 8 },
+        ktopic: { method: 'k-adapter', task: 'topic', readLayers: [1], transformerLayers: 1, adapterSize: 4, heads: 2, intermediateSize: 8 },
+      },
+      compositions: { fuse: { setup: 'Fuse(mood, topic)', task: 'mood' }, kfuse: { setup: 'Fuse(kmood, ktopic)', task: 'mood' } },
     }),
   );
   const r = runCli(['train', configFile, '--parallel', '1'], dir);
@@ -151,6 +157,18 @@ test("a Fuse run reports its attention over the adapters at every site; each sit
   }
   const none = (await classify(['adapter:mood'], SENTENCES[1])).get('adapter:mood')!;
   assert.deepEqual(none.fusions, []);
+});
+
+test('a Fuse over K-adapters reports its attention at the heads (after the last layer): one row that sums to 1', async () => {
+  const p = (await classify(['composition:kfuse'], SENTENCES[1])).get('composition:kfuse')!;
+  assert.equal(p.fusions.length, 1);
+  const [fusion] = p.fusions;
+  assert.deepEqual(fusion.adapters, ['kmood', 'ktopic']);
+  assert.deepEqual(
+    fusion.sites.map((s) => `${s.layer}.${s.position}`),
+    ['2.heads'],
+  );
+  assert.ok(Math.abs(fusion.sites[0].weights[0] + fusion.sites[0].weights[1] - 1) < 1e-5, JSON.stringify(fusion.sites[0]));
 });
 
 test('a decoder streams its text token by token; the same seed writes the same text', async () => {

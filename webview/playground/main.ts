@@ -188,12 +188,12 @@ function taskView(t: RunPrediction['tasks'][number]): HTMLElement {
 
 /** Rows: the sites (layer · position); columns: the fused adapters; the shade: the attention's share. */
 function heatMap(f: FusionAttention): HTMLElement {
-  const head = h('tr', {}, h('th', {}, 'layer'), ...f.adapters.map((a) => h('th', { className: 'num' }, a)));
+  const head = h('tr', {}, h('th', {}, 'site'), ...f.adapters.map((a) => h('th', { className: 'num' }, a)));
   const rows = f.sites.map((site) =>
     h(
       'tr',
       {},
-      h('th', { scope: 'row', className: 'nowrap' }, `${site.layer} · ${site.position === 'attention' ? 'attn' : 'ffn'}`),
+      h('th', { scope: 'row', className: 'nowrap' }, site.position === 'heads' ? 'heads' : `${site.layer} · ${site.position === 'attention' ? 'attn' : 'ffn'}`),
       ...site.weights.map((w, i) => {
         const cell = h('td', { className: 'heat num mono', title: `${f.adapters[i]}: ${(w * 100).toFixed(1)}%` }, w.toFixed(2));
         cell.style.background = `color-mix(in srgb, var(--vscode-charts-blue, #3794ff) ${Math.round(w * 100)}%, transparent)`;

@@ -37,7 +37,7 @@ export class FusionLayer {
    * Sees the attention over the adapters [n, adapters] at every site a forward pass computes (the Playground's heat
    * map of which adapter each layer listens to); called inside the pass's tidy, so copy what is kept.
    */
-  observe: ((layer: number, position: AdapterPosition, attention: tf.Tensor2D) => void) | null = null;
+  observe: ((site: { layer: number; position: AdapterPosition } | 'heads', attention: tf.Tensor2D) => void) | null = null;
 
   /** `sites`: the (layer, position) pairs where at least one fused adapter acts, or 'k-adapters'. */
   constructor(
@@ -84,7 +84,7 @@ export class FusionLayer {
   /** h + Σᵢ pᵢ·V(δᵢ). */
   forward(layer: number, position: AdapterPosition, hidden: tf.Tensor2D, deltas: tf.Tensor2D[], drop: { rate: number; seed: number | null }): tf.Tensor2D {
     const probs = this.attention(layer, position, hidden, deltas, drop);
-    this.observe?.(layer, position, probs);
+    this.observe?.({ layer, position }, probs);
     return tf.add(hidden, this.mix(fusionPrefix(layer, position, this.name), deltas, probs)) as tf.Tensor2D;
   }
 
@@ -94,7 +94,9 @@ export class FusionLayer {
    * K-adapters' outputs weighted by the rows of `knowledgeAttention`, which sum to 1.
    */
   fuseKnowledge(hidden: tf.Tensor2D, outputs: tf.Tensor2D[], drop: { rate: number; seed: number | null }): tf.Tensor2D {
-    return this.mix(knowledgeFusionPrefix(this.name), outputs, this.knowledgeAttention(hidden, outputs, drop));
+    const probs = this.knowledgeAttention(hidden, outputs, drop);
+    this.observe?.('heads', probs);
+    return this.mix(knowledgeFusionPrefix(this.name), outputs, probs);
   }
 
   /** Over K-adapters: attention of each token over them, [B·T, K-adapters]. */

@@ -55,10 +55,10 @@ export function predictSentence(run: LoadedRun, text: string, drop: number, repe
   }
 }
 
-type Observer = (fusion: string, layer: number, position: 'attention' | 'output', attention: tf.Tensor2D) => void;
+type Observer = (fusion: string, site: { layer: number; position: 'attention' | 'output' } | 'heads', attention: tf.Tensor2D) => void;
 
 function observeFusions(run: LoadedRun, observer: Observer | null): void {
-  for (const [name, fusion] of run.model.setup?.fusions ?? []) fusion.observe = observer && ((layer, position, a) => observer(name, layer, position, a));
+  for (const [name, fusion] of run.model.setup?.fusions ?? []) fusion.observe = observer && ((site, a) => observer(name, site, a));
 }
 
 /** Empty attention tables for the run's Fuse blocks, and the observer that fills them (mean over the tokens). */
@@ -71,9 +71,10 @@ function fusionAttention(run: LoadedRun): { result: FusionAttention[]; observe: 
   }));
   return {
     result,
-    observe: (fusion, layer, position, attention) => {
+    observe: (fusion, site, attention) => {
       const table = result.find((f) => f.fusion === fusion);
-      table?.sites.push({ layer, position, weights: Array.from(tf.mean(attention, 0).dataSync()) });
+      const where = site === 'heads' ? { layer: run.base.config.layers, position: 'heads' as const } : site;
+      table?.sites.push({ ...where, weights: Array.from(tf.mean(attention, 0).dataSync()) });
     },
   };
 }
