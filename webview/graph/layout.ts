@@ -84,12 +84,16 @@ export async function layoutGraph(model: GraphRunView, measure: (text: string, b
       return { id: item.id, width: row[row.length - 1]?.right ?? 80, height: LINE_HEIGHT + 4 * PADDING };
     }
     const header = measure(nodeLines(item)[0], true) + 2 * PADDING;
+    // A group with nothing inside (a Concat of K-adapters) is a box of its header alone.
+    if (!item.children.length) return { id: item.id, width: Math.ceil(header), height: 40 };
     return {
       id: item.id,
       layoutOptions: {
         'elk.padding': `[top=${GROUP_HEADER + PADDING},left=${PADDING},bottom=${PADDING},right=${PADDING}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-        'elk.nodeSize.minimum': `(${Math.ceil(header)}, 40)`,
+        // elkjs 0.12's layered algorithm applies a group's minimum size transposed when the direction is UP (it lays
+        // out sideways and turns the result): (40, w) is a box at least w wide. test/graph/layout.test.ts checks it.
+        'elk.nodeSize.minimum': `(40, ${Math.ceil(header)})`,
         // Blocks of a composition run their children side by side (a Stack: bottom to top, by its edges).
         ...(item.kind === 'layer' ? { 'elk.layered.spacing.nodeNodeBetweenLayers': '18' } : {}),
       },
