@@ -4,9 +4,10 @@ import * as fs from 'fs';
 import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
 import { openJudge } from '../core/run/judge';
-import { type SteerOptions, type SteerRow, checkTargets, measureSetup, openBase, shareError, steerSetups } from '../core/run/steerReport';
+import { type SteerOptions, type SteerRow, checkTargets, measureHeldOut, measureSetup, openBase, shareError, steerSetups } from '../core/run/steerReport';
 import { selectBackend } from '../core/model/backend';
 import { isLanguageModelExperiment } from '../core/run/plan';
+import { loadExperimentData } from '../core/run/experiment';
 import { EXIT } from './exit';
 import { RunNotFound, resolveRun } from './findRuns';
 
@@ -50,6 +51,7 @@ export async function steerReportCommand(configFile: string, args: SteerReportAr
   const base = openBase(setups[0].run);
   const rows: SteerRow[] = [];
   try {
+    rows.push(...measureHeldOut(loadExperimentData(config).rows.test, setups[0].targets, judge, base));
     for (const setup of setups) {
       const measured = measureSetup(setup, judge, base, args);
       rows.push(...measured);
@@ -77,7 +79,8 @@ const shareText = (r: SteerRow) =>
  */
 export function steerTable(rows: SteerRow[], o: Omit<SteerOptions, 'topK'> & { topK?: number }): string {
   const measures = (r: SteerRow) =>
-    `${r.perplexity.toFixed(1)} | ${r.distinct2.toFixed(3)} | ${r.trainableParams.toLocaleString('en')} | ${r.msPerToken.toFixed(1)}`;
+    `${r.perplexity.toFixed(1)} | ${r.distinct2.toFixed(3)} | ${r.trainableParams.toLocaleString('en')} | ${r.msPerToken === null ? '–' : r.msPerToken.toFixed(1)}`;
+  const name = (r: SteerRow) => (r.kind === 'held-out' ? `${r.setup} (${r.samples})` : r.setup);
   const shares = (r: SteerRow) =>
     Object.entries(r.share)
       .map(([f, s]) => `${f} ${pctError(s, r.samples)}`)
@@ -89,19 +92,19 @@ export function steerTable(rows: SteerRow[], o: Omit<SteerOptions, 'topK'> & { t
   const lines = [
     `${o.samples} samples per setup (seeds ${o.seed}…${o.seed + o.samples - 1}, at most ${o.maxTokens} tokens, temperature ${o.temperature}, top-p ${o.topP}), ` +
       'judged by the full fine-tuning classifiers; ± one standard error over the samples. Perplexity of the samples under the base decoder; ' +
-      'ms/token writing one sample at a time.',
+      'ms/token writing one sample at a time. "held-out reviews (n)": the n test-split reviews carrying the target, judged the same way.',
     '',
     'One attribute:',
     '',
     '| setup | target | on target | perplexity under base | distinct-2 | trainable params | ms/token |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...single.map((r) => `| ${r.setup} | ${targetText(r.target)} | ${shares(r)} | ${measures(r)} |`),
+    ...single.map((r) => `| ${name(r)} | ${targetText(r.target)} | ${shares(r)} | ${measures(r)} |`),
     '',
     'Two attributes:',
     '',
     '| setup | target | on target per attribute | joint | perplexity under base | distinct-2 | trainable params | ms/token |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...pairs.map((r) => `| ${r.setup} | ${targetText(r.target)} | ${shares(r)} | ${pctError(r.joint!, r.samples)} | ${measures(r)} |`),
+    ...pairs.map((r) => `| ${name(r)} | ${targetText(r.target)} | ${shares(r)} | ${pctError(r.joint!, r.samples)} | ${measures(r)} |`),
     '',
     `Each single adapter ≥ 80% on its attribute: ${singles.filter((c) => c.met).length} of ${singles.length} (${singles
       .map((c) => `${c.setup} ${pct(c.share)} ± ${(100 * c.error).toFixed(1)}`)

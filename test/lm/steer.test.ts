@@ -13,7 +13,7 @@ import { createRun, finishRun } from '../../src/core/run/lifecycle';
 import { type SteeredDecoder, openSteeredDecoder } from '../../src/core/run/steered';
 import { openDecoder } from '../../src/core/run/openDecoder';
 import { generateTokens } from '../../src/core/generate/generate';
-import { type SteerRow, checkTargets, distinct2, measureSetup, openBase, shareError, steerSetups } from '../../src/core/run/steerReport';
+import { type SteerRow, checkTargets, distinct2, measureHeldOut, measureSetup, openBase, shareError, steerSetups } from '../../src/core/run/steerReport';
 import { openJudge } from '../../src/core/run/judge';
 import { loadBase } from '../../src/core/run/experiment';
 import { runPlannedRun } from '../../src/core/run/executeRun';
@@ -170,7 +170,7 @@ test('steer-report setups and measurements, judged by a full fine-tuning run of 
     assert.equal(stack.samples, 6);
     assert.equal(stack.examples.length, 3);
     assert.ok(stack.joint! <= Math.min(stack.share.sentiment, stack.share.domain));
-    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken > 0);
+    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken! > 0);
     assert.ok(stack.trainableParams > 0);
     const again = measureSetup(setups[4], judge, base, options)[0];
     assert.deepEqual(again.examples, stack.examples, 'a fixed seed draws the same samples');
@@ -183,7 +183,21 @@ test('steer-report setups and measurements, judged by a full fine-tuning run of 
     assert.equal(own.joint, undefined);
     assert.equal(joint.share.sentiment, own.share.sentiment);
     assert.deepEqual(joint.examples, own.examples);
-    const { singles, joints } = checkTargets([...baseRows, own, joint, stack]);
+    // The held-out reviews carrying each target, judged like samples: the share a perfect steerer could get.
+    const test = loadExperimentData(config).rows.test;
+    const heldOut = measureHeldOut(test, setups[0].targets, judge, base);
+    assert.deepEqual(
+      heldOut.map((r) => [r.kind, r.samples]),
+      [
+        ['held-out', test.filter((r) => r.labels.sentiment === 'positive').length],
+        ['held-out', test.filter((r) => r.labels.domain === 'restaurant').length],
+        ['held-out', test.filter((r) => r.labels.sentiment === 'positive' && r.labels.domain === 'restaurant').length],
+      ],
+    );
+    const judgedTest = judge.classify(test.filter((r) => r.labels.sentiment === 'positive').map((r) => r.text)).get('sentiment')!;
+    assert.equal(heldOut[0].share.sentiment, judgedTest.filter((l) => l === 'positive').length / judgedTest.length);
+    assert.ok(heldOut[2].joint! <= Math.min(heldOut[2].share.sentiment, heldOut[2].share.domain) && heldOut[2].msPerToken === null);
+    const { singles, joints } = checkTargets([...heldOut, ...baseRows, own, joint, stack]);
     assert.deepEqual(
       singles.map((c) => c.setup),
       ['positive'],

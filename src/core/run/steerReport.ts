@@ -11,7 +11,7 @@ import { generateMany, generateTokens } from '../generate/generate';
 import type { Judge } from './judge';
 import { type SteeredDecoder, openSteeredDecoder } from './steered';
 
-export type SteerKind = 'base' | 'adapter' | 'full' | 'composition';
+export type SteerKind = 'held-out' | 'base' | 'adapter' | 'full' | 'composition';
 
 export interface SteerSetup {
   label: string; // "base", "positive", "Stack(restaurant, positive)", "full:positive", "parameter average(positive, restaurant)"
@@ -31,7 +31,7 @@ export interface SteerRow {
   perplexity: number; // of the samples under the base
   distinct2: number;
   trainableParams: number;
-  msPerToken: number;
+  msPerToken: number | null; // null: not generated (held-out reviews)
   samples: number;
   examples: string[]; // the first three samples
 }
@@ -207,6 +207,48 @@ export function checkTargets(rows: readonly SteerRow[], threshold = 0.8): { sing
       return { setup: c.setup, target: c.target, joint: c.joint!, versus, beatsEach: versus.length > 0 && versus.every((v) => v.difference > 2 * v.error) };
     });
   return { singles, joints };
+}
+
+/**
+ * The judge's verdict on real text: the held-out test reviews carrying each target's values (never seen by the
+ * adapters, the full runs or the decoder's pre-training), measured like a setup — the share a perfect steerer could
+ * expect from this judge, and the perplexity and distinct-2 of real reviews.
+ */
+export function measureHeldOut(
+  texts: readonly { text: string; labels: Record<string, string> }[],
+  targets: Record<string, string>[],
+  judge: Judge,
+  base: SteeredDecoder,
+): SteerRow[] {
+  const eos = base.tokenizer.endOfTextId as number;
+  return targets.flatMap((target) => {
+    const carrying = texts.filter((r) => Object.entries(target).every(([field, value]) => r.labels[field] === value)).map((r) => r.text);
+    if (!carrying.length) return [];
+    const judged = judge.classify(carrying);
+    const on = (field: string, value: string) => carrying.map((_, i) => (judged.get(field)?.[i] === value ? 1 : 0));
+    const ids = carrying.map((t) => base.tokenizer.encode(t).slice(0, base.decoder.config.maxPositions - 2));
+    return [
+      {
+        setup: 'held-out reviews',
+        kind: 'held-out' as const,
+        target,
+        share: Object.fromEntries(Object.entries(target).map(([field, value]) => [field, mean(on(field, value))])),
+        ...(Object.keys(target).length > 1 && {
+          joint: mean(carrying.map((_, i) => (Object.entries(target).every(([field, value]) => judged.get(field)?.[i] === value) ? 1 : 0))),
+        }),
+        perplexity: perplexity(
+          base.decoder,
+          ids.map((x) => [eos, ...x, eos]),
+          32,
+        ),
+        distinct2: distinct2(ids),
+        trainableParams: 0,
+        msPerToken: null,
+        samples: carrying.length,
+        examples: carrying.slice(0, 3),
+      },
+    ];
+  });
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
