@@ -13,7 +13,7 @@ import { createRun, finishRun } from '../../src/core/run/lifecycle';
 import { type SteeredDecoder, openSteeredDecoder } from '../../src/core/run/steered';
 import { openDecoder } from '../../src/core/run/openDecoder';
 import { generateTokens } from '../../src/core/generate/generate';
-import { distinct2, measureSetup, openBase, steerSetups } from '../../src/core/run/steerReport';
+import { type SteerRow, checkTargets, distinct2, measureHeldOut, measureSetup, openBase, shareError, steerSetups } from '../../src/core/run/steerReport';
 import { openJudge } from '../../src/core/run/judge';
 import { loadBase } from '../../src/core/run/experiment';
 import { runPlannedRun } from '../../src/core/run/executeRun';
@@ -154,9 +154,9 @@ test('steer-report setups and measurements, judged by a full fine-tuning run of 
   const labels = steerSetups(config, config.runsDir).map((s) => `${s.label} → ${s.targets.map((t) => Object.values(t).join('+')).join(' | ')}`);
   assert.deepEqual(labels, [
     'base → positive | restaurant | positive+restaurant',
-    'positive → positive',
-    'restaurant → restaurant',
-    'full:restaurant → restaurant',
+    'positive → positive | positive+restaurant',
+    'restaurant → restaurant | positive+restaurant',
+    'full:restaurant → restaurant | positive+restaurant',
     'Stack(positive, restaurant) → positive+restaurant',
     'Average(positive, restaurant) → positive+restaurant',
   ]);
@@ -173,17 +173,91 @@ test('steer-report setups and measurements, judged by a full fine-tuning run of 
     assert.equal(stack.samples, 6);
     assert.equal(stack.examples.length, 3);
     assert.ok(stack.joint! <= Math.min(stack.share.sentiment, stack.share.domain));
-    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken > 0);
+    assert.ok(stack.perplexity > 1 && stack.distinct2 > 0 && stack.distinct2 <= 1 && stack.msPerToken! > 0);
     assert.ok(stack.trainableParams > 0);
     const again = measureSetup(setups[4], judge, base, options)[0];
     assert.deepEqual(again.examples, stack.examples, 'a fixed seed draws the same samples');
     const baseRows = measureSetup(setups[0], judge, base, options);
     assert.equal(baseRows.length, 3);
     assert.equal(baseRows[0].trainableParams, 0);
+    // A single adapter is judged on its own attribute and on the joint target, from the same samples.
+    const [own, joint] = measureSetup(setups[1], judge, base, options);
+    assert.deepEqual([own.target, joint.target], [{ sentiment: 'positive' }, { sentiment: 'positive', domain: 'restaurant' }]);
+    assert.equal(own.joint, undefined);
+    assert.equal(joint.share.sentiment, own.share.sentiment);
+    assert.deepEqual(joint.examples, own.examples);
+    // The held-out reviews carrying each target, judged like samples: the share a perfect steerer could get.
+    const test = loadExperimentData(config).rows.test;
+    const heldOut = measureHeldOut(test, setups[0].targets, judge, base);
+    assert.deepEqual(
+      heldOut.map((r) => [r.kind, r.samples]),
+      [
+        ['held-out', test.filter((r) => r.labels.sentiment === 'positive').length],
+        ['held-out', test.filter((r) => r.labels.domain === 'restaurant').length],
+        ['held-out', test.filter((r) => r.labels.sentiment === 'positive' && r.labels.domain === 'restaurant').length],
+      ],
+    );
+    const judgedTest = judge.classify(test.filter((r) => r.labels.sentiment === 'positive').map((r) => r.text)).get('sentiment')!;
+    assert.equal(heldOut[0].share.sentiment, judgedTest.filter((l) => l === 'positive').length / judgedTest.length);
+    assert.ok(heldOut[2].joint! <= Math.min(heldOut[2].share.sentiment, heldOut[2].share.domain) && heldOut[2].msPerToken === null);
+    const { singles, joints } = checkTargets([...heldOut, ...baseRows, own, joint, stack]);
+    assert.deepEqual(
+      singles.map((c) => c.setup),
+      ['positive'],
+    );
+    assert.deepEqual(
+      joints.map((j) => [j.setup, j.versus.map((v) => v.setup)]),
+      [['Stack(positive, restaurant)', ['positive']]],
+    );
   } finally {
     judge.dispose();
     base.dispose();
   }
+});
+
+test('the targets: a single adapter at 80% or more on its attribute; a composition beats each single adapter by more than two standard errors', () => {
+  const row = (setup: string, kind: SteerRow['kind'], target: Record<string, string>, share: Record<string, number>, joint?: number): SteerRow => ({
+    setup,
+    kind,
+    target,
+    share,
+    ...(joint !== undefined && { joint }),
+    perplexity: 100,
+    distinct2: 0.5,
+    trainableParams: 10,
+    msPerToken: 1,
+    samples: 200,
+    examples: [],
+  });
+  const both = { sentiment: 'positive', domain: 'restaurant' };
+  const rows = [
+    row('positive', 'adapter', { sentiment: 'positive' }, { sentiment: 0.85 }),
+    row('positive', 'adapter', both, { sentiment: 0.85, domain: 0.3 }, 0.25),
+    row('restaurant', 'adapter', { domain: 'restaurant' }, { domain: 0.79 }),
+    row('restaurant', 'adapter', both, { sentiment: 0.5, domain: 0.79 }, 0.4),
+    row('full:positive', 'full', both, { sentiment: 0.9, domain: 0.3 }, 0.28),
+    row('Stack(positive, restaurant)', 'composition', both, { sentiment: 0.8, domain: 0.7 }, 0.55),
+    row('Average(positive, restaurant)', 'composition', both, { sentiment: 0.7, domain: 0.65 }, 0.45),
+  ];
+  const { singles, joints } = checkTargets(rows);
+  assert.deepEqual(
+    singles.map((c) => [c.setup, c.met]),
+    [
+      ['positive', true],
+      ['restaurant', false],
+    ],
+  );
+  assert.ok(Math.abs(singles[0].error - Math.sqrt((0.85 * 0.15) / 200)) < 1e-12);
+  // 0.55 vs 0.40: +0.15 with SE √(se(0.55)² + se(0.40)²) ≈ 0.049 — beats; 0.45 vs 0.40: +0.05 ± 0.050 — not clearly.
+  assert.deepEqual(
+    joints.map((j) => [j.setup, j.versus.map((v) => v.setup), j.beatsEach]),
+    [
+      ['Stack(positive, restaurant)', ['positive', 'restaurant'], true],
+      ['Average(positive, restaurant)', ['positive', 'restaurant'], false],
+    ],
+  );
+  assert.ok(Math.abs(joints[0].versus[1].error - Math.hypot(shareError(0.55, 200), shareError(0.4, 200))) < 1e-12);
+  assert.equal(shareError(0, 200), 0);
 });
 
 /** A tiny classifier experiment (random 1-layer encoder) whose full fine-tuning run judges sentiment and domain. */

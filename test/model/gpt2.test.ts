@@ -7,7 +7,7 @@ import type { AdapterSpec } from '../../src/core/config/types';
 import { createAdapter } from '../../src/core/adapters/modules/index';
 import type { AdapterModule } from '../../src/core/adapters/modules/module';
 import { AdapterSetup } from '../../src/core/composition/setup';
-import { type GenerateOptions, TextStream, generateTokens } from '../../src/core/generate/generate';
+import { type GenerateOptions, TextStream, generateMany, generateTokens } from '../../src/core/generate/generate';
 import { type Gpt2Decoder, KeyValueCache } from '../../src/core/model/gpt2';
 import { backendReady } from '../helpers/tiny';
 import { TINY_GPT, tinyDecoder } from '../helpers/tinyDecoder';
@@ -122,6 +122,24 @@ test('generation stops after the stop token and at the last position', () => {
   assert.deepEqual(stopped, tokens.slice(0, tokens.indexOf(stopId) + 1));
   assert.equal(run(decoder, { temperature: 0, maxTokens: 100 }).length, TINY_GPT.maxPositions - 2, 'the prompt has 2 of the 16 positions');
   assert.throws(() => [...generateTokens(decoder, [], SAMPLING)], /no tokens/);
+});
+
+test('seeds drawn side by side as one batch write what each seed writes alone, each stopping at the stop token', () => {
+  const decoder = tinyDecoder();
+  const seeds = [1, 2, 3, 4, 5, 6];
+  const o = { ...SAMPLING, temperature: 1.5, topK: 0, topP: 1, maxTokens: 12 };
+  // A stop token that ends some samples early and not others.
+  const stopId = run(decoder, { ...o, seed: 1 })[2];
+  const modules = [null, ...SPECS.map((spec) => createAdapter(spec, DIMS, 3))];
+  for (const module of modules) {
+    if (module) perturb(module);
+    const setup = module && AdapterSetup.single(module, L);
+    const adapters = setup ? () => setup.forwardOptions(0, null) : undefined;
+    const alone = seeds.map((seed) => run(decoder, { ...o, seed, stopId, adapters }));
+    if (!module) assert.ok(new Set(alone.map((a) => a.length)).size > 1, 'some samples stop before others');
+    assert.deepEqual(generateMany(decoder, [3, 7], seeds, { ...o, stopId, adapters }), alone, module?.method ?? 'no adapter');
+    module?.weights.dispose();
+  }
 });
 
 test('streamed text holds back a token that ends inside a UTF-8 character', () => {

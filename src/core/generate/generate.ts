@@ -53,6 +53,55 @@ export function* generateTokens(
   }
 }
 
+/**
+ * Continuations of one prompt, one per seed, drawn side by side as one batch over a shared key/value cache: sequence i
+ * is what generateTokens writes with seed seeds[i] (the same draws of its own RNG), at the cost of one pass per step
+ * for all of them. A sequence that has stopped is fed its stop token until the others stop; nothing more is drawn for it.
+ */
+export function generateMany(
+  decoder: Gpt2Decoder,
+  prompt: readonly number[],
+  seeds: readonly number[],
+  o: Omit<GenerateOptions, 'seed' | 'useCache'>,
+): number[][] {
+  const problem = promptProblem(prompt.length, decoder.config.maxPositions);
+  if (problem) throw new Error(problem);
+  const steps = Math.min(o.maxTokens, decoder.config.maxPositions - prompt.length);
+  const rngs = seeds.map((seed) => createRng(seed));
+  const written = seeds.map(() => [] as number[]);
+  const stopped = seeds.map(() => false);
+  const cache = new KeyValueCache();
+  try {
+    let fresh = seeds.map(() => [...prompt]);
+    for (let step = 0; step < steps && stopped.includes(false); step++) {
+      const length = fresh[0].length;
+      const logits = tf.tidy(() => {
+        const hidden = decoder.forward(
+          tf.tensor2d(fresh, undefined, 'int32'),
+          { trainBase: false, dropoutRate: 0, dropoutSeed: null, ...o.adapters?.() },
+          cache,
+        );
+        const last = tf.tensor1d(
+          seeds.map((_, i) => i * length + length - 1),
+          'int32',
+        );
+        return decoder.logits(tf.gather(hidden, last)).dataSync() as Float32Array;
+      });
+      const vocab = logits.length / seeds.length;
+      fresh = seeds.map((_, i) => {
+        if (stopped[i]) return [o.stopId!];
+        const next = sampleToken(logits.subarray(i * vocab, (i + 1) * vocab), o, rngs[i]);
+        written[i].push(next);
+        if (next === o.stopId) stopped[i] = true;
+        return [next];
+      });
+    }
+    return written;
+  } finally {
+    cache.dispose();
+  }
+}
+
 /** Why a prompt of this many tokens cannot be continued by a model with `maxPositions` positions, or undefined. */
 export function promptProblem(tokens: number, maxPositions: number): string | undefined {
   if (tokens === 0) return 'the prompt has no tokens: give some text (or start from the end-of-text token)';
