@@ -1,8 +1,9 @@
 // `adapter-lab steer-report <config> --judge <run>`: how well the attribute adapters of a causal-lm experiment steer
 // its decoder, measured (core/generate/steerReport.ts) and printed as a Markdown table with three samples per setup.
-import * as fs from 'fs';
+import * as path from 'path';
 import type { BackendName } from '../common/runRecord';
 import { formatProblem, loadConfig } from '../core/config/validate';
+import { writeJsonAtomic } from '../core/io/atomic';
 import { openJudge } from '../core/run/judge';
 import { type SteerOptions, type SteerRow, checkTargets, measureHeldOut, measureSetup, openBase, shareError, steerSetups } from '../core/run/steerReport';
 import { selectBackend } from '../core/model/backend';
@@ -62,7 +63,8 @@ export async function steerReportCommand(configFile: string, args: SteerReportAr
     base.dispose();
   }
   console.log(steerTable(rows, args));
-  if (args.out) fs.writeFileSync(args.out, `${JSON.stringify({ judge: judgeDir, options: { ...args, out: undefined }, rows }, null, 2)}\n`);
+  // The judge as a path from the output's folder, so the file means the same wherever the project is.
+  if (args.out) writeJsonAtomic(args.out, { judge: path.relative(path.dirname(path.resolve(args.out)), judgeDir), options: { ...args, out: undefined }, rows });
   return EXIT.ok;
 }
 
