@@ -23,11 +23,11 @@ export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'atten
 
 // Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker and the copies into and
 // out of the shared memory cost more than the half of the work the worker takes over. Measured with
-// bench/smallShapes.ts (bench/results-small-shapes.md: 1 vs 2 threads interleaved, the least disturbed of 40 rounds):
-// a split dense product or input gradient is slower up to ~4M multiply-adds, even at ~8–9M, and 1.1–1.8× faster
-// from 16.8M; the weight gradient (which also copies x column block by block) was still slower at 9.4M and 18.9M and
-// 1.2–1.6× faster from 33.6M (one outlier); attention slower up to 4.2M, faster from 9.4M. Under load (the other
-// core busy) 2 threads lose at every size by the median: see docs/speed.md.
+// bench/smallShapes.ts (two runs, docs/speed.md "Small shapes"; the least disturbed of 40 interleaved rounds): a
+// split dense product or input gradient is slower up to 4.2M multiply-adds, about even at 8–9M, 1.1–1.8× faster from
+// 16.8M; the weight gradient (whose split also copies x block by block) about even from 8.4M to 18.9M, faster from
+// 33.6M; attention slower up to 2.4M, even at 4.2M, faster from 9.4M. With the other core busy a split rarely pays
+// at any size (ibid.): thresholds by size cannot help there.
 const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
   forward: 1 << 24,
   inputGradient: 1 << 24,
