@@ -13,7 +13,7 @@ import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
 import { fmaKernels, kernelBinary, setFmaKernels } from '../../src/core/model/kernels/kernelVariant';
 import { RELAXED_SIMD_FLAG, relaxedSimdSupported } from '../../src/core/model/kernels/relaxedSimd';
-import { kernelThreads, poolFor, setKernelThreads } from '../../src/core/model/kernels/threadedKernels';
+import { type KernelKind, kernelThreads, poolFor, setKernelThreads } from '../../src/core/model/kernels/threadedKernels';
 import { batchedAttention, dropoutMultiplier } from '../../src/core/model/ops';
 import type { MatmulExports } from '../../src/core/model/kernels/matmul';
 import { backendReady } from '../helpers/tiny';
@@ -47,13 +47,13 @@ if (rerun) {
 }
 
 /** The values of what `f` returns with the plain kernels on 1 thread, then the FMA kernels on 1, 2 and 3 threads. */
-function plainAndFma(f: () => tf.Tensor[], work: number): { plain: Float32Array[]; fma: Float32Array[][] } {
+function plainAndFma(f: () => tf.Tensor[], calls: [KernelKind, number][]): { plain: Float32Array[]; fma: Float32Array[][] } {
   const values = (build: 'plain' | 'fma', threads: number) => {
     setFmaKernels(build === 'fma');
     setKernelThreads(threads);
     assert.equal(fmaKernels(), build === 'fma', `the ${build} kernels are in use`);
     assert.equal(kernelThreads(), threads, 'the pool started');
-    assert.equal(poolFor(work) !== null, threads > 1, 'the call is split');
+    for (const [kind, work] of calls) assert.equal(poolFor(kind, work) !== null, threads > 1, `the ${kind} call is split`);
     return tf
       .tidy(() => f())
       .map((t) => {
@@ -182,16 +182,22 @@ function fmaTests(): void {
   });
 
   for (const [m, k, n] of [
-    [301, 129, 97],
-    [1030, 300, 36],
-    [64, 513, 257],
+    [1401, 129, 97],
+    [1030, 500, 36],
+    [130, 513, 257],
   ]) {
     test(`FMA matmul a [${m}, ${k}] · b (+ bias, b transposed or not) = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
       const a = tf.add(tf.randomNormal([m, k], 0, 1.5, 'float32', m), 0.3) as tf.Tensor2D;
       const b = tf.randomNormal([k, n], 0, 0.7, 'float32', k) as tf.Tensor2D;
       const bT = tf.randomNormal([n, k], 0, 0.7, 'float32', n) as tf.Tensor2D;
       const bias = tf.randomNormal([n], 0.5, 2, 'float32', 7) as tf.Tensor1D;
-      const r = plainAndFma(() => [matmul(a, b, bias), matmulTransposed(a, bT), matmul(a, b)], m * k * n);
+      const r = plainAndFma(
+        () => [matmul(a, b, bias), matmulTransposed(a, bT), matmul(a, b)],
+        [
+          ['forward', m * k * n],
+          ['inputGradient', m * k * n],
+        ],
+      );
       assertFmaDeterministicAndFused(r, `[${m}, ${k}, ${n}]`, [0, 1, 2]);
       tf.tidy(() => {
         const scale = tf.add(tf.matMul(tf.abs(a), tf.abs(b)), tf.abs(bias));
@@ -210,13 +216,13 @@ function fmaTests(): void {
   }
 
   for (const [rows, inputs, outputs] of [
-    [1100, 130, 67],
-    [2048, 37, 256],
+    [1100, 130, 237],
+    [2048, 67, 256],
   ]) {
     test(`FMA weight and bias gradients x [${rows}, ${inputs}], dy [${rows}, ${outputs}] = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
       const x = tf.randomNormal([rows, inputs], 0.2, 1, 'float32', rows) as tf.Tensor2D;
       const dy = tf.randomNormal([rows, outputs], -0.1, 1, 'float32', inputs) as tf.Tensor2D;
-      const r = plainAndFma(() => weightAndBiasGradients(x, dy), rows * inputs * outputs);
+      const r = plainAndFma(() => weightAndBiasGradients(x, dy), [['weightGradient', rows * inputs * outputs]]);
       // db is a plain sum (no multiply) in both builds: only dW is fused.
       assertFmaDeterministicAndFused(r, `[${rows}, ${inputs}, ${outputs}]`, [0]);
       assert.deepEqual(r.fma[0][1], r.plain[1], 'db: the same additions in both builds');
@@ -234,7 +240,7 @@ function fmaTests(): void {
 
   for (const dropout of [false, true]) {
     test(`FMA fused attention, forward and q/k/v gradients (batch 7, padded, ${dropout ? 'with' : 'no'} dropout) = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
-      const [batch, length, heads, headSize] = [7, 67, 3, 24];
+      const [batch, length, heads, headSize] = [7, 101, 3, 40];
       const d = heads * headSize;
       const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([batch * length, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
       const mask = tf.tensor2d(
@@ -249,7 +255,7 @@ function fmaTests(): void {
         const { grads } = tf.valueAndGrads(f)([q, k, v]);
         return [attention(q, k, v, mask, keep, shape), ...grads];
       };
-      const r = plainAndFma(() => step(fusedAttention), batch * heads * length * length * headSize);
+      const r = plainAndFma(() => step(fusedAttention), [['attention', batch * heads * length * length * headSize]]);
       assertFmaDeterministicAndFused(r, 'attention (context, dq, dk, dv)', [0, 1, 2, 3]);
       // The bound of kernels.test.ts (the plain kernel against the stock formulation): |a − e| ≤ 1e-4·(1 + |e|).
       const stock = tf

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
 import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
-import { kernelThreads, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
+import { type KernelKind, kernelThreads, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
 import { dropoutMultiplier } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
 import { assertSumsClose, needsWasm } from '../helpers/kernels';
@@ -17,11 +17,11 @@ before(backendReady);
 after(() => setKernelThreads(1));
 
 /** The values of what `f` returns with 1, 2 and 3 threads; asserts that 2 and 3 threads really split the call. */
-function byThreads(f: () => tf.Tensor[], work: number): Float32Array[][] {
+function byThreads(f: () => tf.Tensor[], calls: [KernelKind, number][]): Float32Array[][] {
   return [1, 2, 3].map((threads) => {
     setKernelThreads(threads);
     assert.equal(kernelThreads(), threads, 'the pool started');
-    assert.equal(poolFor(work) !== null, threads > 1, 'the call is split');
+    for (const [kind, work] of calls) assert.equal(poolFor(kind, work) !== null, threads > 1, `the ${kind} call is split`);
     return tf
       .tidy(() => f())
       .map((t) => {
@@ -59,9 +59,9 @@ test('shares split rows in whole units, in order, covering everything once', () 
 });
 
 for (const [m, k, n] of [
-  [301, 129, 97],
-  [1030, 300, 36],
-  [64, 513, 257],
+  [1401, 129, 97],
+  [1030, 500, 36],
+  [130, 513, 257],
 ]) {
   test(`matmul a [${m}, ${k}] · b (+ bias, b transposed or not): 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
     if (needsWasm(t)) return;
@@ -69,7 +69,13 @@ for (const [m, k, n] of [
     const b = tf.randomNormal([k, n], 0, 0.7, 'float32', k) as tf.Tensor2D;
     const bT = tf.randomNormal([n, k], 0, 0.7, 'float32', n) as tf.Tensor2D;
     const bias = tf.randomNormal([n], 0.5, 2, 'float32', 7) as tf.Tensor1D;
-    const results = byThreads(() => [matmul(a, b, bias), matmulTransposed(a, bT), matmul(a, b)], m * k * n);
+    const results = byThreads(
+      () => [matmul(a, b, bias), matmulTransposed(a, bT), matmul(a, b)],
+      [
+        ['forward', m * k * n],
+        ['inputGradient', m * k * n],
+      ],
+    );
     assertBitIdentical(results, `[${m}, ${k}, ${n}]`);
     tf.tidy(() => {
       const scale = tf.add(tf.matMul(tf.abs(a), tf.abs(b)), tf.abs(bias));
@@ -82,14 +88,14 @@ for (const [m, k, n] of [
 }
 
 for (const [rows, inputs, outputs] of [
-  [1100, 130, 67],
-  [2048, 37, 256],
+  [1100, 130, 237],
+  [2048, 67, 256],
 ]) {
   test(`weight and bias gradients x [${rows}, ${inputs}], dy [${rows}, ${outputs}]: 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
     if (needsWasm(t)) return;
     const x = tf.randomNormal([rows, inputs], 0.2, 1, 'float32', rows) as tf.Tensor2D;
     const dy = tf.randomNormal([rows, outputs], -0.1, 1, 'float32', inputs) as tf.Tensor2D;
-    const results = byThreads(() => weightAndBiasGradients(x, dy), rows * inputs * outputs);
+    const results = byThreads(() => weightAndBiasGradients(x, dy), [['weightGradient', rows * inputs * outputs]]);
     assertBitIdentical(results, `[${rows}, ${inputs}, ${outputs}]`);
     tf.tidy(() => {
       const scale = tf.matMul(tf.transpose(tf.abs(x)), tf.abs(dy));
@@ -103,7 +109,7 @@ for (const [rows, inputs, outputs] of [
 for (const dropout of [false, true]) {
   test(`fused attention forward and gradients, batch 7 (padded), ${dropout ? 'with' : 'no'} dropout: 1, 2, 3 threads bit for bit`, (t) => {
     if (needsWasm(t)) return;
-    const [batch, length, heads, headSize] = [7, 67, 3, 24];
+    const [batch, length, heads, headSize] = [7, 101, 3, 40];
     const d = heads * headSize;
     const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([batch * length, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
     const mask = tf.tensor2d(
@@ -118,16 +124,28 @@ for (const dropout of [false, true]) {
       const { value, grads } = tf.valueAndGrads(f)([q, k, v]);
       return [fusedAttention(q, k, v, mask, keep, shape), value, ...grads];
     };
-    assertBitIdentical(byThreads(step, batch * heads * length * length * headSize), 'attention (context, loss, dq, dk, dv)');
+    assertBitIdentical(byThreads(step, [['attention', batch * heads * length * length * headSize]]), 'attention (context, loss, dq, dk, dv)');
     tf.dispose([q, k, v, up, mask, ...(keep ? [keep] : [])]);
   });
 }
 
-test('with 1 thread no pool is used, and a small call stays on one thread with 2', (t) => {
+test("with 1 thread no pool is used; with 2 a call splits from its kind's threshold (bench/results-small-shapes.md) up", (t) => {
   if (needsWasm(t)) return;
   setKernelThreads(1);
-  assert.equal(poolFor(1e9), null);
+  assert.equal(poolFor('forward', 1e9), null);
   setKernelThreads(2);
-  assert.equal(poolFor(1000), null);
+  const thresholds: [KernelKind, number][] = [
+    ['forward', 2 ** 24],
+    ['inputGradient', 2 ** 24],
+    ['weightGradient', 2 ** 25],
+    ['attention', 2 ** 23],
+  ];
+  for (const [kind, threshold] of thresholds) {
+    assert.equal(poolFor(kind, threshold - 1), null, `${kind} below ${threshold}`);
+    assert.notEqual(poolFor(kind, threshold), null, `${kind} at ${threshold}`);
+  }
+  // The README example's shapes (tiny, 18 positions: 576 rows): the 128 × 128 products and attention stay on one thread.
+  assert.equal(poolFor('forward', 576 * 128 * 128), null);
+  assert.equal(poolFor('attention', 32 * 4 * 18 * 18 * 32), null);
   assert.throws(() => setKernelThreads(0), /whole number ≥ 1/);
 });

@@ -78,7 +78,7 @@ export function fusedAttention(
   const d = q.shape[1];
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
-  const pool = poolFor(batch * heads * length * length * dh);
+  const pool = poolFor('attention', batch * heads * length * length * dh);
   const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
   const dims = { batch, length, heads, headSize: dh, scale };
 

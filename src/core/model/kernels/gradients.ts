@@ -44,7 +44,7 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`weight gradient: float32 only, not ${x.dtype} and ${dy.dtype}`);
   const dw = allocate(backend, [inputs, outputs]) as tf.Tensor2D;
   const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
-  const pool = poolFor(rows * inputs * outputs);
+  const pool = poolFor('weightGradient', rows * inputs * outputs);
   if (pool) {
     const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
     weightGradientOnThreads(pool, view(x), view(dy), view(dw), db ? view(db) : null, rows, inputs, outputs);

@@ -52,7 +52,7 @@ function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTranspos
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new Error(`${what}: bias [${bias.shape}] for ${n} columns`);
   for (const t of bias ? [a, b, bias] : [a, b]) if (t.dtype !== 'float32') throw new Error(`${what}: float32 only, not ${t.dtype}`);
   const out = allocate(backend, [m, n]) as tf.Tensor2D;
-  const pool = poolFor(m * k * n);
+  const pool = poolFor(bTransposed ? 'inputGradient' : 'forward', m * k * n);
   if (pool) {
     const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
     matmulOnThreads(pool, view(a), view(b), bias ? view(bias) : null, view(out), m, k, n, bTransposed);

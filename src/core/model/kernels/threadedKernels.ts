@@ -18,9 +18,28 @@ const sharedKernels = () => [
   { file: kernelBinary('attention', true), functions: ['attention_forward', 'attention_backward'] },
 ];
 
-// Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker (~20–50 µs) and the
-// copies would cost more than the half of the work it takes over (~2 MFLOP a core at ~40 GFLOP/s is 50 µs).
-const MIN_MULTIPLY_ADDS = 1 << 21;
+/** What a threaded call computes: x·W + b, dy·Wᵀ, dW = xᵀ·dy, or attention (its forward and backward). */
+export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention';
+
+// Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker and the copies into and
+// out of the shared memory cost more than the half of the work the worker takes over. Measured with
+// bench/smallShapes.ts (two runs, docs/speed.md "Small shapes"; the least disturbed of 40 interleaved rounds): a
+// split dense product or input gradient is slower up to 4.2M multiply-adds, about even at 8–9M, 1.1–1.8× faster from
+// 16.8M; the weight gradient (whose split also copies x block by block) about even from 8.4M to 18.9M, faster from
+// 33.6M; attention slower up to 2.4M, even at 4.2M, faster from 9.4M. With the other core busy a split rarely pays
+// at any size (ibid.): thresholds by size cannot help there.
+const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
+  forward: 1 << 24,
+  inputGradient: 1 << 24,
+  weightGradient: 1 << 25,
+  attention: 1 << 23,
+};
+let thresholds: Record<KernelKind, number> = MIN_MULTIPLY_ADDS;
+
+/** For the bench: split calls of every size (0), or back to the measured thresholds (null). */
+export function setThreadThresholds(minimum: 0 | null): void {
+  thresholds = minimum === null ? MIN_MULTIPLY_ADDS : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0 };
+}
 
 let wanted = 1;
 // One pool per thread count and variant asked for, kept while the process lives (idle workers wait on a futex and
@@ -38,9 +57,9 @@ export function kernelThreads(): number {
   return active()?.threads ?? 1;
 }
 
-/** The pool when the kernels run threaded and a call of `multiplyAdds` pays to split; null: one thread, in place. */
-export function poolFor(multiplyAdds: number): KernelPool | null {
-  return multiplyAdds >= MIN_MULTIPLY_ADDS ? active() : null;
+/** The pool when the kernels run threaded and a `kind` call of `multiplyAdds` pays to split; null: one thread, in place. */
+export function poolFor(kind: KernelKind, multiplyAdds: number): KernelPool | null {
+  return multiplyAdds >= thresholds[kind] ? active() : null;
 }
 
 function active(): KernelPool | null {
