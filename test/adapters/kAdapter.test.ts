@@ -11,7 +11,6 @@ import { createAdapter } from '../../src/core/adapters/modules/index';
 import { KAdapter } from '../../src/core/adapters/modules/kAdapter';
 import { kAdapterParams } from '../../src/core/adapters/methods/kAdapter';
 import { AdapterSetup } from '../../src/core/composition/setup';
-import type { AdapterSpecOf } from '../../src/core/config/types';
 import { Classifier } from '../../src/core/classifier/classifier';
 import { BertEncoder } from '../../src/core/model/bert';
 import { ClassificationHead, pool } from '../../src/core/model/heads';
@@ -31,27 +30,13 @@ import { ROOT, tinyConfig } from '../helpers/workspace';
 import { saveAdapter } from '../../src/core/io/adapterhub';
 import { buildComposition } from '../../src/core/run/buildComposition';
 import { TINY, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
+import { K_ADAPTER_SPEC, maxDiff, rows } from '../helpers/kAdapter';
 
 before(backendReady);
 
 const d = TINY.hiddenSize;
 const L = TINY.layers;
-const SPEC: AdapterSpecOf<'k-adapter'> = {
-  name: 'ling',
-  method: 'k-adapter',
-  task: 't',
-  leaveOut: [],
-  knowledgeExamples: 8000,
-  readLayers: [0, 2],
-  transformerLayers: 2,
-  adapterSize: 4,
-  heads: 2,
-  intermediateSize: 6,
-  initStd: 0.0002,
-};
-
-const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, r) => row.map((v, i) => Math.abs(v - b[r][i]))));
-const rows = (t: tf.Tensor) => t.arraySync() as number[][];
+const SPEC = K_ADAPTER_SPEC;
 
 function perturb(module: KAdapter, seed = 1): void {
   module.weights.entries().forEach(([, v], i) => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.3, 'float32', seed + i))));

@@ -13,7 +13,6 @@ import { KAdapter } from '../../src/core/adapters/modules/kAdapter';
 import { AdapterSetup } from '../../src/core/composition/setup';
 import { FusionLayer } from '../../src/core/composition/fusion';
 import { parseSetup } from '../../src/core/composition/parse';
-import type { AdapterSpecOf } from '../../src/core/config/types';
 import { DEFAULT_FUSION } from '../../src/core/config/defaults';
 import { Classifier } from '../../src/core/classifier/classifier';
 import { ClassificationHead } from '../../src/core/model/heads';
@@ -34,27 +33,13 @@ import { FUSION_WEIGHTS_FILE, saveAdapter, saveHead } from '../../src/core/io/ad
 import { readSafetensorsFile } from '../../src/core/io/safetensors';
 import { buildComposition } from '../../src/core/run/buildComposition';
 import { TINY, backendReady, tinyEncoder, tinyInput } from '../helpers/tiny';
+import { K_ADAPTER_SPEC, maxDiff, rows } from '../helpers/kAdapter';
 
 before(backendReady);
 
 const d = TINY.hiddenSize;
 const L = TINY.layers;
-const SPEC: AdapterSpecOf<'k-adapter'> = {
-  name: 'ling',
-  method: 'k-adapter',
-  task: 't',
-  leaveOut: [],
-  knowledgeExamples: 8000,
-  readLayers: [0, 2],
-  transformerLayers: 2,
-  adapterSize: 4,
-  heads: 2,
-  intermediateSize: 6,
-  initStd: 0.0002,
-};
-
-const maxDiff = (a: number[][], b: number[][]) => Math.max(...a.flatMap((row, r) => row.map((v, i) => Math.abs(v - b[r][i]))));
-const rows = (t: tf.Tensor) => t.arraySync() as number[][];
+const SPEC = K_ADAPTER_SPEC;
 const off = { rate: 0, seed: null };
 
 function perturb(weights: { entries(): [string, tf.Variable][] }, seed: number, std = 0.3): void {
