@@ -93,8 +93,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('adapterLab.openPlayground', async (arg: unknown) => {
       // Its worker reads the data and weights a config names, as training does: not in Restricted Mode.
       if (!vscode.workspace.isTrusted) return void vscode.window.showInformationMessage('The Playground runs models: trust this workspace to use it.');
-      const source = await playgroundSource(arg);
-      if (source) playgrounds.show(source);
+      const opened = await playgroundSource(arg);
+      if (opened) playgrounds.show(opened.source, opened.select);
     }),
     registerCurvesSerializer(panels),
     registerCompareSerializer(panels),

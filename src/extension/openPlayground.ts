@@ -12,18 +12,20 @@ import { runsDirOf } from './runLocations';
 import type { RunsTreeNode } from './runsTreeNodes';
 import { readSettings } from './settings';
 
-export async function playgroundSource(arg: unknown): Promise<PlaygroundSource | undefined> {
-  if (arg instanceof vscode.Uri && isConfigUri(arg)) return experimentOf(arg);
-  if (typeof arg === 'string' && (arg.startsWith('builtin:') || isDecoderFolder(arg))) return { kind: 'decoder', target: arg };
+/** What the Playground opens on, and the run it was opened from (`select`), if any. */
+export async function playgroundSource(arg: unknown): Promise<{ source: PlaygroundSource; select?: string } | undefined> {
+  if (arg instanceof vscode.Uri && isConfigUri(arg)) return { source: experimentOf(arg) };
+  if (typeof arg === 'string' && (arg.startsWith('builtin:') || isDecoderFolder(arg))) return { source: { kind: 'decoder', target: arg } };
   const node = arg as RunsTreeNode | undefined;
   const runDir = typeof arg === 'string' ? path.resolve(arg) : node?.kind === 'run' ? node.entry.dir : undefined;
-  if (runDir) return { kind: 'experiment', configFile: readRun(runDir).configFile, runsDir: path.dirname(runDir) };
+  if (runDir) return { source: { kind: 'experiment', configFile: readRun(runDir).configFile, runsDir: path.dirname(runDir) }, select: runDir };
   if (node?.kind === 'experiment') {
     const run = node.group.runs[0];
-    if (run) return { kind: 'experiment', configFile: run.record.configFile, runsDir: path.dirname(run.dir) };
+    if (run) return { source: { kind: 'experiment', configFile: run.record.configFile, runsDir: path.dirname(run.dir) } };
   }
   const active = vscode.window.activeTextEditor?.document.uri;
-  return pick(active && isConfigUri(active) ? active : undefined);
+  const picked = await pick(active && isConfigUri(active) ? active : undefined);
+  return picked && { source: picked };
 }
 
 function experimentOf(config: vscode.Uri): PlaygroundSource {

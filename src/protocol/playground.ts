@@ -25,7 +25,8 @@ export interface GenerationOffer {
 export type GenerationModel = { kind: 'base' } | { kind: 'run'; dir: string } | { kind: 'setup'; setup: string; mergeParameters: boolean };
 
 export type PlaygroundToWebview =
-  | { type: 'source'; source: PlaygroundSource; title: string; runs: PlaygroundRun[]; generation?: GenerationOffer }
+  /** `select`: the run the panel was opened from (a causal-lm experiment's model choice starts on it). */
+  | { type: 'source'; source: PlaygroundSource; title: string; runs: PlaygroundRun[]; generation?: GenerationOffer; select?: string }
   | { type: 'prediction'; prediction: RunPrediction }
   | { type: 'token'; text: string }
   | { type: 'done'; tokens?: number; msPerToken?: number }
@@ -82,6 +83,7 @@ export const isPlaygroundToWebview: Guard<PlaygroundToWebview> = anyOf<Playgroun
     title: isString,
     runs: isArrayOf(isRun),
     generation: optional(isOffer),
+    select: optional(isString),
   }),
   messageOf<Extract<PlaygroundToWebview, { type: 'prediction' }>>('prediction', { prediction: isRunPrediction }),
   messageOf<Extract<PlaygroundToWebview, { type: 'token' }>>('token', { text: isString }),

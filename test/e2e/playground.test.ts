@@ -309,7 +309,7 @@ step('a setup of the adapters streams text; a bad setup shows its error; in ever
   }
 });
 
-step("the Runs view's context menu on a causal-lm run opens the same decoder view", async () => {
+step("the Runs view's context menu on a causal-lm run opens the same decoder view, that run chosen", async () => {
   const { page } = workbench;
   await steerPlayground(page);
   await runCommand(page, 'View: Close Editor'); // the steer Playground, active since the last step
@@ -322,4 +322,6 @@ step("the Runs view's context menu on a causal-lm run opens the same decoder vie
   const frame = await steerPlayground(page);
   assert.equal(await frame.locator('#model option').count(), 6);
   assert.equal(await frame.locator('#model option').first().innerText(), 'base (decoder)');
+  // The run it was opened from is the one that writes.
+  assert.equal(await frame.locator('#model option:checked').innerText(), 'full:restaurant');
 });

@@ -39,7 +39,7 @@ function save(change: Partial<PlaygroundState>): void {
 function show(message: PlaygroundToWebview): void {
   switch (message.type) {
     case 'source':
-      return showSource(message.source, message.title, message.runs, message.generation);
+      return showSource(message.source, message.title, message.runs, message.generation, message.select);
     case 'prediction':
       return showPrediction(message.prediction);
     case 'token':
@@ -76,9 +76,11 @@ function show(message: PlaygroundToWebview): void {
   }
 }
 
-function showSource(source: PlaygroundSource, title: string, runs: PlaygroundRun[], offer: GenerationOffer | undefined): void {
+function showSource(source: PlaygroundSource, title: string, runs: PlaygroundRun[], offer: GenerationOffer | undefined, select?: string): void {
   const same = state && JSON.stringify(state.source) === JSON.stringify(source);
   if (!same) state = { source, text: DEFAULT_TEXT, drop: 0, prompt: 'The food', sampling: DEFAULT_SAMPLING };
+  // Opened from a run: that run writes (the setup typed before is kept for later).
+  if (offer && select && runs.some((r) => r.dir === select)) state!.generation = { setup: '', mergeParameters: false, ...state!.generation, model: select };
   save({});
   root.removeAttribute('aria-busy');
   if (source.kind === 'decoder') return decoderView(title);
@@ -188,7 +190,7 @@ function taskView(t: RunPrediction['tasks'][number]): HTMLElement {
 
 /** Rows: the sites (layer · position); columns: the fused adapters; the shade: the attention's share. */
 function heatMap(f: FusionAttention): HTMLElement {
-  const head = h('tr', {}, h('th', {}, 'site'), ...f.adapters.map((a) => h('th', { className: 'num' }, a)));
+  const head = h('tr', {}, h('th', {}, 'layer'), ...f.adapters.map((a) => h('th', { className: 'num' }, a)));
   const rows = f.sites.map((site) =>
     h(
       'tr',

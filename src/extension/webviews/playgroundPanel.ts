@@ -34,7 +34,7 @@ export interface PlaygroundDeps extends PanelDeps {
 const keyOf = (source: PlaygroundSource) => (source.kind === 'experiment' ? `experiment:${source.configFile}` : `decoder:${source.target}`);
 
 export class PlaygroundPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, { controller: PanelController<PlaygroundToWebview, PlaygroundRequest>; refresh(): void }>();
+  private readonly panels = new Map<string, { controller: PanelController<PlaygroundToWebview, PlaygroundRequest>; refresh(select?: string): void }>();
   private readonly serializer: vscode.Disposable;
 
   constructor(private readonly deps: PlaygroundDeps) {
@@ -44,17 +44,18 @@ export class PlaygroundPanels implements vscode.Disposable {
     });
   }
 
-  show(source: PlaygroundSource): void {
+  /** `select`: the run it is opened from, chosen in a causal-lm experiment's model choice. */
+  show(source: PlaygroundSource, select?: string): void {
     const open = this.panels.get(keyOf(source));
     if (open) {
       open.controller.panel.reveal(undefined, true);
-      open.refresh(); // runs may have finished since
+      open.refresh(select); // runs may have finished since
       return;
     }
-    this.adopt(vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Playground', { viewColumn: vscode.ViewColumn.Active }, {}), source);
+    this.adopt(vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Playground', { viewColumn: vscode.ViewColumn.Active }, {}), source, select);
   }
 
-  private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource): void {
+  private adopt(panel: vscode.WebviewPanel, source: PlaygroundSource, select?: string): void {
     applyFmaSetting(readSettings()); // the worker, forked on its first request, runs the kernels this says
     panel.title = `Playground: ${titleOf(source)}`;
     let runs: PlaygroundRun[] = [];
@@ -81,13 +82,13 @@ export class PlaygroundPanels implements vscode.Disposable {
         }
       },
     );
-    const refresh = () => {
+    const refresh = (select?: string) => {
       const content = sourceMessage(source);
       runs = content.runs;
       config = content.config;
-      controller.post({ type: 'source', source, title: titleOf(source), runs, generation: config && generationOffer(config, runs) });
+      controller.post({ type: 'source', source, title: titleOf(source), runs, generation: config && generationOffer(config, runs), select });
     };
-    controller.onReady(refresh);
+    controller.onReady(() => refresh(select));
     this.deps.lag.begin();
     this.panels.set(keyOf(source), { controller, refresh });
     controller.onDispose(() => {
