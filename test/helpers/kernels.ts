@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { type WasmMemory, compileKernel, instantiateKernel, wasmApi } from '../../src/core/model/kernels/loader';
+import { type KernelKind, kernelThreads, poolFor, setKernelThreads } from '../../src/core/model/kernels/threadedKernels';
 
 /** Skips a test off wasm (ADAPTERLAB_TEST_BACKEND=cpu): the kernels run in the wasm backend's heap. */
 export function needsWasm(t: { skip(message: string): void }): boolean {
@@ -40,4 +41,32 @@ export function kernelOnCanaryMemory<Exports>(file: string, pages: number): { ke
   const heap = new Float32Array(memory.buffer);
   heap.fill(Number.NaN);
   return { kernel, memory, heap };
+}
+
+// Shapes above the sizes from which the kernel thread pool splits a call (threadedKernels.ts), and uneven, so that
+// shares end mid-tile and some are short: used by the thread and FMA kernel tests alike.
+export const SPLIT_MATMUL_SHAPES = [
+  [1401, 129, 97],
+  [1030, 500, 36],
+  [130, 513, 257],
+] as const;
+export const SPLIT_WEIGHT_GRADIENT_SHAPES = [
+  [1100, 130, 237],
+  [2048, 67, 256],
+] as const;
+/** batch, length, heads, head size */
+export const SPLIT_ATTENTION_SHAPE = [7, 101, 3, 40] as const;
+
+/** The values of what `f` returns with `threads` kernel threads; asserts that each call is split exactly when threads > 1. */
+export function valuesWithThreads(f: () => tf.Tensor[], calls: [KernelKind, number][], threads: number): Float32Array[] {
+  setKernelThreads(threads);
+  assert.equal(kernelThreads(), threads, 'the pool started');
+  for (const [kind, work] of calls) assert.equal(poolFor(kind, work) !== null, threads > 1, `the ${kind} call is split`);
+  return tf
+    .tidy(() => f())
+    .map((t) => {
+      const values = t.dataSync() as Float32Array;
+      t.dispose();
+      return values;
+    });
 }

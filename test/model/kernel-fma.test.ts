@@ -13,11 +13,18 @@ import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
 import { fmaKernels, kernelBinary, setFmaKernels } from '../../src/core/model/kernels/kernelVariant';
 import { RELAXED_SIMD_FLAG, relaxedSimdSupported } from '../../src/core/model/kernels/relaxedSimd';
-import { type KernelKind, kernelThreads, poolFor, setKernelThreads } from '../../src/core/model/kernels/threadedKernels';
+import { type KernelKind, setKernelThreads } from '../../src/core/model/kernels/threadedKernels';
 import { batchedAttention, dropoutMultiplier } from '../../src/core/model/ops';
 import type { MatmulExports } from '../../src/core/model/kernels/matmul';
 import { backendReady } from '../helpers/tiny';
-import { assertSumsClose, kernelOnCanaryMemory } from '../helpers/kernels';
+import {
+  SPLIT_ATTENTION_SHAPE,
+  SPLIT_MATMUL_SHAPES,
+  SPLIT_WEIGHT_GRADIENT_SHAPES,
+  assertSumsClose,
+  kernelOnCanaryMemory,
+  valuesWithThreads,
+} from '../helpers/kernels';
 
 const rerun = !relaxedSimdSupported() && !process.execArgv.includes(RELAXED_SIMD_FLAG);
 
@@ -50,17 +57,8 @@ if (rerun) {
 function plainAndFma(f: () => tf.Tensor[], calls: [KernelKind, number][]): { plain: Float32Array[]; fma: Float32Array[][] } {
   const values = (build: 'plain' | 'fma', threads: number) => {
     setFmaKernels(build === 'fma');
-    setKernelThreads(threads);
     assert.equal(fmaKernels(), build === 'fma', `the ${build} kernels are in use`);
-    assert.equal(kernelThreads(), threads, 'the pool started');
-    for (const [kind, work] of calls) assert.equal(poolFor(kind, work) !== null, threads > 1, `the ${kind} call is split`);
-    return tf
-      .tidy(() => f())
-      .map((t) => {
-        const v = t.dataSync() as Float32Array;
-        t.dispose();
-        return v;
-      });
+    return valuesWithThreads(f, calls, threads);
   };
   const plain = values('plain', 1);
   const fma = [1, 2, 3].map((threads) => values('fma', threads));
@@ -181,11 +179,7 @@ function fmaTests(): void {
     setFmaKernels(true);
   });
 
-  for (const [m, k, n] of [
-    [1401, 129, 97],
-    [1030, 500, 36],
-    [130, 513, 257],
-  ]) {
+  for (const [m, k, n] of SPLIT_MATMUL_SHAPES) {
     test(`FMA matmul a [${m}, ${k}] · b (+ bias, b transposed or not) = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
       const a = tf.add(tf.randomNormal([m, k], 0, 1.5, 'float32', m), 0.3) as tf.Tensor2D;
       const b = tf.randomNormal([k, n], 0, 0.7, 'float32', k) as tf.Tensor2D;
@@ -215,10 +209,7 @@ function fmaTests(): void {
     });
   }
 
-  for (const [rows, inputs, outputs] of [
-    [1100, 130, 237],
-    [2048, 67, 256],
-  ]) {
+  for (const [rows, inputs, outputs] of SPLIT_WEIGHT_GRADIENT_SHAPES) {
     test(`FMA weight and bias gradients x [${rows}, ${inputs}], dy [${rows}, ${outputs}] = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
       const x = tf.randomNormal([rows, inputs], 0.2, 1, 'float32', rows) as tf.Tensor2D;
       const dy = tf.randomNormal([rows, outputs], -0.1, 1, 'float32', inputs) as tf.Tensor2D;
@@ -240,7 +231,7 @@ function fmaTests(): void {
 
   for (const dropout of [false, true]) {
     test(`FMA fused attention, forward and q/k/v gradients (batch 7, padded, ${dropout ? 'with' : 'no'} dropout) = stock tfjs; 1, 2, 3 threads bit for bit`, () => {
-      const [batch, length, heads, headSize] = [7, 101, 3, 40];
+      const [batch, length, heads, headSize] = SPLIT_ATTENTION_SHAPE;
       const d = heads * headSize;
       const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([batch * length, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
       const mask = tf.tensor2d(

@@ -8,28 +8,17 @@ import * as tf from '@tensorflow/tfjs';
 import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
 import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
-import { type KernelKind, kernelThreads, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
+import { type KernelKind, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
 import { dropoutMultiplier } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
-import { assertSumsClose, needsWasm } from '../helpers/kernels';
+import { SPLIT_ATTENTION_SHAPE, SPLIT_MATMUL_SHAPES, SPLIT_WEIGHT_GRADIENT_SHAPES, assertSumsClose, needsWasm, valuesWithThreads } from '../helpers/kernels';
 
 before(backendReady);
 after(() => setKernelThreads(1));
 
 /** The values of what `f` returns with 1, 2 and 3 threads; asserts that 2 and 3 threads really split the call. */
 function byThreads(f: () => tf.Tensor[], calls: [KernelKind, number][]): Float32Array[][] {
-  return [1, 2, 3].map((threads) => {
-    setKernelThreads(threads);
-    assert.equal(kernelThreads(), threads, 'the pool started');
-    for (const [kind, work] of calls) assert.equal(poolFor(kind, work) !== null, threads > 1, `the ${kind} call is split`);
-    return tf
-      .tidy(() => f())
-      .map((t) => {
-        const values = t.dataSync() as Float32Array;
-        t.dispose();
-        return values;
-      });
-  });
+  return [1, 2, 3].map((threads) => valuesWithThreads(f, calls, threads));
 }
 
 function assertBitIdentical(results: Float32Array[][], what: string): void {
@@ -58,11 +47,7 @@ test('shares split rows in whole units, in order, covering everything once', () 
   ]);
 });
 
-for (const [m, k, n] of [
-  [1401, 129, 97],
-  [1030, 500, 36],
-  [130, 513, 257],
-]) {
+for (const [m, k, n] of SPLIT_MATMUL_SHAPES) {
   test(`matmul a [${m}, ${k}] · b (+ bias, b transposed or not): 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
     if (needsWasm(t)) return;
     const a = tf.add(tf.randomNormal([m, k], 0, 1.5, 'float32', m), 0.3) as tf.Tensor2D;
@@ -87,10 +72,7 @@ for (const [m, k, n] of [
   });
 }
 
-for (const [rows, inputs, outputs] of [
-  [1100, 130, 237],
-  [2048, 67, 256],
-]) {
+for (const [rows, inputs, outputs] of SPLIT_WEIGHT_GRADIENT_SHAPES) {
   test(`weight and bias gradients x [${rows}, ${inputs}], dy [${rows}, ${outputs}]: 1, 2, 3 threads bit for bit; = stock tfjs`, (t) => {
     if (needsWasm(t)) return;
     const x = tf.randomNormal([rows, inputs], 0.2, 1, 'float32', rows) as tf.Tensor2D;
@@ -109,7 +91,7 @@ for (const [rows, inputs, outputs] of [
 for (const dropout of [false, true]) {
   test(`fused attention forward and gradients, batch 7 (padded), ${dropout ? 'with' : 'no'} dropout: 1, 2, 3 threads bit for bit`, (t) => {
     if (needsWasm(t)) return;
-    const [batch, length, heads, headSize] = [7, 101, 3, 40];
+    const [batch, length, heads, headSize] = SPLIT_ATTENTION_SHAPE;
     const d = heads * headSize;
     const [q, k, v, up] = [1, 2, 3, 4].map((seed) => tf.randomNormal([batch * length, d], 0, 1.5, 'float32', seed) as tf.Tensor2D);
     const mask = tf.tensor2d(
