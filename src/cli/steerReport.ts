@@ -12,14 +12,8 @@ import { loadExperimentData } from '../core/run/experiment';
 import { EXIT } from './exit';
 import { RunNotFound, resolveRun } from './findRuns';
 
-export interface SteerReportArgs {
+export interface SteerReportArgs extends SteerOptions {
   judge: string;
-  samples: number;
-  seed: number;
-  maxTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
   out?: string;
   backend?: BackendName;
 }

@@ -1,7 +1,6 @@
 // Pre-training of a decoder base (objective "clm"): a byte-level BPE vocabulary trained on the corpora, a GPT-2-layout
 // decoder trained to predict each token from the ones before it, checkpoints that resume exactly (batch order and
 // dropout seeded by epoch and step), held-out perplexity, and a Hugging Face GPT-2 folder at the end.
-import * as fs from 'fs';
 import * as path from 'path';
 import { ByteLevelBpeTokenizer, type BpeTokenizerJson } from '../data/bpeTokenizer';
 import { bpeTokenizerOf, trainByteLevelBpe } from '../data/bpeTrainer';
@@ -17,7 +16,7 @@ import { optimizerStep } from '../train/step';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
 import { type PretrainHooks, type PretrainOutcome, runPretrainSteps } from './loop';
-import { type CheckpointState, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
+import { type CheckpointState, checkpointTokenizer, loadCheckpoint, pretrainRecord, saveCheckpointFiles } from './run';
 
 const CHECKPOINT = 'checkpoint';
 
@@ -50,11 +49,11 @@ export async function pretrainDecoder(
   hooks: PretrainHooks,
 ): Promise<PretrainOutcome> {
   const checkpointDir = path.join(runDir, CHECKPOINT);
-  const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
-  const tokenizer = resuming
-    ? new ByteLevelBpeTokenizer(JSON.parse(fs.readFileSync(path.join(checkpointDir, 'tokenizer.json'), 'utf8')) as BpeTokenizerJson)
-    : bpeTokenizerOf(trainByteLevelBpe(corpus.texts, config.shape.vocabSize));
-  if (!resuming) writeJsonAtomic(path.join(checkpointDir, 'tokenizer.json'), tokenizer.json);
+  const { tokenizer, resuming } = checkpointTokenizer(
+    checkpointDir,
+    (json) => new ByteLevelBpeTokenizer(json as BpeTokenizerJson),
+    () => bpeTokenizerOf(trainByteLevelBpe(corpus.texts, config.shape.vocabSize)),
+  );
   const gpt: Gpt2Config = decoderConfigOf(config, tokenizer);
   const text = (s: { text?: string; words: string[] }) => s.text ?? s.words.join(' ');
   const train = corpus.train.map((s) => clmSequence(tokenizer, text(s), config.maxLength));

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TaskMetrics } from '../../common/events';
 import type { LabelledSentence } from '../data/corpora';
 import { createRng } from '../data/random';
-import { WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
+import { type TokenizerJson, WordPieceTokenizer, trainWordPieceVocab } from '../data/tokenizer';
 import { encoderConfigJson, toTorchLayout } from '../io/adapterhub';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { writeSafetensorsFile } from '../io/safetensors';
@@ -47,11 +47,11 @@ export async function pretrain(
   hooks: PretrainHooks,
 ): Promise<PretrainOutcome> {
   const checkpointDir = path.join(runDir, CHECKPOINT);
-  const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
-  const tokenizer = resuming
-    ? new WordPieceTokenizer(JSON.parse(fs.readFileSync(path.join(checkpointDir, 'tokenizer.json'), 'utf8')))
-    : WordPieceTokenizer.fromVocab(trainWordPieceVocab(corpus.texts, config.shape.vocabSize));
-  if (!resuming) writeJsonAtomic(path.join(checkpointDir, 'tokenizer.json'), tokenizer.json);
+  const { tokenizer, resuming } = checkpointTokenizer(
+    checkpointDir,
+    (json) => new WordPieceTokenizer(json as TokenizerJson),
+    () => WordPieceTokenizer.fromVocab(trainWordPieceVocab(corpus.texts, config.shape.vocabSize)),
+  );
   const bert: BertConfig = { ...config.shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
 
   // Texts become words through the tokenizer's own normaliser and pre-tokeniser.
@@ -207,6 +207,23 @@ function describeObjective(o: Extract<Objective, { type: 'token-classification' 
   const labelled = train.filter((e) => (o.type === 'text-classification' ? e.textLabels[o.name] >= 0 : e.tokenLabels[o.name].some((l) => l >= 0))).length;
   const shown = o.labels.length > 8 ? `${o.labels.slice(0, 8).join(', ')}, …` : o.labels.join(', ');
   return `${o.name} (${o.type}): ${o.labels.length} labels (${shown}) on ${labelled} of ${train.length} training sentences`;
+}
+
+/**
+ * The tokenizer of a run: when resuming (its checkpoint has a state), the one the checkpoint holds; else a new one,
+ * written into the checkpoint before any step so that a resumed run reads the same vocabulary.
+ */
+export function checkpointTokenizer<T extends { json: object }>(
+  checkpointDir: string,
+  read: (json: unknown) => T,
+  train: () => T,
+): { tokenizer: T; resuming: boolean } {
+  const resuming = fs.existsSync(path.join(checkpointDir, 'state.json'));
+  const file = path.join(checkpointDir, 'tokenizer.json');
+  if (resuming) return { tokenizer: read(JSON.parse(fs.readFileSync(file, 'utf8'))), resuming };
+  const tokenizer = train();
+  writeJsonAtomic(file, tokenizer.json);
+  return { tokenizer, resuming };
 }
 
 export function saveCheckpointFiles(dir: string, trainable: [string, tf.Variable][], optimizer: AdamW, state: CheckpointState): void {
