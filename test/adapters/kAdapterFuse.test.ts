@@ -181,16 +181,18 @@ test('training a Fuse over frozen K-adapters reaches only the fusion and the hea
   }
 });
 
-function fuseConfig(): ExperimentConfig {
+/** ling (part of speech) and a second K-adapter reading layer 1 — by default lex (WordNet) — and `fused`: a Fuse of the two for mood. */
+function fuseConfig(second: [name: string, knowledge: { knowledge: string } | { task: string }] = ['lex', { knowledge: 'wordnet' }]): ExperimentConfig {
+  const [name, source] = second;
   const text = JSON.stringify(
     tinyConfig({
       data: { builtin: 'reviews' },
       tasks: { mood: { field: 'sentiment' } },
       adapters: {
         ling: { method: 'k-adapter', knowledge: 'pos', readLayers: [0, 2], adapterSize: 4, heads: 2, intermediateSize: 6 },
-        lex: { method: 'k-adapter', knowledge: 'wordnet', readLayers: [1], adapterSize: 4, heads: 2, intermediateSize: 6 },
+        [name]: { method: 'k-adapter', ...source, readLayers: [1], adapterSize: 4, heads: 2, intermediateSize: 6 },
       },
-      compositions: { fused: { setup: 'Fuse(ling, lex)', task: 'mood' } },
+      compositions: { fused: { setup: `Fuse(ling, ${name})`, task: 'mood' } },
       baselines: [],
     }),
   );
@@ -308,19 +310,7 @@ test('config: Fuse over K-adapters is accepted, Fuse mixing them with adapters i
 });
 
 test('a Fuse over K-adapters gets a new head, even when one K-adapter was trained for the task with a head on [base; it]', () => {
-  const text = JSON.stringify(
-    tinyConfig({
-      data: { builtin: 'reviews' },
-      tasks: { mood: { field: 'sentiment' } },
-      adapters: {
-        ling: { method: 'k-adapter', knowledge: 'pos', readLayers: [0, 2], adapterSize: 4, heads: 2, intermediateSize: 6 },
-        other: { method: 'k-adapter', task: 'mood', readLayers: [1], adapterSize: 4, heads: 2, intermediateSize: 6 },
-      },
-      compositions: { fused: { setup: 'Fuse(ling, other)', task: 'mood' } },
-      baselines: [],
-    }),
-  );
-  const config = checkConfigText(text, path.join(ROOT, 'examples', 'test.adapterlab.json')).config!;
+  const config = fuseConfig(['other', { task: 'mood' }]);
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-kfuse-'));
   const info = { modelName: 'tiny', hiddenSize: d };
   try {
