@@ -19,6 +19,7 @@ import {
   contextMenu,
   openContextMenu,
   explorerRow,
+  findFile,
   startWorkbench,
   retry,
   runCommand,
@@ -65,17 +66,6 @@ function writeWorkspace(): string {
 
 function runsOf(experiment: string) {
   return listRuns(path.join(workspace, '.adapterlab', 'runs')).runs.filter((r) => r.record.experiment === experiment);
-}
-
-function findFile(dir: string, name: string): string | undefined {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const found = findFile(p, name);
-      if (found) return found;
-    } else if (entry.name === name) return p;
-  }
-  return undefined;
 }
 
 before(async () => {

@@ -21,6 +21,7 @@ import {
   type Workbench,
   contextMenu,
   explorerRow,
+  findFile,
   startWorkbench,
   retry,
   runCommand,
@@ -94,17 +95,6 @@ async function answered(frame: Frame): Promise<void> {
 }
 
 const playground = (page: Page) => webviewContent(page, 'playground', '.run-card', UI_TIMEOUT);
-
-function findFile(dir: string, name: string): string | undefined {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const found = findFile(p, name);
-      if (found) return found;
-    } else if (entry.name === name) return p;
-  }
-  return undefined;
-}
 
 /** What the host last wrote of its event-loop lag since the Playground opened (after each answer). */
 function playgroundLag(): Promise<NonNullable<HostTimingsRecord['playgroundEventLoopLag']>> {

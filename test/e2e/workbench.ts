@@ -324,3 +324,15 @@ const SAVED_PANELS = `(async () => {
   }
   return panels;
 })()`;
+
+/** The first file called `name` under `dir` (e.g. host-timings.json in code-server's user data), depth first. */
+export function findFile(dir: string, name: string): string | undefined {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    } else if (entry.name === name) return p;
+  }
+  return undefined;
+}
