@@ -21,15 +21,16 @@ const PLAIN_CLANG = 14;
 const FMA_CLANG = 16;
 const INSTALL = { 14: 'Debian 12: apt-get install -y clang lld llvm', 16: 'Debian 12: apt-get install -y clang-16 lld-16' };
 
-// The shared-memory variant: atomics and bulk memory are required by a shared memory; its maximum (2 GiB) is the
-// limit the pool's memory may grow to (threadPool.ts creates it with the same maximum).
-const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648'];
+// The shared-memory variant, for tfjs's heap made shared (sharedHeap.ts) that the kernel threads work in: atomics and
+// bulk memory are required by a shared memory; its maximum (4 GiB, 65,536 pages) is the maximum of tfjs-wasm's heap,
+// which an imported memory must not exceed.
+const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'];
 
 // The FMA variant: MADD in simd_math.h becomes f32x4.relaxed_madd.
 const FMA = ['-mrelaxed-simd', '-DKERNEL_FMA'];
 
 // Every kernel: the functions it exports and any flags of its own (placed before the linker flags). `shared`: also
-// build <name>.shared.wasm from the same source for a shared memory (the kernel thread pool, kernels/threadPool.ts).
+// build <name>.shared.wasm from the same source for a shared memory (tfjs's heap when it is shared, sharedHeap.ts).
 // `fma`: also build <name>.fma.wasm (and <name>.fma.shared.wasm if shared) with clang 16 and FMA: the kernels whose
 // inner loop is a multiply-add (matmul-bound); the elementwise ones and the optimizer keep one binary.
 const KERNELS = [
@@ -37,8 +38,9 @@ const KERNELS = [
   {
     name: 'elementwise',
     exports: ['gelu_forward', 'gelu_backward', 'embed_forward', 'embed_backward', 'layer_norm_forward', 'layer_norm_backward'],
+    shared: true,
   },
-  { name: 'optimizer', exports: ['sum_squares', 'adamw_update'] },
+  { name: 'optimizer', exports: ['sum_squares', 'adamw_update'], shared: true },
   { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'], shared: true, fma: true },
   // Loop strength reduction would turn the tile's constant load offsets into i32.adds (~10% slower, see matmul.c).
   { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'], shared: true, fma: true },

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../../common/runRecord';
 import { sliceFromWasmHeap } from './kernels/heapSlice';
+import { sharedHeapBinaries } from './kernels/sharedHeap';
 import { shareDataOnWasmCopies } from './kernels/sharedCopies';
 
 /** Kernels the engine runs, forward and backward (the gradient of `gather` is our ScatterNd, see model/ops). */
@@ -78,7 +79,7 @@ async function tryBackend(name: BackendChoice['name'], projectDir: string | unde
     if (name === 'wasm') {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(wasmBinariesDir());
+      wasm.setWasmPaths(heapBinaries(wasmBinariesDir()));
       shareDataOnWasmCopies();
       sliceFromWasmHeap();
     }
@@ -127,6 +128,16 @@ export function requireNative(places: readonly string[]): void {
 function wasmBinariesDir(): string {
   if (fs.existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname + path.sep;
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+}
+
+/** The binaries with a shared heap (the kernel threads work in it, kernels/sharedHeap.ts); the stock ones if that fails. */
+function heapBinaries(dir: string): string | Record<string, string> {
+  try {
+    return sharedHeapBinaries(dir);
+  } catch (e) {
+    process.emitWarning(`${firstLine(e)}; the kernels run on one thread`, 'AdapterLabKernelWarning');
+    return dir;
+  }
 }
 
 function firstLine(e: unknown): string {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
-import { attentionBackwardOnThreads, attentionForwardOnThreads, poolFor } from './threadedKernels';
+import { poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of attention.c; every pointer is a byte offset in the shared memory. */
 export interface AttentionExports {
@@ -78,41 +78,42 @@ export function fusedAttention(
   const d = q.shape[1];
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
+  // Sequences of the batch per thread (every head of a sequence on one thread).
   const pool = poolFor('attention', batch * heads * length * length * dh);
-  const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
-  const dims = { batch, length, heads, headSize: dh, scale };
+  const parts = shares(batch, pool?.threads ?? 1, 1);
+  const row = length * d * 4; // bytes of one sequence in q, k, v, the context and their gradients
+  const square = heads * length * length * 4; // bytes of one sequence in the probabilities and the dropout multiplier
+  /** Runs `fn` on each share with the arguments the share's first sequence gives (null: past the batch). */
+  const split = (fn: 'attention_forward' | 'attention_backward', scratchFloats: number, args: (b0: number, b1: number, scratch: number) => number[]) => {
+    const scratch = parts.map(() => allocate(backend, [scratchFloats]));
+    runShares(
+      pool,
+      parts.map(([b0, b1], t) => (b1 > b0 ? { kernel: 'attention', fn, args: args(b0, b1, at(scratch[t])) } : null)),
+      exports,
+    );
+    scratch.forEach((s) => s.dispose());
+  };
 
   const f = tf.customGrad((qi, ki, vi, save) => {
     const [qt, kt, vt] = [qi, ki, vi] as tf.Tensor[];
     const probs = allocate(backend, [batch, heads, length, length]); // before dropout, for the backward
     const context = allocate(backend, [batch * length, d]);
-    if (pool) {
-      attentionForwardOnThreads(
-        pool,
-        { q: view(qt), k: view(kt), v: view(vt), mask: view(additiveMask), keep: keep ? view(keep) : null },
-        { probs: view(probs), ctx: view(context) },
-        dims,
-        forwardScratch(length, dh),
-      );
-    } else {
-      const scratch = allocate(backend, [forwardScratch(length, dh)]);
-      exports.attention_forward(
-        at(qt),
-        at(kt),
-        at(vt),
-        at(additiveMask),
-        keep ? at(keep) : 0,
-        at(probs),
-        at(context),
-        at(scratch),
-        batch,
-        length,
-        heads,
-        dh,
-        scale,
-      );
-      scratch.dispose();
-    }
+    const [pq, pk, pv, pmask, pkeep, pprobs, pctx] = [qt, kt, vt, additiveMask, keep, probs, context].map((t) => (t ? at(t) : 0));
+    split('attention_forward', forwardScratch(length, dh), (b0, b1, scratch) => [
+      pq + b0 * row,
+      pk + b0 * row,
+      pv + b0 * row,
+      pmask + b0 * length * 4,
+      keep ? pkeep + b0 * square : 0,
+      pprobs + b0 * square,
+      pctx + b0 * row,
+      scratch,
+      b1 - b0,
+      length,
+      heads,
+      dh,
+      scale,
+    ]);
     // Saved, not closed over: tfjs disposes the forward pass's intermediates (such as `keep`) before the backward.
     (save as tf.GradSaveFunc)(keep ? [qt, kt, vt, probs, keep] : [qt, kt, vt, probs]);
     return {
@@ -120,30 +121,24 @@ export function fusedAttention(
       gradFunc: (dy, saved) => {
         const [qs, ks, vs, ps, keeps] = saved;
         const [dq, dk, dv] = [0, 1, 2].map(() => allocate(backend, [batch * length, d]));
-        if (pool) {
-          const inputs = { dctx: view(dy as tf.Tensor), q: view(qs), k: view(ks), v: view(vs), probs: view(ps), keep: keeps ? view(keeps) : null };
-          attentionBackwardOnThreads(pool, inputs, { dq: view(dq), dk: view(dk), dv: view(dv) }, dims, backwardScratch(length, dh));
-          return [dq, dk, dv];
-        }
-        const work = allocate(backend, [backwardScratch(length, dh)]);
-        exports.attention_backward(
-          at(dy as tf.Tensor),
-          at(qs),
-          at(ks),
-          at(vs),
-          at(ps),
-          keeps ? at(keeps) : 0,
-          at(dq),
-          at(dk),
-          at(dv),
-          at(work),
-          batch,
+        const [pdctx, sq, sk, sv, sprobs, skeep, pdq, pdk, pdv] = [dy as tf.Tensor, qs, ks, vs, ps, keeps, dq, dk, dv].map((t) => (t ? at(t) : 0));
+        split('attention_backward', backwardScratch(length, dh), (b0, b1, scratch) => [
+          pdctx + b0 * row,
+          sq + b0 * row,
+          sk + b0 * row,
+          sv + b0 * row,
+          sprobs + b0 * square,
+          keeps ? skeep + b0 * square : 0,
+          pdq + b0 * row,
+          pdk + b0 * row,
+          pdv + b0 * row,
+          scratch,
+          b1 - b0,
           length,
           heads,
           dh,
           scale,
-        );
-        work.dispose();
+        ]);
         return [dq, dk, dv];
       },
     };

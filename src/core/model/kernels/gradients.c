@@ -75,8 +75,10 @@ INLINE void tile(const float *xp, const float *dyp, float *dw, int count, int ou
 // strips of 4 columns ([in/4][count][4], the last strip padded with zeros), then for each strip of 8 columns of dy,
 // that strip is packed too ([count][8], zero-padded) and meets every strip of x in a 4 × 8 register tile that adds
 // the block's rows to its sums. Both operands of a tile are then read sequentially; the strip of dy from L1, the
-// block of x from L2. scratch: weight_gradient_scratch(rows, in, out) floats.
-void weight_gradient(const float *x, const float *dy, float *dw, float *db, float *scratch, int rows, int in, int out) {
+// block of x from L2. scratch: weight_gradient_scratch(rows, in, out) floats. x_stride: floats from one row of x to
+// the next (in, or more when x is a block of columns of a wider matrix: a thread's share of dW).
+void weight_gradient(const float *x, const float *dy, float *dw, float *db, float *scratch, int rows, int in, int out,
+                     int x_stride) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
   const int strips_x = (in + 3) / 4, strips_dy = (out + 7) / 8, block = block_rows(rows, in);
   if (db)
@@ -87,9 +89,9 @@ void weight_gradient(const float *x, const float *dy, float *dw, float *db, floa
   for (int n0 = 0; n0 < rows; n0 += block) {
     const int count = rows - n0 < block ? rows - n0 : block, first = n0 == 0;
     float *xp = scratch, *dyp = scratch + strips_x * count * 4;
-    const float *xb = x + n0 * in, *dyb = dy + n0 * out;
+    const float *xb = x + n0 * x_stride, *dyb = dy + n0 * out;
     for (int n = 0; n < count; n++) {
-      const float *xr = xb + n * in;
+      const float *xr = xb + n * x_stride;
       for (int t = 0; t < strips_x; t++) {
         const int left = in - 4 * t;
         wasm_v128_store(xp + (t * count + n) * 4, left >= 4 ? wasm_v128_load(xr + 4 * t) : load_tail(xr + 4 * t, left));

@@ -5,11 +5,11 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
-import { poolFor, weightGradientOnThreads } from './threadedKernels';
+import { poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
-  weight_gradient(x: number, dy: number, dw: number, db: number, scratch: number, rows: number, inputs: number, outputs: number): void;
+  weight_gradient(x: number, dy: number, dw: number, db: number, scratch: number, rows: number, inputs: number, outputs: number, xStride: number): void;
   weight_gradient_scratch(rows: number, inputs: number, outputs: number): number;
 }
 
@@ -44,14 +44,24 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`weight gradient: float32 only, not ${x.dtype} and ${dy.dtype}`);
   const dw = allocate(backend, [inputs, outputs]) as tf.Tensor2D;
   const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
+  // Columns of x (= rows of dW) per thread, in strips of 4, x read with its full row stride; db on the first thread.
   const pool = poolFor('weightGradient', rows * inputs * outputs);
-  if (pool) {
-    const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
-    weightGradientOnThreads(pool, view(x), view(dy), view(dw), db ? view(db) : null, rows, inputs, outputs);
-    return [dw, db];
-  }
-  const scratch = allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, inputs, outputs))]);
-  exports.weight_gradient(at(x), at(dy), at(dw), db ? at(db) : 0, at(scratch), rows, inputs, outputs);
-  scratch.dispose();
+  const parts = shares(inputs, pool?.threads ?? 1, 4);
+  const scratch = parts.map(([i0, i1]) => allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, i1 - i0, outputs))]));
+  const [px, pdy, pdw, pdb] = [at(x), at(dy), at(dw), db ? at(db) : 0];
+  runShares(
+    pool,
+    parts.map(([i0, i1], t) =>
+      i1 > i0 || t === 0
+        ? {
+            kernel: 'gradients',
+            fn: 'weight_gradient',
+            args: [px + i0 * 4, pdy, pdw + i0 * outputs * 4, t === 0 ? pdb : 0, at(scratch[t]), rows, i1 - i0, outputs, inputs],
+          }
+        : null,
+    ),
+    exports,
+  );
+  scratch.forEach((s) => s.dispose());
   return [dw, db];
 }

@@ -4,11 +4,12 @@
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { isSharedMemory } from './sharedHeap';
 
 // The part of the WebAssembly API used here: Node has it, but the project's lib (ES2022, no DOM) does not declare it.
 export type WasmModule = object;
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 interface WasmApi {
   Module: { new (bytes: Uint8Array): WasmModule; imports(module: WasmModule): { module: string; name: string; kind: string }[] };
@@ -41,13 +42,23 @@ export function instantiateKernel<Exports>(module: WasmModule, memory: WasmMemor
   return new wasmApi.Instance(module, { env: { memory } }).exports as Exports;
 }
 
-/** The kernel's exports bound to the active tfjs wasm backend's heap, or null (other backend, kernel unusable). */
-export function kernelInTfjsHeap<Exports>(file: string): { backend: BackendWasm; exports: Exports } | null {
+/** The active tfjs wasm backend and its heap's memory, or null (another backend). */
+export function tfjsHeap(): { backend: BackendWasm; memory: WasmMemory } | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as BackendWasm;
   // The emscripten module behind the backend keeps its memory in `asm.memory` (tfjs-backend-wasm 4.x).
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof wasmApi.Memory)) return null;
+  return memory instanceof wasmApi.Memory ? { backend, memory } : null;
+}
+
+/**
+ * The kernel's exports bound to the active tfjs wasm backend's heap, or null (other backend, kernel unusable). `file`
+ * names the build for a private heap (<name>.wasm); a shared heap (sharedHeap.ts) gets its <name>.shared.wasm.
+ */
+export function kernelInTfjsHeap<Exports>(file: string): { backend: BackendWasm; exports: Exports } | null {
+  const heap = tfjsHeap();
+  if (!heap) return null;
+  const { backend, memory } = heap;
   let bound = instances.get(memory);
   if (!bound) instances.set(memory, (bound = new Map()));
   if (!bound.has(file)) bound.set(file, bind(file, memory));
@@ -79,10 +90,15 @@ export function switchableKernel<Exports>(file: () => string, what: string) {
   };
 }
 
-/** Instantiates on tfjs's memory, or warns once and returns null (missing file; a shared memory in threaded builds). */
+/** The build of a kernel for a shared memory: <name>.shared.wasm beside <name>.wasm. */
+export function sharedBuild(file: string): string {
+  return file.replace(/\.wasm$/, '.shared.wasm');
+}
+
+/** Instantiates on tfjs's memory, or warns once and returns null (missing file). */
 function bind(file: string, memory: WasmMemory): unknown {
   try {
-    const module = compileKernel(file);
+    const module = compileKernel(isSharedMemory(memory) ? sharedBuild(file) : file);
     if (module instanceof Error) throw module;
     return instantiateKernel(module, memory);
   } catch (e) {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
-import { matmulOnThreads, poolFor } from './threadedKernels';
+import { poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface MatmulExports {
@@ -52,14 +52,20 @@ function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTranspos
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new Error(`${what}: bias [${bias.shape}] for ${n} columns`);
   for (const t of bias ? [a, b, bias] : [a, b]) if (t.dtype !== 'float32') throw new Error(`${what}: float32 only, not ${t.dtype}`);
   const out = allocate(backend, [m, n]) as tf.Tensor2D;
+  // Rows of a and of the output per thread, in strips of 4 (one share, all rows, on one thread).
   const pool = poolFor(bTransposed ? 'inputGradient' : 'forward', m * k * n);
-  if (pool) {
-    const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
-    matmulOnThreads(pool, view(a), view(b), bias ? view(bias) : null, view(out), m, k, n, bTransposed);
-    return out;
-  }
-  const scratch = allocate(backend, [Math.max(1, exports.matmul_scratch(m, k, n))]);
-  exports.matmul(at(a), at(b), bias ? at(bias) : 0, at(out), at(scratch), m, k, n, bTransposed ? 1 : 0);
-  scratch.dispose();
+  const parts = shares(m, pool?.threads ?? 1, 4);
+  const scratch = parts.map(([r0, r1]) => allocate(backend, [Math.max(1, exports.matmul_scratch(r1 - r0, k, n))]));
+  const [pa, pb, pbias, pout] = [at(a), at(b), bias ? at(bias) : 0, at(out)];
+  runShares(
+    pool,
+    parts.map(([r0, r1], t) =>
+      r1 > r0
+        ? { kernel: 'matmul', fn: 'matmul', args: [pa + r0 * k * 4, pb, pbias, pout + r0 * n * 4, at(scratch[t]), r1 - r0, k, n, bTransposed ? 1 : 0] }
+        : null,
+    ),
+    exports,
+  );
+  scratch.forEach((s) => s.dispose());
   return out;
 }

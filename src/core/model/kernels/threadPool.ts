@@ -1,33 +1,31 @@
-// A pool of worker threads that run the *.shared.wasm kernels over one shared WebAssembly memory, so that one run
-// uses more than one core. tfjs's own heap cannot be shared (its emscripten module was built without threads), so
-// callers copy operands into this memory and results back (see threadedKernels.ts; the copies were measured against
-// the work there). A call is synchronous, like the tfjs op it serves: the calling thread runs task 0 itself, wakes
-// the workers for the others (Atomics.notify) and blocks (Atomics.wait, allowed on Node's main thread) until all
-// are done. Each task writes only its own outputs and scratch, so no locks are needed.
+// A pool of worker threads that run the *.shared.wasm kernels in tfjs's heap, made a shared WebAssembly memory
+// (sharedHeap.ts), so that one run uses more than one core with no copies: every thread reads the operands and
+// writes its share of the outputs where tfjs keeps the tensors. A call is synchronous, like the tfjs op it serves:
+// the calling thread runs task 0 itself, wakes the workers for the others (Atomics.notify) and blocks (Atomics.wait,
+// allowed on Node's main thread) until all are done. Each task writes only its own outputs and scratch, so no locks
+// are needed.
 import { Worker } from 'worker_threads';
-import { type WasmModule, compileKernel, instantiateKernel, wasmApi } from './loader';
+import { type WasmModule, compileKernel, instantiateKernel } from './loader';
 
-/** One function call on one thread: the kernel (index into the pool's kernels), the function's name and arguments. */
+/** One function call on one thread: the kernel (by name), the function's name and its arguments (byte offsets, sizes). */
 export interface PoolTask {
-  kernel: number;
+  kernel: string;
   fn: string;
   args: number[];
 }
 
+/** A kernel the threads can run: its name, its shared build and the functions they may call. */
 export interface PoolKernel {
+  name: string;
   file: string;
   functions: string[];
 }
 
-interface SharedMemory {
+/** A shared WebAssembly memory (tfjs's heap). */
+export interface SharedMemory {
   readonly buffer: SharedArrayBuffer;
-  grow(pages: number): number;
 }
 
-const PAGE = 65536;
-const MAX_PAGES = 32768; // 2 GiB: the --max-memory the shared kernels are linked with (scripts/build-kernels.mjs)
-// The first bytes are never handed out, so that offset 0 can mean "none" to a kernel, as in tfjs's heap.
-const RESERVED = 16;
 const SLOT = 32; // f64 values per thread: kernel, function, argument count, arguments
 // Both sides wait with a timeout and look again: a wake-up that never arrives (seen once in ~10⁴ calls on a loaded
 // machine, both threads then asleep) costs at most this long instead of hanging the run.
@@ -65,20 +63,17 @@ for (;;) {
 `;
 
 export class KernelPool {
-  readonly memory: SharedMemory;
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private readonly slots: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly own: ((...args: number[]) => number)[][];
-  private top = RESERVED;
 
-  /** Starts threads − 1 workers (the calling thread is the first thread); throws if a kernel cannot be compiled. */
+  /** Starts threads − 1 workers on `memory` (the calling thread is the first thread); throws if a kernel cannot be compiled. */
   constructor(
     readonly threads: number,
     private readonly kernels: PoolKernel[],
+    readonly memory: SharedMemory,
   ) {
-    const Memory = wasmApi.Memory as unknown as new (d: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
-    this.memory = new Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const modules: WasmModule[] = kernels.map((k) => {
       const m = compileKernel(k.file);
       if (m instanceof Error) throw m;
@@ -98,32 +93,18 @@ export class KernelPool {
     }
   }
 
-  /** Starts a new set of allocations (those of the call before are no longer needed). */
-  reset(): void {
-    this.top = RESERVED;
+  /** Calls a function of a kernel on this thread. */
+  call(task: PoolTask): number {
+    const [kernel, fn] = this.indices(task);
+    return this.own[kernel][fn](...task.args);
   }
 
-  /** Byte offset of room for `floats` float32 values in the shared memory, 16-byte aligned; grows the memory. */
-  alloc(floats: number): number {
-    const at = this.top;
-    this.top = at + Math.ceil((Math.max(1, floats) * 4) / 16) * 16;
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      const pages = Math.ceil((this.top - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new Error(`the kernel thread pool needs ${this.top} bytes, more than its 2 GiB memory`);
-      this.memory.grow(pages);
-    }
-    return at;
-  }
-
-  /** A view of the shared memory as float32 (take it after alloc: growing replaces the buffer). */
-  floats(): Float32Array {
-    return new Float32Array(this.memory.buffer);
-  }
-
-  /** Calls a function of a kernel on this thread (for the small parts that do not pay to split, such as scratch sizes). */
-  call(kernel: number, fn: string, args: number[]): number {
-    return this.own[kernel][this.kernels[kernel].functions.indexOf(fn)](...args);
+  /** The kernel's and the function's indices of a task; throws for one the pool was not given. */
+  private indices(task: PoolTask): [number, number] {
+    const kernel = this.kernels.findIndex((k) => k.name === task.kernel);
+    const fn = kernel < 0 ? -1 : this.kernels[kernel].functions.indexOf(task.fn);
+    if (fn < 0) throw new Error(`the kernel thread pool has no ${task.kernel}.${task.fn}`);
+    return [kernel, fn];
   }
 
   /** Runs tasks[t] on thread t (null: nothing for it) and returns when all are done; tasks.length ≤ threads. */
@@ -137,8 +118,7 @@ export class KernelPool {
         continue;
       }
       if (task.args.length > SLOT - 3) throw new Error(`${task.fn}: more than ${SLOT - 3} arguments`);
-      this.slots[at] = task.kernel;
-      this.slots[at + 1] = this.kernels[task.kernel].functions.indexOf(task.fn);
+      [this.slots[at], this.slots[at + 1]] = this.indices(task);
       this.slots[at + 2] = task.args.length;
       this.slots.set(task.args, at + 3);
     }
@@ -147,7 +127,7 @@ export class KernelPool {
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     const first = tasks[0];
-    if (first) this.call(first.kernel, first.fn, first.args);
+    if (first) this.call(first);
     const started = Date.now();
     for (let left = Atomics.load(c, PENDING); left !== 0; left = Atomics.load(c, PENDING)) {
       if (Atomics.wait(c, PENDING, left, WAIT_MS) === 'timed-out' && Date.now() - started > GIVE_UP_MS)
