@@ -137,6 +137,7 @@ test('the kernel binary imports only env.memory and writes only its outputs', ()
     dnormIn: region(rows * d),
     dgamma: region(d),
     dbeta: region(d),
+    mask: region(9),
   };
   const before = heap.slice();
   const byte = (r: { at: number }) => r.at * 4;
@@ -146,7 +147,9 @@ test('the kernel binary imports only env.memory and writes only its outputs', ()
   kernel.embed_backward(byte(dy), byte(ids), byte(typeIds), byte(out.dword), byte(out.dposition), byte(out.dtype), rows, length, d, vocab, positions, types);
   // LayerNorm of the rows of dy, with the first d floats of the word table as gamma and of the type table as beta.
   kernel.layer_norm_forward(byte(dy), byte(word), byte(type), byte(out.normed), byte(out.mean), byte(out.rstd), rows, d, 1e-12);
-  kernel.layer_norm_backward(byte(dy), byte(dy), byte(word), byte(out.mean), byte(out.rstd), byte(out.dnormIn), byte(out.dgamma), byte(out.dbeta), rows, d);
+  kernel.layer_norm_input_gradient(byte(dy), byte(dy), byte(word), byte(out.mean), byte(out.rstd), byte(out.dnormIn), rows, d);
+  kernel.layer_norm_parameter_gradients(byte(dy), byte(dy), byte(out.mean), byte(out.rstd), byte(out.dgamma), byte(out.dbeta), rows, d, d);
+  kernel.dropout_mask(byte(out.mask), 9, 5, 42, 2 ** 31, 2);
   const written = Object.values(out);
   for (let i = 0; i < heap.length; i++) {
     if (written.some((r) => i >= r.at && i < r.at + r.floats)) continue;

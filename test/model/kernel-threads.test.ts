@@ -9,7 +9,7 @@ import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
 import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
 import { type KernelKind, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
-import { dropoutMultiplier } from '../../src/core/model/ops';
+import { allowElementwiseKernels, dropoutMultiplier, gelu, layerNorm } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
 import { SPLIT_ATTENTION_SHAPE, SPLIT_MATMUL_SHAPES, SPLIT_WEIGHT_GRADIENT_SHAPES, assertSumsClose, needsWasm, valuesWithThreads } from '../helpers/kernels';
 
@@ -111,6 +111,52 @@ for (const dropout of [false, true]) {
   });
 }
 
+test('GELU and LayerNorm, forward and gradients, [1031, 260]: 1, 2, 3 threads bit for bit', (t) => {
+  if (needsWasm(t)) return;
+  const [rows, d] = [1031, 260]; // shares end mid-row for GELU's elements, uneven in rows and in columns of 4
+  const x = tf.randomNormal([rows, d], 0.3, 2, 'float32', 21) as tf.Tensor2D;
+  const up = tf.randomNormal([rows, d], 0, 1, 'float32', 22) as tf.Tensor2D;
+  const gamma = tf.randomNormal([d], 1, 0.2, 'float32', 23) as tf.Tensor1D;
+  const beta = tf.randomNormal([d], 0, 0.2, 'float32', 24) as tf.Tensor1D;
+  const step = () => {
+    const f = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(gelu(xi as tf.Tensor2D), g as tf.Tensor1D, b as tf.Tensor1D), up));
+    const { value, grads } = tf.valueAndGrads(f)([x, gamma, beta]);
+    return [gelu(x), layerNorm(x, gamma, beta), value, ...grads];
+  };
+  assertBitIdentical(byThreads(step, [['elementwise', rows * d]]), 'GELU, LayerNorm (values, loss, dx, dgamma, dbeta)');
+  tf.dispose([x, up, gamma, beta]);
+});
+
+test("the dropout multiplier: the kernel's draws are the JavaScript loop's, bit for bit, at 1, 2 and 3 threads", (t) => {
+  if (needsWasm(t)) return;
+  for (const [shape, rate, seed] of [
+    [[3, 5, 7], 0.1, 1],
+    [[1031, 263], 0.1, 2 ** 32 - 5],
+    [[700, 1000], 0.5, 12345],
+    [[333], 1e-9, 7],
+    [[257, 129], 0.9999, 99],
+  ] as [number[], number, number][]) {
+    allowElementwiseKernels(false);
+    const loop = dropoutMultiplier(shape, rate, seed);
+    const expected = loop.dataSync();
+    loop.dispose();
+    allowElementwiseKernels(true);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const results = [1, 2, 3].map((threads) => {
+      setKernelThreads(threads);
+      const mask = dropoutMultiplier(shape, rate, seed);
+      const values = mask.dataSync() as Float32Array;
+      mask.dispose();
+      return values;
+    });
+    for (const [i, values] of results.entries()) {
+      const differs = values.findIndex((v, j) => !Object.is(v, expected[j]));
+      assert.equal(differs, -1, `rate ${rate}, seed ${seed}, ${i + 1} thread(s): [${differs}] ${values[differs]} vs ${expected[differs]}`);
+    }
+    assert.equal(poolFor('elementwise', size) !== null, size >= 2 ** 18, `[${shape}] split as its size says`);
+  }
+});
+
 test("with 1 thread no pool is used; with 2 a call splits from its kind's threshold (bench/results-small-shapes.md) up", (t) => {
   if (needsWasm(t)) return;
   setKernelThreads(1);
@@ -121,6 +167,7 @@ test("with 1 thread no pool is used; with 2 a call splits from its kind's thresh
     ['inputGradient', 2 ** 24],
     ['weightGradient', 2 ** 25],
     ['attention', 2 ** 23],
+    ['elementwise', 2 ** 18],
   ];
   for (const [kind, threshold] of thresholds) {
     assert.equal(poolFor(kind, threshold - 1), null, `${kind} below ${threshold}`);

@@ -3,7 +3,7 @@
 // `gather` needs UnsortedSegmentSum, which wasm lacks). Each variant is tested against the stock formulation.
 import * as tf from '@tensorflow/tfjs';
 import { type AttentionShape, fusedAttention, fusedAttentionAvailable } from './kernels/attention';
-import { elementwiseKernelsAvailable, fusedGelu, fusedLayerNorm } from './kernels/elementwise';
+import { dropoutMaskKernel, elementwiseKernelsAvailable, fusedGelu, fusedLayerNorm } from './kernels/elementwise';
 import { useGradientKernels, weightAndBiasGradients, weightGradient } from './kernels/gradients';
 import { matmul, matmulTransposed, useMatmulKernel } from './kernels/matmul';
 
@@ -188,9 +188,12 @@ export function batchedAttention(
 export function dropoutMultiplier(shape: number[], rate: number, seed: number): tf.Tensor {
   const keepProb = 1 - rate;
   const scale = Math.fround(1 / keepProb);
+  const threshold = keepProb * 4294967296;
+  // On wasm a kernel makes the same draws, split over the kernel threads (elementwise.c's dropout_mask).
+  const keepBelow = Math.ceil(threshold);
+  if (useElementwiseKernels() && keepBelow < 4294967296) return dropoutMaskKernel(shape, seed, keepBelow, scale);
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
   // createRng's mulberry32 inlined (a closure call per element cost 3× more): keep when u32 / 2^32 < keepProb.
-  const threshold = keepProb * 4294967296;
   let state = seed >>> 0;
   for (let i = 0; i < values.length; i++) {
     state = (state + 0x6d2b79f5) | 0;

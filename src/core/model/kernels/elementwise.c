@@ -135,28 +135,25 @@ void layer_norm_forward(const float *x, const float *gamma, const float *beta, f
   }
 }
 
-// The gradients of layer_norm_forward: with x̂ = (x − mean)·rstd and g = dy·gamma,
-//   dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)),   dgamma = Σ_rows dy·x̂,   dbeta = Σ_rows dy.
-void layer_norm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
-                         float *dx, float *dgamma, float *dbeta, int rows, int d) {
+// The gradients of layer_norm_forward, with x̂ = (x − mean)·rstd and g = dy·gamma:
+//   dx = rstd · (g − mean(g) − x̂ · mean(g·x̂)),   dgamma = Σ_rows dy·x̂,   dbeta = Σ_rows dy,
+// in two functions that split differently over threads: dx by rows, dgamma and dbeta by columns (each column summed
+// over all rows in ascending order, whatever the split, so the sums are those of one thread).
+
+// dx for `rows` rows of x [rows, d] (d a multiple of 4).
+void layer_norm_input_gradient(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
+                               float *dx, int rows, int d) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
   const v128_t inv_d = wasm_f32x4_splat(1.0f / (float)d);
-  for (int j = 0; j < d; j += 4) {
-    wasm_v128_store(dgamma + j, zero);
-    wasm_v128_store(dbeta + j, zero);
-  }
   for (int r = 0; r < rows; r++) {
     const float *xr = x + r * d, *dyr = dy + r * d;
     const v128_t m = wasm_f32x4_splat(mean[r]), k = wasm_f32x4_splat(rstd[r]);
     v128_t sg = zero, sgx = zero;
     for (int j = 0; j < d; j += 4) {
-      const v128_t dyv = wasm_v128_load(dyr + j);
       const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + j), m), k);
-      const v128_t g = wasm_f32x4_mul(dyv, wasm_v128_load(gamma + j));
+      const v128_t g = wasm_f32x4_mul(wasm_v128_load(dyr + j), wasm_v128_load(gamma + j));
       sg = wasm_f32x4_add(sg, g);
       sgx = wasm_f32x4_add(sgx, wasm_f32x4_mul(g, xhat));
-      wasm_v128_store(dgamma + j, wasm_f32x4_add(wasm_v128_load(dgamma + j), wasm_f32x4_mul(dyv, xhat)));
-      wasm_v128_store(dbeta + j, wasm_f32x4_add(wasm_v128_load(dbeta + j), dyv));
     }
     const v128_t mg = wasm_f32x4_splat(hsum(wasm_f32x4_mul(sg, inv_d)));
     const v128_t mgx = wasm_f32x4_splat(hsum(wasm_f32x4_mul(sgx, inv_d)));
@@ -166,5 +163,40 @@ void layer_norm_backward(const float *dy, const float *x, const float *gamma, co
       const v128_t g = wasm_f32x4_mul(wasm_v128_load(dyr + j), wasm_v128_load(gamma + j));
       wasm_v128_store(dxr + j, wasm_f32x4_mul(k, wasm_f32x4_sub(wasm_f32x4_sub(g, mg), wasm_f32x4_mul(xhat, mgx))));
     }
+  }
+}
+
+// dgamma and dbeta for `columns` columns (a multiple of 4) of dy and x, whose rows are d floats apart: a thread's
+// share passes pointers to its first column.
+void layer_norm_parameter_gradients(const float *dy, const float *x, const float *mean, const float *rstd, float *dgamma,
+                                    float *dbeta, int rows, int d, int columns) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int j = 0; j < columns; j += 4) {
+    wasm_v128_store(dgamma + j, zero);
+    wasm_v128_store(dbeta + j, zero);
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * d, *dyr = dy + r * d;
+    const v128_t m = wasm_f32x4_splat(mean[r]), k = wasm_f32x4_splat(rstd[r]);
+    for (int j = 0; j < columns; j += 4) {
+      const v128_t dyv = wasm_v128_load(dyr + j);
+      const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + j), m), k);
+      wasm_v128_store(dgamma + j, wasm_f32x4_add(wasm_v128_load(dgamma + j), wasm_f32x4_mul(dyv, xhat)));
+      wasm_v128_store(dbeta + j, wasm_f32x4_add(wasm_v128_load(dbeta + j), dyv));
+    }
+  }
+}
+
+// The dropout multiplier: out[i] = scale if draw number first + i of mulberry32 from `seed` is below `keep_below`,
+// else 0, for i < n. mulberry32's state after k draws is seed + k·0x6D2B79F5 (a Weyl sequence), so any range of the
+// draws can be made on its own: a thread's share gives the same values as the whole sequence made in one loop
+// (ops.dropoutMultiplier's JavaScript, createRng in data/random.ts). keep_below: ⌈keep probability · 2³²⌉ (a draw u
+// is kept when u < keep probability · 2³²); when that is 2³² every draw is kept and the caller does not come here.
+void dropout_mask(float *out, int n, unsigned first, unsigned seed, unsigned keep_below, float scale) {
+  for (int i = 0; i < n; i++) {
+    const unsigned state = seed + (first + (unsigned)i + 1u) * 0x6D2B79F5u;
+    unsigned t = (state ^ (state >> 15)) * (state | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    out[i] = (t ^ (t >> 14)) < keep_below ? scale : 0.0f;
   }
 }

@@ -1,8 +1,12 @@
 // GELU, LayerNorm and the embedding sum as differentiable tfjs ops computed by elementwise.wasm (see elementwise.c)
-// in tfjs's own heap. ops.gelu, ops.layerNorm and embeddings.embeddingSum choose them when they are available.
+// in tfjs's own heap, and the dropout multiplier. ops.gelu, ops.layerNorm, ops.dropoutMultiplier and
+// embeddings.embeddingSum choose them when they are available. GELU, LayerNorm and the dropout multiplier split over
+// the kernel threads (threadedKernels.ts) when they are large enough: elements, rows, or columns, as each pass allows
+// with the same bits as one thread.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
+import { poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of elementwise.c; every pointer is a byte offset in the shared memory. */
 export interface ElementwiseExports {
@@ -24,18 +28,19 @@ export interface ElementwiseExports {
     typeCount: number,
   ): void;
   layer_norm_forward(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
-  layer_norm_backward(
+  layer_norm_input_gradient(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, rows: number, d: number): void;
+  layer_norm_parameter_gradients(
     dy: number,
     x: number,
-    gamma: number,
     mean: number,
     rstd: number,
-    dx: number,
     dgamma: number,
     dbeta: number,
     rows: number,
     d: number,
+    columns: number,
   ): void;
+  dropout_mask(out: number, n: number, first: number, seed: number, keepBelow: number, scale: number): void;
 }
 
 /** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
@@ -57,14 +62,16 @@ export function fusedGelu<T extends tf.Tensor>(x: T): T {
     const input = xi as tf.Tensor;
     const y = allocate(backend, input.shape);
     const cdf = allocate(backend, input.shape); // Φ(x): the backward needs it and it costs most of the forward
-    exports.gelu_forward(at(input), at(y), at(cdf), input.size);
+    const [px, py, pcdf] = [input, y, cdf].map(at);
+    splitElements(input.size, exports, (i0, i1) => ({ fn: 'gelu_forward', args: [px + i0 * 4, py + i0 * 4, pcdf + i0 * 4, i1 - i0] }));
     (save as tf.GradSaveFunc)([input, cdf]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
         const [xs, cdfs] = saved;
         const dx = allocate(backend, xs.shape);
-        exports.gelu_backward(at(xs), at(cdfs), at(dy as tf.Tensor), at(dx), xs.size);
+        const [px, pcdf, pdy, pdx] = [xs, cdfs, dy as tf.Tensor, dx].map(at);
+        splitElements(xs.size, exports, (i0, i1) => ({ fn: 'gelu_backward', args: [px + i0 * 4, pcdf + i0 * 4, pdy + i0 * 4, pdx + i0 * 4, i1 - i0] }));
         return dx;
       },
     };
@@ -127,17 +134,61 @@ export function fusedLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tens
     const y = allocate(backend, [rows, d]);
     const mean = allocate(backend, [rows]);
     const rstd = allocate(backend, [rows]);
-    exports.layer_norm_forward(at(xt), at(gt), at(bt), at(y), at(mean), at(rstd), rows, d, eps);
+    const [px, pg, pb, py, pm, pr] = [xt, gt, bt, y, mean, rstd].map(at);
+    const row = d * 4;
+    splitWork(rows, 1, rows * d, exports, (r0, r1) => ({
+      fn: 'layer_norm_forward',
+      args: [px + r0 * row, pg, pb, py + r0 * row, pm + r0 * 4, pr + r0 * 4, r1 - r0, d, eps],
+    }));
     (save as tf.GradSaveFunc)([xt, gt, mean, rstd]);
     return {
       value: y as tf.Tensor2D,
       gradFunc: (dy, saved) => {
         const [xs, gs, ms, rs] = saved;
         const [dx, dgamma, dbeta] = [[rows, d], [d], [d]].map((s) => allocate(backend, s));
-        exports.layer_norm_backward(at(dy as tf.Tensor), at(xs), at(gs), at(ms), at(rs), at(dx), at(dgamma), at(dbeta), rows, d);
+        const [pdy, px, pg, pm, pr, pdx, pdg, pdb] = [dy as tf.Tensor, xs, gs, ms, rs, dx, dgamma, dbeta].map(at);
+        const row = d * 4;
+        splitWork(rows, 1, rows * d, exports, (r0, r1) => ({
+          fn: 'layer_norm_input_gradient',
+          args: [pdy + r0 * row, px + r0 * row, pg, pm + r0 * 4, pr + r0 * 4, pdx + r0 * row, r1 - r0, d],
+        }));
+        splitWork(d, 4, rows * d, exports, (j0, j1) => ({
+          fn: 'layer_norm_parameter_gradients',
+          args: [pdy + j0 * 4, px + j0 * 4, pm, pr, pdg + j0 * 4, pdb + j0 * 4, rows, d, j1 - j0],
+        }));
         return [dx, dgamma, dbeta];
       },
     };
   }) as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor2D;
   return f(x, gamma, beta);
+}
+
+/**
+ * The dropout multiplier for a tensor of `shape`: `scale` where mulberry32's draw from `seed` is below `keepBelow`
+ * (⌈keep probability · 2³²⌉, < 2³²), else 0 — the values of ops.dropoutMultiplier's JavaScript loop, bit for bit.
+ */
+export function dropoutMaskKernel(shape: number[], seed: number, keepBelow: number, scale: number): tf.Tensor {
+  const { backend, exports, at } = bound();
+  const mask = allocate(backend, shape);
+  const out = at(mask);
+  splitElements(mask.size, exports, (i0, i1) => ({ fn: 'dropout_mask', args: [out + i0 * 4, i1 - i0, i0, seed >>> 0, keepBelow, scale] }));
+  return mask;
+}
+
+type Share = { fn: keyof ElementwiseExports; args: number[] };
+
+/** A pass over `count` float elements, split into shares of whole SIMD vectors when it pays. */
+function splitElements(count: number, exports: ElementwiseExports, task: (start: number, end: number) => Share): void {
+  splitWork(count, 4, count, exports, task);
+}
+
+/** `count` items (rows, columns, elements) in shares of multiples of `unit`, over threads when `floats` written pay. */
+function splitWork(count: number, unit: number, floats: number, exports: ElementwiseExports, task: (start: number, end: number) => Share): void {
+  const pool = poolFor('elementwise', floats);
+  const parts = shares(count, pool?.threads ?? 1, unit);
+  runShares(
+    pool,
+    parts.map(([start, end]) => (end > start ? { kernel: 'elementwise', ...task(start, end) } : null)),
+    exports,
+  );
 }

@@ -19,12 +19,15 @@ const sharedKernels = () => [
   {
     name: 'elementwise',
     file: path.join(__dirname, 'elementwise.shared.wasm'),
-    functions: ['gelu_forward', 'gelu_backward', 'layer_norm_forward', 'layer_norm_backward'],
+    functions: ['gelu_forward', 'gelu_backward', 'layer_norm_forward', 'layer_norm_input_gradient', 'layer_norm_parameter_gradients', 'dropout_mask'],
   },
 ];
 
-/** What a threaded call computes: x·W + b, dy·Wᵀ, dW = xᵀ·dy, or attention (its forward and backward). */
-export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention';
+/**
+ * What a threaded call computes: x·W + b, dy·Wᵀ, dW = xᵀ·dy, attention (its forward and backward), each sized in
+ * multiply-adds; or a pass over memory (GELU, LayerNorm, the dropout multiplier), sized in floats written.
+ */
+export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention' | 'elementwise';
 
 // Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker and the copies into and
 // out of the shared memory cost more than the half of the work the worker takes over. Measured with
@@ -38,12 +41,13 @@ const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
   inputGradient: 1 << 24,
   weightGradient: 1 << 25,
   attention: 1 << 23,
+  elementwise: 1 << 18,
 };
 let thresholds: Record<KernelKind, number> = MIN_MULTIPLY_ADDS;
 
 /** For the bench: split calls of every size (0), or back to the measured thresholds (null). */
 export function setThreadThresholds(minimum: 0 | null): void {
-  thresholds = minimum === null ? MIN_MULTIPLY_ADDS : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0 };
+  thresholds = minimum === null ? MIN_MULTIPLY_ADDS : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0, elementwise: 0 };
 }
 
 let wanted = 1;
