@@ -37,7 +37,16 @@ const KERNELS = [
   { name: 'attention', exports: ['attention_forward', 'attention_backward'], shared: true, fma: true },
   {
     name: 'elementwise',
-    exports: ['gelu_forward', 'gelu_backward', 'embed_forward', 'embed_backward', 'layer_norm_forward', 'layer_norm_input_gradient', 'layer_norm_parameter_gradients', 'dropout_mask'],
+    exports: [
+      'gelu_forward',
+      'gelu_backward',
+      'embed_forward',
+      'embed_backward',
+      'layer_norm_forward',
+      'layer_norm_input_gradient',
+      'layer_norm_parameter_gradients',
+      'dropout_mask',
+    ],
     shared: true,
   },
   { name: 'optimizer', exports: ['sum_squares', 'adamw_update'], shared: true },
