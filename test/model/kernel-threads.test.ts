@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
 import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
+import { optimizerKernel } from '../../src/core/model/kernels/optimizer';
 import { type KernelKind, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
 import { allowElementwiseKernels, dropoutMultiplier, gelu, layerNorm } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
@@ -125,6 +126,17 @@ test('GELU and LayerNorm, forward and gradients, [1031, 260]: 1, 2, 3 threads bi
   };
   assertBitIdentical(byThreads(step, [['elementwise', rows * d]]), 'GELU, LayerNorm (values, loss, dx, dgamma, dbeta)');
   tf.dispose([x, up, gamma, beta]);
+});
+
+test('an AdamW step of 300,007 parameters (clipped, decayed): 1, 2, 3 threads bit for bit', (t) => {
+  if (needsWasm(t)) return;
+  const n = 300_007;
+  const [p, grad, m] = [31, 32, 33].map((seed) => tf.randomNormal([n], 0, 1, 'float32', seed));
+  const v = tf.abs(tf.randomNormal([n], 0, 0.1, 'float32', 34));
+  const constants = { scale: 0.7, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, correction1: 0.19, correction2: 0.002, epsilon: 1e-8, decay: 1e-5 };
+  const step = () => (optimizerKernel() as NonNullable<ReturnType<typeof optimizerKernel>>).update(p, grad, m, v, constants);
+  assertBitIdentical(byThreads(step, [['elementwise', n]]), 'AdamW (parameters, m, v)');
+  tf.dispose([p, grad, m, v]);
 });
 
 test("the dropout multiplier: the kernel's draws are the JavaScript loop's, bit for bit, at 1, 2 and 3 threads", (t) => {

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
-import { poolFor, runShares, shares } from './threadedKernels';
+import { runSplit } from './threadedKernels';
 
 /** The C functions of elementwise.c; every pointer is a byte offset in the shared memory. */
 export interface ElementwiseExports {
@@ -179,16 +179,10 @@ type Share = { fn: keyof ElementwiseExports; args: number[] };
 
 /** A pass over `count` float elements, split into shares of whole SIMD vectors when it pays. */
 function splitElements(count: number, exports: ElementwiseExports, task: (start: number, end: number) => Share): void {
-  splitWork(count, 4, count, exports, task);
+  runSplit('elementwise', 'elementwise', count, count, 4, exports, task);
 }
 
-/** `count` items (rows, columns, elements) in shares of multiples of `unit`, over threads when `floats` written pay. */
+/** `count` rows or columns (in multiples of `unit`) of a pass writing `floats`, split when it pays. */
 function splitWork(count: number, unit: number, floats: number, exports: ElementwiseExports, task: (start: number, end: number) => Share): void {
-  const pool = poolFor('elementwise', floats);
-  const parts = shares(count, pool?.threads ?? 1, unit);
-  runShares(
-    pool,
-    parts.map(([start, end]) => (end > start ? { kernel: 'elementwise', ...task(start, end) } : null)),
-    exports,
-  );
+  runSplit('elementwise', 'elementwise', floats, count, unit, exports, task);
 }

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { address, allocate, kernelInTfjsHeap } from './loader';
+import { runSplit } from './threadedKernels';
 
 /** The C functions of optimizer.c; every pointer is a byte offset in the shared memory. */
 export interface OptimizerExports {
@@ -40,32 +41,22 @@ export function optimizerKernel() {
   return {
     /** Σ g² over all the given tensors (float32 sums per tensor, added in double). */
     sumOfSquares: (grads: tf.Tensor[]) => grads.reduce((s, g) => s + k.exports.sum_squares(at(g), g.size), 0),
-    /** New parameter, first and second moment tensors after one AdamW step (inputs unchanged). */
+    /** New parameter, first and second moment tensors after one AdamW step (inputs unchanged); large ones split over the kernel threads. */
     update(p: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamWConstants): [tf.Tensor, tf.Tensor, tf.Tensor] {
       const out = [p, m, v].map((t) => allocate(k.backend, t.shape)) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      k.exports.adamw_update(
-        at(p),
-        at(grad),
-        at(m),
-        at(v),
-        at(out[0]),
-        at(out[1]),
-        at(out[2]),
-        p.size,
-        c.scale,
-        c.learningRate,
-        c.beta1,
-        1 - c.beta1,
-        c.beta2,
-        1 - c.beta2,
-        c.correction1,
-        c.correction2,
-        c.epsilon,
-        c.decay,
-      );
+      const pointers = [p, grad, m, v, ...out].map(at);
+      runSplit('optimizer', 'elementwise', p.size, p.size, 4, k.exports, (i0, i1) => ({
+        fn: 'adamw_update',
+        args: [...pointers.map((a) => a + i0 * 4), i1 - i0, ...constants(c)],
+      }));
       return out;
     },
   };
+}
+
+/** adamw_update's constants, after its pointers and count. */
+function constants(c: AdamWConstants): number[] {
+  return [c.scale, c.learningRate, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, c.correction1, c.correction2, c.epsilon, c.decay];
 }
 
 export interface AdamWConstants {

@@ -21,6 +21,7 @@ const sharedKernels = () => [
     file: path.join(__dirname, 'elementwise.shared.wasm'),
     functions: ['gelu_forward', 'gelu_backward', 'layer_norm_forward', 'layer_norm_input_gradient', 'layer_norm_parameter_gradients', 'dropout_mask'],
   },
+  { name: 'optimizer', file: path.join(__dirname, 'optimizer.shared.wasm'), functions: ['adamw_update'] },
 ];
 
 /**
@@ -108,4 +109,27 @@ export function runShares(pool: KernelPool | null, tasks: (PoolTask | null)[], o
   if (tasks.length !== 1) throw new Error(`${tasks.length} shares without a thread pool`);
   const task = tasks[0];
   if (task) (own as Record<string, (...args: number[]) => unknown>)[task.fn](...task.args);
+}
+
+/**
+ * A pass over `count` items (rows, columns, elements) of a `kind` call writing `size` (its measure, see KernelKind):
+ * split into shares of whole multiples of `unit` over the threads when that pays, else one call on this thread.
+ * `task(start, end)` gives the function and arguments for the items [start, end).
+ */
+export function runSplit(
+  kernel: string,
+  kind: KernelKind,
+  size: number,
+  count: number,
+  unit: number,
+  own: object,
+  task: (start: number, end: number) => { fn: string; args: number[] },
+): void {
+  const pool = poolFor(kind, size);
+  const parts = shares(count, pool?.threads ?? 1, unit);
+  runShares(
+    pool,
+    parts.map(([start, end]) => (end > start ? { kernel, ...task(start, end) } : null)),
+    own,
+  );
 }
