@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMul, crossEntropy, dense, embeddingLookup, gelu } from '../../src/core/model/ops';
+import { batchMatMul, crossEntropy, dense, embeddingLookup, gelu, tiedOutputLayer } from '../../src/core/model/ops';
 import { backendReady } from '../helpers/tiny';
 
 before(backendReady);
@@ -22,6 +22,23 @@ test('dense: gradients for input, weight and bias equal the stock matMul + add',
   const ours = tf.grads((x_, w_, b_) => tf.sum(tf.mul(dense(x_ as tf.Tensor2D, w_ as tf.Tensor2D, b_ as tf.Tensor1D, true), up)))([x, w, b]);
   const stock = tf.grads((x_, w_, b_) => tf.sum(tf.mul(tf.add(tf.matMul(x_, w_), b_), up)))([x, w, b]);
   ours.forEach((g, i) => assertClose(g, stock[i]));
+});
+
+test('tied output layer: value and gradients bit for bit those of dense over the transposed table; and = stock tfjs', () => {
+  const [rows, d, vocab] = [37, 20, 301];
+  const x = tf.randomNormal([rows, d], 0, 1, 'float32', 11) as tf.Tensor2D;
+  const table = tf.randomNormal([vocab, d], 0, 0.5, 'float32', 12) as tf.Tensor2D;
+  const bias = tf.randomNormal([vocab], 0, 1, 'float32', 13) as tf.Tensor1D;
+  const up = tf.randomNormal([rows, vocab], 0, 1, 'float32', 14);
+  const run = (f: (x: tf.Tensor2D, t: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D) => {
+    const { value, grads } = tf.valueAndGrads((x_, t_, b_) => tf.sum(tf.mul(f(x_ as tf.Tensor2D, t_ as tf.Tensor2D, b_ as tf.Tensor1D), up)))([x, table, bias]);
+    return [f(x, table, bias), value, ...grads];
+  };
+  const tied = run(tiedOutputLayer);
+  const transposed = run((x_, t_, b_) => dense(x_, tf.transpose(t_), b_, true));
+  tied.forEach((t, i) => assert.deepEqual(t.dataSync(), transposed[i].dataSync(), `output ${i}`));
+  const stock = run((x_, t_, b_) => tf.add(tf.matMul(x_, t_, false, true), b_) as tf.Tensor2D);
+  tied.forEach((t, i) => assertClose(t, stock[i], 1e-4));
 });
 
 test('frozen dense: the input gradient equals the stock one and the weight gets none', () => {

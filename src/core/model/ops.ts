@@ -76,6 +76,29 @@ function denseFrozen(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.
   return f(x);
 }
 
+/**
+ * x [n, d] · tableᵀ + bias for a table [vocab, d] (an output layer tied to the word embeddings), trainable. On wasm
+ * without the transposed copy of the table each way (2 × 1M floats at lab-base's 8,000 × 128): x · tableᵀ and
+ * dx = dy · table are the matmul kernel's two forms, dtable = dyᵀ · x its weight gradient, dbias = 1ᵀ · dy a
+ * product (each sum over rows in ascending order, as the weight-gradient kernel's db).
+ */
+export function tiedOutputLayer(x: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!useMatmulKernel() || !useGradientKernels()) return dense(x, tf.transpose(table), bias, true);
+  const f = tf.customGrad((xi, ti, bi, save) => {
+    (save as tf.GradSaveFunc)([xi as tf.Tensor2D, ti as tf.Tensor2D]);
+    return {
+      value: matmulTransposed(xi as tf.Tensor2D, ti as tf.Tensor2D, bi as tf.Tensor1D),
+      gradFunc: (dy, saved) => {
+        const [xs, ts] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const dy2 = dy as tf.Tensor2D;
+        const ones = tf.ones([1, dy2.shape[0]]) as tf.Tensor2D;
+        return [matmul(dy2, ts), weightGradient(dy2, xs), tf.reshape(matmul(ones, dy2), [-1])];
+      },
+    };
+  }) as (x: tf.Tensor2D, t: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  return f(x, table, bias);
+}
+
 /** Rows of `table` [vocab, d] for `ids` [n] (int32); gradient by scatter-add (ScatterNd sums duplicate ids). */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const f = tf.customGrad((t) => ({

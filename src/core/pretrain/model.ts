@@ -8,7 +8,7 @@ import { type BertEncoder } from '../model/bert';
 import { type BertConfig } from '../model/shapes';
 import { ClassificationHead, pool } from '../model/heads';
 import { normalValues, seedFor } from '../model/init';
-import { dense, dropout, embeddingLookup, gelu, layerNorm } from '../model/ops';
+import { dense, dropout, embeddingLookup, gelu, layerNorm, tiedOutputLayer } from '../model/ops';
 import { Weights } from '../model/weights';
 import { denseWeightShape } from '../model/shapes';
 import type { PretrainBatch } from './examples';
@@ -78,7 +78,6 @@ export class PretrainModel {
       }
       return pooledSentences;
     };
-    let decoder: tf.Tensor2D | undefined;
     /** dense + GELU + LayerNorm, then the decoder tied to the word embeddings: logits over the vocabulary. */
     const vocabularyLogits = (x: tf.Tensor2D, prefix: string) => {
       const t = layerNorm(
@@ -86,8 +85,8 @@ export class PretrainModel {
         h(`${prefix}.transform.LayerNorm.weight`) as tf.Tensor1D,
         h(`${prefix}.transform.LayerNorm.bias`) as tf.Tensor1D,
       );
-      decoder ??= tf.transpose(this.encoder.weights.get('bert.embeddings.word_embeddings.weight')) as tf.Tensor2D;
-      return dense(t, decoder, h(`${prefix}.bias`) as tf.Tensor1D, true);
+      const words = this.encoder.weights.get('bert.embeddings.word_embeddings.weight') as tf.Tensor2D;
+      return tiedOutputLayer(t, words, h(`${prefix}.bias`) as tf.Tensor1D);
     };
     const out: Record<string, ObjectiveOutput> = {};
     for (const o of this.objectives) {
