@@ -96,7 +96,7 @@ await Promise.all([
 
 // Our own kernels are loaded from beside the running bundle (src/core/model/kernels/loader.ts).
 for (const dir of ['dist', EXTENSION_DIR]) {
-  // Plain and shared builds, and the FMA variants of the matmul-bound three (kernelVariant.ts picks one at run time).
-  const matmulBound = ['attention', 'gradients', 'matmul'].flatMap((k) => [k, `${k}.fma`]).flatMap((k) => [k, `${k}.shared`]);
-  for (const kernel of [...matmulBound, 'elementwise', 'optimizer'].map((k) => `${k}.wasm`)) cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
+  // Every build: plain and shared (tfjs's heap private or shared, sharedHeap.ts), FMA or not (kernelVariant.ts).
+  for (const kernel of readdirSync('src/core/model/kernels').filter((f) => f.endsWith('.wasm')))
+    cpSync(join('src/core/model/kernels', kernel), join(dir, kernel));
 }

@@ -34,11 +34,17 @@ test('tied output layer: value and gradients bit for bit those of dense over the
     const { value, grads } = tf.valueAndGrads((x_, t_, b_) => tf.sum(tf.mul(f(x_ as tf.Tensor2D, t_ as tf.Tensor2D, b_ as tf.Tensor1D), up)))([x, table, bias]);
     return [f(x, table, bias), value, ...grads];
   };
-  const tied = run(tiedOutputLayer);
+  const tied = run((x_, t_, b_) => tiedOutputLayer(x_, t_, b_, true));
   const transposed = run((x_, t_, b_) => dense(x_, tf.transpose(t_), b_, true));
   tied.forEach((t, i) => assert.deepEqual(t.dataSync(), transposed[i].dataSync(), `output ${i}`));
   const stock = run((x_, t_, b_) => tf.add(tf.matMul(x_, t_, false, true), b_) as tf.Tensor2D);
   tied.forEach((t, i) => assertClose(t, stock[i], 1e-4));
+  // No bias (GPT-2's head), and a frozen table: the same input gradient, and none for the table.
+  const noBias = tf.grads((x_, t_) => tf.sum(tf.mul(tiedOutputLayer(x_ as tf.Tensor2D, t_ as tf.Tensor2D, null, true), up)))([x, table]);
+  const stockNoBias = tf.grads((x_, t_) => tf.sum(tf.mul(tf.matMul(x_, t_, false, true), up)))([x, table]);
+  noBias.forEach((g, i) => assertClose(g, stockNoBias[i], 1e-4));
+  const frozen = tf.grad((x_) => tf.sum(tf.mul(tiedOutputLayer(x_ as tf.Tensor2D, table, null, false), up)))(x);
+  assert.deepEqual(frozen.dataSync(), noBias[0].dataSync());
 });
 
 test('frozen dense: the input gradient equals the stock one and the weight gets none', () => {

@@ -42,7 +42,7 @@ export function disposeLmBatch(batch: LmBatch): void {
 export function causalLmLoss(decoder: Gpt2Decoder, batch: LmBatch, opts: DecoderForwardOptions): tf.Scalar {
   const hidden = decoder.forward(batch.ids, opts);
   // Only the rows with a target reach the [n, vocab] head; embeddingLookup's gradient is a scatter (wasm has no gather gradient).
-  return crossEntropy(decoder.logits(embeddingLookup(hidden, batch.rows)), batch.labels);
+  return crossEntropy(decoder.logits(embeddingLookup(hidden, batch.rows), opts.trainBase ?? false), batch.labels);
 }
 
 /**

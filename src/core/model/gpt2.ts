@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ForwardOptions, RowShape } from './bert';
 import { causalAttention } from './causalAttention';
 import { normalValues, seedFor } from './init';
-import { type KeyValuePrefix, dense, dropout, dropoutMultiplier, embeddingLookup, gelu, layerNorm } from './ops';
+import { type KeyValuePrefix, dense, dropout, dropoutMultiplier, embeddingLookup, gelu, layerNorm, tiedOutputLayer } from './ops';
 import { type Gpt2Config, gpt2WeightShapes } from './gpt2Shapes';
 import type { Weights } from './weights';
 
@@ -87,9 +87,9 @@ export class Gpt2Decoder {
     return this.norm('transformer.ln_f', h);
   }
 
-  /** Next-token logits [n, vocab] of hidden states [n, d]: the tied LM head, h · wteᵀ. */
-  logits(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(hidden, this.weights.get('transformer.wte.weight') as tf.Tensor2D, false, true);
+  /** Next-token logits [n, vocab] of hidden states [n, d]: the tied LM head, h · wteᵀ (`trainBase`: wte gets its gradient). */
+  logits(hidden: tf.Tensor2D, trainBase = false): tf.Tensor2D {
+    return tiedOutputLayer(hidden, this.weights.get('transformer.wte.weight') as tf.Tensor2D, null, trainBase);
   }
 
   private embed(ids: tf.Tensor2D, past: number, opts: DecoderForwardOptions): tf.Tensor2D {

@@ -77,26 +77,42 @@ function denseFrozen(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.
 }
 
 /**
- * x [n, d] · tableᵀ + bias for a table [vocab, d] (an output layer tied to the word embeddings), trainable. On wasm
- * without the transposed copy of the table each way (2 × 1M floats at lab-base's 8,000 × 128): x · tableᵀ and
- * dx = dy · table are the matmul kernel's two forms, dtable = dyᵀ · x its weight gradient, dbias = 1ᵀ · dy a
- * product (each sum over rows in ascending order, as the weight-gradient kernel's db).
+ * x [n, d] · tableᵀ (+ bias) for a table [vocab, d]: an output layer tied to the word embeddings. `trainable`: the
+ * table and bias get gradients (else only x, the table closed over). On wasm without the transposed copy of the table
+ * each way (2 × 1M floats at lab-base's 8,000 × 128): x · tableᵀ and dx = dy · table are the matmul kernel's two
+ * forms, dtable = dyᵀ · x its weight gradient, dbias = 1ᵀ · dy a product (each sum over rows in ascending order,
+ * as the weight-gradient kernel's db); elsewhere tfjs's matMul with its transpose flag.
  */
-export function tiedOutputLayer(x: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
-  if (!useMatmulKernel() || !useGradientKernels()) return dense(x, tf.transpose(table), bias, true);
+export function tiedOutputLayer(x: tf.Tensor2D, table: tf.Tensor2D, bias: tf.Tensor1D | null, trainable: boolean): tf.Tensor2D {
+  if (!useMatmulKernel() || !useGradientKernels()) {
+    const product = tf.matMul(x, table, false, true) as tf.Tensor2D;
+    return bias ? (tf.add(product, bias) as tf.Tensor2D) : product;
+  }
+  const inputGradient = (dy: tf.Tensor2D, t: tf.Tensor2D) => matmul(dy, t);
+  if (!trainable) {
+    const f = tf.customGrad((xi) => ({ value: matmulTransposed(xi as tf.Tensor2D, table, bias), gradFunc: (dy) => inputGradient(dy as tf.Tensor2D, table) }));
+    return (f as (x: tf.Tensor2D) => tf.Tensor2D)(x);
+  }
+  const gradients = (dy: tf.Tensor2D, xs: tf.Tensor2D, ts: tf.Tensor2D) => [inputGradient(dy, ts), weightGradient(dy, xs)];
+  const biasGradient = (dy: tf.Tensor2D) => tf.reshape(matmul(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy), [-1]);
+  if (!bias) {
+    const f = tf.customGrad((xi, ti, save) => {
+      (save as tf.GradSaveFunc)([xi as tf.Tensor2D, ti as tf.Tensor2D]);
+      return {
+        value: matmulTransposed(xi as tf.Tensor2D, ti as tf.Tensor2D),
+        gradFunc: (dy, [xs, ts]) => gradients(dy as tf.Tensor2D, xs as tf.Tensor2D, ts as tf.Tensor2D),
+      };
+    });
+    return (f as (x: tf.Tensor2D, t: tf.Tensor2D) => tf.Tensor2D)(x, table);
+  }
   const f = tf.customGrad((xi, ti, bi, save) => {
     (save as tf.GradSaveFunc)([xi as tf.Tensor2D, ti as tf.Tensor2D]);
     return {
       value: matmulTransposed(xi as tf.Tensor2D, ti as tf.Tensor2D, bi as tf.Tensor1D),
-      gradFunc: (dy, saved) => {
-        const [xs, ts] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dy2 = dy as tf.Tensor2D;
-        const ones = tf.ones([1, dy2.shape[0]]) as tf.Tensor2D;
-        return [matmul(dy2, ts), weightGradient(dy2, xs), tf.reshape(matmul(ones, dy2), [-1])];
-      },
+      gradFunc: (dy, [xs, ts]) => [...gradients(dy as tf.Tensor2D, xs as tf.Tensor2D, ts as tf.Tensor2D), biasGradient(dy as tf.Tensor2D)],
     };
-  }) as (x: tf.Tensor2D, t: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-  return f(x, table, bias);
+  });
+  return (f as (x: tf.Tensor2D, t: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D)(x, table, bias);
 }
 
 /** Rows of `table` [vocab, d] for `ids` [n] (int32); gradient by scatter-add (ScatterNd sums duplicate ids). */

@@ -86,7 +86,7 @@ export class PretrainModel {
         h(`${prefix}.transform.LayerNorm.bias`) as tf.Tensor1D,
       );
       const words = this.encoder.weights.get('bert.embeddings.word_embeddings.weight') as tf.Tensor2D;
-      return tiedOutputLayer(t, words, h(`${prefix}.bias`) as tf.Tensor1D);
+      return tiedOutputLayer(t, words, h(`${prefix}.bias`) as tf.Tensor1D, true);
     };
     const out: Record<string, ObjectiveOutput> = {};
     for (const o of this.objectives) {
