@@ -4,13 +4,16 @@
 // random order, so a busy moment of this shared machine hits both alike. A sample repeats the call until it holds
 // ~8M multiply-adds (a few ms), and is reported per call. The 1 ÷ 2 threads ratio is taken within each round
 // (paired) and its median over the rounds reported, beside the minimum (least disturbed) and median of each side.
-// Usage: node --expose-gc --import tsx bench/smallShapes.ts [rounds]   (writes bench/results-small-shapes.{json,md})
+// Passes over memory (kind `elementwise`: GELU, the dropout multiplier) are sized in floats written, as poolFor takes them.
+// Usage: node --expose-gc --import tsx bench/smallShapes.ts [rounds] [kind…]
+// (writes bench/results-small-shapes.{json,md}; with kinds, bench/results-small-shapes-<kinds>.{json,md})
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/model/backend';
 import { fusedAttention } from '../src/core/model/kernels/attention';
+import { dropoutMaskKernel, fusedGelu } from '../src/core/model/kernels/elementwise';
 import { weightAndBiasGradients } from '../src/core/model/kernels/gradients';
 import { matmul, matmulTransposed } from '../src/core/model/kernels/matmul';
 import { type KernelKind, kernelThreads, setKernelThreads, setThreadThresholds } from '../src/core/model/kernels/threadedKernels';
@@ -73,6 +76,18 @@ function attentionCases(): Case[] {
   return cases;
 }
 
+function elementwiseCases(): Case[] {
+  const cases: Case[] = [];
+  for (const floats of [1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21]) {
+    const x = tf.randomNormal([floats], 0, 1, 'float32', 7);
+    cases.push(
+      { kind: 'elementwise', shape: `GELU, ${floats} floats`, multiplyAdds: floats, call: () => fusedGelu(x), dispose: () => x.dispose() },
+      { kind: 'elementwise', shape: `dropout multiplier, ${floats} floats`, multiplyAdds: floats, call: () => dropoutMaskKernel([floats], 9, 2 ** 31, 2), dispose: () => {} },
+    );
+  }
+  return cases;
+}
+
 interface Row {
   kind: KernelKind;
   shape: string;
@@ -88,8 +103,9 @@ interface Row {
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 25);
+  const kinds = process.argv.slice(3);
   await selectBackend('wasm');
-  const cases = [...denseCases(), ...attentionCases()];
+  const cases = [...denseCases(), ...attentionCases(), ...elementwiseCases()].filter((c) => !kinds.length || kinds.includes(c.kind));
   setThreadThresholds(0);
   const variants = cases.flatMap((c) =>
     [1, 2].map((threads) => {
@@ -131,8 +147,9 @@ async function main(): Promise<void> {
   });
   cases.forEach((c) => c.dispose());
   const result = { started, rounds, machine: `${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, Node ${process.version}`, loadBefore, loadAfter, rows };
-  writeFileSync(path.join(__dirname, 'results-small-shapes.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(path.join(__dirname, 'results-small-shapes.md'), markdown(result));
+  const name = `results-small-shapes${kinds.length ? `-${kinds.join('-')}` : ''}`; // a run of some kinds keeps the full tables
+  writeFileSync(path.join(__dirname, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(path.join(__dirname, `${name}.md`), markdown(result));
   process.stdout.write(markdown(result));
 }
 
