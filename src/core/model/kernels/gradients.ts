@@ -47,7 +47,8 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   // Columns of x (= rows of dW) per thread, in strips of 4, x read with its full row stride; db on the first thread.
   const pool = poolFor('weightGradient', rows * inputs * outputs);
   const parts = shares(inputs, pool?.threads ?? 1, 4);
-  const scratch = parts.map(([i0, i1]) => allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, i1 - i0, outputs))]));
+  // Sized for at least one column: an empty share's size would divide by zero (its task does not run).
+  const scratch = parts.map(([i0, i1]) => allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, Math.max(1, i1 - i0), outputs))]));
   const [px, pdy, pdw, pdb] = [at(x), at(dy), at(dw), db ? at(db) : 0];
   runShares(
     pool,

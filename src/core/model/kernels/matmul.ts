@@ -55,7 +55,7 @@ function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTranspos
   // Rows of a and of the output per thread, in strips of 4 (one share, all rows, on one thread).
   const pool = poolFor(bTransposed ? 'inputGradient' : 'forward', m * k * n);
   const parts = shares(m, pool?.threads ?? 1, 4);
-  const scratch = parts.map(([r0, r1]) => allocate(backend, [Math.max(1, exports.matmul_scratch(r1 - r0, k, n))]));
+  const scratch = parts.map(([r0, r1]) => allocate(backend, [Math.max(1, exports.matmul_scratch(Math.max(1, r1 - r0), k, n))]));
   const [pa, pb, pbias, pout] = [at(a), at(b), bias ? at(bias) : 0, at(out)];
   runShares(
     pool,
