@@ -82,7 +82,13 @@ function elementwiseCases(): Case[] {
     const x = tf.randomNormal([floats], 0, 1, 'float32', 7);
     cases.push(
       { kind: 'elementwise', shape: `GELU, ${floats} floats`, multiplyAdds: floats, call: () => fusedGelu(x), dispose: () => x.dispose() },
-      { kind: 'elementwise', shape: `dropout multiplier, ${floats} floats`, multiplyAdds: floats, call: () => dropoutMaskKernel([floats], 9, 2 ** 31, 2), dispose: () => {} },
+      {
+        kind: 'elementwise',
+        shape: `dropout multiplier, ${floats} floats`,
+        multiplyAdds: floats,
+        call: () => dropoutMaskKernel([floats], 9, 2 ** 31, 2),
+        dispose: () => {},
+      },
     );
   }
   return cases;
