@@ -7,7 +7,6 @@
 // from them or from plain JavaScript) run on the main thread only: what stays of the step is the serial part. Run it
 // under `node --cpu-prof` to see the own kernels' wasm functions by name.
 // Usage: node --import tsx bench/profile.ts [model] [variant…] [--threads N]   e.g. `tiny-18 houlsby full head-only`
-import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/model/backend';
 import { setKernelThreads } from '../src/core/model/kernels/threadedKernels';
 import { KernelTimer } from './kernelTimer';
