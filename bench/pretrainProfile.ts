@@ -4,16 +4,18 @@
 // it (forward, gradients of the weighted objectives, AdamW). Prints the CPU time per tfjs kernel and per function of our
 // own kernels, and the rest (JavaScript: taping, bookkeeping, batch making is outside the timing).
 // Own kernels called inside a tfjs kernel (none today) are counted in both and subtracted once from the rest.
-// Usage: node --import tsx bench/pretrainProfile.ts [config] [--steps N] [--batches K] [--length L]
+// Usage: node --import tsx bench/pretrainProfile.ts [config] [--steps N] [--batches K] [--length L] [--stock-losses]
 //   --steps N    timed steps (default 8) after 2 warm-up steps, cycling over K real batches (default 4)
 //   --length L   only sentences of at least L pieces, so that each batch is about maxLength long (default 0: the
 //                run's own mix of lengths)
+//   --stock-losses  the cross-entropies by the stock tfjs ops instead of the fused loss kernels (losses.c)
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/model/backend';
 import { BertEncoder, initBertWeights } from '../src/core/model/bert';
 import { seedFor } from '../src/core/model/init';
+import { allowLossKernels, useLossKernels } from '../src/core/model/kernels/losses';
 import { setKernelThreads } from '../src/core/model/kernels/threadedKernels';
 import { type BertConfig, bertWeightShapes } from '../src/core/model/shapes';
 import { Weights } from '../src/core/model/weights';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
 
   await selectBackend('wasm');
   setKernelThreads(1);
+  allowLossKernels(!process.argv.includes('--stock-losses'));
   const timer = new KernelTimer('CPU');
   timer.instrumentTfjs('wasm');
   timer.instrumentOwnKernels();
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
   const ownUnnestedMs = own.reduce((s, e) => s + e.ms - e.nestedMs, 0);
   console.log(
     `lab-base pre-training step (${path.basename(file)}: ${config.shape.layers} layers × ${config.shape.hiddenSize}, vocabulary ${tokenizer.vocabSize}, ` +
-      `objectives ${lossOrder.join(', ')}), 1 thread; ${steps} steps over ${batches.length} real batches (${shape}; ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(0)} masked rows per batch on average)`,
+      `objectives ${lossOrder.join(', ')}), 1 thread, ${useLossKernels() ? 'fused' : 'stock'} losses; ${steps} steps over ${batches.length} real batches (${shape}; ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(0)} masked rows per batch on average)`,
   );
   console.log(
     `step ${stepMs.toFixed(1)} CPU ms (mean; min ${Math.min(...cpu).toFixed(1)}, max ${Math.max(...cpu).toFixed(1)}); stock tfjs kernels ${tfjsMs.toFixed(1)} ms ` +
