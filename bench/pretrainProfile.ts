@@ -38,7 +38,8 @@ function option(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  const valued = ['--steps', '--batches', '--length'];
+  const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.includes(all[i - 1]));
   const file = args[0] ?? path.join(__dirname, '..', 'examples', 'lab-base.pretrain.json');
   const steps = option('--steps', 8);
   const batchCount = option('--batches', 4);

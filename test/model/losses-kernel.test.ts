@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { LOSSES_WASM, type LossExports, STATS_PER_ROW, allowLossKernels, useLossKernels } from '../../src/core/model/kernels/losses';
-import { type WasmMemory, wasmApi } from '../../src/core/model/kernels/loader';
+import { type WasmMemory, sharedBuild, wasmApi } from '../../src/core/model/kernels/loader';
 import { bagOfWordsLoss, maskedCrossEntropy } from '../../src/core/pretrain/model';
 import { backendReady } from '../helpers/tiny';
 import { U, kernelOnCanaryMemory, needsWasm } from '../helpers/kernels';
@@ -228,7 +228,7 @@ test('the shared build (for the thread pool) gives bit for bit the plain build o
   const plain = kernelOnCanaryMemory<LossExports>(LOSSES_WASM, pages);
   const Memory = wasmApi.Memory as unknown as new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   const memory = new Memory({ initial: pages, maximum: pages, shared: true });
-  const module = new wasmApi.Module(fs.readFileSync(LOSSES_WASM.replace(/\.wasm$/, '.shared.wasm')));
+  const module = new wasmApi.Module(fs.readFileSync(sharedBuild(LOSSES_WASM)));
   const shared = { kernel: new wasmApi.Instance(module, { env: { memory } }).exports as LossExports, heap: new Float32Array(memory.buffer), memory };
   shared.heap.fill(Number.NaN);
   const runs = [plain, shared].map((k) => ({ ...k, ints: new Int32Array(k.memory.buffer) }));
