@@ -112,6 +112,19 @@ for (const [rows, classes] of [
   });
 }
 
+test('a forward and backward pass leaves no tensor behind', (t) => {
+  if (needsWasm(t)) return;
+  const x = logitsOf(12, 37, 5);
+  const labels = labelsOf(12, 37, (r) => r % 2 === 0);
+  const targets = targetsOf(12, 37, [3]);
+  const before = tf.memory().numTensors;
+  for (const loss of [(v: tf.Tensor2D) => maskedCrossEntropy(v, labels), (v: tf.Tensor2D) => bagOfWordsLoss(v, targets)]) {
+    const { value, grad } = tf.valueAndGrad((v: tf.Tensor) => loss(v as tf.Tensor2D))(x);
+    tf.dispose([value, grad]);
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
 test('all rows ignored: loss 0 and gradient 0, as the stock formulation gives', (t) => {
   if (needsWasm(t)) return;
   const x = logitsOf(6, 21, 1);
