@@ -50,6 +50,8 @@ const KERNELS = [
     shared: true,
   },
   { name: 'optimizer', exports: ['sum_squares', 'adamw_update'], shared: true },
+  // Softmax cross-entropy by row ranges: shared, so that the rows can be split over the kernel threads.
+  { name: 'losses', exports: ['xent_labels_forward', 'xent_targets_forward', 'xent_labels_backward', 'xent_targets_backward'], shared: true },
   { name: 'gradients', exports: ['weight_gradient', 'weight_gradient_scratch'], shared: true, fma: true },
   // Loop strength reduction would turn the tile's constant load offsets into i32.adds (~10% slower, see matmul.c).
   { name: 'matmul', exports: ['matmul', 'matmul_scratch'], flags: ['-mllvm', '-disable-lsr'], shared: true, fma: true },

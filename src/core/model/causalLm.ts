@@ -3,6 +3,7 @@
 // fluency of generated text (perplexity under the base).
 import * as tf from '@tensorflow/tfjs';
 import { type DecoderForwardOptions, type Gpt2Decoder } from './gpt2';
+import { fusedMaskedCrossEntropy, useLossKernels } from './kernels/losses';
 import { crossEntropy, embeddingLookup } from './ops';
 
 /** Sequences of different lengths as one right-padded batch [B, T] and the rows [B·T] whose next token is a target. */
@@ -42,7 +43,9 @@ export function disposeLmBatch(batch: LmBatch): void {
 export function causalLmLoss(decoder: Gpt2Decoder, batch: LmBatch, opts: DecoderForwardOptions): tf.Scalar {
   const hidden = decoder.forward(batch.ids, opts);
   // Only the rows with a target reach the [n, vocab] head; embeddingLookup's gradient is a scatter (wasm has no gather gradient).
-  return crossEntropy(decoder.logits(embeddingLookup(hidden, batch.rows), opts.trainBase ?? false), batch.labels);
+  const logits = decoder.logits(embeddingLookup(hidden, batch.rows), opts.trainBase ?? false);
+  // Every row has a label: the masked mean is the plain mean, fused into one pass per direction where it can run.
+  return useLossKernels() ? fusedMaskedCrossEntropy(logits, batch.labels) : crossEntropy(logits, batch.labels);
 }
 
 /**

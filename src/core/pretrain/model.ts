@@ -8,6 +8,7 @@ import { type BertEncoder } from '../model/bert';
 import { type BertConfig } from '../model/shapes';
 import { ClassificationHead, pool } from '../model/heads';
 import { normalValues, seedFor } from '../model/init';
+import { fusedMaskedCrossEntropy, fusedTargetCrossEntropy, useLossKernels } from '../model/kernels/losses';
 import { dense, dropout, embeddingLookup, gelu, layerNorm, tiedOutputLayer } from '../model/ops';
 import { Weights } from '../model/weights';
 import { denseWeightShape } from '../model/shapes';
@@ -113,6 +114,7 @@ export class PretrainModel {
 
 /** Cross-entropy of the softmax over the vocabulary against each row's target distribution, mean over rows. */
 export function bagOfWordsLoss(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  if (useLossKernels()) return fusedTargetCrossEntropy(logits, targets); // the same formula in one pass per direction
   const max = tf.max(logits, -1, true);
   const shifted = tf.sub(logits, max);
   const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1));
@@ -131,6 +133,7 @@ export function bagOfWordsHitLabels(logits: tf.Tensor2D, targets: tf.Tensor2D): 
 
 /** Mean cross-entropy over the rows whose label is ≥ 0 (−1 = ignore); 0 when no row has a label. */
 export function maskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  if (useLossKernels()) return fusedMaskedCrossEntropy(logits, labels); // the same formula in one pass per direction
   const valid = tf.cast(tf.greaterEqual(labels, 0), 'float32');
   const safe = tf.maximum(labels, tf.scalar(0, 'int32')) as tf.Tensor1D;
   const max = tf.max(logits, -1, true);

@@ -1,0 +1,98 @@
+// Softmax cross-entropy as differentiable tfjs ops computed by losses.wasm (see losses.c) in tfjs's own heap:
+// one call per direction instead of ~10 passes over the logits (and the slow broadcast Equal of the max's gradient).
+// ops/pretrain choose them when they are available; the per-row losses are summed by tfjs (one Sum, in row order).
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { allocate, switchableKernel } from './loader';
+
+/**
+ * The C functions of losses.c; every pointer is a byte offset in the memory, already offset to the first row of the
+ * range (rows); stats is [rows, 3].
+ */
+export interface LossExports {
+  xent_labels_forward(logits: number, labels: number, loss: number, stats: number, rows: number, classes: number): void;
+  xent_targets_forward(logits: number, targets: number, loss: number, stats: number, rows: number, classes: number): void;
+  xent_labels_backward(logits: number, labels: number, stats: number, scale: number, dlogits: number, rows: number, classes: number): void;
+  xent_targets_backward(logits: number, targets: number, stats: number, scale: number, dlogits: number, rows: number, classes: number): void;
+}
+
+/** Beside this file in the source tree; beside the bundle in dist/ and dist/extension/ (scripts/build.mjs copies it). */
+export const LOSSES_WASM = path.join(__dirname, 'losses.wasm');
+
+/** Floats of per-row statistics the backward reads (max, Σ e^(x − max), weight of the max's gradient). */
+export const STATS_PER_ROW = 3;
+
+const kernel = switchableKernel<LossExports>(() => LOSSES_WASM, 'the loss kernels');
+
+/** Tests and benchmarks: false makes callers use the stock tfjs formulation on wasm too. */
+export const allowLossKernels = kernel.allow;
+
+/** True when the fused losses can run now (wasm backend, binary found, not forbidden). */
+export const useLossKernels = kernel.available;
+
+/**
+ * Mean over the rows whose label is ≥ 0 (−1 = ignore) of −log softmax(logits)[label]; 0 when no row has a label.
+ * logits [rows, classes] float32, labels [rows] int32; the gradient flows to logits. Needs useLossKernels().
+ */
+export function fusedMaskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const { backend, exports, at } = kernel.bound();
+  const [rows, classes] = logits.shape;
+  checkOperands(logits, labels, 'int32', [rows]);
+  const labelledRows = () => tf.maximum(tf.sum(tf.cast(tf.greaterEqual(labels, 0), 'float32')), 1);
+  const f = tf.customGrad((x, save) => {
+    const xt = x as tf.Tensor2D;
+    const loss = allocate(backend, [rows]);
+    const stats = allocate(backend, [rows, STATS_PER_ROW]);
+    exports.xent_labels_forward(at(xt), at(labels), at(loss), at(stats), rows, classes);
+    (save as tf.GradSaveFunc)([xt, stats]);
+    return {
+      value: tf.div(tf.sum(loss), labelledRows()) as tf.Scalar,
+      gradFunc: (dy, saved) => {
+        const [xs, st] = saved;
+        const scale = tf.div(dy as tf.Scalar, labelledRows());
+        const dx = allocate(backend, [rows, classes]);
+        exports.xent_labels_backward(at(xs), at(labels), at(st), at(scale), at(dx), rows, classes);
+        return dx;
+      },
+    };
+  }) as (x: tf.Tensor2D) => tf.Scalar;
+  return f(logits);
+}
+
+/**
+ * Mean over all rows of the cross-entropy of softmax(logits) against each row's target distribution (targets
+ * [rows, classes], rows summing to 1 or all zero), exactly as the stock formulation defines it (see losses.c).
+ * Needs useLossKernels().
+ */
+export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  const { backend, exports, at } = kernel.bound();
+  const [rows, classes] = logits.shape;
+  checkOperands(logits, targets, 'float32', [rows, classes]);
+  const f = tf.customGrad((x, save) => {
+    const xt = x as tf.Tensor2D;
+    const loss = allocate(backend, [rows]);
+    const stats = allocate(backend, [rows, STATS_PER_ROW]);
+    exports.xent_targets_forward(at(xt), at(targets), at(loss), at(stats), rows, classes);
+    (save as tf.GradSaveFunc)([xt, stats]);
+    return {
+      value: tf.mean(loss) as tf.Scalar,
+      gradFunc: (dy, saved) => {
+        const [xs, st] = saved;
+        const scale = tf.div(dy as tf.Scalar, Math.max(rows, 1));
+        const dx = allocate(backend, [rows, classes]);
+        exports.xent_targets_backward(at(xs), at(targets), at(st), at(scale), at(dx), rows, classes);
+        return dx;
+      },
+    };
+  }) as (x: tf.Tensor2D) => tf.Scalar;
+  return f(logits);
+}
+
+/** The kernel reads raw memory: a wrong dtype or shape would be read as garbage, not refused by tfjs. */
+function checkOperands(logits: tf.Tensor2D, other: tf.Tensor, dtype: tf.DataType, shape: number[]): void {
+  if (logits.dtype !== 'float32') throw new Error(`cross-entropy logits must be float32, not ${logits.dtype}`);
+  if (other.dtype !== dtype || other.shape.join() !== shape.join())
+    throw new Error(
+      `cross-entropy ${dtype === 'int32' ? 'labels' : 'targets'} must be ${dtype} [${shape.join(', ')}], not ${other.dtype} [${other.shape.join(', ')}]`,
+    );
+}
