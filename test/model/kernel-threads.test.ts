@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { matmul, matmulTransposed } from '../../src/core/model/kernels/matmul';
 import { weightAndBiasGradients } from '../../src/core/model/kernels/gradients';
 import { fusedAttention } from '../../src/core/model/kernels/attention';
+import { fusedMaskedCrossEntropy, fusedTargetCrossEntropy } from '../../src/core/model/kernels/losses';
 import { optimizerKernel } from '../../src/core/model/kernels/optimizer';
 import { type KernelKind, poolFor, setKernelThreads, shares } from '../../src/core/model/kernels/threadedKernels';
 import { allowElementwiseKernels, dropoutMultiplier, gelu, layerNorm } from '../../src/core/model/ops';
@@ -137,6 +138,24 @@ test('an AdamW step of 300,007 parameters (clipped, decayed): 1, 2, 3 threads bi
   const step = () => (optimizerKernel() as NonNullable<ReturnType<typeof optimizerKernel>>).update(p, grad, m, v, constants);
   assertBitIdentical(byThreads(step, [['elementwise', n]]), 'AdamW (parameters, m, v)');
   tf.dispose([p, grad, m, v]);
+});
+
+test('softmax cross-entropy over 8,001 classes (labels with ignored rows; target distributions), loss and gradient: 1, 2, 3 threads bit for bit', (t) => {
+  if (needsWasm(t)) return;
+  const [rows, classes] = [67, 8001];
+  const logits = tf.randomNormal([rows, classes], 0, 3, 'float32', 41) as tf.Tensor2D;
+  const labels = tf.tensor1d(
+    Array.from({ length: rows }, (_, r) => (r % 7 === 3 ? -1 : (r * 997) % classes)),
+    'int32',
+  );
+  const targets = tf.div(tf.abs(tf.randomNormal([rows, classes], 0, 1, 'float32', 42)), classes) as tf.Tensor2D;
+  const step = () => {
+    const labelled = tf.valueAndGrad((x: tf.Tensor) => fusedMaskedCrossEntropy(x as tf.Tensor2D, labels))(logits);
+    const targeted = tf.valueAndGrad((x: tf.Tensor) => fusedTargetCrossEntropy(x as tf.Tensor2D, targets))(logits);
+    return [labelled.value, labelled.grad, targeted.value, targeted.grad];
+  };
+  assertBitIdentical(byThreads(step, [['elementwise', rows * classes]]), 'cross-entropy (loss, dlogits) × 2');
+  tf.dispose([logits, labels, targets]);
 });
 
 test("the dropout multiplier: the kernel's draws are the JavaScript loop's, bit for bit, at 1, 2 and 3 threads", (t) => {

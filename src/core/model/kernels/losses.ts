@@ -4,6 +4,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { allocate, switchableKernel } from './loader';
+import { runSplit } from './threadedKernels';
 
 /**
  * The C functions of losses.c; every pointer is a byte offset in the memory, already offset to the first row of the
@@ -43,7 +44,11 @@ export function fusedMaskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D
     const xt = x as tf.Tensor2D;
     const loss = allocate(backend, [rows]);
     const stats = allocate(backend, [rows, STATS_PER_ROW]);
-    exports.xent_labels_forward(at(xt), at(labels), at(loss), at(stats), rows, classes);
+    const [px, pl, ploss, pstats] = [xt, labels, loss, stats].map(at);
+    byRows(rows, classes, exports, (r0, r1) => ({
+      fn: 'xent_labels_forward',
+      args: [px + r0 * classes * 4, pl + r0 * 4, ploss + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, r1 - r0, classes],
+    }));
     (save as tf.GradSaveFunc)([xt, stats]);
     return {
       value: tf.div(tf.sum(loss), labelledRows()) as tf.Scalar,
@@ -51,7 +56,11 @@ export function fusedMaskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D
         const [xs, st] = saved;
         const scale = tf.div(dy as tf.Scalar, labelledRows());
         const dx = allocate(backend, [rows, classes]);
-        exports.xent_labels_backward(at(xs), at(labels), at(st), at(scale), at(dx), rows, classes);
+        const [px, pl, pstats, pscale, pdx] = [xs, labels, st, scale, dx].map(at);
+        byRows(rows, classes, exports, (r0, r1) => ({
+          fn: 'xent_labels_backward',
+          args: [px + r0 * classes * 4, pl + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, pscale, pdx + r0 * classes * 4, r1 - r0, classes],
+        }));
         return dx;
       },
     };
@@ -72,7 +81,11 @@ export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2
     const xt = x as tf.Tensor2D;
     const loss = allocate(backend, [rows]);
     const stats = allocate(backend, [rows, STATS_PER_ROW]);
-    exports.xent_targets_forward(at(xt), at(targets), at(loss), at(stats), rows, classes);
+    const [px, pt, ploss, pstats] = [xt, targets, loss, stats].map(at);
+    byRows(rows, classes, exports, (r0, r1) => ({
+      fn: 'xent_targets_forward',
+      args: [px + r0 * classes * 4, pt + r0 * classes * 4, ploss + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, r1 - r0, classes],
+    }));
     (save as tf.GradSaveFunc)([xt, stats]);
     return {
       value: tf.mean(loss) as tf.Scalar,
@@ -80,7 +93,11 @@ export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2
         const [xs, st] = saved;
         const scale = tf.div(dy as tf.Scalar, Math.max(rows, 1));
         const dx = allocate(backend, [rows, classes]);
-        exports.xent_targets_backward(at(xs), at(targets), at(st), at(scale), at(dx), rows, classes);
+        const [px, pt, pstats, pscale, pdx] = [xs, targets, st, scale, dx].map(at);
+        byRows(rows, classes, exports, (r0, r1) => ({
+          fn: 'xent_targets_backward',
+          args: [px + r0 * classes * 4, pt + r0 * classes * 4, pstats + r0 * STATS_PER_ROW * 4, pscale, pdx + r0 * classes * 4, r1 - r0, classes],
+        }));
         return dx;
       },
     };
@@ -89,6 +106,11 @@ export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2
 }
 
 /** The kernel reads raw memory: a wrong dtype or shape would be read as garbage, not refused by tfjs. */
+/** Rows of the logits per thread when the pass is large enough to pay (threadedKernels.ts), else all on this thread. */
+function byRows(rows: number, classes: number, exports: LossExports, task: (r0: number, r1: number) => { fn: keyof LossExports; args: number[] }): void {
+  runSplit('losses', 'elementwise', rows * classes, rows, 1, exports, task);
+}
+
 function checkOperands(logits: tf.Tensor2D, other: tf.Tensor, dtype: tf.DataType, shape: number[]): void {
   if (logits.dtype !== 'float32') throw new Error(`cross-entropy logits must be float32, not ${logits.dtype}`);
   if (other.dtype !== dtype || other.shape.join() !== shape.join())

@@ -22,6 +22,11 @@ const sharedKernels = () => [
     functions: ['gelu_forward', 'gelu_backward', 'layer_norm_forward', 'layer_norm_input_gradient', 'layer_norm_parameter_gradients', 'dropout_mask'],
   },
   { name: 'optimizer', file: path.join(__dirname, 'optimizer.shared.wasm'), functions: ['adamw_update'] },
+  {
+    name: 'losses',
+    file: path.join(__dirname, 'losses.shared.wasm'),
+    functions: ['xent_labels_forward', 'xent_targets_forward', 'xent_labels_backward', 'xent_targets_backward'],
+  },
 ];
 
 /**
