@@ -35,19 +35,19 @@ const sharedKernels = () => [
  */
 export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention' | 'elementwise';
 
-// Below this many multiply-adds a call stays on one thread in tfjs's heap: waking a worker and the copies into and
-// out of the shared memory cost more than the half of the work the worker takes over. Measured with
-// bench/smallShapes.ts (two runs, docs/speed.md "Small shapes"; the least disturbed of 40 interleaved rounds): a
-// split dense product or input gradient is slower up to 4.2M multiply-adds, about even at 8–9M, 1.1–1.8× faster from
-// 16.8M; the weight gradient (whose split also copies x block by block) about even from 8.4M to 18.9M, faster from
-// 33.6M; attention slower up to 2.4M, even at 4.2M, faster from 9.4M. With the other core busy a split rarely pays
-// at any size (ibid.): thresholds by size cannot help there.
+// Below this size a call stays on one thread: waking the other thread costs more than the half of the work it takes
+// over. Measured with bench/smallShapes.ts on tfjs's shared heap (no copies; 25 interleaved rounds, docs/speed.md
+// "Small shapes"), by the least disturbed round of each side (1 → 2 threads): 128 × 128 products 0.25 → 0.19 ms at
+// 4.2M multiply-adds (1.3×), 0.58 → 0.38 at 9.4M (1.5×); weight gradients 0.51 → 0.41 at 8.4M (1.25×; each thread
+// packs all of dy), 0.62 → 0.42 at 9.4M; attention 1.86 → 1.18 at 2.4M; GELU 0.28 → 0.16 ms and the dropout
+// multiplier 0.087 → 0.051 at 131k floats. Below these the gain is ≤ 1.25× at best and lost in the rounds where the
+// other core is not free at once (the medians of such rounds favour one thread up to ~40M multiply-adds here).
 const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
-  forward: 1 << 24,
-  inputGradient: 1 << 24,
-  weightGradient: 1 << 25,
-  attention: 1 << 23,
-  elementwise: 1 << 18,
+  forward: 1 << 22,
+  inputGradient: 1 << 22,
+  weightGradient: 1 << 23,
+  attention: 1 << 21,
+  elementwise: 1 << 17,
 };
 let thresholds: Record<KernelKind, number> = MIN_MULTIPLY_ADDS;
 
