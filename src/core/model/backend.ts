@@ -130,8 +130,12 @@ function wasmBinariesDir(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
-/** The binaries with a shared heap (the kernel threads work in it, kernels/sharedHeap.ts); the stock ones if that fails. */
+/**
+ * The binaries with a shared heap (the kernel threads work in it, kernels/sharedHeap.ts); the stock ones if that fails
+ * or ADAPTERLAB_SHARED_HEAP=off (then the kernels run on one thread, in tfjs's private heap).
+ */
 function heapBinaries(dir: string): string | Record<string, string> {
+  if (process.env.ADAPTERLAB_SHARED_HEAP === 'off') return dir;
   try {
     return sharedHeapBinaries(dir);
   } catch (e) {
