@@ -45,10 +45,12 @@ export function kernelOnCanaryMemory<Exports>(file: string, pages: number): { ke
 
 // Shapes above the sizes from which the kernel thread pool splits a call (threadedKernels.ts), and uneven, so that
 // shares end mid-tile and some are short: used by the thread and FMA kernel tests alike.
+// Split by rows of a when m ≥ n, else by columns of the output (the last like a vocabulary layer: 8,001 columns).
 export const SPLIT_MATMUL_SHAPES = [
   [1401, 129, 97],
   [1030, 500, 36],
   [130, 513, 257],
+  [67, 128, 8001],
 ] as const;
 export const SPLIT_WEIGHT_GRADIENT_SHAPES = [
   [1100, 130, 237],

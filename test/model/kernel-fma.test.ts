@@ -141,9 +141,9 @@ function fmaTests(): void {
       const scratchAt = region(scratch);
       assert.ok(next < heap.length, 'the test regions fit the memory');
       const before = heap.slice();
-      kernel.matmul(a * 4, b * 4, 0, out * 4, scratchAt * 4, m, k, n, 0);
-      kernel.matmul(a * 4, b * 4, bias * 4, outBias * 4, scratchAt * 4, m, k, n, 0);
-      kernel.matmul(a * 4, bT * 4, 0, outT * 4, scratchAt * 4, m, k, n, 1);
+      kernel.matmul(a * 4, b * 4, 0, out * 4, scratchAt * 4, m, k, n, n, 0);
+      kernel.matmul(a * 4, b * 4, bias * 4, outBias * 4, scratchAt * 4, m, k, n, n, 0);
+      kernel.matmul(a * 4, bT * 4, 0, outT * 4, scratchAt * 4, m, k, n, n, 1);
       const written = [out, outBias, outT].map((at) => [at, m * n]).concat([[scratchAt, scratch]]);
       for (let i = 0; i < heap.length; i++) {
         if (written.some(([at, floats]) => i >= at && i < at + floats)) continue;

@@ -210,10 +210,10 @@ for (const [m, k, n] of [
     fits();
     const before = heap.slice();
     const byte = (r: { at: number }) => r.at * 4;
-    kernel.matmul(byte(a), byte(b), 0, byte(out.plain), byte(out.scratch), m, k, n, 0);
-    kernel.matmul(byte(a), byte(b), byte(bias), byte(out.withBias), byte(out.scratch), m, k, n, 0);
-    kernel.matmul(byte(a), byte(bT), 0, byte(out.transposed), byte(out.scratch), m, k, n, 1);
-    kernel.matmul(byte(a), byte(bT), byte(bias), byte(out.transposedBias), byte(out.scratch), m, k, n, 1);
+    kernel.matmul(byte(a), byte(b), 0, byte(out.plain), byte(out.scratch), m, k, n, n, 0);
+    kernel.matmul(byte(a), byte(b), byte(bias), byte(out.withBias), byte(out.scratch), m, k, n, n, 0);
+    kernel.matmul(byte(a), byte(bT), 0, byte(out.transposed), byte(out.scratch), m, k, n, n, 1);
+    kernel.matmul(byte(a), byte(bT), byte(bias), byte(out.transposedBias), byte(out.scratch), m, k, n, n, 1);
     const written = Object.values(out);
     for (let i = 0; i < heap.length; i++) {
       if (written.some((r) => i >= r.at && i < r.at + r.floats)) continue;
@@ -248,15 +248,15 @@ test('k 0: the bias or zeros; m or n 0: nothing written', () => {
   const plain = region(m * n);
   fits();
   const before = heap.slice();
-  kernel.matmul(4096, 4096, bias.at * 4, withBias.at * 4, 4096, m, 0, n, 0);
-  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, m, 0, n, 1);
+  kernel.matmul(4096, 4096, bias.at * 4, withBias.at * 4, 4096, m, 0, n, n, 0);
+  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, m, 0, n, n, 1);
   for (let i = 0; i < m * n; i++) {
     assert.ok(Object.is(heap[withBias.at + i], heap[bias.at + (i % n)]), `bias at ${i}`);
     assert.ok(Object.is(heap[plain.at + i], 0), `zero at ${i}`);
   }
   const after = heap.slice();
-  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, 0, 7, n, 0);
-  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, m, 7, 0, 1);
+  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, 0, 7, n, n, 0);
+  kernel.matmul(4096, 4096, 0, plain.at * 4, 4096, m, 7, 0, 0, 1);
   assert.deepEqual(heap, after, 'm or n 0 writes nothing');
   for (let i = 0; i < heap.length; i++) {
     if ((i >= withBias.at && i < withBias.at + m * n) || (i >= plain.at && i < plain.at + m * n)) continue;

@@ -175,7 +175,10 @@ INLINE void tile_in_place(const float *a, int lda, const float *bp, float *c, in
 // 4 × 8 register tile that continues its outputs' sums over the block's kc values of p (and adds the bias after
 // the last block). Both operands of a tile are read sequentially, the panel from L1, the strip from L1/L2.
 // scratch: matmul_scratch(m, k, n) floats.
-void matmul(const float *a, const float *b, const float *bias, float *out, float *scratch, int m, int k, int n, int b_transposed) {
+// Columns [0, n) of the product, whose rows are `ld` floats apart in b (not transposed) and in out (ld = n for the
+// whole product; a thread's share of columns passes b, bias and out at its first column and the full width as ld).
+void matmul(const float *a, const float *b, const float *bias, float *out, float *scratch, int m, int k, int n, int ld,
+            int b_transposed) {
   const int panels = (n + 7) / 8, in_place = panels <= IN_PLACE_PANELS;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) { // an empty sum: the bias, or zeros
@@ -184,8 +187,8 @@ void matmul(const float *a, const float *b, const float *bias, float *out, float
         const int cols = min_int(n - 8 * u, 8);
         const v128_t lo = bias ? load_lo(bias + 8 * u, cols) : wasm_f32x4_splat(0.0f);
         const v128_t hi = bias ? load_hi(bias + 8 * u, cols) : wasm_f32x4_splat(0.0f);
-        store_lo(out + i * n + 8 * u, lo, cols);
-        store_hi(out + i * n + 8 * u, hi, cols);
+        store_lo(out + i * ld + 8 * u, lo, cols);
+        store_hi(out + i * ld + 8 * u, hi, cols);
       }
     return;
   }
@@ -195,7 +198,7 @@ void matmul(const float *a, const float *b, const float *bias, float *out, float
     for (int u = 0; u < panels; u++) {
       const int cols = min_int(n - 8 * u, 8);
       if (b_transposed) pack_bt(b + 8 * u * k + p0, k, cols, kc, bp + u * kc * 8);
-      else pack_b(b + p0 * n + 8 * u, n, cols, kc, bp + u * kc * 8);
+      else pack_b(b + p0 * ld + 8 * u, ld, cols, kc, bp + u * kc * 8);
     }
     for (int i0 = 0; i0 < m; i0 += MC) {
       const int mc = min_int(m - i0, MC), strips = (mc + 3) / 4;
@@ -206,15 +209,15 @@ void matmul(const float *a, const float *b, const float *bias, float *out, float
         const v128_t bias0 = with_bias ? load_lo(bias + 8 * u, cols) : wasm_f32x4_splat(0.0f);
         const v128_t bias1 = with_bias ? load_hi(bias + 8 * u, cols) : wasm_f32x4_splat(0.0f);
         const float *panel = bp + u * kc * 8, *as = a + i0 * k + p0;
-        float *c = out + i0 * n + 8 * u;
-        for (int s = 0; s < strips; s++, c += 4 * n, as += 4 * k) {
+        float *c = out + i0 * ld + 8 * u;
+        for (int s = 0; s < strips; s++, c += 4 * ld, as += 4 * k) {
           const int rows = min_int(mc - 4 * s, 4);
           if (in_place) {
-            if (rows == 4 && cols == 8) tile_in_place(as, k, panel, c, n, kc, first, with_bias, bias0, bias1, 1, 4, 8);
-            else tile_in_place(as, k, panel, c, n, kc, first, with_bias, bias0, bias1, 0, rows, cols);
+            if (rows == 4 && cols == 8) tile_in_place(as, k, panel, c, ld, kc, first, with_bias, bias0, bias1, 1, 4, 8);
+            else tile_in_place(as, k, panel, c, ld, kc, first, with_bias, bias0, bias1, 0, rows, cols);
           } else {
-            if (rows == 4 && cols == 8) tile(ap + s * kc * 4, panel, c, n, kc, first, with_bias, bias0, bias1, 1, 4, 8);
-            else tile(ap + s * kc * 4, panel, c, n, kc, first, with_bias, bias0, bias1, 0, rows, cols);
+            if (rows == 4 && cols == 8) tile(ap + s * kc * 4, panel, c, ld, kc, first, with_bias, bias0, bias1, 1, 4, 8);
+            else tile(ap + s * kc * 4, panel, c, ld, kc, first, with_bias, bias0, bias1, 0, rows, cols);
           }
         }
       }

@@ -9,7 +9,7 @@ import { poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface MatmulExports {
-  matmul(a: number, b: number, bias: number, out: number, scratch: number, m: number, k: number, n: number, bTransposed: number): void;
+  matmul(a: number, b: number, bias: number, out: number, scratch: number, m: number, k: number, n: number, ld: number, bTransposed: number): void;
   matmul_scratch(m: number, k: number, n: number): number;
 }
 
@@ -52,18 +52,24 @@ function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTranspos
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new Error(`${what}: bias [${bias.shape}] for ${n} columns`);
   for (const t of bias ? [a, b, bias] : [a, b]) if (t.dtype !== 'float32') throw new Error(`${what}: float32 only, not ${t.dtype}`);
   const out = allocate(backend, [m, n]) as tf.Tensor2D;
-  // Rows of a and of the output per thread, in strips of 4 (one share, all rows, on one thread).
+  // Each thread packs the whole of the operand it does not split: so split the rows of a (strips of 4) when b is the
+  // smaller, else the columns of the output (panels of 8: b's columns, or its rows when given transposed), as for the
+  // vocabulary-sized layers (a few hundred rows × 8,000 columns). One share (all of it) on one thread.
   const pool = poolFor(bTransposed ? 'inputGradient' : 'forward', m * k * n);
-  const parts = shares(m, pool?.threads ?? 1, 4);
-  const scratch = parts.map(([r0, r1]) => allocate(backend, [Math.max(1, exports.matmul_scratch(Math.max(1, r1 - r0), k, n))]));
+  const byColumns = pool !== null && n > m;
+  const parts = byColumns ? shares(n, pool.threads, 8) : shares(m, pool?.threads ?? 1, 4);
+  const scratch = parts.map(([s0, s1]) =>
+    allocate(backend, [Math.max(1, byColumns ? exports.matmul_scratch(m, k, Math.max(1, s1 - s0)) : exports.matmul_scratch(Math.max(1, s1 - s0), k, n))]),
+  );
   const [pa, pb, pbias, pout] = [at(a), at(b), bias ? at(bias) : 0, at(out)];
+  const transposed = bTransposed ? 1 : 0;
+  const args = (s0: number, s1: number, scratchAt: number) =>
+    byColumns
+      ? [pa, pb + s0 * (bTransposed ? k : 1) * 4, bias ? pbias + s0 * 4 : 0, pout + s0 * 4, scratchAt, m, k, s1 - s0, n, transposed]
+      : [pa + s0 * k * 4, pb, pbias, pout + s0 * n * 4, scratchAt, s1 - s0, k, n, n, transposed];
   runShares(
     pool,
-    parts.map(([r0, r1], t) =>
-      r1 > r0
-        ? { kernel: 'matmul', fn: 'matmul', args: [pa + r0 * k * 4, pb, pbias, pout + r0 * n * 4, at(scratch[t]), r1 - r0, k, n, bTransposed ? 1 : 0] }
-        : null,
-    ),
+    parts.map(([s0, s1], t) => (s1 > s0 ? { kernel: 'matmul', fn: 'matmul', args: args(s0, s1, at(scratch[t])) } : null)),
     exports,
   );
   scratch.forEach((s) => s.dispose());
