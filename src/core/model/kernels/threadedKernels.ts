@@ -35,19 +35,21 @@ const sharedKernels = () => [
  */
 export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention' | 'elementwise';
 
-// Below this size a call stays on one thread: waking the other thread costs more than the half of the work it takes
-// over. Measured with bench/smallShapes.ts on tfjs's shared heap (no copies; 25 interleaved rounds, docs/speed.md
-// "Small shapes"), by the least disturbed round of each side (1 → 2 threads): 128 × 128 products 0.25 → 0.19 ms at
-// 4.2M multiply-adds (1.3×), 0.58 → 0.38 at 9.4M (1.5×); weight gradients 0.51 → 0.41 at 8.4M (1.25×; each thread
-// packs all of dy), 0.62 → 0.42 at 9.4M; attention 1.86 → 1.18 at 2.4M; GELU 0.28 → 0.16 ms and the dropout
-// multiplier 0.087 → 0.051 at 131k floats. Below these the gain is ≤ 1.25× at best and lost in the rounds where the
-// other core is not free at once (the medians of such rounds favour one thread up to ~40M multiply-adds here).
+// Below this size a call stays on one thread. Per call (bench/smallShapes.ts on tfjs's shared heap, no copies; 25
+// interleaved rounds, docs/speed.md "Small shapes"), the least disturbed round of each side says a split pays from a
+// few million multiply-adds: 128 × 128 products 0.25 → 0.19 ms at 4.2M (1.3×), 0.58 → 0.38 at 9.4M; weight gradients
+// 0.62 → 0.42 at 9.4M; attention 1.86 → 1.18 at 2.4M; GELU 0.28 → 0.16 ms at 131k floats. But whole steps made of
+// such calls lost: with thresholds there (2^22 products, 2^23 weight gradients, 2^21 attention, 2^17 floats), tiny-18
+// steps (576 rows) ran 0.78–1.26× at 2 threads (bench/results-threads.md, 02:10 UTC): back-to-back calls of 0.1–1 ms,
+// where waking the other thread and each call's bookkeeping cost as much as half the work. These thresholds keep
+// those calls on one thread and split what is a few times larger (the mini shapes, pre-training's FFN and
+// vocabulary layers).
 const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
-  forward: 1 << 22,
-  inputGradient: 1 << 22,
-  weightGradient: 1 << 23,
-  attention: 1 << 21,
-  elementwise: 1 << 17,
+  forward: 1 << 24,
+  inputGradient: 1 << 24,
+  weightGradient: 1 << 25,
+  attention: 1 << 23,
+  elementwise: 1 << 18,
 };
 let thresholds: Record<KernelKind, number> = MIN_MULTIPLY_ADDS;
 
