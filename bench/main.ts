@@ -116,7 +116,7 @@ function main(): void {
 function mainThreads(): void {
   const started = performance.now();
   const threadModels: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
-  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 3 }, models: [], torch: {} };
+  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 5 }, models: [], torch: {} };
   for (const model of threadModels) {
     log(`threads ${model}`);
     const r = runChild({ kind: 'threads', model, ...results.options });
