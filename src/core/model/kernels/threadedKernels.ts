@@ -1,10 +1,14 @@
 // When a kernel call is split over the kernel thread pool (threadPool.ts), and how: the threads work in tfjs's heap
 // (shared, sharedHeap.ts), each on its share of the outputs, with the same kernel code as one thread (the same C,
 // the same float32 operations in the same order), so the results are bit for bit those of one thread. The kernels'
-// wrappers (matmul.ts, gradients.ts, attention.ts) choose the shares:
-//   matmul: rows of a (and of the output), in strips of 4; each output is still summed over k in ascending order;
-//   weight gradient: columns of x (= rows of dW, x read with its row stride); db on thread 0 only;
-//   attention: sequences of the batch (every head of a sequence on one thread).
+// wrappers choose the shares:
+//   matmul.ts: rows of a (strips of 4), or the output's columns (panels of 8) when b is the larger operand; each
+//     output is still summed over k in ascending order;
+//   gradients.ts: columns of x (= rows of dW, x read with its row stride); db on thread 0 only;
+//   attention.ts: sequences of the batch (every head of a sequence on one thread);
+//   elementwise.ts, optimizer.ts: elements in whole SIMD vectors (GELU, the dropout multiplier, AdamW), rows
+//     (LayerNorm, its input gradient), columns (LayerNorm's dgamma and dbeta, each summed over all rows in order);
+//   losses.ts: rows of the logits.
 import * as path from 'path';
 import { fmaKernels, kernelBinary } from './kernelVariant';
 import { type WasmMemory, tfjsHeap } from './loader';
@@ -40,22 +44,22 @@ export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'atten
 // few million multiply-adds: 128 × 128 products 0.25 → 0.19 ms at 4.2M (1.3×), 0.58 → 0.38 at 9.4M; weight gradients
 // 0.62 → 0.42 at 9.4M; attention 1.86 → 1.18 at 2.4M; GELU 0.28 → 0.16 ms at 131k floats. But whole steps made of
 // such calls lost: with thresholds there (2^22 products, 2^23 weight gradients, 2^21 attention, 2^17 floats), tiny-18
-// steps (576 rows) ran 0.78–1.26× at 2 threads (bench/results-threads.md, 02:10 UTC): back-to-back calls of 0.1–1 ms,
+// steps (576 rows) ran 0.78–1.26× at 2 threads (docs/speed.md, run A): back-to-back calls of 0.1–1 ms,
 // where waking the other thread and each call's bookkeeping cost as much as half the work. These thresholds keep
 // those calls on one thread and split what is a few times larger (the mini shapes, pre-training's FFN and
 // vocabulary layers).
-const MIN_MULTIPLY_ADDS: Record<KernelKind, number> = {
+const MIN_SIZE: Record<KernelKind, number> = {
   forward: 1 << 24,
   inputGradient: 1 << 24,
   weightGradient: 1 << 25,
   attention: 1 << 23,
   elementwise: 1 << 18,
 };
-let thresholds: Record<KernelKind, number> = MIN_MULTIPLY_ADDS;
+let thresholds: Record<KernelKind, number> = MIN_SIZE;
 
 /** For the bench: split calls of every size (0), or back to the measured thresholds (null). */
 export function setThreadThresholds(minimum: 0 | null): void {
-  thresholds = minimum === null ? MIN_MULTIPLY_ADDS : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0, elementwise: 0 };
+  thresholds = minimum === null ? MIN_SIZE : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0, elementwise: 0 };
 }
 
 let wanted = 1;
