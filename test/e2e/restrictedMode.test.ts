@@ -36,7 +36,7 @@ test('in Restricted Mode the Runs view says why training is off, and neither the
   await showSideBar(page, 'Adapter Lab');
   const view = page.locator('[id="workbench.view.extension.adapterLab"]');
   await view.getByText('Restricted Mode: Adapter Lab checks configs and lists runs, but trains only in a trusted workspace').waitFor({ timeout: UI_TIMEOUT });
-  await view.getByRole('button', { name: 'Manage Workspace Trust' }).waitFor();
+  await view.getByRole('button', { name: 'Manage Workspace Trust' }).waitFor({ timeout: UI_TIMEOUT });
   assert.equal(await view.getByRole('button', { name: 'Train Adapters' }).count(), 0);
   await screenshot(page, 'restricted-runs-view');
 
