@@ -36,7 +36,15 @@ test('in Restricted Mode the Runs view says why training is off, and neither the
   await showSideBar(page, 'Adapter Lab');
   const view = page.locator('[id="workbench.view.extension.adapterLab"]');
   await view.getByText('Restricted Mode: Adapter Lab checks configs and lists runs, but trains only in a trusted workspace').waitFor({ timeout: UI_TIMEOUT });
-  await view.getByRole('button', { name: 'Manage Workspace Trust' }).waitFor({ timeout: UI_TIMEOUT });
+  // The welcome view's link drawn as a button. Found by its class and text, not its ARIA role: in two fresh-clone CI
+  // runs the text was there but no element with that role (never reproduced; a screenshot is left if it happens).
+  await view
+    .locator('.monaco-button', { hasText: 'Manage Workspace Trust' })
+    .waitFor({ timeout: UI_TIMEOUT })
+    .catch(async (e: unknown) => {
+      await screenshot(page, 'failed-restricted-runs-view');
+      throw e;
+    });
   assert.equal(await view.getByRole('button', { name: 'Train Adapters' }).count(), 0);
   await screenshot(page, 'restricted-runs-view');
 
