@@ -14,7 +14,6 @@
 //   --stock-losses  the cross-entropies by the stock tfjs ops instead of the fused loss kernels (losses.c)
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/core/model/backend';
 import { BertEncoder, initBertWeights } from '../src/core/model/bert';
 import { seedFor } from '../src/core/model/init';
@@ -27,6 +26,7 @@ import { loadPretrainConfig } from '../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../src/core/pretrain/corpus';
 import { buildExamples, disposePretrainBatch, makePretrainBatch } from '../src/core/pretrain/examples';
 import { PretrainModel } from '../src/core/pretrain/model';
+import { pretrainLoss } from '../src/core/pretrain/run';
 import { resolveObjectives } from '../src/core/pretrain/objectives';
 import { createRng } from '../src/core/data/random';
 import { bucketedBatches } from '../src/core/train/batches';
@@ -99,19 +99,7 @@ async function main(): Promise<void> {
       bagOfWords,
     );
     rows.push(batch.maskedCount);
-    const { cpuMs, wallMs } = timeOnce(() =>
-      optimizerStep(
-        () => {
-          const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${k}`));
-          const weighted = lossOrder.map((o) => tf.mul(out[o].loss, config.objectives[o].weight));
-          return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(lossOrder.map((o) => [o, out[o].loss])) };
-        },
-        variables,
-        optimizer,
-        config.maxGradNorm,
-        1e-4,
-      ),
-    );
+    const { cpuMs, wallMs } = timeOnce(() => optimizerStep(() => pretrainLoss(model, batch, config, k), variables, optimizer, config.maxGradNorm, 1e-4));
     disposePretrainBatch(batch);
     wall.push(wallMs);
     return timer.clock === 'wall' ? wallMs : cpuMs;

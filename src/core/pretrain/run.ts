@@ -22,7 +22,7 @@ import { optimizerStep } from '../train/step';
 import { lengthSortedBatches } from '../train/batches';
 import type { PretrainConfig } from './config';
 import type { PretrainCorpus } from './corpus';
-import { type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
+import { type PretrainBatch, type PretrainExample, buildExamples, disposePretrainBatch, makePretrainBatch } from './examples';
 import { type PretrainHooks, type PretrainOutcome, runPretrainSteps } from './loop';
 
 export type { PretrainHooks } from './loop';
@@ -83,24 +83,13 @@ export async function pretrain(
   const bagOfWords = objectives.some((o) => o.type === 'bag-of-words');
   const lengths = train.map((e) => e.ids.length);
   const variables = trainable.map(([, v]) => v);
-  const lossOrder = Object.keys(config.objectives); // the config's order, as the weighted sum has always been taken
   try {
     const outcome = await runPretrainSteps(config, state, hooks, {
       lengths,
       step(indices, step, learningRate) {
         const mask = createRng(seedFor(config.seed, `mask${step}`));
         const batch = makePretrainBatch(train, indices, tokenizer, config.maskProbability, mask, firstRegularId, bagOfWords);
-        const result = optimizerStep(
-          () => {
-            const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
-            const weighted = lossOrder.map((o) => tf.mul(out[o].loss, config.objectives[o].weight));
-            return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(lossOrder.map((o) => [o, out[o].loss])) };
-          },
-          variables,
-          optimizer,
-          config.maxGradNorm,
-          learningRate,
-        );
+        const result = optimizerStep(() => pretrainLoss(model, batch, config, step), variables, optimizer, config.maxGradNorm, learningRate);
         disposePretrainBatch(batch);
         return { result, tokens: indices.reduce((n, i) => n + lengths[i], 0) };
       },
@@ -282,4 +271,17 @@ export function writeBaseModel(dir: string, bert: BertConfig, weights: Weights, 
     mask_token: '[MASK]',
   });
   writeJsonAtomic(path.join(dir, 'pretraining.json'), record);
+}
+
+/** The loss a pre-training step minimises: the objectives' losses weighted as the config says (summed in its order), and each. */
+export function pretrainLoss(
+  model: PretrainModel,
+  batch: PretrainBatch,
+  config: PretrainConfig,
+  step: number,
+): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
+  const out = model.forward(batch, config.dropout, seedFor(config.seed, `step${step}`));
+  const order = Object.keys(config.objectives); // the config's order, as the weighted sum has always been taken
+  const weighted = order.map((o) => tf.mul(out[o].loss, config.objectives[o].weight));
+  return { total: tf.addN(weighted) as tf.Scalar, parts: Object.fromEntries(order.map((o) => [o, out[o].loss])) };
 }
