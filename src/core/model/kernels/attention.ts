@@ -83,12 +83,12 @@ export function fusedAttention(
   const parts = shares(batch, pool?.threads ?? 1, 1);
   const row = length * d * 4; // bytes of one sequence in q, k, v, the context and their gradients
   const square = heads * length * length * 4; // bytes of one sequence in the probabilities and the dropout multiplier
-  /** Runs `fn` on each share with the arguments the share's first sequence gives (null: past the batch). */
-  const split = (fn: 'attention_forward' | 'attention_backward', scratchFloats: number, args: (b0: number, b1: number, scratch: number) => number[]) => {
+  /** Runs `fn` on each share: the pointers at the share's first sequence, then its scratch and sizes (both functions end so). */
+  const split = (fn: 'attention_forward' | 'attention_backward', scratchFloats: number, pointers: (b0: number) => number[]) => {
     const scratch = parts.map(() => allocate(backend, [scratchFloats]));
     runShares(
       pool,
-      parts.map(([b0, b1], t) => (b1 > b0 ? { kernel: 'attention', fn, args: args(b0, b1, at(scratch[t])) } : null)),
+      parts.map(([b0, b1], t) => (b1 > b0 ? { kernel: 'attention', fn, args: [...pointers(b0), at(scratch[t]), b1 - b0, length, heads, dh, scale] } : null)),
       exports,
     );
     scratch.forEach((s) => s.dispose());
@@ -99,7 +99,7 @@ export function fusedAttention(
     const probs = allocate(backend, [batch, heads, length, length]); // before dropout, for the backward
     const context = allocate(backend, [batch * length, d]);
     const [pq, pk, pv, pmask, pkeep, pprobs, pctx] = [qt, kt, vt, additiveMask, keep, probs, context].map((t) => (t ? at(t) : 0));
-    split('attention_forward', forwardScratch(length, dh), (b0, b1, scratch) => [
+    split('attention_forward', forwardScratch(length, dh), (b0) => [
       pq + b0 * row,
       pk + b0 * row,
       pv + b0 * row,
@@ -107,12 +107,6 @@ export function fusedAttention(
       keep ? pkeep + b0 * square : 0,
       pprobs + b0 * square,
       pctx + b0 * row,
-      scratch,
-      b1 - b0,
-      length,
-      heads,
-      dh,
-      scale,
     ]);
     // Saved, not closed over: tfjs disposes the forward pass's intermediates (such as `keep`) before the backward.
     (save as tf.GradSaveFunc)(keep ? [qt, kt, vt, probs, keep] : [qt, kt, vt, probs]);
@@ -122,7 +116,7 @@ export function fusedAttention(
         const [qs, ks, vs, ps, keeps] = saved;
         const [dq, dk, dv] = [0, 1, 2].map(() => allocate(backend, [batch * length, d]));
         const [pdctx, sq, sk, sv, sprobs, skeep, pdq, pdk, pdv] = [dy as tf.Tensor, qs, ks, vs, ps, keeps, dq, dk, dv].map((t) => (t ? at(t) : 0));
-        split('attention_backward', backwardScratch(length, dh), (b0, b1, scratch) => [
+        split('attention_backward', backwardScratch(length, dh), (b0) => [
           pdctx + b0 * row,
           sq + b0 * row,
           sk + b0 * row,
@@ -132,12 +126,6 @@ export function fusedAttention(
           pdq + b0 * row,
           pdk + b0 * row,
           pdv + b0 * row,
-          scratch,
-          b1 - b0,
-          length,
-          heads,
-          dh,
-          scale,
         ]);
         return [dq, dk, dv];
       },
