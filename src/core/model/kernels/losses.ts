@@ -36,36 +36,15 @@ export const useLossKernels = kernel.available;
  * logits [rows, classes] float32, labels [rows] int32; the gradient flows to logits. Needs useLossKernels().
  */
 export function fusedMaskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  const { backend, exports, at } = kernel.bound();
-  const [rows, classes] = logits.shape;
-  checkOperands(logits, labels, 'int32', [rows]);
+  checkOperands(logits, labels, 'int32', [logits.shape[0]]);
   const labelledRows = () => tf.maximum(tf.sum(tf.cast(tf.greaterEqual(labels, 0), 'float32')), 1);
-  const f = tf.customGrad((x, save) => {
-    const xt = x as tf.Tensor2D;
-    const loss = allocate(backend, [rows]);
-    const stats = allocate(backend, [rows, STATS_PER_ROW]);
-    const [px, pl, ploss, pstats] = [xt, labels, loss, stats].map(at);
-    byRows(rows, classes, exports, (r0, r1) => ({
-      fn: 'xent_labels_forward',
-      args: [px + r0 * classes * 4, pl + r0 * 4, ploss + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, r1 - r0, classes],
-    }));
-    (save as tf.GradSaveFunc)([xt, stats]);
-    return {
-      value: tf.div(tf.sum(loss), labelledRows()) as tf.Scalar,
-      gradFunc: (dy, saved) => {
-        const [xs, st] = saved;
-        const scale = tf.div(dy as tf.Scalar, labelledRows());
-        const dx = allocate(backend, [rows, classes]);
-        const [px, pl, pstats, pscale, pdx] = [xs, labels, st, scale, dx].map(at);
-        byRows(rows, classes, exports, (r0, r1) => ({
-          fn: 'xent_labels_backward',
-          args: [px + r0 * classes * 4, pl + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, pscale, pdx + r0 * classes * 4, r1 - r0, classes],
-        }));
-        return dx;
-      },
-    };
-  }) as (x: tf.Tensor2D) => tf.Scalar;
-  return f(logits);
+  return fusedCrossEntropy(logits, labels, {
+    forward: 'xent_labels_forward',
+    backward: 'xent_labels_backward',
+    perRow: 1,
+    mean: (loss) => tf.div(tf.sum(loss), labelledRows()) as tf.Scalar,
+    scale: (dy) => tf.div(dy, labelledRows()),
+  });
 }
 
 /**
@@ -74,29 +53,52 @@ export function fusedMaskedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D
  * Needs useLossKernels().
  */
 export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  const { backend, exports, at } = kernel.bound();
   const [rows, classes] = logits.shape;
   checkOperands(logits, targets, 'float32', [rows, classes]);
+  return fusedCrossEntropy(logits, targets, {
+    forward: 'xent_targets_forward',
+    backward: 'xent_targets_backward',
+    perRow: classes,
+    mean: (loss) => tf.mean(loss) as tf.Scalar,
+    scale: (dy) => tf.div(dy, Math.max(rows, 1)),
+  });
+}
+
+/** What tells the two forms apart: their functions, the values of `other` per row, and how the row losses average. */
+interface CrossEntropyForm {
+  forward: 'xent_labels_forward' | 'xent_targets_forward';
+  backward: 'xent_labels_backward' | 'xent_targets_backward';
+  perRow: number;
+  /** The loss from the per-row losses [rows]. */
+  mean(loss: tf.Tensor): tf.Scalar;
+  /** The scale of each row's gradient (a scalar tensor, read by the kernel) from the loss's upstream gradient. */
+  scale(dy: tf.Scalar): tf.Tensor;
+}
+
+/** The op both forms share: per-row losses and statistics forward, dlogits backward, by rows over the kernel threads. */
+function fusedCrossEntropy(logits: tf.Tensor2D, other: tf.Tensor, form: CrossEntropyForm): tf.Scalar {
+  const { backend, exports, at } = kernel.bound();
+  const [rows, classes] = logits.shape;
   const f = tf.customGrad((x, save) => {
     const xt = x as tf.Tensor2D;
     const loss = allocate(backend, [rows]);
     const stats = allocate(backend, [rows, STATS_PER_ROW]);
-    const [px, pt, ploss, pstats] = [xt, targets, loss, stats].map(at);
+    const [px, po, ploss, pstats] = [xt, other, loss, stats].map(at);
     byRows(rows, classes, exports, (r0, r1) => ({
-      fn: 'xent_targets_forward',
-      args: [px + r0 * classes * 4, pt + r0 * classes * 4, ploss + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, r1 - r0, classes],
+      fn: form.forward,
+      args: [px + r0 * classes * 4, po + r0 * form.perRow * 4, ploss + r0 * 4, pstats + r0 * STATS_PER_ROW * 4, r1 - r0, classes],
     }));
     (save as tf.GradSaveFunc)([xt, stats]);
     return {
-      value: tf.mean(loss) as tf.Scalar,
+      value: form.mean(loss),
       gradFunc: (dy, saved) => {
         const [xs, st] = saved;
-        const scale = tf.div(dy as tf.Scalar, Math.max(rows, 1));
+        const scale = form.scale(dy as tf.Scalar);
         const dx = allocate(backend, [rows, classes]);
-        const [px, pt, pstats, pscale, pdx] = [xs, targets, st, scale, dx].map(at);
+        const [px, po, pstats, pscale, pdx] = [xs, other, st, scale, dx].map(at);
         byRows(rows, classes, exports, (r0, r1) => ({
-          fn: 'xent_targets_backward',
-          args: [px + r0 * classes * 4, pt + r0 * classes * 4, pstats + r0 * STATS_PER_ROW * 4, pscale, pdx + r0 * classes * 4, r1 - r0, classes],
+          fn: form.backward,
+          args: [px + r0 * classes * 4, po + r0 * form.perRow * 4, pstats + r0 * STATS_PER_ROW * 4, pscale, pdx + r0 * classes * 4, r1 - r0, classes],
         }));
         return dx;
       },
@@ -105,12 +107,12 @@ export function fusedTargetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2
   return f(logits);
 }
 
-/** The kernel reads raw memory: a wrong dtype or shape would be read as garbage, not refused by tfjs. */
 /** Rows of the logits per thread when the pass is large enough to pay (threadedKernels.ts), else all on this thread. */
 function byRows(rows: number, classes: number, exports: LossExports, task: (r0: number, r1: number) => { fn: keyof LossExports; args: number[] }): void {
   runSplit('losses', 'elementwise', rows * classes, rows, 1, exports, task);
 }
 
+/** The kernel reads raw memory: a wrong dtype or shape would be read as garbage, not refused by tfjs. */
 function checkOperands(logits: tf.Tensor2D, other: tf.Tensor, dtype: tf.DataType, shape: number[]): void {
   if (logits.dtype !== 'float32') throw new Error(`cross-entropy logits must be float32, not ${logits.dtype}`);
   if (other.dtype !== dtype || other.shape.join() !== shape.join())
