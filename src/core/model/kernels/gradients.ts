@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
-import { poolFor, runShares, shares } from './threadedKernels';
+import { pieces, poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
@@ -46,7 +46,7 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
   // Columns of x (= rows of dW) per thread, in strips of 4, x read with its full row stride; db on the first thread.
   const pool = poolFor('weightGradient', rows * inputs * outputs);
-  const parts = shares(inputs, pool?.threads ?? 1, 4);
+  const parts = shares(inputs, pieces(pool, 'weightGradient'), 4);
   // Sized for at least one column: an empty share's size would divide by zero (its task does not run).
   const scratch = parts.map(([i0, i1]) => allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, Math.max(1, i1 - i0), outputs))]));
   const [px, pdy, pdw, pdb] = [at(x), at(dy), at(dw), db ? at(db) : 0];

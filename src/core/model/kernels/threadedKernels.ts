@@ -57,9 +57,9 @@ const MIN_SIZE: Record<KernelKind, number> = {
 };
 let thresholds: Record<KernelKind, number> = MIN_SIZE;
 
-/** For the bench: split calls of every size (0), or back to the measured thresholds (null). */
-export function setThreadThresholds(minimum: 0 | null): void {
-  thresholds = minimum === null ? MIN_SIZE : { forward: 0, inputGradient: 0, weightGradient: 0, attention: 0, elementwise: 0 };
+/** For the bench and tests: split calls of every size (0), or back to the measured thresholds (null), or those ÷ `divisor`. */
+export function setThreadThresholds(minimum: 0 | null, divisor = 1): void {
+  thresholds = Object.fromEntries(Object.entries(MIN_SIZE).map(([kind, size]) => [kind, minimum === 0 ? 0 : size / divisor])) as Record<KernelKind, number>;
 }
 
 let wanted = 1;
@@ -105,6 +105,20 @@ function active(): KernelPool | null {
   return pool;
 }
 
+// Tasks per thread of a split call: threads claim them as they come (threadPool.ts), so one that starts late or is
+// slowed down does less instead of holding the call up.
+let piecesPerThread: Partial<Record<KernelKind, number>> & { default: number } = { default: 4 };
+
+/** For the bench: tasks per thread of a split call. */
+export function setPiecesPerThread(n: number, byKind: Partial<Record<KernelKind, number>> = {}): void {
+  piecesPerThread = { default: n, ...byKind };
+}
+
+/** How many shares a call on `pool` is split into (1: no pool, one call on this thread). */
+export function pieces(pool: KernelPool | null, kind?: KernelKind): number {
+  return pool ? pool.threads * ((kind && piecesPerThread[kind]) || piecesPerThread.default) : 1;
+}
+
 /** [start, end) of each thread's share of `count` items, in multiples of `unit` (empty shares at the end). */
 export function shares(count: number, threads: number, unit: number): [number, number][] {
   const size = Math.ceil(count / threads / unit) * unit;
@@ -137,7 +151,7 @@ export function runSplit(
   task: (start: number, end: number) => { fn: string; args: number[] },
 ): void {
   const pool = poolFor(kind, size);
-  const parts = shares(count, pool?.threads ?? 1, unit);
+  const parts = shares(count, pieces(pool), unit);
   runShares(
     pool,
     parts.map(([start, end]) => (end > start ? { kernel, ...task(start, end) } : null)),
