@@ -53,8 +53,9 @@ export const SPLIT_MATMUL_SHAPES = [
   [67, 128, 8001],
 ] as const;
 export const SPLIT_WEIGHT_GRADIENT_SHAPES = [
-  [1100, 130, 237],
+  [1100, 130, 237], // split by dW's columns (more outputs than inputs)
   [2048, 67, 256],
+  [1100, 301, 150], // split by dW's rows
 ] as const;
 /** batch, length, heads, head size */
 export const SPLIT_ATTENTION_SHAPE = [7, 101, 3, 40] as const;

@@ -148,8 +148,8 @@ for (const [rows, inputs, outputs] of [
     assert.ok(next < heap.length, 'the test regions fit the memory');
     const before = heap.slice();
     const byte = (r: { at: number }) => r.at * 4;
-    kernel.weight_gradient(byte(x), byte(dy), byte(out.dw), byte(out.db), byte(out.scratch), rows, inputs, outputs, inputs);
-    kernel.weight_gradient(byte(x), byte(dy), byte(out.dwAlone), 0, byte(out.scratch), rows, inputs, outputs, inputs);
+    kernel.weight_gradient(byte(x), byte(dy), byte(out.dw), byte(out.db), byte(out.scratch), rows, inputs, outputs, inputs, outputs);
+    kernel.weight_gradient(byte(x), byte(dy), byte(out.dwAlone), 0, byte(out.scratch), rows, inputs, outputs, inputs, outputs);
     const written = Object.values(out);
     for (let i = 0; i < heap.length; i++) {
       if (written.some((r) => i >= r.at && i < r.at + r.floats)) continue;
@@ -186,7 +186,7 @@ for (const [rows, inputs, outputs] of [
 test('zero rows: zero gradients', () => {
   const { kernel, heap } = kernelOnCanaryMemory<GradientExports>(GRADIENTS_WASM, 2);
   const [inputs, outputs] = [3, 5];
-  kernel.weight_gradient(4096, 4096, 8192, 12288, 16384, 0, inputs, outputs, inputs);
+  kernel.weight_gradient(4096, 4096, 8192, 12288, 16384, 0, inputs, outputs, inputs, outputs);
   assert.deepEqual([...heap.subarray(2048, 2048 + inputs * outputs)], new Array(inputs * outputs).fill(0));
   assert.deepEqual([...heap.subarray(3072, 3072 + outputs)], new Array(outputs).fill(0));
   assert.ok(Number.isNaN(heap[2048 + inputs * outputs]) && Number.isNaN(heap[3072 + outputs]), 'nothing past the outputs');

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { kernelBinary } from '../../src/core/model/kernels/kernelVariant';
 import { KernelPool, MAX_TASKS, type SharedMemory } from '../../src/core/model/kernels/threadPool';
 
-const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Memory: new (d: object) => SharedMemory } };
+const memory = new wasm.Memory({ initial: 64, maximum: 65536, shared: true });
 const pools: KernelPool[] = [];
 after(() => Promise.all(pools.map((p) => p.close())));
 
 function pool(threads: number): KernelPool {
-  const p = new KernelPool(threads, [{ name: 'matmul', file: kernelBinary('matmul', true), functions: ['matmul'] }], memory as unknown as SharedMemory);
+  const p = new KernelPool(threads, [{ name: 'matmul', file: kernelBinary('matmul', true), functions: ['matmul'] }], memory);
   pools.push(p);
   return p;
 }

@@ -47,8 +47,8 @@ int weight_gradient_scratch(int rows, int in, int out) {
 // sums start at 0, else at dw (the sums over the blocks before).
 #define START(a)                                                                                         \
   if (first || (!whole && a >= rows)) acc##a##0 = acc##a##1 = zero;                                      \
-  else if (whole) acc##a##0 = wasm_v128_load(dw + a * out), acc##a##1 = wasm_v128_load(dw + a * out + 4); \
-  else acc##a##0 = load_lo(dw + a * out, cols), acc##a##1 = load_hi(dw + a * out, cols);
+  else if (whole) acc##a##0 = wasm_v128_load(dw + a * ld), acc##a##1 = wasm_v128_load(dw + a * ld + 4); \
+  else acc##a##0 = load_lo(dw + a * ld, cols), acc##a##1 = load_hi(dw + a * ld, cols);
 #define STEP(a)                                                                                          \
   {                                                                                                      \
     const v128_t s = wasm_v128_load32_splat(xp + a);                                                     \
@@ -56,10 +56,10 @@ int weight_gradient_scratch(int rows, int in, int out) {
     acc##a##1 = MADD(acc##a##1, s, d1);                                         \
   }
 #define FINISH(a)                                                                                        \
-  if (whole) wasm_v128_store(dw + a * out, acc##a##0), wasm_v128_store(dw + a * out + 4, acc##a##1);      \
-  else if (a < rows) store_lo(dw + a * out, acc##a##0, cols), store_hi(dw + a * out, acc##a##1, cols);
+  if (whole) wasm_v128_store(dw + a * ld, acc##a##0), wasm_v128_store(dw + a * ld + 4, acc##a##1);      \
+  else if (a < rows) store_lo(dw + a * ld, acc##a##0, cols), store_hi(dw + a * ld, acc##a##1, cols);
 
-INLINE void tile(const float *xp, const float *dyp, float *dw, int count, int out, int first, int whole, int rows, int cols) {
+INLINE void tile(const float *xp, const float *dyp, float *dw, int count, int ld, int first, int whole, int rows, int cols) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
   v128_t acc00, acc01, acc10, acc11, acc20, acc21, acc30, acc31;
   START(0) START(1) START(2) START(3)
@@ -76,20 +76,21 @@ INLINE void tile(const float *xp, const float *dyp, float *dw, int count, int ou
 // that strip is packed too ([count][8], zero-padded) and meets every strip of x in a 4 × 8 register tile that adds
 // the block's rows to its sums. Both operands of a tile are then read sequentially; the strip of dy from L1, the
 // block of x from L2. scratch: weight_gradient_scratch(rows, in, out) floats. x_stride: floats from one row of x to
-// the next (in, or more when x is a block of columns of a wider matrix: a thread's share of dW).
+// the next (in, or more when x is a block of columns of a wider matrix: a task's rows of dW); out_stride: the same
+// for dy and dw (out, or more when they are blocks of columns: a task's columns of dW and db).
 void weight_gradient(const float *x, const float *dy, float *dw, float *db, float *scratch, int rows, int in, int out,
-                     int x_stride) {
+                     int x_stride, int out_stride) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
   const int strips_x = (in + 3) / 4, strips_dy = (out + 7) / 8, block = block_rows(rows, in);
   if (db)
     for (int j = 0; j < out; j += 4) store4(db + j, zero, out - j < 4 ? out - j : 0);
   if (rows <= 0)
     for (int i = 0; i < in; i++)
-      for (int j = 0; j < out; j += 4) store4(dw + i * out + j, zero, out - j < 4 ? out - j : 0);
+      for (int j = 0; j < out; j += 4) store4(dw + i * out_stride + j, zero, out - j < 4 ? out - j : 0);
   for (int n0 = 0; n0 < rows; n0 += block) {
     const int count = rows - n0 < block ? rows - n0 : block, first = n0 == 0;
     float *xp = scratch, *dyp = scratch + strips_x * count * 4;
-    const float *xb = x + n0 * x_stride, *dyb = dy + n0 * out;
+    const float *xb = x + n0 * x_stride, *dyb = dy + n0 * out_stride;
     for (int n = 0; n < count; n++) {
       const float *xr = xb + n * x_stride;
       for (int t = 0; t < strips_x; t++) {
@@ -101,12 +102,12 @@ void weight_gradient(const float *x, const float *dy, float *dw, float *db, floa
       const int cols = out - 8 * u < 8 ? out - 8 * u : 8;
       const float *dyr = dyb + 8 * u;
       if (cols == 8) {
-        for (int n = 0; n < count; n++, dyr += out) {
+        for (int n = 0; n < count; n++, dyr += out_stride) {
           wasm_v128_store(dyp + 8 * n, wasm_v128_load(dyr));
           wasm_v128_store(dyp + 8 * n + 4, wasm_v128_load(dyr + 4));
         }
       } else {
-        for (int n = 0; n < count; n++, dyr += out) {
+        for (int n = 0; n < count; n++, dyr += out_stride) {
           wasm_v128_store(dyp + 8 * n, load_lo(dyr, cols));
           wasm_v128_store(dyp + 8 * n + 4, load_hi(dyr, cols));
         }
@@ -122,9 +123,9 @@ void weight_gradient(const float *x, const float *dy, float *dw, float *db, floa
       }
       for (int t = 0; t < strips_x; t++) {
         const int rows_left = in - 4 * t;
-        float *d = dw + 4 * t * out + 8 * u;
-        if (rows_left >= 4 && cols == 8) tile(xp + t * count * 4, dyp, d, count, out, first, 1, 4, 8);
-        else tile(xp + t * count * 4, dyp, d, count, out, first, 0, rows_left < 4 ? rows_left : 4, cols);
+        float *d = dw + 4 * t * out_stride + 8 * u;
+        if (rows_left >= 4 && cols == 8) tile(xp + t * count * 4, dyp, d, count, out_stride, first, 1, 4, 8);
+        else tile(xp + t * count * 4, dyp, d, count, out_stride, first, 0, rows_left < 4 ? rows_left : 4, cols);
       }
     }
   }

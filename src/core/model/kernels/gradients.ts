@@ -9,7 +9,18 @@ import { pieces, poolFor, runShares, shares } from './threadedKernels';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
-  weight_gradient(x: number, dy: number, dw: number, db: number, scratch: number, rows: number, inputs: number, outputs: number, xStride: number): void;
+  weight_gradient(
+    x: number,
+    dy: number,
+    dw: number,
+    db: number,
+    scratch: number,
+    rows: number,
+    inputs: number,
+    outputs: number,
+    xStride: number,
+    outStride: number,
+  ): void;
   weight_gradient_scratch(rows: number, inputs: number, outputs: number): number;
 }
 
@@ -44,23 +55,24 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`weight gradient: float32 only, not ${x.dtype} and ${dy.dtype}`);
   const dw = allocate(backend, [inputs, outputs]) as tf.Tensor2D;
   const db = withBias ? (allocate(backend, [outputs]) as tf.Tensor1D) : null;
-  // Columns of x (= rows of dW) per thread, in strips of 4, x read with its full row stride; db on the first thread.
+  // Split dW by rows (columns of x, strips of 4) or by columns (columns of dy, panels of 8), whichever side is
+  // larger: every task packs all of the other operand's rows (x's block or dy's strips), so that one should be the
+  // narrower. Split by rows, db is summed by the first task; by columns, each task sums its columns of db.
   const pool = poolFor('weightGradient', rows * inputs * outputs);
-  const parts = shares(inputs, pieces(pool, 'weightGradient'), 4);
+  const byColumns = pool !== null && outputs > inputs;
+  const parts = byColumns ? shares(outputs, pieces(pool), 8) : shares(inputs, pieces(pool), 4);
   // Sized for at least one column: an empty share's size would divide by zero (its task does not run).
-  const scratch = parts.map(([i0, i1]) => allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, Math.max(1, i1 - i0), outputs))]));
+  const scratch = parts.map(([i0, i1]) =>
+    allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, byColumns ? inputs : Math.max(1, i1 - i0), outputs))]),
+  );
   const [px, pdy, pdw, pdb] = [at(x), at(dy), at(dw), db ? at(db) : 0];
+  const args = (s0: number, s1: number, t: number) =>
+    byColumns
+      ? [px, pdy + s0 * 4, pdw + s0 * 4, db ? pdb + s0 * 4 : 0, at(scratch[t]), rows, inputs, s1 - s0, inputs, outputs]
+      : [px + s0 * 4, pdy, pdw + s0 * outputs * 4, t === 0 ? pdb : 0, at(scratch[t]), rows, s1 - s0, outputs, inputs, outputs];
   runShares(
     pool,
-    parts.map(([i0, i1], t) =>
-      i1 > i0 || t === 0
-        ? {
-            kernel: 'gradients',
-            fn: 'weight_gradient',
-            args: [px + i0 * 4, pdy, pdw + i0 * outputs * 4, t === 0 ? pdb : 0, at(scratch[t]), rows, i1 - i0, outputs, inputs],
-          }
-        : null,
-    ),
+    parts.map(([s0, s1], t) => (s1 > s0 || t === 0 ? { kernel: 'gradients', fn: 'weight_gradient', args: args(s0, s1, t) } : null)),
     exports,
   );
   scratch.forEach((s) => s.dispose());

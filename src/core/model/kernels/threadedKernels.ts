@@ -39,21 +39,19 @@ const sharedKernels = () => [
  */
 export type KernelKind = 'forward' | 'inputGradient' | 'weightGradient' | 'attention' | 'elementwise';
 
-// Below this size a call stays on one thread. Per call (bench/smallShapes.ts on tfjs's shared heap, no copies; 25
-// interleaved rounds, docs/speed.md "Small shapes"), the least disturbed round of each side says a split pays from a
-// few million multiply-adds: 128 × 128 products 0.25 → 0.19 ms at 4.2M (1.3×), 0.58 → 0.38 at 9.4M; weight gradients
-// 0.62 → 0.42 at 9.4M; attention 1.86 → 1.18 at 2.4M; GELU 0.28 → 0.16 ms at 131k floats. But whole steps made of
-// such calls lost: with thresholds there (2^22 products, 2^23 weight gradients, 2^21 attention, 2^17 floats), tiny-18
-// steps (576 rows) ran 0.78–1.26× at 2 threads (docs/speed.md, run A): back-to-back calls of 0.1–1 ms,
-// where waking the other thread and each call's bookkeeping cost as much as half the work. These thresholds keep
-// those calls on one thread and split what is a few times larger (the mini shapes, pre-training's FFN and
-// vocabulary layers).
+// Below this size a call stays on one thread. With one fixed share per thread, a split only paid from 2²⁴–2²⁵
+// multiply-adds: on smaller calls (0.1–1 ms) waiting for a thread that woke late cost as much as half the work, and
+// tiny-18 steps ran 0.78–1.26× at 2 threads with lower thresholds (docs/speed.md, run A). With tasks claimed as the
+// threads come (threadPool.ts), a late thread costs little, and thresholds 16 times lower paid at every size
+// measured (bench/stepsPaired.ts and bench/pretrainPaired.ts, 2 threads, settings interleaved step by step; ÷ 1 →
+// ÷ 16): tiny-18 full steps 1.23× → 1.36×, Houlsby 1.21× → 1.45×; tiny 1.38× → 1.41×; lab-base pre-training
+// 1.47× → 1.55× (6 rounds, ± 0.05), so calls of ~0.05 ms and more now split.
 const MIN_SIZE: Record<KernelKind, number> = {
-  forward: 1 << 24,
-  inputGradient: 1 << 24,
-  weightGradient: 1 << 25,
-  attention: 1 << 23,
-  elementwise: 1 << 18,
+  forward: 1 << 20,
+  inputGradient: 1 << 20,
+  weightGradient: 1 << 21,
+  attention: 1 << 19,
+  elementwise: 1 << 14,
 };
 let thresholds: Record<KernelKind, number> = MIN_SIZE;
 
