@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`${model}: ${rounds} rounds, settings interleaved step by step; median ms (ratio of the first setting's median)`);
   for (const [name, bySetting] of ms)
-    console.log(`${name.padEnd(9)} ${bySetting.map((xs, i) => `${settings[i]} ${median(xs).toFixed(1)} (${(median(bySetting[0]) / median(xs)).toFixed(2)}×)`).join('  ')}`);
+    console.log(
+      `${name.padEnd(9)} ${bySetting.map((xs, i) => `${settings[i]} ${median(xs).toFixed(1)} (${(median(bySetting[0]) / median(xs)).toFixed(2)}×)`).join('  ')}`,
+    );
   process.exit(0);
 }
 
