@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const [threads, pieces, weightGradientPieces, divisor] = setting.split(':').map(Number);
     setKernelThreads(threads);
     setThreadThresholds(null, divisor || 1);
-    setPiecesPerThread(pieces || 1, { weightGradient: weightGradientPieces || pieces || 1 });
+    setPiecesPerThread(pieces || undefined, weightGradientPieces ? { weightGradient: weightGradientPieces } : {});
   };
   for (const s of settings) {
     apply(s);

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const [threads, pieces, weightGradientPieces, divisor] = setting.split(':').map(Number);
     setKernelThreads(threads);
     setThreadThresholds(null, divisor || 1);
-    setPiecesPerThread(pieces || 4, { weightGradient: weightGradientPieces || pieces || 4 });
+    setPiecesPerThread(pieces || undefined, weightGradientPieces ? { weightGradient: weightGradientPieces } : {});
   };
   const ms = new Map<string, number[][]>(runs.map((r) => [r.name, settings.map(() => [])]));
   for (let round = -1; round < rounds; round++)

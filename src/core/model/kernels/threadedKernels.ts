@@ -104,11 +104,14 @@ function active(): KernelPool | null {
 }
 
 // Tasks per thread of a split call: threads claim them as they come (threadPool.ts), so one that starts late or is
-// slowed down does less instead of holding the call up.
-let piecesPerThread: Partial<Record<KernelKind, number>> & { default: number } = { default: 4 };
+// slowed down does less instead of holding the call up. More tasks cost more: each packs the operand it does not
+// split again (bench/pretrainPaired.ts, lab-base pre-training at 2 threads, 6 rounds: 1, 2, 4, 8 tasks a thread
+// 1.68×, 1.67×, 1.65×, 1.57× ± 0.03 faster than 1 thread); 2 keeps a margin for a late thread.
+const PIECES_PER_THREAD = 2;
+let piecesPerThread: Partial<Record<KernelKind, number>> & { default: number } = { default: PIECES_PER_THREAD };
 
-/** For the bench: tasks per thread of a split call. */
-export function setPiecesPerThread(n: number, byKind: Partial<Record<KernelKind, number>> = {}): void {
+/** For the bench: tasks per thread of a split call, overall and by kind (undefined: the default). */
+export function setPiecesPerThread(n = PIECES_PER_THREAD, byKind: Partial<Record<KernelKind, number>> = {}): void {
   piecesPerThread = { default: n, ...byKind };
 }
 
