@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName } from '../../common/runRecord';
+import { gatherFromWasmHeap } from './kernels/heapGather';
 import { sliceFromWasmHeap } from './kernels/heapSlice';
 import { sharedHeapBinaries } from './kernels/sharedHeap';
 import { shareDataOnWasmCopies } from './kernels/sharedCopies';
@@ -82,6 +83,7 @@ async function tryBackend(name: BackendChoice['name'], projectDir: string | unde
       wasm.setWasmPaths(heapBinaries(wasmBinariesDir()));
       shareDataOnWasmCopies();
       sliceFromWasmHeap();
+      gatherFromWasmHeap();
     }
     if (!(await tf.setBackend(name))) return 'failed to initialise';
     await tf.ready();

@@ -18,7 +18,8 @@ import type { Objective } from './objectives';
 export interface ObjectiveOutput {
   loss: tf.Scalar;
   logits: tf.Tensor2D;
-  labels: tf.Tensor1D;
+  /** The labels argmax(logits) is scored against, made when asked (evaluation): a training step does not need them. */
+  labels(): tf.Tensor1D;
 }
 
 export class PretrainModel {
@@ -94,18 +95,19 @@ export class PretrainModel {
       if (o.type === 'masked-lm') {
         const picked = embeddingLookup(hidden, b.mlmPositions); // rows at masked positions; scatter-add gradient
         const logits = vocabularyLogits(picked, 'cls.predictions');
-        out[o.name] = { loss: maskedCrossEntropy(logits, b.mlmTargets), logits, labels: b.mlmTargets };
+        out[o.name] = { loss: maskedCrossEntropy(logits, b.mlmTargets), logits, labels: () => b.mlmTargets };
       } else if (o.type === 'bag-of-words') {
         if (!b.bagOfWords) throw new Error(`the batch has no bag-of-words targets for the objective "${o.name}"`);
         const logits = vocabularyLogits(pooled(), `cls.${o.name}`);
-        out[o.name] = { loss: bagOfWordsLoss(logits, b.bagOfWords), logits, labels: bagOfWordsHitLabels(logits, b.bagOfWords) };
+        const targets = b.bagOfWords;
+        out[o.name] = { loss: bagOfWordsLoss(logits, targets), logits, labels: () => bagOfWordsHitLabels(logits, targets) };
       } else if (o.type === 'token-classification') {
         const x = dropout(hidden, dropoutRate, dropoutSeed === null ? null : seedFor(dropoutSeed, o.name));
         const logits = dense(x, h(`cls.${o.name}.weight`) as tf.Tensor2D, h(`cls.${o.name}.bias`) as tf.Tensor1D, true);
-        out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: b.labels[o.name] };
+        out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: () => b.labels[o.name] };
       } else {
         const logits = (this.textHeads.get(o.name) as ClassificationHead).logits(pooled(), dropoutRate, dropoutSeed);
-        out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: b.labels[o.name] };
+        out[o.name] = { loss: maskedCrossEntropy(logits, b.labels[o.name]), logits, labels: () => b.labels[o.name] };
       }
     }
     return out;

@@ -164,13 +164,14 @@ function evaluateHeldOut(
       const out = model.forward(batch, 0, null);
       return model.objectives.map((objective) => {
         const o = out[objective.name];
-        const valid = tf.greaterEqual(o.labels, 0);
-        const hits = tf.logicalAnd(tf.equal(tf.argMax(o.logits, -1), o.labels), valid);
+        const labels = o.labels();
+        const valid = tf.greaterEqual(labels, 0);
+        const hits = tf.logicalAnd(tf.equal(tf.argMax(o.logits, -1), labels), valid);
         const extra: tf.Tensor[] = [];
         if ((objective.type === 'token-classification' || objective.type === 'text-classification') && objective.recallExcept !== undefined) {
           // Recall on the other classes (polarity: polar words; tone: polar sentences), where one class dominates and
           // accuracy says little.
-          const other = tf.logicalAnd(valid, tf.notEqual(o.labels, objective.recallExcept));
+          const other = tf.logicalAnd(valid, tf.notEqual(labels, objective.recallExcept));
           extra.push(tf.sum(tf.cast(tf.logicalAnd(hits, other), 'int32')), tf.sum(tf.cast(other, 'int32')));
         }
         return [objective.name, tf.sum(tf.cast(hits, 'int32')), tf.sum(tf.cast(valid, 'int32')), o.loss, ...extra] as const;

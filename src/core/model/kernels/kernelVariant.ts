@@ -46,5 +46,11 @@ export function kernelVariant(): 'fma' | 'plain' {
 
 /** The binary of `name` to load now: beside this file (tsx) or beside the bundle (dist/, dist/extension/). */
 export function kernelBinary(name: KernelName, shared = false): string {
-  return path.join(__dirname, `${name}${fmaKernels() ? '.fma' : ''}${shared ? '.shared' : ''}.wasm`);
+  const build = `${name}${fmaKernels() ? '.fma' : ''}${shared ? '.shared' : ''}`;
+  let file = binaries.get(build);
+  if (!file) binaries.set(build, (file = path.join(__dirname, `${build}.wasm`)));
+  return file;
 }
+
+// Asked at every kernel call: joined once per build.
+const binaries = new Map<string, string>();
