@@ -12,6 +12,7 @@ import { type DataParallelResult, benchDataParallel } from './dataParallel';
 import { workloads } from './workloads';
 import { type ThreadsResult, benchThreads } from './threads';
 import { type FmaResult, benchFma } from './fma';
+import { type HostParallelism, measureHostParallelism } from './hostParallelism';
 
 export type Job =
   | { kind: 'model'; backend: 'wasm' | 'cpu' | 'tensorflow'; model: ModelName; warmup: number; repeats: number; compareAttention: boolean; only?: string[] }
@@ -19,7 +20,8 @@ export type Job =
   | { kind: 'prefix'; model: ModelName; warmup: number; repeats: number }
   | { kind: 'dataParallel'; model: ModelName; warmup: number; repeats: number }
   | { kind: 'threads'; model: ModelName; warmup: number; repeats: number }
-  | { kind: 'fma'; model: ModelName; warmup: number; repeats: number };
+  | { kind: 'fma'; model: ModelName; warmup: number; repeats: number }
+  | { kind: 'host'; rounds: number };
 
 export interface VariantResult extends Timing {
   gflops: number; // useful FLOPs per CPU second
@@ -42,9 +44,11 @@ export type JobResult =
   | { kind: 'dataParallel'; result: DataParallelResult }
   | { kind: 'threads'; result: ThreadsResult }
   | { kind: 'fma'; result: FmaResult }
+  | { kind: 'host'; result: HostParallelism }
   | { kind: 'unavailable'; reason: string };
 
 async function runJob(job: Job): Promise<JobResult> {
+  if (job.kind === 'host') return { kind: 'host', result: await measureHostParallelism(job.rounds) };
   const backend = job.kind === 'model' ? job.backend : 'wasm';
   try {
     await selectBackend(backend);

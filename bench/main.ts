@@ -116,13 +116,20 @@ function main(): void {
 function mainThreads(): void {
   const started = performance.now();
   const threadModels: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
-  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 5 }, models: [], torch: {} };
+  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 5 }, models: [], torch: {}, host: [] };
+  const host = () => {
+    log('what the host gives two threads');
+    const r = runChild({ kind: 'host', rounds: 7 });
+    if (r.kind === 'host') results.host.push(r.result);
+  };
+  host();
   for (const model of threadModels) {
     log(`threads ${model}`);
     const r = runChild({ kind: 'threads', model, ...results.options });
     if (r.kind !== 'threads') throw new Error(`threads ${model}: ${r.kind === 'unavailable' ? r.reason : r.kind}`);
     results.models.push(r.result);
   }
+  host();
   const python = findTorchPython();
   for (const threads of THREAD_COUNTS) {
     log(`PyTorch reference, ${threads} thread(s)`);

@@ -3,6 +3,7 @@
 import type { Machine } from './report';
 import { BOUND, THREAD_COUNTS, type ThreadsResult } from './threads';
 import type { TorchBest } from './torch';
+import type { HostParallelism } from './hostParallelism';
 
 export interface ThreadsBench {
   machine: Machine;
@@ -10,6 +11,8 @@ export interface ThreadsBench {
   options: { warmup: number; repeats: number };
   models: ThreadsResult[];
   torch: Record<number, TorchBest | { error: string } | { skipped: string }>;
+  /** What the host gave two threads before and after the models (bench/hostParallelism.ts). */
+  host: HostParallelism[];
 }
 
 const ADAPTER_STEPS = ['houlsby', 'pfeiffer', 'lora'];
@@ -33,6 +36,10 @@ export function threadsMarkdown(r: ThreadsBench): string {
     `**Load average (1 / 5 / 15 min): ${load(m.loadAverage)} at the start, ${load(r.loadAverageAfter)} at the end.** ` +
       `With a load above the core count, 2 threads compete with other processes for the same cores: the ratios below ` +
       `then understate what 2 threads give on an idle machine and are not evidence that a target is met.`,
+    '',
+    `**What the host gave two threads** (the same product on one thread alone and on two at once, 7 rounds; 2.00× = ` +
+      `two whole cores): ${r.host.map((h, i) => `${i ? 'after' : 'before'} the models ${h.median.toFixed(2)}× (${Math.min(...h.gains).toFixed(2)}–${Math.max(...h.gains).toFixed(2)}×)`).join(', ')}. ` +
+      'No split can beat it: a low figure says the run measured the host.',
     '',
     'Wall: what a user waits for. CPU: of the whole process, every thread (so 2 threads show CPU ≥ wall).',
     '',
