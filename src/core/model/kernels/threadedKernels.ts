@@ -1,10 +1,11 @@
 // When a kernel call is split over the kernel thread pool (threadPool.ts), and how: the threads work in tfjs's heap
 // (shared, sharedHeap.ts), each on its share of the outputs, with the same kernel code as one thread (the same C,
 // the same float32 operations in the same order), so the results are bit for bit those of one thread. The kernels'
-// wrappers choose the shares:
+// wrappers choose the shares (pieces(): 2 per thread, claimed as the threads come):
 //   matmul.ts: rows of a (strips of 4), or the output's columns (panels of 8) when b is the larger operand; each
 //     output is still summed over k in ascending order;
-//   gradients.ts: columns of x (= rows of dW, x read with its row stride); db on thread 0 only;
+//   gradients.ts: columns of x (= rows of dW, x read with its row stride; db by the first share), or columns of dy
+//     and dW when dy is the wider (each share sums its columns of db);
 //   attention.ts: sequences of the batch (every head of a sequence on one thread);
 //   elementwise.ts, optimizer.ts: elements in whole SIMD vectors (GELU, the dropout multiplier, AdamW), rows
 //     (LayerNorm, its input gradient), columns (LayerNorm's dgamma and dbeta, each summed over all rows in order);
