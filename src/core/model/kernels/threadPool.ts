@@ -5,8 +5,8 @@
 // do (an atomic counter), then blocks (Atomics.wait, allowed on Node's main thread) until all are done. A call has
 // a few tasks per thread, so a thread that wakes late or is slowed by the host does fewer of them instead of holding
 // the call up: with one fixed share per thread, the calling thread waited ~34 ms of a ~200 ms 2-thread pre-training
-// step for the other's share (CPU profile), ~5 ms with claimed tasks (timed per call). Each task writes only its own outputs and
-// scratch, so no locks are needed, and which thread runs a task never changes its result.
+// step for the other's share (CPU profile), ~5 ms with claimed tasks (timed per call). Each task writes only its own
+// outputs and scratch, so no locks are needed, and which thread runs a task never changes its result.
 import { Worker } from 'worker_threads';
 import { type WasmModule, compileKernel, instantiateKernel } from './loader';
 
