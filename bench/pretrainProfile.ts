@@ -12,28 +12,14 @@
 //   --threads T  kernel threads (default 1); with T > 1 wall time is measured instead of CPU time (which would add the
 //                workers' time), and an own kernel's time is its calling thread's, waiting for the others included
 //   --stock-losses  the cross-entropies by the stock tfjs ops instead of the fused loss kernels (losses.c)
-import * as fs from 'fs';
 import * as path from 'path';
 import { selectBackend } from '../src/core/model/backend';
-import { BertEncoder, initBertWeights } from '../src/core/model/bert';
-import { seedFor } from '../src/core/model/init';
 import { allowLossKernels, useLossKernels } from '../src/core/model/kernels/losses';
 import { kernelThreads, setKernelThreads } from '../src/core/model/kernels/threadedKernels';
-import { type BertConfig, bertWeightShapes } from '../src/core/model/shapes';
-import { Weights } from '../src/core/model/weights';
-import { type TokenizerJson, WordPieceTokenizer } from '../src/core/data/tokenizer';
-import { loadPretrainConfig } from '../src/core/pretrain/config';
-import { loadPretrainCorpus } from '../src/core/pretrain/corpus';
-import { buildExamples, disposePretrainBatch, makePretrainBatch } from '../src/core/pretrain/examples';
-import { PretrainModel } from '../src/core/pretrain/model';
-import { pretrainLoss } from '../src/core/pretrain/run';
-import { resolveObjectives } from '../src/core/pretrain/objectives';
-import { createRng } from '../src/core/data/random';
-import { bucketedBatches } from '../src/core/train/batches';
-import { AdamW, decays } from '../src/core/train/adamw';
-import { optimizerStep } from '../src/core/train/step';
+import { disposePretrainBatch } from '../src/core/pretrain/examples';
 import { KernelTimer } from './kernelTimer';
 import { timeOnce } from './measure';
+import { LAB_BASE_RECIPE, pretrainBench } from './pretrainSetup';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -43,15 +29,11 @@ function option(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const valued = ['--steps', '--batches', '--length', '--threads'];
   const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.includes(all[i - 1]));
-  const file = args[0] ?? path.join(__dirname, '..', 'examples', 'lab-base.pretrain.json');
+  const file = args[0] ?? LAB_BASE_RECIPE;
   const steps = option('--steps', 8);
   const batchCount = option('--batches', 4);
   const minLength = option('--length', 0);
   const threads = option('--threads', 1);
-  const { config, problems } = loadPretrainConfig(file);
-  if (!config) throw new Error(problems.map((p) => p.message).join('\n'));
-  const { corpus, problems: dataProblems } = loadPretrainCorpus(config);
-  if (!corpus) throw new Error(dataProblems.map((p) => p.message).join('\n'));
 
   await selectBackend('wasm');
   setKernelThreads(threads);
@@ -59,47 +41,18 @@ async function main(): Promise<void> {
   const timer = new KernelTimer(threads > 1 ? 'wall' : 'CPU');
   timer.instrumentTfjs('wasm');
   timer.instrumentOwnKernels();
-
-  const tokenizerFile = path.join(__dirname, '..', 'models', 'lab-base', 'tokenizer.json');
-  const tokenizer = new WordPieceTokenizer(JSON.parse(fs.readFileSync(tokenizerFile, 'utf8')) as TokenizerJson);
-  const bert: BertConfig = { ...config.shape, vocabSize: tokenizer.vocabSize, typeVocabSize: 2, layerNormEps: 1e-12 };
-  const objectives = resolveObjectives(config, corpus);
-  const sentences = corpus.train.slice(0, 20000).map((s) => (s.text === undefined ? s : { ...s, words: tokenizer.words(s.text) }));
-  const train = buildExamples(sentences, tokenizer, objectives, config.maxLength).filter((e) => e.ids.length >= minLength);
-  const batches = bucketedBatches(
-    train.map((e) => e.ids.length),
-    config.batchSize,
-    seedFor(config.seed, 'epoch0'),
-  ).slice(0, batchCount);
-
-  const shapes = bertWeightShapes(bert);
-  const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
-  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
-  const trainable = model.trainable();
-  const optimizer = new AdamW(
-    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
-    config.weightDecay,
-  );
-  const variables = trainable.map(([, v]) => v);
+  const bench = pretrainBench(file, batchCount, minLength);
+  const { config, tokenizer, train, batches, optimizer } = bench;
   const lossOrder = Object.keys(config.objectives);
-  const bagOfWords = objectives.some((o) => o.type === 'bag-of-words');
 
   const shape = batches.map((b) => `${b.length}×${Math.max(...b.map((i) => train[i].ids.length))}`).join(', ');
   const rows: number[] = [];
   const wall: number[] = [];
   /** One optimiser step as run.ts takes it; returns its ms on the timer's clock and keeps its wall ms (batch making excluded). */
   const step = (k: number) => {
-    const batch = makePretrainBatch(
-      train,
-      batches[k % batches.length],
-      tokenizer,
-      config.maskProbability,
-      createRng(seedFor(config.seed, `mask${k}`)),
-      5,
-      bagOfWords,
-    );
+    const batch = bench.batch(k, k);
     rows.push(batch.maskedCount);
-    const { cpuMs, wallMs } = timeOnce(() => optimizerStep(() => pretrainLoss(model, batch, config, k), variables, optimizer, config.maxGradNorm, 1e-4));
+    const { cpuMs, wallMs } = timeOnce(() => bench.step(batch, k));
     disposePretrainBatch(batch);
     wall.push(wallMs);
     return timer.clock === 'wall' ? wallMs : cpuMs;
