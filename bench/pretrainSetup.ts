@@ -4,21 +4,17 @@
 // from all of them takes longer than the steps).
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as tf from '@tensorflow/tfjs';
-import { BertEncoder, initBertWeights } from '../src/core/model/bert';
 import { seedFor } from '../src/core/model/init';
-import { type BertConfig, bertWeightShapes } from '../src/core/model/shapes';
-import { Weights } from '../src/core/model/weights';
+import type { BertConfig } from '../src/core/model/shapes';
 import { type TokenizerJson, WordPieceTokenizer } from '../src/core/data/tokenizer';
 import { createRng } from '../src/core/data/random';
 import { type PretrainConfig, loadPretrainConfig } from '../src/core/pretrain/config';
 import { loadPretrainCorpus } from '../src/core/pretrain/corpus';
 import { type PretrainBatch, type PretrainExample, buildExamples, makePretrainBatch } from '../src/core/pretrain/examples';
-import { PretrainModel } from '../src/core/pretrain/model';
 import { resolveObjectives } from '../src/core/pretrain/objectives';
-import { pretrainLoss } from '../src/core/pretrain/run';
+import { newPretrainModel, pretrainLoss } from '../src/core/pretrain/run';
 import { bucketedBatches } from '../src/core/train/batches';
-import { AdamW, decays } from '../src/core/train/adamw';
+import type { AdamW } from '../src/core/train/adamw';
 import { optimizerStep } from '../src/core/train/step';
 
 export const LAB_BASE_RECIPE = path.join(__dirname, '..', 'examples', 'lab-base.pretrain.json');
@@ -53,15 +49,8 @@ export function pretrainBench(file: string, batchCount: number, minLength = 0): 
     config.batchSize,
     seedFor(config.seed, 'epoch0'),
   ).slice(0, batchCount);
-  const shapes = bertWeightShapes(bert);
-  const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
-  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
-  const trainable = model.trainable();
-  const optimizer = new AdamW(
-    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
-    config.weightDecay,
-  );
-  const variables: tf.Variable[] = trainable.map(([, v]) => v);
+  const { model, trainable, optimizer } = newPretrainModel(config, bert, objectives);
+  const variables = trainable.map(([, v]) => v);
   const bagOfWords = objectives.some((o) => o.type === 'bag-of-words');
   return {
     config,

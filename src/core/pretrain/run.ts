@@ -65,14 +65,7 @@ export async function pretrain(
   for (const o of objectives)
     if ((o.type === 'token-classification' || o.type === 'text-classification') && corpus.labels.has(o.name)) hooks.log(describeObjective(o, train));
 
-  const shapes = bertWeightShapes(bert);
-  const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
-  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
-  const trainable = model.trainable();
-  const optimizer = new AdamW(
-    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
-    config.weightDecay,
-  );
+  const { model, trainable, optimizer } = newPretrainModel(config, bert, objectives);
   let state: CheckpointState = { step: 0, elapsedMs: 0 };
   if (resuming) {
     state = loadCheckpoint(checkpointDir, trainable, optimizer, corpus.labels);
@@ -108,6 +101,23 @@ export async function pretrain(
   } finally {
     optimizer.dispose();
   }
+}
+
+/** A new model of `bert` with the objectives' heads, initialised by the config's seed, and AdamW over what it trains. */
+export function newPretrainModel(
+  config: PretrainConfig,
+  bert: BertConfig,
+  objectives: Objective[],
+): { model: PretrainModel; trainable: [string, tf.Variable][]; optimizer: AdamW } {
+  const shapes = bertWeightShapes(bert);
+  const initial = new Map([...initBertWeights(bert, config.seed)].map(([n, data]) => [n, { shape: shapes.get(n) as number[], data }]));
+  const model = new PretrainModel(new BertEncoder(bert, new Weights(initial)), objectives, config.seed);
+  const trainable = model.trainable();
+  const optimizer = new AdamW(
+    trainable.map(([name, variable]) => ({ name, variable, decay: decays(name) })),
+    config.weightDecay,
+  );
+  return { model, trainable, optimizer };
 }
 
 /** pretraining.json: how a base was made (the command, the config with paths relative to it, steps, time, held-out scores). */
