@@ -2,32 +2,21 @@
 // checks each with a closure, reshapes both operands and runs a general strided gather: ~1 ms for pre-training's
 // masked-LM rows ([~240 of ~2,000, 128] a step), on the one thread that runs everything between our kernels. A
 // gather of whole rows is a copy per row; this registers a GatherV2 that does just that for 2-D tensors on axis 0.
-import * as tf from '@tensorflow/tfjs';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-let installed = false;
+import type * as tf from '@tensorflow/tfjs';
+import { type KernelArgs, type WasmHeapBackend, replaceWasmKernel } from './wasmKernelOverride';
 
 /** Idempotent; call after the wasm backend's kernels are registered (importing it registers them). */
 export function gatherFromWasmHeap(): void {
-  if (installed) return;
-  const stock = tf.getKernel('GatherV2', 'wasm');
-  if (!stock) return;
-  installed = true;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc: (args) => gatherRows(args) ?? stock.kernelFunc(args) });
+  replaceWasmKernel('GatherV2', gatherRows);
 }
 
 /** x [rows, columns] gathered by 1-D int32 indices on axis 0; undefined for anything else (the stock kernel does it). */
-function gatherRows(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | undefined {
+function gatherRows(args: KernelArgs): tf.TensorInfo | undefined {
   const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
   const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
   if (x.shape.length !== 2 || indices.shape.length !== 1 || indices.dtype !== 'int32' || x.dtype === 'string') return undefined;
   if ((axis !== 0 && axis !== -2) || batchDims) return undefined;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmHeapBackend;
   const [rows, columns] = x.shape;
   const out = backend.makeOutput([indices.shape[0], columns], x.dtype);
   // Views only after makeOutput: allocating can grow the heap, which detaches views taken before.

@@ -4,33 +4,22 @@
 // slice too): those copies took 663 of 14,258 ms of a Parallel evaluation (CPU profile), plus the garbage they left.
 // This registers a Slice that copies from a view of the heap instead.
 import * as tf from '@tensorflow/tfjs';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-let installed = false;
+import { type KernelArgs, type WasmHeapBackend, replaceWasmKernel } from './wasmKernelOverride';
 
 /** Idempotent; call after the wasm backend's kernels are registered (importing it registers them). */
 export function sliceFromWasmHeap(): void {
-  if (installed) return;
-  const stock = tf.getKernel('Slice', 'wasm');
-  if (!stock) return;
-  installed = true;
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc: (args) => heapSlice(args) ?? stock.kernelFunc(args) });
+  replaceWasmKernel('Slice', heapSlice);
 }
 
 /** The slice for 1-D and 2-D tensors and for contiguous ones; undefined for the rest (the stock kernel does them). */
-function heapSlice(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | undefined {
+function heapSlice(args: KernelArgs): tf.TensorInfo | undefined {
   const x = args.inputs.x as tf.TensorInfo;
   if (x.dtype === 'string') return undefined;
   const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
   const [start, extent] = tf.slice_util.parseSliceParams(x, begin, size);
   const contiguous = tf.slice_util.isSliceContinous(x.shape, start, extent);
   if (!contiguous && x.shape.length !== 2) return undefined;
-  const backend = args.backend as WasmBackend;
+  const backend = args.backend as WasmHeapBackend;
   const out = backend.makeOutput(extent, x.dtype);
   if (tf.util.sizeFromShape(extent) === 0) return out;
   // Views only after makeOutput: allocating can grow the heap, which detaches views taken before.

@@ -3,35 +3,26 @@
 // (a reference count), the wasm backend copies it — 80-odd copies of [576, 128] and more per adapter step, ~10% of
 // the step (bench/profile.ts). tfjs tensors are immutable (every kernel, ours included, writes only to new outputs),
 // so sharing is safe; this registers the cpu backend's behaviour for wasm.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasmKernelOverride';
 
 interface RefCounting {
   incRef(dataId: object): void;
 }
 
-let installed = false;
+function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as RefCounting).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
 
 /** Idempotent; call after the wasm backend's kernels are registered (importing it registers them). */
 export function shareDataOnWasmCopies(): void {
-  if (installed) return;
-  const identity = tf.getKernel('Identity', 'wasm');
-  const cast = tf.getKernel('Cast', 'wasm');
-  if (!identity || !cast) return;
-  installed = true;
-  const share = (x: tf.TensorInfo, backend: unknown): tf.TensorInfo => {
-    (backend as RefCounting).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  const replace = (config: tf.KernelConfig, kernelFunc: tf.KernelFunc) => {
-    tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel({ ...config, kernelFunc });
-  };
-  replace(identity, (args) => {
-    const x = args.inputs.x as tf.TensorInfo;
-    return x.dtype === 'string' ? identity.kernelFunc(args) : share(x, args.backend);
+  replaceWasmKernel('Identity', ({ inputs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    return x.dtype === 'string' ? undefined : share(x, backend);
   });
-  replace(cast, (args) => {
-    const x = args.inputs.x as tf.TensorInfo;
-    return x.dtype === (args.attrs as { dtype: string }).dtype ? share(x, args.backend) : cast.kernelFunc(args);
+  replaceWasmKernel('Cast', ({ inputs, attrs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    return x.dtype === (attrs as { dtype: string }).dtype ? share(x, backend) : undefined;
   });
 }
