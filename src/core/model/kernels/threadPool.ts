@@ -154,10 +154,11 @@ export class KernelPool {
       if (live.length) this.call(live[0]);
       return;
     }
+    const functions = live.map((task) => this.indices(task));
     live.forEach((task, i) => {
       if (task.args.length > SLOT - 3) throw new Error(`${task.fn}: more than ${SLOT - 3} arguments`);
       const at = i * SLOT;
-      [this.slots[at], this.slots[at + 1]] = this.indices(task);
+      [this.slots[at], this.slots[at + 1]] = functions[i];
       this.slots[at + 2] = task.args.length;
       this.slots.set(task.args, at + 3);
     });
@@ -171,7 +172,8 @@ export class KernelPool {
     let error: unknown;
     claimTasks(c, generation, (i) => {
       try {
-        this.call(live[i]);
+        const [kernel, fn] = functions[i];
+        this.own[kernel][fn](...live[i].args);
       } catch (e) {
         error ??= e;
       }
