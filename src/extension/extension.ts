@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeActionsProvider(CONFIG_SELECTOR, new SuggestionQuickFixes(), SuggestionQuickFixes.metadata),
     codeLens,
     vscode.languages.registerCodeLensProvider(CONFIG_SELECTOR, codeLens),
-    new RunsViewWelcome(view),
+    new RunsViewWelcome(view, runsTree),
     vscode.commands.registerCommand('adapterLab.train', async (arg: unknown) => {
       const uri = await targetConfig(arg);
       if (uri) await trainer.train(uri);

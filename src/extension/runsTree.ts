@@ -36,6 +36,9 @@ const shownState = (e: RunEntry) => `${e.record.status}|${e.record.reason ?? ''}
 export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly listChanged = new vscode.EventEmitter<void>();
+  /** Fires when the runs listed change (added, removed, reordered), also when first read. */
+  readonly onDidChangeList = this.listChanged.event;
   /** Re-reads the run folders and redraws what changed. */
   readonly refresh = throttle(() => void this.update(), REFRESH_EVERY_MS);
   /** Redraws the running runs' items with the latest progress (nothing is read from disk). */
@@ -119,6 +122,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
       this.experiments = experiments;
       this.runNodes = new Map(experiments.flatMap(runNodesUnder).map((node) => [node.entry.dir, node]));
       if (!first) this.changed.fire(undefined);
+      this.listChanged.fire();
       return;
     }
     experiments.forEach((fresh, i) => {
@@ -156,6 +160,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsTreeNode>, vscode.D
     this.refresh.dispose();
     this.refreshLive.dispose();
     this.changed.dispose();
+    this.listChanged.dispose();
     this.subscriptions.forEach((s) => s.dispose());
   }
 }

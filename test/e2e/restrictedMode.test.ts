@@ -66,6 +66,12 @@ test('in Restricted Mode the Runs view says why training is off, and neither the
   await screenshot(page, 'restricted-config');
   await page.keyboard.press('Escape');
 
+  // The extension is active now (its CodeLenses are drawn) and has no run to list: the view still shows the welcome
+  // text, not a message above an empty list (VS Code hides a view's welcome content while its tree has a message).
+  await showSideBar(page, 'Adapter Lab');
+  await view.getByText('Restricted Mode: Adapter Lab checks configs and lists runs, but trains only in a trusted workspace').waitFor({ timeout: UI_TIMEOUT });
+  assert.equal(await view.getByText('Restricted Mode: runs are listed').count(), 0);
+
   // With a run to list (trained before the folder was opened here), the view says it above the runs.
   const { config: tiny } = loadConfig(path.join(workspace, 'tiny.adapterlab.json'));
   const [run] = createRuns(tiny!, planRuns(tiny!).slice(0, 1));
