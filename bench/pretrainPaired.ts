@@ -3,7 +3,8 @@
 // machines move the same command by 5–30% minutes apart) fall on all settings alike. Prints each setting's mean step
 // over the rounds and its ratio to the first setting with the standard error of the paired ratio.
 // Usage: node --import tsx bench/pretrainPaired.ts [--rounds R] [--batches K] setting...
-//   a setting is threads[:pieces per thread], e.g. 1 2 2:2
+//   a setting is threads[:tasks per thread[:weight-gradient tasks per thread[:threshold divisor]]], 0 or nothing for
+//   a default, e.g. 1 2 2:2 2:0:2
 import { selectBackend } from '../src/core/model/backend';
 import { setKernelThreads, setPiecesPerThread, setThreadThresholds } from '../src/core/model/kernels/threadedKernels';
 import { disposePretrainBatch } from '../src/core/pretrain/examples';
@@ -44,11 +45,14 @@ async function main(): Promise<void> {
   const perRound = settings.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     const sums = settings.map(() => 0);
+    // Each batch starts at the next setting: the step after a 1-thread one starts with the workers asleep, so the
+    // setting that always came second paid for that (5% of a 2-thread step, measured).
     for (let k = 0; k < batches.length; k++)
-      settings.forEach((s, i) => {
-        apply(s);
+      for (let j = 0; j < settings.length; j++) {
+        const i = (j + k + r) % settings.length;
+        apply(settings[i]);
         sums[i] += step(k);
-      });
+      }
     sums.forEach((sum, i) => perRound[i].push(sum / batches.length));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, kernelInTfjsHeap, requireKernel } from './loader';
-import { pieces, poolFor, runShares, shares } from './threadedKernels';
+import { poolFor, runShares, taskRanges } from './threadedKernels';
 
 /** The C functions of attention.c; every pointer is a byte offset in the shared memory. */
 export interface AttentionExports {
@@ -80,7 +80,7 @@ export function fusedAttention(
   const scale = 1 / Math.sqrt(dh);
   // Sequences of the batch per thread (every head of a sequence on one thread).
   const pool = poolFor('attention', batch * heads * length * length * dh);
-  const parts = shares(batch, pieces(pool), 1);
+  const parts = taskRanges(pool, batch, 1);
   const row = length * d * 4; // bytes of one sequence in q, k, v, the context and their gradients
   const square = heads * length * length * 4; // bytes of one sequence in the probabilities and the dropout multiplier
   /** Runs `fn` on each share: the pointers at the share's first sequence, then its scratch and sizes (both functions end so). */

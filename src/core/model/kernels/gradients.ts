@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
-import { pieces, poolFor, runShares, shares } from './threadedKernels';
+import { poolFor, runShares, taskRanges } from './threadedKernels';
 
 /** The C functions of gradients.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface GradientExports {
@@ -60,7 +60,7 @@ function run(x: tf.Tensor2D, dy: tf.Tensor2D, withBias: boolean): [tf.Tensor2D, 
   // narrower. Split by rows, db is summed by the first task; by columns, each task sums its columns of db.
   const pool = poolFor('weightGradient', rows * inputs * outputs);
   const byColumns = pool !== null && outputs > inputs;
-  const parts = byColumns ? shares(outputs, pieces(pool, 'weightGradient'), 8) : shares(inputs, pieces(pool, 'weightGradient'), 4);
+  const parts = byColumns ? taskRanges(pool, outputs, 8, 'weightGradient') : taskRanges(pool, inputs, 4, 'weightGradient');
   // Sized for at least one column: an empty share's size would divide by zero (its task does not run).
   const scratch = parts.map(([i0, i1]) =>
     allocate(backend, [Math.max(1, exports.weight_gradient_scratch(rows, byColumns ? inputs : Math.max(1, i1 - i0), outputs))]),

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import { kernelBinary } from './kernelVariant';
 import { allocate, switchableKernel } from './loader';
-import { pieces, poolFor, runShares, shares } from './threadedKernels';
+import { poolFor, runShares, taskRanges } from './threadedKernels';
 
 /** The C functions of matmul.c; every pointer is a byte offset in the shared memory (0: none). */
 export interface MatmulExports {
@@ -57,7 +57,7 @@ function run(a: tf.Tensor2D, b: tf.Tensor2D, bias: tf.Tensor1D | null, bTranspos
   // vocabulary-sized layers (a few hundred rows × 8,000 columns). One share (all of it) on one thread.
   const pool = poolFor(bTransposed ? 'inputGradient' : 'forward', m * k * n);
   const byColumns = pool !== null && n > m;
-  const parts = byColumns ? shares(n, pieces(pool), 8) : shares(m, pieces(pool), 4);
+  const parts = byColumns ? taskRanges(pool, n, 8) : taskRanges(pool, m, 4);
   const scratch = parts.map(([s0, s1]) =>
     allocate(backend, [Math.max(1, byColumns ? exports.matmul_scratch(m, k, Math.max(1, s1 - s0)) : exports.matmul_scratch(Math.max(1, s1 - s0), k, n))]),
   );

@@ -121,10 +121,15 @@ export function pieces(pool: KernelPool | null, kind?: KernelKind): number {
   return pool ? pool.threads * ((kind && piecesPerThread[kind]) || piecesPerThread.default) : 1;
 }
 
-/** [start, end) of each thread's share of `count` items, in multiples of `unit` (empty shares at the end). */
-export function shares(count: number, threads: number, unit: number): [number, number][] {
-  const size = Math.ceil(count / threads / unit) * unit;
-  return Array.from({ length: threads }, (_, t) => [Math.min(count, t * size), Math.min(count, (t + 1) * size)]);
+/** [start, end) of each of `parts` tasks over `count` items, in multiples of `unit` (empty tasks at the end). */
+export function shares(count: number, parts: number, unit: number): [number, number][] {
+  const size = Math.ceil(count / parts / unit) * unit;
+  return Array.from({ length: parts }, (_, t) => [Math.min(count, t * size), Math.min(count, (t + 1) * size)]);
+}
+
+/** The task ranges of a `kind` call over `count` items on `pool` (one range, all of it, with no pool). */
+export function taskRanges(pool: KernelPool | null, count: number, unit: number, kind?: KernelKind): [number, number][] {
+  return shares(count, pieces(pool, kind), unit);
 }
 
 /**
@@ -153,7 +158,7 @@ export function runSplit(
   task: (start: number, end: number) => { fn: string; args: number[] },
 ): void {
   const pool = poolFor(kind, size);
-  const parts = shares(count, pieces(pool), unit);
+  const parts = taskRanges(pool, count, unit);
   runShares(
     pool,
     parts.map(([start, end]) => (end > start ? { kernel, ...task(start, end) } : null)),
