@@ -116,7 +116,7 @@ function main(): void {
 function mainThreads(): void {
   const started = performance.now();
   const threadModels: ModelName[] = quick ? ['tiny'] : ['tiny', 'tiny-18', 'mini'];
-  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 5 }, models: [], torch: {}, host: [] };
+  const results: ThreadsBench = { machine: machine(), loadAverageAfter: [], options: { warmup: 1, repeats: quick ? 2 : 7 }, models: [], torch: {}, host: [] };
   const host = () => {
     log('what the host gives two threads');
     const r = runChild({ kind: 'host', rounds: 7 });

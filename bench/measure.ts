@@ -5,7 +5,7 @@
 // runs on one thread, so on a quiet machine the two agree; when other processes share the cores, CPU time still
 // measures the work while wall clock also counts the waiting). Leaked tensors are counted.
 import * as tf from '@tensorflow/tfjs';
-import { createRng, shuffleInPlace } from '../src/core/data/random';
+import { type Rng, createRng, shuffleInPlace } from '../src/core/data/random';
 
 export interface Timed {
   run(): void;
@@ -35,14 +35,19 @@ export function timeOnce(f: () => void): { wallMs: number; cpuMs: number } {
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
-export function interleaved<T extends Timed>(variants: T[], warmup: number, repeats: number): Map<T, Timing> {
+/**
+ * `groupOf`: variants of one group (the same step with 1 and 2 threads, say) run back to back, in a random order, and
+ * the groups in a new random order every pass, so that a ratio of two members can be taken pass by pass (paired:
+ * both measured within seconds, the host's drifts over minutes cancel).
+ */
+export function interleaved<T extends Timed>(variants: T[], warmup: number, repeats: number, groupOf?: (v: T) => string): Map<T, Timing> {
   const wall = new Map(variants.map((v) => [v, [] as number[]]));
   const cpu = new Map(variants.map((v) => [v, [] as number[]]));
   const leaked = new Map(variants.map((v) => [v, 0]));
   const rng = createRng(1);
   const collectGarbage = (globalThis as { gc?: () => void }).gc;
   for (let pass = -warmup; pass < repeats; pass++) {
-    for (const v of shuffleInPlace([...variants], rng)) {
+    for (const v of passOrder(variants, rng, groupOf)) {
       collectGarbage?.();
       const tensors = tf.memory().numTensors;
       const t = timeOnce(() => v.run());
@@ -59,6 +64,16 @@ export function interleaved<T extends Timed>(variants: T[], warmup: number, repe
       return [v, { wallMs: median(w), cpuMs: median(c), wallSamplesMs: w, cpuSamplesMs: c, leakedTensors: leaked.get(v) as number }];
     }),
   );
+}
+
+function passOrder<T>(variants: T[], rng: Rng, groupOf?: (v: T) => string): T[] {
+  if (!groupOf) return shuffleInPlace([...variants], rng);
+  const groups = new Map<string, T[]>();
+  for (const v of variants) {
+    const key = groupOf(v);
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  return shuffleInPlace([...groups.values()], rng).flatMap((members) => shuffleInPlace([...members], rng));
 }
 
 /** Peak resident set size of this process, in MB. */

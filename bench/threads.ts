@@ -1,5 +1,5 @@
-// One model's forward pass and training steps with 1 and 2 kernel threads side by side (interleaved in one process,
-// so a busy moment of the machine hits both alike), plus each adapter step's bound: a step that computes no weight
+// One model's forward pass and training steps with 1 and 2 kernel threads side by side (in one process, the two of a
+// step back to back in each pass, so a busy moment of the machine hits both alike), plus each adapter step's bound: a step that computes no weight
 // gradients at all — the forward pass and the input gradients through every frozen layer, down to the embeddings'
 // output (measured as the gradient of the loss with respect to that output alone, not applied: the encoder resumes
 // from it at layer 0, and the head's weights are frozen too). An adapter step cannot be cheaper than that without
@@ -20,8 +20,11 @@ const STEPS = ['forward', 'full', 'houlsby', 'pfeiffer', 'lora', 'head-only'];
 
 export interface ThreadsResult {
   model: ModelName;
-  /** By variant, then by thread count: medians of wall and CPU ms (CPU: of the whole process, all threads). */
-  ms: Record<string, Record<number, { wallMs: number; cpuMs: number }>>;
+  /**
+   * By variant, then by thread count: medians of wall and CPU ms (CPU: of the whole process, all threads), and the
+   * wall ms of each pass (1 and 2 threads of a variant ran back to back in each).
+   */
+  ms: Record<string, Record<number, { wallMs: number; cpuMs: number; wallSamplesMs: number[] }>>;
 }
 
 /** The bound of an adapter step: forward + input gradients through the frozen encoder, no weight gradient, no update. */
@@ -70,10 +73,10 @@ export function benchThreads(bench: BenchModel, encoder: BertEncoder, batch: Bat
       },
     })),
   );
-  const timings = interleaved(variants, warmup, repeats);
+  const timings = interleaved(variants, warmup, repeats, (v) => v.name);
   setKernelThreads(1);
   base.forEach((r) => r.dispose());
   const ms: ThreadsResult['ms'] = {};
-  for (const [v, t] of timings) (ms[v.name] ??= {})[v.threads] = { wallMs: t.wallMs, cpuMs: t.cpuMs };
+  for (const [v, t] of timings) (ms[v.name] ??= {})[v.threads] = { wallMs: t.wallMs, cpuMs: t.cpuMs, wallSamplesMs: t.wallSamplesMs };
   return { model: bench.name, ms };
 }

@@ -1,5 +1,6 @@
 // bench/results-threads.md: 1 and 2 kernel threads side by side, each adapter step against its bound, and PyTorch at
 // its best with 1 and 2 threads (wall and CPU time), from `npm run bench -- --threads-only`.
+import { median } from './measure';
 import type { Machine } from './report';
 import { BOUND, THREAD_COUNTS, type ThreadsResult } from './threads';
 import type { TorchBest } from './torch';
@@ -20,6 +21,13 @@ const ms = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.to
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
 
+/** The median over passes of 1 thread's wall ÷ 2 threads' in the same pass (they ran back to back). */
+function pairedGain(byThreads: ThreadsResult['ms'][string]): string {
+  const [one, two] = THREAD_COUNTS.map((t) => byThreads[t]?.wallSamplesMs);
+  if (!one?.length || one.length !== two?.length) return ratio(byThreads[1]?.wallMs, byThreads[2]?.wallMs);
+  return `${median(one.map((w, i) => w / two[i])).toFixed(2)}×`;
+}
+
 function describe(t: TorchBest): string {
   const c = t.config;
   return `torch threads ${c.torchThreads}, OPENBLAS_NUM_THREADS=${c.blasThreads}${c.cpuKernels ? ', OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset' : ''}; BLAS ${t.blas}`;
@@ -31,7 +39,8 @@ export function threadsMarkdown(r: ThreadsBench): string {
     '# Kernel threads: 1 and 2 side by side',
     '',
     `\`npm run bench -- --threads-only\`, ${m.date}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}; ` +
-      `${r.options.warmup} warm-up + ${r.options.repeats} timed passes, every variant once a pass in a new random order, medians.`,
+      `${r.options.warmup} warm-up + ${r.options.repeats} timed passes, every step once a pass with 1 and 2 threads back ` +
+      'to back, the steps in a new random order each pass; medians over the passes.',
     '',
     `**Load average (1 / 5 / 15 min): ${load(m.loadAverage)} at the start, ${load(r.loadAverageAfter)} at the end.** ` +
       `With a load above the core count, 2 threads compete with other processes for the same cores: the ratios below ` +
@@ -45,15 +54,13 @@ export function threadsMarkdown(r: ThreadsBench): string {
     '',
     '## Adapter Lab (wasm backend, own kernels)',
     '',
-    '| model | step | 1 thread wall / CPU ms | 2 threads wall / CPU ms | 2 threads faster by (wall) |',
+    '| model | step | 1 thread wall / CPU ms | 2 threads wall / CPU ms | 2 threads faster by (wall, median of the passes) |',
     '|---|---|---|---|---|',
   ];
   for (const model of r.models)
     for (const [step, byThreads] of Object.entries(model.ms)) {
       const [one, two] = THREAD_COUNTS.map((t) => byThreads[t]);
-      lines.push(
-        `| ${model.model} | ${step} | ${ms(one?.wallMs)} / ${ms(one?.cpuMs)} | ${ms(two?.wallMs)} / ${ms(two?.cpuMs)} | ${ratio(one?.wallMs, two?.wallMs)} |`,
-      );
+      lines.push(`| ${model.model} | ${step} | ${ms(one?.wallMs)} / ${ms(one?.cpuMs)} | ${ms(two?.wallMs)} / ${ms(two?.cpuMs)} | ${pairedGain(byThreads)} |`);
     }
   lines.push(
     '',
