@@ -67,7 +67,7 @@ program
   .option('-p, --parallel <n>', 'runs trained at the same time, one process each (default: number of cores)', positiveInt)
   .option(
     '-t, --threads <n>',
-    "kernel threads per run (default: the config's train.threads, else all cores for a run alone, cores ÷ runs in parallel otherwise)",
+    "kernel threads per run (default: the config's train.threads, else all cores for a run alone, cores ÷ runs in parallel otherwise, more as the runs beside it end)",
     positiveInt,
   )
   .option('--only <runs...>', 'train only these runs, e.g. adapter:sentiment full')

@@ -18,7 +18,7 @@ export interface RunRecord {
   configFile: string;
   config: unknown; // snapshot of the resolved config
   backend?: string;
-  threads?: number; // kernel threads the run used (src/core/model/kernels/threadedKernels.ts)
+  threads?: number; // kernel threads the run used, the most it had (src/core/model/kernels/threadedKernels.ts)
   kernels?: 'fma' | 'plain'; // the kernel build the run used on wasm (src/core/model/kernels/kernelVariant.ts)
   machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
   createdAt: string;
@@ -37,7 +37,7 @@ export interface RunSummary {
   type: RunType;
   status: RunStatus;
   backend: string;
-  threads?: number; // kernel threads the run used
+  threads?: number; // kernel threads the run used, the most it had (it is handed more as the runs beside it end)
   kernels?: 'fma' | 'plain'; // the kernel build the run used on wasm: FMA results differ from plain ones in the last bits
   base: string; // what the base was, e.g. "random init (2×128)"
   test: Record<string, TaskMetrics>;

@@ -3,9 +3,15 @@ import type { BackendName } from '../common/runRecord';
 import type { EvalEvent, ProgressEvent, TaskMetrics } from '../common/events';
 import { type Guard, anyOf, isBoolean, isOneOf, isRecord, isString, messageOf, optional } from './guards';
 
-/** Host → trainer. `cancel` stops the run after its current step; its reason (who cancelled it) goes into run.json. */
+/**
+ * Host → trainer. `cancel` stops the run after its current step; its reason (who cancelled it) goes into run.json.
+ * `threads`: runs beside it have ended, so the run may use that many kernel threads from its next kernel call (sent
+ * only to a run whose threads are its share of the cores; a thread count never changes a result).
+ */
 export type ToTrainer =
-  { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName; threads?: number } | { type: 'cancel'; reason?: string };
+  | { type: 'start'; configFile: string; runName: string; runDir: string; backend?: BackendName; threads?: number }
+  | { type: 'cancel'; reason?: string }
+  | { type: 'threads'; threads: number };
 
 /** Trainer → host. */
 export type FromTrainer =
@@ -50,6 +56,7 @@ export const isToTrainer: Guard<ToTrainer> = anyOf<ToTrainer>(
     threads: optional(isThreadCount),
   }),
   messageOf<Extract<ToTrainer, { type: 'cancel' }>>('cancel', { reason: optional(isString) }),
+  messageOf<Extract<ToTrainer, { type: 'threads' }>>('threads', { threads: isThreadCount }),
 );
 
 export const isFromTrainer: Guard<FromTrainer> = anyOf<FromTrainer>(

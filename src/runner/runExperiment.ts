@@ -31,6 +31,8 @@ export interface ExperimentRunOptions {
   backend?: BackendName;
   /** Kernel threads for every run (--threads); else each run's config train.threads, else its share of the cores. */
   threads?: number;
+  /** The cores the runs share (default: this machine's). */
+  cores?: number;
   onStart?: (run: PlannedRun, trainer: TrainerProcess) => void;
   onMessage?: (run: PlannedRun, message: FromTrainer) => void;
   onOutput?: (run: PlannedRun, line: string) => void;
@@ -99,10 +101,19 @@ export class ExperimentExecution {
     const exitsByKey = new Map<string, TrainerExit>();
     let wake: () => void = () => {};
     let changed = new Promise<void>((resolve) => (wake = resolve));
+    // Runs whose threads are their share of the cores get more as the runs beside them end (the last run of an
+    // experiment ends up with every core); the shares of the runs in flight still add up to at most the cores.
+    const cores = options.cores ?? defaultParallelism();
+    const shareFreedCores = () => {
+      if (options.threads !== undefined) return;
+      const share = runThreads('auto', cores, Math.min(options.parallel, unfinished.size));
+      for (const [runId, trainer] of this.active) if (runs.find((r) => r.id === runId)?.config.threads === 'auto') trainer.offerThreads(share);
+    };
     const finish = (run: PlannedRun, exit: TrainerExit) => {
       results.set(run.id, exit);
       exitsByKey.set(run.key, exit);
       unfinished.delete(run.key);
+      shareFreedCores();
       options.onExit?.(run, exit);
       wake();
       changed = new Promise<void>((resolve) => (wake = resolve));
@@ -155,7 +166,7 @@ export class ExperimentExecution {
             runName: run.plan.name,
             runDir: run.dir,
             backend: options.backend,
-            threads: options.threads ?? runThreads(run.config.threads, defaultParallelism(), Math.min(options.parallel, unfinished.size)),
+            threads: options.threads ?? runThreads(run.config.threads, cores, Math.min(options.parallel, unfinished.size)),
             onMessage: (m) => options.onMessage?.(run, m),
             onOutput: (line) => options.onOutput?.(run, line),
           });

@@ -40,6 +40,7 @@ export class TrainerProcess {
   private readonly stderrTail: string[] = [];
   private killTimer?: NodeJS.Timeout;
   private cancelRequested = false;
+  private offeredThreads?: number;
   private killedBy?: 'grace' | 'host';
 
   constructor(private readonly options: TrainerOptions) {
@@ -75,6 +76,19 @@ export class TrainerProcess {
       backend: options.backend,
       threads: options.threads,
     });
+  }
+
+  /** The kernel threads the run may use: the share it started with, or more since offered. */
+  get threads(): number | undefined {
+    return this.offeredThreads ?? this.options.threads;
+  }
+
+  /** Lets the run use more kernel threads from its next kernel call (runs beside it have ended). */
+  offerThreads(threads: number): void {
+    if (this.exited || this.cancelRequested || !this.child.connected || threads <= (this.threads ?? 1)) return;
+    this.offeredThreads = threads;
+    // A channel that closes meanwhile (the run just ended) only means the offer came too late.
+    this.child.send({ type: 'threads', threads }, (error) => void error);
   }
 
   get pid(): number | undefined {

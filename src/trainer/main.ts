@@ -18,7 +18,7 @@ import { type RunHooks, runPlannedRun } from '../core/run/executeRun';
 import { loadDecoderBase, runLanguageModelRun } from '../core/run/lmRun';
 import type { TrainOutcome } from '../core/train/loop';
 import { describeKnowledge, knowledgeAdapterOf } from '../core/run/knowledge';
-import { readRunFile } from '../core/io/runStore';
+import { readRunFile, updateRun } from '../core/io/runStore';
 import { completedSweepRun } from '../core/adapters/load';
 import type { ExperimentConfig } from '../core/config/types';
 
@@ -26,6 +26,10 @@ let cancelRequested = false;
 /** Who cancelled the run, when the host said (a single run cancelled from the Runs view). */
 let cancelReason: string | undefined;
 let started = false;
+/** Kernel threads the host has since offered (runs beside this one ended); applied once the backend is known. */
+let threadsOffered: number | undefined;
+/** Set once the run's kernels are ours (wasm backend): from then on an offer of threads applies at once. */
+let growThreads: ((threads: number) => void) | undefined;
 /** Why the run stops when its host is gone; undefined while the host is there. */
 let hostGone: string | undefined;
 const hostPid = process.ppid;
@@ -43,6 +47,7 @@ function hostEnded(): void {
 
 async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
   const fail = (reason: string) => {
+    growThreads = undefined; // run.json is final from here on
     finishRun(msg.runDir, 'failed', reason);
     send({ type: 'done', status: 'failed', reason });
   };
@@ -65,7 +70,18 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
     if (!plan) return fail(`the config has no run named "${msg.runName}"`);
     const backend = await selectBackend(msg.backend ?? config.backend, path.dirname(config.file));
     // Our kernels (and so their threads) run on the wasm backend only; tfjs-node threads on its own.
-    if (backend.name === 'wasm') setKernelThreads(msg.threads ?? runThreads(config.threads, defaultCores(), 1));
+    if (backend.name === 'wasm') {
+      setKernelThreads(Math.max(threadsOffered ?? 1, msg.threads ?? runThreads(config.threads, defaultCores(), 1)));
+      growThreads = (threads) => {
+        const before = kernelThreads();
+        if (threads <= before) return;
+        setKernelThreads(threads);
+        if (kernelThreads() === before) return; // the pool could not start (a warning said why)
+        // run.json says how many threads the run used: the most it had.
+        updateRun(msg.runDir, { threads: kernelThreads() });
+        send({ type: 'log', message: `the runs beside it have ended: ${kernelThreads()} kernel threads from here on` });
+      };
+    }
     send({ type: 'ready', backend: backend.name, pid: process.pid });
     markRunning(msg.runDir, `${backend.name} (${backend.reason})`, new Date(), kernelThreads(), backend.name === 'wasm' ? kernelVariant() : undefined);
 
@@ -76,6 +92,7 @@ async function start(msg: Extract<ToTrainer, { type: 'start' }>): Promise<void> 
       cancelled: () => cancelRequested,
     };
     const finish = (outcome: TrainOutcome) => {
+      growThreads = undefined;
       const status = endStatus(outcome);
       const reason = status === 'cancelled' ? (hostGone ?? cancelReason ?? outcome.reason) : outcome.reason;
       finishRun(msg.runDir, status, reason);
@@ -123,6 +140,9 @@ process.on('message', (msg: unknown) => {
     void start(msg).finally(() => {
       if (process.connected) process.disconnect?.();
     });
+  } else if (msg.type === 'threads') {
+    threadsOffered = Math.max(threadsOffered ?? 1, msg.threads);
+    growThreads?.(msg.threads);
   } else if (msg.type === 'cancel') {
     cancelRequested = true;
     cancelReason ??= msg.reason;

@@ -62,3 +62,34 @@ test('cancelling stops the run after its current step and marks it cancelled', a
   const steps = readMetrics(run.dir).filter((m) => m.kind === 'progress').length;
   assert.ok(steps >= 3 && steps < 50 * 12, `stopped early (${steps} steps logged)`);
 });
+
+test('a run offered more kernel threads mid-run uses them from then on and records it', async () => {
+  const { configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 50 } }));
+  const { config } = loadConfig(configFile);
+  const [run] = createRuns(config!, planRuns(config!));
+  const messages: FromTrainer[] = [];
+  const trainer: TrainerProcess = new TrainerProcess({
+    trainerScript: TRAINER,
+    configFile,
+    runName: run.plan.name,
+    runDir: run.dir,
+    backend: 'wasm',
+    threads: 1,
+    onMessage: (m) => {
+      messages.push(m);
+      if (m.type === 'progress' && m.event.step === 2) trainer.offerThreads(2);
+      if (m.type === 'progress' && m.event.step === 8) trainer.cancel();
+    },
+  });
+  const exit = await trainer.done;
+  assert.equal(exit.status, 'cancelled');
+  assert.equal(trainer.threads, 2);
+  const said = messages.findIndex((m) => m.type === 'log' && /2 kernel threads from here on/.test(m.message));
+  assert.ok(said > 0, 'the trainer said so');
+  assert.ok(
+    messages.slice(said).some((m) => m.type === 'progress'),
+    'and trained on',
+  );
+  assert.equal(readRun(run.dir).threads, 2, 'run.json: the most threads the run had');
+  assert.equal(readRun(run.dir).status, 'cancelled', 'and the end the run came to');
+});
