@@ -38,6 +38,7 @@ export interface RunSummary {
   status: RunStatus;
   backend: string;
   threads?: number; // kernel threads the run used, the most it had (it is handed more as the runs beside it end)
+  speedThreads?: number; // the kernel threads msPerStep and inferenceMsPerExample were measured at: the run's at its start
   kernels?: 'fma' | 'plain'; // the kernel build the run used on wasm: FMA results differ from plain ones in the last bits
   base: string; // what the base was, e.g. "random init (2×128)"
   test: Record<string, TaskMetrics>;

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/core/config/validate';
 import { planRuns } from '../../src/core/run/plan';
-import { readMetrics, readRun } from '../../src/core/io/runStore';
+import { readMetrics, readRun, readSummary } from '../../src/core/io/runStore';
 import { TrainerProcess } from '../../src/runner/trainerProcess';
 import { createRuns } from '../../src/runner/runExperiment';
 import type { FromTrainer } from '../../src/protocol/trainer';
@@ -92,4 +92,7 @@ test('a run offered more kernel threads mid-run uses them from then on and recor
   );
   assert.equal(readRun(run.dir).threads, 2, 'run.json: the most threads the run had');
   assert.equal(readRun(run.dir).status, 'cancelled', 'and the end the run came to');
+  const summary = readSummary(run.dir)!;
+  assert.equal(summary.threads, 2);
+  assert.equal(summary.speedThreads, 1, 'its ms/step and inference timed at the threads it started with');
 });

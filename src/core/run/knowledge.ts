@@ -40,7 +40,8 @@ import type { BaseModel } from './experiment';
 import { writeTrainedSummary } from './trainedSummary';
 import type { RunPlan } from './plan';
 import { type RunHooks, type RunResult, recordingHooks } from './runHooks';
-import { type TrainHooks, type TrainOutcome, medianStepMs } from '../train/loop';
+import { type TrainHooks, type TrainOutcome } from '../train/loop';
+import { StepTimes } from '../train/stepTimes';
 
 const HELD_OUT = 1000;
 
@@ -265,7 +266,7 @@ export async function trainTagger(
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmupSteps = Math.round(totalSteps * options.warmupRatio);
   const started = performance.now();
-  const stepTimes: number[] = [];
+  const stepTimes = new StepTimes();
   let tokens = 0;
   let step = 0;
   let best = -Infinity;
@@ -280,12 +281,13 @@ export async function trainTagger(
     bestEpoch,
     validation: bestValidation,
     test,
-    msPerStep: medianStepMs(stepTimes),
+    msPerStep: stepTimes.medianMs(),
+    speedThreads: stepTimes.threads,
     inferenceMsPerExample: 0,
     trainableParams,
     optimizerStateParams: optimizer.stateSize(),
     paddingShare: 0,
-    tokensPerSec: stepTimes.length ? (tokens * 1000) / stepTimes.reduce((a, b) => a + b, 0) : 0,
+    tokensPerSec: stepTimes.perSecond(tokens),
   });
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -307,7 +309,7 @@ export async function trainTagger(
         tf.dispose([batch.input.ids, batch.input.typeIds, batch.input.mask, batch.labels]);
         if (result.diverged) return outcome('diverged', `loss became ${result.loss} at step ${step + 1}; lower the learning rate (was ${lr.toExponential(2)})`);
         step++;
-        stepTimes.push(performance.now() - t0);
+        stepTimes.add(performance.now() - t0);
         tokens += indices.reduce((n, i) => n + data.train[i].ids.length, 0);
         if (step % options.logEvery === 0 || step === totalSteps) {
           const elapsedMs = performance.now() - started;

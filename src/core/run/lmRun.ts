@@ -33,6 +33,7 @@ import { ExperimentInputError, type ExperimentData } from './experiment';
 import type { RunPlan } from './plan';
 import { type RunHooks, type RunResult, recordingHooks } from './runHooks';
 import { writeTrainedSummary } from './trainedSummary';
+import { StepTimes } from '../train/stepTimes';
 
 export interface DecoderBase {
   config: Gpt2Config;
@@ -174,7 +175,7 @@ async function trainLanguageModel(
     { epoch: number; perplexity: number; values: Map<string, { shape: number[]; data: Float32Array }>; validation: Record<string, TaskMetrics> } | undefined;
   let step = 0;
   let sinceBest = 0;
-  const stepMs: number[] = [];
+  const stepTimes = new StepTimes();
   let tokens = 0;
   let trainMs = 0;
   const outcome = (status: TrainOutcome['status'], reason?: string): TrainOutcome => ({
@@ -183,7 +184,8 @@ async function trainLanguageModel(
     steps: step,
     bestEpoch: best?.epoch ?? 0,
     validation: best?.validation,
-    msPerStep: median(stepMs),
+    msPerStep: stepTimes.medianMs(),
+    speedThreads: stepTimes.threads,
     inferenceMsPerExample: 0,
     trainableParams: trainedParams,
     optimizerStateParams: 2 * trainedParams,
@@ -218,7 +220,7 @@ async function trainLanguageModel(
         if (result.diverged) return outcome('diverged', `loss became ${result.loss} at step ${step + 1}; lower the learning rate`);
         step++;
         const ms = performance.now() - t0;
-        stepMs.push(ms);
+        stepTimes.add(ms);
         trainMs += ms;
         if (step % o.logEvery === 0 || step === totalSteps) {
           hooks.progress({
@@ -250,7 +252,7 @@ async function trainLanguageModel(
     // The best epoch's weights, then the test split measured with them.
     if (best) tf.tidy(() => trainable.forEach(([name, v]) => v.assign(tf.tensor(best!.values.get(name)!.data, v.shape))));
     const t0 = performance.now();
-    const test = { [taskName]: lmMetrics(decoder, split.test.length ? split.test : split.validation, o.batchSize, inference) };
+    const test = { [taskName]: stepTimes.atStartThreads(() => lmMetrics(decoder, split.test.length ? split.test : split.validation, o.batchSize, inference)) };
     const testMs = performance.now() - t0;
     hooks.evaluated({
       epoch: best?.epoch ?? 0,
@@ -265,10 +267,4 @@ async function trainLanguageModel(
   } finally {
     optimizer.dispose();
   }
-}
-
-function median(values: number[]): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }

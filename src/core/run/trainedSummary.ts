@@ -28,6 +28,7 @@ export function writeTrainedSummary(run: TrainedRun, outcome: TrainOutcome, tota
     status: endStatus(outcome),
     backend: run.backend,
     threads: kernelThreads(),
+    ...(outcome.speedThreads !== undefined && { speedThreads: outcome.speedThreads }),
     ...(run.backend === 'wasm' && { kernels: kernelVariant() }),
     base: run.base,
     test: outcome.test ?? {},

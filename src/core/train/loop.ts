@@ -14,6 +14,7 @@ import { DEFAULT_PREFIX_BUDGET_BYTES, FrozenPrefixCache } from './frozenPrefix';
 import { type FrozenPrefixInfo } from '../../common/runRecord';
 import { classificationMetrics } from './metrics';
 import { linearWarmupDecay } from './schedule';
+import { StepTimes } from './stepTimes';
 
 export interface TrainData {
   tasks: { name: string; labels: string[] }[];
@@ -39,6 +40,8 @@ export interface TrainOutcome {
   validation?: Record<string, TaskMetrics>;
   test?: Record<string, TaskMetrics>;
   msPerStep: number; // median
+  /** The kernel threads msPerStep and inferenceMsPerExample were measured at (the run's when it started). */
+  speedThreads?: number;
   inferenceMsPerExample: number;
   trainableParams: number;
   optimizerStateParams: number;
@@ -78,7 +81,7 @@ export async function train(
   const stepsPerEpoch = Math.ceil(data.train.length / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmupSteps = Math.round(totalSteps * options.warmupRatio);
-  const stepTimes: number[] = [];
+  const stepTimes = new StepTimes();
   const started = performance.now();
   let step = 0;
   let best = -Infinity;
@@ -97,12 +100,13 @@ export async function train(
     bestEpoch,
     validation: bestValidation,
     test,
-    msPerStep: medianStepMs(stepTimes),
+    msPerStep: stepTimes.medianMs(),
+    speedThreads: stepTimes.threads,
     inferenceMsPerExample,
     trainableParams: variables.reduce((n, v) => n + v.size, 0),
     optimizerStateParams: optimizer.stateSize(),
     paddingShare: padded ? 1 - tokens / padded : 0,
-    tokensPerSec: stepTimes.length ? (tokens * 1000) / stepTimes.reduce((a, b) => a + b, 0) : 0,
+    tokensPerSec: stepTimes.perSecond(tokens),
     frozenPrefix: prefix.info,
   });
 
@@ -137,7 +141,7 @@ export async function train(
           );
         }
         step++;
-        stepTimes.push(performance.now() - t0);
+        stepTimes.add(performance.now() - t0);
         tokens += batch.tokens;
         padded += batch.padded;
         examplesSeen += batch.size;
@@ -177,7 +181,7 @@ export async function train(
     }
 
     if (bestWeights) restore(trainable, bestWeights);
-    const test = evaluate(model, data.test, data, options.batchSize);
+    const test = stepTimes.atStartThreads(() => evaluate(model, data.test, data, options.batchSize));
     hooks.evaluated({
       epoch: bestEpoch,
       step,
@@ -246,17 +250,6 @@ function restore(trainable: [string, tf.Variable][], values: Map<string, { data:
     const saved = values.get(name);
     if (saved) tf.tidy(() => v.assign(tf.tensor(saved.data, v.shape, 'float32')));
   }
-}
-
-/**
- * The median time of a training step, leaving out the first when there are others: it compiles the backend's kernels
- * and can take seconds (a one-batch run reports its only step).
- */
-export function medianStepMs(stepTimes: readonly number[]): number {
-  const values = stepTimes.length > 1 ? stepTimes.slice(1) : stepTimes;
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function yieldToEventLoop(): Promise<void> {

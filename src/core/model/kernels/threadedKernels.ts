@@ -73,6 +73,17 @@ export function setKernelThreads(threads: number): void {
   wanted = threads;
 }
 
+/** Runs `f` with the kernels on `threads` threads, then goes back to the setting before. */
+export function withKernelThreads<T>(threads: number, f: () => T): T {
+  const before = wanted;
+  setKernelThreads(threads);
+  try {
+    return f();
+  } finally {
+    wanted = before;
+  }
+}
+
 /** The threads the kernels use now: the setting, or 1 when the pool could not start. */
 export function kernelThreads(): number {
   return active()?.threads ?? 1;
