@@ -3,13 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { loadConfig } from '../../src/core/config/validate';
 import { readRun } from '../../src/core/io/runStore';
 import { planRuns } from '../../src/core/run/plan';
 import { ExperimentExecution, createRuns } from '../../src/runner/runExperiment';
-import { makeWorkspace, tinyConfig } from '../helpers/workspace';
+import { fakeTrainer, makeWorkspace, tinyConfig } from '../helpers/workspace';
 
 /** A stand-in trainer: waits a little, then reports done; adapter:mood fails. */
 const FAKE_TRAINER = `
@@ -28,8 +26,7 @@ test('composition runs wait for their adapters; a failed adapter fails them with
       compositions: { onlyTopic: { setup: 'Stack(topic)' }, both: { setup: 'Parallel(mood, topic)' } },
     }),
   );
-  const trainer = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-fake-')), 'trainer.js');
-  fs.writeFileSync(trainer, FAKE_TRAINER);
+  const trainer = fakeTrainer(FAKE_TRAINER);
   const { config } = loadConfig(configFile);
   const plans = planRuns(config!);
   assert.deepEqual(

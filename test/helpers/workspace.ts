@@ -8,6 +8,13 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const CLI = path.join(ROOT, 'bin/adapter-lab.js');
 export const TRAINER = path.join(ROOT, 'dist/trainer.js');
 
+/** A stand-in trainer: `source` written to a trainer.js of its own, for a host to fork instead of dist/trainer.js. */
+export function fakeTrainer(source: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-fake-')), 'trainer.js');
+  fs.writeFileSync(file, source);
+  return file;
+}
+
 export function requireBuild(): void {
   if (!fs.existsSync(TRAINER)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
 }

@@ -2,20 +2,13 @@
 // trainer killed from outside, or a trainer that cannot be started. The Runs view and `adapter-lab runs` show it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../src/core/config/validate';
 import { readRunFile } from '../../src/core/io/runStore';
 import { planRuns } from '../../src/core/run/plan';
 import { ExperimentExecution, createRuns } from '../../src/runner/runExperiment';
-import { makeWorkspace, tinyConfig } from '../helpers/workspace';
-
-function fakeTrainer(source: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-fake-')), 'trainer.js');
-  fs.writeFileSync(file, source);
-  return file;
-}
+import { fakeTrainer, makeWorkspace, tinyConfig } from '../helpers/workspace';
 
 /** Says it is ready, then waits to be cancelled and reports it (what the real trainer does between steps). */
 const CANCELLABLE = `

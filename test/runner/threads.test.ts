@@ -2,13 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runThreads } from '../../src/core/run/threads';
 import { checkConfigText, loadConfig } from '../../src/core/config/validate';
 import { planRuns } from '../../src/core/run/plan';
 import { ExperimentExecution, createRuns } from '../../src/runner/runExperiment';
-import { makeWorkspace, tinyConfig } from '../helpers/workspace';
+import { fakeTrainer, makeWorkspace, tinyConfig } from '../helpers/workspace';
 
 const FILE = '/projects/demo/exp.adapterlab.json';
 const config = (train: string) => `{ "tasks": { "sentiment": {} }, "adapters": { "s": { "task": "sentiment" } }, "train": ${train} }`;
@@ -72,8 +71,7 @@ async function twoRuns(train: Record<string, unknown>, threads?: number) {
   const { configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full', 'head-only'], train: { ...(tinyConfig().train as object), ...train } }));
   const { config } = loadConfig(configFile);
   const runs = createRuns(config!, planRuns(config!));
-  const trainerScript = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adapterlab-fake-')), 'trainer.js');
-  fs.writeFileSync(trainerScript, RECORDING);
+  const trainerScript = fakeTrainer(RECORDING);
   let headOnlyEnded!: () => void;
   const ended = new Promise<void>((resolve) => (headOnlyEnded = resolve));
   const execution = new ExperimentExecution(runs, {

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/core/config/validate';
 import { planRuns } from '../../src/core/run/plan';
 import { readMetrics, readRun, readSummary } from '../../src/core/io/runStore';
-import { TrainerProcess } from '../../src/runner/trainerProcess';
+import { TrainerProcess, type TrainerOptions } from '../../src/runner/trainerProcess';
 import { createRuns } from '../../src/runner/runExperiment';
 import type { FromTrainer } from '../../src/protocol/trainer';
 import { TRAINER, makeWorkspace, requireBuild, tinyConfig } from '../helpers/workspace';
 
 before(requireBuild);
 
-function startFullRun(onMessage: (m: FromTrainer, trainer: TrainerProcess) => void) {
+function startFullRun(onMessage: (m: FromTrainer, trainer: TrainerProcess) => void, options: Pick<TrainerOptions, 'backend' | 'threads'> = {}) {
   const { configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 50 } }));
   const { config } = loadConfig(configFile);
   const [run] = createRuns(config!, planRuns(config!));
@@ -23,6 +23,7 @@ function startFullRun(onMessage: (m: FromTrainer, trainer: TrainerProcess) => vo
     configFile,
     runName: run.plan.name,
     runDir: run.dir,
+    ...options,
     onMessage: (m) => {
       messages.push(m);
       onMessage(m, trainer!);
@@ -64,23 +65,13 @@ test('cancelling stops the run after its current step and marks it cancelled', a
 });
 
 test('a run offered more kernel threads mid-run uses them from then on and records it', async () => {
-  const { configFile } = makeWorkspace(tinyConfig({ adapters: {}, baselines: ['full'], train: { batchSize: 4, maxLength: 16, logEvery: 1, epochs: 50 } }));
-  const { config } = loadConfig(configFile);
-  const [run] = createRuns(config!, planRuns(config!));
-  const messages: FromTrainer[] = [];
-  const trainer: TrainerProcess = new TrainerProcess({
-    trainerScript: TRAINER,
-    configFile,
-    runName: run.plan.name,
-    runDir: run.dir,
-    backend: 'wasm',
-    threads: 1,
-    onMessage: (m) => {
-      messages.push(m);
-      if (m.type === 'progress' && m.event.step === 2) trainer.offerThreads(2);
-      if (m.type === 'progress' && m.event.step === 8) trainer.cancel();
+  const { run, trainer, messages } = startFullRun(
+    (m, t) => {
+      if (m.type === 'progress' && m.event.step === 2) t.offerThreads(2);
+      if (m.type === 'progress' && m.event.step === 8) t.cancel();
     },
-  });
+    { backend: 'wasm', threads: 1 },
+  );
   const exit = await trainer.done;
   assert.equal(exit.status, 'cancelled');
   assert.equal(trainer.threads, 2);

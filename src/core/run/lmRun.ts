@@ -177,7 +177,6 @@ async function trainLanguageModel(
   let sinceBest = 0;
   const stepTimes = new StepTimes();
   let tokens = 0;
-  let trainMs = 0;
   const outcome = (status: TrainOutcome['status'], reason?: string): TrainOutcome => ({
     status,
     reason,
@@ -190,7 +189,7 @@ async function trainLanguageModel(
     trainableParams: trainedParams,
     optimizerStateParams: 2 * trainedParams,
     paddingShare: 0,
-    tokensPerSec: trainMs ? (tokens * 1000) / trainMs : undefined,
+    tokensPerSec: stepTimes.totalMs ? stepTimes.perSecond(tokens) : undefined,
   });
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -219,9 +218,7 @@ async function trainLanguageModel(
         disposeLmBatch(batch);
         if (result.diverged) return outcome('diverged', `loss became ${result.loss} at step ${step + 1}; lower the learning rate`);
         step++;
-        const ms = performance.now() - t0;
-        stepTimes.add(ms);
-        trainMs += ms;
+        stepTimes.add(performance.now() - t0);
         if (step % o.logEvery === 0 || step === totalSteps) {
           hooks.progress({
             step,
@@ -231,9 +228,9 @@ async function trainLanguageModel(
             lossPerTask: result.parts,
             learningRate: lr,
             gradNorm: result.gradNorm,
-            elapsedMs: trainMs,
-            examplesPerSec: (step * o.batchSize * 1000) / trainMs,
-            tokensPerSec: (tokens * 1000) / trainMs,
+            elapsedMs: stepTimes.totalMs,
+            examplesPerSec: (step * o.batchSize * 1000) / stepTimes.totalMs,
+            tokensPerSec: stepTimes.perSecond(tokens),
           });
         }
         await new Promise((resolve) => setImmediate(resolve));
@@ -241,7 +238,15 @@ async function trainLanguageModel(
       const validation = { [taskName]: lmMetrics(decoder, split.validation, o.batchSize, inference) };
       const perplexity = validation[taskName].perplexity as number;
       const improved = !best || perplexity < best.perplexity;
-      const event: EvalEvent = { epoch, step, split: 'validation', metrics: validation, score: -Math.log(perplexity), best: improved, elapsedMs: trainMs };
+      const event: EvalEvent = {
+        epoch,
+        step,
+        split: 'validation',
+        metrics: validation,
+        score: -Math.log(perplexity),
+        best: improved,
+        elapsedMs: stepTimes.totalMs,
+      };
       hooks.evaluated(event);
       if (improved) {
         best = { epoch, perplexity, values: snapshot(trainable), validation };
@@ -261,7 +266,7 @@ async function trainLanguageModel(
       metrics: test,
       score: -Math.log(test[taskName].perplexity as number),
       best: true,
-      elapsedMs: trainMs,
+      elapsedMs: stepTimes.totalMs,
     });
     return { ...outcome('completed'), test, inferenceMsPerExample: testMs / Math.max(1, split.test.length) };
   } finally {

@@ -22,9 +22,14 @@ export class StepTimes {
     return medianStepMs(this.atStart.length >= 2 ? this.atStart : this.all);
   }
 
+  /** The time of every step, in ms. */
+  get totalMs(): number {
+    return this.total;
+  }
+
   /** `tokens` trained over every step, per second of step time. */
   perSecond(tokens: number): number {
-    return this.total ? (tokens * 1000) / this.total : 0;
+    return this.totalMs ? (tokens * 1000) / this.totalMs : 0;
   }
 
   /** Runs `f` (an inference timing) at the starting thread count, then goes back to the run's threads. */
