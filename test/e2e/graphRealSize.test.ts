@@ -196,9 +196,17 @@ step("an edit keeps the viewport; a problem's location selects its text in the e
     assert.match(await cursorStatus(page), new RegExp(`^Ln ${line}, Col \\d+`));
   });
   assert.ok(line > 1 && column >= 1);
-  // Fixed again, the graph comes back where it was.
-  await page.keyboard.press('Control+z');
-  await (await webviewFrame(page, 'graph')).locator('svg [data-kind="layer"]').first().waitFor({ timeout: UI_TIMEOUT });
+  // Fixed again, the graph comes back where it was. Undone until it is back: the typing of "oops" is not always one
+  // undo step (in a fresh-clone CI run the cursor stood at Ln 42, Col 4 after one Ctrl+Z and the problem stayed);
+  // undoing into "// edited", the only edit before it, changes nothing the graph draws.
+  await retry(
+    'the graph drawn again after undoing the break',
+    async () => {
+      await page.keyboard.press('Control+z');
+      await (await webviewFrame(page, 'graph')).locator('svg [data-kind="layer"]').first().waitFor({ timeout: 10_000 });
+    },
+    8,
+  );
   const back = await (await webviewFrame(page, 'graph')).locator('#graph').evaluate((c) => ({ left: c.scrollLeft, top: c.scrollTop }));
   assert.deepEqual(back, before, 'the scroll position after the problems');
 });
